@@ -1,0 +1,226 @@
+//! `log`, `stage`, `follow-up`, `done`, `agenda`: the working day.
+
+use anyhow::Result;
+use chrono::{Days, Local};
+use clap::Args;
+
+use super::context::Context;
+use super::json::AgendaJson;
+use super::output::{Table, day, relative, when};
+use crate::domain::dates::{date_to_days, parse_date, parse_datetime, to_millis};
+use crate::domain::interaction::parse_satisfaction;
+use crate::domain::text::clean_nonempty;
+use crate::domain::{Channel, Direction, FollowUp, FollowUpField, InputError, Interaction, Money, Stage, text::clean};
+use crate::store::{AgendaItem, AgendaWhat, Edit};
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Id, id prefix, or (part of) the name or email
+    customer: String,
+    /// One line on what happened
+    #[arg(long)]
+    summary: String,
+    /// call, email, meeting, message, mail, social, event, purchase, support, other [default: call, or purchase with --amount]
+    #[arg(long)]
+    channel: Option<String>,
+    /// When it happened: YYYY-MM-DD HH:MM, YYYY-MM-DD, RFC 3339, yesterday [default: now]
+    #[arg(long, value_name = "DATETIME")]
+    at: Option<String>,
+    /// What the customer paid (for purchases)
+    #[arg(long)]
+    amount: Option<String>,
+    /// How the experience compared with what was promised, 1-5
+    #[arg(long)]
+    satisfaction: Option<String>,
+    /// What came of it
+    #[arg(long)]
+    outcome: Option<String>,
+    /// Longer notes
+    #[arg(long)]
+    body: Option<String>,
+    /// `out` when you reached out, `in` when they did [default: out]
+    #[arg(long)]
+    direction: Option<String>,
+}
+
+pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
+    let summary = clean_nonempty(&a.summary).ok_or(InputError::Empty { field: "the summary" })?;
+    let amount = a.amount.as_deref().map(Money::parse).transpose()?;
+    let channel = match a.channel.as_deref() {
+        Some(c) => Channel::parse(c)?,
+        None if amount.is_some() => Channel::Purchase,
+        None => Channel::Call,
+    };
+    let at = match a.at.as_deref() {
+        Some(s) => parse_datetime(s, ctx.clock.now(), &Local)?,
+        None => ctx.clock.now(),
+    };
+    let satisfaction = a.satisfaction.as_deref().map(parse_satisfaction).transpose()?;
+    let direction = a
+        .direction
+        .as_deref()
+        .map(Direction::parse)
+        .transpose()?
+        .unwrap_or_default();
+    let mut store = ctx.open()?;
+    let customer = store.resolve_customer(&a.customer)?;
+    let mut i = Interaction::empty(store.new_interaction_id(), customer.customer.id);
+    i.at = to_millis(at);
+    i.channel = channel;
+    i.direction = direction;
+    i.summary = summary;
+    i.body = a.body.as_deref().map(clean).unwrap_or_default();
+    i.outcome = a.outcome.as_deref().map(clean).unwrap_or_default();
+    i.satisfaction = satisfaction;
+    i.amount = amount;
+    i.author = store.author().to_string();
+    let id = i.id;
+    store.commit(vec![Edit::LogInteraction {
+        id,
+        fields: i.to_fields(),
+    }])?;
+    Ok(format!("{id}\n"))
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// Id, id prefix, or (part of) the name or email
+    customer: String,
+    /// The new stage (English, Vietnamese or Chinese name), or `next` / `prev`
+    stage: String,
+}
+
+pub fn stage(ctx: &Context, a: StageArgs) -> Result<String> {
+    let wanted = a.stage.trim().to_lowercase();
+    let named = match wanted.as_str() {
+        "next" | "prev" | "previous" => None,
+        _ => Some(Stage::parse(&a.stage)?),
+    };
+    let mut store = ctx.open()?;
+    let rec = store.resolve_customer(&a.customer)?;
+    let c = &rec.customer;
+    let to = match (named, wanted.as_str()) {
+        (Some(s), _) => s,
+        (None, "next") => c.stage.next().ok_or_else(|| InputError::NoNextStage(c.name.clone()))?,
+        (None, _) => c
+            .stage
+            .previous()
+            .ok_or_else(|| InputError::NoPreviousStage(c.name.clone()))?,
+    };
+    if to == c.stage {
+        return Ok(format!("{} is already at {}\n", c.name, to.key()));
+    }
+    store.commit(vec![Edit::MoveStage {
+        id: c.id,
+        from: c.stage,
+        to,
+    }])?;
+    Ok(format!("{}: {} → {}\n", c.name, c.stage.key(), to.key()))
+}
+
+#[derive(Debug, Args)]
+pub struct FollowUpArgs {
+    /// Id, id prefix, or (part of) the name or email
+    customer: String,
+    /// When: YYYY-MM-DD, today, tomorrow, +3d, +2w, or a weekday
+    #[arg(long)]
+    due: String,
+    /// What was promised
+    #[arg(long)]
+    what: String,
+}
+
+pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
+    let due = parse_date(&a.due, ctx.clock.today())?;
+    let what = clean_nonempty(&a.what).ok_or(InputError::Empty { field: "what" })?;
+    let mut store = ctx.open()?;
+    let customer = store.resolve_customer(&a.customer)?;
+    let mut f = FollowUp::empty(store.new_follow_up_id(), customer.customer.id);
+    f.due = date_to_days(due);
+    f.what = what;
+    f.author = store.author().to_string();
+    f.created_at = store.clock().now_ms();
+    let id = f.id;
+    store.commit(vec![Edit::AddFollowUp {
+        id,
+        fields: f.to_fields(),
+    }])?;
+    Ok(format!("{id}\n"))
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The follow-up's id or id prefix (shown by `agenda` and `show`)
+    follow_up: String,
+}
+
+pub fn done(ctx: &Context, a: DoneArgs) -> Result<String> {
+    let mut store = ctx.open()?;
+    let rec = store.resolve_follow_up(&a.follow_up)?;
+    let f = &rec.follow_up;
+    if f.done_at.is_some() {
+        return Ok(format!("already done: {}\n", f.what));
+    }
+    let now = store.clock().now_ms();
+    store.commit(vec![Edit::UpdateFollowUp {
+        id: f.id,
+        fields: vec![FollowUpField::Done(Some(now))],
+    }])?;
+    Ok(format!("done: {}\n", f.what))
+}
+
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// Also list what falls due in the next DAYS days
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    days: u16,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
+    let store = ctx.open()?;
+    let today = store.clock().today();
+    let until = today.checked_add_days(Days::new(u64::from(a.days))).unwrap_or(today);
+    let items = store.agenda(until)?;
+    if a.json {
+        let out: Vec<AgendaJson> = items.iter().map(|i| AgendaJson::new(i, today, what(i))).collect();
+        return Ok(serde_json::to_string_pretty(&out)? + "\n");
+    }
+    if items.is_empty() {
+        return Ok("nothing due: a good day to call a loyal customer\n".to_string());
+    }
+    let mut table = Table::new(&[("DUE", 22), ("CUSTOMER", 30), ("TO DO", 50), ("ID", 8)]);
+    for i in &items {
+        let id = match &i.what {
+            AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
+            AgendaWhat::StayInTouch { .. } => String::new(),
+        };
+        table.row(vec![
+            format!("{} ({})", day(i.due), relative(i.due, today)),
+            i.customer.customer.display_name(),
+            what(i),
+            id,
+        ]);
+    }
+    Ok(table.render())
+}
+
+/// What an agenda item asks for, in words.
+fn what(item: &AgendaItem) -> String {
+    match &item.what {
+        AgendaWhat::FollowUp(f) => f.what.clone(),
+        AgendaWhat::StayInTouch {
+            cadence_days,
+            last_touch,
+        } => {
+            let since = if item.customer.customer.activity.last_contact.is_some() {
+                format!("last contact {}", when(*last_touch))
+            } else {
+                "no contact yet".to_string()
+            };
+            format!("stay in touch (every {cadence_days} days; {since})")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! What every command needs: where the workspace is, who the user is, the
+//! team's rules and the time.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::store::{OpenOptions, Store};
+use crate::workspace::{Clock, Config, Locations};
+
+pub struct Context {
+    pub locations: Locations,
+    pub config: Config,
+    /// `--workspace` or `GUANXI_WORKSPACE`, when given.
+    pub chosen_workspace: Option<PathBuf>,
+    pub clock: Clock,
+}
+
+impl Context {
+    pub fn new(chosen_workspace: Option<PathBuf>) -> Result<Context> {
+        let locations = Locations::from_env()?;
+        let config = Config::load(&locations.config_file)?;
+        Ok(Context {
+            locations,
+            config,
+            chosen_workspace,
+            clock: Clock::from_env(),
+        })
+    }
+
+    /// The workspace to use: the flag (or environment), else the config's,
+    /// else the default one in the data directory.
+    pub fn workspace(&self) -> PathBuf {
+        self.chosen_workspace
+            .clone()
+            .or_else(|| self.config.workspace.clone())
+            .unwrap_or_else(|| self.locations.default_workspace.clone())
+    }
+
+    pub fn options(&self, workspace: PathBuf) -> OpenOptions {
+        OpenOptions {
+            workspace,
+            state_root: self.locations.state_root.clone(),
+            author: self.config.user_name(),
+            clock: self.clock,
+            rules: self.config.rules(),
+        }
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        let store = Store::open(self.options(self.workspace()))?;
+        warn_about_recovery(&store);
+        Ok(store)
+    }
+}
+
+/// Tells the user, on stderr, about anything opening had to repair.
+pub fn warn_about_recovery(store: &Store) {
+    let r = store.recovery();
+    for s in &r.salvaged {
+        eprintln!(
+            "note: an interrupted write ({} bytes, never reported saved) was cut from {} and kept in {}",
+            s.bytes,
+            s.segment.display(),
+            s.saved_to.display()
+        );
+    }
+    for w in &r.clock_warnings {
+        eprintln!(
+            "warning: the clock of replica {} runs {} minutes ahead of this machine's; its edits win conflicts until the clocks agree",
+            w.replica,
+            w.ahead_ms / 60_000
+        );
+    }
+}

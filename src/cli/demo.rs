@@ -1,0 +1,62 @@
+//! `demo`: a sample workspace to try guanxi on.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::context::Context;
+use crate::demo::{DemoSpec, generate};
+use crate::store::Store;
+use crate::workspace::random_u64;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of customers
+    #[arg(long, default_value_t = 120)]
+    customers: usize,
+    /// Number of interactions, spread over the customers
+    #[arg(long, default_value_t = 1200)]
+    interactions: usize,
+    /// The same seed gives the same sample data
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only create the data (the terminal UI is not built yet, so this is
+    /// what happens in any case)
+    #[arg(long)]
+    no_tui: bool,
+}
+
+pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
+    let workspace = ctx
+        .chosen_workspace
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("guanxi-demo-{:08x}", random_u64() as u32)));
+    let mut store = Store::open(ctx.options(workspace.clone()))?;
+    let spec = DemoSpec {
+        customers: a.customers,
+        interactions: if a.customers == 0 { 0 } else { a.interactions },
+        seed: a.seed,
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "creating sample data in {}", workspace.display());
+    let saved = generate(&mut store, &spec, |p| {
+        // Written only after the chunk is on disk, so the count is true even
+        // if the process dies right after.
+        let _ = writeln!(
+            stdout,
+            "saved {} of {} customers, {} of {} interactions",
+            p.customers, spec.customers, p.interactions, spec.interactions
+        );
+        let _ = stdout.flush();
+    })?;
+    let shown: PathBuf = store.workspace().root.clone();
+    Ok(format!(
+        "done: {} customers, {} interactions, {} follow-ups\nopen it with: guanxi --workspace {} list\n",
+        saved.customers,
+        saved.interactions,
+        saved.follow_ups,
+        shown.display()
+    ))
+}

@@ -1,0 +1,262 @@
+//! The JSON the CLI prints: a stable contract for scripts and tests.
+//! Field names are snake_case and never renamed; new fields may be added.
+//! Instants are RFC 3339 in UTC, days are `YYYY-MM-DD`, money is a number.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::dates::from_millis;
+use crate::domain::{Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary};
+use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
+
+fn instant(ms: i64) -> String {
+    from_millis(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn money(m: Money) -> f64 {
+    m.as_f64()
+}
+
+#[derive(Serialize)]
+pub struct Factors {
+    trust: Option<u8>,
+    satisfaction: Option<u8>,
+    value: Option<u8>,
+    communication: Option<u8>,
+    social_bond: Option<u8>,
+}
+
+#[derive(Serialize)]
+pub struct CustomerJson {
+    id: String,
+    name: String,
+    company: String,
+    title: String,
+    stage: &'static str,
+    level: &'static str,
+    emails: Vec<String>,
+    phones: Vec<String>,
+    tags: Vec<String>,
+    segment: String,
+    source: String,
+    owner: String,
+    loyalty_tier: String,
+    health: Option<u8>,
+    factors: Factors,
+    revenue: f64,
+    clv: f64,
+    purchases: u32,
+    interaction_count: u32,
+    last_contact: Option<String>,
+    cadence_days: u16,
+    next_contact_due: String,
+    created_at: String,
+    created_by: String,
+    updated_at: String,
+}
+
+impl CustomerJson {
+    pub fn new(rec: &CustomerRecord, summary: &Summary) -> CustomerJson {
+        let c = &rec.customer;
+        CustomerJson {
+            id: c.id.to_string(),
+            name: c.name.clone(),
+            company: c.company.clone(),
+            title: c.title.clone(),
+            stage: c.stage.key(),
+            level: c.level.key(),
+            emails: c.emails.clone(),
+            phones: c.phones.clone(),
+            tags: c.tags.iter().cloned().collect(),
+            segment: c.segment.clone(),
+            source: c.source.clone(),
+            owner: c.owner.clone(),
+            loyalty_tier: c.loyalty_tier.clone(),
+            health: summary.health,
+            factors: Factors {
+                trust: c.factors.get(Factor::Trust),
+                satisfaction: c.factors.get(Factor::Satisfaction),
+                value: c.factors.get(Factor::Value),
+                communication: c.factors.get(Factor::Communication),
+                social_bond: c.factors.get(Factor::SocialBond),
+            },
+            revenue: money(summary.revenue),
+            clv: money(summary.clv),
+            purchases: c.activity.purchases,
+            interaction_count: c.activity.interactions,
+            last_contact: c.activity.last_contact.map(instant),
+            cadence_days: summary.cadence_days,
+            next_contact_due: day(summary.next_contact_due),
+            created_at: instant(c.created_at),
+            created_by: c.created_by.clone(),
+            updated_at: instant(rec.updated_at()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Spin {
+    situation: String,
+    problem: String,
+    implication: String,
+    need: String,
+}
+
+#[derive(Serialize)]
+pub struct InteractionJson {
+    id: String,
+    at: String,
+    channel: &'static str,
+    direction: &'static str,
+    summary: String,
+    body: String,
+    outcome: String,
+    satisfaction: Option<u8>,
+    amount: Option<f64>,
+    author: String,
+}
+
+impl InteractionJson {
+    pub fn new(i: &Interaction) -> InteractionJson {
+        InteractionJson {
+            id: i.id.to_string(),
+            at: instant(i.at),
+            channel: i.channel.key(),
+            direction: i.direction.key(),
+            summary: i.summary.clone(),
+            body: i.body.clone(),
+            outcome: i.outcome.clone(),
+            satisfaction: i.satisfaction,
+            amount: i.amount.map(money),
+            author: i.author.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct FollowUpJson {
+    id: String,
+    due: String,
+    what: String,
+    done: bool,
+    done_at: Option<String>,
+    author: String,
+    created_at: String,
+}
+
+impl FollowUpJson {
+    pub fn new(f: &FollowUp) -> FollowUpJson {
+        FollowUpJson {
+            id: f.id.to_string(),
+            due: day(f.due_date()),
+            what: f.what.clone(),
+            done: f.done_at.is_some(),
+            done_at: f.done_at.map(instant),
+            author: f.author.clone(),
+            created_at: instant(f.created_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StageChangeJson {
+    at: String,
+    by: String,
+    from: &'static str,
+    to: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct CustomerDetailJson {
+    #[serde(flatten)]
+    customer: CustomerJson,
+    address: String,
+    notes: String,
+    spin: Spin,
+    cadence_override: Option<u16>,
+    interactions: Vec<InteractionJson>,
+    follow_ups: Vec<FollowUpJson>,
+    stage_history: Vec<StageChangeJson>,
+}
+
+impl CustomerDetailJson {
+    pub fn new(
+        rec: &CustomerRecord,
+        summary: &Summary,
+        interactions: &[Interaction],
+        follow_ups: &[FollowUp],
+        history: &[StageChange],
+    ) -> CustomerDetailJson {
+        let c = &rec.customer;
+        CustomerDetailJson {
+            customer: CustomerJson::new(rec, summary),
+            address: c.address.clone(),
+            notes: c.notes.clone(),
+            spin: Spin {
+                situation: c.spin.get(SpinPart::Situation).to_string(),
+                problem: c.spin.get(SpinPart::Problem).to_string(),
+                implication: c.spin.get(SpinPart::Implication).to_string(),
+                need: c.spin.get(SpinPart::Need).to_string(),
+            },
+            cadence_override: c.cadence_days,
+            interactions: interactions.iter().map(InteractionJson::new).collect(),
+            follow_ups: follow_ups.iter().map(FollowUpJson::new).collect(),
+            stage_history: history
+                .iter()
+                .map(|h| StageChangeJson {
+                    at: instant(h.at),
+                    by: h.by.clone(),
+                    from: h.from.key(),
+                    to: h.to.key(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct AgendaJson {
+    kind: &'static str,
+    status: &'static str,
+    due: String,
+    days_overdue: i64,
+    customer_id: String,
+    customer_name: String,
+    company: String,
+    what: String,
+    follow_up_id: Option<String>,
+    last_contact: Option<String>,
+}
+
+impl AgendaJson {
+    pub fn new(item: &AgendaItem, today: NaiveDate, what: String) -> AgendaJson {
+        let c = &item.customer.customer;
+        let days_overdue = (today - item.due).num_days();
+        AgendaJson {
+            kind: match item.what {
+                AgendaWhat::FollowUp(_) => "follow_up",
+                AgendaWhat::StayInTouch { .. } => "stay_in_touch",
+            },
+            status: match days_overdue {
+                d if d > 0 => "overdue",
+                0 => "today",
+                _ => "upcoming",
+            },
+            due: day(item.due),
+            days_overdue,
+            customer_id: c.id.to_string(),
+            customer_name: c.name.clone(),
+            company: c.company.clone(),
+            what,
+            follow_up_id: match &item.what {
+                AgendaWhat::FollowUp(f) => Some(f.id.to_string()),
+                AgendaWhat::StayInTouch { .. } => None,
+            },
+            last_contact: c.activity.last_contact.map(instant),
+        }
+    }
+}

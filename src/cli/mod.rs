@@ -1,0 +1,136 @@
+//! The command line: one file per family of subcommands. Each command
+//! returns the text to print; errors are printed once, here, as
+//! `error: ...`, with status 2 when the input was at fault and 1 otherwise.
+
+mod activity;
+mod context;
+mod customers;
+mod demo;
+mod fields;
+mod history;
+mod json;
+mod maintenance;
+mod output;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::domain::InputError;
+use crate::store::StoreError;
+use context::Context;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guanxi",
+    version,
+    about = "关系 guanxi: a terminal relationship manager for salespeople",
+    long_about = "关系 guanxi: a terminal relationship manager for salespeople.\n\n\
+        Keep your customers, the stage of every relationship (attract → loyalty), every \
+        interaction and every promised follow-up, alone or with a team sharing one folder."
+)]
+pub struct Cli {
+    /// The workspace folder (a missing or empty folder becomes one)
+    #[arg(long, short, global = true, env = "GUANXI_WORKSPACE", value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Add a customer; prints its id
+    Add(customers::AddArgs),
+    /// List customers
+    List(customers::ListArgs),
+    /// Show everything about one customer
+    Show(customers::ShowArgs),
+    /// Change a customer's fields
+    Edit(customers::EditArgs),
+    /// Log an interaction (call, meeting, purchase...); prints its id
+    Log(activity::LogArgs),
+    /// Move a customer to another relationship stage
+    Stage(activity::StageArgs),
+    /// Schedule a follow-up; prints its id
+    #[command(name = "follow-up")]
+    FollowUp(activity::FollowUpArgs),
+    /// Mark a follow-up done
+    Done(activity::DoneArgs),
+    /// Overdue and due follow-ups and stay-in-touch reminders, most urgent first
+    Agenda(activity::AgendaArgs),
+    /// Delete a customer (undo brings it back)
+    Delete(customers::DeleteArgs),
+    /// Take back your latest change
+    Undo,
+    /// Redo the latest change you took back
+    Redo,
+    /// Rebuild the local view from the workspace's journals
+    Rebuild,
+    /// Check the journals and the local view against each other
+    Doctor,
+    /// Create a workspace with realistic sample data
+    Demo(demo::DemoArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok((text, ok)) => {
+            print(&text);
+            if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(err) => {
+            let input = err.chain().any(|e| {
+                e.downcast_ref::<InputError>().is_some()
+                    || e.downcast_ref::<StoreError>().is_some_and(StoreError::is_input)
+            });
+            eprintln!("error: {err:#}");
+            ExitCode::from(if input { 2 } else { 1 })
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`guanxi list | head`) is not an error.
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
+    let ctx = Context::new(cli.workspace)?;
+    let text = match cli.command {
+        None => return Ok((overview(&ctx)?, true)),
+        Some(Command::Add(a)) => customers::add(&ctx, a)?,
+        Some(Command::List(a)) => customers::list(&ctx, a)?,
+        Some(Command::Show(a)) => customers::show(&ctx, a)?,
+        Some(Command::Edit(a)) => customers::edit(&ctx, a)?,
+        Some(Command::Delete(a)) => customers::delete(&ctx, a)?,
+        Some(Command::Log(a)) => activity::log(&ctx, a)?,
+        Some(Command::Stage(a)) => activity::stage(&ctx, a)?,
+        Some(Command::FollowUp(a)) => activity::follow_up(&ctx, a)?,
+        Some(Command::Done(a)) => activity::done(&ctx, a)?,
+        Some(Command::Agenda(a)) => activity::agenda(&ctx, a)?,
+        Some(Command::Undo) => history::undo(&ctx)?,
+        Some(Command::Redo) => history::redo(&ctx)?,
+        Some(Command::Rebuild) => maintenance::rebuild(&ctx)?,
+        Some(Command::Doctor) => return maintenance::doctor(&ctx),
+        Some(Command::Demo(a)) => demo::demo(&ctx, a)?,
+    };
+    Ok((text, true))
+}
+
+/// Without a subcommand (until the terminal UI lands): where things are
+/// and what to do next.
+fn overview(ctx: &Context) -> anyhow::Result<String> {
+    let store = ctx.open()?;
+    let customers = store.customers()?.len();
+    Ok(format!(
+        "workspace {} ({} customer(s)), you are {}\n\
+         try: guanxi agenda · guanxi list · guanxi add --name NAME · guanxi demo · guanxi --help\n",
+        store.workspace().root.display(),
+        customers,
+        store.author()
+    ))
+}

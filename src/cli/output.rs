@@ -1,0 +1,149 @@
+//! Human-readable output: aligned tables that respect double-width
+//! characters, and local dates.
+
+use chrono::{Local, NaiveDate};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::domain::dates::from_millis;
+
+/// A local date and time, minute precision.
+pub fn when(ms: i64) -> String {
+    from_millis(ms)
+        .with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// How far `due` is from `today`, in words.
+pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
+    match (due - today).num_days() {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        -1 => "1 day overdue".to_string(),
+        d if d < 0 => format!("{} days overdue", -d),
+        d => format!("in {d} days"),
+    }
+}
+
+/// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
+/// Never splits a character, so a double-width one is dropped whole.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+/// A plain table: a header row and columns as wide as their content, each
+/// capped at its maximum.
+pub struct Table {
+    headers: Vec<&'static str>,
+    max: Vec<usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(columns: &[(&'static str, usize)]) -> Table {
+        Table {
+            headers: columns.iter().map(|c| c.0).collect(),
+            max: columns.iter().map(|c| c.1).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let cols = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(cols) {
+                widths[i] = widths[i].max(cell.width().min(self.max[i]));
+            }
+        }
+        let line = |cells: Vec<String>| {
+            let last = cells.len().saturating_sub(1);
+            let mut s = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i == last {
+                        fit(c, widths[i])
+                    } else {
+                        pad(&fit(c, widths[i]), widths[i])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("  ");
+            s.truncate(s.trim_end().len());
+            s.push('\n');
+            s
+        };
+        let mut out = line(self.headers.iter().map(|h| h.to_string()).collect());
+        for row in &self.rows {
+            out.push_str(&line(row.clone()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_respects_double_width() {
+        assert_eq!(fit("张伟伟伟", 5), "张伟…");
+        assert_eq!(fit("张伟", 4), "张伟");
+        assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
+        assert!(fit("深圳华信科技有限公司", 9).width() <= 9);
+    }
+
+    #[test]
+    fn table_columns_line_up() {
+        let mut t = Table::new(&[("NAME", 20), ("STAGE", 12)]);
+        t.row(vec!["张伟".into(), "build".into()]);
+        t.row(vec!["Nguyễn Văn An".into(), "loyalty".into()]);
+        let text = t.render();
+        let stage_columns: Vec<usize> = text
+            .lines()
+            .zip(["STAGE", "build", "loyalty"])
+            .map(|(l, word)| l[..l.find(word).unwrap()].width())
+            .collect();
+        assert!(stage_columns.windows(2).all(|w| w[0] == w[1]), "{text}");
+    }
+
+    #[test]
+    fn relative_days() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(relative(d, d), "today");
+        assert_eq!(relative(d.succ_opt().unwrap(), d), "tomorrow");
+        assert_eq!(relative(d.pred_opt().unwrap().pred_opt().unwrap(), d), "2 days overdue");
+    }
+}

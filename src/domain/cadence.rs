@@ -1,0 +1,134 @@
+//! Stay-in-touch cadence: how long a relationship may go quiet before the
+//! seller should reach out again (seed 001: keeping a customer costs a
+//! fifth of winning a new one, so nobody should be forgotten).
+//!
+//! The next contact is due `cadence` days after the last interaction (or
+//! after the customer was added, when nothing has been logged). Any logged
+//! interaction resets the clock. Early stages need frequent contact; loyal
+//! customers need less. Each customer may override its stage's default.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::customer::Customer;
+use super::dates::local_day;
+use super::stage::Stage;
+
+/// Default days between contacts for each stage, attract → loyalty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadenceRules {
+    pub attract: u16,
+    pub establish: u16,
+    pub build: u16,
+    pub develop: u16,
+    pub maintain: u16,
+    pub consolidate: u16,
+    pub loyalty: u16,
+}
+
+impl Default for CadenceRules {
+    fn default() -> Self {
+        CadenceRules {
+            attract: 7,
+            establish: 7,
+            build: 14,
+            develop: 14,
+            maintain: 30,
+            consolidate: 30,
+            loyalty: 60,
+        }
+    }
+}
+
+/// Longest cadence accepted anywhere: ten years.
+pub const MAX_CADENCE_DAYS: u16 = 3650;
+
+impl CadenceRules {
+    pub fn for_stage(&self, stage: Stage) -> u16 {
+        let days = match stage {
+            Stage::Attract => self.attract,
+            Stage::Establish => self.establish,
+            Stage::Build => self.build,
+            Stage::Develop => self.develop,
+            Stage::Maintain => self.maintain,
+            Stage::Consolidate => self.consolidate,
+            Stage::Loyalty => self.loyalty,
+        };
+        days.clamp(1, MAX_CADENCE_DAYS)
+    }
+
+    /// The cadence that applies to this customer.
+    pub fn cadence_of(&self, c: &Customer) -> u16 {
+        c.cadence_days.unwrap_or_else(|| self.for_stage(c.stage))
+    }
+
+    /// The day the next contact is due.
+    pub fn next_contact_due(&self, c: &Customer) -> NaiveDate {
+        due_after(last_touch(c), self.cadence_of(c))
+    }
+}
+
+/// The instant the stay-in-touch clock last reset: the latest interaction,
+/// or the customer's creation.
+pub fn last_touch(c: &Customer) -> i64 {
+    c.activity.last_contact.unwrap_or(c.created_at)
+}
+
+/// The day `days` after the local day of `from_ms`.
+pub fn due_after(from_ms: i64, days: u16) -> NaiveDate {
+    let day = local_day(from_ms);
+    day.checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::to_millis;
+    use crate::domain::ids::CustomerId;
+    use chrono::{Local, TimeZone};
+
+    fn noon(y: i32, m: u32, d: u32) -> i64 {
+        to_millis(Local.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap().to_utc())
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn due_counts_from_creation_then_from_last_interaction() {
+        let rules = CadenceRules::default();
+        let mut c = Customer::empty(CustomerId(1));
+        c.created_at = noon(2026, 11, 1);
+        assert_eq!(rules.next_contact_due(&c), day(2026, 11, 8));
+        c.activity.last_contact = Some(noon(2026, 11, 20));
+        assert_eq!(rules.next_contact_due(&c), day(2026, 11, 27));
+    }
+
+    #[test]
+    fn stage_default_and_override() {
+        let rules = CadenceRules::default();
+        let mut c = Customer::empty(CustomerId(1));
+        c.created_at = noon(2026, 1, 1);
+        c.stage = Stage::Loyalty;
+        assert_eq!(rules.cadence_of(&c), 60);
+        assert_eq!(rules.next_contact_due(&c), day(2026, 3, 2));
+        c.cadence_days = Some(3);
+        assert_eq!(rules.next_contact_due(&c), day(2026, 1, 4));
+    }
+
+    #[test]
+    fn later_stages_allow_longer_silence() {
+        let rules = CadenceRules::default();
+        for pair in Stage::ALL.windows(2) {
+            assert!(rules.for_stage(pair[0]) <= rules.for_stage(pair[1]));
+        }
+        let zero = CadenceRules {
+            attract: 0,
+            ..Default::default()
+        };
+        assert_eq!(zero.for_stage(Stage::Attract), 1);
+    }
+}

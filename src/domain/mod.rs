@@ -1,0 +1,46 @@
+//! The relationship-management domain: customers, stages, levels, factors,
+//! interactions, follow-ups, and the rules that derive health, lifetime
+//! value and stay-in-touch dates from them. Pure: no I/O here.
+
+pub mod activity;
+pub mod cadence;
+pub mod channel;
+pub mod customer;
+pub mod dates;
+pub mod error;
+pub mod factors;
+pub mod follow_up;
+pub mod ids;
+pub mod interaction;
+pub mod level;
+pub mod money;
+pub mod stage;
+pub mod summary;
+pub mod text;
+pub mod validate;
+pub mod value;
+
+pub use activity::Activity;
+pub use cadence::CadenceRules;
+pub use channel::{Channel, Direction};
+pub use customer::{Customer, CustomerField, CustomerKey, Spin, SpinPart};
+pub use error::InputError;
+pub use factors::{Factor, Factors};
+pub use follow_up::{FollowUp, FollowUpField, FollowUpKey};
+pub use ids::{CustomerId, FollowUpId, InteractionId};
+pub use interaction::{Interaction, InteractionField, InteractionKey};
+pub use level::Level;
+pub use money::Money;
+pub use stage::{Stage, StageChange};
+pub use summary::Summary;
+pub use value::ClvAssumptions;
+
+use serde::{Deserialize, Serialize};
+
+/// The team's assumptions, from the config file.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    pub clv: ClvAssumptions,
+    pub cadence: CadenceRules,
+}

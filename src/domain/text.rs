@@ -1,0 +1,101 @@
+//! Text as users type it: normalised on the way in, folded for matching.
+//!
+//! Vietnamese arrives both precomposed ("ễ" as one code point) and
+//! decomposed ("e" + circumflex + tilde), depending on the keyboard, the
+//! operating system and the program that wrote a file. Everything stored is
+//! NFC; everything compared is folded: decomposed, stripped of combining
+//! marks, lower-cased, with đ/Đ mapped to d. Chinese characters pass through
+//! folding unchanged, so "张" still matches "张伟".
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The canonical stored form: NFC, surrounding whitespace removed.
+pub fn clean(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// `clean`, and `None` when nothing is left.
+pub fn clean_nonempty(s: &str) -> Option<String> {
+    let c = clean(s);
+    (!c.is_empty()).then_some(c)
+}
+
+/// The search key of a text: no accents, no case, single spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            // Letters whose stroke is not a combining mark in Unicode.
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'ß' => out.push_str("ss"),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// True when every word of `query` occurs in `haystack`, both folded.
+/// "nguyen hong" matches "Nguyễn Thị Hồng Nhung".
+pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
+    folded_query
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .all(|w| folded_haystack.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_strips_vietnamese_marks_in_both_forms() {
+        let precomposed = "Nguyễn Thị Hồng Nhung";
+        let decomposed: String = precomposed.nfd().collect();
+        assert_ne!(precomposed, decomposed);
+        assert_eq!(fold(precomposed), "nguyen thi hong nhung");
+        assert_eq!(fold(&decomposed), "nguyen thi hong nhung");
+    }
+
+    #[test]
+    fn fold_maps_d_with_stroke() {
+        assert_eq!(fold("Đặng Văn Đức"), "dang van duc");
+        assert_eq!(fold("đường"), "duong");
+    }
+
+    #[test]
+    fn fold_keeps_chinese_and_collapses_space() {
+        assert_eq!(fold("  张伟  "), "张伟");
+        assert_eq!(fold("Lê   Lợi\tQuận 1"), "le loi quan 1");
+    }
+
+    #[test]
+    fn clean_composes() {
+        let decomposed: String = "Hồng".nfd().collect();
+        assert_eq!(clean(&format!(" {decomposed} ")), "Hồng");
+        assert_eq!(clean_nonempty("   "), None);
+    }
+
+    #[test]
+    fn word_matching() {
+        let hay = fold("Nguyễn Thị Hồng Nhung");
+        assert!(matches_words(&hay, &fold("nguyen hong")));
+        assert!(matches_words(&hay, "nhung"));
+        assert!(!matches_words(&hay, "tran"));
+        assert!(matches_words(&fold("张伟"), &fold("张")));
+    }
+}

@@ -1,0 +1,233 @@
+//! Rebuilding the view from the journals, and checking the two against
+//! each other.
+
+use std::fs;
+
+use super::codec;
+use super::error::StoreError;
+use super::ingest::ingest_replica;
+use super::keys;
+use super::op::Op;
+use super::txn::describe_key;
+use super::{OpenOptions, Store, TREE, read_cursor};
+use crate::sync::Hlc;
+use crate::sync::journal::{self, Tail};
+use crate::workspace::{Workspace, WorkspaceError};
+
+/// At most this many differing keys are named in a report.
+const SHOWN_DIFFERENCES: usize = 5;
+
+#[derive(Debug, Default)]
+pub struct DoctorReport {
+    /// What was checked and found in order.
+    pub notes: Vec<String>,
+    /// What is wrong.
+    pub problems: Vec<String>,
+}
+
+impl DoctorReport {
+    pub fn healthy(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Store {
+    /// Throws the view away and rebuilds it from every journal in the
+    /// workspace. The old view is kept aside until the new one is complete.
+    pub fn rebuild(options: OpenOptions) -> Result<Store, StoreError> {
+        let ws = Workspace::open(&options.workspace, &options.state_root)?;
+        let view = ws.view_dir();
+        let old = ws.state_dir.join("view.old");
+        let io = |path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
+        };
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        if view.exists() {
+            fs::rename(&view, &old).map_err(io(&view))?;
+        }
+        let store = Store::open_in(ws, options.author, options.clock, options.rules)?;
+        store.flush()?;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(store)
+    }
+
+    /// Checks every journal frame, the order of every replica's changes,
+    /// and that the view holds exactly what replaying the journals gives.
+    pub fn doctor(&self) -> Result<DoctorReport, StoreError> {
+        let mut report = DoctorReport::default();
+        let recovery = &self.recovery;
+        if recovery.replayed > 0 {
+            report.notes.push(format!(
+                "replayed {} journaled change(s) missing from the view (an interrupted run)",
+                recovery.replayed
+            ));
+        }
+        for s in &recovery.salvaged {
+            report.notes.push(format!(
+                "cut {} byte(s) of an interrupted write from {}; kept in {}",
+                s.bytes,
+                s.segment.display(),
+                s.saved_to.display()
+            ));
+        }
+        for replica in journal::replicas(&self.ws.root)? {
+            self.check_journal(replica, &mut report)?;
+        }
+        self.compare_with_replay(&mut report)?;
+        Ok(report)
+    }
+
+    fn check_journal(&self, replica: crate::sync::ReplicaId, report: &mut DoctorReport) -> Result<(), StoreError> {
+        let own = replica == self.ws.replica;
+        let who = if own {
+            format!("{replica} (this replica)")
+        } else {
+            replica.to_string()
+        };
+        let dir = journal::replica_dir(&self.ws.root, replica);
+        let segments = journal::segments(&dir)?;
+        let mut expected_seq = 1u64;
+        let mut frames_total = 0usize;
+        for (i, &segment) in segments.iter().enumerate() {
+            let path = journal::segment_path(&dir, segment);
+            let header = fs::read(&path).ok().and_then(|bytes| journal::parse_header(&bytes));
+            match header {
+                Some((r, n)) if r == replica && n == segment => {}
+                Some((r, n)) => report
+                    .problems
+                    .push(format!("{}: header names replica {r} segment {n}", path.display())),
+                None => {}
+            }
+            let frames = journal::read_segment(&path, 0)?;
+            frames_total += frames.len();
+            for (payload, _) in frames.iter() {
+                match codec::decode::<Op>(payload) {
+                    Ok(op) if op.seq == expected_seq => expected_seq += 1,
+                    Ok(op) => {
+                        report.problems.push(format!(
+                            "{}: change {} follows change {}",
+                            path.display(),
+                            op.seq,
+                            expected_seq - 1
+                        ));
+                        expected_seq = op.seq + 1;
+                    }
+                    Err(e) => report
+                        .problems
+                        .push(format!("{}: undecodable change: {e}", path.display())),
+                }
+            }
+            let last = i + 1 == segments.len();
+            match frames.scan.tail {
+                Tail::Clean => {}
+                Tail::Incomplete if last && !own => report.notes.push(format!(
+                    "{}: the last change is still arriving ({} of {} bytes read)",
+                    path.display(),
+                    frames.scan.end,
+                    frames.scan.len
+                )),
+                tail => report.problems.push(format!(
+                    "{}: {} at byte {}",
+                    path.display(),
+                    if tail == Tail::Corrupt {
+                        "damaged frame"
+                    } else {
+                        "incomplete frame"
+                    },
+                    frames.scan.end
+                )),
+            }
+        }
+        let cursor = read_cursor(&self.tree, replica)?;
+        let journaled = expected_seq - 1;
+        if cursor.seq != journaled {
+            report.problems.push(format!(
+                "replica {who}: the view has {} of {journaled} journaled changes",
+                cursor.seq
+            ));
+        }
+        report.notes.push(format!(
+            "replica {who}: {} segment(s), {frames_total} change(s), all frames intact",
+            segments.len()
+        ));
+        Ok(())
+    }
+
+    /// Replays all journals into a scratch view and compares it, key by
+    /// key, with the real one.
+    fn compare_with_replay(&self, report: &mut DoctorReport) -> Result<(), StoreError> {
+        let scratch = sled::Config::new()
+            .temporary(true)
+            .cache_capacity(super::CACHE_BYTES)
+            .open()?;
+        let fresh = scratch.open_tree(TREE)?;
+        fresh.insert(keys::META_FORMAT, self.tree.get(keys::META_FORMAT)?.unwrap_or_default())?;
+        let mut hlc = Hlc::default();
+        let now = self.clock.now_ms();
+        for replica in journal::replicas(&self.ws.root)? {
+            ingest_replica(&fresh, &self.ws.root, replica, self.ws.replica, &mut hlc, now)?;
+        }
+        let mut differences = Vec::new();
+        let mut count = 0usize;
+        let mut live = self
+            .tree
+            .iter()
+            .filter(|e| !matches!(e, Ok((k, _)) if k.as_ref() == keys::META_CLOCK));
+        let mut replayed = fresh
+            .iter()
+            .filter(|e| !matches!(e, Ok((k, _)) if k.as_ref() == keys::META_CLOCK));
+        let (mut a, mut b) = (live.next().transpose()?, replayed.next().transpose()?);
+        loop {
+            let differ = match (&a, &b) {
+                (None, None) => break,
+                (Some((ka, va)), Some((kb, vb))) if ka == kb => {
+                    let key = ka.clone();
+                    let same = va == vb;
+                    a = live.next().transpose()?;
+                    b = replayed.next().transpose()?;
+                    (!same).then(|| format!("{} differs", describe_key(&key)))
+                }
+                (Some((ka, _)), Some((kb, _))) if ka < kb => {
+                    let key = ka.clone();
+                    a = live.next().transpose()?;
+                    Some(format!("{} is in the view but not in the journals", describe_key(&key)))
+                }
+                (Some((ka, _)), None) => {
+                    let key = ka.clone();
+                    a = live.next().transpose()?;
+                    Some(format!("{} is in the view but not in the journals", describe_key(&key)))
+                }
+                (_, Some((kb, _))) => {
+                    let key = kb.clone();
+                    b = replayed.next().transpose()?;
+                    Some(format!("{} is in the journals but not in the view", describe_key(&key)))
+                }
+            };
+            if let Some(d) = differ {
+                count += 1;
+                if differences.len() < SHOWN_DIFFERENCES {
+                    differences.push(d);
+                }
+            }
+        }
+        if count == 0 {
+            report.notes.push(format!(
+                "view matches a fresh replay of the journals ({} keys)",
+                self.tree.len()
+            ));
+        } else {
+            report.problems.push(format!(
+                "view differs from a fresh replay of the journals in {count} key(s); `guanxi rebuild` repairs it"
+            ));
+            report
+                .problems
+                .extend(differences.into_iter().map(|d| format!("  {d}")));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,295 @@
+//! The store: the one write path and the read queries.
+//!
+//! ```text
+//! edits ──► Store::commit ──► Op (clock stamp, replica, seq, inverse)
+//!                              ├─► journal in the workspace (append, fsync)  = the record
+//!                              └─► apply::apply_op ──► sled view (records, indexes, undo)
+//! teammates' journals ──► ingest ──► apply::apply_op
+//! ```
+//!
+//! The sled view lives in local state, never in the (possibly shared)
+//! workspace, and can always be rebuilt from the journals.
+
+pub mod apply;
+pub mod codec;
+pub mod error;
+mod ingest;
+pub mod keys;
+mod maintenance;
+pub mod op;
+mod query;
+pub mod records;
+mod txn;
+
+use std::fs;
+use std::path::PathBuf;
+
+pub use error::StoreError;
+pub use ingest::{Recovery, Salvage};
+pub use maintenance::DoctorReport;
+pub use op::{Edit, Op, Origin};
+pub use query::{AgendaItem, AgendaWhat};
+pub use records::{CustomerRecord, FollowUpRecord, InteractionRecord};
+
+use crate::domain::ids::scramble;
+use crate::domain::{CustomerId, FollowUpId, InteractionId, Rules};
+use crate::sync::frame;
+use crate::sync::journal::{self, JournalWriter};
+use crate::sync::{Hlc, ReplicaId, Stamp};
+use crate::workspace::{Clock, Workspace};
+use records::{Cursor, UndoEntry};
+use txn::Txn;
+
+/// sled's default cache is 1 GiB; the view needs far less to stay fast.
+const CACHE_BYTES: u64 = 64 << 20;
+const TREE: &str = "view";
+/// Layout of the view; a different one is rebuilt from the journals.
+const VIEW_FORMAT: u8 = 1;
+/// Bounded sled batches: huge ones blow up memory.
+const MAX_PENDING: usize = 20_000;
+
+/// What `Store::open` needs to know.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub workspace: PathBuf,
+    pub state_root: PathBuf,
+    /// Recorded as the author of every change.
+    pub author: String,
+    pub clock: Clock,
+    pub rules: Rules,
+}
+
+pub struct Store {
+    ws: Workspace,
+    db: sled::Db,
+    tree: sled::Tree,
+    /// Opened on the first write, so reading never touches the workspace.
+    journal: Option<JournalWriter>,
+    journal_end: journal::Position,
+    hlc: Hlc,
+    seq: u64,
+    author: String,
+    clock: Clock,
+    rules: Rules,
+    recovery: Recovery,
+}
+
+impl Store {
+    /// Opens (or creates) the workspace, locks it, and brings the view up
+    /// to date with every journal in it.
+    pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
+        let ws = Workspace::open(&options.workspace, &options.state_root)?;
+        Store::open_in(ws, options.author, options.clock, options.rules)
+    }
+
+    fn open_in(ws: Workspace, author: String, clock: Clock, rules: Rules) -> Result<Store, StoreError> {
+        let (db, tree) = open_view(&ws.view_dir())?;
+        let stored_clock = tree
+            .get(keys::META_CLOCK)?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0);
+        let mut store = Store {
+            ws,
+            db,
+            tree,
+            journal: None,
+            journal_end: journal::Position::default(),
+            hlc: Hlc::starting_after(stored_clock),
+            seq: 0,
+            author,
+            clock,
+            rules,
+            recovery: Recovery::default(),
+        };
+        store.recover_own_journal()?;
+        store.ingest_others()?;
+        Ok(store)
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    pub fn replica(&self) -> ReplicaId {
+        self.ws.replica
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// What opening had to repair or bring in.
+    pub fn recovery(&self) -> &Recovery {
+        &self.recovery
+    }
+
+    /// A fresh id for something about to be created. Ids mix this replica
+    /// with a clock tick, so they are unique and look unrelated.
+    fn new_id(&mut self) -> u64 {
+        let tick = self.hlc.tick(self.clock.now_ms());
+        scramble(tick ^ self.ws.replica.0.rotate_left(29))
+    }
+
+    pub fn new_customer_id(&mut self) -> CustomerId {
+        CustomerId(self.new_id())
+    }
+
+    pub fn new_interaction_id(&mut self) -> InteractionId {
+        InteractionId(self.new_id())
+    }
+
+    pub fn new_follow_up_id(&mut self) -> FollowUpId {
+        FollowUpId(self.new_id())
+    }
+
+    /// Makes a user's change: journaled and on disk when this returns, then
+    /// applied to the view. Undoable.
+    pub fn commit(&mut self, edits: Vec<Edit>) -> Result<Op, StoreError> {
+        let mut ops = self.commit_ops(vec![(edits, Origin::Direct, None)])?;
+        Ok(ops.remove(0))
+    }
+
+    /// Makes many changes at once (sample data, imports), with one fsync and
+    /// one view batch. Each entry may carry the wall time to stamp it with,
+    /// so generated history reads as if it happened then. Not undoable.
+    pub fn commit_bulk(&mut self, changes: Vec<(Vec<Edit>, Option<i64>)>) -> Result<usize, StoreError> {
+        let n = changes.len();
+        self.commit_ops(changes.into_iter().map(|(e, at)| (e, Origin::Bulk, at)).collect())?;
+        Ok(n)
+    }
+
+    fn commit_ops(&mut self, changes: Vec<(Vec<Edit>, Origin, Option<i64>)>) -> Result<Vec<Op>, StoreError> {
+        let replica = self.ws.replica;
+        let tree = self.tree.clone();
+        let mut tx = Txn::new(&tree);
+        let mut frames = Vec::new();
+        let mut ops = Vec::with_capacity(changes.len());
+        let mut seq = self.seq;
+        for (edits, origin, at) in changes {
+            let inverse = match origin {
+                Origin::Bulk => Vec::new(),
+                _ => apply::inverse(&mut tx, &edits)?,
+            };
+            seq += 1;
+            let op = Op {
+                stamp: Stamp::new(self.hlc.tick(at.unwrap_or_else(|| self.clock.now_ms())), replica),
+                seq,
+                author: self.author.clone(),
+                origin,
+                edits,
+                inverse,
+            };
+            // Applied to the batch now, so later changes see earlier ones;
+            // the batch reaches sled only after the journal is on disk.
+            apply::apply_op(&mut tx, &op, replica)?;
+            let payload = codec::encode(&op).map_err(StoreError::codec("op"))?;
+            frame::encode(&payload, &mut frames);
+            ops.push(op);
+        }
+        let position = self.journal_writer()?.append(&frames)?;
+        self.seq = seq;
+        self.journal_end = position;
+        put_cursor(&mut tx, replica, Cursor { seq, position })?;
+        tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
+        tx.commit()?;
+        Ok(ops)
+    }
+
+    fn journal_writer(&mut self) -> Result<&mut JournalWriter, StoreError> {
+        let writer = match self.journal.take() {
+            Some(w) => w,
+            None => {
+                let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
+                let end = self.journal_end;
+                JournalWriter::open(&dir, self.ws.replica, end.segment.max(1), end.offset)?
+            }
+        };
+        Ok(self.journal.insert(writer))
+    }
+
+    /// Takes back this replica's latest change; returns what it was.
+    pub fn undo(&mut self) -> Result<String, StoreError> {
+        let (seq, entry) = self
+            .top_of(keys::UNDO)?
+            .ok_or(crate::domain::InputError::NothingToUndo)?;
+        self.commit_ops(vec![(entry.edits, Origin::Undo { seq }, None)])?;
+        Ok(entry.label)
+    }
+
+    /// Re-does the latest undone change; returns what it was.
+    pub fn redo(&mut self) -> Result<String, StoreError> {
+        let (seq, entry) = self
+            .top_of(keys::REDO)?
+            .ok_or(crate::domain::InputError::NothingToRedo)?;
+        self.commit_ops(vec![(entry.edits, Origin::Redo { seq }, None)])?;
+        Ok(entry.label)
+    }
+
+    /// What `undo` would take back, if anything.
+    pub fn undo_label(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.top_of(keys::UNDO)?.map(|(_, e)| e.label))
+    }
+
+    pub fn redo_label(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.top_of(keys::REDO)?.map(|(_, e)| e.label))
+    }
+
+    fn top_of(&self, tag: u8) -> Result<Option<(u64, UndoEntry)>, StoreError> {
+        let Some(entry) = self.tree.scan_prefix([tag]).next_back() else {
+            return Ok(None);
+        };
+        let (k, v) = entry?;
+        let seq = keys::seq_of_stack_key(&k).unwrap_or(0);
+        let entry = codec::decode(&v).map_err(StoreError::codec("undo entry"))?;
+        Ok(Some((seq, entry)))
+    }
+
+    /// Writes the view to disk. Changes are safe in the journal as soon as
+    /// they are made; this only spares the next start a replay.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = self.db.flush();
+    }
+}
+
+fn open_view(dir: &std::path::Path) -> Result<(sled::Db, sled::Tree), StoreError> {
+    fs::create_dir_all(dir).map_err(|e| crate::workspace::WorkspaceError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let db = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).open()?;
+    let tree = db.open_tree(TREE)?;
+    match tree.get(keys::META_FORMAT)? {
+        None => {
+            tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
+        }
+        Some(v) if v.as_ref() == [VIEW_FORMAT] => {}
+        Some(v) => return Err(StoreError::NewerView(v.first().copied().unwrap_or(0))),
+    }
+    Ok((db, tree))
+}
+
+fn put_cursor(tx: &mut Txn, replica: ReplicaId, cursor: Cursor) -> Result<(), StoreError> {
+    tx.put_encoded(keys::cursor(replica), &cursor)
+}
+
+fn read_cursor(tree: &sled::Tree, replica: ReplicaId) -> Result<Cursor, StoreError> {
+    match tree.get(keys::cursor(replica))? {
+        Some(v) => codec::decode(&v).map_err(StoreError::codec("journal cursor")),
+        None => Ok(Cursor::default()),
+    }
+}

@@ -1,0 +1,129 @@
+//! Ops: the only way anything changes. A key press, a CLI command, an import
+//! or a teammate's journal all become ops applied by `apply::apply_op`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage};
+use crate::sync::Stamp;
+
+/// One atomic change, as written to the journal. Stored by position:
+/// never reorder fields or variants, only append variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    /// Clock and replica: the op's identity and its place in the merge order.
+    pub stamp: Stamp,
+    /// 1, 2, 3... per replica, so a reader notices a missing op.
+    pub seq: u64,
+    pub author: String,
+    pub origin: Origin,
+    pub edits: Vec<Edit>,
+    /// Edits that take this op back, worked out when it was made, so undo
+    /// works after a restart and after the view is rebuilt.
+    pub inverse: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// A user's change: it goes on the undo stack.
+    Direct,
+    /// Takes back this replica's op number `seq`.
+    Undo { seq: u64 },
+    /// Re-does what the undo op number `seq` took back.
+    Redo { seq: u64 },
+    /// Generated in bulk (sample data, imports): not undoable one by one.
+    Bulk,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Creates a customer; carries every field.
+    CreateCustomer {
+        id: CustomerId,
+        fields: Vec<CustomerField>,
+    },
+    UpdateCustomer {
+        id: CustomerId,
+        fields: Vec<CustomerField>,
+    },
+    /// Sets the stage and adds an entry to the stage history.
+    MoveStage {
+        id: CustomerId,
+        from: Stage,
+        to: Stage,
+    },
+    /// Logs an interaction; carries every field.
+    LogInteraction {
+        id: InteractionId,
+        fields: Vec<InteractionField>,
+    },
+    UpdateInteraction {
+        id: InteractionId,
+        fields: Vec<InteractionField>,
+    },
+    /// Schedules a follow-up; carries every field.
+    AddFollowUp {
+        id: FollowUpId,
+        fields: Vec<FollowUpField>,
+    },
+    UpdateFollowUp {
+        id: FollowUpId,
+        fields: Vec<FollowUpField>,
+    },
+}
+
+impl Edit {
+    /// The customer an edit is about, when the edit itself names it.
+    pub fn customer(&self) -> Option<CustomerId> {
+        match self {
+            Edit::CreateCustomer { id, .. } | Edit::UpdateCustomer { id, .. } | Edit::MoveStage { id, .. } => Some(*id),
+            Edit::LogInteraction { fields, .. } | Edit::UpdateInteraction { fields, .. } => {
+                fields.iter().find_map(|f| match f {
+                    InteractionField::Customer(c) => Some(*c),
+                    _ => None,
+                })
+            }
+            Edit::AddFollowUp { fields, .. } | Edit::UpdateFollowUp { fields, .. } => {
+                fields.iter().find_map(|f| match f {
+                    FollowUpField::Customer(c) => Some(*c),
+                    _ => None,
+                })
+            }
+        }
+    }
+}
+
+/// A short description of what a list of edits does, for undo and redo
+/// messages ("undid: log interaction").
+pub fn describe(edits: &[Edit]) -> String {
+    let Some(first) = edits.first() else {
+        return "nothing".to_string();
+    };
+    let what = match first {
+        Edit::CreateCustomer { .. } => "add customer",
+        Edit::UpdateCustomer { fields, .. } => match fields.as_slice() {
+            [CustomerField::Deleted(true)] => "delete customer",
+            [CustomerField::Deleted(false)] => "restore customer",
+            _ => "edit customer",
+        },
+        Edit::MoveStage { .. } => "move stage",
+        Edit::LogInteraction { .. } => "log interaction",
+        Edit::UpdateInteraction { fields, .. } => match fields.as_slice() {
+            [InteractionField::Deleted(true)] => "remove interaction",
+            [InteractionField::Deleted(false)] => "restore interaction",
+            _ => "edit interaction",
+        },
+        Edit::AddFollowUp { .. } => "schedule follow-up",
+        Edit::UpdateFollowUp { fields, .. } => match fields.as_slice() {
+            [FollowUpField::Done(Some(_))] => "mark follow-up done",
+            [FollowUpField::Done(None)] => "reopen follow-up",
+            [FollowUpField::Deleted(true)] => "remove follow-up",
+            [FollowUpField::Deleted(false)] => "restore follow-up",
+            _ => "edit follow-up",
+        },
+    };
+    if edits.len() > 1 {
+        format!("{what} (+{} more changes)", edits.len() - 1)
+    } else {
+        what.to_string()
+    }
+}

@@ -1,0 +1,409 @@
+//! A replica's journal: numbered segment files of framed ops, in a folder
+//! of the workspace that only this replica writes.
+//!
+//! ```text
+//! WORKSPACE/replicas/<replica id>/000001.journal, 000002.journal, ...
+//! ```
+//!
+//! Each segment starts with a header naming its replica and number, so a
+//! file is recognised even after a sync client renames it (conflict copies).
+//! Writers append whole batches of frames and fsync before anyone is told a
+//! change is saved; readers stop at the first incomplete or damaged frame.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read as _, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::frame;
+use super::hlc::ReplicaId;
+
+pub const REPLICAS_DIR: &str = "replicas";
+const MAGIC: &[u8; 8] = b"GUANXIJ\x01";
+pub const SEGMENT_HEADER: u64 = 24;
+/// A new segment is started once the current one passes this size, so no
+/// file grows without bound and old ones can be retired after a snapshot.
+pub const SEGMENT_TARGET: u64 = 32 << 20;
+const EXTENSION: &str = "journal";
+
+#[derive(Debug, Error)]
+#[error("{}: {source}", path.display())]
+pub struct JournalError {
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+fn at(path: &Path) -> impl FnOnce(io::Error) -> JournalError + '_ {
+    move |source| JournalError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A place in a replica's journal: the byte `offset` of segment `segment`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Position {
+    pub segment: u32,
+    pub offset: u64,
+}
+
+pub fn replica_dir(workspace: &Path, replica: ReplicaId) -> PathBuf {
+    workspace.join(REPLICAS_DIR).join(replica.to_string())
+}
+
+pub fn segment_path(dir: &Path, number: u32) -> PathBuf {
+    dir.join(format!("{number:06}.{EXTENSION}"))
+}
+
+/// The segment number of a file named the way this module names them.
+pub fn segment_number(file_name: &str) -> Option<u32> {
+    let stem = file_name.strip_suffix(&format!(".{EXTENSION}"))?;
+    (stem.len() == 6 && stem.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| stem.parse().ok())
+        .flatten()
+}
+
+/// The replicas that have a folder in the workspace.
+pub fn replicas(workspace: &Path) -> Result<Vec<ReplicaId>, JournalError> {
+    let root = workspace.join(REPLICAS_DIR);
+    let entries = match fs::read_dir(&root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(at(&root)(e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(at(&root))?;
+        if let Some(id) = entry.file_name().to_str().and_then(ReplicaId::parse) {
+            out.push(id);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The segments of one replica, in order.
+pub fn segments(dir: &Path) -> Result<Vec<u32>, JournalError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(at(dir)(e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(at(dir))?;
+        if let Some(n) = entry.file_name().to_str().and_then(segment_number) {
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn header(replica: ReplicaId, number: u32) -> [u8; SEGMENT_HEADER as usize] {
+    let mut h = [0u8; SEGMENT_HEADER as usize];
+    h[..8].copy_from_slice(MAGIC);
+    h[8..16].copy_from_slice(&replica.0.to_le_bytes());
+    h[16..20].copy_from_slice(&number.to_le_bytes());
+    h
+}
+
+/// The replica and number a segment's header names, if it is one.
+pub fn parse_header(bytes: &[u8]) -> Option<(ReplicaId, u32)> {
+    let h = bytes.get(..SEGMENT_HEADER as usize)?;
+    if &h[..8] != MAGIC {
+        return None;
+    }
+    let replica = u64::from_le_bytes(h[8..16].try_into().ok()?);
+    let number = u32::from_le_bytes(h[16..20].try_into().ok()?);
+    Some((ReplicaId(replica), number))
+}
+
+/// How a scan of a segment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tail {
+    /// Every byte belonged to a whole frame.
+    Clean,
+    /// The file ends inside a frame (still being written, or cut short).
+    Incomplete,
+    /// A frame failed its checksum, or the header is wrong.
+    Corrupt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scan {
+    /// Where the last whole frame ended: where reading resumes.
+    pub end: u64,
+    pub len: u64,
+    pub tail: Tail,
+}
+
+/// The whole frames of a segment from some offset on.
+#[derive(Debug)]
+pub struct Frames {
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    base: u64,
+    /// Payload ranges in `buf`, with the file offset just after each frame.
+    spans: Vec<(usize, usize, u64)>,
+    pub scan: Scan,
+}
+
+impl Frames {
+    /// Each payload with the offset where the next frame starts.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], u64)> {
+        self.spans.iter().map(|&(a, b, end)| (&self.buf[a..b], end))
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Where reading started.
+    pub fn start(&self) -> u64 {
+        self.base
+    }
+}
+
+/// Reads the frames of a segment from offset `from` (at least the header's
+/// end) up to the end of the file or the first frame that is incomplete or
+/// damaged.
+pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
+    let mut file = File::open(path).map_err(at(path))?;
+    let len = file.metadata().map_err(at(path))?.len();
+    let empty = |tail| Frames {
+        buf: Vec::new(),
+        base: 0,
+        spans: Vec::new(),
+        scan: Scan { end: 0, len, tail },
+    };
+    if len < SEGMENT_HEADER {
+        let tail = if len == 0 {
+            Tail::Incomplete
+        } else {
+            header_prefix_tail(&mut file, len, path)?
+        };
+        return Ok(empty(tail));
+    }
+    let mut head = [0u8; SEGMENT_HEADER as usize];
+    file.read_exact(&mut head).map_err(at(path))?;
+    if parse_header(&head).is_none() {
+        return Ok(empty(Tail::Corrupt));
+    }
+    let start = from.max(SEGMENT_HEADER);
+    file.seek(SeekFrom::Start(start)).map_err(at(path))?;
+    let mut buf = Vec::with_capacity(len.saturating_sub(start) as usize);
+    file.read_to_end(&mut buf).map_err(at(path))?;
+    let mut spans = Vec::new();
+    let mut pos = 0usize;
+    let tail = loop {
+        if pos == buf.len() {
+            break Tail::Clean;
+        }
+        match frame::read(&buf, pos) {
+            frame::Read::Frame { payload, next } => {
+                let payload_start = next - payload.len();
+                spans.push((payload_start, next, start + next as u64));
+                pos = next;
+            }
+            frame::Read::Incomplete => break Tail::Incomplete,
+            frame::Read::Corrupt => break Tail::Corrupt,
+        }
+    };
+    Ok(Frames {
+        buf,
+        base: start,
+        spans,
+        scan: Scan {
+            end: start + pos as u64,
+            len,
+            tail,
+        },
+    })
+}
+
+/// A file shorter than a header is incomplete when what is there matches
+/// the magic so far, corrupt otherwise.
+fn header_prefix_tail(file: &mut File, len: u64, path: &Path) -> Result<Tail, JournalError> {
+    let mut bytes = vec![0u8; len as usize];
+    file.read_exact(&mut bytes).map_err(at(path))?;
+    let n = bytes.len().min(MAGIC.len());
+    Ok(if bytes[..n] == MAGIC[..n] {
+        Tail::Incomplete
+    } else {
+        Tail::Corrupt
+    })
+}
+
+/// Cuts a segment back to `end`, returning the bytes removed so the caller
+/// can keep them. Used only on this replica's own journal, whose torn tail
+/// can only be a write a crash interrupted before it was reported saved.
+pub fn truncate(path: &Path, end: u64) -> Result<Vec<u8>, JournalError> {
+    let mut file = OpenOptions::new().read(true).write(true).open(path).map_err(at(path))?;
+    file.seek(SeekFrom::Start(end)).map_err(at(path))?;
+    let mut removed = Vec::new();
+    file.read_to_end(&mut removed).map_err(at(path))?;
+    file.set_len(end).map_err(at(path))?;
+    file.sync_all().map_err(at(path))?;
+    Ok(removed)
+}
+
+/// Appends to this replica's journal.
+pub struct JournalWriter {
+    dir: PathBuf,
+    replica: ReplicaId,
+    segment: u32,
+    file: File,
+    len: u64,
+}
+
+impl JournalWriter {
+    /// Opens the journal to append after `end` of segment `segment`, which
+    /// must be its last segment and hold nothing after `end`. `end` 0 (or a
+    /// missing file) starts the segment afresh with a header.
+    pub fn open(dir: &Path, replica: ReplicaId, segment: u32, end: u64) -> Result<JournalWriter, JournalError> {
+        fs::create_dir_all(dir).map_err(at(dir))?;
+        let path = segment_path(dir, segment.max(1));
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(at(&path))?;
+        let mut len = end;
+        if end < SEGMENT_HEADER {
+            file.set_len(0).map_err(at(&path))?;
+            file.write_all(&header(replica, segment.max(1))).map_err(at(&path))?;
+            file.sync_all().map_err(at(&path))?;
+            sync_dir(dir)?;
+            len = SEGMENT_HEADER;
+        }
+        Ok(JournalWriter {
+            dir: dir.to_path_buf(),
+            replica,
+            segment: segment.max(1),
+            file,
+            len,
+        })
+    }
+
+    /// Where the next frame will go.
+    pub fn position(&self) -> Position {
+        Position {
+            segment: self.segment,
+            offset: self.len,
+        }
+    }
+
+    /// Appends already-framed bytes and waits until they are on disk.
+    /// Returns the position just after them.
+    pub fn append(&mut self, frames: &[u8]) -> Result<Position, JournalError> {
+        if self.len >= SEGMENT_TARGET {
+            self.rotate()?;
+        }
+        let path = segment_path(&self.dir, self.segment);
+        if let Err(e) = self.file.write_all(frames).and_then(|()| self.file.sync_data()) {
+            // Leave no half-written frame behind for the next append to bury.
+            let _ = self.file.set_len(self.len);
+            return Err(at(&path)(e));
+        }
+        self.len += frames.len() as u64;
+        Ok(self.position())
+    }
+
+    fn rotate(&mut self) -> Result<(), JournalError> {
+        let next = JournalWriter::open(&self.dir, self.replica, self.segment + 1, 0)?;
+        *self = next;
+        Ok(())
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), JournalError> {
+    // Makes a new file's name durable, not just its contents.
+    File::open(dir).and_then(|d| d.sync_all()).map_err(at(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framed(payloads: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for p in payloads {
+            frame::encode(p, &mut out);
+        }
+        out
+    }
+
+    fn collect(path: &Path, from: u64) -> (Vec<Vec<u8>>, Scan) {
+        let frames = read_segment(path, from).unwrap();
+        (frames.iter().map(|(p, _)| p.to_vec()).collect(), frames.scan)
+    }
+
+    #[test]
+    fn append_and_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(7), 1, 0).unwrap();
+        let after_first = w.append(&framed(&[b"one"])).unwrap();
+        w.append(&framed(&[b"two", b"three"])).unwrap();
+        let path = segment_path(dir.path(), 1);
+        let (seen, scan) = collect(&path, 0);
+        assert_eq!(seen, vec![b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]);
+        assert_eq!(scan.tail, Tail::Clean);
+        assert_eq!(scan.end, scan.len);
+        let (rest, _) = collect(&path, after_first.offset);
+        assert_eq!(rest.len(), 2);
+        assert_eq!(segments(dir.path()).unwrap(), vec![1]);
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(parse_header(&bytes), Some((ReplicaId(7), 1)));
+    }
+
+    #[test]
+    fn torn_tail_is_found_and_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(1), 1, 0).unwrap();
+        let good = w.append(&framed(&[b"kept"])).unwrap();
+        let mut torn = framed(&[b"lost in a crash"]);
+        torn.truncate(torn.len() - 3);
+        w.file.write_all(&torn).unwrap();
+        let path = segment_path(dir.path(), 1);
+        let (seen, scan) = collect(&path, 0);
+        assert_eq!(seen.len(), 1);
+        assert_eq!(scan.tail, Tail::Incomplete);
+        assert_eq!(scan.end, good.offset);
+        let removed = truncate(&path, scan.end).unwrap();
+        assert_eq!(removed, torn);
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(1), 1, scan.end).unwrap();
+        w.append(&framed(&[b"next"])).unwrap();
+        let (seen, scan) = collect(&path, 0);
+        assert_eq!(seen, vec![b"kept".to_vec(), b"next".to_vec()]);
+        assert_eq!(scan.tail, Tail::Clean);
+    }
+
+    #[test]
+    fn damaged_header_and_short_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("000001.journal");
+        fs::write(&path, b"GUAN").unwrap();
+        assert_eq!(collect(&path, 0).1.tail, Tail::Incomplete);
+        fs::write(&path, b"nonsense").unwrap();
+        assert_eq!(collect(&path, 0).1.tail, Tail::Corrupt);
+        fs::write(&path, [0u8; 64]).unwrap();
+        assert_eq!(collect(&path, 0).1.tail, Tail::Corrupt);
+    }
+
+    #[test]
+    fn segment_names() {
+        assert_eq!(segment_number("000012.journal"), Some(12));
+        assert_eq!(segment_number("12.journal"), None);
+        assert_eq!(segment_number("000012.journal.tmp"), None);
+        assert_eq!(segment_number("000012.sync-conflict-20240101-000000-ABC.journal"), None);
+    }
+}

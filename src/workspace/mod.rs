@@ -1,0 +1,267 @@
+//! A workspace is a folder holding the journals of everyone who shares it
+//! (and nothing else that changes). Each machine keeps its own local state
+//! for it elsewhere: its replica id, a lock, and the sled view.
+//!
+//! ```text
+//! WORKSPACE/guanxi-workspace.toml        id and name, written once
+//! WORKSPACE/replicas/<replica>/*.journal  one folder per replica
+//! STATE_ROOT/<workspace id>/replica      this machine's replica id
+//! STATE_ROOT/<workspace id>/lock
+//! STATE_ROOT/<workspace id>/view/        sled database (rebuildable)
+//! ```
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod locations;
+pub mod lock;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use clock::Clock;
+pub use config::Config;
+pub use error::WorkspaceError;
+use error::io_at;
+pub use locations::Locations;
+
+use crate::sync::ReplicaId;
+
+pub const META_FILE: &str = "guanxi-workspace.toml";
+/// The newest workspace layout this build understands.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: String,
+    pub name: String,
+    pub format: u32,
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub meta: Meta,
+    /// Local state for this workspace on this machine.
+    pub state_dir: PathBuf,
+    pub replica: ReplicaId,
+    /// True when this call made the folder a workspace.
+    pub created: bool,
+    pub lock: lock::Lock,
+}
+
+impl Workspace {
+    /// Opens the workspace at `root`, making it one first when the folder is
+    /// missing or empty, and locks it for this process.
+    pub fn open(root: &Path, state_root: &Path) -> Result<Workspace, WorkspaceError> {
+        let root = absolute(root)?;
+        let (meta, created) = match read_meta(&root)? {
+            Some(meta) => (meta, false),
+            None => (init(&root, None)?, true),
+        };
+        let state_dir = state_root.join(&meta.id);
+        fs::create_dir_all(&state_dir).map_err(io_at(&state_dir))?;
+        let lock = lock::acquire(&state_dir.join("lock"), &root)?;
+        let replica = replica_id(&state_dir)?;
+        Ok(Workspace {
+            root,
+            meta,
+            state_dir,
+            replica,
+            created,
+            lock,
+        })
+    }
+
+    pub fn view_dir(&self) -> PathBuf {
+        self.state_dir.join("view")
+    }
+
+    /// Where bytes cut from a damaged journal tail are kept, locally.
+    pub fn salvage_dir(&self) -> PathBuf {
+        self.state_dir.join("salvage")
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, WorkspaceError> {
+    std::path::absolute(p).map_err(io_at(p))
+}
+
+/// The workspace's metadata, `None` when the folder is missing or empty
+/// (hidden files such as a sync client's `.stfolder` do not count).
+fn read_meta(root: &Path) -> Result<Option<Meta>, WorkspaceError> {
+    let path = root.join(META_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            let meta: Meta = toml::from_str(&text).map_err(|e| WorkspaceError::BadMeta {
+                path: path.clone(),
+                message: e.message().to_string(),
+            })?;
+            // The id names a local folder: only plain hex is acceptable.
+            if meta.id.is_empty() || meta.id.len() > 64 || !meta.id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(WorkspaceError::BadMeta {
+                    path,
+                    message: format!("'{}' is not a workspace id", meta.id),
+                });
+            }
+            if meta.format > FORMAT {
+                return Err(WorkspaceError::NewerFormat {
+                    path,
+                    found: meta.format,
+                    supported: FORMAT,
+                });
+            }
+            Ok(Some(meta))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if has_visible_entries(root)? {
+                Err(WorkspaceError::NotAWorkspace(root.to_path_buf()))
+            } else {
+                Ok(None)
+            }
+        }
+        Err(e) => Err(io_at(path)(e)),
+    }
+}
+
+fn has_visible_entries(root: &Path) -> Result<bool, WorkspaceError> {
+    let entries = match fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io_at(root)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_at(root))?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Makes `root` a workspace. Written to a temporary name and renamed, so a
+/// sync client never copies half a metadata file.
+pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
+    fs::create_dir_all(root).map_err(io_at(root))?;
+    let meta = Meta {
+        id: format!("{:016x}", random_u64()),
+        name: name
+            .map(str::to_string)
+            .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "guanxi".to_string()),
+        format: FORMAT,
+    };
+    let text = format!(
+        "# A guanxi workspace: share this whole folder with your team; do not edit.\n{}",
+        toml::to_string(&meta).map_err(|e| WorkspaceError::BadMeta {
+            path: root.join(META_FILE),
+            message: e.to_string(),
+        })?
+    );
+    write_atomically(&root.join(META_FILE), text.as_bytes())?;
+    Ok(meta)
+}
+
+fn replica_id(state_dir: &Path) -> Result<ReplicaId, WorkspaceError> {
+    let path = state_dir.join("replica");
+    match fs::read_to_string(&path) {
+        Ok(text) => ReplicaId::parse(text.trim()).ok_or_else(|| WorkspaceError::BadMeta {
+            path: path.clone(),
+            message: "not a replica id".to_string(),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let id = ReplicaId(random_u64());
+            write_atomically(&path, id.to_string().as_bytes())?;
+            Ok(id)
+        }
+        Err(e) => Err(io_at(path)(e)),
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
+    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_at(&tmp))?;
+    fs::rename(&tmp, path).map_err(io_at(path))
+}
+
+/// 64 random bits from the operating system's per-process hash keys, mixed
+/// with the time and process id; enough to tell replicas and workspaces
+/// apart without another dependency.
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_or_missing_folders_become_workspaces() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        let root = tmp.path().join("team");
+        let ws = Workspace::open(&root, &state).unwrap();
+        assert!(ws.created);
+        assert!(root.join(META_FILE).exists());
+        let replica = ws.replica;
+        let id = ws.meta.id.clone();
+        drop(ws);
+        let again = Workspace::open(&root, &state).unwrap();
+        assert!(!again.created);
+        assert_eq!(again.replica, replica);
+        assert_eq!(again.meta.id, id);
+        assert!(
+            !again.state_dir.starts_with(&root),
+            "local state must stay out of the workspace"
+        );
+    }
+
+    #[test]
+    fn hidden_files_do_not_count_but_others_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        let synced = tmp.path().join("synced");
+        fs::create_dir_all(synced.join(".stfolder")).unwrap();
+        Workspace::open(&synced, &state).unwrap();
+        let busy = tmp.path().join("busy");
+        fs::create_dir_all(&busy).unwrap();
+        fs::write(busy.join("taxes.xlsx"), b"x").unwrap();
+        assert!(matches!(
+            Workspace::open(&busy, &state),
+            Err(WorkspaceError::NotAWorkspace(_))
+        ));
+    }
+
+    #[test]
+    fn a_second_opener_is_told_clearly() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        let root = tmp.path().join("ws");
+        let _first = Workspace::open(&root, &state).unwrap();
+        let err = Workspace::open(&root, &state).unwrap_err();
+        assert!(matches!(err, WorkspaceError::AlreadyOpen { .. }), "{err}");
+    }
+
+    #[test]
+    fn newer_formats_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("ws");
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join(META_FILE), "id = \"ab\"\nname = \"x\"\nformat = 99\n").unwrap();
+        let err = Workspace::open(&root, &tmp.path().join("s")).unwrap_err();
+        assert!(matches!(err, WorkspaceError::NewerFormat { found: 99, .. }), "{err}");
+    }
+}

@@ -1,0 +1,96 @@
+//! Running the real `guanxi` binary in an isolated home, the way a user
+//! (or a script) would.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_guanxi");
+
+/// A temporary home (config, local state) and workspace for one test.
+pub struct Sandbox {
+    pub dir: TempDir,
+    pub user: String,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox::for_user("An")
+    }
+
+    pub fn for_user(user: &str) -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+            user: user.to_string(),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        self.dir.path().join("workspace")
+    }
+
+    /// Where this sandbox's local state (replica id, lock, view) lives.
+    pub fn state_root(&self) -> PathBuf {
+        self.home().join(".local/share/guanxi/workspaces")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_in(&self.workspace(), args)
+    }
+
+    pub fn command_in(&self, workspace: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("GUANXI_USER", &self.user)
+            .env("GUANXI_WORKSPACE", workspace)
+            .env("TZ", "UTC")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run guanxi")
+    }
+
+    /// Runs and insists on success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "guanxi {args:?} failed ({:?}):\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let text = self.ok(args);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("guanxi {args:?}: bad JSON ({e}):\n{text}"))
+    }
+
+    /// Runs expecting rejected input: status 2 and one `error:` line first.
+    pub fn rejected(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "guanxi {args:?} should be rejected; stderr: {stderr}"
+        );
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing on stdout when rejected");
+        stderr
+    }
+}
