@@ -271,7 +271,11 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, sled::Tree), StoreError
         path: dir.to_path_buf(),
         source: e,
     })?;
-    let db = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).open()?;
+    let db = sled::Config::new()
+        .path(dir)
+        .cache_capacity(CACHE_BYTES)
+        .mode(sled::Mode::HighThroughput)
+        .open()?;
     let tree = db.open_tree(TREE)?;
     match tree.get(keys::META_FORMAT)? {
         None => {
