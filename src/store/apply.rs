@@ -79,6 +79,10 @@ fn apply_interaction(
     {
         return Ok(());
     }
+    tx.touch(rec.interaction.customer);
+    if let Some(b) = &before {
+        tx.touch(b.interaction.customer);
+    }
     let old_index = before.as_ref().and_then(InteractionRecord::index_keys);
     let new_index = rec.index_keys();
     if old_index != new_index {
@@ -132,6 +136,10 @@ fn apply_follow_up(
         .merge(&mut rec.follow_up, fields.iter().cloned(), stamp, create)
     {
         return Ok(());
+    }
+    tx.touch(rec.follow_up.customer);
+    if let Some(b) = &before {
+        tx.touch(b.follow_up.customer);
     }
     let (old_listed, old_due) = before.as_ref().map(FollowUpRecord::index_keys).unwrap_or_default();
     let (new_listed, new_due) = rec.index_keys();

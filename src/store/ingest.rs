@@ -1,6 +1,7 @@
 //! Bringing the view up to date with journals: this replica's own after a
 //! crash, and everyone else's as their files arrive.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 
@@ -12,6 +13,7 @@ use super::op::Op;
 use super::records::Cursor;
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, put_cursor, read_cursor};
+use crate::domain::CustomerId;
 use crate::sync::hlc::ClockAhead;
 use crate::sync::journal::{self, Position, Scan, Tail};
 use crate::sync::{Hlc, ReplicaId};
@@ -41,6 +43,7 @@ pub struct Recovery {
 /// How far one replica's journal was read.
 pub(super) struct Progress {
     applied: u64,
+    pub(super) touched: BTreeSet<CustomerId>,
     cursor: Cursor,
     /// The last segment read and how its scan ended.
     last: Option<(u32, Scan)>,
@@ -62,6 +65,7 @@ pub(super) fn ingest_replica(
     let mut cursor = read_cursor(tree, replica)?;
     let mut progress = Progress {
         applied: 0,
+        touched: BTreeSet::new(),
         cursor,
         last: None,
         stopped: None,
@@ -113,7 +117,8 @@ pub(super) fn ingest_replica(
             };
             progress.applied += 1;
             if tx.pending() >= MAX_PENDING {
-                commit_progress(std::mem::replace(&mut tx, Txn::new(tree)), replica, cursor, hlc)?;
+                let full = std::mem::replace(&mut tx, Txn::new(tree));
+                progress.touched.extend(commit_progress(full, replica, cursor, hlc)?);
             }
         }
         progress.last = Some((segment, frames.scan));
@@ -122,13 +127,18 @@ pub(super) fn ingest_replica(
         }
     }
     if progress.applied > 0 {
-        commit_progress(tx, replica, cursor, hlc)?;
+        progress.touched.extend(commit_progress(tx, replica, cursor, hlc)?);
     }
     progress.cursor = cursor;
     Ok(progress)
 }
 
-fn commit_progress(mut tx: Txn, replica: ReplicaId, cursor: Cursor, hlc: &Hlc) -> Result<(), StoreError> {
+fn commit_progress(
+    mut tx: Txn,
+    replica: ReplicaId,
+    cursor: Cursor,
+    hlc: &Hlc,
+) -> Result<BTreeSet<CustomerId>, StoreError> {
     put_cursor(&mut tx, replica, cursor)?;
     tx.put(keys::META_CLOCK.to_vec(), hlc.last().to_be_bytes().to_vec());
     tx.commit()
@@ -139,8 +149,8 @@ impl Store {
     /// the journal write and the view update), and cuts off a torn tail.
     pub(super) fn recover_own_journal(&mut self) -> Result<(), StoreError> {
         let replica = self.ws.replica;
-        let now = self.clock.now_ms();
-        let progress = ingest_replica(&self.tree, &self.ws.root, replica, replica, &mut self.hlc, now)?;
+        let now = self.view.clock.now_ms();
+        let progress = ingest_replica(&self.view.tree, &self.ws.root, replica, replica, &mut self.hlc, now)?;
         if let Some(reason) = progress.stopped {
             return Err(StoreError::DamagedJournal {
                 replica: replica.to_string(),
@@ -196,13 +206,14 @@ impl Store {
     /// Applies what has arrived from the other replicas in the workspace.
     pub fn ingest_others(&mut self) -> Result<Recovery, StoreError> {
         let local = self.ws.replica;
-        let now = self.clock.now_ms();
+        let now = self.view.clock.now_ms();
         let mut report = Recovery::default();
         for replica in journal::replicas(&self.ws.root)? {
             if replica == local {
                 continue;
             }
-            let progress = ingest_replica(&self.tree, &self.ws.root, replica, local, &mut self.hlc, now)?;
+            let progress = ingest_replica(&self.view.tree, &self.ws.root, replica, local, &mut self.hlc, now)?;
+            self.touched.extend(progress.touched.iter().copied());
             if progress.applied > 0 {
                 report.arrived.push((replica, progress.applied));
             }

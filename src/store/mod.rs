@@ -21,6 +21,7 @@ mod query;
 pub mod records;
 mod txn;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 
@@ -28,7 +29,7 @@ pub use error::StoreError;
 pub use ingest::{Recovery, Salvage};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
-pub use query::{AgendaItem, AgendaWhat};
+pub use query::{AgendaItem, AgendaWhat, View};
 pub use records::{CustomerRecord, FollowUpRecord, InteractionRecord};
 
 use crate::domain::ids::scramble;
@@ -62,16 +63,16 @@ pub struct OpenOptions {
 pub struct Store {
     ws: Workspace,
     db: sled::Db,
-    tree: sled::Tree,
+    view: View,
     /// Opened on the first write, so reading never touches the workspace.
     journal: Option<JournalWriter>,
     journal_end: journal::Position,
     hlc: Hlc,
     seq: u64,
     author: String,
-    clock: Clock,
-    rules: Rules,
     recovery: Recovery,
+    /// Customers changed since `take_touched` was last called.
+    touched: BTreeSet<CustomerId>,
 }
 
 impl Store {
@@ -91,15 +92,14 @@ impl Store {
         let mut store = Store {
             ws,
             db,
-            tree,
+            view: View { tree, rules, clock },
             journal: None,
             journal_end: journal::Position::default(),
             hlc: Hlc::starting_after(stored_clock),
             seq: 0,
             author,
-            clock,
-            rules,
             recovery: Recovery::default(),
+            touched: BTreeSet::new(),
         };
         store.recover_own_journal()?;
         store.ingest_others()?;
@@ -118,12 +118,15 @@ impl Store {
         &self.author
     }
 
-    pub fn clock(&self) -> &Clock {
-        &self.clock
+    /// A read-only handle for other threads.
+    pub fn view(&self) -> View {
+        self.view.clone()
     }
 
-    pub fn rules(&self) -> &Rules {
-        &self.rules
+    /// The customers changed (by this process or by arriving journals)
+    /// since the last call: what a screen showing them must refresh.
+    pub fn take_touched(&mut self) -> BTreeSet<CustomerId> {
+        std::mem::take(&mut self.touched)
     }
 
     /// What opening had to repair or bring in.
@@ -134,7 +137,7 @@ impl Store {
     /// A fresh id for something about to be created. Ids mix this replica
     /// with a clock tick, so they are unique and look unrelated.
     fn new_id(&mut self) -> u64 {
-        let tick = self.hlc.tick(self.clock.now_ms());
+        let tick = self.hlc.tick(self.view.clock.now_ms());
         scramble(tick ^ self.ws.replica.0.rotate_left(29))
     }
 
@@ -168,7 +171,7 @@ impl Store {
 
     fn commit_ops(&mut self, changes: Vec<(Vec<Edit>, Origin, Option<i64>)>) -> Result<Vec<Op>, StoreError> {
         let replica = self.ws.replica;
-        let tree = self.tree.clone();
+        let tree = self.view.tree.clone();
         let mut tx = Txn::new(&tree);
         let mut frames = Vec::new();
         let mut ops = Vec::with_capacity(changes.len());
@@ -180,7 +183,7 @@ impl Store {
             };
             seq += 1;
             let op = Op {
-                stamp: Stamp::new(self.hlc.tick(at.unwrap_or_else(|| self.clock.now_ms())), replica),
+                stamp: Stamp::new(self.hlc.tick(at.unwrap_or_else(|| self.view.clock.now_ms())), replica),
                 seq,
                 author: self.author.clone(),
                 origin,
@@ -199,7 +202,7 @@ impl Store {
         self.journal_end = position;
         put_cursor(&mut tx, replica, Cursor { seq, position })?;
         tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
-        tx.commit()?;
+        self.touched.extend(tx.commit()?);
         Ok(ops)
     }
 
@@ -243,7 +246,7 @@ impl Store {
     }
 
     fn top_of(&self, tag: u8) -> Result<Option<(u64, UndoEntry)>, StoreError> {
-        let Some(entry) = self.tree.scan_prefix([tag]).next_back() else {
+        let Some(entry) = self.view.tree.scan_prefix([tag]).next_back() else {
             return Ok(None);
         };
         let (k, v) = entry?;
@@ -257,6 +260,13 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+}
+
+impl std::ops::Deref for Store {
+    type Target = View;
+    fn deref(&self) -> &View {
+        &self.view
     }
 }
 

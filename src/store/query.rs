@@ -4,7 +4,6 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::Store;
 use super::codec;
 use super::error::StoreError;
 use super::keys;
@@ -13,7 +12,8 @@ use super::txn::prefix_end;
 use crate::domain::dates::{date_to_days, local_midnight};
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words};
-use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, Stage, StageChange};
+use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, Rules, Stage, StageChange};
+use crate::workspace::Clock;
 
 /// At most this many candidates are listed when a reference is ambiguous.
 const MAX_CANDIDATES: usize = 10;
@@ -34,7 +34,24 @@ pub enum AgendaWhat {
     StayInTouch { cadence_days: u16, last_touch: i64 },
 }
 
-impl Store {
+/// A read-only handle on the view: cheap to clone and usable from other
+/// threads (the UI loads and searches in the background with it).
+#[derive(Clone)]
+pub struct View {
+    pub(super) tree: sled::Tree,
+    pub(super) rules: Rules,
+    pub(super) clock: Clock,
+}
+
+impl View {
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.tree.get(key)? {
             Some(v) => codec::decode(&v).map(Some).map_err(StoreError::codec(format!(

@@ -6,7 +6,7 @@
 //! updates its customer; their derived parts (activity, stay-in-touch
 //! index) are settled once, at commit.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use serde::Serialize;
@@ -45,6 +45,8 @@ pub(crate) struct Txn<'t> {
     tree: &'t sled::Tree,
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     customers: HashMap<CustomerId, Slot>,
+    /// Customers whose record, timeline or follow-ups this batch changed.
+    touched: BTreeSet<CustomerId>,
 }
 
 impl<'t> Txn<'t> {
@@ -53,6 +55,7 @@ impl<'t> Txn<'t> {
             tree,
             writes: BTreeMap::new(),
             customers: HashMap::new(),
+            touched: BTreeSet::new(),
         }
     }
 
@@ -134,8 +137,14 @@ impl<'t> Txn<'t> {
         Ok(&self.slot(id)?.record)
     }
 
+    /// Notes that something shown with this customer changed.
+    pub fn touch(&mut self, id: CustomerId) {
+        self.touched.insert(id);
+    }
+
     /// The customer, to change; it is written back at commit.
     pub fn customer_mut(&mut self, id: CustomerId) -> Result<&mut CustomerRecord, StoreError> {
+        self.touched.insert(id);
         let slot = self.slot(id)?;
         slot.dirty = true;
         Ok(&mut slot.record)
@@ -145,6 +154,7 @@ impl<'t> Txn<'t> {
     /// at commit: removing or moving an interaction cannot be undone
     /// incrementally (what was the previous latest contact?).
     pub fn recount_activity(&mut self, id: CustomerId) -> Result<(), StoreError> {
+        self.touched.insert(id);
         let slot = self.slot(id)?;
         slot.dirty = true;
         slot.activity_stale = true;
@@ -166,8 +176,9 @@ impl<'t> Txn<'t> {
         Ok(activity)
     }
 
-    /// Writes everything in one atomic sled batch.
-    pub fn commit(mut self) -> Result<(), StoreError> {
+    /// Writes everything in one atomic sled batch; returns the customers
+    /// it touched.
+    pub fn commit(mut self) -> Result<BTreeSet<CustomerId>, StoreError> {
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         for (id, mut slot) in slots {
             if slot.activity_stale {
@@ -193,7 +204,7 @@ impl<'t> Txn<'t> {
             }
         }
         self.tree.apply_batch(batch)?;
-        Ok(())
+        Ok(std::mem::take(&mut self.touched))
     }
 }
 
