@@ -5,13 +5,12 @@ use chrono::{Days, Local};
 use clap::Args;
 
 use super::context::Context;
+use super::customers::first_error;
 use super::json::AgendaJson;
 use super::output::{Table, day, relative, when};
-use crate::domain::dates::{date_to_days, parse_date, parse_datetime, to_millis};
-use crate::domain::interaction::parse_satisfaction;
-use crate::domain::text::clean_nonempty;
-use crate::domain::{Channel, Direction, FollowUp, FollowUpField, InputError, Interaction, Money, Stage, text::clean};
-use crate::store::{AgendaItem, AgendaWhat, Edit};
+use crate::domain::draft::{FollowUpDraft, InteractionDraft};
+use crate::domain::{InputError, Stage};
+use crate::store::{AgendaItem, AgendaWhat};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -44,41 +43,21 @@ pub struct LogArgs {
 }
 
 pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
-    let summary = clean_nonempty(&a.summary).ok_or(InputError::Empty { field: "the summary" })?;
-    let amount = a.amount.as_deref().map(Money::parse).transpose()?;
-    let channel = match a.channel.as_deref() {
-        Some(c) => Channel::parse(c)?,
-        None if amount.is_some() => Channel::Purchase,
-        None => Channel::Call,
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let draft = InteractionDraft {
+        summary: a.summary,
+        channel: text(a.channel),
+        at: text(a.at),
+        amount: text(a.amount),
+        satisfaction: text(a.satisfaction),
+        outcome: text(a.outcome),
+        direction: text(a.direction),
+        body: text(a.body),
     };
-    let at = match a.at.as_deref() {
-        Some(s) => parse_datetime(s, ctx.clock.now(), &Local)?,
-        None => ctx.clock.now(),
-    };
-    let satisfaction = a.satisfaction.as_deref().map(parse_satisfaction).transpose()?;
-    let direction = a
-        .direction
-        .as_deref()
-        .map(Direction::parse)
-        .transpose()?
-        .unwrap_or_default();
+    let values = draft.check(ctx.clock.now(), &Local).map_err(first_error)?;
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
-    let mut i = Interaction::empty(store.new_interaction_id(), customer.customer.id);
-    i.at = to_millis(at);
-    i.channel = channel;
-    i.direction = direction;
-    i.summary = summary;
-    i.body = a.body.as_deref().map(clean).unwrap_or_default();
-    i.outcome = a.outcome.as_deref().map(clean).unwrap_or_default();
-    i.satisfaction = satisfaction;
-    i.amount = amount;
-    i.author = store.author().to_string();
-    let id = i.id;
-    store.commit(vec![Edit::LogInteraction {
-        id,
-        fields: i.to_fields(),
-    }])?;
+    let id = store.log_interaction(customer.customer.id, values)?;
     Ok(format!("{id}\n"))
 }
 
@@ -107,14 +86,9 @@ pub fn stage(ctx: &Context, a: StageArgs) -> Result<String> {
             .previous()
             .ok_or_else(|| InputError::NoPreviousStage(c.name.clone()))?,
     };
-    if to == c.stage {
+    if !store.move_stage(c, to)? {
         return Ok(format!("{} is already at {}\n", c.name, to.key()));
     }
-    store.commit(vec![Edit::MoveStage {
-        id: c.id,
-        from: c.stage,
-        to,
-    }])?;
     Ok(format!("{}: {} → {}\n", c.name, c.stage.key(), to.key()))
 }
 
@@ -131,20 +105,14 @@ pub struct FollowUpArgs {
 }
 
 pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
-    let due = parse_date(&a.due, ctx.clock.today())?;
-    let what = clean_nonempty(&a.what).ok_or(InputError::Empty { field: "what" })?;
+    let draft = FollowUpDraft {
+        what: a.what,
+        due: a.due,
+    };
+    let (what, due) = draft.check(ctx.clock.today()).map_err(first_error)?;
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
-    let mut f = FollowUp::empty(store.new_follow_up_id(), customer.customer.id);
-    f.due = date_to_days(due);
-    f.what = what;
-    f.author = store.author().to_string();
-    f.created_at = store.clock().now_ms();
-    let id = f.id;
-    store.commit(vec![Edit::AddFollowUp {
-        id,
-        fields: f.to_fields(),
-    }])?;
+    let id = store.schedule_follow_up(customer.customer.id, what, due)?;
     Ok(format!("{id}\n"))
 }
 
@@ -158,14 +126,9 @@ pub fn done(ctx: &Context, a: DoneArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let rec = store.resolve_follow_up(&a.follow_up)?;
     let f = &rec.follow_up;
-    if f.done_at.is_some() {
+    if !store.complete_follow_up(f)? {
         return Ok(format!("already done: {}\n", f.what));
     }
-    let now = store.clock().now_ms();
-    store.commit(vec![Edit::UpdateFollowUp {
-        id: f.id,
-        fields: vec![FollowUpField::Done(Some(now))],
-    }])?;
     Ok(format!("done: {}\n", f.what))
 }
 

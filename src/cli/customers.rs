@@ -4,12 +4,12 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
-use super::fields::{FIELD_NAMES, parse_assignments, parse_cadence};
 use super::json::{CustomerDetailJson, CustomerJson};
 use super::output::{Table, day, fit, relative, when};
-use crate::domain::text::{clean, fold, matches_words};
-use crate::domain::{Customer, CustomerField, Factor, Level, SpinPart, Stage, Summary, validate};
-use crate::store::{CustomerRecord, Edit, Store};
+use crate::domain::draft::{CustomerDraft, CustomerInput};
+use crate::domain::text::{fold, matches_words};
+use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Stage, Summary, validate};
+use crate::store::{CustomerRecord, Store};
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
@@ -58,63 +58,44 @@ pub struct AddArgs {
 }
 
 pub fn add(ctx: &Context, a: AddArgs) -> Result<String> {
+    let mut draft = CustomerDraft::new();
+    let mut put = |input, value: &Option<String>| {
+        if let Some(v) = value {
+            draft.set(input, v);
+        }
+    };
+    put(CustomerInput::Name, &Some(a.name.clone()));
+    put(CustomerInput::Company, &a.company);
+    put(CustomerInput::Title, &a.title);
+    put(CustomerInput::Stage, &a.stage);
+    put(CustomerInput::Level, &a.level);
+    put(CustomerInput::Segment, &a.segment);
+    put(CustomerInput::Source, &a.source);
+    put(CustomerInput::Owner, &a.owner);
+    put(CustomerInput::Tier, &a.tier);
+    put(CustomerInput::Address, &a.address);
+    put(CustomerInput::Notes, &a.notes);
+    put(CustomerInput::Cadence, &a.cadence);
+    draft.set(CustomerInput::Emails, &a.emails.join(","));
+    draft.set(CustomerInput::Phones, &a.phones.join(","));
+    draft.set(CustomerInput::Tags, &a.tags.join(","));
     // Everything is checked before the workspace is touched.
-    let name = validate::name(&a.name)?;
-    let emails = a
-        .emails
-        .iter()
-        .map(|e| validate::email(e))
-        .collect::<Result<Vec<_>, _>>()?;
-    let phones = a
-        .phones
-        .iter()
-        .map(|p| validate::phone(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let tags = a.tags.iter().map(|t| validate::tag(t)).collect::<Result<Vec<_>, _>>()?;
-    let stage = a
-        .stage
-        .as_deref()
-        .map(Stage::parse)
-        .transpose()?
-        .unwrap_or(Stage::Attract);
-    let level = a
-        .level
-        .as_deref()
-        .map(Level::parse)
-        .transpose()?
-        .unwrap_or(Level::Basic);
-    let cadence = a.cadence.as_deref().map(parse_cadence).transpose()?.flatten();
+    draft.apply_to(&Customer::empty(CustomerId(0))).map_err(first_error)?;
     let mut store = ctx.open()?;
-    let mut c = Customer::empty(store.new_customer_id());
-    let text = |s: &Option<String>| s.as_deref().map(clean).unwrap_or_default();
-    c.name = name;
-    c.company = text(&a.company);
-    c.title = text(&a.title);
-    c.emails = emails;
-    c.phones = phones;
-    c.tags = tags.into_iter().collect();
-    c.stage = stage;
-    c.level = level;
-    c.segment = text(&a.segment);
-    c.source = text(&a.source);
-    c.owner = a
-        .owner
-        .as_deref()
-        .map(clean)
-        .filter(|o| !o.is_empty())
-        .unwrap_or_else(|| store.author().to_string());
-    c.loyalty_tier = text(&a.tier);
-    c.address = text(&a.address);
-    c.notes = text(&a.notes);
-    c.cadence_days = cadence;
-    c.created_at = store.clock().now_ms();
-    c.created_by = store.author().to_string();
-    let id = c.id;
-    store.commit(vec![Edit::CreateCustomer {
-        id,
-        fields: c.to_fields(),
-    }])?;
+    let customer = draft
+        .apply_to(&Customer::empty(store.new_customer_id()))
+        .map_err(first_error)?;
+    let id = store.add_customer(customer)?;
     Ok(format!("{id}\n"))
+}
+
+/// The command line reports the first thing wrong, as one line.
+pub fn first_error<F>(errors: Vec<(F, InputError)>) -> InputError {
+    errors
+        .into_iter()
+        .next()
+        .map(|e| e.1)
+        .unwrap_or_else(|| InputError::Invalid("invalid input".into()))
 }
 
 #[derive(Debug, Args)]
@@ -360,8 +341,9 @@ pub struct EditArgs {
     /// tags) are comma-separated and replace the old list; factors take 0-5
     /// or nothing to clear.
     #[arg(long = "set", value_name = "FIELD=VALUE", required = true, long_help = format!(
-        "FIELD=VALUE to change (repeat for several). Fields: {FIELD_NAMES}. Lists (emails, phones, tags) are \
-         comma-separated and replace the old list; factors take 0-5, or nothing to clear; cadence takes days or `default`."
+        "FIELD=VALUE to change (repeat for several). Fields: {}. Lists (emails, phones, tags) are \
+         comma-separated and replace the old list; factors take 0-5, or nothing to clear; cadence takes days or `default`.",
+        CustomerInput::ALL.map(CustomerInput::key).join(", ")
     ))]
     set: Vec<String>,
 }
@@ -369,26 +351,21 @@ pub struct EditArgs {
 pub fn edit(ctx: &Context, a: EditArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let rec = store.resolve_customer(&a.customer)?;
-    let c = &rec.customer;
-    let changes = parse_assignments(&a.set, c)?;
-    let mut edits = Vec::new();
-    let fields: Vec<CustomerField> = changes.fields.into_iter().filter(|f| f.key().read(c) != *f).collect();
-    if !fields.is_empty() {
-        edits.push(Edit::UpdateCustomer { id: c.id, fields });
+    let before = rec.customer;
+    let mut draft = CustomerDraft::of(&before);
+    for assignment in &a.set {
+        let (field, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| InputError::BadAssignment(assignment.clone()))?;
+        let input = CustomerInput::parse(field).ok_or_else(|| InputError::UnknownField(field.trim().to_string()))?;
+        draft.set(input, value);
     }
-    if let Some(to) = changes.stage.filter(|s| *s != c.stage) {
-        edits.push(Edit::MoveStage {
-            id: c.id,
-            from: c.stage,
-            to,
-        });
+    let after = draft.apply_to(&before).map_err(first_error)?;
+    if store.update_customer(&before, &after)? {
+        Ok(format!("updated {}\n", after.name))
+    } else {
+        Ok(format!("{}: nothing changed\n", before.name))
     }
-    if edits.is_empty() {
-        return Ok(format!("{}: nothing changed\n", c.name));
-    }
-    let name = c.name.clone();
-    store.commit(edits)?;
-    Ok(format!("updated {name}\n"))
 }
 
 #[derive(Debug, Args)]
@@ -400,10 +377,7 @@ pub struct DeleteArgs {
 pub fn delete(ctx: &Context, a: DeleteArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let rec = store.resolve_customer(&a.customer)?;
-    store.commit(vec![Edit::UpdateCustomer {
-        id: rec.customer.id,
-        fields: vec![CustomerField::Deleted(true)],
-    }])?;
+    store.delete_customer(rec.customer.id)?;
     Ok(format!(
         "deleted {} (`guanxi undo` brings it back)\n",
         rec.customer.display_name()

@@ -6,7 +6,6 @@ mod activity;
 mod context;
 mod customers;
 mod demo;
-mod fields;
 mod history;
 mod json;
 mod maintenance;

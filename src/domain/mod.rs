@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod channel;
 pub mod customer;
 pub mod dates;
+pub mod draft;
 pub mod error;
 pub mod factors;
 pub mod follow_up;

@@ -10,6 +10,7 @@
 //! The sled view lives in local state, never in the (possibly shared)
 //! workspace, and can always be rebuilt from the journals.
 
+pub mod actions;
 pub mod apply;
 pub mod codec;
 pub mod error;

@@ -1,0 +1,190 @@
+//! What a user can do, as ops: the command line and the terminal UI both
+//! come through here, so a change made either way is the same change.
+
+use chrono::NaiveDate;
+
+use super::Store;
+use super::error::StoreError;
+use super::op::Edit;
+use crate::domain::dates::{date_to_days, to_millis};
+use crate::domain::draft::InteractionValues;
+use crate::domain::{
+    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, FollowUpId, Interaction, InteractionId, Stage,
+};
+
+impl Store {
+    /// Adds `c` (made with an id from `new_customer_id`). An empty owner
+    /// becomes the current user; the creation time and author are set here.
+    pub fn add_customer(&mut self, mut c: Customer) -> Result<CustomerId, StoreError> {
+        if c.owner.is_empty() {
+            c.owner = self.author().to_string();
+        }
+        c.created_at = self.clock().now_ms();
+        c.created_by = self.author().to_string();
+        c.deleted = false;
+        let id = c.id;
+        self.commit(vec![Edit::CreateCustomer {
+            id,
+            fields: c.to_fields(),
+        }])?;
+        Ok(id)
+    }
+
+    /// Saves `after` over the stored customer: only the fields that differ
+    /// are written, and a stage change goes into the stage history.
+    /// Returns false when nothing differed.
+    pub fn update_customer(&mut self, before: &Customer, after: &Customer) -> Result<bool, StoreError> {
+        let edits = customer_changes(before, after);
+        if edits.is_empty() {
+            return Ok(false);
+        }
+        self.commit(edits)?;
+        Ok(true)
+    }
+
+    /// Moves a customer to `to`, recording who moved it and when; false
+    /// when it is already there.
+    pub fn move_stage(&mut self, c: &Customer, to: Stage) -> Result<bool, StoreError> {
+        if c.stage == to {
+            return Ok(false);
+        }
+        self.commit(vec![Edit::MoveStage {
+            id: c.id,
+            from: c.stage,
+            to,
+        }])?;
+        Ok(true)
+    }
+
+    pub fn delete_customer(&mut self, id: CustomerId) -> Result<(), StoreError> {
+        self.commit(vec![Edit::UpdateCustomer {
+            id,
+            fields: vec![CustomerField::Deleted(true)],
+        }])?;
+        Ok(())
+    }
+
+    pub fn log_interaction(&mut self, customer: CustomerId, v: InteractionValues) -> Result<InteractionId, StoreError> {
+        let mut i = Interaction::empty(self.new_interaction_id(), customer);
+        i.at = to_millis(v.at);
+        i.channel = v.channel;
+        i.direction = v.direction;
+        i.summary = v.summary;
+        i.body = v.body;
+        i.outcome = v.outcome;
+        i.satisfaction = v.satisfaction;
+        i.amount = v.amount;
+        i.author = self.author().to_string();
+        let id = i.id;
+        self.commit(vec![Edit::LogInteraction {
+            id,
+            fields: i.to_fields(),
+        }])?;
+        Ok(id)
+    }
+
+    pub fn schedule_follow_up(
+        &mut self,
+        customer: CustomerId,
+        what: String,
+        due: NaiveDate,
+    ) -> Result<FollowUpId, StoreError> {
+        let mut f = FollowUp::empty(self.new_follow_up_id(), customer);
+        f.due = date_to_days(due);
+        f.what = what;
+        f.author = self.author().to_string();
+        f.created_at = self.clock().now_ms();
+        let id = f.id;
+        self.commit(vec![Edit::AddFollowUp {
+            id,
+            fields: f.to_fields(),
+        }])?;
+        Ok(id)
+    }
+
+    /// Marks a follow-up done now; false when it already was.
+    pub fn complete_follow_up(&mut self, f: &FollowUp) -> Result<bool, StoreError> {
+        if f.done_at.is_some() {
+            return Ok(false);
+        }
+        let now = self.clock().now_ms();
+        self.commit(vec![Edit::UpdateFollowUp {
+            id: f.id,
+            fields: vec![FollowUpField::Done(Some(now))],
+        }])?;
+        Ok(true)
+    }
+}
+
+/// The edits that turn `before` into `after`: the fields that differ, and
+/// a stage move (so the history records it).
+pub fn customer_changes(before: &Customer, after: &Customer) -> Vec<Edit> {
+    let mut fields: Vec<CustomerField> = after
+        .to_fields()
+        .into_iter()
+        .filter(|f| !matches!(f, CustomerField::Stage(_) | CustomerField::Tag(..)))
+        .filter(|f| f.key().read(before) != *f)
+        .collect();
+    fields.extend(
+        before
+            .tags
+            .difference(&after.tags)
+            .map(|t| CustomerField::Tag(t.clone(), false)),
+    );
+    fields.extend(
+        after
+            .tags
+            .difference(&before.tags)
+            .map(|t| CustomerField::Tag(t.clone(), true)),
+    );
+    let mut edits = Vec::new();
+    if !fields.is_empty() {
+        edits.push(Edit::UpdateCustomer { id: before.id, fields });
+    }
+    if before.stage != after.stage {
+        edits.push(Edit::MoveStage {
+            id: before.id,
+            from: before.stage,
+            to: after.stage,
+        });
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_only_what_differs() {
+        let mut a = Customer::empty(CustomerId(1));
+        a.name = "Hà Anh Tuấn".into();
+        a.tags.insert("old".into());
+        a.tags.insert("keep".into());
+        let mut b = a.clone();
+        assert!(customer_changes(&a, &b).is_empty());
+        b.company = "Sao Mai".into();
+        b.tags.remove("old");
+        b.tags.insert("new".into());
+        b.stage = Stage::Build;
+        let edits = customer_changes(&a, &b);
+        assert_eq!(
+            edits,
+            vec![
+                Edit::UpdateCustomer {
+                    id: a.id,
+                    fields: vec![
+                        CustomerField::Company("Sao Mai".into()),
+                        CustomerField::Tag("old".into(), false),
+                        CustomerField::Tag("new".into(), true),
+                    ],
+                },
+                Edit::MoveStage {
+                    id: a.id,
+                    from: Stage::Attract,
+                    to: Stage::Build,
+                },
+            ]
+        );
+    }
+}
