@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod store;
 pub mod sync;
+pub mod tui;
 pub mod workspace;

@@ -37,6 +37,15 @@ impl Context {
             .unwrap_or_else(|| self.locations.default_workspace.clone())
     }
 
+    /// Where the user's keymap.toml and theme.toml overrides live.
+    pub fn config_dir(&self) -> PathBuf {
+        self.locations
+            .config_file
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default()
+    }
+
     pub fn options(&self, workspace: PathBuf) -> OpenOptions {
         OpenOptions {
             workspace,

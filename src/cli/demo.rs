@@ -1,6 +1,6 @@
 //! `demo`: a sample workspace to try guanxi on.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -22,8 +22,7 @@ pub struct DemoArgs {
     /// The same seed gives the same sample data
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Only create the data (the terminal UI is not built yet, so this is
-    /// what happens in any case)
+    /// Only create the data; do not open the terminal UI on it
     #[arg(long)]
     no_tui: bool,
 }
@@ -52,6 +51,14 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
         let _ = stdout.flush();
     })?;
     let shown: PathBuf = store.workspace().root.clone();
+    if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
+        return Ok(format!(
+            "the sample workspace stays in {}; open it again with: guanxi --workspace {}\n",
+            shown.display(),
+            shown.display()
+        ));
+    }
     Ok(format!(
         "done: {} customers, {} interactions, {} follow-ups\nopen it with: guanxi --workspace {} list\n",
         saved.customers,

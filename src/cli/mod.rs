@@ -11,7 +11,7 @@ mod json;
 mod maintenance;
 mod output;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -120,10 +120,14 @@ fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
     Ok((text, true))
 }
 
-/// Without a subcommand (until the terminal UI lands): where things are
-/// and what to do next.
+/// Without a subcommand: the terminal UI, or, when output is not a
+/// terminal (a script, a pipe), where things are and what to do next.
 fn overview(ctx: &Context) -> anyhow::Result<String> {
     let store = ctx.open()?;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
+        return Ok(String::new());
+    }
     let customers = store.customers()?.len();
     Ok(format!(
         "workspace {} ({} customer(s)), you are {}\n\

@@ -2,7 +2,9 @@
 //! characters, and local dates.
 
 use chrono::{Local, NaiveDate};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
+
+pub use crate::domain::text::fit;
 
 use crate::domain::dates::from_millis;
 
@@ -27,28 +29,6 @@ pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
         d if d < 0 => format!("{} days overdue", -d),
         d => format!("in {d} days"),
     }
-}
-
-/// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
-/// Never splits a character, so a double-width one is dropped whole.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -116,14 +96,6 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fit_respects_double_width() {
-        assert_eq!(fit("张伟伟伟", 5), "张伟…");
-        assert_eq!(fit("张伟", 4), "张伟");
-        assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
-        assert!(fit("深圳华信科技有限公司", 9).width() <= 9);
-    }
 
     #[test]
     fn table_columns_line_up() {

@@ -11,8 +11,8 @@ use thiserror::Error;
 use crate::domain::dates::{date_to_days, local_midnight};
 use crate::domain::text::fold;
 use crate::domain::{
-    Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId, Level, Money,
-    SpinPart, Stage,
+    CadenceRules, Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId,
+    Level, Money, SpinPart, Stage,
 };
 use crate::store::{Edit, Store, StoreError};
 use data::{Lang, Lists};
@@ -246,6 +246,18 @@ fn plan_customer(
         .map(|_| rng.between(c.created_at, anchor - 1))
         .collect();
     times.sort_unstable();
+    // Most relationships are looked after: their latest contact falls
+    // within their cadence. The rest are the ones the agenda should flag.
+    let cadence = i64::from(
+        c.cadence_days
+            .unwrap_or_else(|| CadenceRules::default().for_stage(stage)),
+    );
+    if let Some(last) = times.last_mut()
+        && rng.chance(0.75)
+    {
+        *last = (anchor - rng.between(1, cadence * DAY_MS)).max(c.created_at);
+        times.sort_unstable();
+    }
     let purchase_weight = 2 + 4 * stage.index() as u32;
     let weights = [25, 20, 12, 15, 3, 5, 3, purchase_weight, 6, 2];
     let log = times

@@ -9,6 +9,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The canonical stored form: NFC, surrounding whitespace removed.
 pub fn clean(s: &str) -> String {
@@ -58,6 +59,28 @@ pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
         .all(|w| folded_haystack.contains(w))
 }
 
+/// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
+/// Never splits a character, so a double-width one is dropped whole.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +111,14 @@ mod tests {
         let decomposed: String = "Hồng".nfd().collect();
         assert_eq!(clean(&format!(" {decomposed} ")), "Hồng");
         assert_eq!(clean_nonempty("   "), None);
+    }
+
+    #[test]
+    fn fit_respects_double_width() {
+        assert_eq!(fit("张伟伟伟", 5), "张伟…");
+        assert_eq!(fit("张伟", 4), "张伟");
+        assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
+        assert!(fit("深圳华信科技有限公司", 9).width() <= 9);
     }
 
     #[test]

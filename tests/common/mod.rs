@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod pty;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_guanxi");
 
 /// A temporary home (config, local state) and workspace for one test.

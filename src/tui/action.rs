@@ -1,0 +1,86 @@
+//! Everything the user can ask the terminal UI to do. Keys map to actions
+//! (see `keymap`), actions go to `App::update`, and the screen is drawn
+//! from the state that results: one direction, no shortcuts.
+
+use serde::{Deserialize, Serialize};
+
+/// Names in `assets/keymap.toml` are the snake_case forms of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // Anywhere outside text input.
+    Quit,
+    Help,
+    Palette,
+    NextPane,
+    PrevPane,
+    ShowCustomers,
+    ShowPipeline,
+    ShowLog,
+    ShowAgenda,
+    // Moving around a list or board.
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    Left,
+    Right,
+    // Work on customers.
+    Search,
+    Open,
+    Back,
+    Add,
+    Edit,
+    LogInteraction,
+    FollowUp,
+    Done,
+    NextStage,
+    PrevStage,
+    Delete,
+    Undo,
+    Redo,
+    Sort,
+    ReverseSort,
+    ToggleTimeline,
+    ToggleMine,
+    // Forms.
+    NextField,
+    PrevField,
+    Save,
+    Cancel,
+    OpenEditor,
+    // Text boxes (search, palette).
+    Accept,
+    Clear,
+    // Questions.
+    Yes,
+    No,
+    // The welcome screen.
+    LoadSample,
+}
+
+impl Action {
+    /// The snake_case name used in keymap files and the catalogue
+    /// (`action.<name>` describes it).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_snake_case() {
+        assert_eq!(Action::LogInteraction.name(), "log_interaction");
+        assert_eq!(Action::Quit.name(), "quit");
+        let back: Action = serde_json::from_str("\"toggle_mine\"").unwrap();
+        assert_eq!(back, Action::ToggleMine);
+    }
+}

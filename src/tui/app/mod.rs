@@ -1,0 +1,315 @@
+//! The terminal UI's state. Keys become actions (`keys`), actions change
+//! the state and the store (`update`, `submit`), and the screen is drawn
+//! from the state alone (`views`).
+
+mod keys;
+mod refresh;
+mod submit;
+mod update;
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use super::forms::Form;
+use super::input::LineInput;
+use super::keymap::Keymap;
+use super::roster::Roster;
+use super::search::Search;
+use super::theme::Theme;
+use crate::domain::{CustomerId, FollowUp, Interaction, Stage, StageChange};
+use crate::store::{AgendaItem, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Customers,
+    Pipeline,
+    Log,
+    Agenda,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Customers, Pane::Pipeline, Pane::Log, Pane::Agenda];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Pane::Customers => "customers",
+            Pane::Pipeline => "pipeline",
+            Pane::Log => "log",
+            Pane::Agenda => "agenda",
+        }
+    }
+}
+
+/// What the customer table is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Best search match first (only while a search is active).
+    Relevance,
+    Name,
+    Company,
+    Stage,
+    Health,
+    LastContact,
+    NextContact,
+    Clv,
+}
+
+impl SortColumn {
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Relevance => "relevance",
+            SortColumn::Name => "name",
+            SortColumn::Company => "company",
+            SortColumn::Stage => "stage",
+            SortColumn::Health => "health",
+            SortColumn::LastContact => "last_contact",
+            SortColumn::NextContact => "next_contact",
+            SortColumn::Clv => "clv",
+        }
+    }
+
+    const CYCLE: [SortColumn; 8] = [
+        SortColumn::Relevance,
+        SortColumn::Name,
+        SortColumn::Company,
+        SortColumn::Stage,
+        SortColumn::Health,
+        SortColumn::LastContact,
+        SortColumn::NextContact,
+        SortColumn::Clv,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// A customer opened full-screen.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub customer: CustomerId,
+    pub record: crate::store::CustomerRecord,
+    pub follow_ups: Vec<FollowUp>,
+    /// Newest first.
+    pub interactions: Vec<Interaction>,
+    pub history: Vec<StageChange>,
+    /// Index into the open follow-ups.
+    pub selected: usize,
+    pub scroll: u16,
+}
+
+impl Detail {
+    pub fn open_follow_ups(&self) -> Vec<&FollowUp> {
+        self.follow_ups.iter().filter(|f| f.is_open()).collect()
+    }
+}
+
+/// The customer the panes are about, read once when it changes (not on
+/// every frame).
+#[derive(Debug, Clone)]
+pub struct Focused {
+    pub record: crate::store::CustomerRecord,
+    pub follow_ups: Vec<FollowUp>,
+    pub history: Vec<StageChange>,
+}
+
+/// What answering "yes" to a question does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    Delete(CustomerId),
+    /// After logging: schedule the next follow-up, then maybe offer a stage.
+    ScheduleNext {
+        customer: CustomerId,
+        then_stage: Option<Stage>,
+    },
+    MoveStage {
+        customer: CustomerId,
+        to: Stage,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub question: String,
+    pub then: Then,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Palette {
+    pub input: LineInput,
+    pub selected: usize,
+}
+
+/// Popups and full-screen views over the panes; the top one gets each key
+/// first.
+#[derive(Debug, Clone)]
+pub enum Layer {
+    Detail(Box<Detail>),
+    Form(Box<Form>),
+    Prompt(Prompt),
+    Help { scroll: u16 },
+    Palette(Palette),
+}
+
+/// The editor the event loop should open (it owns the terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorRequest {
+    pub field: usize,
+    pub text: String,
+}
+
+pub struct App {
+    pub store: Store,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub pane: Pane,
+    pub roster: Roster,
+    search: Search,
+    /// The search box's text, and whether it has the keyboard.
+    pub query: LineInput,
+    pub searching: bool,
+    pub sort: SortColumn,
+    pub descending: bool,
+    pub mine_only: bool,
+    /// Customers shown, in order, after search and filters.
+    pub visible: Vec<CustomerId>,
+    pub table_cursor: usize,
+    /// The pipeline: `visible` grouped by stage.
+    pub board: [Vec<CustomerId>; 7],
+    pub board_column: usize,
+    pub board_rows: [usize; 7],
+    /// The customer the panes are about, and what is shown of it.
+    pub current: Option<CustomerId>,
+    pub focus: Option<Box<Focused>>,
+    pub log_everyone: bool,
+    pub log: Vec<Interaction>,
+    pub log_cursor: usize,
+    pub agenda: Vec<AgendaItem>,
+    pub agenda_cursor: usize,
+    pub layers: Vec<Layer>,
+    pub message: Option<Message>,
+    /// Changes that arrived from teammates since the UI opened.
+    pub arrived: u64,
+    pub today: NaiveDate,
+    pub quit: bool,
+    pub editor: Option<EditorRequest>,
+    last_ingest: Instant,
+}
+
+/// How often teammates' journals are looked at while the UI runs.
+const INGEST_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl App {
+    pub fn new(store: Store, keymap: Keymap, theme: Theme) -> Result<App, StoreError> {
+        let roster = Roster::load(&store.view())?;
+        let today = store.clock().today();
+        let mut app = App {
+            store,
+            keymap,
+            theme,
+            pane: Pane::Customers,
+            roster,
+            search: Search::new(),
+            query: LineInput::default(),
+            searching: false,
+            sort: SortColumn::Name,
+            descending: false,
+            mine_only: false,
+            visible: Vec::new(),
+            table_cursor: 0,
+            board: Default::default(),
+            board_column: 0,
+            board_rows: [0; 7],
+            current: None,
+            focus: None,
+            log_everyone: false,
+            log: Vec::new(),
+            log_cursor: 0,
+            agenda: Vec::new(),
+            agenda_cursor: 0,
+            layers: Vec::new(),
+            message: None,
+            arrived: 0,
+            today,
+            quit: false,
+            editor: None,
+            last_ingest: Instant::now(),
+        };
+        app.search.rebuild(&app.roster);
+        app.recompute_visible();
+        app.reload_agenda();
+        app.reload_log();
+        Ok(app)
+    }
+
+    /// True while a search narrows the customers shown.
+    pub fn filtering(&self) -> bool {
+        self.search.is_active()
+    }
+
+    /// The workspace has no customers yet: show the welcome screen.
+    pub fn welcome(&self) -> bool {
+        self.roster.is_empty() && self.layers.is_empty()
+    }
+
+    pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            tone,
+        });
+    }
+
+    /// Reports a failure from the store without losing the UI.
+    pub fn fail(&mut self, err: impl std::fmt::Display) {
+        self.say(Tone::Error, err.to_string());
+    }
+
+    /// Work done between keys: new search results, teammates' changes, a
+    /// new day. Returns true when the screen must be redrawn.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
+        if self.search.is_active() && self.search.tick(0) {
+            self.recompute_visible();
+            changed = true;
+        }
+        if self.last_ingest.elapsed() >= INGEST_EVERY {
+            self.last_ingest = Instant::now();
+            match self.store.ingest_others() {
+                Ok(report) => {
+                    let n: u64 = report.arrived.iter().map(|(_, n)| n).sum();
+                    if n > 0 {
+                        self.arrived += n;
+                        self.refresh();
+                        changed = true;
+                    }
+                }
+                Err(e) => {
+                    self.fail(e);
+                    changed = true;
+                }
+            }
+            let today = self.store.clock().today();
+            if today != self.today {
+                self.today = today;
+                self.reload_agenda();
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// True while search workers are busy (the loop then polls faster).
+    pub fn busy(&mut self) -> bool {
+        self.search.is_active() && self.search.running()
+    }
+}

@@ -1,0 +1,268 @@
+//! Keeping what the panes show in step with the store.
+
+use std::cmp::Ordering;
+
+use chrono::Days;
+
+use super::{App, Detail, Layer, Pane, SortColumn};
+use crate::domain::text::fold;
+use crate::domain::{CustomerId, Stage};
+use crate::tui::roster::Row;
+
+/// How far ahead the agenda pane looks.
+pub const AGENDA_DAYS: u64 = 7;
+/// How many interactions the workspace-wide log shows.
+const LOG_LIMIT: usize = 500;
+
+impl App {
+    /// Brings rows, lists, the agenda, the log and any open detail up to
+    /// date with the customers the store says changed.
+    pub fn refresh(&mut self) {
+        let touched = self.store.take_touched();
+        if touched.is_empty() {
+            return;
+        }
+        let view = self.store.view();
+        let mut searchable_changed = false;
+        for id in &touched {
+            match view.live_customer(*id) {
+                Ok(Some(rec)) => searchable_changed |= self.roster.upsert(Row::of(&rec, &view)),
+                Ok(None) => searchable_changed |= self.roster.remove(*id),
+                Err(e) => self.fail(e),
+            }
+        }
+        if searchable_changed {
+            self.search.rebuild(&self.roster);
+            self.search.tick(10);
+        }
+        self.recompute_visible();
+        self.reload_agenda();
+        if self.current.is_some_and(|c| touched.contains(&c)) {
+            self.reload_focus();
+        }
+        if self.log_everyone || self.current.is_some_and(|c| touched.contains(&c)) {
+            self.reload_log();
+        }
+        for layer in &mut self.layers {
+            if let Layer::Detail(d) = layer
+                && touched.contains(&d.customer)
+            {
+                let id = d.customer;
+                let (selected, scroll) = (d.selected, d.scroll);
+                match load_detail(&self.store.view(), id) {
+                    Ok(Some(mut fresh)) => {
+                        fresh.selected = selected.min(fresh.open_follow_ups().len().saturating_sub(1));
+                        fresh.scroll = scroll;
+                        **d = fresh;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.message = Some(super::Message {
+                            text: e.to_string(),
+                            tone: super::Tone::Error,
+                        })
+                    }
+                }
+            }
+        }
+        // A deleted customer's detail has nothing left to show.
+        let roster = &self.roster;
+        self.layers
+            .retain(|l| !matches!(l, Layer::Detail(d) if roster.get(d.customer).is_none()));
+    }
+
+    /// Recomputes which customers show, in which order, and the board.
+    pub fn recompute_visible(&mut self) {
+        let keep_current = self.current;
+        let mut ids: Vec<CustomerId> = if self.search.is_active() {
+            self.search.matches()
+        } else {
+            self.roster.rows().iter().map(|r| r.id).collect()
+        };
+        if self.mine_only {
+            let me = fold(self.store.author());
+            ids.retain(|id| self.roster.get(*id).is_some_and(|r| fold(&r.owner) == me));
+        }
+        let sort = if self.sort == SortColumn::Relevance && !self.search.is_active() {
+            SortColumn::Name
+        } else {
+            self.sort
+        };
+        if sort != SortColumn::Relevance {
+            let roster = &self.roster;
+            ids.sort_by(|a, b| match (roster.get(*a), roster.get(*b)) {
+                (Some(x), Some(y)) => compare(x, y, sort),
+                _ => Ordering::Equal,
+            });
+        }
+        if self.descending {
+            ids.reverse();
+        }
+        self.visible = ids;
+        let mut board: [Vec<CustomerId>; 7] = Default::default();
+        for id in &self.visible {
+            if let Some(r) = self.roster.get(*id) {
+                board[r.stage.index()].push(*id);
+            }
+        }
+        self.board = board;
+        // Keep the same customer selected when it is still there.
+        match keep_current.and_then(|c| self.visible.iter().position(|v| *v == c)) {
+            Some(i) => self.table_cursor = i,
+            None => self.table_cursor = self.table_cursor.min(self.visible.len().saturating_sub(1)),
+        }
+        for (col, rows) in self.board.iter().enumerate() {
+            let at = keep_current.and_then(|c| rows.iter().position(|v| *v == c));
+            self.board_rows[col] = at.unwrap_or(self.board_rows[col].min(rows.len().saturating_sub(1)));
+        }
+        if let Some(c) = keep_current
+            && let Some(r) = self.roster.get(c)
+            && self.pane == Pane::Pipeline
+            && self.board[r.stage.index()].contains(&c)
+        {
+            self.board_column = r.stage.index();
+        }
+        self.sync_current();
+    }
+
+    /// Sets `current` from the cursor of the pane in view.
+    pub fn sync_current(&mut self) {
+        let before = self.current;
+        self.current = match self.pane {
+            Pane::Customers => self.visible.get(self.table_cursor).copied(),
+            Pane::Pipeline => self.board[self.board_column]
+                .get(self.board_rows[self.board_column])
+                .copied(),
+            Pane::Agenda => self
+                .agenda
+                .get(self.agenda_cursor)
+                .map(|i| i.customer.customer.id)
+                .or(self.current),
+            Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
+        };
+        if self.current.is_none() {
+            self.current = self.visible.first().copied();
+        }
+        if before != self.current || self.focus.is_none() {
+            self.reload_focus();
+            if !self.log_everyone {
+                self.reload_log();
+            }
+        }
+    }
+
+    /// Reads the current customer's summary data.
+    pub fn reload_focus(&mut self) {
+        let Some(id) = self.current else {
+            self.focus = None;
+            return;
+        };
+        let view = self.store.view();
+        let loaded = (|| -> Result<Option<super::Focused>, crate::store::StoreError> {
+            let Some(record) = view.live_customer(id)? else {
+                return Ok(None);
+            };
+            Ok(Some(super::Focused {
+                record,
+                follow_ups: view.follow_ups_of(id)?,
+                history: view.stage_history(id)?,
+            }))
+        })();
+        match loaded {
+            Ok(f) => self.focus = f.map(Box::new),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub fn reload_agenda(&mut self) {
+        let until = self
+            .today
+            .checked_add_days(Days::new(AGENDA_DAYS))
+            .unwrap_or(self.today);
+        match self.store.agenda(until) {
+            Ok(items) => {
+                self.agenda = items;
+                self.agenda_cursor = self.agenda_cursor.min(self.agenda.len().saturating_sub(1));
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub fn reload_log(&mut self) {
+        let result = if self.log_everyone {
+            self.store.recent_interactions(LOG_LIMIT)
+        } else if let Some(c) = self.current {
+            self.store.interactions_of(c).map(|mut v| {
+                v.reverse();
+                v
+            })
+        } else {
+            Ok(Vec::new())
+        };
+        match result {
+            Ok(items) => {
+                self.log = items;
+                self.log_cursor = self.log_cursor.min(self.log.len().saturating_sub(1));
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub fn open_detail(&mut self, id: CustomerId) {
+        match load_detail(&self.store.view(), id) {
+            Ok(Some(d)) => self.layers.push(Layer::Detail(Box::new(d))),
+            Ok(None) => {}
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The customer an action is about: the open detail's, else the pane's.
+    pub fn target(&self) -> Option<CustomerId> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| match l {
+                Layer::Detail(d) => Some(d.customer),
+                _ => None,
+            })
+            .or(self.current)
+    }
+
+    /// The stage the pipeline column shows, for the board's header.
+    pub fn column_stage(&self) -> Stage {
+        Stage::ALL[self.board_column.min(6)]
+    }
+}
+
+fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detail>, crate::store::StoreError> {
+    let Some(record) = view.live_customer(id)? else {
+        return Ok(None);
+    };
+    let mut interactions = view.interactions_of(id)?;
+    interactions.reverse();
+    Ok(Some(Detail {
+        customer: id,
+        record,
+        follow_ups: view.follow_ups_of(id)?,
+        interactions,
+        history: view.stage_history(id)?,
+        selected: 0,
+        scroll: 0,
+    }))
+}
+
+fn compare(a: &Row, b: &Row, sort: SortColumn) -> Ordering {
+    let by_name = || a.sort_name.cmp(&b.sort_name).then(a.id.cmp(&b.id));
+    match sort {
+        SortColumn::Relevance | SortColumn::Name => by_name(),
+        SortColumn::Company => fold(&a.company).cmp(&fold(&b.company)).then_with(by_name),
+        SortColumn::Stage => a.stage.cmp(&b.stage).then_with(by_name),
+        // Healthiest and most valuable first; unscored last.
+        SortColumn::Health => b.health.cmp(&a.health).then_with(by_name),
+        SortColumn::Clv => b.clv.cmp(&a.clv).then_with(by_name),
+        // Most recent contact first; never contacted last.
+        SortColumn::LastContact => b.last_contact.cmp(&a.last_contact).then_with(by_name),
+        // Most urgent first.
+        SortColumn::NextContact => a.next_due.cmp(&b.next_due).then_with(by_name),
+    }
+}

@@ -1,0 +1,147 @@
+//! The terminal UI: panes for customers, the pipeline, the log and the
+//! agenda; forms and popups as layers; everything from the keyboard.
+//!
+//! ```text
+//! key ──► keymap ──► Action ──► App::update ──► Store
+//!                                   │
+//!                                   ▼
+//!                             state ──► views::draw
+//! ```
+
+pub mod action;
+pub mod app;
+pub mod forms;
+pub mod input;
+pub mod keymap;
+pub mod roster;
+pub mod search;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use crossterm::event::{self, Event};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::store::Store;
+use app::{App, Layer, Tone};
+use keymap::Keymap;
+use terminal::TerminalGuard;
+use theme::Theme;
+
+/// How long to wait for a key when nothing else is going on.
+const IDLE_POLL: Duration = Duration::from_millis(250);
+/// ...and while search results are still coming (about one frame).
+const BUSY_POLL: Duration = Duration::from_millis(16);
+
+/// Loads the keymap and theme with the user's overrides from `config_dir`;
+/// a broken override file falls back to the defaults and says why.
+pub fn build_app(store: Store, config_dir: &Path) -> Result<App> {
+    let mut problems = Vec::new();
+    let keymap = match Keymap::load(&config_dir.join("keymap.toml")) {
+        Ok(k) => k,
+        Err(e) => {
+            problems.push(e.to_string());
+            Keymap::defaults()?
+        }
+    };
+    let no_color = Theme::no_color_requested();
+    let theme = match Theme::load(&config_dir.join("theme.toml"), no_color) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(e.to_string());
+            let t = Theme::defaults()?;
+            if no_color { t.without_color() } else { t }
+        }
+    };
+    let mut app = App::new(store, keymap, theme)?;
+    if !problems.is_empty() {
+        app.say(
+            Tone::Error,
+            crate::i18n::tf("status.config_problem", &[("problem", &problems.join("; "))]),
+        );
+    }
+    Ok(app)
+}
+
+/// Runs the UI until the user quits.
+pub fn run(mut app: App) -> Result<()> {
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let mut dirty = true;
+    while !app.quit {
+        if dirty {
+            draw(&mut terminal, &app)?;
+            dirty = false;
+        }
+        let wait = if app.busy() { BUSY_POLL } else { IDLE_POLL };
+        if event::poll(wait)? {
+            // Take every key already typed, then draw once.
+            loop {
+                handle(&mut app, event::read()?);
+                if app.quit || app.editor.is_some() || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+            dirty = true;
+        }
+        if app.tick() {
+            dirty = true;
+        }
+        if let Some(request) = app.editor.take() {
+            guard.suspend();
+            let edited = terminal::edit_in_editor(&request.text);
+            guard.resume()?;
+            terminal.clear()?;
+            app.editor_done(request, edited);
+            dirty = true;
+        }
+    }
+    drop(guard);
+    app.store.flush()?;
+    Ok(())
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Result<()> {
+    crossterm::execute!(io::stdout(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| views::draw(frame, app))?;
+    crossterm::execute!(io::stdout(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+fn handle(app: &mut App, event: Event) {
+    match event {
+        Event::Key(key) => app.on_key(key),
+        Event::Paste(text) => app.on_paste(&text),
+        _ => {}
+    }
+}
+
+impl App {
+    /// Pasted text goes to whatever text box has the keyboard.
+    pub fn on_paste(&mut self, text: &str) {
+        match self.layers.last_mut() {
+            Some(Layer::Form(form)) => {
+                let i = form.focus;
+                if let Some(f) = form.fields.get_mut(i)
+                    && f.choices.is_none()
+                {
+                    f.input.insert(text);
+                }
+            }
+            Some(Layer::Palette(p)) => p.input.insert(text),
+            None if self.searching => {
+                self.query.insert(text);
+                self.apply_query();
+            }
+            _ => {}
+        }
+    }
+}

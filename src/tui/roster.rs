@@ -1,0 +1,119 @@
+//! Every live customer as one small row: what lists, the board and search
+//! need, kept in memory so no key press reads the database for them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::text::fold;
+use crate::domain::{CustomerId, Level, Money, Stage, Summary};
+use crate::store::{CustomerRecord, StoreError, View};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub id: CustomerId,
+    pub name: String,
+    pub company: String,
+    pub stage: Stage,
+    pub level: Level,
+    pub health: Option<u8>,
+    pub last_contact: Option<i64>,
+    pub next_due: NaiveDate,
+    pub clv: Money,
+    pub owner: String,
+    /// Folded name, the sort key for names.
+    pub sort_name: String,
+    /// Folded name, company, emails, phones and tags: what search matches.
+    pub search: String,
+}
+
+impl Row {
+    pub fn of(rec: &CustomerRecord, view: &View) -> Row {
+        let c = &rec.customer;
+        let s = Summary::of(c, view.rules(), view.clock().now_ms());
+        let mut parts = vec![c.name.as_str(), c.company.as_str()];
+        parts.extend(c.emails.iter().map(String::as_str));
+        parts.extend(c.phones.iter().map(String::as_str));
+        parts.extend(c.tags.iter().map(String::as_str));
+        Row {
+            id: c.id,
+            name: c.name.clone(),
+            company: c.company.clone(),
+            stage: c.stage,
+            level: c.level,
+            health: s.health,
+            last_contact: c.activity.last_contact,
+            next_due: s.next_contact_due,
+            clv: s.clv,
+            owner: c.owner.clone(),
+            sort_name: fold(&c.name),
+            search: fold(&parts.join(" ")),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Roster {
+    rows: Vec<Row>,
+    by_id: HashMap<CustomerId, usize>,
+}
+
+impl Roster {
+    pub fn load(view: &View) -> Result<Roster, StoreError> {
+        let mut roster = Roster::default();
+        view.for_each_customer(|rec| {
+            roster.insert(Row::of(&rec, view));
+            true
+        })?;
+        Ok(roster)
+    }
+
+    fn insert(&mut self, row: Row) {
+        self.by_id.insert(row.id, self.rows.len());
+        self.rows.push(row);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn get(&self, id: CustomerId) -> Option<&Row> {
+        self.by_id.get(&id).map(|&i| &self.rows[i])
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Puts a fresh row in; true when what search sees changed (a new row
+    /// or a different search text).
+    pub fn upsert(&mut self, row: Row) -> bool {
+        match self.by_id.get(&row.id) {
+            Some(&i) => {
+                let searchable_changed = self.rows[i].search != row.search;
+                self.rows[i] = row;
+                searchable_changed
+            }
+            None => {
+                self.insert(row);
+                true
+            }
+        }
+    }
+
+    /// Takes a row out; true when there was one.
+    pub fn remove(&mut self, id: CustomerId) -> bool {
+        let Some(i) = self.by_id.remove(&id) else {
+            return false;
+        };
+        self.rows.swap_remove(i);
+        if let Some(moved) = self.rows.get(i) {
+            self.by_id.insert(moved.id, i);
+        }
+        true
+    }
+}

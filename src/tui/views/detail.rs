@@ -1,0 +1,166 @@
+//! A customer, opened full-screen: everything about them, the open
+//! follow-ups to tick off, the interaction log and the stage history.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::customers::pad;
+use super::widgets::{channel_label, day, gauge, level_label, local_time, money, relative, stage_label};
+use crate::domain::{Factor, SpinPart, Summary};
+use crate::i18n::{t, tf};
+use crate::tui::app::{App, Detail};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
+    let th = &app.theme;
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border_focused)
+        .title(Span::styled(format!(" {} ", d.record.customer.name), th.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let c = &d.record.customer;
+    let s = Summary::of(c, app.store.rules(), app.store.clock().now_ms());
+    let label = |k: &str| Span::styled(pad(t(k), 14), th.muted);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut field = |key: &str, value: String| {
+        if !value.is_empty() {
+            lines.push(Line::from(vec![label(key), Span::styled(value, th.text)]));
+        }
+    };
+    field("field.customer.company", c.company.clone());
+    field("field.customer.title", c.title.clone());
+    field("field.customer.emails", c.emails.join(", "));
+    field("field.customer.phones", c.phones.join(", "));
+    field("field.customer.address", c.address.clone());
+    field(
+        "field.customer.tags",
+        c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
+    );
+    field("field.customer.segment", c.segment.clone());
+    field("field.customer.source", c.source.clone());
+    field("field.customer.owner", c.owner.clone());
+    field("field.customer.tier", c.loyalty_tier.clone());
+    lines.push(Line::from(vec![
+        label("detail.stage"),
+        Span::styled(stage_label(c.stage), th.stage(c.stage.index())),
+        Span::styled(format!(" · {}", level_label(c.level)), th.text),
+        Span::styled(
+            s.health
+                .map(|h| format!(" · {}", tf("detail.health", &[("health", &h)])))
+                .unwrap_or_default(),
+            th.text,
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label("detail.next_contact"),
+        Span::styled(
+            format!(
+                "{} ({}) · {}",
+                day(s.next_contact_due),
+                relative(s.next_contact_due, app.today),
+                tf("detail.every", &[("days", &s.cadence_days)])
+            ),
+            super::widgets::due_style(th, s.next_contact_due, app.today),
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label("detail.value"),
+        Span::styled(
+            tf(
+                "detail.value_line",
+                &[("revenue", &money(s.revenue)), ("clv", &money(s.clv))],
+            ),
+            th.money,
+        ),
+    ]));
+    for f in Factor::ALL {
+        let mut spans = vec![label(&format!("factor.{}", f.key()))];
+        spans.extend(gauge(th, c.factors.get(f), 10));
+        lines.push(Line::from(spans));
+    }
+    for part in SpinPart::ALL {
+        let text = c.spin.get(part);
+        if !text.is_empty() {
+            lines.push(Line::from(vec![
+                label(&format!("spin.{}", part.key())),
+                Span::styled(text.to_string(), th.text),
+            ]));
+        }
+    }
+    if !c.notes.is_empty() {
+        lines.push(Line::from(vec![
+            label("field.customer.notes"),
+            Span::styled(c.notes.clone(), th.text),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(t("detail.follow_ups"), th.header)));
+    let open = d.open_follow_ups();
+    if open.is_empty() {
+        lines.push(Line::from(Span::styled(t("detail.no_follow_ups"), th.muted)));
+    }
+    for (i, f) in open.iter().enumerate() {
+        let due = f.due_date();
+        let mut line = Line::from(vec![
+            Span::styled(
+                format!("{} ({}) ", day(due), relative(due, app.today)),
+                super::widgets::due_style(th, due, app.today),
+            ),
+            Span::styled(f.what.clone(), th.text),
+        ]);
+        if i == d.selected {
+            line = line.style(th.selected);
+        }
+        lines.push(line);
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        tf("detail.interactions", &[("count", &d.interactions.len())]),
+        th.header,
+    )));
+    for i in d.interactions.iter().take(50) {
+        let mut spans = vec![
+            Span::styled(format!("{} ", local_time(i.at)), th.muted),
+            Span::styled(pad(channel_label(i.channel), 9), th.channel),
+            Span::styled(i.summary.clone(), th.text),
+        ];
+        if let Some(a) = i.amount {
+            spans.push(Span::styled(format!("  {}", money(a)), th.money));
+        }
+        spans.push(Span::styled(format!("  {}", i.author), th.author));
+        lines.push(Line::from(spans));
+    }
+    if !d.history.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(t("detail.history"), th.header)));
+        for h in d.history.iter().rev() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{} {} → {} · {}",
+                    local_time(h.at),
+                    stage_label(h.from),
+                    stage_label(h.to),
+                    h.by
+                ),
+                th.muted,
+            )));
+        }
+    }
+    // Keep the selected follow-up in view.
+    let follow_up_line = lines
+        .iter()
+        .position(|l| l.spans.first().is_some_and(|s| s.content == t("detail.follow_ups")))
+        .unwrap_or(0)
+        + 1
+        + d.selected;
+    let height = inner.height as usize;
+    let scroll = if follow_up_line >= height {
+        follow_up_line + 1 - height
+    } else {
+        0
+    };
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}

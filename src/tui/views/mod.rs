@@ -1,0 +1,65 @@
+//! Drawing: state in, frame out. Nothing here changes the app. The layout
+//! is taken from `frame.area()` on every draw, so resizes just work.
+
+mod agenda;
+mod customers;
+mod detail;
+mod form;
+mod help;
+mod log;
+mod palette;
+mod pipeline;
+mod prompt;
+mod status;
+mod welcome;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::{App, Layer, Pane};
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let [tabs, main, status_row, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    status::tabs(frame, tabs, app);
+    if app.welcome() {
+        welcome::draw(frame, main, app);
+    } else {
+        match app.pane {
+            Pane::Customers => customers::draw(frame, main, app),
+            Pane::Pipeline => pipeline::draw(frame, main, app),
+            Pane::Log => log::draw(frame, main, app),
+            Pane::Agenda => agenda::draw(frame, main, app),
+        }
+    }
+    for layer in &app.layers {
+        match layer {
+            Layer::Detail(d) => detail::draw(frame, main, app, d),
+            Layer::Form(f) => form::draw(frame, main, app, f),
+            Layer::Prompt(p) => prompt::draw(frame, main, app, p),
+            Layer::Help { scroll } => help::draw(frame, main, app, *scroll),
+            Layer::Palette(p) => palette::draw(frame, main, app, p),
+        }
+    }
+    status::status_bar(frame, status_row, app);
+    status::footer(frame, footer, app);
+}
+
+/// A centered rectangle `width` x `height`, clamped to `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

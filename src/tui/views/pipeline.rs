@@ -1,0 +1,85 @@
+//! Pane 2: the pipeline, seven columns from attract to loyalty, each with
+//! its count and lifetime-value total; customers as cards.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::customers::scroll_offset;
+use super::widgets::{fit, money, stage_label};
+use crate::domain::{Money, Stage};
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    let columns = Layout::horizontal([Constraint::Ratio(1, 7); 7]).split(area);
+    for (i, stage) in Stage::ALL.iter().enumerate() {
+        let col = columns[i];
+        let focused = i == app.board_column && app.layers.is_empty();
+        let ids = &app.board[i];
+        let total: Money = ids.iter().filter_map(|id| app.roster.get(*id)).map(|r| r.clv).sum();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused { th.border_focused } else { th.border })
+            .title(Span::styled(
+                fit(stage_label(*stage), col.width.saturating_sub(2) as usize),
+                th.stage(i),
+            ));
+        let inner = block.inner(col);
+        frame.render_widget(block, col);
+        if inner.height == 0 || inner.width == 0 {
+            continue;
+        }
+        let width = inner.width as usize;
+        // Count and value of the column, as much as fits.
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!("{} ", ids.len()), th.header),
+                Span::styled(
+                    fit(&money(total), width.saturating_sub(ids.len().to_string().len() + 1)),
+                    th.money,
+                ),
+            ])),
+            Rect { height: 1, ..inner },
+        );
+        // Cards: two lines each, name then company or due date.
+        let cards_area = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        let per_page = (cards_area.height / 2) as usize;
+        let cursor = app.board_rows[i];
+        let offset = scroll_offset(cursor, per_page, ids.len());
+        for (n, id) in ids.iter().enumerate().skip(offset).take(per_page) {
+            let Some(r) = app.roster.get(*id) else { continue };
+            let overdue = r.next_due < app.today;
+            let mark = if overdue { "! " } else { "" };
+            let name_width = width.saturating_sub(mark.len());
+            let mut name = Line::from(vec![
+                Span::styled(mark, th.overdue),
+                Span::styled(fit(&r.name, name_width), th.text),
+            ]);
+            let second = if r.company.is_empty() {
+                super::widgets::day(r.next_due)
+            } else {
+                r.company.clone()
+            };
+            let mut sub = Line::from(Span::styled(fit(&second, width), th.muted));
+            if focused && n == cursor {
+                name = name.style(th.selected);
+                sub = sub.style(th.selected);
+            }
+            let y = cards_area.y + ((n - offset) * 2) as u16;
+            frame.render_widget(
+                Paragraph::new(vec![name, sub]),
+                Rect {
+                    y,
+                    height: 2,
+                    ..cards_area
+                },
+            );
+        }
+    }
+}

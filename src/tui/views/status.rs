@@ -1,0 +1,136 @@
+//! The tab row at the top, the status bar and the key hints at the bottom.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Layer, Pane, Tone};
+use crate::tui::keymap::Mode;
+
+pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    let mut spans = vec![Span::styled(" 关系 guanxi ", th.title)];
+    for (i, pane) in Pane::ALL.iter().enumerate() {
+        let style = if *pane == app.pane && !app.welcome() {
+            th.tab_active
+        } else {
+            th.tab
+        };
+        spans.push(Span::styled("│", th.border));
+        spans.push(Span::styled(
+            format!(" {} {} ", i + 1, t(&format!("pane.{}", pane.key()))),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    let ws = &app.store.workspace().meta.name;
+    let mut left = format!(
+        " {} · {} · {}",
+        ws,
+        app.store.author(),
+        tf("status.customers", &[("count", &app.roster.len())])
+    );
+    if app.mine_only {
+        left.push_str(&format!(" · {}", t("status.mine_filter")));
+    }
+    left.push_str(&format!(" · {}", t("status.saved")));
+    if app.arrived > 0 {
+        left.push_str(&format!(" · {}", tf("status.arrived", &[("count", &app.arrived)])));
+    }
+    left.push(' ');
+    frame.render_widget(Paragraph::new(left).style(th.status_bar), area);
+    if let Some(m) = &app.message {
+        let style = match m.tone {
+            Tone::Info => th.status_bar,
+            Tone::Success => th.status_bar.patch(th.success),
+            Tone::Error => th.status_bar.patch(th.error),
+        };
+        let width = (area.width / 2).max(1) as usize;
+        let text = format!(" {} ", crate::domain::text::fit(&m.text, width.saturating_sub(2)));
+        frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Right), area);
+    }
+}
+
+/// The actions worth hinting at in the current context, with their mode.
+fn hints(app: &App) -> Vec<(Mode, Action)> {
+    use Action::*;
+    let form = |a| (Mode::Form, a);
+    match app.layers.last() {
+        Some(Layer::Form(f)) => {
+            let mut h = vec![form(NextField), form(PrevField), form(Save), form(Cancel)];
+            if f.focused().is_some_and(|field| field.id.is_long()) {
+                h.push(form(OpenEditor));
+            }
+            h
+        }
+        Some(Layer::Prompt(_)) => vec![(Mode::Prompt, Yes), (Mode::Prompt, No)],
+        Some(Layer::Palette(_)) => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
+        Some(Layer::Help { .. }) => vec![(Mode::Navigation, Down), (Mode::Navigation, Up), (Mode::Customer, Back)],
+        Some(Layer::Detail(_)) => [Done, Edit, LogInteraction, FollowUp, NextStage, Back]
+            .map(|a| (Mode::Customer, a))
+            .to_vec(),
+        None if app.searching => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
+        None if app.welcome() => vec![(Mode::Welcome, Add), (Mode::Welcome, LoadSample), (Mode::Welcome, Quit)],
+        None => {
+            let mut h: Vec<(Mode, Action)> = match app.pane {
+                Pane::Customers | Pane::Pipeline => [Search, Open, Add, LogInteraction, FollowUp, NextStage]
+                    .map(|a| (Mode::Customer, a))
+                    .to_vec(),
+                Pane::Log => [ToggleTimeline, LogInteraction, Open]
+                    .map(|a| (Mode::Customer, a))
+                    .to_vec(),
+                Pane::Agenda => [Done, Open, LogInteraction, FollowUp]
+                    .map(|a| (Mode::Customer, a))
+                    .to_vec(),
+            };
+            h.extend([(Mode::Global, Help), (Mode::Global, Palette), (Mode::Global, Quit)]);
+            h
+        }
+    }
+}
+
+pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
+    let th = &app.theme;
+    let mut hints: Vec<(String, String, bool)> = hints(app)
+        .into_iter()
+        .filter_map(|(mode, action)| {
+            let keys = app.keymap.label_for(mode, action);
+            let always = mode == Mode::Global;
+            (!keys.is_empty()).then(|| (keys, t(&format!("hint.{}", action.name())).to_string(), always))
+        })
+        .collect();
+    // Drop hints from the end of the contextual ones until all fit; the
+    // global ones (help, commands, quit) always stay.
+    let width = |h: &[(String, String, bool)]| -> usize {
+        1 + h
+            .iter()
+            .map(|(k, d, _)| {
+                unicode_width::UnicodeWidthStr::width(k.as_str())
+                    + 1
+                    + unicode_width::UnicodeWidthStr::width(d.as_str())
+                    + 2
+            })
+            .sum::<usize>()
+    };
+    while width(&hints) > area.width as usize {
+        match hints.iter().rposition(|h| !h.2) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => break,
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, text, _) in hints {
+        spans.push(Span::styled(keys, th.footer_key));
+        spans.push(Span::styled(format!(" {text}  "), th.footer_text));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
