@@ -82,6 +82,7 @@ fn concurrent_edits_merge_field_by_field() {
                 id,
                 from: Stage::Attract,
                 to: Stage::Build,
+                at: None,
             },
         ])
         .unwrap();

@@ -74,7 +74,15 @@ pub fn generate(
             Some(plan.customer.created_at),
         ));
         for (at, from, to) in plan.moves {
-            changes.push((vec![Edit::MoveStage { id, from, to }], Some(at)));
+            changes.push((
+                vec![Edit::MoveStage {
+                    id,
+                    from,
+                    to,
+                    at: Some(at),
+                }],
+                Some(at),
+            ));
         }
         for i in &plan.interactions {
             changes.push((

@@ -52,6 +52,7 @@ impl Store {
             id: c.id,
             from: c.stage,
             to,
+            at: None,
         }])?;
         Ok(true)
     }
@@ -146,6 +147,7 @@ pub fn customer_changes(before: &Customer, after: &Customer) -> Vec<Edit> {
             id: before.id,
             from: before.stage,
             to: after.stage,
+            at: None,
         });
     }
     edits
@@ -183,6 +185,7 @@ mod tests {
                     id: a.id,
                     from: Stage::Attract,
                     to: Stage::Build,
+                    at: None,
                 },
             ]
         );

@@ -36,14 +36,14 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
             rec.registers
                 .merge(&mut rec.customer, fields.iter().cloned(), stamp, create);
         }
-        Edit::MoveStage { id, from, to } => {
+        Edit::MoveStage { id, from, to, at } => {
             let rec = tx.customer_mut(*id)?;
             rec.registers
                 .merge(&mut rec.customer, [CustomerField::Stage(*to)], stamp, false);
             // The history is add-only: every move is kept, even one that
             // lost to a concurrent move, because it did happen.
             let change = StageChange {
-                at: stamp.millis(),
+                at: at.unwrap_or_else(|| stamp.millis()),
                 by: op.author.clone(),
                 from: *from,
                 to: *to,
@@ -240,6 +240,7 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 id: *id,
                 from: *to,
                 to: tx.customer(*id)?.customer.stage,
+                at: None,
             },
             Edit::LogInteraction { id, .. } => Edit::UpdateInteraction {
                 id: *id,

@@ -45,11 +45,13 @@ pub enum Edit {
         id: CustomerId,
         fields: Vec<CustomerField>,
     },
-    /// Sets the stage and adds an entry to the stage history.
+    /// Sets the stage and adds an entry to the stage history, dated `at`
+    /// (milliseconds since the epoch) or, when `None`, when the op was made.
     MoveStage {
         id: CustomerId,
         from: Stage,
         to: Stage,
+        at: Option<i64>,
     },
     /// Logs an interaction; carries every field.
     LogInteraction {

@@ -63,6 +63,11 @@ impl Tui {
     /// [`Sandbox::command_in`] plus `TERM=xterm-256color`. The working
     /// directory is the sandbox's temporary directory.
     pub fn start_in(sandbox: &Sandbox, workspace: &Path, args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn(Tui::command(sandbox, workspace, args), cols, rows)
+    }
+
+    /// The command `start_in` runs, for a test that adds to its environment.
+    pub fn command(sandbox: &Sandbox, workspace: &Path, args: &[&str]) -> CommandBuilder {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.env_clear();
@@ -73,7 +78,7 @@ impl Tui {
         cmd.env("TZ", "UTC");
         cmd.env("TERM", "xterm-256color");
         cmd.cwd(sandbox.dir.path());
-        Tui::spawn(cmd, cols, rows)
+        cmd
     }
 
     /// Starts any program in a `cols` x `rows` pty (the harness's own tests

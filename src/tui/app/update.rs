@@ -200,8 +200,16 @@ impl App {
 
     fn move_cursor(&mut self, by: isize) {
         if let Some(Layer::Detail(d)) = self.layers.last_mut() {
-            let n = d.open_follow_ups().len();
-            d.selected = step(d.selected, by, n);
+            // Single steps pick a follow-up; pages and ends scroll the view.
+            match by {
+                1 | -1 => d.selected = step(d.selected, by, d.open_follow_ups().len()),
+                isize::MIN => d.scroll = 0,
+                // Roughly the detail's length; the view clamps it exactly.
+                isize::MAX => {
+                    d.scroll = (d.interactions.len().min(50) + d.history.len() + d.follow_ups.len() + 30) as u16
+                }
+                _ => d.scroll = (d.scroll as isize + by).clamp(0, u16::MAX as isize) as u16,
+            }
             return;
         }
         match self.pane {

@@ -17,7 +17,7 @@ const SIDE_BY_SIDE: u16 = 110;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (table_area, detail_area) = if area.width >= SIDE_BY_SIDE {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(65), Constraint::Percentage(35)]).areas(area);
         (a, b)
     } else {
         let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
@@ -39,13 +39,13 @@ fn columns(width: u16) -> Vec<Column> {
         Column {
             key: "name",
             sort: SortColumn::Name,
-            width: 22,
+            width: 18,
             cell: |r, _| r.name.clone(),
         },
         Column {
             key: "company",
             sort: SortColumn::Company,
-            width: 18,
+            width: 14,
             cell: |r, _| r.company.clone(),
         },
         Column {
@@ -200,10 +200,10 @@ fn fit_columns(mut cols: Vec<Column>, width: usize) -> Vec<Column> {
     let used: usize = cols.iter().map(|c| c.width + 1).sum();
     let spare = width.saturating_sub(used);
     if let Some(name) = cols.first_mut() {
-        name.width += spare * 6 / 10;
+        name.width += spare / 2;
     }
     if let Some(company) = cols.get_mut(1) {
-        company.width += spare - spare * 6 / 10;
+        company.width += spare - spare / 2;
     }
     cols
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
 use super::widgets::{channel_label, day, gauge, level_label, local_time, money, relative, stage_label};
@@ -14,7 +14,7 @@ use crate::tui::app::{App, Detail};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     let th = &app.theme;
-    frame.render_widget(Clear, area);
+    super::clear(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border_focused)
@@ -76,26 +76,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
             th.money,
         ),
     ]));
-    for f in Factor::ALL {
-        let mut spans = vec![label(&format!("factor.{}", f.key()))];
-        spans.extend(gauge(th, c.factors.get(f), 10));
-        lines.push(Line::from(spans));
-    }
-    for part in SpinPart::ALL {
-        let text = c.spin.get(part);
-        if !text.is_empty() {
-            lines.push(Line::from(vec![
-                label(&format!("spin.{}", part.key())),
-                Span::styled(text.to_string(), th.text),
-            ]));
-        }
-    }
-    if !c.notes.is_empty() {
-        lines.push(Line::from(vec![
-            label("field.customer.notes"),
-            Span::styled(c.notes.clone(), th.text),
-        ]));
-    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(t("detail.follow_ups"), th.header)));
     let open = d.open_follow_ups();
@@ -115,6 +95,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
             line = line.style(th.selected);
         }
         lines.push(line);
+    }
+    lines.push(Line::default());
+    for f in Factor::ALL {
+        let mut spans = vec![label(&format!("factor.{}", f.key()))];
+        spans.extend(gauge(th, c.factors.get(f), 10));
+        lines.push(Line::from(spans));
+    }
+    for part in SpinPart::ALL {
+        let text = c.spin.get(part);
+        if !text.is_empty() {
+            lines.push(Line::from(vec![
+                label(&format!("spin.{}", part.key())),
+                Span::styled(text.to_string(), th.text),
+            ]));
+        }
+    }
+    if !c.notes.is_empty() {
+        lines.push(Line::from(vec![
+            label("field.customer.notes"),
+            Span::styled(c.notes.clone(), th.text),
+        ]));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
@@ -149,18 +150,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
             )));
         }
     }
-    // Keep the selected follow-up in view.
-    let follow_up_line = lines
-        .iter()
-        .position(|l| l.spans.first().is_some_and(|s| s.content == t("detail.follow_ups")))
-        .unwrap_or(0)
-        + 1
-        + d.selected;
-    let height = inner.height as usize;
-    let scroll = if follow_up_line >= height {
-        follow_up_line + 1 - height
-    } else {
-        0
-    };
-    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    frame.render_widget(Paragraph::new(lines).scroll((d.scroll.min(max), 0)), inner);
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
 use super::customers::pad;
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let th = &app.theme;
     let rows: u16 = form.fields.iter().map(|f| 1 + u16::from(f.error.is_some())).sum();
     let popup = centered(area, 76, rows + 2);
-    frame.render_widget(Clear, popup);
+    super::clear(frame, popup);
     let (title_key, name) = form.title();
     let title = if name.is_empty() {
         t(title_key).to_string()

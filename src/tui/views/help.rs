@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
 use super::customers::pad;
@@ -15,7 +15,7 @@ use crate::tui::keymap::Mode;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let th = &app.theme;
     let popup = centered(area, 72, area.height);
-    frame.render_widget(Clear, popup);
+    super::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border_focused)

@@ -52,6 +52,25 @@ pub fn draw(frame: &mut Frame, app: &App) {
     status::footer(frame, footer, app);
 }
 
+/// Clears the area a popup is drawn in. A double-width character just left
+/// of it would spill into its border (the terminal draws it two cells
+/// wide whatever is in the next cell), so it is blanked too.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
+    frame.render_widget(ratatui::widgets::Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buf.cell_mut((area.x - 1, y))
+            && cell.symbol().width() > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 /// A centered rectangle `width` x `height`, clamped to `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
 use super::customers::{pad, scroll_offset};
@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, palette: &Palette) {
     let th = &app.theme;
     let entries = app.palette_entries();
     let popup = centered(area, 60, (entries.len() as u16 + 4).clamp(6, 20));
-    frame.render_widget(Clear, popup);
+    super::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border_focused)

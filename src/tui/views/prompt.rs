@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::centered;
 use crate::i18n::t;
@@ -14,7 +14,7 @@ use crate::tui::keymap::Mode;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, prompt: &Prompt) {
     let th = &app.theme;
     let popup = centered(area, 60, 5);
-    frame.render_widget(Clear, popup);
+    super::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border_focused)

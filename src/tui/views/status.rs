@@ -30,6 +30,7 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
 
 pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
+    frame.render_widget(Paragraph::new("").style(th.status_bar), area);
     let ws = &app.store.workspace().meta.name;
     let mut left = format!(
         " {} · {} · {}",
@@ -45,17 +46,27 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
         left.push_str(&format!(" · {}", tf("status.arrived", &[("count", &app.arrived)])));
     }
     left.push(' ');
-    frame.render_widget(Paragraph::new(left).style(th.status_bar), area);
+    let mut room = area.width as usize;
     if let Some(m) = &app.message {
         let style = match m.tone {
             Tone::Info => th.status_bar,
             Tone::Success => th.status_bar.patch(th.success),
             Tone::Error => th.status_bar.patch(th.error),
         };
-        let width = (area.width / 2).max(1) as usize;
-        let text = format!(" {} ", crate::domain::text::fit(&m.text, width.saturating_sub(2)));
+        // The message gets what it needs, up to two thirds of the row.
+        let most = (area.width as usize * 2 / 3).max(1);
+        let text = format!(" {} ", crate::domain::text::fit(&m.text, most.saturating_sub(2)));
+        room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
         frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Right), area);
     }
+    let left = crate::domain::text::fit(&left, room);
+    frame.render_widget(
+        Paragraph::new(left).style(th.status_bar),
+        Rect {
+            width: room as u16,
+            ..area
+        },
+    );
 }
 
 /// The actions worth hinting at in the current context, with their mode.

@@ -1,0 +1,284 @@
+//! Snapshots of every pane and popup at 80x24 and 120x40, drawn from a
+//! fixed workspace with Vietnamese, Chinese and English customers.
+
+use std::sync::Once;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guanxi::domain::draft::InteractionValues;
+use guanxi::domain::{Channel, Customer, CustomerId, Direction, Factor, Level, Money, Rules, SpinPart, Stage};
+use guanxi::store::{OpenOptions, Store};
+use guanxi::tui::app::App;
+use guanxi::tui::keymap::Keymap;
+use guanxi::tui::theme::Theme;
+use guanxi::tui::views;
+use guanxi::workspace::Clock;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Dates in the views are local; pin the zone before anything reads it.
+fn utc() {
+    static ONCE: Once = Once::new();
+    // SAFETY: every test calls this first, so no other thread of this test
+    // binary is reading the environment while it is set.
+    ONCE.call_once(|| unsafe { std::env::set_var("TZ", "UTC") });
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-22T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+struct Fixture {
+    _dir: TempDir,
+    app: App,
+}
+
+fn store(dir: &TempDir) -> Store {
+    Store::open(OpenOptions {
+        workspace: dir.path().join("team"),
+        state_root: dir.path().join("state"),
+        author: "An".into(),
+        clock: Clock::fixed(now()),
+        rules: Rules::default(),
+    })
+    .unwrap()
+}
+
+fn customer(id: u64, name: &str, company: &str, stage: Stage) -> Customer {
+    let mut c = Customer::empty(CustomerId(id));
+    c.name = name.into();
+    c.company = company.into();
+    c.stage = stage;
+    c
+}
+
+fn log(store: &mut Store, id: u64, when: &str, channel: Channel, summary: &str, amount: Option<i64>) {
+    store
+        .log_interaction(
+            CustomerId(id),
+            InteractionValues {
+                summary: summary.into(),
+                channel,
+                at: at(when),
+                amount: amount.map(Money::from_units),
+                satisfaction: Some(4),
+                outcome: String::new(),
+                direction: Direction::Outbound,
+                body: String::new(),
+            },
+        )
+        .unwrap();
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn fixture() -> Fixture {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut nhung = customer(
+        0x1001,
+        "Nguyễn Thị Hồng Nhung",
+        "Công ty TNHH Minh Phát",
+        Stage::Develop,
+    );
+    nhung.title = "Giám đốc".into();
+    nhung.emails = vec!["nhung@minhphat.vn".into()];
+    nhung.phones = vec!["+84 912 345 678".into()];
+    nhung.level = Level::Proactive;
+    for (f, v) in [
+        (Factor::Trust, 4),
+        (Factor::Satisfaction, 5),
+        (Factor::Value, 4),
+        (Factor::Communication, 3),
+    ] {
+        nhung.factors.set(f, Some(v));
+    }
+    nhung.spin.set(SpinPart::Need, "Giao hàng nhanh hơn trước Tết".into());
+    nhung.tags.insert("vip".into());
+    s.add_customer(nhung).unwrap();
+    let mut wei = customer(0x2002, "张伟", "深圳华信科技有限公司", Stage::Build);
+    wei.emails = vec!["zhangwei@huaxin.cn".into()];
+    wei.factors.set(Factor::Trust, Some(3));
+    s.add_customer(wei).unwrap();
+    s.add_customer(customer(0x3003, "Đặng Văn Lâm", "Thép Hòa Bình", Stage::Attract))
+        .unwrap();
+    s.add_customer(customer(0x4004, "Emily Clark", "Northwind Traders", Stage::Loyalty))
+        .unwrap();
+    s.add_customer(customer(0x5005, "李娜", "", Stage::Maintain)).unwrap();
+    log(
+        &mut s,
+        0x1001,
+        "2026-11-01T02:30:00Z",
+        Channel::Purchase,
+        "Đơn hàng quý IV",
+        Some(150_000_000),
+    );
+    log(
+        &mut s,
+        0x1001,
+        "2026-11-20T03:00:00Z",
+        Channel::Call,
+        "Gọi điện hỏi thăm sau giao hàng",
+        None,
+    );
+    log(
+        &mut s,
+        0x2002,
+        "2026-10-12T06:00:00Z",
+        Channel::Meeting,
+        "在深圳办公室见面，讨论样品",
+        None,
+    );
+    log(
+        &mut s,
+        0x4004,
+        "2026-11-18T15:00:00Z",
+        Channel::Email,
+        "Sent the renewal offer",
+        None,
+    );
+    s.schedule_follow_up(CustomerId(0x1001), "Gửi báo giá chi tiết".into(), day("2026-11-22"))
+        .unwrap();
+    s.schedule_follow_up(CustomerId(0x2002), "寄送样品".into(), day("2026-11-19"))
+        .unwrap();
+    s.schedule_follow_up(CustomerId(0x4004), "Quarterly review call".into(), day("2026-11-27"))
+        .unwrap();
+    let lam = s.live_customer(CustomerId(0x3003)).unwrap().unwrap().customer;
+    s.move_stage(&lam, Stage::Establish).unwrap();
+    let app = App::new(s, Keymap::defaults().unwrap(), Theme::defaults().unwrap()).unwrap();
+    Fixture { _dir: dir, app }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| views::draw(frame, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// Snapshots the app at both sizes after `setup`.
+fn check(name: &str, setup: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let mut f = fixture();
+        setup(&mut f.app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&f.app, w, h));
+    }
+}
+
+#[test]
+fn customers_pane() {
+    check("customers", |_| {});
+}
+
+#[test]
+fn customers_sorted_by_next_contact() {
+    check("customers_sorted", |app| {
+        press(app, KeyCode::Char('s'));
+        for _ in 0..5 {
+            press(app, KeyCode::Char('s'));
+        }
+    });
+}
+
+#[test]
+fn search_without_diacritics() {
+    check("search_nguyen", |app| {
+        press(app, KeyCode::Char('/'));
+        type_text(app, "nguyen");
+    });
+}
+
+#[test]
+fn pipeline_pane() {
+    check("pipeline", |app| press(app, KeyCode::Char('2')));
+}
+
+#[test]
+fn log_pane_for_one_customer_and_everyone() {
+    check("log", |app| press(app, KeyCode::Char('3')));
+    check("log_everyone", |app| {
+        press(app, KeyCode::Char('3'));
+        press(app, KeyCode::Char('t'));
+    });
+}
+
+#[test]
+fn agenda_pane() {
+    check("agenda", |app| press(app, KeyCode::Char('4')));
+}
+
+#[test]
+fn detail_popup() {
+    check("detail", |app| {
+        // The second row (by name) is Nguyễn Thị Hồng Nhung.
+        press(app, KeyCode::Char('j'));
+        press(app, KeyCode::Char('j'));
+        press(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn customer_form_with_an_error() {
+    check("form_customer_invalid", |app| {
+        press(app, KeyCode::Char('a'));
+        press(app, KeyCode::Tab);
+        type_text(app, "Công ty Sao Việt");
+        app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    });
+}
+
+#[test]
+fn interaction_and_follow_up_forms() {
+    check("form_interaction", |app| {
+        press(app, KeyCode::Char('i'));
+        type_text(app, "Gặp mặt tại văn phòng");
+        press(app, KeyCode::Tab);
+        press(app, KeyCode::Right);
+        press(app, KeyCode::Right);
+    });
+    check("form_follow_up", |app| {
+        press(app, KeyCode::Char('f'));
+        type_text(app, "寄送合同");
+    });
+}
+
+#[test]
+fn prompts_help_and_palette() {
+    check("prompt_delete", |app| press(app, KeyCode::Char('d')));
+    check("help", |app| press(app, KeyCode::Char('?')));
+    check("palette", |app| {
+        press(app, KeyCode::Char(':'));
+        type_text(app, "stage");
+    });
+}
+
+#[test]
+fn welcome_screen_of_an_empty_workspace() {
+    utc();
+    for (w, h) in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(store(&dir), Keymap::defaults().unwrap(), Theme::defaults().unwrap()).unwrap();
+        insta::assert_snapshot!(format!("welcome_{w}x{h}"), render(&app, w, h));
+    }
+}

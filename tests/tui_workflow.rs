@@ -1,0 +1,237 @@
+//! The day's work in the terminal UI, typed into the real binary in a
+//! pseudo-terminal, then checked again after a restart and through the CLI.
+
+mod common;
+
+use common::Sandbox;
+use common::pty::Tui;
+
+/// The first screen of an empty workspace; wait until it is drawn.
+fn open(s: &Sandbox, cols: u16, rows: u16) -> Tui {
+    let tui = Tui::start(s, &[], cols, rows);
+    tui.wait_for("guanxi");
+    tui
+}
+
+fn ctrl_s(tui: &mut Tui) {
+    tui.key("ctrl-s");
+}
+
+#[test]
+fn a_salesperson_day_from_the_keyboard() {
+    let s = Sandbox::new();
+    let mut tui = open(&s, 80, 24);
+    tui.wait_for("This workspace has no customers yet");
+
+    // Add a customer with a Vietnamese name (Name is the first field).
+    tui.key("a");
+    tui.wait_for("New customer");
+    tui.type_text("Nguyễn Thị Hồng Nhung");
+    tui.key("tab");
+    tui.type_text("Công ty Minh Phát");
+    ctrl_s(&mut tui);
+    tui.wait_for("Saved Nguyễn Thị Hồng Nhung");
+    tui.key("a");
+    tui.wait_for("New customer");
+    tui.type_text("Trần Văn Bình");
+    ctrl_s(&mut tui);
+    tui.wait_for("Saved Trần Văn Bình");
+    tui.wait_for("Customers · 2");
+
+    // Find her by typing without diacritics; Enter keeps the filter.
+    tui.key("/");
+    tui.type_text("nguyen thi");
+    tui.wait_for("Customers · 1 of 2");
+    tui.key("enter");
+
+    // Log a call (the channel defaults to call); decline the follow-up and
+    // the stage offers for now.
+    tui.key("i");
+    tui.wait_for("Log an interaction with Nguyễn Thị Hồng Nhung");
+    tui.type_text("Gọi điện tư vấn sản phẩm");
+    ctrl_s(&mut tui);
+    tui.wait_for("Schedule the next follow-up");
+    tui.key("n");
+    tui.wait_for("from Attract to Establish?");
+    tui.key("n");
+    tui.wait_until_gone("from Attract to Establish?");
+
+    // Advance the stage twice.
+    tui.key(">");
+    tui.wait_for("Attract → Establish");
+    tui.key(">");
+    tui.wait_for("Establish → Build");
+
+    // Schedule a follow-up due today.
+    tui.key("f");
+    tui.wait_for("Follow-up with Nguyễn Thị Hồng Nhung");
+    tui.type_text("Gửi báo giá");
+    tui.key("tab");
+    tui.key("ctrl-u");
+    tui.type_text("today");
+    ctrl_s(&mut tui);
+    tui.wait_for("Follow-up scheduled: Gửi báo giá");
+
+    // See it in the agenda, and mark it done.
+    tui.key("4");
+    tui.wait_for("Gửi báo giá");
+    tui.key("g");
+    tui.key("x");
+    tui.wait_for("Done: Gửi báo giá");
+    tui.wait_until(
+        "the agenda to lose the follow-up",
+        common::pty::DEFAULT_DEADLINE,
+        |screen| {
+            !screen
+                .lines()
+                .any(|l| l.contains("Gửi báo giá") && !l.contains("Done:"))
+        },
+    );
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+
+    // Reopen: everything is there.
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Nguyễn Thị Hồng Nhung");
+    tui.wait_for("Build");
+    tui.key("/");
+    tui.type_text("nguyen");
+    tui.wait_for("Customers · 1 of 2");
+    tui.key("enter");
+    tui.key("3");
+    tui.wait_for("Gọi điện tư vấn sản phẩm");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+
+    let shown = s.json(&["show", "nguyen", "--json"]);
+    assert_eq!(shown["stage"], "build");
+    assert_eq!(shown["company"], "Công ty Minh Phát");
+    assert_eq!(shown["interactions"][0]["channel"], "call");
+    assert_eq!(shown["interactions"][0]["summary"], "Gọi điện tư vấn sản phẩm");
+    assert_eq!(shown["follow_ups"][0]["what"], "Gửi báo giá");
+    assert_eq!(shown["follow_ups"][0]["done"], true);
+    let history = shown["stage_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+}
+
+#[test]
+fn a_delete_is_undone() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Lý Thường Kiệt", "--company", "Đại Việt"]);
+    s.ok(&["add", "--name", "张伟", "--company", "华信科技"]);
+    let mut tui = open(&s, 80, 24);
+    tui.wait_for("Customers · 2");
+    tui.key("/");
+    tui.type_text("ly thuong");
+    tui.wait_for("Customers · 1 of 2");
+    tui.key("enter");
+    tui.key("d");
+    tui.wait_for("Delete Lý Thường Kiệt (Đại Việt)?");
+    tui.key("y");
+    tui.wait_for("Deleted");
+    tui.key("esc");
+    tui.wait_for("Customers · 1 ");
+    tui.key("u");
+    tui.wait_for("Undid: delete customer");
+    tui.wait_for("Customers · 2");
+    tui.wait_for("Lý Thường Kiệt");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn invalid_fields_are_marked_and_nothing_is_saved() {
+    let s = Sandbox::new();
+    let mut tui = open(&s, 80, 24);
+    tui.key("a");
+    tui.wait_for("New customer");
+    // No name, and a bad email.
+    for _ in 0..3 {
+        tui.key("tab");
+    }
+    tui.type_text("not-an-email");
+    ctrl_s(&mut tui);
+    tui.wait_for("the name must not be empty");
+    tui.wait_for("'not-an-email' is not an email address");
+    tui.wait_for("nothing was saved");
+    // Fix the name; the email is still wrong.
+    tui.type_text("Hoàng Yến");
+    ctrl_s(&mut tui);
+    tui.wait_for("is not an email address");
+    tui.key("esc");
+    tui.wait_for("This workspace has no customers yet");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    assert!(s.json(&["list", "--json"]).as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_terminal_is_restored_after_quitting() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Phan Bội Châu"]);
+    let mut tui = open(&s, 80, 24);
+    tui.wait_for("Phan Bội Châu");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    // Back on the main screen, not the alternate one, with the cursor shown.
+    tui.with_screen(|screen| {
+        assert!(!screen.alternate_screen(), "left the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor visible again");
+    });
+}
+
+#[test]
+fn a_teammates_change_appears_without_restarting() {
+    let me = Sandbox::new();
+    me.ok(&["add", "--name", "Hồ Xuân Hương"]);
+    let mut tui = open(&me, 100, 30);
+    tui.wait_for("Customers · 1");
+    // A teammate (another machine account: its own replica and local
+    // state) writes to the same workspace folder while the UI is open.
+    let teammate = Sandbox::for_user("Wei");
+    let out = teammate
+        .command_in(&me.workspace(), &["add", "--name", "王芳", "--company", "锦程贸易"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    tui.wait_for("王芳");
+    tui.wait_for("Customers · 2");
+    tui.wait_for("1 changes from teammates");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+#[test]
+fn long_notes_are_written_in_the_editor() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Nguyễn Du"]);
+    // An "editor" that writes a note into the file it is given.
+    let editor = s.dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Thích thơ; muốn mua bản in giới hạn.\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = Tui::command(&s, &s.workspace(), &[]);
+    cmd.env("EDITOR", &editor);
+    let mut tui = Tui::spawn(cmd, 100, 30);
+    tui.wait_for("Nguyễn Du");
+    tui.key("e");
+    tui.wait_for("Edit Nguyễn Du");
+    // Notes is the last field.
+    tui.key("shift-tab");
+    tui.wait_for("write in your editor");
+    tui.key("ctrl-e");
+    tui.wait_for("Thích thơ; muốn mua bản in giới hạn.");
+    // The screen came back whole: the form and the panes behind it.
+    tui.wait_for("Edit Nguyễn Du");
+    tui.wait_for("1 Customers");
+    tui.key("ctrl-s");
+    tui.wait_for("Saved Nguyễn Du");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let shown = s.json(&["show", "nguyen du", "--json"]);
+    assert_eq!(shown["notes"], "Thích thơ; muốn mua bản in giới hạn.");
+}
