@@ -74,6 +74,12 @@ pub fn warn_about_recovery(store: &Store) {
             s.saved_to.display()
         );
     }
+    if let Some((old, new)) = r.new_identity {
+        eprintln!(
+            "note: another install was writing as replica {old} (a copied or restored guanxi); \
+             this one now writes as {new}, and nothing is lost"
+        );
+    }
     for w in &r.clock_warnings {
         eprintln!(
             "warning: the clock of replica {} runs {} minutes ahead of this machine's; its edits win conflicts until the clocks agree",

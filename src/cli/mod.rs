@@ -10,6 +10,7 @@ mod history;
 mod json;
 mod maintenance;
 mod output;
+mod team;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -71,6 +72,12 @@ enum Command {
     Doctor,
     /// Create a workspace with realistic sample data
     Demo(demo::DemoArgs),
+    /// Make a folder a workspace to share with a team
+    Init(team::InitArgs),
+    /// Read what teammates' journals brought, and say from whom
+    Sync,
+    /// Write a snapshot of the workspace for new teammates to start from
+    Snapshot,
 }
 
 pub fn main() -> ExitCode {
@@ -116,6 +123,9 @@ fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
         Some(Command::Rebuild) => maintenance::rebuild(&ctx)?,
         Some(Command::Doctor) => return maintenance::doctor(&ctx),
         Some(Command::Demo(a)) => demo::demo(&ctx, a)?,
+        Some(Command::Init(a)) => team::init(&ctx, a)?,
+        Some(Command::Sync) => team::sync(&ctx)?,
+        Some(Command::Snapshot) => team::snapshot(&ctx)?,
     };
     Ok((text, true))
 }

@@ -39,6 +39,7 @@ pub const REDO: u8 = b'V';
 pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
 const META_CURSOR: &[u8] = b"Mcursor/";
+const META_FILE: &[u8] = b"Mfile/";
 
 /// Order-preserving encoding of a signed instant or day.
 pub fn ordered_i64(v: i64) -> [u8; 8] {
@@ -75,6 +76,22 @@ pub fn cursor(replica: ReplicaId) -> Vec<u8> {
 
 pub fn cursor_prefix() -> &'static [u8] {
     META_CURSOR
+}
+
+/// How far a journal file of `replica` (named `name` in its folder) has been read.
+pub fn file_cursor(replica: ReplicaId, name: &str) -> Vec<u8> {
+    key(&[META_FILE, &replica.0.to_be_bytes(), &fnv1a(name.as_bytes()).to_be_bytes()])
+}
+
+pub fn file_cursor_prefix(replica: ReplicaId) -> Vec<u8> {
+    key(&[META_FILE, &replica.0.to_be_bytes()])
+}
+
+/// A 64-bit FNV-1a hash: file names become fixed-size key parts.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 pub fn customer(id: CustomerId) -> Vec<u8> {

@@ -48,7 +48,7 @@ impl Store {
         if view.exists() {
             fs::rename(&view, &old).map_err(io(&view))?;
         }
-        let store = Store::open_in(ws, options.author, options.clock, options.rules)?;
+        let mut store = Store::open_in(ws, options.author, options.clock, options.rules, true)?;
         store.flush()?;
         if old.exists() {
             fs::remove_dir_all(&old).map_err(io(&old))?;
@@ -75,6 +75,11 @@ impl Store {
                 s.saved_to.display()
             ));
         }
+        if let Some((old, new)) = recovery.new_identity {
+            report.notes.push(format!(
+                "another install was writing as replica {old}; this one now writes as {new}"
+            ));
+        }
         for replica in journal::replicas(&self.ws.root)? {
             self.check_journal(replica, &mut report)?;
         }
@@ -91,7 +96,7 @@ impl Store {
         };
         let dir = journal::replica_dir(&self.ws.root, replica);
         let segments = journal::segments(&dir)?;
-        let mut expected_seq = 1u64;
+        let mut expected_seq = 0u64;
         let mut frames_total = 0usize;
         for (i, &segment) in segments.iter().enumerate() {
             let path = journal::segment_path(&dir, segment);
@@ -107,6 +112,16 @@ impl Store {
             frames_total += frames.len();
             for (payload, _) in frames.iter() {
                 match codec::decode::<Op>(payload) {
+                    // Older segments may have been removed after a snapshot.
+                    Ok(op) if expected_seq == 0 => {
+                        if op.seq > 1 {
+                            report.notes.push(format!(
+                                "replica {who}: journal starts at change {} (older segments removed after a snapshot)",
+                                op.seq
+                            ));
+                        }
+                        expected_seq = op.seq + 1;
+                    }
                     Ok(op) if op.seq == expected_seq => expected_seq += 1,
                     Ok(op) => {
                         report.problems.push(format!(
@@ -144,7 +159,7 @@ impl Store {
             }
         }
         let cursor = read_cursor(&self.tree, replica)?;
-        let journaled = expected_seq - 1;
+        let journaled = expected_seq.saturating_sub(1);
         if cursor.seq != journaled {
             report.problems.push(format!(
                 "replica {who}: the view has {} of {journaled} journaled changes",
@@ -169,8 +184,20 @@ impl Store {
         fresh.insert(keys::META_FORMAT, self.tree.get(keys::META_FORMAT)?.unwrap_or_default())?;
         let mut hlc = Hlc::default();
         let now = self.clock.now_ms();
+        // Replay the way the view was built: from its snapshot, if it
+        // started from one and that is still there.
+        let origin = self.origin_snapshot()?;
+        let started_from_snapshot = self.tree.get(b"Msnapshot")?.is_some();
+        if let Some(s) = &origin {
+            super::snapshot::load(&fresh, s)?;
+            report.notes.push(format!("the view started from snapshot {}", s.path.display()));
+        } else if started_from_snapshot {
+            report
+                .notes
+                .push("the view started from a snapshot that is gone; undo history is not compared".to_string());
+        }
         for replica in journal::replicas(&self.ws.root)? {
-            ingest_replica(&fresh, &self.ws.root, replica, self.ws.replica, &mut hlc, now)?;
+            ingest_replica(&fresh, &self.ws.root, replica, self.ws.replica, 1..=u64::MAX, &mut hlc, now)?;
         }
         let mut differences = Vec::new();
         let mut count = 0usize;

@@ -20,6 +20,7 @@ mod maintenance;
 pub mod op;
 mod query;
 pub mod records;
+mod snapshot;
 mod txn;
 
 use std::collections::BTreeSet;
@@ -39,7 +40,7 @@ use crate::sync::frame;
 use crate::sync::journal::{self, JournalWriter};
 use crate::sync::{Hlc, ReplicaId, Stamp};
 use crate::workspace::{Clock, Workspace};
-use records::{Cursor, UndoEntry};
+use records::{Cursor, FileCursor, UndoEntry};
 use txn::Txn;
 
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
@@ -70,6 +71,9 @@ pub struct Store {
     journal_end: journal::Position,
     hlc: Hlc,
     seq: u64,
+    /// This replica's ops known to be on disk in the view (as of the last
+    /// explicit flush); later ones may need replaying after a crash.
+    flushed_seq: u64,
     author: String,
     recovery: Recovery,
     /// Customers changed since `take_touched` was last called.
@@ -81,15 +85,20 @@ impl Store {
     /// to date with every journal in it.
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
-        Store::open_in(ws, options.author, options.clock, options.rules)
+        Store::open_in(ws, options.author, options.clock, options.rules, false)
     }
 
-    fn open_in(ws: Workspace, author: String, clock: Clock, rules: Rules) -> Result<Store, StoreError> {
+    /// `trust_own_journal`: every op of this replica found in its journal is
+    /// its own (a rebuild), not only those of the last interrupted write.
+    fn open_in(
+        ws: Workspace,
+        author: String,
+        clock: Clock,
+        rules: Rules,
+        trust_own_journal: bool,
+    ) -> Result<Store, StoreError> {
         let (db, tree) = open_view(&ws.view_dir())?;
-        let stored_clock = tree
-            .get(keys::META_CLOCK)?
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(0);
+        let stored_clock = read_clock(&tree)?;
         let mut store = Store {
             ws,
             db,
@@ -98,11 +107,17 @@ impl Store {
             journal_end: journal::Position::default(),
             hlc: Hlc::starting_after(stored_clock),
             seq: 0,
+            flushed_seq: 0,
             author,
             recovery: Recovery::default(),
             touched: BTreeSet::new(),
         };
-        store.recover_own_journal()?;
+        if store.start_from_snapshot()?.is_some() {
+            let clock = read_clock(&store.view.tree)?;
+            store.hlc = Hlc::starting_after(clock);
+        }
+        store.recover_own_journal(trust_own_journal)?;
+        store.flush()?;
         store.ingest_others()?;
         Ok(store)
     }
@@ -177,6 +192,7 @@ impl Store {
         let mut frames = Vec::new();
         let mut ops = Vec::with_capacity(changes.len());
         let mut seq = self.seq;
+        let mut last_frame = (0u64, 0u32);
         for (edits, origin, at) in changes {
             let inverse = match origin {
                 Origin::Bulk => Vec::new(),
@@ -195,13 +211,27 @@ impl Store {
             // the batch reaches sled only after the journal is on disk.
             apply::apply_op(&mut tx, &op, replica)?;
             let payload = codec::encode(&op).map_err(StoreError::codec("op"))?;
+            last_frame = (frame::FRAME_HEADER as u64 + payload.len() as u64, crc32fast::hash(&payload));
             frame::encode(&payload, &mut frames);
             ops.push(op);
         }
+        // Everything since the view was last flushed may have to be
+        // replayed after a crash; a later op found in the journal is not
+        // this install's (see `ingest`).
+        self.ws.note_pending_write(self.flushed_seq + 1..=seq)?;
         let position = self.journal_writer()?.append(&frames)?;
         self.seq = seq;
         self.journal_end = position;
-        put_cursor(&mut tx, replica, Cursor { seq, position })?;
+        put_cursor(&mut tx, replica, Cursor { seq })?;
+        let segment_name = journal::segment_file_name(position.segment);
+        tx.put_encoded(
+            keys::file_cursor(replica, &segment_name),
+            &FileCursor {
+                offset: position.offset,
+                last_start: position.offset - last_frame.0,
+                last_crc: last_frame.1,
+            },
+        )?;
         tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
         self.touched.extend(tx.commit()?);
         Ok(ops)
@@ -258,9 +288,15 @@ impl Store {
 
     /// Writes the view to disk. Changes are safe in the journal as soon as
     /// they are made; this only spares the next start a replay.
-    pub fn flush(&self) -> Result<(), StoreError> {
+    pub fn flush(&mut self) -> Result<(), StoreError> {
         self.db.flush()?;
+        self.flushed_seq = self.seq;
         Ok(())
+    }
+
+    /// True when changes were made since the last `flush`.
+    pub fn unflushed(&self) -> bool {
+        self.flushed_seq != self.seq
     }
 }
 
@@ -296,6 +332,13 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, sled::Tree), StoreError
         Some(v) => return Err(StoreError::NewerView(v.first().copied().unwrap_or(0))),
     }
     Ok((db, tree))
+}
+
+fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {
+    Ok(tree
+        .get(keys::META_CLOCK)?
+        .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+        .unwrap_or(0))
 }
 
 fn put_cursor(tx: &mut Txn, replica: ReplicaId, cursor: Cursor) -> Result<(), StoreError> {

@@ -62,6 +62,20 @@ impl View {
         }
     }
 
+    /// Every shared entry of the view (records and indexes, not this
+    /// replica's bookkeeping), in key order: what two converged replicas
+    /// hold identically.
+    pub fn shared_entries(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.tree.iter() {
+            let (k, v) = entry?;
+            if !matches!(k.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO)) {
+                out.push((k.to_vec(), v.to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
     /// A customer, deleted or not.
     pub fn customer(&self, id: CustomerId) -> Result<Option<CustomerRecord>, StoreError> {
         self.decode(&keys::customer(id))

@@ -157,11 +157,21 @@ pub struct UndoEntry {
     pub edits: Vec<Edit>,
 }
 
-/// Where reading of one replica's journal has got to.
+/// How much of one replica's history the view holds: every op up to
+/// `seq`, with none missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Cursor {
-    /// Every op up to this sequence number is applied.
     pub seq: u64,
-    /// The journal position just after op `seq`.
-    pub position: crate::sync::Position,
+}
+
+/// How far one journal file has been read: up to `offset`, where the last
+/// frame read started at `last_start` with checksum `last_crc`. The frame
+/// is checked again before reading on, so a file a sync client replaced
+/// with other content is read again from the start rather than from the
+/// middle of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FileCursor {
+    pub offset: u64,
+    pub last_start: u64,
+    pub last_crc: u32,
 }

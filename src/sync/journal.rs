@@ -55,7 +55,11 @@ pub fn replica_dir(workspace: &Path, replica: ReplicaId) -> PathBuf {
 }
 
 pub fn segment_path(dir: &Path, number: u32) -> PathBuf {
-    dir.join(format!("{number:06}.{EXTENSION}"))
+    dir.join(segment_file_name(number))
+}
+
+pub fn segment_file_name(number: u32) -> String {
+    format!("{number:06}.{EXTENSION}")
 }
 
 /// The segment number of a file named the way this module names them.
@@ -141,6 +145,33 @@ pub struct Scan {
     pub tail: Tail,
 }
 
+/// One frame of a journal file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameAt<'a> {
+    pub payload: &'a [u8],
+    pub start: u64,
+    pub end: u64,
+    pub crc: u32,
+}
+
+/// True when the frame said to start at `start` with checksum `crc` is
+/// still there and ends at `end`: the file was only appended to since.
+pub fn frame_still_at(path: &Path, start: u64, end: u64, crc: u32) -> bool {
+    let check = || -> io::Result<bool> {
+        let mut file = File::open(path)?;
+        if file.metadata()?.len() < end {
+            return Ok(false);
+        }
+        file.seek(SeekFrom::Start(start))?;
+        let mut header = [0u8; frame::FRAME_HEADER];
+        file.read_exact(&mut header)?;
+        let len = u64::from(u32::from_le_bytes([header[0], header[1], header[2], header[3]]));
+        let stored = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        Ok(start + frame::FRAME_HEADER as u64 + len == end && stored == crc)
+    };
+    check().unwrap_or(false)
+}
+
 /// The whole frames of a segment from some offset on.
 #[derive(Debug)]
 pub struct Frames {
@@ -156,6 +187,17 @@ impl Frames {
     /// Each payload with the offset where the next frame starts.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], u64)> {
         self.spans.iter().map(|&(a, b, end)| (&self.buf[a..b], end))
+    }
+
+    /// Each frame: its payload, where it starts and ends in the file, and
+    /// its checksum.
+    pub fn frames(&self) -> impl Iterator<Item = FrameAt<'_>> {
+        self.spans.iter().map(|&(a, b, end)| FrameAt {
+            payload: &self.buf[a..b],
+            start: self.base + (a - frame::FRAME_HEADER) as u64,
+            end,
+            crc: crc32fast::hash(&self.buf[a..b]),
+        })
     }
 
     pub fn len(&self) -> usize {

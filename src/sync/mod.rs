@@ -6,6 +6,9 @@ pub mod frame;
 pub mod hlc;
 pub mod journal;
 pub mod merge;
+pub mod snapshot;
+pub mod sources;
+pub mod watch;
 
 pub use hlc::{Hlc, ReplicaId, Stamp};
 pub use journal::Position;

@@ -106,6 +106,9 @@ pub fn run(mut app: App) -> Result<()> {
     }
     drop(guard);
     app.store.flush()?;
+    // Teammates learn how far this view got (for removing old segments);
+    // a failure here is not worth an error on the way out.
+    let _ = app.store.publish_seen();
     Ok(())
 }
 

@@ -17,6 +17,8 @@ pub enum WorkspaceError {
     Config { path: PathBuf, message: String },
     #[error("{} is not a guanxi workspace: it holds other files (use an empty or new folder)", .0.display())]
     NotAWorkspace(PathBuf),
+    #[error("{} is already the guanxi workspace '{name}'", path.display())]
+    AlreadyAWorkspace { path: PathBuf, name: String },
     #[error("workspace file {}: {message}", path.display())]
     BadMeta { path: PathBuf, message: String },
     #[error("workspace {} was written by a newer guanxi (format {found}, this one reads up to {supported}); update guanxi", path.display())]

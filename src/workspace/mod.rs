@@ -18,6 +18,7 @@ pub mod lock;
 
 use std::fs;
 use std::io;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,36 @@ impl Workspace {
     pub fn salvage_dir(&self) -> PathBuf {
         self.state_dir.join("salvage")
     }
+
+    /// Notes, durably, which of this replica's changes are about to be
+    /// written to its journal. After a crash, those found in the journal
+    /// but not in the view are this install's to replay; any others were
+    /// written by another install using the same replica id.
+    pub fn note_pending_write(&self, seqs: RangeInclusive<u64>) -> Result<(), WorkspaceError> {
+        let path = self.state_dir.join("pending");
+        let mut file = fs::File::create(&path).map_err(io_at(&path))?;
+        use std::io::Write;
+        write!(file, "{} {}", seqs.start(), seqs.end())
+            .and_then(|()| file.sync_data())
+            .map_err(io_at(&path))
+    }
+
+    /// The changes last noted as about to be written, if any.
+    pub fn pending_write(&self) -> Option<RangeInclusive<u64>> {
+        let text = fs::read_to_string(self.state_dir.join("pending")).ok()?;
+        let mut parts = text.split_whitespace().map(|p| p.parse::<u64>().ok());
+        Some(parts.next()??..=parts.next()??)
+    }
+
+    /// Gives this install a new replica id (it was found to share its id
+    /// with another install) and returns it.
+    pub fn take_new_replica_id(&mut self) -> Result<ReplicaId, WorkspaceError> {
+        let id = ReplicaId(random_u64());
+        write_atomically(&self.state_dir.join("replica"), id.to_string().as_bytes())?;
+        let _ = fs::remove_file(self.state_dir.join("pending"));
+        self.replica = id;
+        Ok(id)
+    }
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, WorkspaceError> {
@@ -142,6 +173,19 @@ fn has_visible_entries(root: &Path) -> Result<bool, WorkspaceError> {
     Ok(false)
 }
 
+/// `guanxi init`: makes a missing or empty folder a workspace named `name`.
+/// A folder that already is one, or holds other files, is refused.
+pub fn create(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
+    let root = absolute(root)?;
+    match read_meta(&root)? {
+        Some(meta) => Err(WorkspaceError::AlreadyAWorkspace {
+            path: root,
+            name: meta.name,
+        }),
+        None => init(&root, name),
+    }
+}
+
 /// Makes `root` a workspace. Written to a temporary name and renamed, so a
 /// sync client never copies half a metadata file.
 pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
@@ -182,7 +226,9 @@ fn replica_id(state_dir: &Path) -> Result<ReplicaId, WorkspaceError> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
-    let tmp = path.with_extension("tmp");
+    // Hidden, so sync clients that skip dotfiles never see it half-written.
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
     fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
     fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_at(&tmp))?;
     fs::rename(&tmp, path).map_err(io_at(path))

@@ -204,14 +204,19 @@ pub struct App {
     pub quit: bool,
     pub editor: Option<EditorRequest>,
     last_ingest: Instant,
+    watcher: crate::sync::watch::Watcher,
 }
 
-/// How often teammates' journals are looked at while the UI runs.
-const INGEST_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often teammates' journals are read when no notification came (some
+/// sync clients and network shares send none).
+const INGEST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// After a notification, how long to let a burst of file writes settle.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl App {
     pub fn new(store: Store, keymap: Keymap, theme: Theme) -> Result<App, StoreError> {
         let roster = Roster::load(&store.view())?;
+        let watcher = crate::sync::watch::Watcher::new(&store.workspace().root);
         let today = store.clock().today();
         let mut app = App {
             store,
@@ -244,6 +249,7 @@ impl App {
             quit: false,
             editor: None,
             last_ingest: Instant::now(),
+            watcher,
         };
         app.search.rebuild(&app.roster);
         app.recompute_visible();
@@ -282,14 +288,29 @@ impl App {
             self.recompute_visible();
             changed = true;
         }
-        if self.last_ingest.elapsed() >= INGEST_EVERY {
+        let since = self.last_ingest.elapsed();
+        if since >= INGEST_EVERY || (since >= SETTLE && self.watcher.take_changed()) {
             self.last_ingest = Instant::now();
             match self.store.ingest_others() {
                 Ok(report) => {
-                    let n: u64 = report.arrived.iter().map(|(_, n)| n).sum();
+                    let n = report.arrived_count();
                     if n > 0 {
                         self.arrived += n;
                         self.refresh();
+                        changed = true;
+                    }
+                    if let Some(w) = report.clock_warnings.first() {
+                        self.say(
+                            Tone::Error,
+                            crate::i18n::tf(
+                                "status.clock_ahead",
+                                &[("replica", &w.replica), ("minutes", &(w.ahead_ms / 60_000))],
+                            ),
+                        );
+                        changed = true;
+                    }
+                    if let Some((_, new)) = report.new_identity {
+                        self.say(Tone::Info, crate::i18n::tf("status.new_identity", &[("replica", &new)]));
                         changed = true;
                     }
                 }
@@ -297,6 +318,12 @@ impl App {
                     self.fail(e);
                     changed = true;
                 }
+            }
+            // Keeps what a crash could make us replay short.
+            if self.store.unflushed()
+                && let Err(e) = self.store.flush()
+            {
+                self.fail(e);
             }
             let today = self.store.clock().today();
             if today != self.today {

@@ -1,0 +1,78 @@
+//! `init` and `sync`: sharing a workspace with a team.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::context::{Context, warn_about_recovery};
+use crate::workspace;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to share (missing or empty; created when missing)
+    dir: PathBuf,
+    /// The team's name for the workspace [default: the folder's name]
+    #[arg(long)]
+    name: Option<String>,
+}
+
+pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
+    let meta = workspace::create(&a.dir, a.name.as_deref())?;
+    let dir = std::path::absolute(&a.dir).unwrap_or(a.dir);
+    Ok(format!(
+        "made {} the workspace '{}'\n\
+         share this folder with your team (Syncthing, Dropbox, Nextcloud or git);\n\
+         everyone then opens it with: guanxi --workspace {}\n",
+        dir.display(),
+        meta.name,
+        dir.display()
+    ))
+}
+
+pub fn sync(ctx: &Context) -> Result<String> {
+    let mut store = ctx.open()?;
+    // Opening already read what had arrived; report that and anything newer.
+    let mut report = store.recovery().clone();
+    let later = store.ingest_others()?;
+    report.arrived.extend(later.arrived);
+    report.waiting = later.waiting;
+    report.clock_warnings.extend(later.clock_warnings);
+    report.new_identity = report.new_identity.or(later.new_identity);
+    warn_about_recovery(&store);
+    store.publish_seen()?;
+    let mut out = String::new();
+    if report.arrived.is_empty() {
+        out.push_str("up to date: nothing new from teammates\n");
+    }
+    for a in &report.arrived {
+        let who = a
+            .authors
+            .iter()
+            .map(|(name, n)| format!("{n} by {name}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!("{} change(s) from replica {}: {who}\n", a.count, a.replica));
+    }
+    for (replica, why) in &report.waiting {
+        out.push_str(&format!("replica {replica}: {why} (still arriving; will be read later)\n"));
+    }
+    Ok(out)
+}
+
+pub fn snapshot(ctx: &Context) -> Result<String> {
+    let mut store = ctx.open()?;
+    let path = store.write_snapshot()?;
+    store.publish_seen()?;
+    let mut out = format!("wrote {}\n", path.display());
+    let removable = store.removable_segments()?;
+    if removable.is_empty() {
+        out.push_str("no journal segment may be removed yet (see README: Removing old journal segments)\n");
+    } else {
+        out.push_str("these journal segments are in the snapshot and every teammate has read them; they may be removed:\n");
+        for p in removable {
+            out.push_str(&format!("  {}\n", p.display()));
+        }
+    }
+    Ok(out)
+}

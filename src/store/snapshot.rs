@@ -1,0 +1,319 @@
+//! Writing the view as a snapshot in the workspace, and starting a new
+//! view from the newest one.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::codec;
+use super::error::StoreError;
+use super::keys;
+use super::records::{Cursor, FileCursor};
+use super::txn::Txn;
+use super::{MAX_PENDING, Store, read_cursor};
+use crate::sync::journal;
+use crate::sync::snapshot::{self as file, SnapshotFile};
+use crate::sync::sources::sources;
+use crate::sync::ReplicaId;
+
+/// Entries per frame of a snapshot file.
+const ENTRIES_PER_FRAME: usize = 2000;
+/// How many of its own snapshots a replica keeps in the workspace.
+const KEEP: usize = 2;
+/// Where the view's snapshot origin is remembered.
+const META_SNAPSHOT: &[u8] = b"Msnapshot";
+
+/// Stored by position: never reorder.
+#[derive(Debug, Serialize, Deserialize)]
+enum Chunk {
+    Head {
+        writer: ReplicaId,
+        at: i64,
+        clock: u64,
+        /// Every replica's ops in the snapshot: all up to this number.
+        cursors: Vec<(ReplicaId, u64)>,
+        /// How far each segment file had been read.
+        files: Vec<(ReplicaId, String, FileCursor)>,
+    },
+    Entries(Vec<(Vec<u8>, Vec<u8>)>),
+    End {
+        entries: u64,
+    },
+}
+
+/// True for keys a snapshot carries: shared state, not this replica's own
+/// bookkeeping (read positions, undo history).
+fn shared(key: &[u8]) -> bool {
+    !matches!(key.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO))
+}
+
+/// How far a view (or snapshot) holds each replica's changes.
+pub type Coverage = BTreeMap<ReplicaId, u64>;
+
+/// Each replica says what its view holds in its own folder, so anyone can
+/// tell which old segments everybody has read.
+const SEEN_FILE: &str = "seen.toml";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Seen {
+    #[serde(default)]
+    seen: BTreeMap<String, u64>,
+}
+
+impl Store {
+    /// Writes the view to a snapshot file in the workspace; keeps this
+    /// replica's two newest snapshots.
+    pub fn write_snapshot(&mut self) -> Result<PathBuf, StoreError> {
+        self.flush()?;
+        let tree = &self.view.tree;
+        let mut cursors = Vec::new();
+        let mut files = Vec::new();
+        for replica in journal::replicas(&self.ws.root)? {
+            let c = read_cursor(tree, replica)?;
+            if c.seq == 0 {
+                continue;
+            }
+            cursors.push((replica, c.seq));
+            for src in sources(&journal::replica_dir(&self.ws.root, replica), replica)? {
+                if src.is_copy() {
+                    continue;
+                }
+                if let Some(v) = tree.get(keys::file_cursor(replica, &src.name))? {
+                    let fc: FileCursor = codec::decode(&v).map_err(StoreError::codec("file cursor"))?;
+                    files.push((replica, src.name, fc));
+                }
+            }
+        }
+        let head = Chunk::Head {
+            writer: self.ws.replica,
+            at: self.view.clock.now_ms(),
+            clock: self.hlc.last(),
+            cursors,
+            files,
+        };
+        let mut frames = vec![codec::encode(&head).map_err(StoreError::codec("snapshot"))?];
+        let mut batch = Vec::with_capacity(ENTRIES_PER_FRAME);
+        let mut count = 0u64;
+        for entry in tree.iter() {
+            let (k, v) = entry?;
+            if !shared(&k) {
+                continue;
+            }
+            batch.push((k.to_vec(), v.to_vec()));
+            count += 1;
+            if batch.len() == ENTRIES_PER_FRAME {
+                let chunk = Chunk::Entries(std::mem::take(&mut batch));
+                frames.push(codec::encode(&chunk).map_err(StoreError::codec("snapshot"))?);
+            }
+        }
+        if !batch.is_empty() {
+            frames.push(codec::encode(&Chunk::Entries(batch)).map_err(StoreError::codec("snapshot"))?);
+        }
+        frames.push(codec::encode(&Chunk::End { entries: count }).map_err(StoreError::codec("snapshot"))?);
+        let at = self.view.clock.now_ms();
+        let path = file::write(&self.ws.root, self.ws.replica, at, frames)?;
+        file::prune(&self.ws.root, self.ws.replica, KEEP)?;
+        Ok(path)
+    }
+
+    /// A view with nothing in it starts from the newest whole snapshot in
+    /// the workspace, if there is one. Returns the snapshot used.
+    pub(super) fn start_from_snapshot(&mut self) -> Result<Option<SnapshotFile>, StoreError> {
+        let tree = self.view.tree.clone();
+        let empty = tree.scan_prefix(keys::cursor_prefix()).next().is_none()
+            && tree.scan_prefix([keys::CUSTOMER]).next().is_none();
+        if !empty {
+            return Ok(None);
+        }
+        for candidate in file::list(&self.ws.root)? {
+            if load(&tree, &candidate)? {
+                tree.insert(META_SNAPSHOT, candidate.path.file_name().map(|n| n.as_encoded_bytes().to_vec()).unwrap_or_default())?;
+                return Ok(Some(candidate));
+            }
+            // A partial or damaged snapshot: whatever was loaded goes.
+            clear(&tree)?;
+        }
+        Ok(None)
+    }
+
+    /// The snapshot this view started from, when it still exists.
+    pub(super) fn origin_snapshot(&self) -> Result<Option<SnapshotFile>, StoreError> {
+        let Some(name) = self.view.tree.get(META_SNAPSHOT)? else {
+            return Ok(None);
+        };
+        let name = String::from_utf8_lossy(&name).to_string();
+        Ok(file::list(&self.ws.root)?
+            .into_iter()
+            .find(|s| s.path.file_name().is_some_and(|n| n.to_string_lossy() == name)))
+    }
+}
+
+impl Store {
+    /// Writes `replicas/<this replica>/seen.toml`: how far this view holds
+    /// every replica's changes.
+    pub fn publish_seen(&self) -> Result<(), StoreError> {
+        let mut seen = Seen::default();
+        for replica in journal::replicas(&self.ws.root)? {
+            let c = read_cursor(&self.view.tree, replica)?;
+            if c.seq > 0 {
+                seen.seen.insert(replica.to_string(), c.seq);
+            }
+        }
+        let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
+        let text = format!(
+            "# What replica {}'s view holds of each replica's changes. Written by guanxi.\n{}",
+            self.ws.replica,
+            toml::to_string(&seen).unwrap_or_default()
+        );
+        let io = |path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Workspace(crate::workspace::WorkspaceError::Io { path, source })
+        };
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let tmp = dir.join(format!(".{SEEN_FILE}.tmp"));
+        std::fs::write(&tmp, text).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, dir.join(SEEN_FILE)).map_err(io(&dir))?;
+        Ok(())
+    }
+
+    /// Old journal segments that may be removed: see the rule in README.md
+    /// ("Removing old journal segments"). Nothing is removed here.
+    pub fn removable_segments(&self) -> Result<Vec<PathBuf>, StoreError> {
+        let root = &self.ws.root;
+        let replicas = journal::replicas(root)?;
+        // (1) What the newest whole snapshot covers.
+        let mut covered = Coverage::new();
+        for candidate in file::list(root)? {
+            if let Some(c) = coverage(&candidate)? {
+                covered = c;
+                break;
+            }
+        }
+        // (2) What every replica's view holds; a replica that never said
+        // blocks all removals.
+        let mut everyone: Option<Coverage> = None;
+        for reader in &replicas {
+            let path = journal::replica_dir(root, *reader).join(SEEN_FILE);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                return Ok(Vec::new());
+            };
+            let Ok(seen) = toml::from_str::<Seen>(&text) else {
+                return Ok(Vec::new());
+            };
+            let this: Coverage = seen
+                .seen
+                .iter()
+                .filter_map(|(r, n)| ReplicaId::parse(r).map(|r| (r, *n)))
+                .collect();
+            everyone = Some(match everyone {
+                None => this,
+                Some(all) => all
+                    .into_iter()
+                    .map(|(r, n)| (r, n.min(this.get(&r).copied().unwrap_or(0))))
+                    .collect(),
+            });
+        }
+        let everyone = everyone.unwrap_or_default();
+        let mut out = Vec::new();
+        for replica in replicas {
+            let safe = covered.get(&replica).copied().unwrap_or(0).min(everyone.get(&replica).copied().unwrap_or(0));
+            let segments: Vec<_> = sources(&journal::replica_dir(root, replica), replica)?
+                .into_iter()
+                .filter(|s| !s.is_copy())
+                .collect();
+            // The newest segment is never removed: its replica appends to it.
+            for src in segments.iter().take(segments.len().saturating_sub(1)) {
+                let last = journal::read_segment(&src.path, 0)?
+                    .iter()
+                    .filter_map(|(p, _)| codec::decode::<super::op::Op>(p).ok())
+                    .map(|op| op.seq)
+                    .max();
+                if last.is_some_and(|l| l <= safe) {
+                    out.push(src.path.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a snapshot covers, from its first frame; `None` if it is not whole.
+fn coverage(snapshot: &SnapshotFile) -> Result<Option<Coverage>, StoreError> {
+    let mut cov = None;
+    let whole = file::read(&snapshot.path, |payload| {
+        if cov.is_none()
+            && let Ok(Chunk::Head { cursors, .. }) = codec::decode::<Chunk>(payload)
+        {
+            cov = Some(cursors.into_iter().collect());
+        }
+        true
+    })?;
+    Ok(if whole { cov } else { None })
+}
+
+/// Loads a snapshot into an empty tree; false when it is not whole.
+pub(super) fn load(tree: &sled::Tree, snapshot: &SnapshotFile) -> Result<bool, StoreError> {
+    let mut tx = Txn::new(tree);
+    let mut loaded = 0u64;
+    let mut ended = false;
+    let mut error = None;
+    let whole = file::read(&snapshot.path, |payload| {
+        let step = (|| -> Result<bool, StoreError> {
+            let chunk: Chunk = codec::decode(payload).map_err(StoreError::codec("snapshot"))?;
+            match chunk {
+                Chunk::Head {
+                    clock, cursors, files, ..
+                } => {
+                    for (replica, seq) in cursors {
+                        tx.put_encoded(keys::cursor(replica), &Cursor { seq })?;
+                    }
+                    for (replica, name, fc) in files {
+                        tx.put_encoded(keys::file_cursor(replica, &name), &fc)?;
+                    }
+                    tx.put(keys::META_CLOCK.to_vec(), clock.to_be_bytes().to_vec());
+                }
+                Chunk::Entries(entries) => {
+                    for (k, v) in entries {
+                        if shared(&k) {
+                            tx.put(k, v);
+                            loaded += 1;
+                        }
+                    }
+                    if tx.pending() >= MAX_PENDING {
+                        std::mem::replace(&mut tx, Txn::new(tree)).commit()?;
+                    }
+                }
+                Chunk::End { entries } => {
+                    ended = entries == loaded;
+                    return Ok(ended);
+                }
+            }
+            Ok(true)
+        })();
+        match step {
+            Ok(go_on) => go_on,
+            Err(e) => {
+                error = Some(e);
+                false
+            }
+        }
+    })?;
+    if let Some(e) = error {
+        return Err(e);
+    }
+    if !(whole && ended) {
+        return Ok(false);
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+fn clear(tree: &sled::Tree) -> Result<(), StoreError> {
+    let format = tree.get(keys::META_FORMAT)?;
+    tree.clear()?;
+    if let Some(f) = format {
+        tree.insert(keys::META_FORMAT, f)?;
+    }
+    Ok(())
+}
