@@ -55,7 +55,9 @@ pub fn sync(ctx: &Context) -> Result<String> {
         out.push_str(&format!("{} change(s) from replica {}: {who}\n", a.count, a.replica));
     }
     for (replica, why) in &report.waiting {
-        out.push_str(&format!("replica {replica}: {why} (still arriving; will be read later)\n"));
+        out.push_str(&format!(
+            "replica {replica}: {why} (still arriving; will be read later)\n"
+        ));
     }
     Ok(out)
 }
@@ -69,7 +71,9 @@ pub fn snapshot(ctx: &Context) -> Result<String> {
     if removable.is_empty() {
         out.push_str("no journal segment may be removed yet (see README: Removing old journal segments)\n");
     } else {
-        out.push_str("these journal segments are in the snapshot and every teammate has read them; they may be removed:\n");
+        out.push_str(
+            "these journal segments are in the snapshot and every teammate has read them; they may be removed:\n",
+        );
         for p in removable {
             out.push_str(&format!("  {}\n", p.display()));
         }

@@ -225,6 +225,12 @@ fn segment_clocks(files: &[Source]) -> Result<HashMap<u64, u64>, StoreError> {
     Ok(out)
 }
 
+/// No sequence numbers: when reading others' journals, or when no write
+/// was under way.
+fn nothing_ours() -> RangeInclusive<u64> {
+    RangeInclusive::new(1, 0)
+}
+
 fn commit_progress(
     mut tx: Txn,
     replica: ReplicaId,
@@ -243,8 +249,20 @@ impl Store {
     pub(super) fn recover_own_journal(&mut self, trust_all: bool) -> Result<(), StoreError> {
         let replica = self.ws.replica;
         let now = self.view.clock.now_ms();
-        let ours = if trust_all { 1..=u64::MAX } else { self.ws.pending_write().unwrap_or(1..=0) };
-        let progress = ingest_replica(&self.view.tree, &self.ws.root, replica, replica, ours, &mut self.hlc, now)?;
+        let ours = if trust_all {
+            1..=u64::MAX
+        } else {
+            self.ws.pending_write().unwrap_or_else(nothing_ours)
+        };
+        let progress = ingest_replica(
+            &self.view.tree,
+            &self.ws.root,
+            replica,
+            replica,
+            ours,
+            &mut self.hlc,
+            now,
+        )?;
         self.touched.extend(progress.touched.iter().copied());
         self.recovery.replayed = progress.applied;
         self.seq = progress.cursor.seq;
@@ -319,7 +337,15 @@ impl Store {
         let now = self.view.clock.now_ms();
         let mut report = Recovery::default();
         let own = self.ws.replica;
-        let mine = ingest_replica(&self.view.tree, &self.ws.root, own, own, 1..=0, &mut self.hlc, now)?;
+        let mine = ingest_replica(
+            &self.view.tree,
+            &self.ws.root,
+            own,
+            own,
+            nothing_ours(),
+            &mut self.hlc,
+            now,
+        )?;
         if mine.foreign {
             self.take_new_identity()?;
             report.new_identity = self.recovery.new_identity;
@@ -329,7 +355,15 @@ impl Store {
             if replica == local {
                 continue;
             }
-            let progress = ingest_replica(&self.view.tree, &self.ws.root, replica, local, 1..=0, &mut self.hlc, now)?;
+            let progress = ingest_replica(
+                &self.view.tree,
+                &self.ws.root,
+                replica,
+                local,
+                nothing_ours(),
+                &mut self.hlc,
+                now,
+            )?;
             self.touched.extend(progress.touched.iter().copied());
             if progress.applied > 0 {
                 report.arrived.push(Arrival {
@@ -345,7 +379,9 @@ impl Store {
         }
         self.recovery.arrived.extend(report.arrived.iter().cloned());
         self.recovery.waiting.extend(report.waiting.iter().cloned());
-        self.recovery.clock_warnings.extend(report.clock_warnings.iter().copied());
+        self.recovery
+            .clock_warnings
+            .extend(report.clock_warnings.iter().copied());
         Ok(report)
     }
 }

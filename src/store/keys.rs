@@ -38,6 +38,8 @@ pub const REDO: u8 = b'V';
 
 pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
+/// The snapshot the view started from, if any.
+pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
 const META_CURSOR: &[u8] = b"Mcursor/";
 const META_FILE: &[u8] = b"Mfile/";
 
@@ -80,7 +82,11 @@ pub fn cursor_prefix() -> &'static [u8] {
 
 /// How far a journal file of `replica` (named `name` in its folder) has been read.
 pub fn file_cursor(replica: ReplicaId, name: &str) -> Vec<u8> {
-    key(&[META_FILE, &replica.0.to_be_bytes(), &fnv1a(name.as_bytes()).to_be_bytes()])
+    key(&[
+        META_FILE,
+        &replica.0.to_be_bytes(),
+        &fnv1a(name.as_bytes()).to_be_bytes(),
+    ])
 }
 
 pub fn file_cursor_prefix(replica: ReplicaId) -> Vec<u8> {
@@ -89,9 +95,9 @@ pub fn file_cursor_prefix(replica: ReplicaId) -> Vec<u8> {
 
 /// A 64-bit FNV-1a hash: file names become fixed-size key parts.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 pub fn customer(id: CustomerId) -> Vec<u8> {

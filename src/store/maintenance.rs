@@ -187,27 +187,38 @@ impl Store {
         // Replay the way the view was built: from its snapshot, if it
         // started from one and that is still there.
         let origin = self.origin_snapshot()?;
-        let started_from_snapshot = self.tree.get(b"Msnapshot")?.is_some();
+        let started_from_snapshot = self.tree.get(keys::META_SNAPSHOT)?.is_some();
         if let Some(s) = &origin {
             super::snapshot::load(&fresh, s)?;
-            report.notes.push(format!("the view started from snapshot {}", s.path.display()));
+            report
+                .notes
+                .push(format!("the view started from snapshot {}", s.path.display()));
         } else if started_from_snapshot {
             report
                 .notes
                 .push("the view started from a snapshot that is gone; undo history is not compared".to_string());
         }
         for replica in journal::replicas(&self.ws.root)? {
-            ingest_replica(&fresh, &self.ws.root, replica, self.ws.replica, 1..=u64::MAX, &mut hlc, now)?;
+            ingest_replica(
+                &fresh,
+                &self.ws.root,
+                replica,
+                self.ws.replica,
+                1..=u64::MAX,
+                &mut hlc,
+                now,
+            )?;
         }
         let mut differences = Vec::new();
         let mut count = 0usize;
-        let mut live = self
-            .tree
-            .iter()
-            .filter(|e| !matches!(e, Ok((k, _)) if k.as_ref() == keys::META_CLOCK));
-        let mut replayed = fresh
-            .iter()
-            .filter(|e| !matches!(e, Ok((k, _)) if k.as_ref() == keys::META_CLOCK));
+        // Local bookkeeping that replaying need not reproduce.
+        let local_only = |k: &[u8]| {
+            k == keys::META_CLOCK
+                || k == keys::META_SNAPSHOT
+                || (started_from_snapshot && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
+        };
+        let mut live = self.tree.iter().filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
+        let mut replayed = fresh.iter().filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
         let (mut a, mut b) = (live.next().transpose()?, replayed.next().transpose()?);
         loop {
             let differ = match (&a, &b) {

@@ -33,6 +33,7 @@ pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, View};
 pub use records::{CustomerRecord, FollowUpRecord, InteractionRecord};
+pub use txn::Entry;
 
 use crate::domain::ids::scramble;
 use crate::domain::{CustomerId, FollowUpId, InteractionId, Rules};
@@ -211,7 +212,10 @@ impl Store {
             // the batch reaches sled only after the journal is on disk.
             apply::apply_op(&mut tx, &op, replica)?;
             let payload = codec::encode(&op).map_err(StoreError::codec("op"))?;
-            last_frame = (frame::FRAME_HEADER as u64 + payload.len() as u64, crc32fast::hash(&payload));
+            last_frame = (
+                frame::FRAME_HEADER as u64 + payload.len() as u64,
+                crc32fast::hash(&payload),
+            );
             frame::encode(&payload, &mut frames);
             ops.push(op);
         }

@@ -65,7 +65,7 @@ impl View {
     /// Every shared entry of the view (records and indexes, not this
     /// replica's bookkeeping), in key order: what two converged replicas
     /// hold identically.
-    pub fn shared_entries(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn shared_entries(&self) -> Result<Vec<super::txn::Entry>, StoreError> {
         let mut out = Vec::new();
         for entry in self.tree.iter() {
             let (k, v) = entry?;

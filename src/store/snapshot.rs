@@ -12,17 +12,15 @@ use super::keys;
 use super::records::{Cursor, FileCursor};
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, read_cursor};
+use crate::sync::ReplicaId;
 use crate::sync::journal;
 use crate::sync::snapshot::{self as file, SnapshotFile};
 use crate::sync::sources::sources;
-use crate::sync::ReplicaId;
 
 /// Entries per frame of a snapshot file.
 const ENTRIES_PER_FRAME: usize = 2000;
 /// How many of its own snapshots a replica keeps in the workspace.
 const KEEP: usize = 2;
-/// Where the view's snapshot origin is remembered.
-const META_SNAPSHOT: &[u8] = b"Msnapshot";
 
 /// Stored by position: never reorder.
 #[derive(Debug, Serialize, Deserialize)]
@@ -128,7 +126,14 @@ impl Store {
         }
         for candidate in file::list(&self.ws.root)? {
             if load(&tree, &candidate)? {
-                tree.insert(META_SNAPSHOT, candidate.path.file_name().map(|n| n.as_encoded_bytes().to_vec()).unwrap_or_default())?;
+                tree.insert(
+                    keys::META_SNAPSHOT,
+                    candidate
+                        .path
+                        .file_name()
+                        .map(|n| n.as_encoded_bytes().to_vec())
+                        .unwrap_or_default(),
+                )?;
                 return Ok(Some(candidate));
             }
             // A partial or damaged snapshot: whatever was loaded goes.
@@ -139,7 +144,7 @@ impl Store {
 
     /// The snapshot this view started from, when it still exists.
     pub(super) fn origin_snapshot(&self) -> Result<Option<SnapshotFile>, StoreError> {
-        let Some(name) = self.view.tree.get(META_SNAPSHOT)? else {
+        let Some(name) = self.view.tree.get(keys::META_SNAPSHOT)? else {
             return Ok(None);
         };
         let name = String::from_utf8_lossy(&name).to_string();
@@ -217,7 +222,11 @@ impl Store {
         let everyone = everyone.unwrap_or_default();
         let mut out = Vec::new();
         for replica in replicas {
-            let safe = covered.get(&replica).copied().unwrap_or(0).min(everyone.get(&replica).copied().unwrap_or(0));
+            let safe = covered
+                .get(&replica)
+                .copied()
+                .unwrap_or(0)
+                .min(everyone.get(&replica).copied().unwrap_or(0));
             let segments: Vec<_> = sources(&journal::replica_dir(root, replica), replica)?
                 .into_iter()
                 .filter(|s| !s.is_copy())

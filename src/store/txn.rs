@@ -19,7 +19,7 @@ use super::records::{CustomerRecord, InteractionRecord};
 use crate::domain::{Activity, CustomerId};
 
 /// A key and its value.
-pub(crate) type Entry = (Vec<u8>, Vec<u8>);
+pub type Entry = (Vec<u8>, Vec<u8>);
 
 struct Slot {
     /// As stored before this batch, to know which index entries to drop.

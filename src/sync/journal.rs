@@ -26,6 +26,20 @@ pub const SEGMENT_HEADER: u64 = 24;
 /// A new segment is started once the current one passes this size, so no
 /// file grows without bound and old ones can be retired after a snapshot.
 pub const SEGMENT_TARGET: u64 = 32 << 20;
+
+/// The segment size in force: `SEGMENT_TARGET`, unless `GUANXI_SEGMENT_BYTES`
+/// asks for smaller segments (tests use it to see rotation and removal
+/// without writing 32 MiB).
+fn segment_target() -> u64 {
+    static TARGET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TARGET.get_or_init(|| {
+        std::env::var("GUANXI_SEGMENT_BYTES")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|&n| n >= 1024)
+            .unwrap_or(SEGMENT_TARGET)
+    })
+}
 const EXTENSION: &str = "journal";
 
 #[derive(Debug, Error)]
@@ -347,7 +361,7 @@ impl JournalWriter {
     /// Appends already-framed bytes and waits until they are on disk.
     /// Returns the position just after them.
     pub fn append(&mut self, frames: &[u8]) -> Result<Position, JournalError> {
-        if self.len >= SEGMENT_TARGET {
+        if self.len >= segment_target() {
             self.rotate()?;
         }
         let path = segment_path(&self.dir, self.segment);

@@ -53,10 +53,18 @@ pub fn list(workspace: &Path) -> Result<Vec<SnapshotFile>, JournalError> {
     };
     let mut out = Vec::new();
     for entry in entries.flatten() {
-        let Ok(name) = entry.file_name().into_string() else { continue };
-        let Some(stem) = name.strip_suffix(&format!(".{EXTENSION}")) else { continue };
-        let Some((writer, time)) = stem.split_once('-') else { continue };
-        let (Some(writer), Ok(at)) = (ReplicaId::parse(writer), time.parse::<i64>()) else { continue };
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(&format!(".{EXTENSION}")) else {
+            continue;
+        };
+        let Some((writer, time)) = stem.split_once('-') else {
+            continue;
+        };
+        let (Some(writer), Ok(at)) = (ReplicaId::parse(writer), time.parse::<i64>()) else {
+            continue;
+        };
         out.push(SnapshotFile {
             path: entry.path(),
             writer,
@@ -135,11 +143,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), ReplicaId(5), 1000, vec![b"a".to_vec(), b"bc".to_vec()]).unwrap();
         let mut seen = Vec::new();
-        assert!(read(&path, |p| {
-            seen.push(p.to_vec());
-            true
-        })
-        .unwrap());
+        assert!(
+            read(&path, |p| {
+                seen.push(p.to_vec());
+                true
+            })
+            .unwrap()
+        );
         assert_eq!(seen, vec![b"a".to_vec(), b"bc".to_vec()]);
         let listed = list(dir.path()).unwrap();
         assert_eq!(listed.len(), 1);

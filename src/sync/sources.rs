@@ -16,8 +16,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::journal::{JournalError, parse_header, segment_number};
 use super::hlc::ReplicaId;
+use super::journal::{JournalError, parse_header, segment_number};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -55,7 +55,9 @@ pub fn sources(dir: &Path, replica: ReplicaId) -> Result<Vec<Source>, JournalErr
     let mut segments = Vec::new();
     let mut copies = Vec::new();
     for entry in entries.flatten() {
-        let Ok(name) = entry.file_name().into_string() else { continue };
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
         if name.starts_with('.') || name.starts_with('~') || !name.ends_with(".journal") {
             continue;
         }
@@ -97,7 +99,9 @@ mod tests {
         assert!(is_conflict_copy("000001 (Lan's conflicted copy 2025-01-02).journal"));
         assert!(is_conflict_copy("000001 (conflicted copy 2025-01-02 150405).journal"));
         assert!(!is_conflict_copy("000001.journal"));
-        assert!(!is_conflict_copy("000001.sync-conflict-20250102-150405-ABCDEFG.journal.tmp"));
+        assert!(!is_conflict_copy(
+            "000001.sync-conflict-20250102-150405-ABCDEFG.journal.tmp"
+        ));
     }
 
     #[test]
@@ -107,15 +111,27 @@ mod tests {
         JournalWriter::open(dir.path(), me, 1, 0).unwrap();
         JournalWriter::open(dir.path(), me, 2, 0).unwrap();
         let seg1 = dir.path().join("000001.journal");
-        fs::copy(&seg1, dir.path().join("000001.sync-conflict-20250102-150405-ABCDEFG.journal")).unwrap();
-        fs::copy(&seg1, dir.path().join("000001 (Lan's conflicted copy 2025-01-02).journal")).unwrap();
+        fs::copy(
+            &seg1,
+            dir.path().join("000001.sync-conflict-20250102-150405-ABCDEFG.journal"),
+        )
+        .unwrap();
+        fs::copy(
+            &seg1,
+            dir.path().join("000001 (Lan's conflicted copy 2025-01-02).journal"),
+        )
+        .unwrap();
         fs::copy(&seg1, dir.path().join(".syncthing.000003.journal.tmp")).unwrap();
         fs::write(dir.path().join("notes.journal"), b"not a journal at all").unwrap();
         fs::write(dir.path().join("README.txt"), b"hello").unwrap();
         // A copy whose header names someone else is not this replica's.
         let other = tempfile::tempdir().unwrap();
         JournalWriter::open(other.path(), ReplicaId(9), 1, 0).unwrap();
-        fs::copy(other.path().join("000001.journal"), dir.path().join("x (conflicted copy).journal")).unwrap();
+        fs::copy(
+            other.path().join("000001.journal"),
+            dir.path().join("x (conflicted copy).journal"),
+        )
+        .unwrap();
         let names: Vec<String> = sources(dir.path(), me).unwrap().into_iter().map(|s| s.name).collect();
         assert_eq!(
             names,

@@ -227,7 +227,10 @@ fn replica_id(state_dir: &Path) -> Result<ReplicaId, WorkspaceError> {
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
     // Hidden, so sync clients that skip dotfiles never see it half-written.
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp"));
     fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
     fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_at(&tmp))?;

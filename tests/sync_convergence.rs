@@ -1,0 +1,411 @@
+//! Replicas converge however their journals travel: three or more
+//! machines make random edits, deletes and restores; their journal files
+//! reach each other in random orders, duplicated, cut at random byte
+//! offsets and completed later, and as sync clients' conflict copies. In
+//! the end every machine holds exactly the same view, and it is the view
+//! that replaying every acknowledged change gives.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{TimeZone, Utc};
+use guanxi::domain::draft::InteractionValues;
+use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, Rules, Stage};
+use guanxi::store::{Edit, OpenOptions, Store};
+use guanxi::workspace::{Clock, META_FILE};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Add {
+        machine: usize,
+        name: u8,
+    },
+    Company {
+        machine: usize,
+        target: u8,
+        value: u8,
+    },
+    Tag {
+        machine: usize,
+        target: u8,
+        tag: u8,
+        on: bool,
+    },
+    Delete {
+        machine: usize,
+        target: u8,
+    },
+    Restore {
+        machine: usize,
+        target: u8,
+    },
+    Log {
+        machine: usize,
+        target: u8,
+        amount: Option<u16>,
+    },
+    Stage {
+        machine: usize,
+        target: u8,
+        forward: bool,
+    },
+    Undo {
+        machine: usize,
+    },
+    /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
+    /// it (256 = all), as a conflict copy or not.
+    Deliver {
+        from: usize,
+        to: usize,
+        cut: u16,
+        copy: bool,
+    },
+    Sync {
+        machine: usize,
+    },
+}
+
+fn step(machines: usize) -> impl Strategy<Value = Step> {
+    let m = 0..machines;
+    prop_oneof![
+        3 => (m.clone(), any::<u8>()).prop_map(|(machine, name)| Step::Add { machine, name }),
+        2 => (m.clone(), any::<u8>(), 0..4u8).prop_map(|(machine, target, value)| Step::Company { machine, target, value }),
+        2 => (m.clone(), any::<u8>(), 0..3u8, any::<bool>())
+            .prop_map(|(machine, target, tag, on)| Step::Tag { machine, target, tag, on }),
+        1 => (m.clone(), any::<u8>()).prop_map(|(machine, target)| Step::Delete { machine, target }),
+        1 => (m.clone(), any::<u8>()).prop_map(|(machine, target)| Step::Restore { machine, target }),
+        2 => (m.clone(), any::<u8>(), proptest::option::of(1..500u16))
+            .prop_map(|(machine, target, amount)| Step::Log { machine, target, amount }),
+        1 => (m.clone(), any::<u8>(), any::<bool>()).prop_map(|(machine, target, forward)| Step::Stage {
+            machine,
+            target,
+            forward
+        }),
+        1 => m.clone().prop_map(|machine| Step::Undo { machine }),
+        4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
+            .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
+        3 => m.prop_map(|machine| Step::Sync { machine }),
+    ]
+}
+
+struct Machine {
+    store: Store,
+    folder: PathBuf,
+}
+
+fn open(folder: &Path, state: &Path, who: &str) -> Store {
+    Store::open(OpenOptions {
+        workspace: folder.to_path_buf(),
+        state_root: state.to_path_buf(),
+        author: who.into(),
+        clock: Clock::system(),
+        rules: Rules::default(),
+    })
+    .unwrap()
+}
+
+/// The live customers a machine can see, in a stable order.
+fn known(store: &Store) -> Vec<Customer> {
+    let mut all: Vec<Customer> = store.customers().unwrap().into_iter().map(|r| r.customer).collect();
+    all.sort_by_key(|c| c.id);
+    all
+}
+
+fn deleted_ones(store: &Store, created: &[CustomerId]) -> Vec<CustomerId> {
+    created
+        .iter()
+        .copied()
+        .filter(|id| store.customer(*id).unwrap().is_some_and(|r| r.customer.deleted))
+        .collect()
+}
+
+fn pick<T: Clone>(items: &[T], n: u8) -> Option<T> {
+    (!items.is_empty()).then(|| items[n as usize % items.len()].clone())
+}
+
+/// Copies machine `from`'s journal files into `to`'s folder, as a sync
+/// client would deliver them: never shrinking what is already there.
+fn deliver(from: &Machine, to: &Machine, cut: u16, copy: bool, serial: &mut u32) {
+    let replica = from.store.replica().to_string();
+    let src_dir = from.folder.join("replicas").join(&replica);
+    let dst_dir = to.folder.join("replicas").join(&replica);
+    let Ok(entries) = fs::read_dir(&src_dir) else { return };
+    fs::create_dir_all(&dst_dir).unwrap();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".journal") || name.contains("conflict") {
+            continue;
+        }
+        let bytes = fs::read(e.path()).unwrap();
+        let keep = if cut >= 256 {
+            bytes.len()
+        } else {
+            bytes.len() * cut as usize / 256
+        };
+        if copy {
+            *serial += 1;
+            let stem = name.trim_end_matches(".journal");
+            let copy_name = if serial.is_multiple_of(2) {
+                format!("{stem}.sync-conflict-20260101-000000-{serial:07}.journal")
+            } else {
+                format!("{stem} (Lan's conflicted copy 2026-01-{:02}).journal", *serial % 28 + 1)
+            };
+            fs::write(dst_dir.join(copy_name), &bytes[..keep]).unwrap();
+        } else {
+            let target = dst_dir.join(&name);
+            let have = fs::metadata(&target).map(|m| m.len() as usize).unwrap_or(0);
+            if keep > have {
+                fs::write(&target, &bytes[..keep]).unwrap();
+            }
+        }
+    }
+}
+
+fn run(steps: Vec<Step>, machines: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    // One workspace, seen by each machine through its own copy of the folder.
+    let first = dir.path().join("folder-0");
+    let mut ms: Vec<Machine> = Vec::new();
+    for i in 0..machines {
+        let folder = dir.path().join(format!("folder-{i}"));
+        if i > 0 {
+            fs::create_dir_all(&folder).unwrap();
+            fs::copy(first.join(META_FILE), folder.join(META_FILE)).unwrap();
+        }
+        let store = open(&folder, &dir.path().join(format!("state-{i}")), &format!("m{i}"));
+        ms.push(Machine { store, folder });
+    }
+    let mut created: Vec<CustomerId> = Vec::new();
+    let mut serial = 0u32;
+    let when = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    for s in steps {
+        match s {
+            Step::Add { machine, name } => {
+                let store = &mut ms[machine].store;
+                let mut c = Customer::empty(store.new_customer_id());
+                c.name = format!("Khách {name}");
+                created.push(store.add_customer(c).unwrap());
+            }
+            Step::Company { machine, target, value } => {
+                let store = &mut ms[machine].store;
+                if let Some(before) = pick(&known(store), target) {
+                    let mut after = before.clone();
+                    after.company = ["Minh Phát", "华信", "Northwind", ""][value as usize].into();
+                    store.update_customer(&before, &after).unwrap();
+                }
+            }
+            Step::Tag {
+                machine,
+                target,
+                tag,
+                on,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    let tag = ["vip", "b2b", "tết"][tag as usize].to_string();
+                    store
+                        .commit(vec![Edit::UpdateCustomer {
+                            id: c.id,
+                            fields: vec![CustomerField::Tag(tag, on)],
+                        }])
+                        .unwrap();
+                }
+            }
+            Step::Delete { machine, target } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    store.delete_customer(c.id).unwrap();
+                }
+            }
+            Step::Restore { machine, target } => {
+                let store = &mut ms[machine].store;
+                if let Some(id) = pick(&deleted_ones(store, &created), target) {
+                    store
+                        .commit(vec![Edit::UpdateCustomer {
+                            id,
+                            fields: vec![CustomerField::Deleted(false)],
+                        }])
+                        .unwrap();
+                }
+            }
+            Step::Log {
+                machine,
+                target,
+                amount,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    let v = InteractionValues {
+                        summary: "Gọi điện".into(),
+                        channel: if amount.is_some() {
+                            Channel::Purchase
+                        } else {
+                            Channel::Call
+                        },
+                        at: when + chrono::Duration::hours(i64::from(target)),
+                        amount: amount.map(|a| guanxi::domain::Money::from_units(i64::from(a))),
+                        satisfaction: None,
+                        outcome: String::new(),
+                        direction: Direction::Outbound,
+                        body: String::new(),
+                    };
+                    store.log_interaction(c.id, v).unwrap();
+                }
+            }
+            Step::Stage {
+                machine,
+                target,
+                forward,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    let to = if forward { c.stage.next() } else { c.stage.previous() };
+                    if let Some(to) = to {
+                        store.move_stage(&c, to).unwrap();
+                    }
+                }
+            }
+            Step::Undo { machine } => {
+                // Nothing to undo is fine.
+                let _ = ms[machine].store.undo();
+            }
+            Step::Deliver { from, to, cut, copy } => {
+                if from != to {
+                    deliver(&ms[from], &ms[to], cut, copy, &mut serial);
+                }
+            }
+            Step::Sync { machine } => {
+                ms[machine].store.ingest_others().unwrap();
+            }
+        }
+    }
+    // Let everything arrive, whole.
+    for from in 0..machines {
+        for to in 0..machines {
+            if from != to {
+                deliver(&ms[from], &ms[to], 256, false, &mut serial);
+            }
+        }
+    }
+    for m in &mut ms {
+        m.store.ingest_others().unwrap();
+    }
+    // The reference: a new machine replaying every journal from scratch.
+    let all = dir.path().join("all");
+    fs::create_dir_all(&all).unwrap();
+    fs::copy(first.join(META_FILE), all.join(META_FILE)).unwrap();
+    let reference_machine = Machine {
+        store: open(&all, &dir.path().join("state-ref"), "ref"),
+        folder: all.clone(),
+    };
+    for m in &ms {
+        deliver(m, &reference_machine, 256, false, &mut serial);
+    }
+    let mut reference = reference_machine.store;
+    reference.ingest_others().unwrap();
+    let expected = reference.shared_entries().unwrap();
+    for (i, m) in ms.iter().enumerate() {
+        let got = m.store.shared_entries().unwrap();
+        assert!(
+            got == expected,
+            "machine {i} differs from the replay of all journals ({} vs {} entries)",
+            got.len(),
+            expected.len()
+        );
+        assert!(
+            m.store.doctor().unwrap().healthy(),
+            "machine {i}: {:?}",
+            m.store.doctor().unwrap().problems
+        );
+    }
+    // No acknowledged change lost: every customer anyone created is known
+    // to the reference (deleted or not).
+    for id in &created {
+        assert!(
+            reference
+                .customer(*id)
+                .unwrap()
+                .is_some_and(|r| !r.customer.name.is_empty()),
+            "lost {id}"
+        );
+    }
+    let _ = Stage::Attract;
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replicas_converge_however_journals_travel(
+        machines in 3usize..=4,
+        steps in proptest::collection::vec(step(4), 10..60),
+    ) {
+        let steps: Vec<Step> = steps
+            .into_iter()
+            .map(|s| clamp(s, machines))
+            .collect();
+        run(steps, machines);
+    }
+}
+
+/// Maps machine numbers drawn for four machines onto `machines`.
+fn clamp(s: Step, n: usize) -> Step {
+    let c = |m: usize| m % n;
+    match s {
+        Step::Add { machine, name } => Step::Add {
+            machine: c(machine),
+            name,
+        },
+        Step::Company { machine, target, value } => Step::Company {
+            machine: c(machine),
+            target,
+            value,
+        },
+        Step::Tag {
+            machine,
+            target,
+            tag,
+            on,
+        } => Step::Tag {
+            machine: c(machine),
+            target,
+            tag,
+            on,
+        },
+        Step::Delete { machine, target } => Step::Delete {
+            machine: c(machine),
+            target,
+        },
+        Step::Restore { machine, target } => Step::Restore {
+            machine: c(machine),
+            target,
+        },
+        Step::Log {
+            machine,
+            target,
+            amount,
+        } => Step::Log {
+            machine: c(machine),
+            target,
+            amount,
+        },
+        Step::Stage {
+            machine,
+            target,
+            forward,
+        } => Step::Stage {
+            machine: c(machine),
+            target,
+            forward,
+        },
+        Step::Undo { machine } => Step::Undo { machine: c(machine) },
+        Step::Deliver { from, to, cut, copy } => Step::Deliver {
+            from: c(from),
+            to: c(to),
+            cut,
+            copy,
+        },
+        Step::Sync { machine } => Step::Sync { machine: c(machine) },
+    }
+}
