@@ -227,3 +227,25 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_teammate_clock_far_ahead_is_taken_in_with_a_warning() {
+    let lan = Sandbox::for_user("Lan");
+    let wei = Sandbox::for_user("Wei");
+    let ws = lan.workspace();
+    lan.ok(&["add", "--name", "Ngô Quyền"]);
+    // Wei's machine thinks it is an hour later than it is.
+    let ahead = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let out = wei
+        .command_in(&ws, &["edit", "ngo quyen", "--set", "company=Bạch Đằng"])
+        .env("GUANXI_NOW", &ahead)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = lan.run(&["sync"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("runs 59 minutes ahead") || stderr.contains("runs 60 minutes ahead"), "{stderr}");
+    // The change is taken in, not rejected.
+    assert_eq!(lan.json(&["show", "ngo quyen", "--json"])["company"], "Bạch Đằng");
+}

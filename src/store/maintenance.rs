@@ -140,7 +140,8 @@ impl Store {
             let last = i + 1 == segments.len();
             match frames.scan.tail {
                 Tail::Clean => {}
-                Tail::Incomplete if last && !own => report.notes.push(format!(
+                // A teammate's file may still be arriving, written in place.
+                _ if last && !own => report.notes.push(format!(
                     "{}: the last change is still arriving ({} of {} bytes read)",
                     path.display(),
                     frames.scan.end,
