@@ -11,6 +11,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod interop;
 pub mod store;
 pub mod sync;
 pub mod tui;

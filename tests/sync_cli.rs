@@ -245,7 +245,10 @@ fn a_teammate_clock_far_ahead_is_taken_in_with_a_warning() {
     let out = lan.run(&["sync"]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("runs 59 minutes ahead") || stderr.contains("runs 60 minutes ahead"), "{stderr}");
+    assert!(
+        stderr.contains("runs 59 minutes ahead") || stderr.contains("runs 60 minutes ahead"),
+        "{stderr}"
+    );
     // The change is taken in, not rejected.
     assert_eq!(lan.json(&["show", "ngo quyen", "--json"])["company"], "Bạch Đằng");
 }

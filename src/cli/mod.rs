@@ -7,6 +7,7 @@ mod context;
 mod customers;
 mod demo;
 mod history;
+mod interop;
 mod json;
 mod maintenance;
 mod output;
@@ -78,6 +79,12 @@ enum Command {
     Sync,
     /// Write a snapshot of the workspace for new teammates to start from
     Snapshot,
+    /// Import contacts: CSV (Google, Outlook, other CRMs), vCard, or a guanxi JSON export
+    Import(interop::ImportArgs),
+    /// Export customers as JSON, CSV, vCard, or follow-ups and meetings as iCalendar
+    Export(interop::ExportArgs),
+    /// Find customers that look like the same person, and merge them
+    Dupes(interop::DupesArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -126,6 +133,9 @@ fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
         Some(Command::Init(a)) => team::init(&ctx, a)?,
         Some(Command::Sync) => team::sync(&ctx)?,
         Some(Command::Snapshot) => team::snapshot(&ctx)?,
+        Some(Command::Import(a)) => interop::import(&ctx, a)?,
+        Some(Command::Export(a)) => interop::export(&ctx, a)?,
+        Some(Command::Dupes(a)) => interop::dupes(&ctx, a)?,
     };
     Ok((text, true))
 }

@@ -78,6 +78,9 @@ pub struct Customer {
     /// Milliseconds since the epoch.
     pub created_at: i64,
     pub created_by: String,
+    /// Properties from imported files that guanxi has no field for (vCard
+    /// content lines such as `BDAY:1980-01-02`), written back on export.
+    pub extra: Vec<String>,
     /// Derived from the interaction log by the store.
     pub activity: Activity,
 }
@@ -108,6 +111,7 @@ impl Customer {
             deleted: false,
             created_at: 0,
             created_by: String::new(),
+            extra: Vec::new(),
             activity: Activity::default(),
         }
     }
@@ -132,6 +136,7 @@ impl Customer {
             CustomerField::Deleted(self.deleted),
             CustomerField::CreatedAt(self.created_at),
             CustomerField::CreatedBy(self.created_by.clone()),
+            CustomerField::Extra(self.extra.clone()),
         ];
         fields.extend(
             Factor::ALL
@@ -182,6 +187,7 @@ pub enum CustomerField {
     Deleted(bool),
     CreatedAt(i64),
     CreatedBy(String),
+    Extra(Vec<String>),
 }
 
 /// Which register a [`CustomerField`] writes.
@@ -207,6 +213,7 @@ pub enum CustomerKey {
     Deleted,
     CreatedAt,
     CreatedBy,
+    Extra,
 }
 
 impl CustomerField {
@@ -232,6 +239,7 @@ impl CustomerField {
             CustomerField::Deleted(_) => CustomerKey::Deleted,
             CustomerField::CreatedAt(_) => CustomerKey::CreatedAt,
             CustomerField::CreatedBy(_) => CustomerKey::CreatedBy,
+            CustomerField::Extra(_) => CustomerKey::Extra,
         }
     }
 
@@ -262,6 +270,7 @@ impl CustomerField {
             CustomerField::Deleted(v) => c.deleted = v,
             CustomerField::CreatedAt(v) => c.created_at = v,
             CustomerField::CreatedBy(v) => c.created_by = v,
+            CustomerField::Extra(v) => c.extra = v,
         }
     }
 }
@@ -290,6 +299,7 @@ impl CustomerKey {
             CustomerKey::Deleted => CustomerField::Deleted(c.deleted),
             CustomerKey::CreatedAt => CustomerField::CreatedAt(c.created_at),
             CustomerKey::CreatedBy => CustomerField::CreatedBy(c.created_by.clone()),
+            CustomerKey::Extra => CustomerField::Extra(c.extra.clone()),
         }
     }
 

@@ -117,6 +117,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Merges duplicates into `keep`: its record gains what the others add
+    /// (see `interop::dupes::merged`), their interactions, follow-ups and
+    /// stage history move to it, and they are deleted. One change, so one
+    /// undo takes it all back.
+    pub fn merge_customers(&mut self, keep: CustomerId, others: &[CustomerId]) -> Result<bool, StoreError> {
+        let Some(kept) = self.live_customer(keep)? else {
+            return Ok(false);
+        };
+        let mut merged = kept.customer.clone();
+        let mut edits = Vec::new();
+        for &other in others.iter().filter(|o| **o != keep) {
+            let Some(rec) = self.live_customer(other)? else {
+                continue;
+            };
+            merged = crate::interop::dupes::merged(&merged, &rec.customer);
+            for i in self.interactions_of(other)? {
+                edits.push(Edit::UpdateInteraction {
+                    id: i.id,
+                    fields: vec![crate::domain::InteractionField::Customer(keep)],
+                });
+            }
+            for f in self.follow_ups_of(other)? {
+                edits.push(Edit::UpdateFollowUp {
+                    id: f.id,
+                    fields: vec![FollowUpField::Customer(keep)],
+                });
+            }
+            for change in self.stage_history(other)? {
+                edits.push(Edit::RecordStageChange { id: keep, change });
+            }
+            edits.push(Edit::UpdateCustomer {
+                id: other,
+                fields: vec![CustomerField::Deleted(true)],
+            });
+        }
+        if edits.is_empty() {
+            return Ok(false);
+        }
+        let mut all = customer_changes(&kept.customer, &merged);
+        all.extend(edits);
+        self.commit(all)?;
+        Ok(true)
+    }
+}
+
 /// The edits that turn `before` into `after`: the fields that differ, and
 /// a stage move (so the history records it).
 pub fn customer_changes(before: &Customer, after: &Customer) -> Vec<Edit> {

@@ -51,6 +51,11 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
             let index = u16::try_from(index).unwrap_or(u16::MAX);
             tx.put_encoded(keys::history(*id, stamp, index), &change)?;
         }
+        Edit::RecordStageChange { id, change } => {
+            tx.touch(*id);
+            let index = u16::try_from(index).unwrap_or(u16::MAX);
+            tx.put_encoded(keys::history(*id, stamp, index), change)?;
+        }
         Edit::LogInteraction { id, fields } | Edit::UpdateInteraction { id, fields } => {
             let create = matches!(edit, Edit::LogInteraction { .. });
             apply_interaction(tx, stamp, *id, fields, create)?;
@@ -242,6 +247,9 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 to: tx.customer(*id)?.customer.stage,
                 at: None,
             },
+            // History is add-only: a recorded entry stays, as a record of
+            // what happened, even when the change that brought it is undone.
+            Edit::RecordStageChange { .. } => continue,
             Edit::LogInteraction { id, .. } => Edit::UpdateInteraction {
                 id: *id,
                 fields: vec![InteractionField::Deleted(true)],

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage};
+use crate::domain::{
+    CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage, StageChange,
+};
 use crate::sync::Stamp;
 
 /// One atomic change, as written to the journal. Stored by position:
@@ -71,13 +73,22 @@ pub enum Edit {
         id: FollowUpId,
         fields: Vec<FollowUpField>,
     },
+    /// Adds an entry to a customer's stage history without moving its
+    /// stage: history brought in by an import or a merge.
+    RecordStageChange {
+        id: CustomerId,
+        change: StageChange,
+    },
 }
 
 impl Edit {
     /// The customer an edit is about, when the edit itself names it.
     pub fn customer(&self) -> Option<CustomerId> {
         match self {
-            Edit::CreateCustomer { id, .. } | Edit::UpdateCustomer { id, .. } | Edit::MoveStage { id, .. } => Some(*id),
+            Edit::CreateCustomer { id, .. }
+            | Edit::UpdateCustomer { id, .. }
+            | Edit::MoveStage { id, .. }
+            | Edit::RecordStageChange { id, .. } => Some(*id),
             Edit::LogInteraction { fields, .. } | Edit::UpdateInteraction { fields, .. } => {
                 fields.iter().find_map(|f| match f {
                     InteractionField::Customer(c) => Some(*c),
@@ -108,6 +119,7 @@ pub fn describe(edits: &[Edit]) -> String {
             _ => "edit customer",
         },
         Edit::MoveStage { .. } => "move stage",
+        Edit::RecordStageChange { .. } => "add stage history",
         Edit::LogInteraction { .. } => "log interaction",
         Edit::UpdateInteraction { fields, .. } => match fields.as_slice() {
             [InteractionField::Deleted(true)] => "remove interaction",

@@ -144,6 +144,10 @@ impl View {
         Ok(out)
     }
 
+    pub fn interaction(&self, id: crate::domain::InteractionId) -> Result<Option<InteractionRecord>, StoreError> {
+        self.decode(&keys::interaction(id))
+    }
+
     pub fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUpRecord>, StoreError> {
         self.decode(&keys::follow_up(id))
     }

@@ -59,6 +59,9 @@ pub enum Action {
     No,
     // The welcome screen.
     LoadSample,
+    // Files and duplicates.
+    Import,
+    Duplicates,
 }
 
 impl Action {

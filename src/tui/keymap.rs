@@ -529,6 +529,8 @@ mod tests {
             Yes,
             No,
             LoadSample,
+            Import,
+            Duplicates,
         ];
         for a in &all {
             match a {
@@ -536,7 +538,7 @@ mod tests {
                 | Down | Up | Top | Bottom | PageDown | PageUp | Left | Right | Search | Open | Back | Add | Edit
                 | LogInteraction | FollowUp | Done | NextStage | PrevStage | Delete | Undo | Redo | Sort
                 | ReverseSort | ToggleTimeline | ToggleMine | NextField | PrevField | Save | Cancel | OpenEditor
-                | Accept | Clear | Yes | No | LoadSample => {}
+                | Accept | Clear | Yes | No | LoadSample | Import | Duplicates => {}
             }
         }
         all
@@ -746,6 +748,8 @@ mod tests {
                     ("reverse_sort", &["S"]),
                     ("toggle_timeline", &["t"]),
                     ("toggle_mine", &["m"]),
+                    ("import", &["I"]),
+                    ("duplicates", &["D"]),
                 ],
             ),
             (

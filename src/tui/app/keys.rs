@@ -25,6 +25,8 @@ impl App {
         match self.layers.last() {
             Some(Layer::Form(_)) => self.form_key(key),
             Some(Layer::Palette(_)) => self.palette_key(key),
+            Some(Layer::Import(_)) => self.import_key(key),
+            Some(Layer::Dupes(_)) => self.dupes_key(key),
             Some(Layer::Prompt(_)) => {
                 if let Some(a) = self.keymap.action(&[Mode::Prompt], &key) {
                     self.update(a);

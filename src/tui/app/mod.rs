@@ -2,6 +2,7 @@
 //! the state and the store (`update`, `submit`), and the screen is drawn
 //! from the state alone (`views`).
 
+mod files;
 mod keys;
 mod refresh;
 mod submit;
@@ -136,6 +137,11 @@ pub enum Then {
         customer: CustomerId,
         to: Stage,
     },
+    /// Merge duplicates into the first.
+    Merge {
+        keep: CustomerId,
+        others: Vec<CustomerId>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,13 +158,45 @@ pub struct Palette {
 
 /// Popups and full-screen views over the panes; the top one gets each key
 /// first.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Layer {
     Detail(Box<Detail>),
     Form(Box<Form>),
     Prompt(Prompt),
     Help { scroll: u16 },
     Palette(Palette),
+    Import(Box<ImportState>),
+    Dupes(Dupes),
+}
+
+/// Importing a file: asking where it is, showing what it will do, doing it.
+#[derive(Debug)]
+pub enum ImportState {
+    Path { input: LineInput, error: Option<String> },
+    Preview(ImportJob),
+    Running(ImportJob),
+}
+
+/// A read and planned import.
+#[derive(Debug)]
+pub struct ImportJob {
+    pub path: String,
+    pub format: crate::interop::import::Format,
+    pub mapping: Vec<(String, String)>,
+    pub plan: crate::interop::import::Plan,
+    pub resume: std::path::PathBuf,
+    /// Steps saved so far.
+    pub done: usize,
+    pub report: crate::interop::import::Report,
+    /// First line of the preview shown.
+    pub scroll: usize,
+}
+
+/// Groups of customers that look like the same person.
+#[derive(Debug, Clone, Default)]
+pub struct Dupes {
+    pub groups: Vec<Vec<CustomerId>>,
+    pub selected: usize,
 }
 
 /// The editor the event loop should open (it owns the terminal).
@@ -284,6 +322,10 @@ impl App {
     /// new day. Returns true when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
         let mut changed = false;
+        if self.importing() {
+            // One chunk per turn of the loop: keys (Esc) still get through.
+            return self.import_tick();
+        }
         if self.search.is_active() && self.search.tick(0) {
             self.recompute_visible();
             changed = true;
@@ -337,6 +379,6 @@ impl App {
 
     /// True while search workers are busy (the loop then polls faster).
     pub fn busy(&mut self) -> bool {
-        self.search.is_active() && self.search.running()
+        self.importing() || (self.search.is_active() && self.search.running())
     }
 }

@@ -165,6 +165,8 @@ impl App {
                 self.say(Tone::Info, t(key));
             }
             Action::LoadSample => self.load_sample(),
+            Action::Import => self.start_import(),
+            Action::Duplicates => self.open_dupes(),
             Action::Yes
             | Action::No
             | Action::NextField
@@ -313,9 +315,10 @@ impl App {
     }
 
     fn prompt_action(&mut self, action: Action) {
-        let Some(Layer::Prompt(prompt)) = self.layers.last().cloned() else {
+        let Some(Layer::Prompt(prompt)) = self.layers.last() else {
             return;
         };
+        let prompt = prompt.clone();
         match action {
             Action::Yes => {
                 self.layers.pop();
@@ -334,6 +337,7 @@ impl App {
                             self.layers.push(Layer::Form(Box::new(form)));
                         }
                     }
+                    Then::Merge { keep, others } => self.merged(keep, &others),
                     Then::MoveStage { customer, to } => {
                         if let Ok(Some(rec)) = self.store.live_customer(customer) {
                             self.move_stage(&rec.customer, to);

@@ -4,8 +4,10 @@
 mod agenda;
 mod customers;
 mod detail;
+mod dupes;
 mod form;
 mod help;
+mod import;
 mod log;
 mod palette;
 mod pipeline;
@@ -46,6 +48,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Layer::Prompt(p) => prompt::draw(frame, main, app, p),
             Layer::Help { scroll } => help::draw(frame, main, app, *scroll),
             Layer::Palette(p) => palette::draw(frame, main, app, p),
+            Layer::Import(s) => import::draw(frame, main, app, s),
+            Layer::Dupes(d) => dupes::draw(frame, main, app, d),
         }
     }
     status::status_bar(frame, status_row, app);

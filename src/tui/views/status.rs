@@ -84,6 +84,13 @@ fn hints(app: &App) -> Vec<(Mode, Action)> {
         Some(Layer::Prompt(_)) => vec![(Mode::Prompt, Yes), (Mode::Prompt, No)],
         Some(Layer::Palette(_)) => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
         Some(Layer::Help { .. }) => vec![(Mode::Navigation, Down), (Mode::Navigation, Up), (Mode::Customer, Back)],
+        Some(Layer::Import(_)) => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
+        Some(Layer::Dupes(_)) => vec![
+            (Mode::Navigation, Down),
+            (Mode::Navigation, Up),
+            (Mode::Input, Accept),
+            (Mode::Input, Clear),
+        ],
         Some(Layer::Detail(_)) => [Done, Edit, LogInteraction, FollowUp, NextStage, Back]
             .map(|a| (Mode::Customer, a))
             .to_vec(),

@@ -1,0 +1,325 @@
+//! `import`, `export` and `dupes`: other programs' files in and out, and
+//! the same person twice.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+
+use super::context::Context;
+use crate::domain::text::{fold, matches_words};
+use crate::domain::{Customer, InputError, Stage, validate};
+use crate::interop::import::{self, Format, Outcome};
+use crate::interop::{Contact, csv, dupes, ics, json, vcard};
+use crate::store::{Store, View};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: a CSV (Google Contacts, Outlook, other CRMs), vCard (.vcf) or guanxi JSON export
+    file: PathBuf,
+    /// csv, vcard or json [default: recognised from the content]
+    #[arg(long)]
+    format: Option<String>,
+    /// Show what would happen; save nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Feed a CSV column into a field (repeat): name, given, family, company, title, email, phone,
+    /// address, notes, tags, ignore, or a guanxi field such as stage, segment, source, owner
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+}
+
+pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
+    let format = a
+        .format
+        .as_deref()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| InputError::Invalid(format!("unknown format '{f}' (csv, vcard or json)")))
+        })
+        .transpose()?;
+    let overrides = a
+        .map
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(c, f)| (c.trim().to_string(), f.trim().to_string()))
+                .ok_or_else(|| InputError::BadAssignment(m.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let bytes =
+        std::fs::read(&a.file).map_err(|e| InputError::Invalid(format!("cannot read {}: {e}", a.file.display())))?;
+    let read = import::read(&bytes, format, &overrides).map_err(|e| match e {
+        import::ImportError::Store(s) => anyhow::Error::from(s),
+        other => anyhow::Error::from(InputError::Invalid(other.to_string())),
+    })?;
+    let mut store = ctx.open()?;
+    let resume = import::resume_file(&store, &bytes);
+    let skip = if a.dry_run { 0 } else { import::already_saved(&resume) };
+    let format = read.format;
+    let mapping = read.mapping.clone();
+    let plan = import::plan(&mut store, read.records, skip)?;
+    let mut out = format!("{} as {}\n", a.file.display(), format.key());
+    if !mapping.is_empty() {
+        out.push_str("columns: ");
+        out.push_str(
+            &mapping
+                .iter()
+                .map(|(c, t)| format!("{c} → {t}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        out.push('\n');
+    }
+    if skip > 0 {
+        out.push_str(&format!(
+            "resuming an interrupted import: the first {skip} records are already saved\n"
+        ));
+    }
+    let summary = |created: usize, merged: usize, unchanged: usize| {
+        format!(
+            "{created} new, {merged} merged into customers already there, {unchanged} already there, {} skipped\n",
+            plan.skipped.len()
+        )
+    };
+    if a.dry_run {
+        out.push_str("dry run, nothing saved: ");
+        out.push_str(&summary(
+            plan.count(Outcome::Create),
+            plan.count(Outcome::Merge),
+            plan.count(Outcome::Unchanged),
+        ));
+        for s in plan.steps.iter().take(20) {
+            let what = match s.outcome {
+                Outcome::Create => "new",
+                Outcome::Merge => "merge",
+                Outcome::Unchanged => "already there",
+            };
+            out.push_str(&format!("  {}: {} ({what})\n", s.place, s.name));
+        }
+        if plan.steps.len() > 20 {
+            out.push_str(&format!("  ... and {} more\n", plan.steps.len() - 20));
+        }
+    } else {
+        let bar = (std::io::stderr().is_terminal() && plan.steps.len() > 1000).then(|| {
+            let bar = indicatif::ProgressBar::new(plan.steps.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records, {eta} left")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let report = import::apply(&mut store, &plan, Some(&resume), |done, _| {
+            if let Some(b) = &bar {
+                b.set_position(done as u64);
+            }
+            true
+        })?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        out.push_str("imported: ");
+        out.push_str(&summary(report.created, report.merged, report.unchanged));
+    }
+    for n in &plan.skipped {
+        out.push_str(&format!("skipped {}: {}\n", n.place, n.message));
+    }
+    for n in &plan.warnings {
+        out.push_str(&format!("note {}: {}\n", n.place, n.message));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// json (everything, for guanxi), csv, vcard (for phones and address books) or ics (follow-ups and meetings, for calendars)
+    #[arg(long, default_value = "json")]
+    format: String,
+    /// Write to FILE instead of the screen
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Only customers in this stage
+    #[arg(long)]
+    stage: Option<String>,
+    /// Only customers with this tag
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only customers owned by this team member (`me` for you)
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only customers matching these words
+    #[arg(long, short)]
+    query: Option<String>,
+}
+
+pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
+    let format = a.format.trim().to_lowercase();
+    if !["json", "csv", "vcard", "vcf", "ics"].contains(&format.as_str()) {
+        return Err(InputError::Invalid(format!("unknown format '{}' (json, csv, vcard or ics)", a.format)).into());
+    }
+    let stage = a.stage.as_deref().map(Stage::parse).transpose()?;
+    let tag = a.tag.as_deref().map(validate::tag).transpose()?;
+    let query = a.query.as_deref().map(fold).filter(|q| !q.is_empty());
+    let store = ctx.open()?;
+    let owner = a
+        .owner
+        .as_deref()
+        .map(|o| if o == "me" { fold(store.author()) } else { fold(o) });
+    let mut chosen: Vec<Customer> = Vec::new();
+    store.for_each_customer(|rec| {
+        let c = rec.customer;
+        let searchable = fold(&format!(
+            "{} {} {} {}",
+            c.name,
+            c.company,
+            c.emails.join(" "),
+            c.phones.join(" ")
+        ));
+        if stage.is_none_or(|s| c.stage == s)
+            && tag.as_ref().is_none_or(|t| c.tags.contains(t))
+            && owner.as_ref().is_none_or(|o| fold(&c.owner) == *o)
+            && query.as_ref().is_none_or(|q| matches_words(&searchable, q))
+        {
+            chosen.push(c);
+        }
+        true
+    })?;
+    chosen.sort_by_cached_key(|c| (fold(&c.name), c.id));
+    let text = match format.as_str() {
+        "json" => export_json(&store, &chosen)?,
+        "csv" => csv::write(&chosen.iter().map(contact_with_fields).collect::<Vec<_>>()),
+        "ics" => {
+            let mut items = Vec::new();
+            for c in &chosen {
+                items.push((c.clone(), store.follow_ups_of(c.id)?, store.interactions_of(c.id)?));
+            }
+            ics::write(&items, store.clock().now_ms())
+        }
+        // vCard has no place for stages and the like: the writer puts them
+        // in X-GUANXI-FIELD properties, which an import reads back.
+        _ => vcard::write(&chosen.iter().map(contact_with_fields).collect::<Vec<_>>()),
+    };
+    match a.output {
+        Some(path) => {
+            std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(format!("wrote {} customer(s) to {}\n", chosen.len(), path.display()))
+        }
+        None => Ok(text),
+    }
+}
+
+fn export_json(view: &View, chosen: &[Customer]) -> Result<String> {
+    let mut out = Vec::new();
+    for c in chosen {
+        out.push(json::customer_out(
+            c,
+            &view.interactions_of(c.id)?,
+            &view.follow_ups_of(c.id)?,
+            &view.stage_history(c.id)?,
+        ));
+    }
+    Ok(json::write(out))
+}
+
+/// guanxi's own fields of a customer that other formats have no place for,
+/// by their `edit --set` names; only those that differ from a new customer.
+fn guanxi_fields(c: &Customer) -> Vec<(String, String)> {
+    let draft = crate::domain::draft::CustomerDraft::of(c);
+    let blank = crate::domain::draft::CustomerDraft::new();
+    use crate::domain::draft::CustomerInput as I;
+    let own: Vec<I> = I::ALL
+        .into_iter()
+        .filter(|i| {
+            !matches!(
+                i,
+                I::Name | I::Company | I::Title | I::Emails | I::Phones | I::Tags | I::Address | I::Notes
+            )
+        })
+        .collect();
+    own.into_iter()
+        .filter(|i| draft.get(*i) != blank.get(*i))
+        .map(|i| (i.key().to_string(), draft.get(i).to_string()))
+        .collect()
+}
+
+fn base_contact(c: &Customer) -> Contact {
+    Contact {
+        name: c.name.clone(),
+        company: c.company.clone(),
+        title: c.title.clone(),
+        emails: c.emails.clone(),
+        phones: c.phones.clone(),
+        addresses: if c.address.is_empty() {
+            Vec::new()
+        } else {
+            vec![c.address.clone()]
+        },
+        notes: c.notes.clone(),
+        tags: c.tags.iter().cloned().collect(),
+        extra: c.extra.clone(),
+        ..Contact::default()
+    }
+}
+
+/// A customer as a contact, with guanxi's own fields in `more`.
+fn contact_with_fields(c: &Customer) -> Contact {
+    let mut contact = base_contact(c);
+    contact.more = guanxi_fields(c).into_iter().collect();
+    contact
+}
+
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    /// Merge every group: the oldest record keeps everything (undo takes each merge back)
+    #[arg(long)]
+    merge: bool,
+}
+
+pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
+    let mut store = ctx.open()?;
+    let customers: Vec<Customer> = store.customers()?.into_iter().map(|r| r.customer).collect();
+    let groups = dupes::groups(&customers);
+    if groups.is_empty() {
+        return Ok("no duplicates\n".to_string());
+    }
+    let by_id: std::collections::HashMap<_, _> = customers.iter().map(|c| (c.id, c)).collect();
+    let mut out = String::new();
+    for (n, group) in groups.iter().enumerate() {
+        out.push_str(&format!("{}.", n + 1));
+        for id in group {
+            if let Some(c) = by_id.get(id) {
+                let contact = [c.emails.join(", "), c.phones.join(", ")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                out.push_str(&format!("  {}  {}  {}\n  ", c.id, c.display_name(), contact));
+            }
+        }
+        out.push('\n');
+    }
+    if a.merge {
+        let merged = merge_all(&mut store, &groups)?;
+        out.push_str(&format!(
+            "merged {merged} group(s); `guanxi undo` takes the last merge back\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "{} group(s); `guanxi dupes --merge` merges them\n",
+            groups.len()
+        ));
+    }
+    Ok(out)
+}
+
+fn merge_all(store: &mut Store, groups: &[Vec<crate::domain::CustomerId>]) -> Result<usize> {
+    let mut n = 0;
+    for g in groups {
+        if let Some((keep, rest)) = g.split_first()
+            && store.merge_customers(*keep, rest)?
+        {
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,561 @@
+//! Importing: read a file into contacts (or full customers), plan what
+//! each becomes — a new customer, a merge into one already there, or
+//! nothing new — and apply the plan in chunks that are each saved before
+//! the next starts.
+//!
+//! Nothing a file holds is dropped silently: a value guanxi cannot use as
+//! such (an email that is not one, a column it does not know) is kept
+//! with the customer (`extra`) and reported; a record that cannot become
+//! a customer at all is skipped and reported with its line.
+//!
+//! An import that stops part-way (cancelled, or the process killed) is
+//! resumed by running it again: the records already saved are skipped.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use super::contact::Contact;
+use super::dupes::{self, Index};
+use super::json::FullCustomer;
+use super::{csv, json, vcard};
+use crate::domain::draft::{CustomerDraft, CustomerInput};
+use crate::domain::text::clean;
+use crate::domain::{Customer, CustomerId, validate};
+use crate::store::actions::customer_changes;
+use crate::store::{Edit, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Vcard,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "vcard" | "vcf" => Some(Format::Vcard),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// The format the bytes are in: vCard and guanxi JSON by their first
+    /// characters, CSV when a header row splits into columns.
+    pub fn detect(bytes: &[u8]) -> Option<Format> {
+        if vcard::looks_like(bytes) {
+            Some(Format::Vcard)
+        } else if json::looks_like(bytes) {
+            Some(Format::Json)
+        } else if csv::looks_like(bytes) {
+            Some(Format::Csv)
+        } else {
+            None
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Vcard => "vcard",
+            Format::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("cannot tell what format this file is in; name it with --format csv, vcard or json")]
+    UnknownFormat,
+    #[error(transparent)]
+    Csv(#[from] csv::CsvError),
+    #[error("not guanxi JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One record of the file, read.
+#[derive(Debug, Clone)]
+pub enum Incoming {
+    Contact(Box<Contact>),
+    Full(Box<FullCustomer>),
+}
+
+/// A record that could not be used, or a value that could not be used as
+/// such, with where it is in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// "line 12" for text formats, "customer 3" for JSON.
+    pub place: String,
+    pub message: String,
+}
+
+/// What a file holds, read.
+#[derive(Debug)]
+pub struct Read {
+    pub format: Format,
+    /// CSV: each column and what it feeds.
+    pub mapping: Vec<(String, String)>,
+    pub records: Vec<Result<Incoming, Note>>,
+}
+
+pub fn read(bytes: &[u8], format: Option<Format>, overrides: &[(String, String)]) -> Result<Read, ImportError> {
+    let format = format
+        .or_else(|| Format::detect(bytes))
+        .ok_or(ImportError::UnknownFormat)?;
+    let line = |n: usize| format!("line {n}");
+    Ok(match format {
+        Format::Vcard => Read {
+            format,
+            mapping: Vec::new(),
+            records: vcard::read(bytes)
+                .into_iter()
+                .map(|r| {
+                    r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
+                        place: line(e.line),
+                        message: e.message,
+                    })
+                })
+                .collect(),
+        },
+        Format::Csv => {
+            let read = csv::read(bytes, overrides)?;
+            Read {
+                format,
+                mapping: read
+                    .mapping
+                    .iter()
+                    .map(|(c, t)| (c.clone(), format!("{t:?}")))
+                    .collect(),
+                records: read
+                    .rows
+                    .into_iter()
+                    .map(|r| {
+                        r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
+                            place: line(e.line),
+                            message: e.message,
+                        })
+                    })
+                    .collect(),
+            }
+        }
+        Format::Json => Read {
+            format,
+            mapping: Vec::new(),
+            records: json::read(bytes)?
+                .into_iter()
+                .map(|r| {
+                    r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
+                        place: format!("customer {}", e.index),
+                        message: e.message,
+                    })
+                })
+                .collect(),
+        },
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Create,
+    Merge,
+    /// Everything in the record is already there.
+    Unchanged,
+}
+
+/// What one record of the file becomes.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub outcome: Outcome,
+    pub name: String,
+    pub place: String,
+    /// The customer it creates or merges into.
+    pub customer: CustomerId,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub skipped: Vec<Note>,
+    pub warnings: Vec<Note>,
+    /// Records already saved by an earlier run of the same import.
+    pub resumed_from: usize,
+    pub total_records: usize,
+}
+
+impl Plan {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.steps.iter().filter(|s| s.outcome == outcome).count()
+    }
+}
+
+/// Works out what every record becomes, without changing anything.
+/// Records `0..skip` are left out (saved by an interrupted earlier run).
+pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize) -> Result<Plan, StoreError> {
+    let mut index = Index::default();
+    let mut known: HashMap<CustomerId, Customer> = HashMap::new();
+    store.for_each_customer(|rec| {
+        index.add(rec.customer.id, &dupes::customer_keys(&rec.customer));
+        known.insert(rec.customer.id, rec.customer);
+        true
+    })?;
+    let author = store.author().to_string();
+    let now = store.clock().now_ms();
+    let mut plan = Plan {
+        resumed_from: skip,
+        total_records: records.len(),
+        ..Plan::default()
+    };
+    // Children already in the workspace, or planned, by id.
+    let mut planned_children: HashSet<u64> = HashSet::new();
+    for record in records.into_iter().skip(skip) {
+        let incoming = match record {
+            Ok(i) => i,
+            Err(note) => {
+                plan.skipped.push(note);
+                continue;
+            }
+        };
+        match incoming {
+            Incoming::Contact(contact) => {
+                let place = format!("line {}", contact.line);
+                let (candidate, warnings) = match customer_from(&contact, &author, now) {
+                    Ok(c) => c,
+                    Err(reason) => {
+                        plan.skipped.push(Note { place, message: reason });
+                        continue;
+                    }
+                };
+                for message in warnings {
+                    plan.warnings.push(Note {
+                        place: place.clone(),
+                        message,
+                    });
+                }
+                let keys = dupes::customer_keys(&candidate);
+                let step = match index.find(&keys) {
+                    Some(target) => merge_into(&mut known, target, &candidate, Vec::new(), place),
+                    None => {
+                        let mut c = candidate;
+                        c.id = store.new_customer_id();
+                        create(&mut known, c, Vec::new(), place)
+                    }
+                };
+                index.add(step.customer, &keys);
+                plan.steps.push(step);
+            }
+            Incoming::Full(full) => {
+                let place = format!("customer {}", plan.steps.len() + plan.skipped.len() + skip + 1);
+                let full = *full;
+                let mut c = full.customer.clone();
+                if c.name.trim().is_empty() {
+                    plan.skipped.push(Note {
+                        place,
+                        message: "no name".into(),
+                    });
+                    continue;
+                }
+                let keys = dupes::customer_keys(&c);
+                let target = Some(c.id)
+                    .filter(|id| id.0 != 0 && known.contains_key(id))
+                    .or_else(|| index.find(&keys));
+                let target_id = target.unwrap_or_else(|| if c.id.0 == 0 { store.new_customer_id() } else { c.id });
+                let children = children_edits(store, &full, target_id, &mut planned_children)?;
+                let step = match target {
+                    Some(t) => merge_into(&mut known, t, &c, children, place),
+                    None => {
+                        c.id = target_id;
+                        create(&mut known, c, children, place)
+                    }
+                };
+                index.add(step.customer, &keys);
+                plan.steps.push(step);
+            }
+        }
+    }
+    Ok(plan)
+}
+
+fn create(known: &mut HashMap<CustomerId, Customer>, c: Customer, children: Vec<Edit>, place: String) -> Step {
+    let mut edits = vec![Edit::CreateCustomer {
+        id: c.id,
+        fields: c.to_fields(),
+    }];
+    edits.extend(children);
+    let step = Step {
+        outcome: Outcome::Create,
+        name: c.name.clone(),
+        place,
+        customer: c.id,
+        edits,
+    };
+    known.insert(c.id, c);
+    step
+}
+
+fn merge_into(
+    known: &mut HashMap<CustomerId, Customer>,
+    target: CustomerId,
+    incoming: &Customer,
+    children: Vec<Edit>,
+    place: String,
+) -> Step {
+    let before = known.get(&target).cloned().unwrap_or_else(|| Customer::empty(target));
+    let after = dupes::merged(&before, incoming);
+    let mut edits = customer_changes(&before, &after);
+    edits.extend(children);
+    let outcome = if edits.is_empty() {
+        Outcome::Unchanged
+    } else {
+        Outcome::Merge
+    };
+    let step = Step {
+        outcome,
+        name: before.name.clone(),
+        place,
+        customer: target,
+        edits,
+    };
+    known.insert(target, after);
+    step
+}
+
+/// The interactions, follow-ups and stage history of a JSON customer that
+/// the workspace does not have yet, for the customer `target`.
+fn children_edits(
+    store: &Store,
+    full: &FullCustomer,
+    target: CustomerId,
+    planned: &mut HashSet<u64>,
+) -> Result<Vec<Edit>, StoreError> {
+    let mut edits = Vec::new();
+    for i in &full.interactions {
+        if planned.insert(i.id.0) && store.interaction(i.id)?.is_none() {
+            let mut i = i.clone();
+            i.customer = target;
+            edits.push(Edit::LogInteraction {
+                id: i.id,
+                fields: i.to_fields(),
+            });
+        }
+    }
+    for f in &full.follow_ups {
+        if planned.insert(f.id.0) && store.follow_up(f.id)?.is_none() {
+            let mut f = f.clone();
+            f.customer = target;
+            edits.push(Edit::AddFollowUp {
+                id: f.id,
+                fields: f.to_fields(),
+            });
+        }
+    }
+    let have = store.stage_history(target)?;
+    for h in &full.history {
+        if !have.contains(h) {
+            edits.push(Edit::RecordStageChange {
+                id: target,
+                change: h.clone(),
+            });
+        }
+    }
+    Ok(edits)
+}
+
+/// A customer from a contact, and what could not be used as such (kept in
+/// `extra`). Fails only when there is nothing to call the customer.
+fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let more = &contact.more;
+    let mut extra = contact.extra.clone();
+    let emails: Vec<String> = contact
+        .emails
+        .iter()
+        .filter_map(|e| match validate::email(e) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                warnings.push(format!("{err}; kept with the customer's other details"));
+                extra.push(format!("EMAIL:{}", clean(e)));
+                None
+            }
+        })
+        .collect();
+    let phones: Vec<String> = contact
+        .phones
+        .iter()
+        .filter_map(|p| match validate::phone(p) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                warnings.push(format!("{err}; kept with the customer's other details"));
+                extra.push(format!("TEL:{}", clean(p)));
+                None
+            }
+        })
+        .collect();
+    let tags: Vec<String> = contact
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let joined: String = clean(t)
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            validate::tag(&joined).ok()
+        })
+        .collect();
+    let name = [contact.display_name(), clean(&contact.company)]
+        .into_iter()
+        .chain(emails.first().cloned())
+        .chain(phones.first().cloned())
+        .find(|n| !n.trim().is_empty())
+        .ok_or_else(|| "no name, company, email or phone".to_string())?;
+    let mut draft = CustomerDraft::new();
+    draft.set(CustomerInput::Name, &name);
+    draft.set(CustomerInput::Company, &contact.company);
+    draft.set(CustomerInput::Title, &contact.title);
+    draft.set(CustomerInput::Address, &contact.addresses.join(" / "));
+    draft.set(CustomerInput::Notes, contact.notes.trim());
+    for (key, value) in more {
+        match CustomerInput::parse(key) {
+            Some(input) => {
+                let mut probe = CustomerDraft::new();
+                probe.set(CustomerInput::Name, "x");
+                probe.set(input, value);
+                match probe.apply_to(&Customer::empty(CustomerId(0))) {
+                    Ok(_) => draft.set(input, value),
+                    Err(errors) => {
+                        for (_, e) in errors {
+                            warnings.push(format!("{key}: {e}; kept with the customer's other details"));
+                        }
+                        extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value)));
+                    }
+                }
+            }
+            None => extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value))),
+        }
+    }
+    let mut c = draft.apply_to(&Customer::empty(CustomerId(0))).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(_, e)| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    // Notes keep their line breaks (the draft would keep only one line).
+    c.notes = contact.notes.trim().to_string();
+    c.emails = emails;
+    c.phones = phones;
+    c.tags = tags.into_iter().collect();
+    c.extra = extra;
+    if c.owner.is_empty() {
+        c.owner = author.to_string();
+    }
+    c.created_at = now;
+    c.created_by = author.to_string();
+    Ok((c, warnings))
+}
+
+/// How an import went.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub created: usize,
+    pub merged: usize,
+    pub unchanged: usize,
+    /// Set when the import stopped before the end: records saved so far.
+    pub stopped_after: Option<usize>,
+}
+
+/// Records per saved chunk.
+pub const CHUNK: usize = 2000;
+
+/// Applies the steps `from..from + CHUNK` of a plan and saves them;
+/// returns where the next chunk starts (`plan.steps.len()` when done).
+/// Progress is remembered in `resume_file`, so running the same import
+/// again after a stop carries on where it ended; the file goes when the
+/// last chunk is saved.
+pub fn apply_chunk(
+    store: &mut Store,
+    plan: &Plan,
+    from: usize,
+    resume_file: Option<&PathBuf>,
+    report: &mut Report,
+) -> Result<usize, StoreError> {
+    let end = (from + CHUNK).min(plan.steps.len());
+    let chunk = &plan.steps[from.min(end)..end];
+    let changes: Vec<(Vec<Edit>, Option<i64>)> = chunk
+        .iter()
+        .filter(|s| s.outcome != Outcome::Unchanged)
+        .map(|s| (s.edits.clone(), None))
+        .collect();
+    if !changes.is_empty() {
+        store.commit_bulk(changes)?;
+    }
+    for s in chunk {
+        match s.outcome {
+            Outcome::Create => report.created += 1,
+            Outcome::Merge => report.merged += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+        }
+    }
+    if let Some(path) = resume_file {
+        if end >= plan.steps.len() {
+            let _ = std::fs::remove_file(path);
+        } else {
+            // Records of the file saved so far (skipped ones count too: they
+            // will be skipped again).
+            let saved = plan.resumed_from + plan.skipped.len() + end;
+            let _ = std::fs::create_dir_all(path.parent().unwrap_or(path));
+            let _ = std::fs::write(path, saved.min(plan.total_records).to_string());
+        }
+    }
+    Ok(end)
+}
+
+/// Applies a whole plan, chunk by chunk; `progress(done, total)` is told
+/// after each saved chunk and stops the import by returning false.
+pub fn apply(
+    store: &mut Store,
+    plan: &Plan,
+    resume_file: Option<&PathBuf>,
+    mut progress: impl FnMut(usize, usize) -> bool,
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let total = plan.steps.len();
+    let mut done = 0;
+    while done < total {
+        done = apply_chunk(store, plan, done, resume_file, &mut report)?;
+        if done < total && !progress(done, total) {
+            report.stopped_after = Some(plan.resumed_from + done);
+            break;
+        }
+    }
+    if report.stopped_after.is_none() {
+        progress(total, total);
+        if let Some(path) = resume_file {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    store.flush()?;
+    Ok(report)
+}
+
+/// Where the progress of importing these bytes is kept (in local state).
+pub fn resume_file(store: &Store, bytes: &[u8]) -> PathBuf {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    store.workspace().state_dir.join("imports").join(format!("{hash:016x}"))
+}
+
+/// Records an interrupted earlier run of the same import saved.
+pub fn already_saved(path: &PathBuf) -> usize {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,405 @@
+//! guanxi's own JSON: every customer with its interactions, follow-ups,
+//! factors, SPIN notes and stage history, so that exporting and importing
+//! again loses nothing. The layout is a contract: fields may be added,
+//! never renamed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::dates::{date_to_days, days_to_date, from_millis};
+use crate::domain::{
+    Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId, Level, Money,
+    SpinPart, Stage, StageChange,
+};
+
+pub const FORMAT: &str = "guanxi";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Export {
+    pub format: String,
+    pub version: u32,
+    pub customers: Vec<CustomerOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Factors {
+    pub trust: Option<u8>,
+    pub satisfaction: Option<u8>,
+    pub value: Option<u8>,
+    pub communication: Option<u8>,
+    pub social_bond: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Spin {
+    pub situation: String,
+    pub problem: String,
+    pub implication: String,
+    pub need: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerOut {
+    pub id: String,
+    pub name: String,
+    pub company: String,
+    pub title: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub address: String,
+    pub tags: Vec<String>,
+    pub segment: String,
+    pub source: String,
+    pub owner: String,
+    pub loyalty_tier: String,
+    pub notes: String,
+    pub stage: String,
+    pub level: String,
+    pub factors: Factors,
+    pub spin: Spin,
+    pub cadence_days: Option<u16>,
+    pub created_at: String,
+    pub created_by: String,
+    pub extra: Vec<String>,
+    pub interactions: Vec<InteractionOut>,
+    pub follow_ups: Vec<FollowUpOut>,
+    pub stage_history: Vec<StageChangeOut>,
+}
+
+impl Default for CustomerOut {
+    fn default() -> Self {
+        CustomerOut {
+            id: String::new(),
+            name: String::new(),
+            company: String::new(),
+            title: String::new(),
+            emails: Vec::new(),
+            phones: Vec::new(),
+            address: String::new(),
+            tags: Vec::new(),
+            segment: String::new(),
+            source: String::new(),
+            owner: String::new(),
+            loyalty_tier: String::new(),
+            notes: String::new(),
+            stage: Stage::Attract.key().into(),
+            level: Level::Basic.key().into(),
+            factors: Factors::default(),
+            spin: Spin::default(),
+            cadence_days: None,
+            created_at: String::new(),
+            created_by: String::new(),
+            extra: Vec::new(),
+            interactions: Vec::new(),
+            follow_ups: Vec::new(),
+            stage_history: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InteractionOut {
+    pub id: String,
+    pub at: String,
+    pub channel: String,
+    pub direction: String,
+    pub summary: String,
+    pub body: String,
+    pub outcome: String,
+    pub satisfaction: Option<u8>,
+    pub amount: Option<f64>,
+    pub author: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowUpOut {
+    pub id: String,
+    pub due: String,
+    pub what: String,
+    pub done_at: Option<String>,
+    pub author: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageChangeOut {
+    pub at: String,
+    pub by: String,
+    pub from: String,
+    pub to: String,
+}
+
+fn instant(ms: i64) -> String {
+    from_millis(ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// One customer with everything that belongs to it, ready to write.
+pub fn customer_out(
+    c: &Customer,
+    interactions: &[Interaction],
+    follow_ups: &[FollowUp],
+    history: &[StageChange],
+) -> CustomerOut {
+    let spin = |p| c.spin.get(p).to_string();
+    let mut interactions: Vec<&Interaction> = interactions.iter().collect();
+    interactions.sort_by_key(|i| (i.at, i.id));
+    let mut follow_ups: Vec<&FollowUp> = follow_ups.iter().collect();
+    follow_ups.sort_by_key(|f| (f.due, f.id));
+    let mut history: Vec<&StageChange> = history.iter().collect();
+    history.sort_by(|a, b| (a.at, &a.by, a.from, a.to).cmp(&(b.at, &b.by, b.from, b.to)));
+    CustomerOut {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        company: c.company.clone(),
+        title: c.title.clone(),
+        emails: c.emails.clone(),
+        phones: c.phones.clone(),
+        address: c.address.clone(),
+        tags: c.tags.iter().cloned().collect(),
+        segment: c.segment.clone(),
+        source: c.source.clone(),
+        owner: c.owner.clone(),
+        loyalty_tier: c.loyalty_tier.clone(),
+        notes: c.notes.clone(),
+        stage: c.stage.key().into(),
+        level: c.level.key().into(),
+        factors: Factors {
+            trust: c.factors.get(Factor::Trust),
+            satisfaction: c.factors.get(Factor::Satisfaction),
+            value: c.factors.get(Factor::Value),
+            communication: c.factors.get(Factor::Communication),
+            social_bond: c.factors.get(Factor::SocialBond),
+        },
+        spin: Spin {
+            situation: spin(SpinPart::Situation),
+            problem: spin(SpinPart::Problem),
+            implication: spin(SpinPart::Implication),
+            need: spin(SpinPart::Need),
+        },
+        cadence_days: c.cadence_days,
+        created_at: instant(c.created_at),
+        created_by: c.created_by.clone(),
+        extra: c.extra.clone(),
+        interactions: interactions
+            .into_iter()
+            .map(|i| InteractionOut {
+                id: i.id.to_string(),
+                at: instant(i.at),
+                channel: i.channel.key().into(),
+                direction: i.direction.key().into(),
+                summary: i.summary.clone(),
+                body: i.body.clone(),
+                outcome: i.outcome.clone(),
+                satisfaction: i.satisfaction,
+                amount: i.amount.map(Money::as_f64),
+                author: i.author.clone(),
+            })
+            .collect(),
+        follow_ups: follow_ups
+            .into_iter()
+            .map(|f| FollowUpOut {
+                id: f.id.to_string(),
+                due: f.due_date().format("%Y-%m-%d").to_string(),
+                what: f.what.clone(),
+                done_at: f.done_at.map(instant),
+                author: f.author.clone(),
+                created_at: instant(f.created_at),
+            })
+            .collect(),
+        stage_history: history
+            .into_iter()
+            .map(|h| StageChangeOut {
+                at: instant(h.at),
+                by: h.by.clone(),
+                from: h.from.key().into(),
+                to: h.to.key().into(),
+            })
+            .collect(),
+    }
+}
+
+/// A customer read back from the JSON, with everything that belongs to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullCustomer {
+    pub customer: Customer,
+    pub interactions: Vec<Interaction>,
+    pub follow_ups: Vec<FollowUp>,
+    pub history: Vec<StageChange>,
+}
+
+/// Why one customer of a JSON file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("customer {index} ({name}): {message}")]
+pub struct EntryError {
+    pub index: usize,
+    pub name: String,
+    pub message: String,
+}
+
+fn parse_instant(s: &str, what: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| format!("{what} '{s}' is not an RFC 3339 time"))
+}
+
+/// True when the bytes look like guanxi JSON.
+pub fn looks_like(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes.get(..4096.min(bytes.len())).unwrap_or_default());
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with('{') && t.contains("\"customers\"")
+}
+
+/// Reads an export: the file must parse as a whole; each customer in it
+/// is then checked on its own, so one bad customer is reported and skipped.
+pub fn read(bytes: &[u8]) -> Result<Vec<Result<FullCustomer, EntryError>>, serde_json::Error> {
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}');
+    let export: Export = serde_json::from_str(text)?;
+    Ok(export
+        .customers
+        .into_iter()
+        .enumerate()
+        .map(|(index, c)| {
+            let name = c.name.clone();
+            full(c).map_err(|message| EntryError {
+                index: index + 1,
+                name,
+                message,
+            })
+        })
+        .collect())
+}
+
+fn id_of(s: &str, what: &str) -> Result<u64, String> {
+    (s.len() == 16)
+        .then(|| u64::from_str_radix(s, 16).ok())
+        .flatten()
+        .ok_or_else(|| format!("{what} id '{s}' is not 16 hex digits"))
+}
+
+fn full(c: CustomerOut) -> Result<FullCustomer, String> {
+    let id = if c.id.is_empty() {
+        None
+    } else {
+        Some(CustomerId(id_of(&c.id, "customer")?))
+    };
+    let mut out = Customer::empty(id.unwrap_or(CustomerId(0)));
+    out.name = c.name;
+    out.company = c.company;
+    out.title = c.title;
+    out.emails = c.emails;
+    out.phones = c.phones;
+    out.address = c.address;
+    out.tags = c.tags.into_iter().collect();
+    out.segment = c.segment;
+    out.source = c.source;
+    out.owner = c.owner;
+    out.loyalty_tier = c.loyalty_tier;
+    out.notes = c.notes;
+    out.stage = Stage::parse(&c.stage).map_err(|e| e.to_string())?;
+    out.level = Level::parse(&c.level).map_err(|e| e.to_string())?;
+    for (f, v) in [
+        (Factor::Trust, c.factors.trust),
+        (Factor::Satisfaction, c.factors.satisfaction),
+        (Factor::Value, c.factors.value),
+        (Factor::Communication, c.factors.communication),
+        (Factor::SocialBond, c.factors.social_bond),
+    ] {
+        if v.is_some_and(|v| v > 5) {
+            return Err(format!("{} must be 0-5", f.key()));
+        }
+        out.factors.set(f, v);
+    }
+    out.spin.set(SpinPart::Situation, c.spin.situation);
+    out.spin.set(SpinPart::Problem, c.spin.problem);
+    out.spin.set(SpinPart::Implication, c.spin.implication);
+    out.spin.set(SpinPart::Need, c.spin.need);
+    out.cadence_days = c.cadence_days;
+    if !c.created_at.is_empty() {
+        out.created_at = parse_instant(&c.created_at, "created_at")?;
+    }
+    out.created_by = c.created_by;
+    out.extra = c.extra;
+    let cid = out.id;
+    let interactions = c
+        .interactions
+        .into_iter()
+        .map(|i| {
+            let mut x = Interaction::empty(InteractionId(id_of(&i.id, "interaction")?), cid);
+            x.at = parse_instant(&i.at, "interaction time")?;
+            x.channel = Channel::parse(&i.channel).map_err(|e| e.to_string())?;
+            x.direction = if i.direction.is_empty() {
+                Direction::Outbound
+            } else {
+                Direction::parse(&i.direction).map_err(|e| e.to_string())?
+            };
+            x.summary = i.summary;
+            x.body = i.body;
+            x.outcome = i.outcome;
+            if i.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
+                return Err("satisfaction must be 1-5".to_string());
+            }
+            x.satisfaction = i.satisfaction;
+            x.amount = i.amount.map(Money::from_f64);
+            x.author = i.author;
+            Ok(x)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let follow_ups = c
+        .follow_ups
+        .into_iter()
+        .map(|f| {
+            let mut x = FollowUp::empty(FollowUpId(id_of(&f.id, "follow-up")?), cid);
+            let due = chrono::NaiveDate::parse_from_str(&f.due, "%Y-%m-%d")
+                .map_err(|_| format!("due date '{}' is not YYYY-MM-DD", f.due))?;
+            x.due = date_to_days(due);
+            x.what = f.what;
+            x.done_at = f.done_at.as_deref().map(|d| parse_instant(d, "done_at")).transpose()?;
+            x.author = f.author;
+            if !f.created_at.is_empty() {
+                x.created_at = parse_instant(&f.created_at, "created_at")?;
+            }
+            Ok(x)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let history = c
+        .stage_history
+        .into_iter()
+        .map(|h| {
+            Ok(StageChange {
+                at: parse_instant(&h.at, "stage change time")?,
+                by: h.by,
+                from: Stage::parse(&h.from).map_err(|e| e.to_string())?,
+                to: Stage::parse(&h.to).map_err(|e| e.to_string())?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(FullCustomer {
+        customer: out,
+        interactions,
+        follow_ups,
+        history,
+    })
+}
+
+/// Writes an export.
+pub fn write(customers: Vec<CustomerOut>) -> String {
+    let export = Export {
+        format: FORMAT.into(),
+        version: VERSION,
+        customers,
+    };
+    serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
+}
+
+/// A day back from its stored form, for callers that hold one.
+pub fn due_day(days: i32) -> chrono::NaiveDate {
+    days_to_date(days)
+}

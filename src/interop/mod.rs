@@ -1,0 +1,12 @@
+//! Other programs' files: contacts in and out as CSV, vCard and JSON, and
+//! follow-ups out as iCalendar.
+
+pub mod contact;
+pub mod csv;
+pub mod dupes;
+pub mod ics;
+pub mod import;
+pub mod json;
+pub mod vcard;
+
+pub use contact::Contact;

@@ -1,0 +1,175 @@
+//! guanxi's JSON export is lossless: exporting, importing into an empty
+//! workspace and exporting again gives the same file, for any customers.
+
+use guanxi::domain::{
+    Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId, Level, Money,
+    Rules, SpinPart, Stage, StageChange,
+};
+use guanxi::interop::import;
+use guanxi::interop::json::{self, FullCustomer};
+use guanxi::store::{OpenOptions, Store};
+use guanxi::workspace::Clock;
+use proptest::prelude::*;
+
+fn open(dir: &std::path::Path, name: &str) -> Store {
+    Store::open(OpenOptions {
+        workspace: dir.join(name),
+        state_root: dir.join(format!("{name}-state")),
+        author: "An".into(),
+        clock: Clock::system(),
+        rules: Rules::default(),
+    })
+    .unwrap()
+}
+
+fn export(store: &Store) -> String {
+    let mut out = Vec::new();
+    let mut all: Vec<Customer> = store.customers().unwrap().into_iter().map(|r| r.customer).collect();
+    all.sort_by_key(|c| c.id);
+    for c in &all {
+        out.push(json::customer_out(
+            c,
+            &store.interactions_of(c.id).unwrap(),
+            &store.follow_ups_of(c.id).unwrap(),
+            &store.stage_history(c.id).unwrap(),
+        ));
+    }
+    json::write(out)
+}
+
+fn import_into(store: &mut Store, text: &str) {
+    let read = import::read(text.as_bytes(), None, &[]).unwrap();
+    assert_eq!(read.format, import::Format::Json);
+    let plan = import::plan(store, read.records, 0).unwrap();
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    import::apply(store, &plan, None, |_, _| true).unwrap();
+}
+
+const TEXT: &str = "[a-zA-Z0-9àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ张伟李娜王芳深圳华信科技有限公司 ,;:'\"\\\\/-]{0,24}";
+
+fn text() -> impl Strategy<Value = String> {
+    TEXT.prop_map(|s| guanxi::domain::text::clean(&s))
+}
+
+fn name() -> impl Strategy<Value = String> {
+    text().prop_map(|s| if s.is_empty() { "Khách".to_string() } else { s })
+}
+
+fn millis() -> impl Strategy<Value = i64> {
+    1_500_000_000_000i64..1_900_000_000_000i64
+}
+
+prop_compose! {
+    fn interaction(customer: CustomerId)(id in any::<u64>(), at in millis(), channel in 0..10usize, inbound in any::<bool>(),
+        summary in text(), body in text(), outcome in text(), satisfaction in proptest::option::of(1..=5u8),
+        amount in proptest::option::of(-100_000i64..10_000_000_000), author in text()) -> Interaction {
+        let mut i = Interaction::empty(InteractionId(id), customer);
+        i.at = at;
+        i.channel = Channel::ALL[channel];
+        i.direction = if inbound { Direction::Inbound } else { Direction::Outbound };
+        i.summary = summary;
+        i.body = body;
+        i.outcome = outcome;
+        i.satisfaction = satisfaction;
+        i.amount = amount.map(Money);
+        i.author = author;
+        i
+    }
+}
+
+prop_compose! {
+    fn follow_up(customer: CustomerId)(id in any::<u64>(), due in 700_000i32..760_000, what in text(),
+        done in proptest::option::of(millis()), author in text(), created in millis()) -> FollowUp {
+        let mut f = FollowUp::empty(FollowUpId(id), customer);
+        f.due = due;
+        f.what = what;
+        f.done_at = done;
+        f.author = author;
+        f.created_at = created;
+        f
+    }
+}
+
+prop_compose! {
+    fn change()(at in millis(), by in text(), from in 0..7usize, to in 0..7usize) -> StageChange {
+        StageChange { at, by, from: Stage::ALL[from], to: Stage::ALL[to] }
+    }
+}
+
+prop_compose! {
+    fn customer()(id in 1..u64::MAX, name in name(), company in text(), title in text(),
+        emails in proptest::collection::vec("[a-z0-9]{1,8}@[a-z]{1,8}\\.vn", 0..3),
+        phones in proptest::collection::vec("\\+84 9[0-9]{2} [0-9]{3} [0-9]{3}", 0..3),
+        address in text(), tags in proptest::collection::btree_set("[a-z]{1,6}", 0..4),
+        segment in text(), source in text(), owner in text(), tier in text(), notes in text(),
+        stage in 0..7usize, level in 0..5usize, factors in proptest::collection::vec(proptest::option::of(0..=5u8), 5),
+        spin in proptest::collection::vec(text(), 4), cadence in proptest::option::of(1..=365u16),
+        created in millis(), created_by in text(), extra in proptest::collection::vec("X-[A-Z]{1,6}:[a-z0-9 ]{0,10}", 0..3))
+        -> Customer {
+        let mut c = Customer::empty(CustomerId(id));
+        c.name = name; c.company = company; c.title = title; c.emails = emails; c.phones = phones;
+        c.address = address; c.tags = tags; c.segment = segment; c.source = source; c.owner = owner;
+        c.loyalty_tier = tier; c.notes = notes; c.stage = Stage::ALL[stage]; c.level = Level::ALL[level];
+        for (i, f) in Factor::ALL.iter().enumerate() { c.factors.set(*f, factors[i]); }
+        for (i, p) in SpinPart::ALL.iter().enumerate() { c.spin.set(*p, spin[i].clone()); }
+        c.cadence_days = cadence; c.created_at = created; c.created_by = created_by; c.extra = extra;
+        c
+    }
+}
+
+fn full() -> impl Strategy<Value = FullCustomer> {
+    customer().prop_flat_map(|c| {
+        let id = c.id;
+        (
+            Just(c),
+            proptest::collection::vec(interaction(id), 0..4),
+            proptest::collection::vec(follow_up(id), 0..3),
+            proptest::collection::vec(change(), 0..3),
+        )
+            .prop_map(|(customer, interactions, follow_ups, history)| FullCustomer {
+                customer,
+                interactions,
+                follow_ups,
+                history,
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn export_then_import_is_the_identity(customers in proptest::collection::vec(full(), 1..5)) {
+        // Ids must be unique across the whole file, as in a real export.
+        let mut seen = std::collections::HashSet::new();
+        let mut unique: Vec<FullCustomer> = Vec::new();
+        for mut f in customers {
+            if !seen.insert(f.customer.id.0) {
+                continue;
+            }
+            f.interactions.retain(|i| seen.insert(i.id.0));
+            f.follow_ups.retain(|x| seen.insert(x.id.0));
+            f.history.dedup();
+            unique.push(f);
+        }
+        let mut customers = unique;
+        customers.sort_by_key(|f| f.customer.id);
+        let original = json::write(
+            customers
+                .iter()
+                .map(|f| json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history))
+                .collect(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = open(dir.path(), "a");
+        import_into(&mut a, &original);
+        let first = export(&a);
+        prop_assert_eq!(&first, &original);
+        let mut b = open(dir.path(), "b");
+        import_into(&mut b, &first);
+        prop_assert_eq!(export(&b), first.clone());
+        // Importing the same file again changes nothing.
+        import_into(&mut a, &first);
+        prop_assert_eq!(export(&a), first);
+    }
+}
