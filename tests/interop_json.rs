@@ -40,9 +40,9 @@ fn export(store: &Store) -> String {
 fn import_into(store: &mut Store, text: &str) {
     let read = import::read(text.as_bytes(), None, &[]).unwrap();
     assert_eq!(read.format, import::Format::Json);
-    let plan = import::plan(store, read.records, 0).unwrap();
+    let mut plan = import::plan(store, read.records, 0).unwrap();
     assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
-    import::apply(store, &plan, None, |_, _| true).unwrap();
+    import::apply(store, &mut plan, None, |_, _| true).unwrap();
 }
 
 const TEXT: &str = "[a-zA-Z0-9àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ张伟李娜王芳深圳华信科技有限公司 ,;:'\"\\\\/-]{0,24}";

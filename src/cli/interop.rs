@@ -58,7 +58,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let skip = if a.dry_run { 0 } else { import::already_saved(&resume) };
     let format = read.format;
     let mapping = read.mapping.clone();
-    let plan = import::plan(&mut store, read.records, skip)?;
+    let mut plan = import::plan(&mut store, read.records, skip)?;
     let mut out = format!("{} as {}\n", a.file.display(), format.key());
     if !mapping.is_empty() {
         out.push_str("columns: ");
@@ -76,10 +76,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
             "resuming an interrupted import: the first {skip} records are already saved\n"
         ));
     }
+    let skipped = plan.skipped.len();
     let summary = |created: usize, merged: usize, unchanged: usize| {
         format!(
-            "{created} new, {merged} merged into customers already there, {unchanged} already there, {} skipped\n",
-            plan.skipped.len()
+            "{created} new, {merged} merged into customers already there, {unchanged} already there, {skipped} skipped\n"
         )
     };
     if a.dry_run {
@@ -109,7 +109,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
             );
             bar
         });
-        let report = import::apply(&mut store, &plan, Some(&resume), |done, _| {
+        let report = import::apply(&mut store, &mut plan, Some(&resume), |done, _| {
             if let Some(b) = &bar {
                 b.set_position(done as u64);
             }
@@ -187,7 +187,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     chosen.sort_by_cached_key(|c| (fold(&c.name), c.id));
     let text = match format.as_str() {
         "json" => export_json(&store, &chosen)?,
-        "csv" => csv::write(&chosen.iter().map(contact_with_fields).collect::<Vec<_>>()),
+        "csv" => csv::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
         "ics" => {
             let mut items = Vec::new();
             for c in &chosen {
@@ -197,7 +197,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
         }
         // vCard has no place for stages and the like: the writer puts them
         // in X-GUANXI-FIELD properties, which an import reads back.
-        _ => vcard::write(&chosen.iter().map(contact_with_fields).collect::<Vec<_>>()),
+        _ => vcard::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
     };
     match a.output {
         Some(path) => {
@@ -219,53 +219,6 @@ fn export_json(view: &View, chosen: &[Customer]) -> Result<String> {
         ));
     }
     Ok(json::write(out))
-}
-
-/// guanxi's own fields of a customer that other formats have no place for,
-/// by their `edit --set` names; only those that differ from a new customer.
-fn guanxi_fields(c: &Customer) -> Vec<(String, String)> {
-    let draft = crate::domain::draft::CustomerDraft::of(c);
-    let blank = crate::domain::draft::CustomerDraft::new();
-    use crate::domain::draft::CustomerInput as I;
-    let own: Vec<I> = I::ALL
-        .into_iter()
-        .filter(|i| {
-            !matches!(
-                i,
-                I::Name | I::Company | I::Title | I::Emails | I::Phones | I::Tags | I::Address | I::Notes
-            )
-        })
-        .collect();
-    own.into_iter()
-        .filter(|i| draft.get(*i) != blank.get(*i))
-        .map(|i| (i.key().to_string(), draft.get(i).to_string()))
-        .collect()
-}
-
-fn base_contact(c: &Customer) -> Contact {
-    Contact {
-        name: c.name.clone(),
-        company: c.company.clone(),
-        title: c.title.clone(),
-        emails: c.emails.clone(),
-        phones: c.phones.clone(),
-        addresses: if c.address.is_empty() {
-            Vec::new()
-        } else {
-            vec![c.address.clone()]
-        },
-        notes: c.notes.clone(),
-        tags: c.tags.iter().cloned().collect(),
-        extra: c.extra.clone(),
-        ..Contact::default()
-    }
-}
-
-/// A customer as a contact, with guanxi's own fields in `more`.
-fn contact_with_fields(c: &Customer) -> Contact {
-    let mut contact = base_contact(c);
-    contact.more = guanxi_fields(c).into_iter().collect();
-    contact
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,12 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The canonical stored form: NFC, surrounding whitespace removed.
 pub fn clean(s: &str) -> String {
-    s.trim().nfc().collect()
+    let t = s.trim();
+    // Most text is already NFC (always so for ASCII): skip the rewrite.
+    if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
+        return t.to_string();
+    }
+    t.nfc().collect()
 }
 
 /// `clean`, and `None` when nothing is left.
@@ -24,6 +29,9 @@ pub fn clean_nonempty(s: &str) -> Option<String> {
 
 /// The search key of a text: no accents, no case, single spaces.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return fold_ascii(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.nfd() {
@@ -46,6 +54,18 @@ pub fn fold(s: &str) -> String {
             'ß' => out.push_str("ss"),
             _ => out.extend(c.to_lowercase()),
         }
+    }
+    out
+}
+
+/// `fold` for ASCII text, which has no marks to strip.
+fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
     }
     out
 }
@@ -104,6 +124,29 @@ mod tests {
     fn fold_keeps_chinese_and_collapses_space() {
         assert_eq!(fold("  张伟  "), "张伟");
         assert_eq!(fold("Lê   Lợi\tQuận 1"), "le loi quan 1");
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees() {
+        for s in ["  Hello   World ", "A\tB\nc", "", "x"] {
+            let slow: String = {
+                let mut out = String::new();
+                let mut pending = false;
+                for c in s.chars() {
+                    if c.is_whitespace() {
+                        pending = !out.is_empty();
+                        continue;
+                    }
+                    if pending {
+                        out.push(' ');
+                        pending = false;
+                    }
+                    out.extend(c.to_lowercase());
+                }
+                out
+            };
+            assert_eq!(fold(s), slow, "{s:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::Customer;
+use crate::domain::draft::{CustomerDraft, CustomerInput};
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
     /// The full name as displayed (vCard FN, "Name" column).
@@ -61,6 +64,51 @@ impl Contact {
             join(&[family, middle, given], " ")
         } else {
             join(&[given, middle, family], " ")
+        }
+    }
+}
+
+impl Contact {
+    /// A customer as a contact, with guanxi's own fields (stage, segment,
+    /// factors...) in `more` where they differ from a new customer's, so
+    /// formats without a place for them can still carry them.
+    pub fn of(c: &Customer) -> Contact {
+        let draft = CustomerDraft::of(c);
+        let blank = CustomerDraft::new();
+        let more = CustomerInput::ALL
+            .into_iter()
+            .filter(|i| {
+                !matches!(
+                    i,
+                    CustomerInput::Name
+                        | CustomerInput::Company
+                        | CustomerInput::Title
+                        | CustomerInput::Emails
+                        | CustomerInput::Phones
+                        | CustomerInput::Tags
+                        | CustomerInput::Address
+                        | CustomerInput::Notes
+                )
+            })
+            .filter(|i| draft.get(*i) != blank.get(*i))
+            .map(|i| (i.key().to_string(), draft.get(i).to_string()))
+            .collect();
+        Contact {
+            name: c.name.clone(),
+            company: c.company.clone(),
+            title: c.title.clone(),
+            emails: c.emails.clone(),
+            phones: c.phones.clone(),
+            addresses: if c.address.is_empty() {
+                Vec::new()
+            } else {
+                vec![c.address.clone()]
+            },
+            notes: c.notes.clone(),
+            tags: c.tags.iter().cloned().collect(),
+            more,
+            extra: c.extra.clone(),
+            ..Contact::default()
         }
     }
 }

@@ -175,7 +175,36 @@ pub struct Step {
     pub place: String,
     /// The customer it creates or merges into.
     pub customer: CustomerId,
-    pub edits: Vec<Edit>,
+    /// The change to make; taken out when it is applied.
+    pub change: Option<Change>,
+}
+
+/// A step's change, kept compact until it is applied.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A new customer (and, from JSON, its interactions, follow-ups and history).
+    Create {
+        customer: Box<Customer>,
+        children: Vec<Edit>,
+    },
+    /// Edits to a customer already in the workspace.
+    Edits(Vec<Edit>),
+}
+
+impl Change {
+    fn into_edits(self) -> Vec<Edit> {
+        match self {
+            Change::Create { customer, children } => {
+                let mut edits = vec![Edit::CreateCustomer {
+                    id: customer.id,
+                    fields: customer.to_fields(),
+                }];
+                edits.extend(children);
+                edits
+            }
+            Change::Edits(edits) => edits,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -194,14 +223,21 @@ impl Plan {
     }
 }
 
+/// Where a record goes: a customer already in the workspace (with its
+/// state as this plan leaves it), or an earlier step of this plan.
+enum Target {
+    Existing(Box<Customer>),
+    Planned(usize),
+}
+
 /// Works out what every record becomes, without changing anything.
 /// Records `0..skip` are left out (saved by an interrupted earlier run).
 pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize) -> Result<Plan, StoreError> {
     let mut index = Index::default();
-    let mut known: HashMap<CustomerId, Customer> = HashMap::new();
+    let mut existing: HashSet<CustomerId> = HashSet::new();
     store.for_each_customer(|rec| {
         index.add(rec.customer.id, &dupes::customer_keys(&rec.customer));
-        known.insert(rec.customer.id, rec.customer);
+        existing.insert(rec.customer.id);
         true
     })?;
     let author = store.author().to_string();
@@ -211,9 +247,12 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
         total_records: records.len(),
         ..Plan::default()
     };
-    // Children already in the workspace, or planned, by id.
+    // Customers already here that this plan merges into, as it leaves them;
+    // and new customers, by the step that creates them.
+    let mut touched: HashMap<CustomerId, Box<Customer>> = HashMap::new();
+    let mut created: HashMap<CustomerId, usize> = HashMap::new();
     let mut planned_children: HashSet<u64> = HashSet::new();
-    for record in records.into_iter().skip(skip) {
+    for (n, record) in records.into_iter().enumerate().skip(skip) {
         let incoming = match record {
             Ok(i) => i,
             Err(note) => {
@@ -221,108 +260,119 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                 continue;
             }
         };
-        match incoming {
+        let (candidate, place, children_of) = match incoming {
             Incoming::Contact(contact) => {
                 let place = format!("line {}", contact.line);
-                let (candidate, warnings) = match customer_from(&contact, &author, now) {
-                    Ok(c) => c,
+                match customer_from(&contact, &author, now) {
+                    Ok((c, warnings)) => {
+                        for message in warnings {
+                            plan.warnings.push(Note {
+                                place: place.clone(),
+                                message,
+                            });
+                        }
+                        (c, place, None)
+                    }
                     Err(reason) => {
                         plan.skipped.push(Note { place, message: reason });
                         continue;
                     }
-                };
-                for message in warnings {
-                    plan.warnings.push(Note {
-                        place: place.clone(),
-                        message,
-                    });
                 }
-                let keys = dupes::customer_keys(&candidate);
-                let step = match index.find(&keys) {
-                    Some(target) => merge_into(&mut known, target, &candidate, Vec::new(), place),
-                    None => {
-                        let mut c = candidate;
-                        c.id = store.new_customer_id();
-                        create(&mut known, c, Vec::new(), place)
-                    }
-                };
-                index.add(step.customer, &keys);
-                plan.steps.push(step);
             }
             Incoming::Full(full) => {
-                let place = format!("customer {}", plan.steps.len() + plan.skipped.len() + skip + 1);
-                let full = *full;
-                let mut c = full.customer.clone();
-                if c.name.trim().is_empty() {
+                let place = format!("customer {}", n + 1);
+                if full.customer.name.trim().is_empty() {
                     plan.skipped.push(Note {
                         place,
                         message: "no name".into(),
                     });
                     continue;
                 }
-                let keys = dupes::customer_keys(&c);
-                let target = Some(c.id)
-                    .filter(|id| id.0 != 0 && known.contains_key(id))
-                    .or_else(|| index.find(&keys));
-                let target_id = target.unwrap_or_else(|| if c.id.0 == 0 { store.new_customer_id() } else { c.id });
-                let children = children_edits(store, &full, target_id, &mut planned_children)?;
-                let step = match target {
-                    Some(t) => merge_into(&mut known, t, &c, children, place),
-                    None => {
-                        c.id = target_id;
-                        create(&mut known, c, children, place)
-                    }
-                };
-                index.add(step.customer, &keys);
-                plan.steps.push(step);
+                let c = full.customer.clone();
+                (c, place, Some(full))
             }
-        }
+        };
+        let keys = dupes::customer_keys(&candidate);
+        // A JSON customer is first looked for by its id.
+        let by_id = children_of
+            .as_ref()
+            .map(|_| candidate.id)
+            .filter(|id| id.0 != 0 && (existing.contains(id) || created.contains_key(id)));
+        let found = by_id.or_else(|| index.find(&keys));
+        let target = match found {
+            Some(id) if created.contains_key(&id) => Some(Target::Planned(created[&id])),
+            Some(id) => match touched.remove(&id) {
+                Some(c) => Some(Target::Existing(c)),
+                None => store.live_customer(id)?.map(|r| Target::Existing(Box::new(r.customer))),
+            },
+            None => None,
+        };
+        let step = match target {
+            None => {
+                let mut c = candidate;
+                if children_of.is_none() || c.id.0 == 0 || existing.contains(&c.id) {
+                    c.id = store.new_customer_id();
+                }
+                let children = match &children_of {
+                    Some(full) => children_edits(store, full, c.id, &mut planned_children)?,
+                    None => Vec::new(),
+                };
+                created.insert(c.id, plan.steps.len());
+                Step {
+                    outcome: Outcome::Create,
+                    name: c.name.clone(),
+                    place,
+                    customer: c.id,
+                    change: Some(Change::Create {
+                        customer: Box::new(c),
+                        children,
+                    }),
+                }
+            }
+            Some(Target::Planned(i)) => {
+                // The same person twice in one file: fold into the new customer.
+                let id = plan.steps[i].customer;
+                let extra_children = match &children_of {
+                    Some(full) => children_edits(store, full, id, &mut planned_children)?,
+                    None => Vec::new(),
+                };
+                if let Some(Change::Create { customer, children }) = plan.steps[i].change.as_mut() {
+                    **customer = dupes::merged(customer, &candidate);
+                    children.extend(extra_children);
+                }
+                Step {
+                    outcome: Outcome::Merge,
+                    name: plan.steps[i].name.clone(),
+                    place,
+                    customer: id,
+                    change: None,
+                }
+            }
+            Some(Target::Existing(before)) => {
+                let id = before.id;
+                let after = dupes::merged(&before, &candidate);
+                let mut edits = customer_changes(&before, &after);
+                if let Some(full) = &children_of {
+                    edits.extend(children_edits(store, full, id, &mut planned_children)?);
+                }
+                touched.insert(id, Box::new(after));
+                Step {
+                    outcome: if edits.is_empty() {
+                        Outcome::Unchanged
+                    } else {
+                        Outcome::Merge
+                    },
+                    name: before.name.clone(),
+                    place,
+                    customer: id,
+                    change: (!edits.is_empty()).then_some(Change::Edits(edits)),
+                }
+            }
+        };
+        index.add(step.customer, &keys);
+        plan.steps.push(step);
     }
     Ok(plan)
-}
-
-fn create(known: &mut HashMap<CustomerId, Customer>, c: Customer, children: Vec<Edit>, place: String) -> Step {
-    let mut edits = vec![Edit::CreateCustomer {
-        id: c.id,
-        fields: c.to_fields(),
-    }];
-    edits.extend(children);
-    let step = Step {
-        outcome: Outcome::Create,
-        name: c.name.clone(),
-        place,
-        customer: c.id,
-        edits,
-    };
-    known.insert(c.id, c);
-    step
-}
-
-fn merge_into(
-    known: &mut HashMap<CustomerId, Customer>,
-    target: CustomerId,
-    incoming: &Customer,
-    children: Vec<Edit>,
-    place: String,
-) -> Step {
-    let before = known.get(&target).cloned().unwrap_or_else(|| Customer::empty(target));
-    let after = dupes::merged(&before, incoming);
-    let mut edits = customer_changes(&before, &after);
-    edits.extend(children);
-    let outcome = if edits.is_empty() {
-        Outcome::Unchanged
-    } else {
-        Outcome::Merge
-    };
-    let step = Step {
-        outcome,
-        name: before.name.clone(),
-        place,
-        customer: target,
-        edits,
-    };
-    known.insert(target, after);
-    step
 }
 
 /// The interactions, follow-ups and stage history of a JSON customer that
@@ -414,40 +464,46 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         .chain(phones.first().cloned())
         .find(|n| !n.trim().is_empty())
         .ok_or_else(|| "no name, company, email or phone".to_string())?;
-    let mut draft = CustomerDraft::new();
-    draft.set(CustomerInput::Name, &name);
-    draft.set(CustomerInput::Company, &contact.company);
-    draft.set(CustomerInput::Title, &contact.title);
-    draft.set(CustomerInput::Address, &contact.addresses.join(" / "));
-    draft.set(CustomerInput::Notes, contact.notes.trim());
-    for (key, value) in more {
-        match CustomerInput::parse(key) {
-            Some(input) => {
-                let mut probe = CustomerDraft::new();
-                probe.set(CustomerInput::Name, "x");
-                probe.set(input, value);
-                match probe.apply_to(&Customer::empty(CustomerId(0))) {
-                    Ok(_) => draft.set(input, value),
+    let mut c = Customer::empty(CustomerId(0));
+    c.name = validate::name(&name).map_err(|e| e.to_string())?;
+    c.company = clean(&contact.company);
+    c.title = clean(&contact.title);
+    c.address = clean(&contact.addresses.join(" / "));
+    // Notes keep their line breaks.
+    c.notes = contact.notes.trim().to_string();
+    if !more.is_empty() {
+        // guanxi's own fields (stage, segment...): each checked on its own,
+        // so one bad value does not cost the others.
+        let mut draft = CustomerDraft::of(&c);
+        for (key, value) in more {
+            let accepted = CustomerInput::parse(key).and_then(|input| {
+                let mut tried = draft.clone();
+                tried.set(input, value);
+                match tried.apply_to(&c) {
+                    Ok(_) => Some(tried),
                     Err(errors) => {
                         for (_, e) in errors {
                             warnings.push(format!("{key}: {e}; kept with the customer's other details"));
                         }
-                        extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value)));
+                        None
                     }
                 }
+            });
+            match accepted {
+                Some(d) => draft = d,
+                None => extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value))),
             }
-            None => extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value))),
         }
+        let notes = std::mem::take(&mut c.notes);
+        c = draft.apply_to(&c).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|(_, e)| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        c.notes = notes;
     }
-    let mut c = draft.apply_to(&Customer::empty(CustomerId(0))).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|(_, e)| e.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    // Notes keep their line breaks (the draft would keep only one line).
-    c.notes = contact.notes.trim().to_string();
     c.emails = emails;
     c.phones = phones;
     c.tags = tags.into_iter().collect();
@@ -480,22 +536,22 @@ pub const CHUNK: usize = 2000;
 /// last chunk is saved.
 pub fn apply_chunk(
     store: &mut Store,
-    plan: &Plan,
+    plan: &mut Plan,
     from: usize,
     resume_file: Option<&PathBuf>,
     report: &mut Report,
 ) -> Result<usize, StoreError> {
     let end = (from + CHUNK).min(plan.steps.len());
-    let chunk = &plan.steps[from.min(end)..end];
+    let chunk = &mut plan.steps[from.min(end)..end];
     let changes: Vec<(Vec<Edit>, Option<i64>)> = chunk
-        .iter()
-        .filter(|s| s.outcome != Outcome::Unchanged)
-        .map(|s| (s.edits.clone(), None))
+        .iter_mut()
+        .filter_map(|s| s.change.take())
+        .map(|c| (c.into_edits(), None))
         .collect();
     if !changes.is_empty() {
         store.commit_bulk(changes)?;
     }
-    for s in chunk {
+    for s in chunk.iter() {
         match s.outcome {
             Outcome::Create => report.created += 1,
             Outcome::Merge => report.merged += 1,
@@ -520,7 +576,7 @@ pub fn apply_chunk(
 /// after each saved chunk and stops the import by returning false.
 pub fn apply(
     store: &mut Store,
-    plan: &Plan,
+    plan: &mut Plan,
     resume_file: Option<&PathBuf>,
     mut progress: impl FnMut(usize, usize) -> bool,
 ) -> Result<Report, StoreError> {

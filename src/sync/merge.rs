@@ -76,19 +76,27 @@ impl<K: Ord + Clone> Registers<K> {
         create: bool,
     ) -> bool {
         let mut changed = false;
+        // A creation that wins becomes the stamp its covered fields share,
+        // so they need no entry of their own.
+        let becomes_created = create && self.created.is_none_or(|c| c < stamp);
         for field in fields {
             let key = T::key_of(&field);
             if stamp > self.stamp_of::<T>(&key) {
                 target.apply(field);
-                self.written.insert(key, stamp);
+                if !(becomes_created && T::written_by_creation(&key)) {
+                    self.written.insert(key, stamp);
+                } else if !self.written.is_empty() {
+                    // An older write this creation overrides.
+                    self.written.remove(&key);
+                }
                 changed = true;
             }
         }
-        if create && self.created.is_none_or(|c| c < stamp) {
-            // Creations write every register they cover, so the latest
-            // creation's stamp can stand in for the writes it won.
+        if becomes_created {
             self.created = Some(stamp);
-            self.written.retain(|k, s| !(T::written_by_creation(k) && *s == stamp));
+            if !self.written.is_empty() {
+                self.written.retain(|k, s| !(T::written_by_creation(k) && *s == stamp));
+            }
             changed = true;
         }
         changed
@@ -158,6 +166,16 @@ mod tests {
             assert_eq!(r.0, Pair { a: 2, b: 1 });
             assert_eq!(r.1, results[0].1, "stored registers must not depend on order");
         }
+    }
+
+    #[test]
+    fn a_creation_beats_an_older_write_that_arrived_first() {
+        let older: Write = (vec![('a', 9)], s(5, 2), false);
+        let create: Write = (vec![('a', 1), ('b', 1)], s(10, 1), true);
+        let one = run(&[older.clone(), create.clone()]);
+        let other = run(&[create, older]);
+        assert_eq!(one.0, Pair { a: 1, b: 1 });
+        assert_eq!(one, other, "same value and same registers in either order");
     }
 
     #[test]

@@ -120,7 +120,7 @@ impl App {
             return false;
         };
         let from = job.done;
-        match import::apply_chunk(&mut self.store, &job.plan, from, Some(&job.resume), &mut job.report) {
+        match import::apply_chunk(&mut self.store, &mut job.plan, from, Some(&job.resume), &mut job.report) {
             Ok(next) => job.done = next,
             Err(e) => {
                 self.layers.pop();

@@ -1,0 +1,124 @@
+//! Importing 100,000 contacts from a Google Contacts CSV:
+//! `cargo bench --bench import` (add `-- --quick` for 10,000).
+//!
+//! Prints `name value unit target baseline ratio`. The baseline is the
+//! floor for the same work: writing the same number of encoded customer
+//! records into a bare sled tree in the same batch sizes.
+
+use std::time::Instant;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use guanxi::domain::{Customer, CustomerId, Rules};
+use guanxi::interop::import;
+use guanxi::store::{OpenOptions, Store};
+use guanxi::workspace::Clock;
+
+const VI_FAMILY: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ"];
+const VI_GIVEN: [&str; 8] = ["An", "Bình", "Hồng Nhung", "Minh", "Thảo", "Dũng", "Lan", "Quân"];
+const ZH: [&str; 6] = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊"];
+
+fn csv(n: usize) -> String {
+    let mut s = String::from(
+        "First Name,Middle Name,Last Name,Organization Name,Organization Title,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\r\n",
+    );
+    for i in 0..n {
+        let (given, family) = if i % 3 == 0 {
+            (ZH[i % ZH.len()].to_string(), String::new())
+        } else {
+            (
+                VI_GIVEN[i % VI_GIVEN.len()].to_string(),
+                VI_FAMILY[(i / 8) % VI_FAMILY.len()].to_string(),
+            )
+        };
+        s.push_str(&format!(
+            "{given},,{family},Công ty {i},Giám đốc,\"Ghi chú {i}\",* myContacts ::: Khách,Work,kh{i}@example.vn,Mobile,+84 9{:08}\r\n",
+            i
+        ));
+    }
+    s
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let n = if quick { 10_000 } else { 100_000 };
+    let target_secs = if quick { 0.5 } else { 5.0 };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(&file, csv(n)).expect("write csv");
+
+    let t = Instant::now();
+    let mut store = Store::open(OpenOptions {
+        workspace: dir.path().join("ws"),
+        state_root: dir.path().join("state"),
+        author: "bench".into(),
+        clock: Clock::system(),
+        rules: Rules::default(),
+    })
+    .expect("open");
+    let bytes = std::fs::read(&file).expect("read csv");
+    let read = import::read(&bytes, None, &[]).expect("parse");
+    let t_read = t.elapsed().as_secs_f64();
+    let rss_read = peak_rss_mb();
+    let mut plan = import::plan(&mut store, read.records, 0).expect("plan");
+    let t_plan = t.elapsed().as_secs_f64();
+    let rss_plan = peak_rss_mb();
+    let report = import::apply(&mut store, &mut plan, None, |_, _| true).expect("apply");
+    eprintln!(
+        "phases: read {t_read:.2}s ({rss_read:.0} MB), plan {:.2}s ({rss_plan:.0} MB), apply {:.2}s",
+        t_plan - t_read,
+        t.elapsed().as_secs_f64() - t_plan
+    );
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(report.created, n, "every contact created");
+    let rss = peak_rss_mb();
+    drop(store);
+
+    // The floor: the same records into bare sled, same batch sizes.
+    let bare = sled::Config::new()
+        .path(dir.path().join("bare"))
+        .cache_capacity(64 << 20)
+        .mode(sled::Mode::HighThroughput)
+        .open()
+        .expect("bare sled");
+    let t = Instant::now();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(import::CHUNK) {
+        let mut batch = sled::Batch::default();
+        for &i in chunk {
+            let mut c = Customer::empty(CustomerId(i as u64 + 1));
+            c.name = format!("Khách {i}");
+            c.company = format!("Công ty {i}");
+            c.emails = vec![format!("kh{i}@example.vn")];
+            c.phones = vec![format!("+84 9{i:08}")];
+            let bytes = guanxi::store::codec::encode(&c).expect("encode");
+            batch.insert(&(i as u64).to_be_bytes(), bytes);
+        }
+        bare.apply_batch(batch).expect("batch");
+    }
+    bare.flush().expect("flush");
+    let floor = t.elapsed().as_secs_f64();
+
+    println!("# importing {n} contacts from a Google Contacts CSV");
+    println!("name value unit target baseline ratio");
+    println!(
+        "csv_import_{n} {secs:.2} s <{target_secs} {floor:.2} {:.1}",
+        secs / floor
+    );
+    println!("csv_import_peak_rss {rss:.0} MB <400 - -");
+    if secs > target_secs || rss > 400.0 {
+        std::process::exit(1);
+    }
+}
