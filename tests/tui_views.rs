@@ -282,3 +282,34 @@ fn welcome_screen_of_an_empty_workspace() {
         insta::assert_snapshot!(format!("welcome_{w}x{h}"), render(&app, w, h));
     }
 }
+
+#[test]
+fn import_and_duplicates_popups() {
+    check("import_ask", |app| press(app, KeyCode::Char('I')));
+    check("import_preview", |app| {
+        press(app, KeyCode::Char('I'));
+        let file = std::env::temp_dir().join(format!("guanxi-view-{}.csv", std::process::id()));
+        std::fs::write(
+            &file,
+            "Name,Company,Email\nNguyễn Thị Hồng Nhung,Công ty TNHH Minh Phát,nhung@minhphat.vn\n王芳,锦程贸易,wangfang@jincheng.cn\n,,\n,Nobody,\n",
+        )
+        .unwrap();
+        type_text(app, file.to_str().unwrap());
+        press(app, KeyCode::Enter);
+        // The path is long and machine-specific: show the preview without it.
+        std::fs::remove_file(&file).unwrap();
+        if let Some(guanxi::tui::app::Layer::Import(state)) = app.layers.last_mut()
+            && let guanxi::tui::app::ImportState::Preview(job) = state.as_mut()
+        {
+            job.path = "contacts.csv".into();
+        }
+    });
+    check("dupes", |app| {
+        let mut c = Customer::empty(CustomerId(0x6006));
+        c.name = "nguyen thi hong nhung".into();
+        c.company = "CÔNG TY TNHH MINH PHÁT".into();
+        app.store.add_customer(c).unwrap();
+        app.reload_all();
+        press(app, KeyCode::Char('D'));
+    });
+}

@@ -235,3 +235,29 @@ fn long_notes_are_written_in_the_editor() {
     let shown = s.json(&["show", "nguyen du", "--json"]);
     assert_eq!(shown["notes"], "Thích thơ; muốn mua bản in giới hạn.");
 }
+
+#[test]
+fn contacts_are_imported_from_the_ui() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Trần Quốc Toản", "--email", "toan@example.vn"]);
+    let file = s.dir.path().join("phone.vcf");
+    std::fs::write(
+        &file,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nguyễn Thị Hồng Nhung\r\nORG:Minh Phát\r\nTEL;TYPE=CELL:+84 912 345 678\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Trần Quốc Toản\r\nEMAIL:toan@example.vn\r\nTITLE:Giám đốc\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key("I");
+    tui.wait_for("File to import");
+    tui.type_text(file.to_str().unwrap());
+    tui.key("enter");
+    tui.wait_for("1 new · 1 merged into customers already here");
+    tui.key("enter");
+    tui.wait_for("Imported: 1 new, 1 merged");
+    tui.wait_for("Customers · 2");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(s.json(&["show", "tran quoc toan", "--json"])["title"], "Giám đốc");
+}
