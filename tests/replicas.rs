@@ -118,7 +118,7 @@ fn undo_is_per_replica() {
     .unwrap();
     let mut wei = open(dir.path(), "Wei");
     assert!(wei.undo().is_err(), "Wei cannot undo Lan's change");
-    assert_eq!(lan.undo().unwrap(), "add customer");
+    assert_eq!(guanxi::store::op::label_text(&lan.undo().unwrap()), "add customer");
     wei.ingest_others().unwrap();
     assert!(wei.customers().unwrap().is_empty());
 }

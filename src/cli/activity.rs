@@ -10,6 +10,7 @@ use super::json::AgendaJson;
 use super::output::{Table, day, relative, when};
 use crate::domain::draft::{FollowUpDraft, InteractionDraft};
 use crate::domain::{InputError, Stage};
+use crate::i18n::{t, tf};
 use crate::store::{AgendaItem, AgendaWhat};
 
 #[derive(Debug, Args)]
@@ -87,9 +88,16 @@ pub fn stage(ctx: &Context, a: StageArgs) -> Result<String> {
             .ok_or_else(|| InputError::NoPreviousStage(c.name.clone()))?,
     };
     if !store.move_stage(c, to)? {
-        return Ok(format!("{} is already at {}\n", c.name, to.key()));
+        return Ok(tf("cli.already_at", &[("name", &c.name), ("stage", &stage_label(to))]) + "\n");
     }
-    Ok(format!("{}: {} → {}\n", c.name, c.stage.key(), to.key()))
+    Ok(tf(
+        "status.moved",
+        &[
+            ("name", &c.name),
+            ("from", &stage_label(c.stage)),
+            ("to", &stage_label(to)),
+        ],
+    ) + "\n")
 }
 
 #[derive(Debug, Args)]
@@ -127,9 +135,9 @@ pub fn done(ctx: &Context, a: DoneArgs) -> Result<String> {
     let rec = store.resolve_follow_up(&a.follow_up)?;
     let f = &rec.follow_up;
     if !store.complete_follow_up(f)? {
-        return Ok(format!("already done: {}\n", f.what));
+        return Ok(tf("cli.already_done", &[("what", &f.what)]) + "\n");
     }
-    Ok(format!("done: {}\n", f.what))
+    Ok(tf("status.done", &[("what", &f.what)]) + "\n")
 }
 
 #[derive(Debug, Args)]
@@ -152,9 +160,14 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
         return Ok(serde_json::to_string_pretty(&out)? + "\n");
     }
     if items.is_empty() {
-        return Ok("nothing due: a good day to call a loyal customer\n".to_string());
+        return Ok(format!("{}\n", t("agenda.empty")));
     }
-    let mut table = Table::new(&[("DUE", 22), ("CUSTOMER", 30), ("TO DO", 50), ("ID", 8)]);
+    let mut table = Table::new(&[
+        (t("cli.due"), 22),
+        (t("cli.customer"), 30),
+        (t("cli.to_do"), 50),
+        ("ID", 8),
+    ]);
     for i in &items {
         let id = match &i.what {
             AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
@@ -179,11 +192,15 @@ fn what(item: &AgendaItem) -> String {
             last_touch,
         } => {
             let since = if item.customer.customer.activity.last_contact.is_some() {
-                format!("last contact {}", when(*last_touch))
+                tf("cli.last_contact_at", &[("when", &when(*last_touch))])
             } else {
-                "no contact yet".to_string()
+                t("cli.no_contact_yet").to_string()
             };
-            format!("stay in touch (every {cadence_days} days; {since})")
+            format!("{} · {since}", tf("agenda.stay_in_touch", &[("days", cadence_days)]))
         }
     }
+}
+
+fn stage_label(s: Stage) -> &'static str {
+    t(&format!("stage.{}", s.key()))
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::i18n::tf;
 use crate::store::{OpenOptions, Store};
 use crate::workspace::{Clock, Config, Locations};
 
@@ -68,23 +69,27 @@ pub fn warn_about_recovery(store: &Store) {
     let r = store.recovery();
     for s in &r.salvaged {
         eprintln!(
-            "note: an interrupted write ({} bytes, never reported saved) was cut from {} and kept in {}",
-            s.bytes,
-            s.segment.display(),
-            s.saved_to.display()
+            "{}",
+            tf(
+                "cli.note.salvaged",
+                &[
+                    ("bytes", &s.bytes),
+                    ("segment", &s.segment.display()),
+                    ("saved_to", &s.saved_to.display())
+                ],
+            )
         );
     }
     if let Some((old, new)) = r.new_identity {
-        eprintln!(
-            "note: another install was writing as replica {old} (a copied or restored guanxi); \
-             this one now writes as {new}, and nothing is lost"
-        );
+        eprintln!("{}", tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));
     }
     for w in &r.clock_warnings {
         eprintln!(
-            "warning: the clock of replica {} runs {} minutes ahead of this machine's; its edits win conflicts until the clocks agree",
-            w.replica,
-            w.ahead_ms / 60_000
+            "{}",
+            tf(
+                "cli.note.clock_ahead",
+                &[("replica", &w.replica), ("minutes", &(w.ahead_ms / 60_000))]
+            )
         );
     }
 }

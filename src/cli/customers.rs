@@ -4,11 +4,12 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
+use super::filter::{CustomerFilter, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
-use super::output::{Table, day, fit, relative, when};
+use super::output::{Table, day, fit, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
-use crate::domain::text::{fold, matches_words};
-use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Stage, Summary, validate};
+use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary};
+use crate::i18n::{t, tf};
 use crate::store::{CustomerRecord, Store};
 
 #[derive(Debug, Args)]
@@ -91,54 +92,29 @@ pub fn add(ctx: &Context, a: AddArgs) -> Result<String> {
 
 /// The command line reports the first thing wrong, as one line.
 pub fn first_error<F>(errors: Vec<(F, InputError)>) -> InputError {
-    errors
-        .into_iter()
-        .next()
-        .map(|e| e.1)
-        .unwrap_or_else(|| InputError::Invalid("invalid input".into()))
+    errors.into_iter().next().map(|e| e.1).unwrap_or(InputError::EmptyName)
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only customers in this stage
-    #[arg(long)]
-    stage: Option<String>,
-    /// Only customers with this tag
-    #[arg(long)]
-    tag: Option<String>,
-    /// Only customers owned by this team member (`me` for you)
-    #[arg(long)]
-    owner: Option<String>,
-    /// Words to find in name, company, email, phone or tags (accents and case ignored)
-    #[arg(long, short)]
-    query: Option<String>,
+    #[command(flatten)]
+    filter: CustomerFilter,
     /// Print JSON instead of a table
     #[arg(long)]
     json: bool,
 }
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
-    let stage = a.stage.as_deref().map(Stage::parse).transpose()?;
-    let tag = a.tag.as_deref().map(validate::tag).transpose()?;
-    let query = a.query.as_deref().map(fold).filter(|q| !q.is_empty());
     let store = ctx.open()?;
-    let owner = a
-        .owner
-        .as_deref()
-        .map(|o| if o == "me" { fold(store.author()) } else { fold(o) });
+    let matcher = a.filter.matcher(store.author())?;
     let mut found = Vec::new();
     store.for_each_customer(|rec| {
-        let c = &rec.customer;
-        let keep = stage.is_none_or(|s| c.stage == s)
-            && tag.as_ref().is_none_or(|t| c.tags.contains(t))
-            && owner.as_ref().is_none_or(|o| fold(&c.owner) == *o)
-            && query.as_ref().is_none_or(|q| matches_words(&search_text(c), q));
-        if keep {
+        if matcher.keeps(&rec.customer) {
             found.push(rec);
         }
         true
     })?;
-    found.sort_by_cached_key(|r| (fold(&r.customer.name), r.customer.id));
+    sort_by_name(&mut found, |r| &r.customer);
     let now = store.clock().now_ms();
     let rules = *store.rules();
     if a.json {
@@ -149,16 +125,16 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return Ok(serde_json::to_string_pretty(&items)? + "\n");
     }
     if found.is_empty() {
-        return Ok("no customers\n".to_string());
+        return Ok(format!("{}\n", t("cli.no_customers")));
     }
     let today = store.clock().today();
     let mut table = Table::new(&[
         ("ID", 8),
-        ("NAME", 28),
-        ("COMPANY", 28),
-        ("STAGE", 11),
-        ("HEALTH", 6),
-        ("NEXT CONTACT", 28),
+        (t("column.name"), 28),
+        (t("column.company"), 28),
+        (t("column.stage"), 11),
+        (t("column.health"), 6),
+        (t("detail.next_contact"), 28),
     ]);
     for r in &found {
         let c = &r.customer;
@@ -167,21 +143,12 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
             c.id.to_string()[..8].to_string(),
             c.name.clone(),
             c.company.clone(),
-            c.stage.key().to_string(),
+            t(&format!("stage.{}", c.stage.key())).to_string(),
             s.health.map(|h| format!("{h}%")).unwrap_or_else(|| "-".into()),
             format!("{} ({})", day(s.next_contact_due), relative(s.next_contact_due, today)),
         ]);
     }
-    Ok(table.render() + &format!("{} customer(s)\n", found.len()))
-}
-
-/// Everything `list --query` looks in, folded.
-fn search_text(c: &Customer) -> String {
-    let mut parts = vec![c.name.as_str(), c.company.as_str()];
-    parts.extend(c.emails.iter().map(String::as_str));
-    parts.extend(c.phones.iter().map(String::as_str));
-    parts.extend(c.tags.iter().map(String::as_str));
-    fold(&parts.join(" "))
+    Ok(table.render() + &tf("cli.customer_count", &[("count", &found.len())]) + "\n")
 }
 
 #[derive(Debug, Args)]
@@ -228,40 +195,47 @@ fn render_detail(
     let mut out = String::new();
     let mut field = |label: &str, value: String| {
         if !value.is_empty() {
-            out.push_str(&format!("{label:<16}{value}\n"));
+            out.push_str(&format!("{}{value}\n", pad_to(label, 18)));
         }
     };
-    field("name", c.name.clone());
+    let label = |k: &str| t(k);
+    field(label("field.customer.name"), c.name.clone());
     field("id", c.id.to_string());
-    field("company", c.company.clone());
-    field("title", c.title.clone());
-    field("emails", c.emails.join(", "));
-    field("phones", c.phones.join(", "));
-    field("address", c.address.clone());
-    field("tags", c.tags.iter().cloned().collect::<Vec<_>>().join(", "));
-    field("segment", c.segment.clone());
-    field("source", c.source.clone());
-    field("owner", c.owner.clone());
-    field("loyalty tier", c.loyalty_tier.clone());
+    field(label("field.customer.company"), c.company.clone());
+    field(label("field.customer.title"), c.title.clone());
+    field(label("field.customer.emails"), c.emails.join(", "));
+    field(label("field.customer.phones"), c.phones.join(", "));
+    field(label("field.customer.address"), c.address.clone());
     field(
-        "stage",
-        format!("{} ({} / {})", c.stage.key(), c.stage.vietnamese(), c.stage.chinese()),
+        label("field.customer.tags"),
+        c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
     );
-    field("level", c.level.key().to_string());
+    field(label("field.customer.segment"), c.segment.clone());
+    field(label("field.customer.source"), c.source.clone());
+    field(label("field.customer.owner"), c.owner.clone());
+    field(label("field.customer.tier"), c.loyalty_tier.clone());
     field(
-        "health",
+        label("detail.stage"),
+        format!(
+            "{} · {}",
+            t(&format!("stage.{}", c.stage.key())),
+            t(&format!("level.{}", c.level.key()))
+        ),
+    );
+    field(
+        label("column.health"),
         s.health
             .map(|h| format!("{h}%"))
-            .unwrap_or_else(|| "not assessed".into()),
+            .unwrap_or_else(|| t("cli.not_assessed").to_string()),
     );
     field(
-        "factors",
+        label("cli.factors"),
         Factor::ALL
             .iter()
             .map(|f| {
                 format!(
                     "{} {}",
-                    f.key(),
+                    t(&format!("factor.{}", f.key())),
                     c.factors.get(*f).map(|v| v.to_string()).unwrap_or_else(|| "-".into())
                 )
             })
@@ -269,31 +243,42 @@ fn render_detail(
             .join(", "),
     );
     field(
-        "revenue",
-        format!("{} from {} purchase(s)", s.revenue, c.activity.purchases),
-    );
-    field("lifetime value", format!("{} (estimate)", s.clv));
-    field(
-        "last contact",
-        c.activity.last_contact.map(when).unwrap_or_else(|| "never".into()),
-    );
-    field(
-        "next contact",
-        format!(
-            "{} ({}, every {} days)",
-            day(s.next_contact_due),
-            relative(s.next_contact_due, today),
-            s.cadence_days
+        label("detail.value"),
+        tf(
+            "detail.value_line",
+            &[("revenue", &money(s.revenue)), ("clv", &money(s.clv))],
         ),
     );
-    field("notes", c.notes.clone());
+    field(
+        label("cli.last_contact"),
+        c.activity
+            .last_contact
+            .map(when)
+            .unwrap_or_else(|| t("cli.never").to_string()),
+    );
+    field(
+        label("detail.next_contact"),
+        format!(
+            "{} ({}) · {}",
+            day(s.next_contact_due),
+            relative(s.next_contact_due, today),
+            tf("detail.every", &[("days", &s.cadence_days)])
+        ),
+    );
+    field(label("field.customer.notes"), c.notes.clone());
     for part in SpinPart::ALL {
-        field(part.key(), c.spin.get(part).to_string());
+        field(label(&format!("spin.{}", part.key())), c.spin.get(part).to_string());
     }
-    field("created", format!("{} by {}", when(c.created_at), c.created_by));
+    field(
+        label("cli.created"),
+        tf(
+            "cli.created_by",
+            &[("when", &when(c.created_at)), ("who", &c.created_by)],
+        ),
+    );
     let open: Vec<_> = follow_ups.iter().filter(|f| f.is_open()).collect();
     if !open.is_empty() {
-        out.push_str("\nfollow-ups\n");
+        out.push_str(&format!("\n{}\n", t("detail.follow_ups")));
         for f in open {
             out.push_str(&format!(
                 "  {}  {}  {}  ({})\n",
@@ -305,13 +290,16 @@ fn render_detail(
         }
     }
     if !interactions.is_empty() {
-        out.push_str(&format!("\ninteractions ({})\n", interactions.len()));
+        out.push_str(&format!(
+            "\n{}\n",
+            tf("detail.interactions", &[("count", &interactions.len())])
+        ));
         for i in interactions.iter().rev() {
-            let amount = i.amount.map(|a| format!("  [{a}]")).unwrap_or_default();
+            let amount = i.amount.map(|a| format!("  [{}]", money(a))).unwrap_or_default();
             out.push_str(&format!(
-                "  {}  {:<8}  {}{}  — {}\n",
+                "  {}  {}  {}{}  — {}\n",
                 when(i.at),
-                i.channel.key(),
+                pad_to(t(&format!("channel.{}", i.channel.key())), 10),
                 fit(&i.summary, 60),
                 amount,
                 i.author
@@ -319,18 +307,24 @@ fn render_detail(
         }
     }
     if !history.is_empty() {
-        out.push_str("\nstage history\n");
+        out.push_str(&format!("\n{}\n", t("detail.history")));
         for h in history {
             out.push_str(&format!(
-                "  {}  {} → {}  by {}\n",
+                "  {}  {} → {}  · {}\n",
                 when(h.at),
-                h.from.key(),
-                h.to.key(),
+                t(&format!("stage.{}", h.from.key())),
+                t(&format!("stage.{}", h.to.key())),
                 h.by
             ));
         }
     }
     out
+}
+
+/// `s` padded with spaces to `width` terminal columns.
+fn pad_to(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width()).max(1)))
 }
 
 #[derive(Debug, Args)]
@@ -362,9 +356,9 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<String> {
     }
     let after = draft.apply_to(&before).map_err(first_error)?;
     if store.update_customer(&before, &after)? {
-        Ok(format!("updated {}\n", after.name))
+        Ok(tf("cli.updated", &[("name", &after.name)]) + "\n")
     } else {
-        Ok(format!("{}: nothing changed\n", before.name))
+        Ok(tf("cli.unchanged", &[("name", &before.name)]) + "\n")
     }
 }
 
@@ -378,8 +372,5 @@ pub fn delete(ctx: &Context, a: DeleteArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let rec = store.resolve_customer(&a.customer)?;
     store.delete_customer(rec.customer.id)?;
-    Ok(format!(
-        "deleted {} (`guanxi undo` brings it back)\n",
-        rec.customer.display_name()
-    ))
+    Ok(tf("cli.deleted", &[("name", &rec.customer.display_name())]) + "\n")
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::context::Context;
 use crate::demo::{DemoSpec, generate};
+use crate::i18n::tf;
 use crate::store::Store;
 use crate::workspace::random_u64;
 
@@ -39,31 +40,37 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
         seed: a.seed,
     };
     let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "creating sample data in {}", workspace.display());
+    let _ = writeln!(stdout, "{}", tf("cli.demo.creating", &[("path", &workspace.display())]));
     let saved = generate(&mut store, &spec, |p| {
         // Written only after the chunk is on disk, so the count is true even
         // if the process dies right after.
         let _ = writeln!(
             stdout,
-            "saved {} of {} customers, {} of {} interactions",
-            p.customers, spec.customers, p.interactions, spec.interactions
+            "{}",
+            tf(
+                "cli.demo.saved",
+                &[
+                    ("customers", &p.customers),
+                    ("total_customers", &spec.customers),
+                    ("interactions", &p.interactions),
+                    ("total_interactions", &spec.interactions),
+                ],
+            )
         );
         let _ = stdout.flush();
     })?;
     let shown: PathBuf = store.workspace().root.clone();
     if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
-        return Ok(format!(
-            "the sample workspace stays in {}; open it again with: guanxi --workspace {}\n",
-            shown.display(),
-            shown.display()
-        ));
+        return Ok(tf("cli.demo.stays", &[("path", &shown.display())]) + "\n");
     }
-    Ok(format!(
-        "done: {} customers, {} interactions, {} follow-ups\nopen it with: guanxi --workspace {} list\n",
-        saved.customers,
-        saved.interactions,
-        saved.follow_ups,
-        shown.display()
-    ))
+    Ok(tf(
+        "cli.demo.done",
+        &[
+            ("customers", &saved.customers),
+            ("interactions", &saved.interactions),
+            ("follow_ups", &saved.follow_ups),
+            ("path", &shown.display()),
+        ],
+    ) + "\n")
 }

@@ -4,15 +4,16 @@
 use anyhow::Result;
 
 use super::context::Context;
+use crate::i18n::tf;
 
 pub fn undo(ctx: &Context) -> Result<String> {
     let mut store = ctx.open()?;
     let label = store.undo()?;
-    Ok(format!("undid: {label}\n"))
+    Ok(tf("cli.undid", &[("what", &crate::store::op::label_text(&label))]) + "\n")
 }
 
 pub fn redo(ctx: &Context) -> Result<String> {
     let mut store = ctx.open()?;
     let label = store.redo()?;
-    Ok(format!("redid: {label}\n"))
+    Ok(tf("cli.redid", &[("what", &crate::store::op::label_text(&label))]) + "\n")
 }

@@ -8,8 +8,9 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 
 use super::context::Context;
-use crate::domain::text::{fold, matches_words};
-use crate::domain::{Customer, InputError, Stage, validate};
+use super::filter::{CustomerFilter, sort_by_name};
+use crate::domain::{Customer, InputError};
+use crate::i18n::{t, tf};
 use crate::interop::import::{self, Format, Outcome};
 use crate::interop::{Contact, csv, dupes, ics, json, vcard};
 use crate::store::{Store, View};
@@ -34,9 +35,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let format = a
         .format
         .as_deref()
-        .map(|f| {
-            Format::parse(f).ok_or_else(|| InputError::Invalid(format!("unknown format '{f}' (csv, vcard or json)")))
-        })
+        .map(|f| Format::parse(f).ok_or_else(|| InputError::UnknownFormat(f.to_string())))
         .transpose()?;
     let overrides = a
         .map
@@ -47,8 +46,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
                 .ok_or_else(|| InputError::BadAssignment(m.clone()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let bytes =
-        std::fs::read(&a.file).map_err(|e| InputError::Invalid(format!("cannot read {}: {e}", a.file.display())))?;
+    let bytes = std::fs::read(&a.file).map_err(|e| InputError::CannotRead {
+        path: a.file.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let read = import::read(&bytes, format, &overrides).map_err(|e| match e {
         import::ImportError::Store(s) => anyhow::Error::from(s),
         other => anyhow::Error::from(InputError::Invalid(other.to_string())),
@@ -59,31 +60,38 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let format = read.format;
     let mapping = read.mapping.clone();
     let mut plan = import::plan(&mut store, read.records, skip)?;
-    let mut out = format!("{} as {}\n", a.file.display(), format.key());
+    let mut out = tf(
+        "cli.import.file",
+        &[("path", &a.file.display()), ("format", &format.key())],
+    ) + "\n";
     if !mapping.is_empty() {
-        out.push_str("columns: ");
-        out.push_str(
-            &mapping
-                .iter()
-                .map(|(c, t)| format!("{c} → {t}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
+        let mapped = mapping
+            .iter()
+            .map(|(c, t)| format!("{c} → {t}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&tf("cli.import.columns", &[("columns", &mapped)]));
         out.push('\n');
     }
     if skip > 0 {
-        out.push_str(&format!(
-            "resuming an interrupted import: the first {skip} records are already saved\n"
-        ));
+        out.push_str(&tf("import.resuming", &[("count", &skip)]));
+        out.push('\n');
     }
     let skipped = plan.skipped.len();
     let summary = |created: usize, merged: usize, unchanged: usize| {
-        format!(
-            "{created} new, {merged} merged into customers already there, {unchanged} already there, {skipped} skipped\n"
-        )
+        tf(
+            "import.summary",
+            &[
+                ("created", &created),
+                ("merged", &merged),
+                ("unchanged", &unchanged),
+                ("skipped", &skipped),
+            ],
+        ) + "\n"
     };
     if a.dry_run {
-        out.push_str("dry run, nothing saved: ");
+        out.push_str(t("cli.import.dry_run"));
+        out.push(' ');
         out.push_str(&summary(
             plan.count(Outcome::Create),
             plan.count(Outcome::Merge),
@@ -91,20 +99,21 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         ));
         for s in plan.steps.iter().take(20) {
             let what = match s.outcome {
-                Outcome::Create => "new",
-                Outcome::Merge => "merge",
-                Outcome::Unchanged => "already there",
+                Outcome::Create => t("import.create"),
+                Outcome::Merge => t("import.merge"),
+                Outcome::Unchanged => t("import.unchanged"),
             };
             out.push_str(&format!("  {}: {} ({what})\n", s.place, s.name));
         }
         if plan.steps.len() > 20 {
-            out.push_str(&format!("  ... and {} more\n", plan.steps.len() - 20));
+            out.push_str(&tf("cli.import.more", &[("count", &(plan.steps.len() - 20))]));
+            out.push('\n');
         }
     } else {
         let bar = (std::io::stderr().is_terminal() && plan.steps.len() > 1000).then(|| {
             let bar = indicatif::ProgressBar::new(plan.steps.len() as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records, {eta} left")
+                indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {}", t("cli.import.progress")))
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
@@ -118,14 +127,17 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        out.push_str("imported: ");
+        out.push_str(t("cli.import.imported"));
+        out.push(' ');
         out.push_str(&summary(report.created, report.merged, report.unchanged));
     }
     for n in &plan.skipped {
-        out.push_str(&format!("skipped {}: {}\n", n.place, n.message));
+        out.push_str(&tf("cli.import.skipped", &[("place", &n.place), ("why", &n.message)]));
+        out.push('\n');
     }
     for n in &plan.warnings {
-        out.push_str(&format!("note {}: {}\n", n.place, n.message));
+        out.push_str(&tf("cli.import.note", &[("place", &n.place), ("note", &n.message)]));
+        out.push('\n');
     }
     Ok(out)
 }
@@ -138,53 +150,25 @@ pub struct ExportArgs {
     /// Write to FILE instead of the screen
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Only customers in this stage
-    #[arg(long)]
-    stage: Option<String>,
-    /// Only customers with this tag
-    #[arg(long)]
-    tag: Option<String>,
-    /// Only customers owned by this team member (`me` for you)
-    #[arg(long)]
-    owner: Option<String>,
-    /// Only customers matching these words
-    #[arg(long, short)]
-    query: Option<String>,
+    #[command(flatten)]
+    filter: CustomerFilter,
 }
 
 pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     let format = a.format.trim().to_lowercase();
     if !["json", "csv", "vcard", "vcf", "ics"].contains(&format.as_str()) {
-        return Err(InputError::Invalid(format!("unknown format '{}' (json, csv, vcard or ics)", a.format)).into());
+        return Err(InputError::UnknownFormat(a.format.clone()).into());
     }
-    let stage = a.stage.as_deref().map(Stage::parse).transpose()?;
-    let tag = a.tag.as_deref().map(validate::tag).transpose()?;
-    let query = a.query.as_deref().map(fold).filter(|q| !q.is_empty());
     let store = ctx.open()?;
-    let owner = a
-        .owner
-        .as_deref()
-        .map(|o| if o == "me" { fold(store.author()) } else { fold(o) });
+    let matcher = a.filter.matcher(store.author())?;
     let mut chosen: Vec<Customer> = Vec::new();
     store.for_each_customer(|rec| {
-        let c = rec.customer;
-        let searchable = fold(&format!(
-            "{} {} {} {}",
-            c.name,
-            c.company,
-            c.emails.join(" "),
-            c.phones.join(" ")
-        ));
-        if stage.is_none_or(|s| c.stage == s)
-            && tag.as_ref().is_none_or(|t| c.tags.contains(t))
-            && owner.as_ref().is_none_or(|o| fold(&c.owner) == *o)
-            && query.as_ref().is_none_or(|q| matches_words(&searchable, q))
-        {
-            chosen.push(c);
+        if matcher.keeps(&rec.customer) {
+            chosen.push(rec.customer);
         }
         true
     })?;
-    chosen.sort_by_cached_key(|c| (fold(&c.name), c.id));
+    sort_by_name(&mut chosen, |c| c);
     let text = match format.as_str() {
         "json" => export_json(&store, &chosen)?,
         "csv" => csv::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
@@ -201,8 +185,12 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     };
     match a.output {
         Some(path) => {
-            std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(format!("wrote {} customer(s) to {}\n", chosen.len(), path.display()))
+            std::fs::write(&path, &text)
+                .with_context(|| tf("cli.export.cannot_write", &[("path", &path.display())]))?;
+            Ok(tf(
+                "cli.export.wrote",
+                &[("count", &chosen.len()), ("path", &path.display())],
+            ) + "\n")
         }
         None => Ok(text),
     }
@@ -233,7 +221,7 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     let customers: Vec<Customer> = store.customers()?.into_iter().map(|r| r.customer).collect();
     let groups = dupes::groups(&customers);
     if groups.is_empty() {
-        return Ok("no duplicates\n".to_string());
+        return Ok(format!("{}\n", t("dupes.none")));
     }
     let by_id: std::collections::HashMap<_, _> = customers.iter().map(|c| (c.id, c)).collect();
     let mut out = String::new();
@@ -253,15 +241,11 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     }
     if a.merge {
         let merged = merge_all(&mut store, &groups)?;
-        out.push_str(&format!(
-            "merged {merged} group(s); `guanxi undo` takes the last merge back\n"
-        ));
+        out.push_str(&tf("cli.dupes.merged", &[("count", &merged)]));
     } else {
-        out.push_str(&format!(
-            "{} group(s); `guanxi dupes --merge` merges them\n",
-            groups.len()
-        ));
+        out.push_str(&tf("cli.dupes.found", &[("count", &groups.len())]));
     }
+    out.push('\n');
     Ok(out)
 }
 

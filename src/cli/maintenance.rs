@@ -3,33 +3,37 @@
 use anyhow::Result;
 
 use super::context::{Context, warn_about_recovery};
+use crate::i18n::{t, tf};
 use crate::store::Store;
 
 pub fn rebuild(ctx: &Context) -> Result<String> {
     let store = Store::rebuild(ctx.options(ctx.workspace()))?;
     warn_about_recovery(&store);
     let customers = store.customers()?.len();
-    Ok(format!(
-        "rebuilt the view of {} from its journals: {customers} customer(s)\n",
-        store.workspace().root.display()
-    ))
+    Ok(tf(
+        "cli.rebuilt",
+        &[("path", &store.workspace().root.display()), ("count", &customers)],
+    ) + "\n")
 }
 
 /// Prints what was checked; fails (status 1) when something is wrong.
 pub fn doctor(ctx: &Context) -> Result<(String, bool)> {
     let store = ctx.open()?;
     let report = store.doctor()?;
-    let mut out = format!("workspace {}\n", store.workspace().root.display());
+    let mut out = tf("cli.doctor.workspace", &[("path", &store.workspace().root.display())]) + "\n";
     for n in &report.notes {
-        out.push_str(&format!("ok: {n}\n"));
+        out.push_str(&tf("cli.doctor.ok", &[("note", n)]));
+        out.push('\n');
     }
     for p in &report.problems {
-        out.push_str(&format!("problem: {p}\n"));
+        out.push_str(&tf("cli.doctor.problem", &[("problem", p)]));
+        out.push('\n');
     }
-    out.push_str(if report.healthy() {
-        "healthy\n"
+    out.push_str(t(if report.healthy() {
+        "cli.doctor.healthy"
     } else {
-        "problems found\n"
-    });
+        "cli.doctor.unhealthy"
+    }));
+    out.push('\n');
     Ok((out, report.healthy()))
 }

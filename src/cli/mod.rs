@@ -6,9 +6,11 @@ mod activity;
 mod context;
 mod customers;
 mod demo;
+mod filter;
 mod history;
 mod interop;
 mod json;
+mod localize;
 mod maintenance;
 mod output;
 mod team;
@@ -17,25 +19,24 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::domain::InputError;
+use crate::i18n::{self, Currency, Lang, tf};
 use crate::store::StoreError;
 use context::Context;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "guanxi",
-    version,
-    about = "关系 guanxi: a terminal relationship manager for salespeople",
-    long_about = "关系 guanxi: a terminal relationship manager for salespeople.\n\n\
-        Keep your customers, the stage of every relationship (attract → loyalty), every \
-        interaction and every promised follow-up, alone or with a team sharing one folder."
-)]
+// Help texts come from the catalogues (`cli.help.*`, see localize.rs); the
+// doc comments here are for readers of the code.
+#[command(name = "guanxi", version)]
 pub struct Cli {
     /// The workspace folder (a missing or empty folder becomes one)
     #[arg(long, short, global = true, env = "GUANXI_WORKSPACE", value_name = "DIR")]
     workspace: Option<PathBuf>,
+    /// Language of messages and the UI: en, vi or zh
+    #[arg(long, global = true, value_name = "LANG", value_parser = localize::parse_lang)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -88,7 +89,19 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let config = localize::early_config();
+    i18n::set_language(localize::choose_language(&args, config.as_ref()));
+    if let Some(code) = config.as_ref().and_then(|c| c.currency.as_deref()) {
+        i18n::set_currency(Currency::from_code(code));
+    }
+    let parsed = localize::command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(err) => return parse_failure(&err),
+    };
     match run(cli) {
         Ok((text, ok)) => {
             print(&text);
@@ -102,6 +115,18 @@ pub fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::from(if input { 2 } else { 1 })
         }
+    }
+}
+
+/// `--help` and `--version` go to stdout with success; mistakes to stderr
+/// with status 2, like every other input error.
+fn parse_failure(err: &clap::Error) -> ExitCode {
+    if err.use_stderr() {
+        eprint!("{}", localize::explain(err));
+        ExitCode::from(2)
+    } else {
+        let _ = err.print();
+        ExitCode::SUCCESS
     }
 }
 
@@ -149,11 +174,12 @@ fn overview(ctx: &Context) -> anyhow::Result<String> {
         return Ok(String::new());
     }
     let customers = store.customers()?.len();
-    Ok(format!(
-        "workspace {} ({} customer(s)), you are {}\n\
-         try: guanxi agenda · guanxi list · guanxi add --name NAME · guanxi demo · guanxi --help\n",
-        store.workspace().root.display(),
-        customers,
-        store.author()
-    ))
+    Ok(tf(
+        "cli.overview",
+        &[
+            ("path", &store.workspace().root.display()),
+            ("count", &customers),
+            ("user", &store.author()),
+        ],
+    ) + "\n")
 }

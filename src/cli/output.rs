@@ -1,35 +1,10 @@
 //! Human-readable output: aligned tables that respect double-width
 //! characters, and local dates.
 
-use chrono::{Local, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
 pub use crate::domain::text::fit;
-
-use crate::domain::dates::from_millis;
-
-/// A local date and time, minute precision.
-pub fn when(ms: i64) -> String {
-    from_millis(ms)
-        .with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-pub fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// How far `due` is from `today`, in words.
-pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
-    match (due - today).num_days() {
-        0 => "today".to_string(),
-        1 => "tomorrow".to_string(),
-        -1 => "1 day overdue".to_string(),
-        d if d < 0 => format!("{} days overdue", -d),
-        d => format!("in {d} days"),
-    }
-}
+pub use crate::i18n::{date as day, datetime as when, money, relative};
 
 fn pad(s: &str, width: usize) -> String {
     let w = s.width();
@@ -38,10 +13,10 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-/// A plain table: a header row and columns as wide as their content, each
-/// capped at its maximum.
+/// A plain table: a header row (in capitals, where the script has them)
+/// and columns as wide as their content, each capped at its maximum.
 pub struct Table {
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     max: Vec<usize>,
     rows: Vec<Vec<String>>,
 }
@@ -49,7 +24,7 @@ pub struct Table {
 impl Table {
     pub fn new(columns: &[(&'static str, usize)]) -> Table {
         Table {
-            headers: columns.iter().map(|c| c.0).collect(),
+            headers: columns.iter().map(|c| c.0.to_uppercase()).collect(),
             max: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
@@ -85,7 +60,7 @@ impl Table {
             s.push('\n');
             s
         };
-        let mut out = line(self.headers.iter().map(|h| h.to_string()).collect());
+        let mut out = line(self.headers.clone());
         for row in &self.rows {
             out.push_str(&line(row.clone()));
         }
@@ -109,13 +84,5 @@ mod tests {
             .map(|(l, word)| l[..l.find(word).unwrap()].width())
             .collect();
         assert!(stage_columns.windows(2).all(|w| w[0] == w[1]), "{text}");
-    }
-
-    #[test]
-    fn relative_days() {
-        let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        assert_eq!(relative(d, d), "today");
-        assert_eq!(relative(d.succ_opt().unwrap(), d), "tomorrow");
-        assert_eq!(relative(d.pred_opt().unwrap().pred_opt().unwrap(), d), "2 days overdue");
     }
 }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::{Context, warn_about_recovery};
+use crate::i18n::{t, tf};
 use crate::workspace;
 
 #[derive(Debug, Args)]
@@ -20,14 +21,7 @@ pub struct InitArgs {
 pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
     let meta = workspace::create(&a.dir, a.name.as_deref())?;
     let dir = std::path::absolute(&a.dir).unwrap_or(a.dir);
-    Ok(format!(
-        "made {} the workspace '{}'\n\
-         share this folder with your team (Syncthing, Dropbox, Nextcloud or git);\n\
-         everyone then opens it with: guanxi --workspace {}\n",
-        dir.display(),
-        meta.name,
-        dir.display()
-    ))
+    Ok(tf("cli.init", &[("path", &dir.display()), ("name", &meta.name)]) + "\n")
 }
 
 pub fn sync(ctx: &Context) -> Result<String> {
@@ -43,21 +37,25 @@ pub fn sync(ctx: &Context) -> Result<String> {
     store.publish_seen()?;
     let mut out = String::new();
     if report.arrived.is_empty() {
-        out.push_str("up to date: nothing new from teammates\n");
+        out.push_str(t("cli.sync.up_to_date"));
+        out.push('\n');
     }
     for a in &report.arrived {
         let who = a
             .authors
             .iter()
-            .map(|(name, n)| format!("{n} by {name}"))
+            .map(|(name, n)| tf("cli.sync.by", &[("count", n), ("who", name)]))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push_str(&format!("{} change(s) from replica {}: {who}\n", a.count, a.replica));
+        out.push_str(&tf(
+            "cli.sync.arrived",
+            &[("count", &a.count), ("replica", &a.replica), ("who", &who)],
+        ));
+        out.push('\n');
     }
     for (replica, why) in &report.waiting {
-        out.push_str(&format!(
-            "replica {replica}: {why} (still arriving; will be read later)\n"
-        ));
+        out.push_str(&tf("cli.sync.waiting", &[("replica", replica), ("why", why)]));
+        out.push('\n');
     }
     Ok(out)
 }
@@ -66,14 +64,14 @@ pub fn snapshot(ctx: &Context) -> Result<String> {
     let mut store = ctx.open()?;
     let path = store.write_snapshot()?;
     store.publish_seen()?;
-    let mut out = format!("wrote {}\n", path.display());
+    let mut out = tf("cli.snapshot.wrote", &[("path", &path.display())]) + "\n";
     let removable = store.removable_segments()?;
     if removable.is_empty() {
-        out.push_str("no journal segment may be removed yet (see README: Removing old journal segments)\n");
+        out.push_str(t("cli.snapshot.none_removable"));
+        out.push('\n');
     } else {
-        out.push_str(
-            "these journal segments are in the snapshot and every teammate has read them; they may be removed:\n",
-        );
+        out.push_str(t("cli.snapshot.removable"));
+        out.push('\n');
         for p in removable {
             out.push_str(&format!("  {}\n", p.display()));
         }

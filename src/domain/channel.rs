@@ -81,10 +81,6 @@ impl Channel {
             })
             .ok_or_else(|| InputError::UnknownChannel(s.trim().to_string()))
     }
-
-    pub fn english_list() -> String {
-        NAMES.iter().map(|n| n.0).collect::<Vec<_>>().join(", ")
-    }
 }
 
 impl fmt::Display for Channel {

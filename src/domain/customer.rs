@@ -152,6 +152,16 @@ impl Customer {
         fields
     }
 
+    /// What search looks in: name, company, emails, phones and tags,
+    /// folded (no accents, no case), plus the pinyin of Chinese names.
+    pub fn search_text(&self) -> String {
+        let mut parts = vec![self.name.as_str(), self.company.as_str()];
+        parts.extend(self.emails.iter().map(String::as_str));
+        parts.extend(self.phones.iter().map(String::as_str));
+        parts.extend(self.tags.iter().map(String::as_str));
+        crate::i18n::collate::searchable(&parts.join(" "))
+    }
+
     /// Name and company together, as lists show them.
     pub fn display_name(&self) -> String {
         if self.company.is_empty() {

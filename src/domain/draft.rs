@@ -335,7 +335,7 @@ impl InteractionDraft {
         let mut keep = |input, e| errors.push((input, e));
         let summary = clean_nonempty(&self.summary);
         if summary.is_none() {
-            keep(InteractionInput::Summary, InputError::Empty { field: "the summary" });
+            keep(InteractionInput::Summary, InputError::Empty { field: "summary" });
         }
         let blank = |s: &str| s.trim().is_empty();
         let amount = if blank(&self.amount) {

@@ -1,62 +1,151 @@
 //! Errors in what a user typed or a file supplied. Each is reported as one
-//! line and rejects the whole command before anything is written.
+//! line (in the user's language) and rejects the whole command before
+//! anything is written.
 
-use thiserror::Error;
+use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+use crate::i18n::{t, tf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
-    #[error("the name must not be empty")]
     EmptyName,
-    #[error("{field} must not be empty")]
-    Empty { field: &'static str },
-    #[error("unknown stage '{0}' (expected one of: {stages})", stages = crate::domain::Stage::english_list())]
+    /// `field` names the field: `summary`, `what`.
+    Empty {
+        field: &'static str,
+    },
     UnknownStage(String),
-    #[error("unknown relationship level '{0}' (expected one of: basic, reactive, accountable, proactive, partnership)")]
     UnknownLevel(String),
-    #[error("unknown channel '{0}' (expected one of: {channels})", channels = crate::domain::Channel::english_list())]
     UnknownChannel(String),
-    #[error("unknown direction '{0}' (expected 'in' or 'out')")]
     UnknownDirection(String),
-    #[error("'{value}' is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d or +2w)")]
-    BadDate { value: String },
-    #[error("'{value}' is not a date and time (use YYYY-MM-DD HH:MM, YYYY-MM-DD, RFC 3339, now, today or yesterday)")]
-    BadDateTime { value: String },
-    #[error("satisfaction must be a whole number from 1 to 5, not '{0}'")]
+    BadDate {
+        value: String,
+    },
+    BadDateTime {
+        value: String,
+    },
     BadSatisfaction(String),
-    #[error("{factor} must be a whole number from 0 to 5 (or empty to clear), not '{value}'")]
-    BadFactor { factor: &'static str, value: String },
-    #[error("'{0}' is not an amount (use digits with an optional decimal point, e.g. 1500000 or 12.50)")]
+    /// `factor` is the factor's key (`trust`...).
+    BadFactor {
+        factor: &'static str,
+        value: String,
+    },
     BadAmount(String),
-    #[error("'{0}' is not an email address")]
     BadEmail(String),
-    #[error("'{0}' is not a phone number")]
     BadPhone(String),
-    #[error("'{0}' is not a tag (tags are single words without spaces or commas)")]
     BadTag(String),
-    #[error("the stay-in-touch cadence must be a number of days from 1 to 3650 (or 'default'), not '{0}'")]
     BadCadence(String),
-    #[error("'{value}' is not a {what} id (16 hex digits)")]
-    BadId { what: &'static str, value: String },
-    #[error("unknown field '{0}' (see `guanxi edit --help` for the list)")]
+    /// `what`: `customer`, `interaction` or `follow-up`.
+    BadId {
+        what: &'static str,
+        value: String,
+    },
     UnknownField(String),
-    #[error("expected FIELD=VALUE, got '{0}'")]
     BadAssignment(String),
-    #[error("no customer matches '{0}'")]
     NoSuchCustomer(String),
-    #[error("'{reference}' matches {} customers; use more of the name or the id:{}", candidates.len(), candidates.iter().map(|c| format!("\n  {c}")).collect::<String>())]
-    AmbiguousCustomer { reference: String, candidates: Vec<String> },
-    #[error("no follow-up matches '{0}'")]
+    AmbiguousCustomer {
+        reference: String,
+        candidates: Vec<String>,
+    },
     NoSuchFollowUp(String),
-    #[error("'{reference}' matches {} follow-ups; use more of the id:{}", candidates.len(), candidates.iter().map(|c| format!("\n  {c}")).collect::<String>())]
-    AmbiguousFollowUp { reference: String, candidates: Vec<String> },
-    #[error("{0} is already at the first stage")]
+    AmbiguousFollowUp {
+        reference: String,
+        candidates: Vec<String>,
+    },
     NoPreviousStage(String),
-    #[error("{0} is already at the last stage")]
     NoNextStage(String),
-    #[error("nothing to undo")]
     NothingToUndo,
-    #[error("nothing to redo")]
     NothingToRedo,
-    #[error("{0}")]
+    UnknownFormat(String),
+    CannotRead {
+        path: String,
+        reason: String,
+    },
+    /// Already in the user's language.
     Invalid(String),
 }
+
+fn list<T: Copy>(all: &[T], label: impl Fn(T) -> String) -> String {
+    all.iter().map(|x| label(*x)).collect::<Vec<_>>().join(", ")
+}
+
+fn candidates(c: &[String]) -> String {
+    c.iter().map(|c| format!("\n  {c}")).collect()
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::domain::{Channel, Level, Stage};
+        let text = match self {
+            InputError::EmptyName => t("error.empty_name").to_string(),
+            InputError::Empty { field } => tf("error.empty", &[("field", &t(&format!("error.field.{field}")))]),
+            InputError::UnknownStage(v) => tf(
+                "error.unknown_stage",
+                &[("value", v), ("expected", &list(&Stage::ALL, |s| s.key().to_string()))],
+            ),
+            InputError::UnknownLevel(v) => tf(
+                "error.unknown_level",
+                &[("value", v), ("expected", &list(&Level::ALL, |l| l.key().to_string()))],
+            ),
+            InputError::UnknownChannel(v) => tf(
+                "error.unknown_channel",
+                &[
+                    ("value", v),
+                    ("expected", &list(&Channel::ALL, |c| c.key().to_string())),
+                ],
+            ),
+            InputError::UnknownDirection(v) => tf("error.unknown_direction", &[("value", v)]),
+            InputError::BadDate { value } => tf("error.bad_date", &[("value", value)]),
+            InputError::BadDateTime { value } => tf("error.bad_datetime", &[("value", value)]),
+            InputError::BadSatisfaction(v) => tf("error.bad_satisfaction", &[("value", v)]),
+            InputError::BadFactor { factor, value } => tf(
+                "error.bad_factor",
+                &[("factor", &t(&format!("factor.{factor}"))), ("value", value)],
+            ),
+            InputError::BadAmount(v) => tf("error.bad_amount", &[("value", v)]),
+            InputError::BadEmail(v) => tf("error.bad_email", &[("value", v)]),
+            InputError::BadPhone(v) => tf("error.bad_phone", &[("value", v)]),
+            InputError::BadTag(v) => tf("error.bad_tag", &[("value", v)]),
+            InputError::BadCadence(v) => tf("error.bad_cadence", &[("value", v)]),
+            InputError::BadId { what, value } => tf(
+                "error.bad_id",
+                &[("value", value), ("what", &t(&format!("error.what.{what}")))],
+            ),
+            InputError::UnknownField(v) => tf("error.unknown_field", &[("value", v)]),
+            InputError::BadAssignment(v) => tf("error.bad_assignment", &[("value", v)]),
+            InputError::NoSuchCustomer(v) => tf("error.no_such_customer", &[("value", v)]),
+            InputError::AmbiguousCustomer {
+                reference,
+                candidates: c,
+            } => tf(
+                "error.ambiguous_customer",
+                &[
+                    ("value", reference),
+                    ("count", &c.len()),
+                    ("candidates", &candidates(c)),
+                ],
+            ),
+            InputError::NoSuchFollowUp(v) => tf("error.no_such_follow_up", &[("value", v)]),
+            InputError::AmbiguousFollowUp {
+                reference,
+                candidates: c,
+            } => tf(
+                "error.ambiguous_follow_up",
+                &[
+                    ("value", reference),
+                    ("count", &c.len()),
+                    ("candidates", &candidates(c)),
+                ],
+            ),
+            InputError::NoPreviousStage(name) => tf("error.no_previous_stage", &[("name", name)]),
+            InputError::NoNextStage(name) => tf("error.no_next_stage", &[("name", name)]),
+            InputError::NothingToUndo => t("error.nothing_to_undo").to_string(),
+            InputError::NothingToRedo => t("error.nothing_to_redo").to_string(),
+            InputError::UnknownFormat(v) => tf("error.unknown_format", &[("value", v)]),
+            InputError::CannotRead { path, reason } => tf("error.cannot_read", &[("path", path), ("reason", reason)]),
+            InputError::Invalid(text) => text.clone(),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -70,10 +70,6 @@ impl Stage {
             .and_then(Self::from_index)
             .ok_or_else(|| InputError::UnknownStage(s.trim().to_string()))
     }
-
-    pub fn english_list() -> String {
-        NAMES.iter().map(|n| n.0).collect::<Vec<_>>().join(", ")
-    }
 }
 
 /// English key, Vietnamese, Chinese (the glossary of GUIDE.md section 1).

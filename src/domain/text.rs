@@ -9,7 +9,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// The canonical stored form: NFC, surrounding whitespace removed.
 pub fn clean(s: &str) -> String {
@@ -80,19 +81,21 @@ pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
 }
 
 /// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
-/// Never splits a character, so a double-width one is dropped whole.
+/// Cuts only between whole characters as the user sees them (grapheme
+/// clusters), so a double-width character is dropped whole and a letter
+/// never loses its accent.
 pub fn fit(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = g.width();
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     if width > 0 {
@@ -162,6 +165,22 @@ mod tests {
         assert_eq!(fit("张伟", 4), "张伟");
         assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
         assert!(fit("深圳华信科技有限公司", 9).width() <= 9);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fit_never_overflows_nor_splits_a_character(
+            s in "[a-zA-Z ạ-ỹ\u{0300}-\u{0323}张伟深圳华信😀]{0,30}",
+            width in 0usize..24,
+        ) {
+            let cut = fit(&s, width);
+            proptest::prop_assert!(cut.width() <= width.max(1), "{cut:?} wider than {width}");
+            let kept = cut.strip_suffix('…').unwrap_or(&cut);
+            proptest::prop_assert!(s.starts_with(kept));
+            // The cut falls on a boundary between whole characters.
+            let boundaries: Vec<usize> = s.grapheme_indices(true).map(|(i, _)| i).chain([s.len()]).collect();
+            proptest::prop_assert!(boundaries.contains(&kept.len()), "{s:?} cut inside a character at {}", kept.len());
+        }
     }
 
     #[test]

@@ -1,14 +1,80 @@
-//! User-visible text, one catalogue per language in `assets/locales/`.
+//! User-visible text, one catalogue per language in `assets/locales/`
+//! (English, Vietnamese, Simplified Chinese), and the way each language
+//! writes dates and numbers.
 //!
 //! Keys are dotted paths (`pane.customers`); values may hold `{name}`
 //! placeholders filled by [`tf`]. A key missing from a catalogue falls back
 //! to English, and a key missing from English shows as itself, so a gap is
-//! visible rather than fatal.
+//! visible rather than fatal. The language is chosen once per thread (the
+//! program sets it at start; tests set it per test).
 
+pub mod collate;
+mod format;
+
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub use format::{Currency, date, datetime, money, number, relative, set_currency};
+
 const ENGLISH: &str = include_str!("../../assets/locales/en.toml");
+const VIETNAMESE: &str = include_str!("../../assets/locales/vi.toml");
+const CHINESE: &str = include_str!("../../assets/locales/zh.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Vi,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Vi, Lang::Zh];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Vi => "vi",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// A language named by a code or a locale: `vi`, `vi_VN.UTF-8`,
+    /// `zh-CN`, `zh_Hans`, `en_US`, `tiếng việt`, `中文`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let t = s.trim().to_lowercase();
+        let base = t.split(['_', '-', '.', '@']).next().unwrap_or("");
+        match base {
+            "en" | "english" | "c" | "posix" => Some(Lang::En),
+            "vi" | "vie" | "vietnamese" => Some(Lang::Vi),
+            "zh" | "chi" | "zho" | "chinese" | "中文" => Some(Lang::Zh),
+            _ => match crate::domain::text::fold(&t).as_str() {
+                "tieng viet" => Some(Lang::Vi),
+                _ => None,
+            },
+        }
+    }
+
+    /// The language the environment asks for: `LC_ALL`, then
+    /// `LC_MESSAGES`, then `LANG` (the POSIX order), English otherwise.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.trim().is_empty())
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or_default()
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => ENGLISH,
+            Lang::Vi => VIETNAMESE,
+            Lang::Zh => CHINESE,
+        }
+    }
+}
 
 pub struct Catalogue {
     entries: HashMap<String, String>,
@@ -22,12 +88,18 @@ impl Catalogue {
         Ok(Catalogue { entries })
     }
 
-    pub fn english() -> Catalogue {
-        // The English catalogue is part of the binary and tested; should it
-        // ever fail to parse, keys show instead of text.
-        Catalogue::parse(ENGLISH).unwrap_or(Catalogue {
-            entries: HashMap::new(),
-        })
+    /// The catalogue of `lang`; an unparseable one (a bug caught by the
+    /// tests) is empty, so English shows instead.
+    pub fn of(lang: Lang) -> &'static Catalogue {
+        static ALL: OnceLock<[Catalogue; 3]> = OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            Lang::ALL.map(|l| {
+                Catalogue::parse(l.source()).unwrap_or(Catalogue {
+                    entries: HashMap::new(),
+                })
+            })
+        });
+        &all[lang as usize]
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -58,28 +130,41 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
     }
 }
 
-struct Texts {
-    chosen: Catalogue,
-    english: Catalogue,
+thread_local! {
+    static CURRENT: Cell<Option<Lang>> = const { Cell::new(None) };
 }
 
-static TEXTS: OnceLock<Texts> = OnceLock::new();
+static PROCESS: OnceLock<Lang> = OnceLock::new();
 
-fn texts() -> &'static Texts {
-    TEXTS.get_or_init(|| Texts {
-        chosen: Catalogue::english(),
-        english: Catalogue::english(),
-    })
+/// Chooses the language for the whole program (call once, at start).
+pub fn set_language(lang: Lang) {
+    let _ = PROCESS.set(lang);
+}
+
+/// Chooses the language for this thread only (tests).
+pub fn set_thread_language(lang: Lang) {
+    CURRENT.with(|c| c.set(Some(lang)));
+}
+
+/// The language in use here.
+pub fn language() -> Lang {
+    CURRENT
+        .with(Cell::get)
+        .or_else(|| PROCESS.get().copied())
+        .unwrap_or_default()
 }
 
 /// The text for `key`.
 pub fn t(key: &str) -> &'static str {
-    let texts = texts();
-    texts
-        .chosen
+    lookup(key).unwrap_or_else(|| leak_missing(key))
+}
+
+/// The text for `key`, or `None` when not even English has it (for
+/// optional texts such as a flag's longer help).
+pub fn lookup(key: &str) -> Option<&'static str> {
+    Catalogue::of(language())
         .get(key)
-        .or_else(|| texts.english.get(key))
-        .unwrap_or_else(|| leak_missing(key))
+        .or_else(|| Catalogue::of(Lang::En).get(key))
 }
 
 /// The text for `key` with `{name}` placeholders replaced.
@@ -91,8 +176,8 @@ pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     s
 }
 
-/// Missing keys are shown as themselves; each is leaked once at most per
-/// call site, which only happens when a catalogue has a gap.
+/// Missing keys are shown as themselves; each is leaked once at most,
+/// which only happens when a catalogue has a gap.
 fn leak_missing(key: &str) -> &'static str {
     static MISSING: OnceLock<std::sync::Mutex<HashMap<String, &'static str>>> = OnceLock::new();
     let map = MISSING.get_or_init(Default::default);
@@ -108,11 +193,102 @@ mod tests {
     use super::*;
 
     #[test]
-    fn english_parses_and_fills_placeholders() {
-        let en = Catalogue::english();
-        assert!(en.keys().count() > 10);
-        assert_eq!(t("pane.customers"), "Customers");
+    fn languages_from_locales() {
+        assert_eq!(Lang::parse("vi_VN.UTF-8"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("zh_Hans"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US.utf8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C"), Some(Lang::En));
+        assert_eq!(Lang::parse("Tiếng Việt"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("klingon"), None);
+    }
+
+    #[test]
+    fn thread_language_and_fallback() {
+        set_thread_language(Lang::Vi);
+        assert_eq!(language(), Lang::Vi);
         assert_eq!(t("no.such.key"), "no.such.key");
+        set_thread_language(Lang::En);
+        assert_eq!(t("pane.customers"), "Customers");
         assert!(tf("status.undid", &[("what", &"add customer")]).contains("add customer"));
+    }
+
+    /// Every catalogue has every key English has, and no key English lacks.
+    #[test]
+    fn every_key_the_code_names_is_in_english() {
+        // Keys written out in the source as t("..."), tf("...") or
+        // lookup("..."); keys built at run time are checked where built.
+        fn scan(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).expect("src readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    scan(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("source readable");
+                    for call in ["t(\"", "tf(\"", "lookup(\""] {
+                        for (at, _) in text.match_indices(call) {
+                            let before = text[..at].chars().next_back().unwrap_or(' ');
+                            if before.is_alphanumeric() || before == '_' {
+                                continue;
+                            }
+                            let rest = &text[at + call.len()..];
+                            if let Some(end) = rest.find('"') {
+                                found.push((rest[..end].to_string(), path.display().to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        scan(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() > 100, "the scan found only {} keys", found.len());
+        let en = Catalogue::parse(ENGLISH).expect("en.toml parses");
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|(key, _)| key.contains('.') && key.chars().any(|c| c.is_ascii_lowercase()))
+            .filter(|(key, _)| !key.starts_with("no.such") && en.get(key).is_none())
+            .collect();
+        assert!(missing.is_empty(), "keys missing from en.toml: {missing:?}");
+    }
+
+    #[test]
+    fn catalogues_are_complete() {
+        let en = Catalogue::parse(ENGLISH).expect("en.toml parses");
+        for lang in [Lang::Vi, Lang::Zh] {
+            let other = Catalogue::parse(lang.source()).unwrap_or_else(|e| panic!("{}.toml: {e}", lang.code()));
+            let mut missing: Vec<&str> = en.keys().filter(|k| other.get(k).is_none()).collect();
+            missing.sort_unstable();
+            assert!(
+                missing.is_empty(),
+                "{}.toml lacks {} keys: {missing:?}",
+                lang.code(),
+                missing.len()
+            );
+            let mut unknown: Vec<&str> = other.keys().filter(|k| en.get(k).is_none()).collect();
+            unknown.sort_unstable();
+            assert!(
+                unknown.is_empty(),
+                "{}.toml has keys English lacks: {unknown:?}",
+                lang.code()
+            );
+            // Placeholders must survive translation.
+            for key in en.keys() {
+                let (a, b) = (en.get(key).unwrap_or(""), other.get(key).unwrap_or(""));
+                let holes = |s: &str| {
+                    let mut h: Vec<String> = s
+                        .split('{')
+                        .skip(1)
+                        .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                        .collect();
+                    h.sort();
+                    h
+                };
+                assert_eq!(holes(a), holes(b), "{}.toml {key}: placeholders differ", lang.code());
+            }
+        }
     }
 }

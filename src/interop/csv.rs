@@ -72,18 +72,18 @@ pub enum Target {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CsvError {
-    #[error("the file is empty")]
+    #[error("{}", crate::i18n::t("import.error.empty"))]
     Empty,
     /// A problem that stops the whole file (no header row).
-    #[error("line {line}: {message}")]
+    #[error("{}", crate::i18n::tf("import.error.at_line", &[("line", line), ("message", message)]))]
     Malformed { line: usize, message: String },
     /// An override names a column the file lacks, or a field guanxi lacks.
-    #[error("--map {0}")]
+    #[error("{0}")]
     BadMapping(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+#[error("{}", crate::i18n::tf("import.error.at_line", &[("line", line), ("message", message)]))]
 pub struct RowError {
     pub line: usize,
     pub message: String,
@@ -109,8 +109,6 @@ const GUANXI_HEADER: [&str; 8] = [
 ];
 const GUANXI_EXTRA: &str = "Extra";
 
-const NO_NAME: &str = "no name, company, email or phone";
-
 /// Reads a CSV file. `overrides` come from `--map COLUMN=FIELD`. Never
 /// panics, whatever the bytes.
 pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, CsvError> {
@@ -128,13 +126,13 @@ pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, Csv
         Some(Err(e)) => {
             return Err(CsvError::Malformed {
                 line: e.line,
-                message: format!("{}, so the header row cannot be read", e.message),
+                message: crate::i18n::tf("import.error.bad_header", &[("message", &e.message)]),
             });
         }
         Some(Ok(r)) if r.cells.iter().all(|c| c.trim().is_empty()) => {
             return Err(CsvError::Malformed {
                 line: r.line,
-                message: "the first row has no column names (a header row is needed)".into(),
+                message: crate::i18n::t("import.error.no_header").to_string(),
             });
         }
         Some(Ok(r)) => r,
@@ -408,19 +406,15 @@ fn parse(text: &str, delimiter: u8, lines_before: usize) -> Vec<Result<Record, R
         let end = bad.as_ref().map(|b| b.record_start).unwrap_or(rest.len());
         parse_clean(&rest[..end], delimiter, before, &mut out);
         let Some(b) = bad else { break };
-        let opened = if b.quote_line == b.record_line {
-            "a quoted value".to_string()
-        } else {
-            format!("a quoted value opened on line {}", before + b.quote_line)
-        };
-        let what = if b.never_closed {
-            "is never closed"
-        } else {
-            "is not closed where it should be"
+        let key = match (b.quote_line == b.record_line, b.never_closed) {
+            (true, true) => "import.error.quote_never_closed",
+            (true, false) => "import.error.quote_misplaced",
+            (false, true) => "import.error.quote_never_closed_from",
+            (false, false) => "import.error.quote_misplaced_from",
         };
         out.push(Err(RowError {
             line: before + b.record_line,
-            message: format!("{opened} {what} (a \" is missing or extra)"),
+            message: crate::i18n::tf(key, &[("line", &(before + b.quote_line))]),
         }));
         rest = &rest[b.resume..];
         before += b.quote_line;
@@ -943,11 +937,13 @@ fn apply_overrides(columns: &mut [Column], overrides: &[(String, String)]) -> Re
                 .map(|i| i.key())
                 .filter(|k| !BASE_FIELDS.contains(k))
                 .collect();
-            CsvError::BadMapping(format!(
-                "{column}={field}: unknown field \"{}\"; expected one of name, given, middle, family, company, \
-                 title, email, phone, address, notes, tags, ignore, or a guanxi field: {}",
-                field.trim(),
-                fields.join(", ")
+            CsvError::BadMapping(crate::i18n::tf(
+                "import.error.unknown_target",
+                &[
+                    ("column", &column),
+                    ("field", &field.trim()),
+                    ("fields", &fields.join(", ")),
+                ],
             ))
         })?;
         let wanted = norm(column);
@@ -968,10 +964,13 @@ fn apply_overrides(columns: &mut [Column], overrides: &[(String, String)]) -> Re
         }
         if exact.is_empty() {
             let names: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
-            return Err(CsvError::BadMapping(format!(
-                "{column}={field}: the file has no column \"{}\"; its columns are: {}",
-                column.trim(),
-                names.join(", ")
+            return Err(CsvError::BadMapping(crate::i18n::tf(
+                "import.error.unknown_column",
+                &[
+                    ("column", &column.trim()),
+                    ("field", &field),
+                    ("columns", &names.join(", ")),
+                ],
             )));
         }
         for i in exact {
@@ -1186,7 +1185,7 @@ fn contact(layout: Layout, columns: &[Column], record: Record) -> Result<Option<
     }
     Err(RowError {
         line,
-        message: NO_NAME.into(),
+        message: crate::i18n::t("import.error.no_name").to_string(),
     })
 }
 

@@ -68,11 +68,11 @@ impl Format {
 
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("cannot tell what format this file is in; name it with --format csv, vcard or json")]
+    #[error("{}", crate::i18n::t("import.error.unknown_format"))]
     UnknownFormat,
     #[error(transparent)]
     Csv(#[from] csv::CsvError),
-    #[error("not guanxi JSON: {0}")]
+    #[error("{}", crate::i18n::tf("import.error.not_json", &[("detail", .0)]))]
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -107,7 +107,7 @@ pub fn read(bytes: &[u8], format: Option<Format>, overrides: &[(String, String)]
     let format = format
         .or_else(|| Format::detect(bytes))
         .ok_or(ImportError::UnknownFormat)?;
-    let line = |n: usize| format!("line {n}");
+    let line = |n: usize| crate::i18n::tf("import.place.line", &[("line", &n)]);
     Ok(match format {
         Format::Vcard => Read {
             format,
@@ -150,7 +150,7 @@ pub fn read(bytes: &[u8], format: Option<Format>, overrides: &[(String, String)]
                 .into_iter()
                 .map(|r| {
                     r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
-                        place: format!("customer {}", e.index),
+                        place: crate::i18n::tf("import.place.customer", &[("index", &e.index)]),
                         message: e.message,
                     })
                 })
@@ -262,7 +262,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
         };
         let (candidate, place, children_of) = match incoming {
             Incoming::Contact(contact) => {
-                let place = format!("line {}", contact.line);
+                let place = crate::i18n::tf("import.place.line", &[("line", &contact.line)]);
                 match customer_from(&contact, &author, now) {
                     Ok((c, warnings)) => {
                         for message in warnings {
@@ -280,11 +280,11 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                 }
             }
             Incoming::Full(full) => {
-                let place = format!("customer {}", n + 1);
+                let place = crate::i18n::tf("import.place.customer", &[("index", &(n + 1))]);
                 if full.customer.name.trim().is_empty() {
                     plan.skipped.push(Note {
                         place,
-                        message: "no name".into(),
+                        message: crate::i18n::t("import.error.no_name").to_string(),
                     });
                     continue;
                 }
@@ -428,7 +428,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         .filter_map(|e| match validate::email(e) {
             Ok(v) => Some(v),
             Err(err) => {
-                warnings.push(format!("{err}; kept with the customer's other details"));
+                warnings.push(crate::i18n::tf("import.kept", &[("problem", &err)]));
                 extra.push(format!("EMAIL:{}", clean(e)));
                 None
             }
@@ -440,7 +440,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         .filter_map(|p| match validate::phone(p) {
             Ok(v) => Some(v),
             Err(err) => {
-                warnings.push(format!("{err}; kept with the customer's other details"));
+                warnings.push(crate::i18n::tf("import.kept", &[("problem", &err)]));
                 extra.push(format!("TEL:{}", clean(p)));
                 None
             }
@@ -463,7 +463,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         .chain(emails.first().cloned())
         .chain(phones.first().cloned())
         .find(|n| !n.trim().is_empty())
-        .ok_or_else(|| "no name, company, email or phone".to_string())?;
+        .ok_or_else(|| crate::i18n::t("import.error.no_name").to_string())?;
     let mut c = Customer::empty(CustomerId(0));
     c.name = validate::name(&name).map_err(|e| e.to_string())?;
     c.company = clean(&contact.company);
@@ -483,7 +483,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
                     Ok(_) => Some(tried),
                     Err(errors) => {
                         for (_, e) in errors {
-                            warnings.push(format!("{key}: {e}; kept with the customer's other details"));
+                            warnings.push(crate::i18n::tf("import.kept", &[("problem", &format!("{key}: {e}"))]));
                         }
                         None
                     }

@@ -3,6 +3,7 @@
 //! again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
+use crate::i18n::{t, tf};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
@@ -235,7 +236,7 @@ pub struct FullCustomer {
 
 /// Why one customer of a JSON file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("customer {index} ({name}): {message}")]
+#[error("{}", tf("import.error.json_entry", &[("index", index), ("name", name), ("message", message)]))]
 pub struct EntryError {
     pub index: usize,
     pub name: String,
@@ -245,7 +246,7 @@ pub struct EntryError {
 fn parse_instant(s: &str, what: &str) -> Result<i64, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.timestamp_millis())
-        .map_err(|_| format!("{what} '{s}' is not an RFC 3339 time"))
+        .map_err(|_| tf("import.error.json_time", &[("field", &what), ("value", &s)]))
 }
 
 /// True when the bytes look like guanxi JSON.
@@ -281,14 +282,14 @@ fn id_of(s: &str, what: &str) -> Result<u64, String> {
     (s.len() == 16)
         .then(|| u64::from_str_radix(s, 16).ok())
         .flatten()
-        .ok_or_else(|| format!("{what} id '{s}' is not 16 hex digits"))
+        .ok_or_else(|| tf("import.error.json_id", &[("field", &what), ("value", &s)]))
 }
 
 fn full(c: CustomerOut) -> Result<FullCustomer, String> {
     let id = if c.id.is_empty() {
         None
     } else {
-        Some(CustomerId(id_of(&c.id, "customer")?))
+        Some(CustomerId(id_of(&c.id, "id")?))
     };
     let mut out = Customer::empty(id.unwrap_or(CustomerId(0)));
     out.name = c.name;
@@ -332,8 +333,8 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
         .interactions
         .into_iter()
         .map(|i| {
-            let mut x = Interaction::empty(InteractionId(id_of(&i.id, "interaction")?), cid);
-            x.at = parse_instant(&i.at, "interaction time")?;
+            let mut x = Interaction::empty(InteractionId(id_of(&i.id, "interactions.id")?), cid);
+            x.at = parse_instant(&i.at, "interactions.at")?;
             x.channel = Channel::parse(&i.channel).map_err(|e| e.to_string())?;
             x.direction = if i.direction.is_empty() {
                 Direction::Outbound
@@ -344,7 +345,7 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
             x.body = i.body;
             x.outcome = i.outcome;
             if i.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
-                return Err("satisfaction must be 1-5".to_string());
+                return Err(t("import.error.json_satisfaction").to_string());
             }
             x.satisfaction = i.satisfaction;
             x.amount = i.amount.map(Money::from_f64);
@@ -356,15 +357,19 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
         .follow_ups
         .into_iter()
         .map(|f| {
-            let mut x = FollowUp::empty(FollowUpId(id_of(&f.id, "follow-up")?), cid);
+            let mut x = FollowUp::empty(FollowUpId(id_of(&f.id, "follow_ups.id")?), cid);
             let due = chrono::NaiveDate::parse_from_str(&f.due, "%Y-%m-%d")
-                .map_err(|_| format!("due date '{}' is not YYYY-MM-DD", f.due))?;
+                .map_err(|_| tf("import.error.json_due", &[("value", &f.due)]))?;
             x.due = date_to_days(due);
             x.what = f.what;
-            x.done_at = f.done_at.as_deref().map(|d| parse_instant(d, "done_at")).transpose()?;
+            x.done_at = f
+                .done_at
+                .as_deref()
+                .map(|d| parse_instant(d, "follow_ups.done_at"))
+                .transpose()?;
             x.author = f.author;
             if !f.created_at.is_empty() {
-                x.created_at = parse_instant(&f.created_at, "created_at")?;
+                x.created_at = parse_instant(&f.created_at, "follow_ups.created_at")?;
             }
             Ok(x)
         })
@@ -374,7 +379,7 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
         .into_iter()
         .map(|h| {
             Ok(StageChange {
-                at: parse_instant(&h.at, "stage change time")?,
+                at: parse_instant(&h.at, "stage_history.at")?,
                 by: h.by,
                 from: Stage::parse(&h.from).map_err(|e| e.to_string())?,
                 to: Stage::parse(&h.to).map_err(|e| e.to_string())?,

@@ -98,7 +98,7 @@ use crate::domain::text::clean;
 
 /// A card that could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+#[error("{}", crate::i18n::tf("import.error.at_line", &[("line", line), ("message", message)]))]
 pub struct CardError {
     /// The line of the card's `BEGIN:VCARD` (1-based).
     pub line: usize,
@@ -780,9 +780,7 @@ fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
         message: message.to_string(),
     };
     if let Some((n, _)) = card.lines.iter().find(|(_, l)| l.contains(&0)) {
-        return Err(error(&format!(
-            "binary data (NUL bytes) on line {n}: not a text vCard, card skipped"
-        )));
+        return Err(error(&crate::i18n::tf("import.error.binary_card", &[("line", n)])));
     }
     let mut contact = Contact {
         line: card.line,
@@ -809,10 +807,8 @@ fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
         }
     }
     match (properties, first_stray) {
-        (0, None) => Err(error("empty card: no properties between BEGIN:VCARD and END:VCARD")),
-        (0, Some(n)) => Err(error(&format!(
-            "no vCard property in the card (line {n} and the others are not NAME:value)"
-        ))),
+        (0, None) => Err(error(crate::i18n::t("import.error.empty_card"))),
+        (0, Some(n)) => Err(error(&crate::i18n::tf("import.error.no_property", &[("line", &n)]))),
         _ => Ok(contact),
     }
 }

@@ -2,6 +2,7 @@ use thiserror::Error;
 
 use super::codec::CodecError;
 use crate::domain::InputError;
+use crate::i18n::tf;
 use crate::sync::journal::JournalError;
 use crate::workspace::WorkspaceError;
 
@@ -11,9 +12,9 @@ pub enum StoreError {
     Input(#[from] InputError),
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
-    #[error("journal {0}")]
+    #[error("{}", tf("error.store.journal", &[("detail", .0)]))]
     Journal(#[from] JournalError),
-    #[error("local database: {0}")]
+    #[error("{}", tf("error.store.database", &[("detail", .0)]))]
     Db(#[from] sled::Error),
     #[error("{what}: {source}")]
     Codec {
@@ -21,14 +22,11 @@ pub enum StoreError {
         #[source]
         source: CodecError,
     },
-    #[error(
-        "this replica's journal is missing from the workspace, but the local view holds {seq} changes from it; \
-         run `guanxi rebuild` to rebuild the view from the journals that are there"
-    )]
+    #[error("{}", tf("error.store.own_journal_missing", &[("count", seq)]))]
     OwnJournalMissing { seq: u64 },
-    #[error("journal of replica {replica} is damaged: {detail}; run `guanxi doctor`")]
+    #[error("{}", tf("error.store.damaged_journal", &[("replica", replica), ("detail", detail)]))]
     DamagedJournal { replica: String, detail: String },
-    #[error("the local view was written by a newer guanxi (format {0}); update guanxi or run `guanxi rebuild`")]
+    #[error("{}", tf("error.store.newer_view", &[("format", .0)]))]
     NewerView(u8),
 }
 

@@ -25,6 +25,7 @@ use super::records::{Cursor, FileCursor};
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, put_cursor, read_cursor};
 use crate::domain::CustomerId;
+use crate::i18n::tf;
 use crate::sync::hlc::ClockAhead;
 use crate::sync::journal::{self, Position, Scan, Tail};
 use crate::sync::sources::{Source, sources};
@@ -124,16 +125,19 @@ pub(super) fn ingest_replica(
                 let op: Op = match codec::decode(frame.payload) {
                     Ok(op) => op,
                     Err(CodecError::NewerFormat(v)) => {
-                        progress.stopped = Some(format!("written by a newer guanxi (format {v})"));
+                        progress.stopped = Some(tf("sync.newer_format", &[("format", &v)]));
                         break;
                     }
                     Err(e) => {
-                        progress.stopped = Some(format!("undecodable change in {}: {e}", src.name));
+                        progress.stopped = Some(tf("sync.undecodable", &[("file", &src.name), ("error", &e)]));
                         break;
                     }
                 };
                 if op.stamp.replica() != replica {
-                    progress.stopped = Some(format!("{} holds changes of replica {}", src.name, op.stamp.replica()));
+                    progress.stopped = Some(tf(
+                        "sync.foreign_ops",
+                        &[("file", &src.name), ("replica", &op.stamp.replica())],
+                    ));
                     break;
                 }
                 if op.seq > cursor.seq + 1 {
@@ -200,7 +204,7 @@ pub(super) fn ingest_replica(
         }
         if !moved {
             if gap && progress.stopped.is_none() {
-                progress.stopped = Some(format!("waiting for change {}", cursor.seq + 1));
+                progress.stopped = Some(tf("sync.waiting_for", &[("seq", &(cursor.seq + 1))]));
             }
             break;
         }

@@ -10,6 +10,7 @@ use super::keys;
 use super::op::Op;
 use super::txn::describe_key;
 use super::{OpenOptions, Store, TREE, read_cursor};
+use crate::i18n::{t, tf};
 use crate::sync::Hlc;
 use crate::sync::journal::{self, Tail};
 use crate::workspace::{Workspace, WorkspaceError};
@@ -62,23 +63,24 @@ impl Store {
         let mut report = DoctorReport::default();
         let recovery = &self.recovery;
         if recovery.replayed > 0 {
-            report.notes.push(format!(
-                "replayed {} journaled change(s) missing from the view (an interrupted run)",
-                recovery.replayed
-            ));
+            report
+                .notes
+                .push(tf("doctor.replayed", &[("count", &recovery.replayed)]));
         }
         for s in &recovery.salvaged {
-            report.notes.push(format!(
-                "cut {} byte(s) of an interrupted write from {}; kept in {}",
-                s.bytes,
-                s.segment.display(),
-                s.saved_to.display()
+            report.notes.push(tf(
+                "doctor.salvaged",
+                &[
+                    ("bytes", &s.bytes),
+                    ("segment", &s.segment.display()),
+                    ("saved_to", &s.saved_to.display()),
+                ],
             ));
         }
         if let Some((old, new)) = recovery.new_identity {
-            report.notes.push(format!(
-                "another install was writing as replica {old}; this one now writes as {new}"
-            ));
+            report
+                .notes
+                .push(tf("doctor.new_identity", &[("old", &old), ("new", &new)]));
         }
         for replica in journal::replicas(&self.ws.root)? {
             self.check_journal(replica, &mut report)?;
@@ -90,7 +92,7 @@ impl Store {
     fn check_journal(&self, replica: crate::sync::ReplicaId, report: &mut DoctorReport) -> Result<(), StoreError> {
         let own = replica == self.ws.replica;
         let who = if own {
-            format!("{replica} (this replica)")
+            tf("doctor.this_replica", &[("replica", &replica)])
         } else {
             replica.to_string()
         };
@@ -103,9 +105,10 @@ impl Store {
             let header = fs::read(&path).ok().and_then(|bytes| journal::parse_header(&bytes));
             match header {
                 Some((r, n)) if r == replica && n == segment => {}
-                Some((r, n)) => report
-                    .problems
-                    .push(format!("{}: header names replica {r} segment {n}", path.display())),
+                Some((r, n)) => report.problems.push(tf(
+                    "doctor.bad_header",
+                    &[("path", &path.display()), ("replica", &r), ("segment", &n)],
+                )),
                 None => {}
             }
             let frames = journal::read_segment(&path, 0)?;
@@ -115,61 +118,62 @@ impl Store {
                     // Older segments may have been removed after a snapshot.
                     Ok(op) if expected_seq == 0 => {
                         if op.seq > 1 {
-                            report.notes.push(format!(
-                                "replica {who}: journal starts at change {} (older segments removed after a snapshot)",
-                                op.seq
-                            ));
+                            report
+                                .notes
+                                .push(tf("doctor.starts_at", &[("who", &who), ("seq", &op.seq)]));
                         }
                         expected_seq = op.seq + 1;
                     }
                     Ok(op) if op.seq == expected_seq => expected_seq += 1,
                     Ok(op) => {
-                        report.problems.push(format!(
-                            "{}: change {} follows change {}",
-                            path.display(),
-                            op.seq,
-                            expected_seq - 1
+                        report.problems.push(tf(
+                            "doctor.out_of_order",
+                            &[
+                                ("path", &path.display()),
+                                ("seq", &op.seq),
+                                ("previous", &(expected_seq - 1)),
+                            ],
                         ));
                         expected_seq = op.seq + 1;
                     }
                     Err(e) => report
                         .problems
-                        .push(format!("{}: undecodable change: {e}", path.display())),
+                        .push(tf("doctor.undecodable", &[("path", &path.display()), ("error", &e)])),
                 }
             }
             let last = i + 1 == segments.len();
             match frames.scan.tail {
                 Tail::Clean => {}
                 // A teammate's file may still be arriving, written in place.
-                _ if last && !own => report.notes.push(format!(
-                    "{}: the last change is still arriving ({} of {} bytes read)",
-                    path.display(),
-                    frames.scan.end,
-                    frames.scan.len
+                _ if last && !own => report.notes.push(tf(
+                    "doctor.arriving",
+                    &[
+                        ("path", &path.display()),
+                        ("read", &frames.scan.end),
+                        ("len", &frames.scan.len),
+                    ],
                 )),
-                tail => report.problems.push(format!(
-                    "{}: {} at byte {}",
-                    path.display(),
+                tail => report.problems.push(tf(
                     if tail == Tail::Corrupt {
-                        "damaged frame"
+                        "doctor.damaged_frame"
                     } else {
-                        "incomplete frame"
+                        "doctor.incomplete_frame"
                     },
-                    frames.scan.end
+                    &[("path", &path.display()), ("at", &frames.scan.end)],
                 )),
             }
         }
         let cursor = read_cursor(&self.tree, replica)?;
         let journaled = expected_seq.saturating_sub(1);
         if cursor.seq != journaled {
-            report.problems.push(format!(
-                "replica {who}: the view has {} of {journaled} journaled changes",
-                cursor.seq
+            report.problems.push(tf(
+                "doctor.behind",
+                &[("who", &who), ("have", &cursor.seq), ("journaled", &journaled)],
             ));
         }
-        report.notes.push(format!(
-            "replica {who}: {} segment(s), {frames_total} change(s), all frames intact",
-            segments.len()
+        report.notes.push(tf(
+            "doctor.journal_ok",
+            &[("who", &who), ("segments", &segments.len()), ("changes", &frames_total)],
         ));
         Ok(())
     }
@@ -193,11 +197,9 @@ impl Store {
             super::snapshot::load(&fresh, s)?;
             report
                 .notes
-                .push(format!("the view started from snapshot {}", s.path.display()));
+                .push(tf("doctor.from_snapshot", &[("path", &s.path.display())]));
         } else if started_from_snapshot {
-            report
-                .notes
-                .push("the view started from a snapshot that is gone; undo history is not compared".to_string());
+            report.notes.push(t("doctor.snapshot_gone").to_string());
         }
         for replica in journal::replicas(&self.ws.root)? {
             ingest_replica(
@@ -229,22 +231,22 @@ impl Store {
                     let same = va == vb;
                     a = live.next().transpose()?;
                     b = replayed.next().transpose()?;
-                    (!same).then(|| format!("{} differs", describe_key(&key)))
+                    (!same).then(|| tf("doctor.key_differs", &[("key", &describe_key(&key))]))
                 }
                 (Some((ka, _)), Some((kb, _))) if ka < kb => {
                     let key = ka.clone();
                     a = live.next().transpose()?;
-                    Some(format!("{} is in the view but not in the journals", describe_key(&key)))
+                    Some(tf("doctor.key_extra", &[("key", &describe_key(&key))]))
                 }
                 (Some((ka, _)), None) => {
                     let key = ka.clone();
                     a = live.next().transpose()?;
-                    Some(format!("{} is in the view but not in the journals", describe_key(&key)))
+                    Some(tf("doctor.key_extra", &[("key", &describe_key(&key))]))
                 }
                 (_, Some((kb, _))) => {
                     let key = kb.clone();
                     b = replayed.next().transpose()?;
-                    Some(format!("{} is in the journals but not in the view", describe_key(&key)))
+                    Some(tf("doctor.key_missing", &[("key", &describe_key(&key))]))
                 }
             };
             if let Some(d) = differ {
@@ -255,14 +257,9 @@ impl Store {
             }
         }
         if count == 0 {
-            report.notes.push(format!(
-                "view matches a fresh replay of the journals ({} keys)",
-                self.tree.len()
-            ));
+            report.notes.push(tf("doctor.matches", &[("keys", &self.tree.len())]));
         } else {
-            report.problems.push(format!(
-                "view differs from a fresh replay of the journals in {count} key(s); `guanxi rebuild` repairs it"
-            ));
+            report.problems.push(tf("doctor.differs", &[("count", &count)]));
             report
                 .problems
                 .extend(differences.into_iter().map(|d| format!("  {d}")));

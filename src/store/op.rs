@@ -105,39 +105,51 @@ impl Edit {
     }
 }
 
-/// A short description of what a list of edits does, for undo and redo
-/// messages ("undid: log interaction").
+/// What a list of edits does, as a key for undo and redo messages
+/// (`add_customer`, `log_interaction+2` for three edits); shown with
+/// [`label_text`]. Keys, not text, are stored, so the message follows the
+/// user's language.
 pub fn describe(edits: &[Edit]) -> String {
     let Some(first) = edits.first() else {
         return "nothing".to_string();
     };
     let what = match first {
-        Edit::CreateCustomer { .. } => "add customer",
+        Edit::CreateCustomer { .. } => "add_customer",
         Edit::UpdateCustomer { fields, .. } => match fields.as_slice() {
-            [CustomerField::Deleted(true)] => "delete customer",
-            [CustomerField::Deleted(false)] => "restore customer",
-            _ => "edit customer",
+            [CustomerField::Deleted(true)] => "delete_customer",
+            [CustomerField::Deleted(false)] => "restore_customer",
+            _ => "edit_customer",
         },
-        Edit::MoveStage { .. } => "move stage",
-        Edit::RecordStageChange { .. } => "add stage history",
-        Edit::LogInteraction { .. } => "log interaction",
+        Edit::MoveStage { .. } => "move_stage",
+        Edit::RecordStageChange { .. } => "add_stage_history",
+        Edit::LogInteraction { .. } => "log_interaction",
         Edit::UpdateInteraction { fields, .. } => match fields.as_slice() {
-            [InteractionField::Deleted(true)] => "remove interaction",
-            [InteractionField::Deleted(false)] => "restore interaction",
-            _ => "edit interaction",
+            [InteractionField::Deleted(true)] => "remove_interaction",
+            [InteractionField::Deleted(false)] => "restore_interaction",
+            _ => "edit_interaction",
         },
-        Edit::AddFollowUp { .. } => "schedule follow-up",
+        Edit::AddFollowUp { .. } => "schedule_follow_up",
         Edit::UpdateFollowUp { fields, .. } => match fields.as_slice() {
-            [FollowUpField::Done(Some(_))] => "mark follow-up done",
-            [FollowUpField::Done(None)] => "reopen follow-up",
-            [FollowUpField::Deleted(true)] => "remove follow-up",
-            [FollowUpField::Deleted(false)] => "restore follow-up",
-            _ => "edit follow-up",
+            [FollowUpField::Done(Some(_))] => "complete_follow_up",
+            [FollowUpField::Done(None)] => "reopen_follow_up",
+            [FollowUpField::Deleted(true)] => "remove_follow_up",
+            [FollowUpField::Deleted(false)] => "restore_follow_up",
+            _ => "edit_follow_up",
         },
     };
     if edits.len() > 1 {
-        format!("{what} (+{} more changes)", edits.len() - 1)
+        format!("{what}+{}", edits.len() - 1)
     } else {
         what.to_string()
+    }
+}
+
+/// The words for a label made by [`describe`].
+pub fn label_text(label: &str) -> String {
+    let (key, more) = label.split_once('+').unwrap_or((label, ""));
+    let text = crate::i18n::t(&format!("op.{key}")).to_string();
+    match more.parse::<usize>() {
+        Ok(n) => crate::i18n::tf("op.more", &[("what", &text), ("count", &n)]),
+        Err(_) => text,
     }
 }

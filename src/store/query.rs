@@ -13,6 +13,7 @@ use crate::domain::dates::{date_to_days, local_midnight};
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words};
 use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, Rules, Stage, StageChange};
+use crate::i18n::collate::{name_key, searchable};
 use crate::workspace::Clock;
 
 /// At most this many candidates are listed when a reference is ambiguous.
@@ -222,7 +223,7 @@ impl View {
         }
         items.sort_by_cached_key(|item| {
             let kind = matches!(item.what, AgendaWhat::StayInTouch { .. });
-            (item.due, kind, fold(&item.customer.customer.name))
+            (item.due, kind, name_key(&item.customer.customer.name))
         });
         Ok(items)
     }
@@ -293,7 +294,9 @@ impl View {
                     if !strong.iter().any(|s: &CustomerRecord| s.customer.id == c.customer.id) {
                         strong.push(c);
                     }
-                } else if matches_words(&name, &folded) || emails.iter().any(|e| e.contains(&folded)) {
+                } else if matches_words(&searchable(&c.customer.name), &folded)
+                    || emails.iter().any(|e| e.contains(&folded))
+                {
                     partial.push(c);
                 }
                 true

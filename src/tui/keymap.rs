@@ -16,6 +16,7 @@ use serde::de::value::{Error as ValueError, StrDeserializer};
 use toml::de::{DeTable, DeValue};
 
 use super::action::Action;
+use crate::i18n::tf;
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
@@ -235,7 +236,7 @@ fn named_key(name: &str) -> Option<KeyCode> {
 fn case_hint(spec: &str) -> String {
     let lower = spec.to_lowercase();
     if spec.chars().count() > 1 && lower != spec && parse_spec(&lower).is_some() {
-        format!(" (key names and modifiers are lower case: '{lower}')")
+        tf("keymap.error.case_hint", &[("lower", &lower)])
     } else {
         String::new()
     }
@@ -418,30 +419,30 @@ fn parse_key_list(mode: Mode, action: Action, value: &DeValue<'_>) -> Result<Vec
 /// What is wrong with a keymap file; the message names the culprit.
 #[derive(Debug, thiserror::Error)]
 pub enum KeymapError {
-    #[error("cannot read {}: {error}", path.display())]
+    #[error("{}", tf("keymap.error.read", &[("path", &path.display()), ("error", error)]))]
     Read { path: PathBuf, error: std::io::Error },
     #[error("{}: {error}", path.display())]
     File { path: PathBuf, error: Box<KeymapError> },
-    #[error("not a valid keymap file: {0}")]
+    #[error("{}", tf("keymap.error.toml", &[("error", _0)]))]
     Toml(Box<toml::de::Error>),
-    #[error("unknown mode [{mode}]")]
+    #[error("{}", tf("keymap.error.unknown_mode", &[("mode", mode)]))]
     UnknownMode { mode: String },
-    #[error("[{mode}] must be a table of `action = [\"key\", ...]` entries")]
+    #[error("{}", tf("keymap.error.not_a_table", &[("mode", mode)]))]
     NotATable { mode: &'static str },
-    #[error("unknown action '{action}' in [{mode}]")]
+    #[error("{}", tf("keymap.error.unknown_action", &[("mode", mode), ("action", action)]))]
     UnknownAction { mode: &'static str, action: String },
-    #[error("keys for action '{action}' in [{mode}] must be a list of strings, like [\"j\", \"down\"]")]
+    #[error("{}", tf("keymap.error.not_a_key_list", &[("mode", mode), ("action", action)]))]
     NotAKeyList { mode: &'static str, action: String },
-    #[error("unknown key '{spec}'{hint}")]
+    #[error("{}", tf("keymap.error.unknown_key", &[("spec", spec), ("hint", hint)]))]
     UnknownKey { spec: String, hint: String },
-    #[error("unknown key '{spec}' for action '{action}' in [{mode}]{hint}")]
+    #[error("{}", tf("keymap.error.bad_key", &[("spec", spec), ("action", action), ("mode", mode), ("hint", hint)]))]
     BadKey {
         mode: &'static str,
         action: String,
         spec: String,
         hint: String,
     },
-    #[error("key '{key}' is bound to both '{first}' and '{second}' in [{mode}]")]
+    #[error("{}", tf("keymap.error.conflict", &[("key", key), ("first", first), ("second", second), ("mode", mode)]))]
     Conflict {
         mode: &'static str,
         key: String,

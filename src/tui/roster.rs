@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::text::fold;
 use crate::domain::{CustomerId, Level, Money, Stage, Summary};
+use crate::i18n::collate::name_key;
 use crate::store::{CustomerRecord, StoreError, View};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +21,9 @@ pub struct Row {
     pub next_due: NaiveDate,
     pub clv: Money,
     pub owner: String,
-    /// Folded name, the sort key for names.
+    /// The name's sort key in the user's language.
     pub sort_name: String,
-    /// Folded name, company, emails, phones and tags: what search matches.
+    /// What search matches (`Customer::search_text`).
     pub search: String,
 }
 
@@ -31,10 +31,6 @@ impl Row {
     pub fn of(rec: &CustomerRecord, view: &View) -> Row {
         let c = &rec.customer;
         let s = Summary::of(c, view.rules(), view.clock().now_ms());
-        let mut parts = vec![c.name.as_str(), c.company.as_str()];
-        parts.extend(c.emails.iter().map(String::as_str));
-        parts.extend(c.phones.iter().map(String::as_str));
-        parts.extend(c.tags.iter().map(String::as_str));
         Row {
             id: c.id,
             name: c.name.clone(),
@@ -46,8 +42,8 @@ impl Row {
             next_due: s.next_contact_due,
             clv: s.clv,
             owner: c.owner.clone(),
-            sort_name: fold(&c.name),
-            search: fold(&parts.join(" ")),
+            sort_name: name_key(&c.name),
+            search: c.search_text(),
         }
     }
 }

@@ -12,6 +12,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::tf;
 use ratatui::style::{Color, Modifier, Style};
 use thiserror::Error;
 
@@ -134,25 +135,25 @@ theme_styles! {
 #[derive(Debug, Error)]
 pub enum ThemeError {
     /// The text is not valid TOML.
-    #[error("theme is not valid TOML: {0}")]
+    #[error("{}", tf("theme.error.syntax", &[("error", _0)]))]
     Syntax(#[from] toml::de::Error),
     /// A style name that the interface does not know (probably a typo).
-    #[error("unknown style '{style}'")]
+    #[error("{}", tf("theme.error.unknown_style", &[("style", style)]))]
     UnknownStyle { style: String },
     /// A style that is not a table (`title = "red"` instead of `title = { fg = "red" }`).
-    #[error("style '{style}' must be a table such as {{ fg = \"red\", modifiers = [\"bold\"] }}")]
+    #[error("{}", tf("theme.error.not_a_table", &[("style", style)]))]
     NotATable { style: String },
     /// A key other than `fg`, `bg` and `modifiers` inside a style.
-    #[error("unknown key '{key}' for style '{style}' (expected fg, bg or modifiers)")]
+    #[error("{}", tf("theme.error.unknown_key", &[("style", style), ("key", key)]))]
     UnknownKey { style: String, key: String },
     /// A colour that is neither a known name, `#rrggbb`, nor an index 0-255.
-    #[error("unknown colour '{value}' for style '{style}'")]
+    #[error("{}", tf("theme.error.unknown_colour", &[("style", style), ("value", value)]))]
     UnknownColour { style: String, value: String },
     /// `modifiers` is not an array of strings.
-    #[error("modifiers for style '{style}' must be an array of names, such as [\"bold\", \"underlined\"]")]
+    #[error("{}", tf("theme.error.modifiers_not_an_array", &[("style", style)]))]
     ModifiersNotAnArray { style: String },
     /// A modifier that is not one of bold, dim, italic, underlined, reversed, crossed_out.
-    #[error("unknown modifier '{value}' for style '{style}'")]
+    #[error("{}", tf("theme.error.unknown_modifier", &[("style", style), ("value", value)]))]
     UnknownModifier { style: String, value: String },
     /// The user's theme file exists but cannot be read.
     #[error("{}: {source}", path.display())]

@@ -4,6 +4,8 @@
 //! ```toml
 //! user = "Lan"                       # name recorded as author and owner
 //! workspace = "/home/lan/Sync/team"  # default workspace
+//! lang = "vi"                        # en, vi or zh (else LC_ALL / LANG)
+//! currency = "VND"                   # how amounts are shown
 //!
 //! [clv]
 //! remaining_years = 3.0
@@ -22,12 +24,15 @@ use serde::Deserialize;
 
 use super::error::WorkspaceError;
 use crate::domain::{CadenceRules, ClvAssumptions, Rules};
+use crate::i18n::{Lang, tf};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub user: Option<String>,
     pub workspace: Option<PathBuf>,
+    pub lang: Option<String>,
+    pub currency: Option<String>,
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
 }
@@ -45,10 +50,22 @@ impl Config {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| WorkspaceError::Config {
+        let config: Config = toml::from_str(&text).map_err(|e| WorkspaceError::Config {
             path: path.to_path_buf(),
             message: e.message().to_string(),
-        })
+        })?;
+        if let Some(lang) = config.lang.as_deref().filter(|l| Lang::parse(l).is_none()) {
+            return Err(WorkspaceError::Config {
+                path: path.to_path_buf(),
+                message: tf("error.unknown_lang", &[("value", &lang)]),
+            });
+        }
+        Ok(config)
+    }
+
+    /// The language the config file asks for, if any.
+    pub fn language(&self) -> Option<Lang> {
+        self.lang.as_deref().and_then(Lang::parse)
     }
 
     pub fn rules(&self) -> Rules {

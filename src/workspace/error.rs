@@ -3,9 +3,11 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::i18n::{t, tf};
+
 #[derive(Debug, Error)]
 pub enum WorkspaceError {
-    #[error("cannot find a home directory for guanxi's data; set HOME (or XDG_DATA_HOME) or pass --workspace")]
+    #[error("{}", t("error.workspace.no_home"))]
     NoHome,
     #[error("{}: {source}", path.display())]
     Io {
@@ -13,17 +15,20 @@ pub enum WorkspaceError {
         #[source]
         source: io::Error,
     },
-    #[error("config file {}: {message}", path.display())]
+    #[error("{}", tf("error.workspace.config", &[("path", &path.display()), ("message", message)]))]
     Config { path: PathBuf, message: String },
-    #[error("{} is not a guanxi workspace: it holds other files (use an empty or new folder)", .0.display())]
+    #[error("{}", tf("error.workspace.not_a_workspace", &[("path", &.0.display())]))]
     NotAWorkspace(PathBuf),
-    #[error("{} is already the guanxi workspace '{name}'", path.display())]
+    #[error("{}", tf("error.workspace.already_a_workspace", &[("path", &path.display()), ("name", name)]))]
     AlreadyAWorkspace { path: PathBuf, name: String },
-    #[error("workspace file {}: {message}", path.display())]
+    #[error("{}", tf("error.workspace.bad_meta", &[("path", &path.display()), ("message", message)]))]
     BadMeta { path: PathBuf, message: String },
-    #[error("workspace {} was written by a newer guanxi (format {found}, this one reads up to {supported}); update guanxi", path.display())]
+    #[error("{}", tf("error.workspace.newer_format", &[("path", &path.display()), ("found", found), ("supported", supported)]))]
     NewerFormat { path: PathBuf, found: u32, supported: u32 },
-    #[error("guanxi is already open on workspace {}{}; close it there first", workspace.display(), pid.map(|p| format!(" (process {p})")).unwrap_or_default())]
+    #[error("{}", match pid {
+        Some(p) => tf("error.workspace.already_open_pid", &[("path", &workspace.display()), ("pid", p)]),
+        None => tf("error.workspace.already_open", &[("path", &workspace.display())]),
+    })]
     AlreadyOpen { workspace: PathBuf, pid: Option<u32> },
 }
 

@@ -116,14 +116,20 @@ impl App {
             Action::Undo => match self.store.undo() {
                 Ok(label) => {
                     self.refresh();
-                    self.say(Tone::Success, tf("status.undid", &[("what", &label)]));
+                    self.say(
+                        Tone::Success,
+                        tf("status.undid", &[("what", &crate::store::op::label_text(&label))]),
+                    );
                 }
                 Err(e) => self.fail(e),
             },
             Action::Redo => match self.store.redo() {
                 Ok(label) => {
                     self.refresh();
-                    self.say(Tone::Success, tf("status.redid", &[("what", &label)]));
+                    self.say(
+                        Tone::Success,
+                        tf("status.redid", &[("what", &crate::store::op::label_text(&label))]),
+                    );
                 }
                 Err(e) => self.fail(e),
             },

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::widgets::{day, fit, gauge, level_label, local_day, money, relative, stage_label};
 use crate::domain::{Factor, SpinPart};
@@ -89,6 +90,11 @@ fn columns(width: u16) -> Vec<Column> {
         width: 11,
         cell: |r, _| money(r.clv),
     });
+    // Short columns are widened to their header (and its sort arrow) in
+    // languages whose words are longer than the values.
+    for c in cols.iter_mut().skip(2) {
+        c.width = c.width.max(t(&format!("column.{}", c.key)).width() + 1);
+    }
     cols
 }
 
@@ -218,7 +224,6 @@ pub fn scroll_offset(cursor: usize, height: usize, len: usize) -> usize {
 }
 
 pub fn pad(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
     let mut out = s.to_string();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(s.width())));
     out
@@ -237,7 +242,8 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let s = crate::domain::Summary::of(c, app.store.rules(), app.store.clock().now_ms());
-    let label = |k: &str| Span::styled(pad(t(k), 14), th.muted);
+    let label_width = super::widgets::field_label_width();
+    let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
     let mut lines = Vec::new();
     if !c.company.is_empty() || !c.title.is_empty() {
         let who = [c.title.as_str(), c.company.as_str()]

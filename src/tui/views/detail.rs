@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
-use super::widgets::{channel_label, day, gauge, level_label, local_time, money, relative, stage_label};
+use super::widgets::{
+    channel_label, day, field_label_width, gauge, level_label, local_time, money, relative, stage_label,
+};
 use crate::domain::{Factor, SpinPart, Summary};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, Detail};
@@ -23,7 +25,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     frame.render_widget(block, area);
     let c = &d.record.customer;
     let s = Summary::of(c, app.store.rules(), app.store.clock().now_ms());
-    let label = |k: &str| Span::styled(pad(t(k), 14), th.muted);
+    let label_width = field_label_width();
+    let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
     let mut lines: Vec<Line> = Vec::new();
     let mut field = |key: &str, value: String| {
         if !value.is_empty() {

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::customers::pad;
@@ -13,7 +14,10 @@ use crate::i18n::{t, tf};
 use crate::tui::app::App;
 use crate::tui::forms::Form;
 
-const LABEL: usize = 18;
+/// Labels take the width of the longest in the user's language, between
+/// these bounds, so that values line up and stay wide enough to type in.
+const LABEL_MIN: usize = 12;
+const LABEL_MAX: usize = 24;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let th = &app.theme;
@@ -35,7 +39,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
         ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let value_width = (inner.width as usize).saturating_sub(LABEL + 1);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| t(&f.id.label_key()).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(LABEL_MIN, LABEL_MAX);
+    let value_width = (inner.width as usize).saturating_sub(label_width + 1);
     // Lines of each field, to scroll the focused one into view.
     let mut lines: Vec<(usize, Line)> = Vec::new();
     let mut cursor = None;
@@ -55,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
         } else {
             th.input
         };
-        let label = pad(&fit(t(&field.id.label_key()), LABEL), LABEL + 1);
+        let label = pad(&fit(t(&field.id.label_key()), label_width), label_width + 1);
         let value = if field.choices.is_some() {
             let arrows = if focused {
                 format!("◀ {} ▶", field.shown())
@@ -65,7 +76,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
             fit(&arrows, value_width)
         } else if focused {
             let (shown, col) = field.input.view(value_width);
-            cursor = Some((lines.len(), LABEL as u16 + 1 + col));
+            cursor = Some((lines.len(), label_width as u16 + 1 + col));
             shown
         } else {
             fit(field.input.text(), value_width)
@@ -91,7 +102,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
         if let Some(e) = &field.error {
             lines.push((
                 i,
-                Line::from(Span::styled(format!("{}↳ {}", " ".repeat(LABEL + 1), e), th.error)),
+                Line::from(Span::styled(
+                    format!("{}↳ {}", " ".repeat(label_width + 1), e),
+                    th.error,
+                )),
             ));
         }
     }

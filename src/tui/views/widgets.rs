@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use ratatui::style::Style;
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthStr;
 
-use crate::domain::dates::from_millis;
-use crate::domain::{Channel, Level, Money, Stage};
-use crate::i18n::{t, tf};
+use crate::domain::{Channel, Factor, Level, SpinPart, Stage};
+use crate::i18n::t;
 use crate::tui::theme::Theme;
 
 pub use crate::domain::text::fit;
@@ -25,33 +25,18 @@ pub fn channel_label(c: Channel) -> &'static str {
 }
 
 pub fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::i18n::date(d)
 }
 
 pub fn local_time(ms: i64) -> String {
-    from_millis(ms)
-        .with_timezone(&chrono::Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    crate::i18n::datetime(ms)
 }
 
 pub fn local_day(ms: i64) -> String {
-    from_millis(ms)
-        .with_timezone(&chrono::Local)
-        .format("%Y-%m-%d")
-        .to_string()
+    crate::i18n::date(crate::domain::dates::local_day(ms))
 }
 
-/// "today", "tomorrow", "in 3 days", "2 days overdue".
-pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
-    let days = (due - today).num_days();
-    match days {
-        0 => t("when.today").to_string(),
-        1 => t("when.tomorrow").to_string(),
-        d if d < 0 => tf("when.overdue", &[("days", &-d)]),
-        d => tf("when.in_days", &[("days", &d)]),
-    }
-}
+pub use crate::i18n::{money, relative};
 
 /// The style that says how urgent a due date is.
 pub fn due_style(theme: &Theme, due: NaiveDate, today: NaiveDate) -> Style {
@@ -59,27 +44,6 @@ pub fn due_style(theme: &Theme, due: NaiveDate, today: NaiveDate) -> Style {
         d if d < 0 => theme.overdue,
         0 => theme.due_today,
         _ => theme.upcoming,
-    }
-}
-
-/// Money with thousands grouped: `1,500,000`, `12.50`.
-pub fn money(m: Money) -> String {
-    let plain = m.to_string();
-    let (sign, rest) = plain
-        .strip_prefix('-')
-        .map(|r| ("-", r))
-        .unwrap_or(("", plain.as_str()));
-    let (whole, fraction) = rest.split_once('.').map(|(w, f)| (w, Some(f))).unwrap_or((rest, None));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
     }
 }
 
@@ -101,15 +65,35 @@ pub fn gauge<'a>(theme: &Theme, score: Option<u8>, width: usize) -> Vec<Span<'a>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_is_grouped() {
-        assert_eq!(money(Money::from_units(1_500_000)), "1,500,000");
-        assert_eq!(money(Money(123_456_789)), "1,234,567.89");
-        assert_eq!(money(Money(-100_000)), "-1,000");
-        assert_eq!(money(Money(5)), "0.05");
-    }
+/// A customer's field labels line up in one column as wide as the
+/// longest of them in the user's language, within reason.
+pub fn field_label_width() -> usize {
+    const FIELDS: [&str; 14] = [
+        "detail.stage",
+        "detail.next_contact",
+        "detail.value",
+        "field.customer.company",
+        "field.customer.title",
+        "field.customer.emails",
+        "field.customer.phones",
+        "field.customer.address",
+        "field.customer.tags",
+        "field.customer.segment",
+        "field.customer.source",
+        "field.customer.owner",
+        "field.customer.tier",
+        "field.customer.notes",
+    ];
+    let factors = Factor::ALL.map(|f| format!("factor.{}", f.key()));
+    let spin = SpinPart::ALL.map(|p| format!("spin.{}", p.key()));
+    FIELDS
+        .iter()
+        .copied()
+        .chain(factors.iter().map(String::as_str))
+        .chain(spin.iter().map(String::as_str))
+        .map(|k| t(k).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 20)
+        + 2
 }
