@@ -12,7 +12,7 @@ use guanxi::interop::Contact;
 use guanxi::interop::vcard;
 use proptest::prelude::*;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/vcard");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus/vcard");
 
 // ---------------------------------------------------------------------------
 // The corpus
