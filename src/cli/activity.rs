@@ -11,7 +11,7 @@ use super::output::{Table, day, relative, when};
 use crate::domain::draft::{FollowUpDraft, InteractionDraft};
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
-use crate::store::{AgendaItem, AgendaWhat};
+use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -156,7 +156,10 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
     let until = today.checked_add_days(Days::new(u64::from(a.days))).unwrap_or(today);
     let items = store.agenda(until)?;
     if a.json {
-        let out: Vec<AgendaJson> = items.iter().map(|i| AgendaJson::new(i, today, what(i))).collect();
+        let out: Vec<AgendaJson> = items
+            .iter()
+            .map(|(i, c)| AgendaJson::new(i, c, today, what(i, c)))
+            .collect();
         return Ok(serde_json::to_string_pretty(&out)? + "\n");
     }
     if items.is_empty() {
@@ -168,15 +171,15 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
         (t("cli.to_do"), 50),
         ("ID", 8),
     ]);
-    for i in &items {
+    for (i, c) in &items {
         let id = match &i.what {
             AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
             AgendaWhat::StayInTouch { .. } => String::new(),
         };
         table.row(vec![
             format!("{} ({})", day(i.due), relative(i.due, today)),
-            i.customer.customer.display_name(),
-            what(i),
+            c.customer.display_name(),
+            what(i, c),
             id,
         ]);
     }
@@ -184,14 +187,14 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
 }
 
 /// What an agenda item asks for, in words.
-fn what(item: &AgendaItem) -> String {
+fn what(item: &AgendaItem, customer: &CustomerRecord) -> String {
     match &item.what {
         AgendaWhat::FollowUp(f) => f.what.clone(),
         AgendaWhat::StayInTouch {
             cadence_days,
             last_touch,
         } => {
-            let since = if item.customer.customer.activity.last_contact.is_some() {
+            let since = if customer.customer.activity.last_contact.is_some() {
                 tf("cli.last_contact_at", &[("when", &when(*last_touch))])
             } else {
                 t("cli.no_contact_yet").to_string()

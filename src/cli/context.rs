@@ -80,6 +80,9 @@ pub fn warn_about_recovery(store: &Store) {
             )
         );
     }
+    if r.rebuilt_view {
+        eprintln!("{}", crate::i18n::t("cli.note.rebuilt_view"));
+    }
     if let Some((old, new)) = r.new_identity {
         eprintln!("{}", tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));
     }

@@ -233,8 +233,8 @@ pub struct AgendaJson {
 }
 
 impl AgendaJson {
-    pub fn new(item: &AgendaItem, today: NaiveDate, what: String) -> AgendaJson {
-        let c = &item.customer.customer;
+    pub fn new(item: &AgendaItem, customer: &CustomerRecord, today: NaiveDate, what: String) -> AgendaJson {
+        let c = &customer.customer;
         let days_overdue = (today - item.due).num_days();
         AgendaJson {
             kind: match item.what {

@@ -384,8 +384,13 @@ fn children_edits(
     planned: &mut HashSet<u64>,
 ) -> Result<Vec<Edit>, StoreError> {
     let mut edits = Vec::new();
+    // An interaction is kept with the customer it was logged for: look for
+    // it with the customer in the file and with the one it joins here.
+    let known = |id| -> Result<bool, StoreError> {
+        Ok(store.interaction_of(target, id)?.is_some() || store.interaction_of(full.customer.id, id)?.is_some())
+    };
     for i in &full.interactions {
-        if planned.insert(i.id.0) && store.interaction(i.id)?.is_none() {
+        if planned.insert(i.id.0) && !known(i.id)? {
             let mut i = i.clone();
             i.customer = target;
             edits.push(Edit::LogInteraction {

@@ -109,8 +109,10 @@ impl Store {
             return Ok(false);
         }
         let now = self.clock().now_ms();
+        let home = self.follow_up_home(f.id)?.unwrap_or(f.customer);
         self.commit(vec![Edit::UpdateFollowUp {
             id: f.id,
+            home,
             fields: vec![FollowUpField::Done(Some(now))],
         }])?;
         Ok(true)
@@ -133,15 +135,17 @@ impl Store {
                 continue;
             };
             merged = crate::interop::dupes::merged(&merged, &rec.customer);
-            for i in self.interactions_of(other)? {
+            for i in self.homed_interactions_of(other)? {
                 edits.push(Edit::UpdateInteraction {
-                    id: i.id,
+                    id: i.item.id,
+                    home: i.home,
                     fields: vec![crate::domain::InteractionField::Customer(keep)],
                 });
             }
-            for f in self.follow_ups_of(other)? {
+            for f in self.homed_follow_ups_of(other)? {
                 edits.push(Edit::UpdateFollowUp {
-                    id: f.id,
+                    id: f.item.id,
+                    home: f.home,
                     fields: vec![FollowUpField::Customer(keep)],
                 });
             }

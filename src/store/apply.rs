@@ -5,8 +5,8 @@
 
 use super::error::StoreError;
 use super::keys;
-use super::op::{Edit, Op, Origin, describe};
-use super::records::{FollowUpRecord, InteractionRecord, UndoEntry};
+use super::op::{Edit, Op, Origin, describe, follow_up_customer, interaction_customer};
+use super::records::{FollowUpRecord, HistoryKey, InteractionRecord, UndoEntry};
 use super::txn::Txn;
 use crate::domain::{
     CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, StageChange,
@@ -48,22 +48,58 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
                 from: *from,
                 to: *to,
             };
-            let index = u16::try_from(index).unwrap_or(u16::MAX);
-            tx.put_encoded(keys::history(*id, stamp, index), &change)?;
+            tx.body_mut(*id)?.history.insert(history_key(stamp, index), change);
         }
         Edit::RecordStageChange { id, change } => {
-            tx.touch(*id);
-            let index = u16::try_from(index).unwrap_or(u16::MAX);
-            tx.put_encoded(keys::history(*id, stamp, index), change)?;
+            tx.body_mut(*id)?
+                .history
+                .insert(history_key(stamp, index), change.clone());
         }
-        Edit::LogInteraction { id, fields } | Edit::UpdateInteraction { id, fields } => {
-            let create = matches!(edit, Edit::LogInteraction { .. });
-            apply_interaction(tx, stamp, *id, fields, create)?;
+        Edit::LogInteraction { id, fields } => {
+            let home = interaction_customer(fields).unwrap_or(CustomerId(0));
+            apply_interaction(tx, stamp, *id, home, fields, true)?;
         }
-        Edit::AddFollowUp { id, fields } | Edit::UpdateFollowUp { id, fields } => {
-            let create = matches!(edit, Edit::AddFollowUp { .. });
-            apply_follow_up(tx, stamp, *id, fields, create)?;
+        Edit::UpdateInteraction { id, home, fields } => {
+            apply_interaction(tx, stamp, *id, *home, fields, false)?;
         }
+        Edit::AddFollowUp { id, fields } => {
+            let home = follow_up_customer(fields).unwrap_or(CustomerId(0));
+            apply_follow_up(tx, stamp, *id, home, fields, true)?;
+        }
+        Edit::UpdateFollowUp { id, home, fields } => {
+            apply_follow_up(tx, stamp, *id, *home, fields, false)?;
+        }
+    }
+    Ok(())
+}
+
+fn history_key(stamp: Stamp, index: usize) -> HistoryKey {
+    HistoryKey {
+        stamp,
+        index: u16::try_from(index).unwrap_or(u16::MAX),
+    }
+}
+
+/// Moves a guest entry when a record's customer changed: a record whose
+/// customer is not its home is listed in that customer's body.
+fn move_guest<I: Ord + Copy>(
+    tx: &mut Txn,
+    guests: fn(&mut crate::store::records::Body) -> &mut std::collections::BTreeMap<I, CustomerId>,
+    id: I,
+    home: CustomerId,
+    before: Option<CustomerId>,
+    after: CustomerId,
+) -> Result<(), StoreError> {
+    let before = before.filter(|c| *c != home);
+    let after = Some(after).filter(|c| *c != home);
+    if before == after {
+        return Ok(());
+    }
+    if let Some(c) = before {
+        guests(tx.body_mut(c)?).remove(&id);
+    }
+    if let Some(c) = after {
+        guests(tx.body_mut(c)?).insert(id, home);
     }
     Ok(())
 }
@@ -72,42 +108,37 @@ fn apply_interaction(
     tx: &mut Txn,
     stamp: Stamp,
     id: InteractionId,
+    home: CustomerId,
     fields: &[InteractionField],
     create: bool,
 ) -> Result<(), StoreError> {
-    let key = keys::interaction(id);
-    let before: Option<InteractionRecord> = tx.get_decoded(&key)?;
-    let mut rec = before.clone().unwrap_or_else(|| InteractionRecord::new(id));
+    let before: Option<InteractionRecord> = tx.body(home)?.interactions.get(&id).cloned();
+    let mut rec = before.clone().unwrap_or_else(|| InteractionRecord::new(id, home));
     if !rec
         .registers
         .merge(&mut rec.interaction, fields.iter().cloned(), stamp, create)
     {
         return Ok(());
     }
-    tx.touch(rec.interaction.customer);
-    if let Some(b) = &before {
-        tx.touch(b.interaction.customer);
-    }
-    let old_index = before.as_ref().and_then(InteractionRecord::index_keys);
-    let new_index = rec.index_keys();
-    if old_index != new_index {
-        if let Some((log, timeline)) = old_index.clone() {
-            tx.delete(log);
-            tx.delete(timeline);
-        }
-        if let Some((log, timeline)) = new_index.clone() {
-            tx.put(log, Vec::new());
-            tx.put(timeline, rec.interaction.customer.to_bytes().to_vec());
-        }
-    }
-    let was_live = before.as_ref().is_some_and(InteractionRecord::is_live);
+    let now = rec.interaction.customer;
+    tx.touch(now);
     let old_customer = before.as_ref().map(|b| b.interaction.customer);
+    if let Some(c) = old_customer {
+        tx.touch(c);
+    }
+    move_guest(tx, |b| &mut b.guest_interactions, id, home, old_customer, now)?;
+    let was_live = before.as_ref().is_some_and(InteractionRecord::is_live);
+    let moved = before
+        .as_ref()
+        .is_some_and(|b| (b.interaction.customer, b.interaction.at) != (now, rec.interaction.at));
     let amount_changed = before
         .as_ref()
         .is_some_and(|b| b.interaction.amount != rec.interaction.amount);
-    match (was_live, rec.is_live()) {
+    let live = rec.is_live();
+    tx.body_mut(home)?.interactions.insert(id, rec.clone());
+    match (was_live, live) {
         (false, true) => {
-            let customer = tx.customer_mut(rec.interaction.customer)?;
+            let customer = tx.customer_mut(now)?;
             customer.customer.activity.add(&rec.interaction);
         }
         (true, false) => {
@@ -115,56 +146,55 @@ fn apply_interaction(
                 tx.recount_activity(c)?;
             }
         }
-        (true, true) if old_index != new_index || amount_changed => {
+        (true, true) if moved || amount_changed => {
             if let Some(c) = old_customer {
                 tx.recount_activity(c)?;
             }
-            tx.recount_activity(rec.interaction.customer)?;
+            tx.recount_activity(now)?;
         }
         _ => {}
     }
-    tx.put_encoded(key, &rec)
+    Ok(())
 }
 
 fn apply_follow_up(
     tx: &mut Txn,
     stamp: Stamp,
     id: FollowUpId,
+    home: CustomerId,
     fields: &[FollowUpField],
     create: bool,
 ) -> Result<(), StoreError> {
-    let key = keys::follow_up(id);
-    let before: Option<FollowUpRecord> = tx.get_decoded(&key)?;
-    let mut rec = before.clone().unwrap_or_else(|| FollowUpRecord::new(id));
+    let before: Option<FollowUpRecord> = tx.body(home)?.follow_ups.get(&id).cloned();
+    let mut rec = before.clone().unwrap_or_else(|| FollowUpRecord::new(id, home));
     if !rec
         .registers
         .merge(&mut rec.follow_up, fields.iter().cloned(), stamp, create)
     {
         return Ok(());
     }
-    tx.touch(rec.follow_up.customer);
-    if let Some(b) = &before {
-        tx.touch(b.follow_up.customer);
+    let now = rec.follow_up.customer;
+    tx.touch(now);
+    let old_customer = before.as_ref().map(|b| b.follow_up.customer);
+    if let Some(c) = old_customer {
+        tx.touch(c);
     }
-    let (old_listed, old_due) = before.as_ref().map(FollowUpRecord::index_keys).unwrap_or_default();
-    let (new_listed, new_due) = rec.index_keys();
-    if old_listed != new_listed {
-        if let Some(k) = old_listed {
-            tx.delete(k);
-        }
-        if let Some(k) = new_listed {
-            tx.put(k, Vec::new());
-        }
+    move_guest(tx, |b| &mut b.guest_follow_ups, id, home, old_customer, now)?;
+    if before.is_none() {
+        tx.put(keys::follow_up(id), home.to_bytes().to_vec());
     }
+    let old_due = before.as_ref().and_then(FollowUpRecord::due_key);
+    let new_due = rec.due_key();
     if old_due != new_due {
         if let Some(k) = old_due {
             tx.delete(k);
         }
         if let Some(k) = new_due {
-            tx.put(k, rec.follow_up.customer.to_bytes().to_vec());
+            tx.put(k, home.to_bytes().to_vec());
         }
     }
-    tx.put_encoded(key, &rec)
+    tx.body_mut(home)?.follow_ups.insert(id, rec);
+    Ok(())
 }
 
 /// Keeps this replica's undo and redo stacks. Entries are keyed by op
@@ -250,29 +280,39 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
             // History is add-only: a recorded entry stays, as a record of
             // what happened, even when the change that brought it is undone.
             Edit::RecordStageChange { .. } => continue,
-            Edit::LogInteraction { id, .. } => Edit::UpdateInteraction {
+            Edit::LogInteraction { id, fields } => Edit::UpdateInteraction {
                 id: *id,
+                home: interaction_customer(fields).unwrap_or(CustomerId(0)),
                 fields: vec![InteractionField::Deleted(true)],
             },
-            Edit::UpdateInteraction { id, fields } => {
+            Edit::UpdateInteraction { id, home, fields } => {
                 let current = tx
-                    .get_decoded::<InteractionRecord>(&keys::interaction(*id))?
-                    .unwrap_or_else(|| InteractionRecord::new(*id));
+                    .body(*home)?
+                    .interactions
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| InteractionRecord::new(*id, *home));
                 Edit::UpdateInteraction {
                     id: *id,
+                    home: *home,
                     fields: Registers::current(&current.interaction, fields.iter().map(InteractionField::key)),
                 }
             }
-            Edit::AddFollowUp { id, .. } => Edit::UpdateFollowUp {
+            Edit::AddFollowUp { id, fields } => Edit::UpdateFollowUp {
                 id: *id,
+                home: follow_up_customer(fields).unwrap_or(CustomerId(0)),
                 fields: vec![FollowUpField::Deleted(true)],
             },
-            Edit::UpdateFollowUp { id, fields } => {
+            Edit::UpdateFollowUp { id, home, fields } => {
                 let current = tx
-                    .get_decoded::<FollowUpRecord>(&keys::follow_up(*id))?
-                    .unwrap_or_else(|| FollowUpRecord::new(*id));
+                    .body(*home)?
+                    .follow_ups
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| FollowUpRecord::new(*id, *home));
                 Edit::UpdateFollowUp {
                     id: *id,
+                    home: *home,
                     fields: Registers::current(&current.follow_up, fields.iter().map(FollowUpField::key)),
                 }
             }

@@ -11,8 +11,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 
-/// The layout of every value written today.
-pub const FORMAT: u8 = 1;
+/// The layout of every value written today. Format 2 names the home
+/// customer in interaction and follow-up updates; format 1 values came
+/// only from development versions and are not read.
+pub const FORMAT: u8 = 2;
 
 /// Decoding never allocates more than this, whatever a damaged or hostile
 /// file claims about its lengths.
@@ -30,6 +32,8 @@ pub enum CodecError {
     Empty,
     #[error("value in format {0}, newer than this guanxi reads ({FORMAT}); update guanxi")]
     NewerFormat(u8),
+    #[error("value in format {0}, written by a development version of guanxi before {FORMAT}")]
+    OlderFormat(u8),
     #[error("undecodable value: {0}")]
     Decode(String),
     #[error("unencodable value: {0}")]
@@ -47,8 +51,11 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&format, body) = bytes.split_first().ok_or(CodecError::Empty)?;
-    if format != FORMAT {
+    if format > FORMAT {
         return Err(CodecError::NewerFormat(format));
+    }
+    if format < FORMAT {
+        return Err(CodecError::OlderFormat(format));
     }
     let (value, used) =
         bincode::serde::decode_from_slice(body, config()).map_err(|e| CodecError::Decode(e.to_string()))?;

@@ -28,6 +28,11 @@ pub enum StoreError {
     DamagedJournal { replica: String, detail: String },
     #[error("{}", tf("error.store.newer_view", &[("format", .0)]))]
     NewerView(u8),
+    #[error("{}", tf("error.store.pack", &[("detail", .0)]))]
+    Pack(#[from] super::pack::PackError),
+    /// The view must be made again from the journals (`Store::open` does).
+    #[error("{}", crate::i18n::t("error.store.stale_view"))]
+    StaleView,
 }
 
 impl StoreError {

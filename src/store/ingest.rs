@@ -22,6 +22,7 @@ use super::error::StoreError;
 use super::keys;
 use super::op::Op;
 use super::records::{Cursor, FileCursor};
+use super::storage::Storage;
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, put_cursor, read_cursor};
 use crate::domain::CustomerId;
@@ -63,6 +64,9 @@ pub struct Recovery {
     /// Set when this install found another writing as its replica (it was
     /// copied or restored from a backup) and took a new id: (old, new).
     pub new_identity: Option<(ReplicaId, ReplicaId)>,
+    /// Set when the view was from an older guanxi or had lost the end of
+    /// its body file, and was made again from the journals.
+    pub rebuilt_view: bool,
 }
 
 impl Recovery {
@@ -94,7 +98,7 @@ pub(super) struct Progress {
 /// when the last run stopped); any other new op means another install
 /// writes as this replica, and reading stops with `foreign` set.
 pub(super) fn ingest_replica(
-    tree: &sled::Tree,
+    storage: &Storage,
     root: &std::path::Path,
     replica: ReplicaId,
     local: ReplicaId,
@@ -104,9 +108,9 @@ pub(super) fn ingest_replica(
 ) -> Result<Progress, StoreError> {
     let own = replica == local;
     let files = sources(&journal::replica_dir(root, replica), replica)?;
-    let mut cursor = read_cursor(tree, replica)?;
+    let mut cursor = read_cursor(&storage.tree, replica)?;
     let mut progress = Progress::default();
-    let mut tx = Txn::new(tree);
+    let mut tx = Txn::new(storage);
     // Own ops in copies are compared with the segments by sequence number.
     let mut own_clocks: Option<HashMap<u64, u64>> = None;
     'passes: loop {
@@ -186,7 +190,7 @@ pub(super) fn ingest_replica(
                 moved = true;
                 if tx.pending() >= MAX_PENDING {
                     tx.put_encoded(key.clone(), &fc)?;
-                    let full = std::mem::replace(&mut tx, Txn::new(tree));
+                    let full = std::mem::replace(&mut tx, Txn::new(storage));
                     progress.touched.extend(commit_progress(full, replica, cursor, hlc)?);
                 }
             }
@@ -259,7 +263,7 @@ impl Store {
             self.ws.pending_write().unwrap_or_else(nothing_ours)
         };
         let progress = ingest_replica(
-            &self.view.tree,
+            &self.view.storage,
             &self.ws.root,
             replica,
             replica,
@@ -319,8 +323,8 @@ impl Store {
         let old = self.ws.replica;
         let new = self.ws.take_new_replica_id()?;
         // The undo history belongs to the old identity.
-        let tree = self.view.tree.clone();
-        let mut tx = Txn::new(&tree);
+        let storage = self.view.storage.clone();
+        let mut tx = Txn::new(&storage);
         for tag in [keys::UNDO, keys::REDO] {
             for (k, _) in tx.scan_prefix(&[tag])? {
                 tx.delete(k);
@@ -342,7 +346,7 @@ impl Store {
         let mut report = Recovery::default();
         let own = self.ws.replica;
         let mine = ingest_replica(
-            &self.view.tree,
+            &self.view.storage,
             &self.ws.root,
             own,
             own,
@@ -360,7 +364,7 @@ impl Store {
                 continue;
             }
             let progress = ingest_replica(
-                &self.view.tree,
+                &self.view.storage,
                 &self.ws.root,
                 replica,
                 local,

@@ -1,38 +1,36 @@
 //! The key layout of the one sled tree. Every key starts with a tag byte
 //! naming its kind; numbers are big-endian (signed ones with the sign bit
-//! flipped) so that byte order is time order and range scans answer the
-//! questions the app asks without reading anything else.
+//! flipped) so that byte order is the order the app reads them in.
 //!
-//! | tag | key                                   | value              | answers                         |
-//! |-----|---------------------------------------|--------------------|---------------------------------|
-//! | `M` | meta name                             | varies             | format, clock, cursors          |
-//! | `C` | customer                              | CustomerRecord     | a customer                      |
-//! | `I` | interaction                           | InteractionRecord  | an interaction                  |
-//! | `L` | customer, at, interaction             | ()                 | one customer's timeline         |
-//! | `T` | at, interaction                       | customer           | the workspace timeline          |
-//! | `F` | follow-up                             | FollowUpRecord     | a follow-up                     |
-//! | `G` | customer, follow-up                   | ()                 | one customer's follow-ups       |
-//! | `D` | due day, follow-up                    | customer           | open follow-ups by due date     |
-//! | `H` | customer, clock, replica, edit index  | StageChange        | one customer's stage history    |
-//! | `R` | stage, last touch, customer           | ()                 | stay-in-touch, stage cadence    |
-//! | `O` | cadence days, last touch, customer    | ()                 | stay-in-touch, own cadence      |
-//! | `U` | op seq                                | UndoEntry          | the undo stack                  |
-//! | `V` | op seq                                | UndoEntry          | the redo stack                  |
+//! sled keeps far more than the live size of small entries on disk and
+//! its start-up time grows with their number, so the tree holds one entry
+//! per customer, not per interaction: a customer's interactions,
+//! follow-ups and stage history are its *body*, kept in the view's pack
+//! file (`pack.rs`) and pointed to from here.
+//!
+//! | tag | key                 | value            | answers                            |
+//! |-----|---------------------|------------------|------------------------------------|
+//! | `M` | meta name           | varies           | format, clock, cursors, pack state |
+//! | `C` | customer            | CustomerRecord   | a customer; every customer         |
+//! | `B` | customer            | pack location    | the customer's body                |
+//! | `F` | follow-up           | home customer    | a follow-up by id                  |
+//! | `D` | due day, follow-up  | home customer    | open follow-ups by due date        |
+//! | `U` | op seq              | UndoEntry        | the undo stack                     |
+//! | `V` | op seq              | UndoEntry        | the redo stack                     |
+//!
+//! An interaction or follow-up lives in the body of its *home*: the
+//! customer it was first logged with. Merging customers moves it to
+//! another customer without moving it between bodies; the new customer's
+//! body lists it as a guest.
 
-use crate::domain::{CustomerId, FollowUpId, InteractionId, Stage};
-use crate::sync::{ReplicaId, Stamp};
+use crate::domain::{CustomerId, FollowUpId};
+use crate::sync::ReplicaId;
 
 pub const META: u8 = b'M';
 pub const CUSTOMER: u8 = b'C';
-pub const INTERACTION: u8 = b'I';
-pub const CUSTOMER_LOG: u8 = b'L';
-pub const TIMELINE: u8 = b'T';
+pub const BODY: u8 = b'B';
 pub const FOLLOW_UP: u8 = b'F';
-pub const CUSTOMER_FOLLOW_UPS: u8 = b'G';
 pub const DUE: u8 = b'D';
-pub const HISTORY: u8 = b'H';
-pub const TOUCH_BY_STAGE: u8 = b'R';
-pub const TOUCH_BY_CADENCE: u8 = b'O';
 pub const UNDO: u8 = b'U';
 pub const REDO: u8 = b'V';
 
@@ -40,6 +38,8 @@ pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
 /// The snapshot the view started from, if any.
 pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
+/// Which pack file holds the bodies, how long it is, how much is dead.
+pub const META_PACK: &[u8] = b"Mpack";
 const META_CURSOR: &[u8] = b"Mcursor/";
 const META_FILE: &[u8] = b"Mfile/";
 
@@ -104,45 +104,21 @@ pub fn customer(id: CustomerId) -> Vec<u8> {
     key(&[&[CUSTOMER], &id.to_bytes()])
 }
 
-pub fn interaction(id: InteractionId) -> Vec<u8> {
-    key(&[&[INTERACTION], &id.to_bytes()])
+pub fn body(id: CustomerId) -> Vec<u8> {
+    key(&[&[BODY], &id.to_bytes()])
 }
 
-pub fn customer_log(customer: CustomerId, at: i64, id: InteractionId) -> Vec<u8> {
-    key(&[&[CUSTOMER_LOG], &customer.to_bytes(), &ordered_i64(at), &id.to_bytes()])
-}
-
-pub fn customer_log_prefix(customer: CustomerId) -> Vec<u8> {
-    key(&[&[CUSTOMER_LOG], &customer.to_bytes()])
-}
-
-/// The interaction named by a `customer_log` key.
-pub fn interaction_of_log_key(k: &[u8]) -> Option<InteractionId> {
-    read_u64(k.get(17..)?).map(InteractionId)
-}
-
-pub fn timeline(at: i64, id: InteractionId) -> Vec<u8> {
-    key(&[&[TIMELINE], &ordered_i64(at), &id.to_bytes()])
-}
-
-pub fn interaction_of_timeline_key(k: &[u8]) -> Option<InteractionId> {
-    read_u64(k.get(9..)?).map(InteractionId)
+/// The customer named by a `customer` or `body` key.
+pub fn customer_of_key(k: &[u8]) -> Option<CustomerId> {
+    read_u64(k.get(1..)?).map(CustomerId)
 }
 
 pub fn follow_up(id: FollowUpId) -> Vec<u8> {
     key(&[&[FOLLOW_UP], &id.to_bytes()])
 }
 
-pub fn customer_follow_up(customer: CustomerId, id: FollowUpId) -> Vec<u8> {
-    key(&[&[CUSTOMER_FOLLOW_UPS], &customer.to_bytes(), &id.to_bytes()])
-}
-
-pub fn customer_follow_ups_prefix(customer: CustomerId) -> Vec<u8> {
-    key(&[&[CUSTOMER_FOLLOW_UPS], &customer.to_bytes()])
-}
-
-pub fn follow_up_of_customer_key(k: &[u8]) -> Option<FollowUpId> {
-    read_u64(k.get(9..)?).map(FollowUpId)
+pub fn follow_up_of_key(k: &[u8]) -> Option<FollowUpId> {
+    read_u64(k.get(1..)?).map(FollowUpId)
 }
 
 pub fn due(day: i32, id: FollowUpId) -> Vec<u8> {
@@ -156,55 +132,6 @@ pub fn due_until(day: i32) -> Vec<u8> {
 
 pub fn follow_up_of_due_key(k: &[u8]) -> Option<FollowUpId> {
     read_u64(k.get(5..)?).map(FollowUpId)
-}
-
-pub fn history(customer: CustomerId, stamp: Stamp, index: u16) -> Vec<u8> {
-    key(&[
-        &[HISTORY],
-        &customer.to_bytes(),
-        &stamp.to_bytes(),
-        &index.to_be_bytes(),
-    ])
-}
-
-pub fn history_prefix(customer: CustomerId) -> Vec<u8> {
-    key(&[&[HISTORY], &customer.to_bytes()])
-}
-
-pub fn touch_by_stage(stage: Stage, touch: i64, customer: CustomerId) -> Vec<u8> {
-    key(&[
-        &[TOUCH_BY_STAGE, stage as u8],
-        &ordered_i64(touch),
-        &customer.to_bytes(),
-    ])
-}
-
-pub fn touch_by_stage_prefix(stage: Stage) -> Vec<u8> {
-    vec![TOUCH_BY_STAGE, stage as u8]
-}
-
-pub fn touch_by_cadence(days: u16, touch: i64, customer: CustomerId) -> Vec<u8> {
-    key(&[
-        &[TOUCH_BY_CADENCE],
-        &days.to_be_bytes(),
-        &ordered_i64(touch),
-        &customer.to_bytes(),
-    ])
-}
-
-pub fn touch_by_cadence_prefix(days: u16) -> Vec<u8> {
-    key(&[&[TOUCH_BY_CADENCE], &days.to_be_bytes()])
-}
-
-/// The cadence and customer of a `touch_by_cadence` key.
-pub fn parse_touch_by_cadence(k: &[u8]) -> Option<(u16, CustomerId)> {
-    let days = u16::from_be_bytes(k.get(1..3)?.try_into().ok()?);
-    Some((days, CustomerId(read_u64(k.get(11..)?)?)))
-}
-
-/// The customer at the end of a stay-in-touch key (both kinds).
-pub fn customer_of_touch_key(k: &[u8]) -> Option<CustomerId> {
-    read_u64(k.get(k.len().checked_sub(8)?..)?).map(CustomerId)
 }
 
 pub fn undo(seq: u64) -> Vec<u8> {
@@ -239,24 +166,13 @@ mod tests {
     #[test]
     fn keys_give_back_their_parts() {
         let c = CustomerId(0xfeed);
-        let i = InteractionId(0xbeef);
         let f = FollowUpId(0xcafe);
-        assert_eq!(interaction_of_log_key(&customer_log(c, -3, i)), Some(i));
-        assert!(customer_log(c, 5, i).starts_with(&customer_log_prefix(c)));
-        assert_eq!(interaction_of_timeline_key(&timeline(9, i)), Some(i));
-        assert_eq!(follow_up_of_customer_key(&customer_follow_up(c, f)), Some(f));
+        assert_eq!(customer_of_key(&customer(c)), Some(c));
+        assert_eq!(customer_of_key(&body(c)), Some(c));
+        assert_eq!(follow_up_of_key(&follow_up(f)), Some(f));
         assert_eq!(follow_up_of_due_key(&due(739_000, f)), Some(f));
         assert!(due(739_000, f) < due_until(739_000));
         assert!(due(739_001, f) > due_until(739_000));
-        assert_eq!(parse_touch_by_cadence(&touch_by_cadence(45, 7, c)), Some((45, c)));
-        assert_eq!(customer_of_touch_key(&touch_by_stage(Stage::Build, 7, c)), Some(c));
         assert_eq!(seq_of_stack_key(&undo(42)), Some(42));
-    }
-
-    #[test]
-    fn timelines_sort_by_time() {
-        let c = CustomerId(1);
-        assert!(customer_log(c, 100, InteractionId(9)) < customer_log(c, 200, InteractionId(1)));
-        assert!(timeline(-100, InteractionId(9)) < timeline(100, InteractionId(1)));
     }
 }

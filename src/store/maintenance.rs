@@ -2,12 +2,16 @@
 //! each other.
 
 use std::fs;
+use std::sync::Arc;
 
 use super::codec;
+use super::codec::CodecError;
 use super::error::StoreError;
 use super::ingest::ingest_replica;
 use super::keys;
 use super::op::Op;
+use super::pack::{Loc, Pack, PackState};
+use super::storage::Storage;
 use super::txn::describe_key;
 use super::{OpenOptions, Store, TREE, read_cursor};
 use crate::i18n::{t, tf};
@@ -163,7 +167,7 @@ impl Store {
                 )),
             }
         }
-        let cursor = read_cursor(&self.tree, replica)?;
+        let cursor = read_cursor(&self.storage.tree, replica)?;
         let journaled = expected_seq.saturating_sub(1);
         if cursor.seq != journaled {
             report.problems.push(tf(
@@ -181,18 +185,41 @@ impl Store {
     /// Replays all journals into a scratch view and compares it, key by
     /// key, with the real one.
     fn compare_with_replay(&self, report: &mut DoctorReport) -> Result<(), StoreError> {
+        let dir = self.ws.state_dir.join("doctor-replay");
+        let io = |source| {
+            StoreError::Workspace(WorkspaceError::Io {
+                path: dir.clone(),
+                source,
+            })
+        };
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io)?;
+        }
+        fs::create_dir_all(&dir).map_err(io)?;
+        let result = self.compare_with_replay_in(&dir, report);
+        let _ = fs::remove_dir_all(&dir);
+        result
+    }
+
+    fn compare_with_replay_in(&self, dir: &std::path::Path, report: &mut DoctorReport) -> Result<(), StoreError> {
         let scratch = sled::Config::new()
             .temporary(true)
             .cache_capacity(super::CACHE_BYTES)
             .open()?;
-        let fresh = scratch.open_tree(TREE)?;
-        fresh.insert(keys::META_FORMAT, self.tree.get(keys::META_FORMAT)?.unwrap_or_default())?;
+        let fresh = Storage {
+            tree: scratch.open_tree(TREE)?,
+            pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
+        };
+        let tree = &self.storage.tree;
+        fresh
+            .tree
+            .insert(keys::META_FORMAT, tree.get(keys::META_FORMAT)?.unwrap_or_default())?;
         let mut hlc = Hlc::default();
         let now = self.clock.now_ms();
         // Replay the way the view was built: from its snapshot, if it
         // started from one and that is still there.
         let origin = self.origin_snapshot()?;
-        let started_from_snapshot = self.tree.get(keys::META_SNAPSHOT)?.is_some();
+        let started_from_snapshot = tree.get(keys::META_SNAPSHOT)?.is_some();
         if let Some(s) = &origin {
             super::snapshot::load(&fresh, s)?;
             report
@@ -214,14 +241,19 @@ impl Store {
         }
         let mut differences = Vec::new();
         let mut count = 0usize;
-        // Local bookkeeping that replaying need not reproduce.
+        // Local bookkeeping that replaying need not reproduce; bodies are
+        // compared by content, wherever each pack keeps them.
         let local_only = |k: &[u8]| {
             k == keys::META_CLOCK
                 || k == keys::META_SNAPSHOT
+                || k == keys::META_PACK
                 || (started_from_snapshot && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
         };
-        let mut live = self.tree.iter().filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
-        let mut replayed = fresh.iter().filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
+        let mut live = self
+            .storage
+            .entries()
+            .filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
+        let mut replayed = fresh.entries().filter(|e| !matches!(e, Ok((k, _)) if local_only(k)));
         let (mut a, mut b) = (live.next().transpose()?, replayed.next().transpose()?);
         loop {
             let differ = match (&a, &b) {
@@ -257,13 +289,73 @@ impl Store {
             }
         }
         if count == 0 {
-            report.notes.push(tf("doctor.matches", &[("keys", &self.tree.len())]));
+            report.notes.push(tf("doctor.matches", &[("keys", &tree.len())]));
         } else {
             report.problems.push(tf("doctor.differs", &[("count", &count)]));
             report
                 .problems
                 .extend(differences.into_iter().map(|d| format!("  {d}")));
         }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Copies every live body into the pack of the next generation and
+    /// points sled at the copies in one batch; the old file goes after.
+    /// Interrupted anywhere, the view still points into one whole file.
+    pub(super) fn compact_bodies(&mut self, state: PackState) -> Result<(), StoreError> {
+        /// Bodies copied per write.
+        const CHUNK_BYTES: usize = 16 << 20;
+        let dir = self.ws.view_dir();
+        let next = state.generation + 1;
+        let path = Pack::path_of(&dir, next);
+        if path.exists() {
+            // Left by a compaction that was cut short.
+            fs::remove_file(&path).map_err(|source| StoreError::Workspace(WorkspaceError::Io { path, source }))?;
+        }
+        let new = Pack::open(&dir, next)?;
+        let old = self.view.storage.pack.clone();
+        let tree = self.view.storage.tree.clone();
+        let mut batch = sled::Batch::default();
+        let mut keys_waiting = Vec::new();
+        let mut payloads = Vec::new();
+        let mut bytes = 0usize;
+        let mut copy = |keys_waiting: &mut Vec<sled::IVec>, payloads: &mut Vec<Vec<u8>>| -> Result<(), StoreError> {
+            for (k, loc) in keys_waiting.drain(..).zip(new.append(payloads)?) {
+                batch.insert(k, loc.to_bytes().to_vec());
+            }
+            payloads.clear();
+            Ok(())
+        };
+        for entry in tree.scan_prefix([keys::BODY]) {
+            let (k, v) = entry?;
+            let loc = Loc::from_bytes(&v)
+                .ok_or_else(|| StoreError::codec("body location")(CodecError::Decode(describe_key(&k))))?;
+            let payload = old.read(loc)?;
+            bytes += payload.len();
+            keys_waiting.push(k);
+            payloads.push(payload);
+            if bytes >= CHUNK_BYTES {
+                copy(&mut keys_waiting, &mut payloads)?;
+                bytes = 0;
+            }
+        }
+        copy(&mut keys_waiting, &mut payloads)?;
+        new.sync()?;
+        let fresh = PackState {
+            generation: next,
+            len: new.size(),
+            garbage: 0,
+        };
+        batch.insert(
+            keys::META_PACK,
+            codec::encode(&fresh).map_err(StoreError::codec("pack state"))?,
+        );
+        tree.apply_batch(batch)?;
+        self.db.flush()?;
+        self.view.storage.pack = Arc::new(new);
+        self.view.storage.pack.remove_others()?;
         Ok(())
     }
 }

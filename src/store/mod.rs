@@ -3,11 +3,12 @@
 //! ```text
 //! edits ──► Store::commit ──► Op (clock stamp, replica, seq, inverse)
 //!                              ├─► journal in the workspace (append, fsync)  = the record
-//!                              └─► apply::apply_op ──► sled view (records, indexes, undo)
+//!                              └─► apply::apply_op ──► view: sled (records, indexes, undo)
+//!                                                            + pack (customer bodies)
 //! teammates' journals ──► ingest ──► apply::apply_op
 //! ```
 //!
-//! The sled view lives in local state, never in the (possibly shared)
+//! The view lives in local state, never in the (possibly shared)
 //! workspace, and can always be rebuilt from the journals.
 
 pub mod actions;
@@ -18,21 +19,24 @@ mod ingest;
 pub mod keys;
 mod maintenance;
 pub mod op;
+mod pack;
 mod query;
 pub mod records;
 mod snapshot;
+mod storage;
 mod txn;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use error::StoreError;
 pub use ingest::{Recovery, Salvage};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
-pub use query::{AgendaItem, AgendaWhat, View};
-pub use records::{CustomerRecord, FollowUpRecord, InteractionRecord};
+pub use query::{AgendaItem, AgendaWhat, Homed, View};
+pub use records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 pub use txn::Entry;
 
 use crate::domain::ids::scramble;
@@ -41,14 +45,16 @@ use crate::sync::frame;
 use crate::sync::journal::{self, JournalWriter};
 use crate::sync::{Hlc, ReplicaId, Stamp};
 use crate::workspace::{Clock, Workspace};
+use pack::Pack;
 use records::{Cursor, FileCursor, UndoEntry};
+use storage::Storage;
 use txn::Txn;
 
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
 const CACHE_BYTES: u64 = 64 << 20;
 const TREE: &str = "view";
-/// Layout of the view; a different one is rebuilt from the journals.
-const VIEW_FORMAT: u8 = 1;
+/// Layout of the view; an older one is rebuilt from the journals.
+const VIEW_FORMAT: u8 = 2;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
@@ -86,7 +92,16 @@ impl Store {
     /// to date with every journal in it.
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
-        Store::open_in(ws, options.author, options.clock, options.rules, false)
+        match Store::open_in(ws, options.author.clone(), options.clock, options.rules, false) {
+            // The view is only a cache of the journals: one from an older
+            // guanxi, or with its body file cut short, is made again.
+            Err(StoreError::StaleView) => {
+                let mut store = Store::rebuild(options)?;
+                store.recovery.rebuilt_view = true;
+                Ok(store)
+            }
+            other => other,
+        }
     }
 
     /// `trust_own_journal`: every op of this replica found in its journal is
@@ -98,12 +113,12 @@ impl Store {
         rules: Rules,
         trust_own_journal: bool,
     ) -> Result<Store, StoreError> {
-        let (db, tree) = open_view(&ws.view_dir())?;
-        let stored_clock = read_clock(&tree)?;
+        let (db, storage) = open_view(&ws.view_dir())?;
+        let stored_clock = read_clock(&storage.tree)?;
         let mut store = Store {
             ws,
             db,
-            view: View { tree, rules, clock },
+            view: View { storage, rules, clock },
             journal: None,
             journal_end: journal::Position::default(),
             hlc: Hlc::starting_after(stored_clock),
@@ -114,12 +129,13 @@ impl Store {
             touched: BTreeSet::new(),
         };
         if store.start_from_snapshot()?.is_some() {
-            let clock = read_clock(&store.view.tree)?;
+            let clock = read_clock(&store.view.storage.tree)?;
             store.hlc = Hlc::starting_after(clock);
         }
         store.recover_own_journal(trust_own_journal)?;
         store.flush()?;
         store.ingest_others()?;
+        store.compact_if_wasteful()?;
         Ok(store)
     }
 
@@ -188,8 +204,8 @@ impl Store {
 
     fn commit_ops(&mut self, changes: Vec<(Vec<Edit>, Origin, Option<i64>)>) -> Result<Vec<Op>, StoreError> {
         let replica = self.ws.replica;
-        let tree = self.view.tree.clone();
-        let mut tx = Txn::new(&tree);
+        let storage = self.view.storage.clone();
+        let mut tx = Txn::new(&storage);
         let mut frames = Vec::new();
         let mut ops = Vec::with_capacity(changes.len());
         let mut seq = self.seq;
@@ -281,7 +297,7 @@ impl Store {
     }
 
     fn top_of(&self, tag: u8) -> Result<Option<(u64, UndoEntry)>, StoreError> {
-        let Some(entry) = self.view.tree.scan_prefix([tag]).next_back() else {
+        let Some(entry) = self.view.storage.tree.scan_prefix([tag]).next_back() else {
             return Ok(None);
         };
         let (k, v) = entry?;
@@ -293,9 +309,36 @@ impl Store {
     /// Writes the view to disk. Changes are safe in the journal as soon as
     /// they are made; this only spares the next start a replay.
     pub fn flush(&mut self) -> Result<(), StoreError> {
+        // Bodies first: what sled points to must be on disk before it does.
+        self.view.storage.pack.sync()?;
         self.db.flush()?;
         self.flushed_seq = self.seq;
         Ok(())
+    }
+
+    /// Copies the live bodies into a new pack file when the old one is
+    /// mostly garbage. Only while no other handle on the view is out (at
+    /// start, and at the end of bulk work): readers hold the old file.
+    pub fn compact_if_wasteful(&mut self) -> Result<bool, StoreError> {
+        let state = self.view.storage.pack_state()?;
+        if !state.wasteful() {
+            return Ok(false);
+        }
+        self.compact_bodies(state)?;
+        Ok(true)
+    }
+
+    /// Copies the live bodies into a new pack file whatever the waste, on
+    /// the same terms as `compact_if_wasteful`.
+    pub fn compact(&mut self) -> Result<(), StoreError> {
+        let state = self.view.storage.pack_state()?;
+        self.compact_bodies(state)
+    }
+
+    /// Bytes of the pack file and how many of them no body uses any more.
+    pub fn pack_usage(&self) -> Result<(u64, u64), StoreError> {
+        let state = self.view.storage.pack_state()?;
+        Ok((state.len, state.garbage))
     }
 
     /// True when changes were made since the last `flush`.
@@ -313,11 +356,12 @@ impl std::ops::Deref for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        let _ = self.view.storage.pack.sync();
         let _ = self.db.flush();
     }
 }
 
-fn open_view(dir: &std::path::Path) -> Result<(sled::Db, sled::Tree), StoreError> {
+fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     fs::create_dir_all(dir).map_err(|e| crate::workspace::WorkspaceError::Io {
         path: dir.to_path_buf(),
         source: e,
@@ -328,14 +372,23 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, sled::Tree), StoreError
         .mode(sled::Mode::HighThroughput)
         .open()?;
     let tree = db.open_tree(TREE)?;
-    match tree.get(keys::META_FORMAT)? {
+    match tree.get(keys::META_FORMAT)?.and_then(|v| v.first().copied()) {
         None => {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
         }
-        Some(v) if v.as_ref() == [VIEW_FORMAT] => {}
-        Some(v) => return Err(StoreError::NewerView(v.first().copied().unwrap_or(0))),
+        Some(VIEW_FORMAT) => {}
+        Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
+        Some(v) => return Err(StoreError::NewerView(v)),
     }
-    Ok((db, tree))
+    let state = storage::read_pack_state(&tree)?;
+    let pack = Arc::new(Pack::open(dir, state.generation)?);
+    // A pack shorter than what sled points into lost its end (the machine
+    // went down before it reached the disk): the view must be made again.
+    if pack.size() < state.len {
+        return Err(StoreError::StaleView);
+    }
+    pack.remove_others()?;
+    Ok((db, Storage { tree, pack }))
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {

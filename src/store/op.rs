@@ -60,8 +60,11 @@ pub enum Edit {
         id: InteractionId,
         fields: Vec<InteractionField>,
     },
+    /// Changes an interaction kept in the body of `home`, the customer it
+    /// was first logged with (see `keys`).
     UpdateInteraction {
         id: InteractionId,
+        home: CustomerId,
         fields: Vec<InteractionField>,
     },
     /// Schedules a follow-up; carries every field.
@@ -69,8 +72,10 @@ pub enum Edit {
         id: FollowUpId,
         fields: Vec<FollowUpField>,
     },
+    /// Changes a follow-up kept in the body of `home`.
     UpdateFollowUp {
         id: FollowUpId,
+        home: CustomerId,
         fields: Vec<FollowUpField>,
     },
     /// Adds an entry to a customer's stage history without moving its
@@ -89,20 +94,28 @@ impl Edit {
             | Edit::UpdateCustomer { id, .. }
             | Edit::MoveStage { id, .. }
             | Edit::RecordStageChange { id, .. } => Some(*id),
-            Edit::LogInteraction { fields, .. } | Edit::UpdateInteraction { fields, .. } => {
-                fields.iter().find_map(|f| match f {
-                    InteractionField::Customer(c) => Some(*c),
-                    _ => None,
-                })
-            }
-            Edit::AddFollowUp { fields, .. } | Edit::UpdateFollowUp { fields, .. } => {
-                fields.iter().find_map(|f| match f {
-                    FollowUpField::Customer(c) => Some(*c),
-                    _ => None,
-                })
-            }
+            Edit::LogInteraction { fields, .. } => interaction_customer(fields),
+            Edit::UpdateInteraction { fields, home, .. } => interaction_customer(fields).or(Some(*home)),
+            Edit::AddFollowUp { fields, .. } => follow_up_customer(fields),
+            Edit::UpdateFollowUp { fields, home, .. } => follow_up_customer(fields).or(Some(*home)),
         }
     }
+}
+
+/// The customer named in an interaction's fields.
+pub fn interaction_customer(fields: &[InteractionField]) -> Option<CustomerId> {
+    fields.iter().find_map(|f| match f {
+        InteractionField::Customer(c) => Some(*c),
+        _ => None,
+    })
+}
+
+/// The customer named in a follow-up's fields.
+pub fn follow_up_customer(fields: &[FollowUpField]) -> Option<CustomerId> {
+    fields.iter().find_map(|f| match f {
+        FollowUpField::Customer(c) => Some(*c),
+        _ => None,
+    })
 }
 
 /// What a list of edits does, as a key for undo and redo messages

@@ -1,18 +1,20 @@
 //! Reading the view. Every question the app asks is answered by a point
-//! lookup or a range scan over an index kept by `apply`; only searches by
-//! name read all customers.
+//! lookup, a range scan over an index kept by `apply`, or one customer's
+//! body; only searches and the stay-in-touch reminders read all customers.
 
-use chrono::{Days, NaiveDate};
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 
 use super::codec;
 use super::error::StoreError;
 use super::keys;
-use super::records::{CustomerRecord, FollowUpRecord, InteractionRecord};
-use super::txn::prefix_end;
-use crate::domain::dates::{date_to_days, local_midnight};
+use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
+use super::storage::Storage;
+use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words};
-use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, Rules, Stage, StageChange};
+use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange};
 use crate::i18n::collate::{name_key, searchable};
 use crate::workspace::Clock;
 
@@ -23,7 +25,7 @@ const MAX_CANDIDATES: usize = 10;
 #[derive(Debug, Clone)]
 pub struct AgendaItem {
     pub due: NaiveDate,
-    pub customer: CustomerRecord,
+    pub customer: CustomerId,
     pub what: AgendaWhat,
 }
 
@@ -35,11 +37,31 @@ pub enum AgendaWhat {
     StayInTouch { cadence_days: u16, last_touch: i64 },
 }
 
+impl AgendaItem {
+    /// The order of the agenda: earliest first; on the same day promised
+    /// follow-ups before reminders; then by name.
+    pub fn sort_key(&self, name: &str) -> (NaiveDate, bool, String) {
+        (
+            self.due,
+            matches!(self.what, AgendaWhat::StayInTouch { .. }),
+            name_key(name),
+        )
+    }
+}
+
+/// An interaction or follow-up with the customer whose body keeps it, which
+/// is what an edit of it must name.
+#[derive(Debug, Clone)]
+pub struct Homed<T> {
+    pub item: T,
+    pub home: CustomerId,
+}
+
 /// A read-only handle on the view: cheap to clone and usable from other
 /// threads (the UI loads and searches in the background with it).
 #[derive(Clone)]
 pub struct View {
-    pub(super) tree: sled::Tree,
+    pub(super) storage: Storage,
     pub(super) rules: Rules,
     pub(super) clock: Clock,
 }
@@ -54,7 +76,7 @@ impl View {
     }
 
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.tree.get(key)? {
+        match self.storage.tree.get(key)? {
             Some(v) => codec::decode(&v).map(Some).map_err(StoreError::codec(format!(
                 "stored value {}",
                 super::txn::describe_key(key)
@@ -63,18 +85,30 @@ impl View {
         }
     }
 
-    /// Every shared entry of the view (records and indexes, not this
-    /// replica's bookkeeping), in key order: what two converged replicas
-    /// hold identically.
+    /// Every shared entry of the view (records, bodies and indexes, not
+    /// this replica's bookkeeping), in key order, with each body as its
+    /// encoded content rather than its place in the pack: what two
+    /// converged replicas hold identically, and what a snapshot carries.
     pub fn shared_entries(&self) -> Result<Vec<super::txn::Entry>, StoreError> {
         let mut out = Vec::new();
-        for entry in self.tree.iter() {
+        self.for_each_shared_entry(|k, v| {
+            out.push((k, v));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    pub(super) fn for_each_shared_entry(
+        &self,
+        mut f: impl FnMut(Vec<u8>, Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for entry in self.storage.entries() {
             let (k, v) = entry?;
             if !matches!(k.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO)) {
-                out.push((k.to_vec(), v.to_vec()));
+                f(k, v)?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// A customer, deleted or not.
@@ -89,7 +123,7 @@ impl View {
 
     /// Calls `f` with every live customer, in id order, until it returns false.
     pub fn for_each_customer(&self, mut f: impl FnMut(CustomerRecord) -> bool) -> Result<(), StoreError> {
-        for entry in self.tree.scan_prefix([keys::CUSTOMER]) {
+        for entry in self.storage.tree.scan_prefix([keys::CUSTOMER]) {
             let (_, v) = entry?;
             let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
             if rec.is_live() && !f(rec) {
@@ -108,156 +142,223 @@ impl View {
         Ok(out)
     }
 
-    /// One customer's interactions, oldest first, without reading anyone else's.
-    pub fn interactions_of(&self, id: CustomerId) -> Result<Vec<Interaction>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.tree.scan_prefix(keys::customer_log_prefix(id)) {
-            let (k, _) = entry?;
-            let Some(iid) = keys::interaction_of_log_key(&k) else {
-                continue;
-            };
-            if let Some(rec) = self.decode::<InteractionRecord>(&keys::interaction(iid))?
-                && rec.is_live()
+    /// The customer's body: its interactions, follow-ups and history.
+    pub fn body(&self, id: CustomerId) -> Result<Body, StoreError> {
+        self.storage.body(id)
+    }
+
+    /// One customer's live interactions with the body keeping each, oldest
+    /// first: its own body's and its guests'.
+    pub fn homed_interactions_of(&self, id: CustomerId) -> Result<Vec<Homed<Interaction>>, StoreError> {
+        let body = self.body(id)?;
+        let mut out: Vec<Homed<Interaction>> = body
+            .interactions
+            .values()
+            .filter(|r| r.is_live() && r.interaction.customer == id)
+            .map(|r| Homed {
+                item: r.interaction.clone(),
+                home: id,
+            })
+            .collect();
+        let mut homes: HashMap<CustomerId, Body> = HashMap::new();
+        for (iid, home) in &body.guest_interactions {
+            if !homes.contains_key(home) {
+                homes.insert(*home, self.body(*home)?);
+            }
+            if let Some(r) = homes.get(home).and_then(|b| b.interactions.get(iid))
+                && r.is_live()
+                && r.interaction.customer == id
             {
-                out.push(rec.interaction);
+                out.push(Homed {
+                    item: r.interaction.clone(),
+                    home: *home,
+                });
             }
         }
+        out.sort_by_key(|h| (h.item.at, h.item.id));
         Ok(out)
     }
 
-    /// The latest `limit` interactions of the whole workspace, newest first.
-    pub fn recent_interactions(&self, limit: usize) -> Result<Vec<Interaction>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.tree.scan_prefix([keys::TIMELINE]).rev() {
-            if out.len() >= limit {
+    /// One customer's interactions, oldest first, without reading anyone
+    /// else's (except those merged in from another customer).
+    pub fn interactions_of(&self, id: CustomerId) -> Result<Vec<Interaction>, StoreError> {
+        Ok(self.homed_interactions_of(id)?.into_iter().map(|h| h.item).collect())
+    }
+
+    /// An interaction of `customer` (its own or merged in), live or not.
+    pub fn interaction_of(
+        &self,
+        customer: CustomerId,
+        id: InteractionId,
+    ) -> Result<Option<InteractionRecord>, StoreError> {
+        let body = self.body(customer)?;
+        if let Some(r) = body.interactions.get(&id) {
+            return Ok(Some(r.clone()));
+        }
+        match body.guest_interactions.get(&id) {
+            Some(home) => Ok(self.body(*home)?.interactions.get(&id).cloned()),
+            None => Ok(None),
+        }
+    }
+
+    /// The latest `limit` interactions among `customers`, newest first.
+    /// `customers` must come most recently contacted first, with the time
+    /// of that contact: reading stops once no later customer can have
+    /// anything newer than what is already found.
+    pub fn recent_interactions(
+        &self,
+        customers: impl IntoIterator<Item = (CustomerId, i64)>,
+        limit: usize,
+    ) -> Result<Vec<Interaction>, StoreError> {
+        let mut found: Vec<Interaction> = Vec::new();
+        for (id, last_contact) in customers {
+            if found.len() >= limit && found.last().is_some_and(|i| i.at >= last_contact) {
                 break;
             }
-            let (k, _) = entry?;
-            let Some(iid) = keys::interaction_of_timeline_key(&k) else {
-                continue;
-            };
-            if let Some(rec) = self.decode::<InteractionRecord>(&keys::interaction(iid))?
-                && rec.is_live()
+            found.extend(self.interactions_of(id)?);
+            found.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+            found.truncate(limit);
+        }
+        Ok(found)
+    }
+
+    /// A follow-up, wherever it is kept.
+    pub fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUpRecord>, StoreError> {
+        Ok(self.homed_follow_up(id)?.map(|h| h.item))
+    }
+
+    fn homed_follow_up(&self, id: FollowUpId) -> Result<Option<Homed<FollowUpRecord>>, StoreError> {
+        let Some(v) = self.storage.tree.get(keys::follow_up(id))? else {
+            return Ok(None);
+        };
+        let home = customer_in(&v);
+        Ok(self
+            .body(home)?
+            .follow_ups
+            .get(&id)
+            .map(|r| Homed { item: r.clone(), home }))
+    }
+
+    /// The body keeping a follow-up (what an edit of it names).
+    pub fn follow_up_home(&self, id: FollowUpId) -> Result<Option<CustomerId>, StoreError> {
+        Ok(self.storage.tree.get(keys::follow_up(id))?.map(|v| customer_in(&v)))
+    }
+
+    /// A customer's live follow-ups, open and done, by due date, with the
+    /// body keeping each.
+    pub fn homed_follow_ups_of(&self, id: CustomerId) -> Result<Vec<Homed<FollowUp>>, StoreError> {
+        let body = self.body(id)?;
+        let mut out: Vec<Homed<FollowUp>> = body
+            .follow_ups
+            .values()
+            .filter(|r| r.is_live() && r.follow_up.customer == id)
+            .map(|r| Homed {
+                item: r.follow_up.clone(),
+                home: id,
+            })
+            .collect();
+        for (fid, home) in &body.guest_follow_ups {
+            if let Some(r) = self.body(*home)?.follow_ups.get(fid)
+                && r.is_live()
+                && r.follow_up.customer == id
             {
-                out.push(rec.interaction);
+                out.push(Homed {
+                    item: r.follow_up.clone(),
+                    home: *home,
+                });
             }
         }
+        out.sort_by_key(|h| (h.item.due, h.item.created_at));
         Ok(out)
-    }
-
-    pub fn interaction(&self, id: crate::domain::InteractionId) -> Result<Option<InteractionRecord>, StoreError> {
-        self.decode(&keys::interaction(id))
-    }
-
-    pub fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUpRecord>, StoreError> {
-        self.decode(&keys::follow_up(id))
     }
 
     /// A customer's follow-ups, open and done, by due date.
     pub fn follow_ups_of(&self, id: CustomerId) -> Result<Vec<FollowUp>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.tree.scan_prefix(keys::customer_follow_ups_prefix(id)) {
-            let (k, _) = entry?;
-            let Some(fid) = keys::follow_up_of_customer_key(&k) else {
-                continue;
-            };
-            if let Some(rec) = self.follow_up(fid)?
-                && rec.is_live()
-            {
-                out.push(rec.follow_up);
-            }
-        }
-        out.sort_by_key(|f| (f.due, f.created_at));
-        Ok(out)
+        Ok(self.homed_follow_ups_of(id)?.into_iter().map(|h| h.item).collect())
     }
 
     /// Every stage move of a customer, oldest first.
     pub fn stage_history(&self, id: CustomerId) -> Result<Vec<StageChange>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.tree.scan_prefix(keys::history_prefix(id)) {
-            let (_, v) = entry?;
-            out.push(codec::decode(&v).map_err(StoreError::codec("stage history"))?);
-        }
-        Ok(out)
+        Ok(self.body(id)?.history.into_values().collect())
     }
 
-    /// Open follow-ups and stay-in-touch reminders due on or before
-    /// `until`, most urgent (earliest) first; on the same day promised
-    /// follow-ups come before reminders.
-    pub fn agenda(&self, until: NaiveDate) -> Result<Vec<AgendaItem>, StoreError> {
+    /// Open follow-ups due on or before `until`, of live customers.
+    pub fn due_follow_ups(&self, until: NaiveDate) -> Result<Vec<AgendaItem>, StoreError> {
         let mut items = Vec::new();
-        for entry in self.tree.range(vec![keys::DUE]..keys::due_until(date_to_days(until))) {
-            let (k, _) = entry?;
+        let mut bodies: HashMap<CustomerId, Body> = HashMap::new();
+        let mut live: HashMap<CustomerId, bool> = HashMap::new();
+        for entry in self
+            .storage
+            .tree
+            .range(vec![keys::DUE]..keys::due_until(date_to_days(until)))
+        {
+            let (k, v) = entry?;
             let Some(fid) = keys::follow_up_of_due_key(&k) else {
                 continue;
             };
-            let Some(rec) = self.follow_up(fid)? else { continue };
-            let Some(customer) = self.live_customer(rec.follow_up.customer)? else {
+            let home = customer_in(&v);
+            let body = match bodies.entry(home) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.body(home)?),
+            };
+            let Some(rec) = body.follow_ups.get(&fid) else {
                 continue;
             };
-            items.push(AgendaItem {
-                due: rec.follow_up.due_date(),
-                customer,
-                what: AgendaWhat::FollowUp(rec.follow_up),
-            });
-        }
-        for stage in Stage::ALL {
-            let cadence = self.rules.cadence.for_stage(stage);
-            let prefix = keys::touch_by_stage_prefix(stage);
-            let bound = keys::touch_by_stage(stage, touch_cutoff(until, cadence), CustomerId(0));
-            self.collect_reminders(&prefix, &bound, until, &mut items)?;
-        }
-        let mut from = vec![keys::TOUCH_BY_CADENCE];
-        while let Some(entry) = self.tree.range(from.clone()..).next() {
-            let (k, _) = entry?;
-            let Some((days, _)) = keys::parse_touch_by_cadence(&k).filter(|_| k[0] == keys::TOUCH_BY_CADENCE) else {
-                break;
+            let customer = rec.follow_up.customer;
+            let is_live = match live.get(&customer) {
+                Some(l) => *l,
+                None => {
+                    let l = self.live_customer(customer)?.is_some();
+                    live.insert(customer, l);
+                    l
+                }
             };
-            let prefix = keys::touch_by_cadence_prefix(days);
-            let bound = keys::touch_by_cadence(days, touch_cutoff(until, days), CustomerId(0));
-            self.collect_reminders(&prefix, &bound, until, &mut items)?;
-            match prefix_end(&prefix) {
-                Some(next) => from = next,
-                None => break,
-            }
-        }
-        items.sort_by_cached_key(|item| {
-            let kind = matches!(item.what, AgendaWhat::StayInTouch { .. });
-            (item.due, kind, name_key(&item.customer.customer.name))
-        });
-        Ok(items)
-    }
-
-    fn collect_reminders(
-        &self,
-        from: &[u8],
-        to: &[u8],
-        until: NaiveDate,
-        items: &mut Vec<AgendaItem>,
-    ) -> Result<(), StoreError> {
-        for entry in self.tree.range(from.to_vec()..to.to_vec()) {
-            let (k, _) = entry?;
-            let Some(id) = keys::customer_of_touch_key(&k) else {
-                continue;
-            };
-            let Some(customer) = self.live_customer(id)? else {
-                continue;
-            };
-            let due = self.rules.cadence.next_contact_due(&customer.customer);
-            if due <= until {
-                let cadence_days = self.rules.cadence.cadence_of(&customer.customer);
-                let last_touch = crate::domain::cadence::last_touch(&customer.customer);
+            if is_live {
                 items.push(AgendaItem {
-                    due,
+                    due: rec.follow_up.due_date(),
                     customer,
-                    what: AgendaWhat::StayInTouch {
-                        cadence_days,
-                        last_touch,
-                    },
+                    what: AgendaWhat::FollowUp(rec.follow_up.clone()),
                 });
             }
         }
-        Ok(())
+        Ok(items)
+    }
+
+    /// The stay-in-touch reminder for a customer whose cadence runs out by
+    /// `until`.
+    pub fn reminder(&self, c: &CustomerRecord, until: NaiveDate) -> Option<AgendaItem> {
+        let due = self.rules.cadence.next_contact_due(&c.customer);
+        (due <= until).then(|| AgendaItem {
+            due,
+            customer: c.customer.id,
+            what: AgendaWhat::StayInTouch {
+                cadence_days: self.rules.cadence.cadence_of(&c.customer),
+                last_touch: crate::domain::cadence::last_touch(&c.customer),
+            },
+        })
+    }
+
+    /// Open follow-ups and stay-in-touch reminders due on or before
+    /// `until`, most urgent (earliest) first, each with its customer. Reads
+    /// every customer: the UI keeps its own list and asks only for the
+    /// follow-ups.
+    pub fn agenda(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, CustomerRecord)>, StoreError> {
+        let mut customers: HashMap<CustomerId, CustomerRecord> = HashMap::new();
+        let mut items = Vec::new();
+        self.for_each_customer(|c| {
+            if let Some(item) = self.reminder(&c, until) {
+                items.push(item);
+            }
+            customers.insert(c.customer.id, c);
+            true
+        })?;
+        items.extend(self.due_follow_ups(until)?);
+        let mut out: Vec<(AgendaItem, CustomerRecord)> = items
+            .into_iter()
+            .filter_map(|i| customers.get(&i.customer).cloned().map(|c| (i, c)))
+            .collect();
+        out.sort_by_cached_key(|(i, c)| i.sort_key(&c.customer.name));
+        Ok(out)
     }
 
     /// Finds the one customer a user means: an id, a unique id prefix (four
@@ -274,6 +375,7 @@ impl View {
         if r.len() >= 4 && is_id_prefix(r) {
             let (low, high) = prefix_range(&r.to_lowercase()).unwrap_or((1, 0));
             for entry in self
+                .storage
                 .tree
                 .range(keys::customer(CustomerId(low))..=keys::customer(CustomerId(high)))
             {
@@ -334,12 +436,17 @@ impl View {
         let (low, high) = prefix_range(&r).ok_or_else(none)?;
         let mut found = Vec::new();
         for entry in self
+            .storage
             .tree
             .range(keys::follow_up(FollowUpId(low))..=keys::follow_up(FollowUpId(high)))
         {
-            let (_, v) = entry?;
-            let rec: FollowUpRecord = codec::decode(&v).map_err(StoreError::codec("follow-up record"))?;
-            if rec.is_live() {
+            let (k, _) = entry?;
+            let Some(fid) = keys::follow_up_of_key(&k) else {
+                continue;
+            };
+            if let Some(rec) = self.follow_up(fid)?
+                && rec.is_live()
+            {
                 found.push(rec);
             }
         }
@@ -360,12 +467,12 @@ impl View {
     }
 }
 
-/// Customers whose last touch is before this instant are due by `until`
-/// with a cadence of `days`: due = local day of touch + days <= until.
-fn touch_cutoff(until: NaiveDate, days: u16) -> i64 {
-    let first_safe_day = until
-        .checked_sub_days(Days::new(u64::from(days)))
-        .and_then(|d| d.succ_opt())
-        .unwrap_or(NaiveDate::MIN);
-    local_midnight(first_safe_day)
+/// The customer id stored as an index value.
+fn customer_in(v: &[u8]) -> CustomerId {
+    CustomerId(
+        v.get(..8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0),
+    )
 }

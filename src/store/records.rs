@@ -1,14 +1,16 @@
 //! What the store keeps per customer, interaction and follow-up: the value
-//! plus the merge registers, and the index keys each value implies.
+//! plus the merge registers; and the body that gathers a customer's
+//! interactions, follow-ups and stage history.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::keys;
 use super::op::Edit;
-use crate::domain::cadence::last_touch;
 use crate::domain::{
     Customer, CustomerField, CustomerId, CustomerKey, FollowUp, FollowUpField, FollowUpId, FollowUpKey, Interaction,
-    InteractionField, InteractionId, InteractionKey,
+    InteractionField, InteractionId, InteractionKey, StageChange,
 };
 use crate::sync::Stamp;
 use crate::sync::merge::{Registered, Registers};
@@ -81,18 +83,6 @@ impl CustomerRecord {
     pub fn updated_at(&self) -> i64 {
         self.registers.latest().millis()
     }
-
-    /// The stay-in-touch index entry this customer belongs under.
-    pub fn touch_key(&self) -> Option<Vec<u8>> {
-        if !self.is_live() {
-            return None;
-        }
-        let c = &self.customer;
-        Some(match c.cadence_days {
-            Some(days) => keys::touch_by_cadence(days, last_touch(c), c.id),
-            None => keys::touch_by_stage(c.stage, last_touch(c), c.id),
-        })
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,22 +92,17 @@ pub struct InteractionRecord {
 }
 
 impl InteractionRecord {
-    pub fn new(id: InteractionId) -> InteractionRecord {
+    /// A record not written yet, in the body of `home`: until an edit says
+    /// otherwise it belongs there.
+    pub fn new(id: InteractionId, home: CustomerId) -> InteractionRecord {
         InteractionRecord {
-            interaction: Interaction::empty(id, CustomerId(0)),
+            interaction: Interaction::empty(id, home),
             registers: Registers::default(),
         }
     }
 
     pub fn is_live(&self) -> bool {
         self.registers.created.is_some() && !self.interaction.deleted
-    }
-
-    /// The timeline entries: the customer's, and the workspace's.
-    pub fn index_keys(&self) -> Option<(Vec<u8>, Vec<u8>)> {
-        let i = &self.interaction;
-        self.is_live()
-            .then(|| (keys::customer_log(i.customer, i.at, i.id), keys::timeline(i.at, i.id)))
     }
 }
 
@@ -128,9 +113,10 @@ pub struct FollowUpRecord {
 }
 
 impl FollowUpRecord {
-    pub fn new(id: FollowUpId) -> FollowUpRecord {
+    /// A record not written yet, in the body of `home`.
+    pub fn new(id: FollowUpId, home: CustomerId) -> FollowUpRecord {
         FollowUpRecord {
-            follow_up: FollowUp::empty(id, CustomerId(0)),
+            follow_up: FollowUp::empty(id, home),
             registers: Registers::default(),
         }
     }
@@ -139,12 +125,42 @@ impl FollowUpRecord {
         self.registers.created.is_some() && !self.follow_up.deleted
     }
 
-    /// The customer's list entry (open or done), and the agenda entry (open only).
-    pub fn index_keys(&self) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    /// The agenda entry: open follow-ups only.
+    pub fn due_key(&self) -> Option<Vec<u8>> {
         let f = &self.follow_up;
-        let listed = self.is_live().then(|| keys::customer_follow_up(f.customer, f.id));
-        let due = (self.is_live() && f.is_open()).then(|| keys::due(f.due, f.id));
-        (listed, due)
+        (self.is_live() && f.is_open()).then(|| keys::due(f.due, f.id))
+    }
+}
+
+/// Orders a customer's stage history: by the op that made each entry,
+/// then by the entry's place in the op.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct HistoryKey {
+    pub stamp: crate::sync::Stamp,
+    pub index: u16,
+}
+
+/// Everything about a customer besides its record, read and written as
+/// one: the interactions and follow-ups first logged with it (its *home*
+/// records, whoever they belong to now), those that belong to it now but
+/// live in another customer's body (guests, after a merge), and its stage
+/// history. Maps keep a stable order, so equal bodies encode equally.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    pub interactions: BTreeMap<InteractionId, InteractionRecord>,
+    pub guest_interactions: BTreeMap<InteractionId, CustomerId>,
+    pub follow_ups: BTreeMap<FollowUpId, FollowUpRecord>,
+    pub guest_follow_ups: BTreeMap<FollowUpId, CustomerId>,
+    pub history: BTreeMap<HistoryKey, StageChange>,
+}
+
+impl Body {
+    pub fn is_empty(&self) -> bool {
+        self.interactions.is_empty()
+            && self.guest_interactions.is_empty()
+            && self.follow_ups.is_empty()
+            && self.guest_follow_ups.is_empty()
+            && self.history.is_empty()
     }
 }
 

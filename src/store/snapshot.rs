@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::codec;
 use super::error::StoreError;
 use super::keys;
-use super::records::{Cursor, FileCursor};
+use super::records::{Body, Cursor, FileCursor};
+use super::storage::Storage;
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, read_cursor};
+use crate::domain::CustomerId;
 use crate::sync::ReplicaId;
 use crate::sync::journal;
 use crate::sync::snapshot::{self as file, SnapshotFile};
@@ -64,7 +66,7 @@ impl Store {
     /// replica's two newest snapshots.
     pub fn write_snapshot(&mut self) -> Result<PathBuf, StoreError> {
         self.flush()?;
-        let tree = &self.view.tree;
+        let tree = &self.view.storage.tree;
         let mut cursors = Vec::new();
         let mut files = Vec::new();
         for replica in journal::replicas(&self.ws.root)? {
@@ -93,18 +95,15 @@ impl Store {
         let mut frames = vec![codec::encode(&head).map_err(StoreError::codec("snapshot"))?];
         let mut batch = Vec::with_capacity(ENTRIES_PER_FRAME);
         let mut count = 0u64;
-        for entry in tree.iter() {
-            let (k, v) = entry?;
-            if !shared(&k) {
-                continue;
-            }
-            batch.push((k.to_vec(), v.to_vec()));
+        self.view.for_each_shared_entry(|k, v| {
+            batch.push((k, v));
             count += 1;
             if batch.len() == ENTRIES_PER_FRAME {
                 let chunk = Chunk::Entries(std::mem::take(&mut batch));
                 frames.push(codec::encode(&chunk).map_err(StoreError::codec("snapshot"))?);
             }
-        }
+            Ok(())
+        })?;
         if !batch.is_empty() {
             frames.push(codec::encode(&Chunk::Entries(batch)).map_err(StoreError::codec("snapshot"))?);
         }
@@ -118,14 +117,15 @@ impl Store {
     /// A view with nothing in it starts from the newest whole snapshot in
     /// the workspace, if there is one. Returns the snapshot used.
     pub(super) fn start_from_snapshot(&mut self) -> Result<Option<SnapshotFile>, StoreError> {
-        let tree = self.view.tree.clone();
+        let storage = self.view.storage.clone();
+        let tree = &storage.tree;
         let empty = tree.scan_prefix(keys::cursor_prefix()).next().is_none()
             && tree.scan_prefix([keys::CUSTOMER]).next().is_none();
         if !empty {
             return Ok(None);
         }
         for candidate in file::list(&self.ws.root)? {
-            if load(&tree, &candidate)? {
+            if load(&storage, &candidate)? {
                 tree.insert(
                     keys::META_SNAPSHOT,
                     candidate
@@ -137,14 +137,14 @@ impl Store {
                 return Ok(Some(candidate));
             }
             // A partial or damaged snapshot: whatever was loaded goes.
-            clear(&tree)?;
+            clear(tree)?;
         }
         Ok(None)
     }
 
     /// The snapshot this view started from, when it still exists.
     pub(super) fn origin_snapshot(&self) -> Result<Option<SnapshotFile>, StoreError> {
-        let Some(name) = self.view.tree.get(keys::META_SNAPSHOT)? else {
+        let Some(name) = self.view.storage.tree.get(keys::META_SNAPSHOT)? else {
             return Ok(None);
         };
         let name = String::from_utf8_lossy(&name).to_string();
@@ -160,7 +160,7 @@ impl Store {
     pub fn publish_seen(&self) -> Result<(), StoreError> {
         let mut seen = Seen::default();
         for replica in journal::replicas(&self.ws.root)? {
-            let c = read_cursor(&self.view.tree, replica)?;
+            let c = read_cursor(&self.view.storage.tree, replica)?;
             if c.seq > 0 {
                 seen.seen.insert(replica.to_string(), c.seq);
             }
@@ -261,9 +261,9 @@ fn coverage(snapshot: &SnapshotFile) -> Result<Option<Coverage>, StoreError> {
     Ok(if whole { cov } else { None })
 }
 
-/// Loads a snapshot into an empty tree; false when it is not whole.
-pub(super) fn load(tree: &sled::Tree, snapshot: &SnapshotFile) -> Result<bool, StoreError> {
-    let mut tx = Txn::new(tree);
+/// Loads a snapshot into an empty view; false when it is not whole.
+pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, StoreError> {
+    let mut tx = Txn::new(storage);
     let mut loaded = 0u64;
     let mut ended = false;
     let mut error = None;
@@ -284,13 +284,18 @@ pub(super) fn load(tree: &sled::Tree, snapshot: &SnapshotFile) -> Result<bool, S
                 }
                 Chunk::Entries(entries) => {
                     for (k, v) in entries {
-                        if shared(&k) {
+                        if k.first() == Some(&keys::BODY) {
+                            let id = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
+                            let body: Body = codec::decode(&v).map_err(StoreError::codec("snapshot body"))?;
+                            tx.set_body(id, body)?;
+                            loaded += 1;
+                        } else if shared(&k) {
                             tx.put(k, v);
                             loaded += 1;
                         }
                     }
                     if tx.pending() >= MAX_PENDING {
-                        std::mem::replace(&mut tx, Txn::new(tree)).commit()?;
+                        std::mem::replace(&mut tx, Txn::new(storage)).commit()?;
                     }
                 }
                 Chunk::End { entries } => {

@@ -1,10 +1,12 @@
-//! A batch of writes to the sled tree, applied atomically at the end.
+//! A batch of writes to the view, applied at the end: changed bodies are
+//! appended to the pack, then everything else goes to sled in one atomic
+//! batch that also points at the new bodies.
 //!
 //! Reads see the batch's own writes first, so applying many ops in one
 //! batch behaves exactly like applying them one at a time. Customer records
-//! are kept decoded while the batch runs, because every logged interaction
-//! updates its customer; their derived parts (activity, stay-in-touch
-//! index) are settled once, at commit.
+//! and bodies are kept decoded while the batch runs, because every logged
+//! interaction changes both; a customer's activity is settled once, at
+//! commit.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
@@ -15,15 +17,15 @@ use serde::de::DeserializeOwned;
 use super::codec;
 use super::error::StoreError;
 use super::keys;
-use super::records::{CustomerRecord, InteractionRecord};
+use super::pack::Loc;
+use super::records::{Body, CustomerRecord};
+use super::storage::Storage;
 use crate::domain::{Activity, CustomerId};
 
 /// A key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
 struct Slot {
-    /// As stored before this batch, to know which index entries to drop.
-    stored: Option<CustomerRecord>,
     record: CustomerRecord,
     dirty: bool,
     activity_stale: bool,
@@ -31,9 +33,8 @@ struct Slot {
 
 impl Slot {
     fn new(id: CustomerId, stored: Option<CustomerRecord>) -> Slot {
-        let record = stored.clone().unwrap_or_else(|| CustomerRecord::new(id));
+        let record = stored.unwrap_or_else(|| CustomerRecord::new(id));
         Slot {
-            stored,
             record,
             dirty: false,
             activity_stale: false,
@@ -41,34 +42,44 @@ impl Slot {
     }
 }
 
+struct BodySlot {
+    /// Where the body was before this batch: its frame becomes garbage
+    /// when the body is rewritten.
+    stored: Option<Loc>,
+    body: Body,
+    dirty: bool,
+}
+
 pub(crate) struct Txn<'t> {
-    tree: &'t sled::Tree,
+    storage: &'t Storage,
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     customers: HashMap<CustomerId, Slot>,
+    bodies: HashMap<CustomerId, BodySlot>,
     /// Customers whose record, timeline or follow-ups this batch changed.
     touched: BTreeSet<CustomerId>,
 }
 
 impl<'t> Txn<'t> {
-    pub fn new(tree: &'t sled::Tree) -> Txn<'t> {
+    pub fn new(storage: &'t Storage) -> Txn<'t> {
         Txn {
-            tree,
+            storage,
             writes: BTreeMap::new(),
             customers: HashMap::new(),
+            bodies: HashMap::new(),
             touched: BTreeSet::new(),
         }
     }
 
     /// Writes waiting for commit; callers bound batches by it.
     pub fn pending(&self) -> usize {
-        self.writes.len() + self.customers.len()
+        self.writes.len() + self.customers.len() + self.bodies.len()
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         if let Some(v) = self.writes.get(key) {
             return Ok(v.clone());
         }
-        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+        Ok(self.storage.tree.get(key)?.map(|v| v.to_vec()))
     }
 
     pub fn get_decoded<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -97,7 +108,7 @@ impl<'t> Txn<'t> {
     /// Entries with keys in `[from, to)`, merging stored ones with this batch's.
     pub fn range(&self, from: &[u8], to: &[u8]) -> Result<Vec<Entry>, StoreError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        for entry in self.tree.range(from..to) {
+        for entry in self.storage.tree.range(from..to) {
             let (k, v) = entry?;
             merged.insert(k.to_vec(), v.to_vec());
         }
@@ -161,14 +172,62 @@ impl<'t> Txn<'t> {
         Ok(())
     }
 
-    fn count_activity(&self, id: CustomerId) -> Result<Activity, StoreError> {
-        let mut activity = Activity::default();
-        for (k, _) in self.scan_prefix(&keys::customer_log_prefix(id))? {
-            let Some(iid) = keys::interaction_of_log_key(&k) else {
-                continue;
+    fn body_slot(&mut self, id: CustomerId) -> Result<&mut BodySlot, StoreError> {
+        if !self.bodies.contains_key(&id) {
+            let stored = self.storage.body_loc(id)?;
+            let body = match stored {
+                Some(loc) => self.storage.read_body(loc)?,
+                None => Body::default(),
             };
-            if let Some(rec) = self.get_decoded::<InteractionRecord>(&keys::interaction(iid))?
+            self.bodies.insert(
+                id,
+                BodySlot {
+                    stored,
+                    body,
+                    dirty: false,
+                },
+            );
+        }
+        match self.bodies.get_mut(&id) {
+            Some(slot) => Ok(slot),
+            None => unreachable!("inserted above"),
+        }
+    }
+
+    /// The customer's body as this batch sees it (empty if it has none).
+    pub fn body(&mut self, id: CustomerId) -> Result<&Body, StoreError> {
+        Ok(&self.body_slot(id)?.body)
+    }
+
+    /// The customer's body, to change; it is written back at commit.
+    pub fn body_mut(&mut self, id: CustomerId) -> Result<&mut Body, StoreError> {
+        self.touched.insert(id);
+        let slot = self.body_slot(id)?;
+        slot.dirty = true;
+        Ok(&mut slot.body)
+    }
+
+    /// Replaces the customer's body (a snapshot being loaded).
+    pub fn set_body(&mut self, id: CustomerId, body: Body) -> Result<(), StoreError> {
+        *self.body_mut(id)? = body;
+        Ok(())
+    }
+
+    /// The customer's activity, from the live interactions that belong to
+    /// it: those in its own body and its guests in others'.
+    fn count_activity(&mut self, id: CustomerId) -> Result<Activity, StoreError> {
+        let mut activity = Activity::default();
+        let body = self.body(id)?;
+        for rec in body.interactions.values() {
+            if rec.is_live() && rec.interaction.customer == id {
+                activity.add(&rec.interaction);
+            }
+        }
+        let guests: Vec<_> = body.guest_interactions.iter().map(|(i, h)| (*i, *h)).collect();
+        for (iid, home) in guests {
+            if let Some(rec) = self.body(home)?.interactions.get(&iid)
                 && rec.is_live()
+                && rec.interaction.customer == id
             {
                 activity.add(&rec.interaction);
             }
@@ -176,26 +235,26 @@ impl<'t> Txn<'t> {
         Ok(activity)
     }
 
-    /// Writes everything in one atomic sled batch; returns the customers
-    /// it touched.
+    /// Appends the changed bodies to the pack, then writes everything else
+    /// in one atomic sled batch; returns the customers it touched.
     pub fn commit(mut self) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let stale: Vec<CustomerId> = self
+            .customers
+            .iter()
+            .filter(|(_, s)| s.dirty && s.activity_stale)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            let activity = self.count_activity(id)?;
+            if let Some(slot) = self.customers.get_mut(&id) {
+                slot.record.customer.activity = activity;
+            }
+        }
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
-        for (id, mut slot) in slots {
-            if slot.activity_stale {
-                slot.record.customer.activity = self.count_activity(id)?;
-            }
-            let old = slot.stored.as_ref().and_then(CustomerRecord::touch_key);
-            let new = slot.record.touch_key();
-            if old != new {
-                if let Some(k) = old {
-                    self.delete(k);
-                }
-                if let Some(k) = new {
-                    self.put(k, Vec::new());
-                }
-            }
+        for (id, slot) in slots {
             self.put_encoded(keys::customer(id), &slot.record)?;
         }
+        self.write_bodies()?;
         let mut batch = sled::Batch::default();
         for (k, v) in std::mem::take(&mut self.writes) {
             match v {
@@ -203,8 +262,38 @@ impl<'t> Txn<'t> {
                 None => batch.remove(k),
             }
         }
-        self.tree.apply_batch(batch)?;
+        self.storage.tree.apply_batch(batch)?;
         Ok(std::mem::take(&mut self.touched))
+    }
+
+    fn write_bodies(&mut self) -> Result<(), StoreError> {
+        let mut dirty: Vec<(CustomerId, BodySlot)> = self.bodies.drain().filter(|(_, s)| s.dirty).collect();
+        if dirty.is_empty() {
+            return Ok(());
+        }
+        // Customer order: the file is then in the order the view reads it.
+        dirty.sort_by_key(|(id, _)| *id);
+        let mut state = self.storage.pack_state()?;
+        let mut payloads = Vec::new();
+        let mut written = Vec::new();
+        for (id, slot) in &dirty {
+            if let Some(old) = slot.stored {
+                state.garbage += old.framed_len();
+            }
+            if slot.body.is_empty() {
+                self.delete(keys::body(*id));
+            } else {
+                payloads.push(codec::encode(&slot.body).map_err(StoreError::codec("customer body"))?);
+                written.push(*id);
+            }
+        }
+        let locs = self.storage.pack.append(&payloads)?;
+        for (id, loc) in written.into_iter().zip(locs) {
+            self.put(keys::body(id), loc.to_bytes().to_vec());
+        }
+        state.generation = self.storage.pack.generation();
+        state.len = self.storage.pack.size();
+        self.put_encoded(keys::META_PACK.to_vec(), &state)
     }
 }
 
@@ -240,11 +329,16 @@ mod tests {
 
     #[test]
     fn reads_see_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
         let db = sled::Config::new().temporary(true).open().unwrap();
         let tree = db.open_tree("t").unwrap();
+        let storage = Storage {
+            tree: tree.clone(),
+            pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
+        };
         tree.insert(b"a1", b"stored".to_vec()).unwrap();
         tree.insert(b"a2", b"gone".to_vec()).unwrap();
-        let mut tx = Txn::new(&tree);
+        let mut tx = Txn::new(&storage);
         tx.put(b"a3".to_vec(), b"new".to_vec());
         tx.delete(b"a2".to_vec());
         assert_eq!(tx.get(b"a2").unwrap(), None);

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{CustomerId, Level, Money, Stage, Summary};
 use crate::i18n::collate::name_key;
-use crate::store::{CustomerRecord, StoreError, View};
+use crate::store::{AgendaItem, AgendaWhat, CustomerRecord, StoreError, View};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -18,7 +18,11 @@ pub struct Row {
     pub level: Level,
     pub health: Option<u8>,
     pub last_contact: Option<i64>,
+    /// When the stay-in-touch cadence runs out.
     pub next_due: NaiveDate,
+    pub cadence_days: u16,
+    /// When the cadence clock last reset (last contact, or creation).
+    pub last_touch: i64,
     pub clv: Money,
     pub owner: String,
     /// The name's sort key in the user's language.
@@ -40,6 +44,8 @@ impl Row {
             health: s.health,
             last_contact: c.activity.last_contact,
             next_due: s.next_contact_due,
+            cadence_days: s.cadence_days,
+            last_touch: crate::domain::cadence::last_touch(c),
             clv: s.clv,
             owner: c.owner.clone(),
             sort_name: name_key(&c.name),
@@ -75,6 +81,34 @@ impl Roster {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// Stay-in-touch reminders due on or before `until`.
+    pub fn reminders(&self, until: NaiveDate) -> Vec<AgendaItem> {
+        self.rows
+            .iter()
+            .filter(|r| r.next_due <= until)
+            .map(|r| AgendaItem {
+                due: r.next_due,
+                customer: r.id,
+                what: AgendaWhat::StayInTouch {
+                    cadence_days: r.cadence_days,
+                    last_touch: r.last_touch,
+                },
+            })
+            .collect()
+    }
+
+    /// Customers with any contact, most recent first, with its time: what
+    /// the workspace-wide log reads from.
+    pub fn by_recent_contact(&self) -> Vec<(CustomerId, i64)> {
+        let mut out: Vec<(CustomerId, i64)> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.last_contact.map(|t| (r.id, t)))
+            .collect();
+        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
     }
 
     pub fn get(&self, id: CustomerId) -> Option<&Row> {

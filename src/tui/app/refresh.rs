@@ -7,6 +7,7 @@ use chrono::Days;
 use super::{App, Detail, Layer, Pane, SortColumn};
 use crate::domain::text::fold;
 use crate::domain::{CustomerId, Stage};
+use crate::store::{AgendaItem, AgendaWhat};
 use crate::tui::roster::Row;
 
 /// How far ahead the agenda pane looks.
@@ -133,11 +134,7 @@ impl App {
             Pane::Pipeline => self.board[self.board_column]
                 .get(self.board_rows[self.board_column])
                 .copied(),
-            Pane::Agenda => self
-                .agenda
-                .get(self.agenda_cursor)
-                .map(|i| i.customer.customer.id)
-                .or(self.current),
+            Pane::Agenda => self.agenda.get(self.agenda_cursor).map(|i| i.customer).or(self.current),
             Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
         };
         if self.current.is_none() {
@@ -179,8 +176,17 @@ impl App {
             .today
             .checked_add_days(Days::new(AGENDA_DAYS))
             .unwrap_or(self.today);
-        match self.store.agenda(until) {
-            Ok(items) => {
+        // Reminders come from the rows in memory; only the follow-ups are
+        // read, from their index.
+        match self.store.due_follow_ups(until) {
+            Ok(mut items) => {
+                items.extend(self.roster.reminders(until));
+                let roster = &self.roster;
+                items.sort_by(|a, b| {
+                    let name = |i: &AgendaItem| roster.get(i.customer).map(|r| r.sort_name.as_str()).unwrap_or("");
+                    let kind = |i: &AgendaItem| matches!(i.what, AgendaWhat::StayInTouch { .. });
+                    (a.due, kind(a), name(a), a.customer).cmp(&(b.due, kind(b), name(b), b.customer))
+                });
                 self.agenda = items;
                 self.agenda_cursor = self.agenda_cursor.min(self.agenda.len().saturating_sub(1));
             }
@@ -190,7 +196,8 @@ impl App {
 
     pub fn reload_log(&mut self) {
         let result = if self.log_everyone {
-            self.store.recent_interactions(LOG_LIMIT)
+            self.store
+                .recent_interactions(self.roster.by_recent_contact(), LOG_LIMIT)
         } else if let Some(c) = self.current {
             self.store.interactions_of(c).map(|mut v| {
                 v.reverse();

@@ -56,7 +56,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 due_style(th, item.due, app.today),
             ),
             Span::styled(
-                pad(&fit(&item.customer.customer.name, who_width), who_width + 1),
+                pad(
+                    &fit(
+                        app.roster.get(item.customer).map(|r| r.name.as_str()).unwrap_or(""),
+                        who_width,
+                    ),
+                    who_width + 1,
+                ),
                 th.text,
             ),
             Span::styled(fit(&what, room), kind_style),

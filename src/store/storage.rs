@@ -1,0 +1,65 @@
+//! The view's two parts: the sled tree (records and indexes) and the pack
+//! file (customer bodies), and how a body is found from a customer.
+
+use std::sync::Arc;
+
+use super::codec;
+use super::error::StoreError;
+use super::keys;
+use super::pack::{Loc, Pack, PackState};
+use super::records::Body;
+use crate::domain::CustomerId;
+
+/// Cheap to clone: the reader threads of the UI each hold one. The pack is
+/// only ever replaced (by compaction) while no clone is out.
+#[derive(Clone)]
+pub(crate) struct Storage {
+    pub tree: sled::Tree,
+    pub pack: Arc<Pack>,
+}
+
+impl Storage {
+    pub fn body_loc(&self, id: CustomerId) -> Result<Option<Loc>, StoreError> {
+        Ok(self.tree.get(keys::body(id))?.and_then(|v| Loc::from_bytes(&v)))
+    }
+
+    pub fn read_body(&self, loc: Loc) -> Result<Body, StoreError> {
+        let bytes = self.pack.read(loc)?;
+        codec::decode(&bytes).map_err(StoreError::codec("customer body"))
+    }
+
+    /// The customer's body; empty when it has none.
+    pub fn body(&self, id: CustomerId) -> Result<Body, StoreError> {
+        match self.body_loc(id)? {
+            Some(loc) => self.read_body(loc),
+            None => Ok(Body::default()),
+        }
+    }
+
+    pub fn pack_state(&self) -> Result<PackState, StoreError> {
+        read_pack_state(&self.tree)
+    }
+
+    /// Every entry in key order, each body as its content rather than its
+    /// place in the pack: what two views holding the same thing agree on.
+    pub fn entries(&self) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
+        self.tree.iter().map(|entry| {
+            let (k, v) = entry?;
+            if k.first() == Some(&keys::BODY) {
+                let loc = Loc::from_bytes(&v).ok_or_else(|| {
+                    StoreError::codec("body location")(codec::CodecError::Decode(super::txn::describe_key(&k)))
+                })?;
+                Ok((k.to_vec(), self.pack.read(loc)?))
+            } else {
+                Ok((k.to_vec(), v.to_vec()))
+            }
+        })
+    }
+}
+
+pub(crate) fn read_pack_state(tree: &sled::Tree) -> Result<PackState, StoreError> {
+    match tree.get(keys::META_PACK)? {
+        Some(v) => codec::decode(&v).map_err(StoreError::codec("pack state")),
+        None => Ok(PackState::default()),
+    }
+}
