@@ -15,42 +15,8 @@ use guanxi::interop::import;
 use guanxi::store::{OpenOptions, Store};
 use guanxi::workspace::Clock;
 
-const VI_FAMILY: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ"];
-const VI_GIVEN: [&str; 8] = ["An", "Bình", "Hồng Nhung", "Minh", "Thảo", "Dũng", "Lan", "Quân"];
-const ZH: [&str; 6] = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊"];
-
-fn csv(n: usize) -> String {
-    let mut s = String::from(
-        "First Name,Middle Name,Last Name,Organization Name,Organization Title,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\r\n",
-    );
-    for i in 0..n {
-        let (given, family) = if i % 3 == 0 {
-            (ZH[i % ZH.len()].to_string(), String::new())
-        } else {
-            (
-                VI_GIVEN[i % VI_GIVEN.len()].to_string(),
-                VI_FAMILY[(i / 8) % VI_FAMILY.len()].to_string(),
-            )
-        };
-        s.push_str(&format!(
-            "{given},,{family},Công ty {i},Giám đốc,\"Ghi chú {i}\",* myContacts ::: Khách,Work,kh{i}@example.vn,Mobile,+84 9{:08}\r\n",
-            i
-        ));
-    }
-    s
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
+#[path = "common/contacts.rs"]
+mod contacts;
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -58,7 +24,7 @@ fn main() {
     let target_secs = if quick { 0.5 } else { 5.0 };
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("contacts.csv");
-    std::fs::write(&file, csv(n)).expect("write csv");
+    std::fs::write(&file, contacts::google_csv(n)).expect("write csv");
 
     let t = Instant::now();
     let mut store = Store::open(OpenOptions {
@@ -72,10 +38,10 @@ fn main() {
     let bytes = std::fs::read(&file).expect("read csv");
     let read = import::read(&bytes, None, &[]).expect("parse");
     let t_read = t.elapsed().as_secs_f64();
-    let rss_read = peak_rss_mb();
+    let rss_read = contacts::peak_rss_mb();
     let mut plan = import::plan(&mut store, read.records, 0).expect("plan");
     let t_plan = t.elapsed().as_secs_f64();
-    let rss_plan = peak_rss_mb();
+    let rss_plan = contacts::peak_rss_mb();
     let report = import::apply(&mut store, &mut plan, None, |_, _| true).expect("apply");
     eprintln!(
         "phases: read {t_read:.2}s ({rss_read:.0} MB), plan {:.2}s ({rss_plan:.0} MB), apply {:.2}s",
@@ -84,7 +50,7 @@ fn main() {
     );
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(report.created, n, "every contact created");
-    let rss = peak_rss_mb();
+    let rss = contacts::peak_rss_mb();
     drop(store);
 
     // The floor: the same records into bare sled, same batch sizes.

@@ -171,6 +171,30 @@ fn fixture() -> Fixture {
     Fixture { _dir: dir, app }
 }
 
+/// The fixture's customers as the UI starting up sees them: still loading.
+fn starting() -> Fixture {
+    let mut f = fixture();
+    let dir = std::mem::replace(&mut f._dir, tempfile::tempdir().unwrap());
+    drop(f);
+    let app = App::start(store(&dir), Keymap::defaults().unwrap(), Theme::defaults().unwrap());
+    Fixture { _dir: dir, app }
+}
+
+#[test]
+fn keys_typed_while_customers_load_are_kept() {
+    for _ in 0..20 {
+        let mut f = starting();
+        // Search, not the welcome screen's keys, even before the rows are in.
+        press(&mut f.app, KeyCode::Char('/'));
+        type_text(&mut f.app, "dang");
+        f.app.wait_loaded().unwrap();
+        f.app.settle_search();
+        assert!(!f.app.loading() && f.app.searching);
+        assert_eq!(f.app.visible.first(), Some(&CustomerId(0x3003)), "{:?}", f.app.visible);
+        assert_eq!(f.app.roster.len(), 5);
+    }
+}
+
 fn press(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
@@ -179,6 +203,7 @@ fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
+    app.settle_search();
 }
 
 fn render(app: &App, width: u16, height: u16) -> String {

@@ -8,10 +8,11 @@ use super::context::Context;
 use super::customers::first_error;
 use super::json::AgendaJson;
 use super::output::{Table, day, relative, when};
+use crate::domain::Customer;
 use crate::domain::draft::{FollowUpDraft, InteractionDraft};
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
-use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
+use crate::store::{AgendaItem, AgendaWhat};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -178,7 +179,7 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
         };
         table.row(vec![
             format!("{} ({})", day(i.due), relative(i.due, today)),
-            c.customer.display_name(),
+            c.display_name(),
             what(i, c),
             id,
         ]);
@@ -187,14 +188,14 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
 }
 
 /// What an agenda item asks for, in words.
-fn what(item: &AgendaItem, customer: &CustomerRecord) -> String {
+fn what(item: &AgendaItem, customer: &Customer) -> String {
     match &item.what {
         AgendaWhat::FollowUp(f) => f.what.clone(),
         AgendaWhat::StayInTouch {
             cadence_days,
             last_touch,
         } => {
-            let since = if customer.customer.activity.last_contact.is_some() {
+            let since = if customer.activity.last_contact.is_some() {
                 tf("cli.last_contact_at", &[("when", &when(*last_touch))])
             } else {
                 t("cli.no_contact_yet").to_string()

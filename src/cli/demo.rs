@@ -59,6 +59,9 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
         );
         let _ = stdout.flush();
     })?;
+    // Bulk work may leave superseded bodies behind: reclaim them now, while
+    // nothing else holds the view.
+    store.compact_if_wasteful()?;
     let shown: PathBuf = store.workspace().root.clone();
     if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;

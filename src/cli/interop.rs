@@ -127,6 +127,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        store.compact_if_wasteful()?;
         out.push_str(t("cli.import.imported"));
         out.push(' ');
         out.push_str(&summary(report.created, report.merged, report.unchanged));

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::dates::from_millis;
-use crate::domain::{Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary};
+use crate::domain::{Customer, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary};
 use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
 
 fn instant(ms: i64) -> String {
@@ -233,8 +233,7 @@ pub struct AgendaJson {
 }
 
 impl AgendaJson {
-    pub fn new(item: &AgendaItem, customer: &CustomerRecord, today: NaiveDate, what: String) -> AgendaJson {
-        let c = &customer.customer;
+    pub fn new(item: &AgendaItem, c: &Customer, today: NaiveDate, what: String) -> AgendaJson {
         let days_overdue = (today - item.due).num_days();
         AgendaJson {
             kind: match item.what {

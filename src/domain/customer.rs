@@ -159,7 +159,14 @@ impl Customer {
         parts.extend(self.emails.iter().map(String::as_str));
         parts.extend(self.phones.iter().map(String::as_str));
         parts.extend(self.tags.iter().map(String::as_str));
-        crate::i18n::collate::searchable(&parts.join(" "))
+        // Pinyin for the name only: it is what people type for a Chinese
+        // contact, and a company's pinyin would double what every key
+        // typed in search has to scan.
+        let folded = crate::domain::text::fold(&parts.join(" "));
+        match crate::i18n::collate::pinyin(&self.name) {
+            Some(p) => format!("{folded} {p}"),
+            None => folded,
+        }
     }
 
     /// Name and company together, as lists show them.

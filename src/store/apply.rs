@@ -183,15 +183,16 @@ fn apply_follow_up(
     if before.is_none() {
         tx.put(keys::follow_up(id), home.to_bytes().to_vec());
     }
+    // The index holds a copy of the follow-up, so the agenda reads no bodies.
     let old_due = before.as_ref().and_then(FollowUpRecord::due_key);
     let new_due = rec.due_key();
-    if old_due != new_due {
-        if let Some(k) = old_due {
-            tx.delete(k);
-        }
-        if let Some(k) = new_due {
-            tx.put(k, home.to_bytes().to_vec());
-        }
+    if let Some(k) = old_due
+        && Some(&k) != new_due.as_ref()
+    {
+        tx.delete(k);
+    }
+    if let Some(k) = new_due {
+        tx.put_encoded(k, &rec.follow_up)?;
     }
     tx.body_mut(home)?.follow_ups.insert(id, rec);
     Ok(())

@@ -14,7 +14,7 @@
 //! | `C` | customer            | CustomerRecord   | a customer; every customer         |
 //! | `B` | customer            | pack location    | the customer's body                |
 //! | `F` | follow-up           | home customer    | a follow-up by id                  |
-//! | `D` | due day, follow-up  | home customer    | open follow-ups by due date        |
+//! | `D` | due day, follow-up  | FollowUp (copy)  | open follow-ups by due date        |
 //! | `U` | op seq              | UndoEntry        | the undo stack                     |
 //! | `V` | op seq              | UndoEntry        | the redo stack                     |
 //!

@@ -54,7 +54,7 @@ use txn::Txn;
 const CACHE_BYTES: u64 = 64 << 20;
 const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
-const VIEW_FORMAT: u8 = 2;
+const VIEW_FORMAT: u8 = 3;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 

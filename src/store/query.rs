@@ -2,7 +2,8 @@
 //! lookup, a range scan over an index kept by `apply`, or one customer's
 //! body; only searches and the stay-in-touch reminders read all customers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -14,7 +15,9 @@ use super::storage::Storage;
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words};
-use crate::domain::{CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange};
+use crate::domain::{
+    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
+};
 use crate::i18n::collate::{name_key, searchable};
 use crate::workspace::Clock;
 
@@ -31,8 +34,9 @@ pub struct AgendaItem {
 
 #[derive(Debug, Clone)]
 pub enum AgendaWhat {
-    /// A promised follow-up.
-    FollowUp(FollowUp),
+    /// A promised follow-up (boxed: most items are reminders, which are
+    /// small, and the UI keeps one for nearly every customer).
+    FollowUp(Box<FollowUp>),
     /// Nobody has been in touch for the customer's cadence.
     StayInTouch { cadence_days: u16, last_touch: i64 },
 }
@@ -284,40 +288,49 @@ impl View {
 
     /// Open follow-ups due on or before `until`, of live customers.
     pub fn due_follow_ups(&self, until: NaiveDate) -> Result<Vec<AgendaItem>, StoreError> {
-        let mut items = Vec::new();
-        let mut bodies: HashMap<CustomerId, Body> = HashMap::new();
         let mut live: HashMap<CustomerId, bool> = HashMap::new();
+        let mut failed = None;
+        let items = self.due_follow_ups_of(until, |customer| match live.get(&customer) {
+            Some(l) => *l,
+            None => {
+                let l = match self.live_customer(customer) {
+                    Ok(c) => c.is_some(),
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                };
+                live.insert(customer, l);
+                l
+            }
+        })?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(items),
+        }
+    }
+
+    /// Open follow-ups due on or before `until` of the customers `is_live`
+    /// accepts (the UI knows them without reading the store). Reads only
+    /// the due-date index.
+    pub fn due_follow_ups_of(
+        &self,
+        until: NaiveDate,
+        mut is_live: impl FnMut(CustomerId) -> bool,
+    ) -> Result<Vec<AgendaItem>, StoreError> {
+        let mut items = Vec::new();
         for entry in self
             .storage
             .tree
             .range(vec![keys::DUE]..keys::due_until(date_to_days(until)))
         {
-            let (k, v) = entry?;
-            let Some(fid) = keys::follow_up_of_due_key(&k) else {
-                continue;
-            };
-            let home = customer_in(&v);
-            let body = match bodies.entry(home) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.body(home)?),
-            };
-            let Some(rec) = body.follow_ups.get(&fid) else {
-                continue;
-            };
-            let customer = rec.follow_up.customer;
-            let is_live = match live.get(&customer) {
-                Some(l) => *l,
-                None => {
-                    let l = self.live_customer(customer)?.is_some();
-                    live.insert(customer, l);
-                    l
-                }
-            };
-            if is_live {
+            let (_, v) = entry?;
+            let follow_up: FollowUp = codec::decode(&v).map_err(StoreError::codec("due follow-up"))?;
+            if is_live(follow_up.customer) {
                 items.push(AgendaItem {
-                    due: rec.follow_up.due_date(),
-                    customer,
-                    what: AgendaWhat::FollowUp(rec.follow_up.clone()),
+                    due: follow_up.due_date(),
+                    customer: follow_up.customer,
+                    what: AgendaWhat::FollowUp(Box::new(follow_up)),
                 });
             }
         }
@@ -342,22 +355,24 @@ impl View {
     /// `until`, most urgent (earliest) first, each with its customer. Reads
     /// every customer: the UI keeps its own list and asks only for the
     /// follow-ups.
-    pub fn agenda(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, CustomerRecord)>, StoreError> {
-        let mut customers: HashMap<CustomerId, CustomerRecord> = HashMap::new();
-        let mut items = Vec::new();
+    pub fn agenda(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, Arc<Customer>)>, StoreError> {
+        let mut items = self.due_follow_ups(until)?;
+        let wanted: HashSet<CustomerId> = items.iter().map(|i| i.customer).collect();
+        // Only the customers something is due for are kept, each once.
+        let mut customers: HashMap<CustomerId, Arc<Customer>> = HashMap::new();
         self.for_each_customer(|c| {
-            if let Some(item) = self.reminder(&c, until) {
-                items.push(item);
+            let reminder = self.reminder(&c, until);
+            if reminder.is_some() || wanted.contains(&c.customer.id) {
+                items.extend(reminder);
+                customers.insert(c.customer.id, Arc::new(c.customer));
             }
-            customers.insert(c.customer.id, c);
             true
         })?;
-        items.extend(self.due_follow_ups(until)?);
-        let mut out: Vec<(AgendaItem, CustomerRecord)> = items
+        let mut out: Vec<(AgendaItem, Arc<Customer>)> = items
             .into_iter()
             .filter_map(|i| customers.get(&i.customer).cloned().map(|c| (i, c)))
             .collect();
-        out.sort_by_cached_key(|(i, c)| i.sort_key(&c.customer.name));
+        out.sort_by_cached_key(|(i, c)| i.sort_key(&c.name));
         Ok(out)
     }
 

@@ -37,8 +37,9 @@ use theme::Theme;
 
 /// How long to wait for a key when nothing else is going on.
 const IDLE_POLL: Duration = Duration::from_millis(250);
-/// ...and while search results are still coming (about one frame).
-const BUSY_POLL: Duration = Duration::from_millis(16);
+/// ...and while search results or the customers are still coming: the
+/// results show within a few milliseconds of being ready.
+const BUSY_POLL: Duration = Duration::from_millis(4);
 
 /// Loads the keymap and theme with the user's overrides from `config_dir`;
 /// a broken override file falls back to the defaults and says why.
@@ -60,7 +61,7 @@ pub fn build_app(store: Store, config_dir: &Path) -> Result<App> {
             if no_color { t.without_color() } else { t }
         }
     };
-    let mut app = App::new(store, keymap, theme)?;
+    let mut app = App::start(store, keymap, theme);
     if !problems.is_empty() {
         app.say(
             Tone::Error,

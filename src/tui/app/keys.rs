@@ -46,7 +46,7 @@ impl App {
                 }
             }
             None if self.searching => self.search_key(key),
-            None if self.roster.is_empty() => {
+            None if self.roster.is_empty() && !self.loading() => {
                 if let Some(a) = self.keymap.action(&[Mode::Welcome, Mode::Global], &key) {
                     self.update(a);
                 }

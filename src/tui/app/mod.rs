@@ -243,6 +243,8 @@ pub struct App {
     pub editor: Option<EditorRequest>,
     last_ingest: Instant,
     watcher: crate::sync::watch::Watcher,
+    /// The customers being read on another thread at start.
+    loading: Option<std::sync::mpsc::Receiver<Result<Roster, StoreError>>>,
 }
 
 /// How often teammates' journals are read when no notification came (some
@@ -252,8 +254,89 @@ const INGEST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl App {
+    /// The UI with every customer loaded (tests and snapshots).
     pub fn new(store: Store, keymap: Keymap, theme: Theme) -> Result<App, StoreError> {
-        let roster = Roster::load(&store.view())?;
+        let mut app = App::start(store, keymap, theme);
+        app.wait_loaded()?;
+        Ok(app)
+    }
+
+    /// The UI at once, with the customers loading on another thread: the
+    /// first frame does not wait for them, and `tick` shows them when ready.
+    pub fn start(mut store: Store, keymap: Keymap, theme: Theme) -> App {
+        // What changed before this point is in what the thread reads.
+        store.take_touched();
+        let view = store.view();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Names sort by the language of the thread that opened the UI.
+        let lang = crate::i18n::language();
+        std::thread::spawn(move || {
+            crate::i18n::set_thread_language(lang);
+            let _ = tx.send(Roster::load(&view));
+        });
+        let mut app = App::with_roster(store, keymap, theme, Roster::default());
+        app.loading = Some(rx);
+        app
+    }
+
+    /// Waits for the customers being loaded and shows them.
+    pub fn wait_loaded(&mut self) -> Result<(), StoreError> {
+        if let Some(rx) = self.loading.take() {
+            match rx.recv() {
+                Ok(loaded) => self.install(loaded?),
+                Err(_) => self.install(Roster::load(&self.store.view())?),
+            }
+        }
+        Ok(())
+    }
+
+    /// True until the customers are loaded.
+    pub fn loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Shows the loaded customers, then catches up with what changed while
+    /// they were read.
+    fn install(&mut self, roster: Roster) {
+        self.roster = roster;
+        self.roster.rank();
+        self.search.rebuild(&self.roster);
+        if self.search.is_active() {
+            self.search.tick(10);
+        }
+        self.recompute_visible();
+        self.reload_agenda();
+        self.reload_log();
+        self.refresh();
+    }
+
+    /// Takes the loaded customers when the loading thread is done.
+    fn take_loaded(&mut self) -> bool {
+        let Some(rx) = &self.loading else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(Ok(roster)) => {
+                self.loading = None;
+                self.install(roster);
+            }
+            Ok(Err(e)) => {
+                self.loading = None;
+                self.fail(e);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.loading = None;
+                match Roster::load(&self.store.view()) {
+                    Ok(roster) => self.install(roster),
+                    Err(e) => self.fail(e),
+                }
+            }
+        }
+        true
+    }
+
+    fn with_roster(store: Store, keymap: Keymap, theme: Theme, roster: Roster) -> App {
         let watcher = crate::sync::watch::Watcher::new(&store.workspace().root);
         let today = store.clock().today();
         let mut app = App {
@@ -288,12 +371,14 @@ impl App {
             editor: None,
             last_ingest: Instant::now(),
             watcher,
+            loading: None,
         };
+        app.roster.rank();
         app.search.rebuild(&app.roster);
         app.recompute_visible();
         app.reload_agenda();
         app.reload_log();
-        Ok(app)
+        app
     }
 
     /// True while a search narrows the customers shown.
@@ -303,7 +388,7 @@ impl App {
 
     /// The workspace has no customers yet: show the welcome screen.
     pub fn welcome(&self) -> bool {
-        self.roster.is_empty() && self.layers.is_empty()
+        self.roster.is_empty() && self.layers.is_empty() && !self.loading()
     }
 
     pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
@@ -321,7 +406,7 @@ impl App {
     /// Work done between keys: new search results, teammates' changes, a
     /// new day. Returns true when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.take_loaded();
         if self.importing() {
             // One chunk per turn of the loop: keys (Esc) still get through.
             return self.import_tick();
@@ -379,6 +464,6 @@ impl App {
 
     /// True while search workers are busy (the loop then polls faster).
     pub fn busy(&mut self) -> bool {
-        self.importing() || (self.search.is_active() && self.search.running())
+        self.loading() || self.importing() || (self.search.is_active() && self.search.running())
     }
 }

@@ -7,8 +7,8 @@ use chrono::Days;
 use super::{App, Detail, Layer, Pane, SortColumn};
 use crate::domain::text::fold;
 use crate::domain::{CustomerId, Stage};
-use crate::store::{AgendaItem, AgendaWhat};
-use crate::tui::roster::Row;
+use crate::store::AgendaWhat;
+use crate::tui::roster::{Roster, Row};
 
 /// How far ahead the agenda pane looks.
 pub const AGENDA_DAYS: u64 = 7;
@@ -19,6 +19,10 @@ impl App {
     /// Brings rows, lists, the agenda, the log and any open detail up to
     /// date with the customers the store says changed.
     pub fn refresh(&mut self) {
+        if self.loading() {
+            // Left for when the customers are in (`install`).
+            return;
+        }
         let touched = self.store.take_touched();
         if touched.is_empty() {
             return;
@@ -33,6 +37,7 @@ impl App {
             }
         }
         if searchable_changed {
+            self.roster.rank();
             self.search.rebuild(&self.roster);
             self.search.tick(10);
         }
@@ -75,27 +80,51 @@ impl App {
     /// Recomputes which customers show, in which order, and the board.
     pub fn recompute_visible(&mut self) {
         let keep_current = self.current;
-        let mut ids: Vec<CustomerId> = if self.search.is_active() {
-            self.search.matches()
-        } else {
-            self.roster.rows().iter().map(|r| r.id).collect()
-        };
-        if self.mine_only {
-            let me = fold(self.store.author());
-            ids.retain(|id| self.roster.get(*id).is_some_and(|r| fold(&r.owner) == me));
-        }
+        self.roster.rank();
+        let me = self.mine_only.then(|| fold(self.store.author()));
+        let mine = |r: &Row| me.as_ref().is_none_or(|me| fold(&r.owner) == *me);
         let sort = if self.sort == SortColumn::Relevance && !self.search.is_active() {
             SortColumn::Name
         } else {
             self.sort
         };
-        if sort != SortColumn::Relevance {
-            let roster = &self.roster;
-            ids.sort_by(|a, b| match (roster.get(*a), roster.get(*b)) {
-                (Some(x), Some(y)) => compare(x, y, sort),
-                _ => Ordering::Equal,
-            });
-        }
+        let roster = &self.roster;
+        let mut ids: Vec<CustomerId> = match (self.search.is_active(), sort) {
+            // Name order is kept by the roster: no sorting on each key typed.
+            (false, SortColumn::Name) => roster.in_name_order(mine),
+            (true, SortColumn::Name) => {
+                let mut matched = vec![false; roster.len()];
+                for id in self.search.matches() {
+                    if let Some(i) = roster.index_of(id) {
+                        matched[i] = true;
+                    }
+                }
+                roster.in_name_order(|r| roster.index_of(r.id).is_some_and(|i| matched[i]) && mine(r))
+            }
+            (searching, _) => {
+                let mut ids: Vec<CustomerId> = if searching {
+                    self.search.matches()
+                } else {
+                    roster.rows().iter().map(|r| r.id).collect()
+                };
+                if self.mine_only {
+                    ids.retain(|id| roster.get(*id).is_some_and(mine));
+                }
+                if sort == SortColumn::Company {
+                    // Each company folded once, not at every comparison.
+                    ids.sort_by_cached_key(|id| {
+                        let company = roster.get(*id).map(|r| fold(&r.company)).unwrap_or_default();
+                        (company, roster.name_rank(*id))
+                    });
+                } else if sort != SortColumn::Relevance {
+                    ids.sort_by(|a, b| match (roster.get(*a), roster.get(*b)) {
+                        (Some(x), Some(y)) => compare(x, y, sort, roster),
+                        _ => Ordering::Equal,
+                    });
+                }
+                ids
+            }
+        };
         if self.descending {
             ids.reverse();
         }
@@ -178,14 +207,15 @@ impl App {
             .unwrap_or(self.today);
         // Reminders come from the rows in memory; only the follow-ups are
         // read, from their index.
-        match self.store.due_follow_ups(until) {
+        self.roster.rank();
+        let roster = &self.roster;
+        match self.store.due_follow_ups_of(until, |c| roster.get(c).is_some()) {
             Ok(mut items) => {
                 items.extend(self.roster.reminders(until));
                 let roster = &self.roster;
-                items.sort_by(|a, b| {
-                    let name = |i: &AgendaItem| roster.get(i.customer).map(|r| r.sort_name.as_str()).unwrap_or("");
-                    let kind = |i: &AgendaItem| matches!(i.what, AgendaWhat::StayInTouch { .. });
-                    (a.due, kind(a), name(a), a.customer).cmp(&(b.due, kind(b), name(b), b.customer))
+                items.sort_by_cached_key(|i| {
+                    let reminder = matches!(i.what, AgendaWhat::StayInTouch { .. });
+                    (i.due, reminder, roster.name_rank(i.customer), i.customer)
                 });
                 self.agenda = items;
                 self.agenda_cursor = self.agenda_cursor.min(self.agenda.len().saturating_sub(1));
@@ -258,11 +288,11 @@ fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detai
     }))
 }
 
-fn compare(a: &Row, b: &Row, sort: SortColumn) -> Ordering {
-    let by_name = || a.sort_name.cmp(&b.sort_name).then(a.id.cmp(&b.id));
+fn compare(a: &Row, b: &Row, sort: SortColumn, roster: &Roster) -> Ordering {
+    let by_name = || roster.name_rank(a.id).cmp(&roster.name_rank(b.id));
     match sort {
         SortColumn::Relevance | SortColumn::Name => by_name(),
-        SortColumn::Company => fold(&a.company).cmp(&fold(&b.company)).then_with(by_name),
+        SortColumn::Company => a.company.cmp(&b.company).then_with(by_name),
         SortColumn::Stage => a.stage.cmp(&b.stage).then_with(by_name),
         // Healthiest and most valuable first; unscored last.
         SortColumn::Health => b.health.cmp(&a.health).then_with(by_name),

@@ -258,9 +258,25 @@ impl App {
         } else if !self.search.is_active() && self.sort == SortColumn::Relevance {
             self.sort = SortColumn::Name;
         }
-        self.search.tick(10);
+        // Never waits for the matcher: the typed character shows at once,
+        // with the previous results until `tick` brings the new ones.
+        let changed = self.search.tick(0);
         self.table_cursor = 0;
-        self.recompute_visible();
+        if changed || !self.search.is_active() {
+            self.recompute_visible();
+        }
+    }
+
+    /// Waits until the search workers are done and shows their results
+    /// (for tests and benchmarks, which look right after typing).
+    pub fn settle_search(&mut self) {
+        let mut changed = false;
+        while self.search.running() {
+            changed |= self.search.tick(5);
+        }
+        if changed | self.search.tick(0) {
+            self.recompute_visible();
+        }
     }
 
     /// Runs `f` with the customer the action is about, or says there is none.
@@ -293,7 +309,7 @@ impl App {
         let follow_up = match self.layers.last() {
             Some(Layer::Detail(d)) => d.open_follow_ups().get(d.selected).map(|f| (*f).clone()),
             None if self.pane == Pane::Agenda => match self.agenda.get(self.agenda_cursor).map(|i| &i.what) {
-                Some(crate::store::AgendaWhat::FollowUp(f)) => Some(f.clone()),
+                Some(crate::store::AgendaWhat::FollowUp(f)) => Some((**f).clone()),
                 _ => None,
             },
             _ => None,
@@ -429,6 +445,7 @@ impl App {
             Ok(r) => self.roster = r,
             Err(e) => return self.fail(e),
         }
+        self.roster.rank();
         self.search.rebuild(&self.roster);
         self.search.tick(10);
         self.recompute_visible();

@@ -157,7 +157,9 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         ..body
     };
     if app.visible.is_empty() {
-        let text = if app.filtering() {
+        let text = if app.loading() {
+            t("customers.loading")
+        } else if app.filtering() {
             t("customers.no_match")
         } else {
             t("customers.none")
