@@ -10,7 +10,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use guanxi::domain::{Customer, CustomerId, Rules};
+use guanxi::domain::Rules;
 use guanxi::interop::import;
 use guanxi::store::{OpenOptions, Store};
 use guanxi::workspace::Clock;
@@ -54,28 +54,7 @@ fn main() {
     drop(store);
 
     // The floor: the same records into bare sled, same batch sizes.
-    let bare = sled::Config::new()
-        .path(dir.path().join("bare"))
-        .cache_capacity(64 << 20)
-        .mode(sled::Mode::HighThroughput)
-        .open()
-        .expect("bare sled");
-    let t = Instant::now();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(import::CHUNK) {
-        let mut batch = sled::Batch::default();
-        for &i in chunk {
-            let mut c = Customer::empty(CustomerId(i as u64 + 1));
-            c.name = format!("Khách {i}");
-            c.company = format!("Công ty {i}");
-            c.emails = vec![format!("kh{i}@example.vn")];
-            c.phones = vec![format!("+84 9{i:08}")];
-            let bytes = guanxi::store::codec::encode(&c).expect("encode");
-            batch.insert(&(i as u64).to_be_bytes(), bytes);
-        }
-        bare.apply_batch(batch).expect("batch");
-    }
-    bare.flush().expect("flush");
-    let floor = t.elapsed().as_secs_f64();
+    let floor = contacts::bare_import_floor(&dir.path().join("bare"), n);
 
     println!("# importing {n} contacts from a Google Contacts CSV");
     println!("name value unit target baseline ratio");

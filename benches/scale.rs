@@ -735,25 +735,6 @@ fn import_child(args: &[String]) {
     assert_eq!(report.created, n, "every contact created");
     let rss = contacts::peak_rss_mb();
 
-    let bare = sled::Config::new()
-        .path(dir.join("bare"))
-        .cache_capacity(64 << 20)
-        .mode(sled::Mode::HighThroughput)
-        .open()
-        .expect("bare sled");
-    let t = Instant::now();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(guanxi::interop::import::CHUNK) {
-        let mut batch = sled::Batch::default();
-        for &i in chunk {
-            let mut c = guanxi::domain::Customer::empty(CustomerId(i as u64 + 1));
-            c.name = format!("Khách {i}");
-            c.company = format!("Công ty {i}");
-            c.emails = vec![format!("kh{i}@example.vn")];
-            c.phones = vec![format!("+84 9{i:08}")];
-            batch.insert(&(i as u64).to_be_bytes(), codec::encode(&c).expect("encode"));
-        }
-        bare.apply_batch(batch).expect("batch");
-    }
-    bare.flush().expect("flush");
-    println!("{secs} {} {rss}", t.elapsed().as_secs_f64());
+    let floor = contacts::bare_import_floor(&dir.join("bare"), n);
+    println!("{secs} {floor} {rss}");
 }

@@ -43,3 +43,31 @@ pub fn status_kb(path: &str, field: &str) -> f64 {
         })
         .unwrap_or(0.0)
 }
+
+/// The floor for importing `n` contacts: the same number of encoded
+/// customer records written to a bare sled tree at `path` in the
+/// importer's batch sizes, flushed. Returns seconds.
+pub fn bare_import_floor(path: &std::path::Path, n: usize) -> f64 {
+    let bare = sled::Config::new()
+        .path(path)
+        .cache_capacity(64 << 20)
+        .mode(sled::Mode::HighThroughput)
+        .open()
+        .expect("bare sled");
+    let t = std::time::Instant::now();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(guanxi::interop::import::CHUNK) {
+        let mut batch = sled::Batch::default();
+        for &i in chunk {
+            let mut c = guanxi::domain::Customer::empty(guanxi::domain::CustomerId(i as u64 + 1));
+            c.name = format!("Khách {i}");
+            c.company = format!("Công ty {i}");
+            c.emails = vec![format!("kh{i}@example.vn")];
+            c.phones = vec![format!("+84 9{i:08}")];
+            let bytes = guanxi::store::codec::encode(&c).expect("encode");
+            batch.insert(&(i as u64).to_be_bytes(), bytes);
+        }
+        bare.apply_batch(batch).expect("batch");
+    }
+    bare.flush().expect("flush");
+    t.elapsed().as_secs_f64()
+}
