@@ -166,14 +166,14 @@ impl Roster {
             .unwrap_or(u32::MAX)
     }
 
-    /// The rows in name order, keeping those `keep` accepts (call `rank`
-    /// first after changes).
-    pub fn in_name_order(&self, mut keep: impl FnMut(&Row) -> bool) -> Vec<CustomerId> {
+    /// The rows in name order, keeping those `keep` accepts, which is
+    /// given each row's position (call `rank` first after changes).
+    pub fn in_name_order(&self, mut keep: impl FnMut(usize) -> bool) -> Vec<CustomerId> {
         self.by_name
             .iter()
-            .filter_map(|&i| self.rows.get(i as usize))
-            .filter(|r| keep(r))
-            .map(|r| r.id)
+            .map(|&i| i as usize)
+            .filter(|&i| keep(i))
+            .filter_map(|i| self.rows.get(i).map(|r| r.id))
             .collect()
     }
 

@@ -93,11 +93,6 @@ impl Search {
         }
     }
 
-    /// The folded query now in force.
-    pub fn query(&self) -> &str {
-        &self.query
-    }
-
     pub fn is_active(&self) -> bool {
         !self.query.is_empty()
     }
@@ -156,13 +151,13 @@ impl Search {
     }
 
     /// True while the newest query is still being matched.
-    pub fn running(&mut self) -> bool {
+    pub fn running(&self) -> bool {
         self.is_active() && self.answered != self.generation.load(Ordering::SeqCst)
     }
 
     /// The current matches, best first.
-    pub fn matches(&self) -> Vec<CustomerId> {
-        self.results.clone()
+    pub fn matches(&self) -> &[CustomerId] {
+        &self.results
     }
 }
 
@@ -342,7 +337,7 @@ mod tests {
         while s.running() {
             s.tick(5);
         }
-        assert_eq!(ids(s.matches()), [1]);
+        assert_eq!(ids(s.matches().to_vec()), [1]);
         s.set_query("");
         assert!(!s.running() && s.matches().is_empty());
     }

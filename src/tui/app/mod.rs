@@ -18,7 +18,7 @@ use super::keymap::Keymap;
 use super::roster::Roster;
 use super::search::Search;
 use super::theme::Theme;
-use crate::domain::{CustomerId, FollowUp, Interaction, Stage, StageChange};
+use crate::domain::{CustomerId, FollowUp, Interaction, Money, Stage, StageChange};
 use crate::store::{AgendaItem, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +224,8 @@ pub struct App {
     pub table_cursor: usize,
     /// The pipeline: `visible` grouped by stage.
     pub board: [Vec<CustomerId>; 7],
+    /// Each column's lifetime-value total, made with the board.
+    pub board_totals: [Money; 7],
     pub board_column: usize,
     pub board_rows: [usize; 7],
     /// The customer the panes are about, and what is shown of it.
@@ -274,7 +276,7 @@ impl App {
             crate::i18n::set_thread_language(lang);
             let _ = tx.send(Roster::load(&view));
         });
-        let mut app = App::with_roster(store, keymap, theme, Roster::default());
+        let mut app = App::empty(store, keymap, theme);
         app.loading = Some(rx);
         app
     }
@@ -297,13 +299,9 @@ impl App {
 
     /// Shows the loaded customers, then catches up with what changed while
     /// they were read.
-    fn install(&mut self, roster: Roster) {
+    pub(super) fn install(&mut self, roster: Roster) {
         self.roster = roster;
-        self.roster.rank();
-        self.search.rebuild(&self.roster);
-        if self.search.is_active() {
-            self.search.tick(10);
-        }
+        self.reindex();
         self.recompute_visible();
         self.reload_agenda();
         self.reload_log();
@@ -336,15 +334,26 @@ impl App {
         true
     }
 
-    fn with_roster(store: Store, keymap: Keymap, theme: Theme, roster: Roster) -> App {
+    /// After rows were added, removed or renamed: the name order and
+    /// search's copy of the rows follow.
+    pub(super) fn reindex(&mut self) {
+        self.roster.rank();
+        self.search.rebuild(&self.roster);
+        if self.search.is_active() {
+            self.search.tick(10);
+        }
+    }
+
+    /// No customers yet: every list is empty until `install`.
+    fn empty(store: Store, keymap: Keymap, theme: Theme) -> App {
         let watcher = crate::sync::watch::Watcher::new(&store.workspace().root);
         let today = store.clock().today();
-        let mut app = App {
+        App {
             store,
             keymap,
             theme,
             pane: Pane::Customers,
-            roster,
+            roster: Roster::default(),
             search: Search::new(),
             query: LineInput::default(),
             searching: false,
@@ -354,6 +363,7 @@ impl App {
             visible: Vec::new(),
             table_cursor: 0,
             board: Default::default(),
+            board_totals: Default::default(),
             board_column: 0,
             board_rows: [0; 7],
             current: None,
@@ -372,13 +382,7 @@ impl App {
             last_ingest: Instant::now(),
             watcher,
             loading: None,
-        };
-        app.roster.rank();
-        app.search.rebuild(&app.roster);
-        app.recompute_visible();
-        app.reload_agenda();
-        app.reload_log();
-        app
+        }
     }
 
     /// True while a search narrows the customers shown.

@@ -1,12 +1,13 @@
 //! Keeping what the panes show in step with the store.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use chrono::Days;
 
 use super::{App, Detail, Layer, Pane, SortColumn};
 use crate::domain::text::fold;
-use crate::domain::{CustomerId, Stage};
+use crate::domain::{CustomerId, Money};
 use crate::store::AgendaWhat;
 use crate::tui::roster::{Roster, Row};
 
@@ -37,9 +38,7 @@ impl App {
             }
         }
         if searchable_changed {
-            self.roster.rank();
-            self.search.rebuild(&self.roster);
-            self.search.tick(10);
+            self.reindex();
         }
         self.recompute_visible();
         self.reload_agenda();
@@ -55,7 +54,7 @@ impl App {
             {
                 let id = d.customer;
                 let (selected, scroll) = (d.selected, d.scroll);
-                match load_detail(&self.store.view(), id) {
+                match load_detail(&view, id) {
                     Ok(Some(mut fresh)) => {
                         fresh.selected = selected.min(fresh.open_follow_ups().len().saturating_sub(1));
                         fresh.scroll = scroll;
@@ -81,34 +80,43 @@ impl App {
     pub fn recompute_visible(&mut self) {
         let keep_current = self.current;
         self.roster.rank();
-        let me = self.mine_only.then(|| fold(self.store.author()));
-        let mine = |r: &Row| me.as_ref().is_none_or(|me| fold(&r.owner) == *me);
+        let roster = &self.roster;
+        // Whether each row is the user's: owners are few, so each is folded once.
+        let mine: Option<Vec<bool>> = self.mine_only.then(|| {
+            let me = fold(self.store.author());
+            let mut owners: HashMap<&str, bool> = HashMap::new();
+            roster
+                .rows()
+                .iter()
+                .map(|r| *owners.entry(r.owner.as_str()).or_insert_with(|| fold(&r.owner) == me))
+                .collect()
+        });
+        let is_mine = |i: usize| mine.as_ref().is_none_or(|m| m.get(i).copied().unwrap_or(false));
         let sort = if self.sort == SortColumn::Relevance && !self.search.is_active() {
             SortColumn::Name
         } else {
             self.sort
         };
-        let roster = &self.roster;
         let mut ids: Vec<CustomerId> = match (self.search.is_active(), sort) {
             // Name order is kept by the roster: no sorting on each key typed.
-            (false, SortColumn::Name) => roster.in_name_order(mine),
+            (false, SortColumn::Name) => roster.in_name_order(is_mine),
             (true, SortColumn::Name) => {
                 let mut matched = vec![false; roster.len()];
                 for id in self.search.matches() {
-                    if let Some(i) = roster.index_of(id) {
+                    if let Some(i) = roster.index_of(*id) {
                         matched[i] = true;
                     }
                 }
-                roster.in_name_order(|r| roster.index_of(r.id).is_some_and(|i| matched[i]) && mine(r))
+                roster.in_name_order(|i| matched[i] && is_mine(i))
             }
             (searching, _) => {
                 let mut ids: Vec<CustomerId> = if searching {
-                    self.search.matches()
+                    self.search.matches().to_vec()
                 } else {
                     roster.rows().iter().map(|r| r.id).collect()
                 };
-                if self.mine_only {
-                    ids.retain(|id| roster.get(*id).is_some_and(mine));
+                if mine.is_some() {
+                    ids.retain(|id| roster.index_of(*id).is_some_and(is_mine));
                 }
                 if sort == SortColumn::Company {
                     // Each company folded once, not at every comparison.
@@ -130,12 +138,15 @@ impl App {
         }
         self.visible = ids;
         let mut board: [Vec<CustomerId>; 7] = Default::default();
+        let mut totals = [Money::default(); 7];
         for id in &self.visible {
             if let Some(r) = self.roster.get(*id) {
                 board[r.stage.index()].push(*id);
+                totals[r.stage.index()] += r.clv;
             }
         }
         self.board = board;
+        self.board_totals = totals;
         // Keep the same customer selected when it is still there.
         match keep_current.and_then(|c| self.visible.iter().position(|v| *v == c)) {
             Some(i) => self.table_cursor = i,
@@ -264,11 +275,6 @@ impl App {
             })
             .or(self.current)
     }
-
-    /// The stage the pipeline column shows, for the board's header.
-    pub fn column_stage(&self) -> Stage {
-        Stage::ALL[self.board_column.min(6)]
-    }
 }
 
 fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detail>, crate::store::StoreError> {
@@ -291,8 +297,9 @@ fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detai
 fn compare(a: &Row, b: &Row, sort: SortColumn, roster: &Roster) -> Ordering {
     let by_name = || roster.name_rank(a.id).cmp(&roster.name_rank(b.id));
     match sort {
-        SortColumn::Relevance | SortColumn::Name => by_name(),
-        SortColumn::Company => a.company.cmp(&b.company).then_with(by_name),
+        // Name and company orders are made without comparisons (see
+        // `recompute_visible`); relevance keeps the matcher's order.
+        SortColumn::Relevance | SortColumn::Name | SortColumn::Company => by_name(),
         SortColumn::Stage => a.stage.cmp(&b.stage).then_with(by_name),
         // Healthiest and most valuable first; unscored last.
         SortColumn::Health => b.health.cmp(&a.health).then_with(by_name),

@@ -442,15 +442,9 @@ impl App {
     pub fn reload_all(&mut self) {
         let _ = self.store.take_touched();
         match crate::tui::roster::Roster::load(&self.store.view()) {
-            Ok(r) => self.roster = r,
-            Err(e) => return self.fail(e),
+            Ok(r) => self.install(r),
+            Err(e) => self.fail(e),
         }
-        self.roster.rank();
-        self.search.rebuild(&self.roster);
-        self.search.tick(10);
-        self.recompute_visible();
-        self.reload_agenda();
-        self.reload_log();
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::scroll_offset;
 use super::widgets::{fit, money, stage_label};
-use crate::domain::{Money, Stage};
+use crate::domain::Stage;
 use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let col = columns[i];
         let focused = i == app.board_column && app.layers.is_empty();
         let ids = &app.board[i];
-        let total: Money = ids.iter().filter_map(|id| app.roster.get(*id)).map(|r| r.clv).sum();
+        let total = app.board_totals[i];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(if focused { th.border_focused } else { th.border })
