@@ -66,7 +66,11 @@ impl Context {
 
 /// Tells the user, on stderr, about anything opening had to repair.
 pub fn warn_about_recovery(store: &Store) {
-    let r = store.recovery();
+    warn_about(store.recovery());
+}
+
+/// Says on stderr what opening (or a later read of the journals) found.
+pub fn warn_about(r: &crate::store::Recovery) {
     for s in &r.salvaged {
         eprintln!(
             "{}",

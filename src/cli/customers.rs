@@ -164,9 +164,7 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let store = ctx.open()?;
     let rec = store.resolve_customer(&a.customer)?;
     let id = rec.customer.id;
-    let interactions = store.interactions_of(id)?;
-    let follow_ups = store.follow_ups_of(id)?;
-    let history = store.stage_history(id)?;
+    let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms());
     if a.json {
         let detail = CustomerDetailJson::new(&rec, &summary, &interactions, &follow_ups, &history);

@@ -176,7 +176,8 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
         "ics" => {
             let mut items = Vec::new();
             for c in &chosen {
-                items.push((c.clone(), store.follow_ups_of(c.id)?, store.interactions_of(c.id)?));
+                let (interactions, follow_ups, _) = store.timeline(c.id)?.into_items();
+                items.push((c.clone(), follow_ups, interactions));
             }
             ics::write(&items, store.clock().now_ms())
         }
@@ -200,12 +201,8 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
 fn export_json(view: &View, chosen: &[Customer]) -> Result<String> {
     let mut out = Vec::new();
     for c in chosen {
-        out.push(json::customer_out(
-            c,
-            &view.interactions_of(c.id)?,
-            &view.follow_ups_of(c.id)?,
-            &view.stage_history(c.id)?,
-        ));
+        let (interactions, follow_ups, history) = view.timeline(c.id)?.into_items();
+        out.push(json::customer_out(c, &interactions, &follow_ups, &history));
     }
     Ok(json::write(out))
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::context::{Context, warn_about_recovery};
+use super::context::{Context, warn_about};
 use crate::i18n::{t, tf};
 use crate::workspace;
 
@@ -25,15 +25,12 @@ pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
 }
 
 pub fn sync(ctx: &Context) -> Result<String> {
+    // Opening already read what had arrived (and warned of what it found);
+    // report that and anything newer.
     let mut store = ctx.open()?;
-    // Opening already read what had arrived; report that and anything newer.
-    let mut report = store.recovery().clone();
-    let later = store.ingest_others()?;
-    report.arrived.extend(later.arrived);
-    report.waiting = later.waiting;
-    report.clock_warnings.extend(later.clock_warnings);
-    report.new_identity = report.new_identity.or(later.new_identity);
-    warn_about_recovery(&store);
+    let mut report = store.ingest_others()?;
+    warn_about(&report);
+    report.arrived.splice(0..0, store.recovery().arrived.iter().cloned());
     store.publish_seen()?;
     let mut out = String::new();
     if report.arrived.is_empty() {

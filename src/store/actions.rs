@@ -135,21 +135,22 @@ impl Store {
                 continue;
             };
             merged = crate::interop::dupes::merged(&merged, &rec.customer);
-            for i in self.homed_interactions_of(other)? {
+            let timeline = self.timeline(other)?;
+            for i in timeline.interactions {
                 edits.push(Edit::UpdateInteraction {
                     id: i.item.id,
                     home: i.home,
                     fields: vec![crate::domain::InteractionField::Customer(keep)],
                 });
             }
-            for f in self.homed_follow_ups_of(other)? {
+            for f in timeline.follow_ups {
                 edits.push(Edit::UpdateFollowUp {
                     id: f.item.id,
                     home: f.home,
                     fields: vec![FollowUpField::Customer(keep)],
                 });
             }
-            for change in self.stage_history(other)? {
+            for change in timeline.history {
                 edits.push(Edit::RecordStageChange { id: keep, change });
             }
             edits.push(Edit::UpdateCustomer {

@@ -321,11 +321,3 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
     }
     Ok(out)
 }
-
-/// The customers an op touches, for callers that refresh what they show.
-pub fn customers_touched(op: &Op) -> Vec<CustomerId> {
-    let mut out: Vec<CustomerId> = op.edits.iter().filter_map(Edit::customer).collect();
-    out.sort();
-    out.dedup();
-    out
-}

@@ -144,12 +144,12 @@ pub(super) fn ingest_replica(
                     ));
                     break;
                 }
-                if op.seq > cursor.seq + 1 {
+                if op.seq > cursor.seq.saturating_add(1) {
                     // A gap: wait for the missing op.
                     gap = true;
                     break;
                 }
-                let new = op.seq == cursor.seq + 1;
+                let new = op.seq == cursor.seq.saturating_add(1);
                 if own {
                     let known = if new {
                         ours.contains(&op.seq)
@@ -208,7 +208,7 @@ pub(super) fn ingest_replica(
         }
         if !moved {
             if gap && progress.stopped.is_none() {
-                progress.stopped = Some(tf("sync.waiting_for", &[("seq", &(cursor.seq + 1))]));
+                progress.stopped = Some(tf("sync.waiting_for", &[("seq", &(cursor.seq.saturating_add(1)))]));
             }
             break;
         }
@@ -385,11 +385,6 @@ impl Store {
             }
             report.clock_warnings.extend(progress.warnings);
         }
-        self.recovery.arrived.extend(report.arrived.iter().cloned());
-        self.recovery.waiting.extend(report.waiting.iter().cloned());
-        self.recovery
-            .clock_warnings
-            .extend(report.clock_warnings.iter().copied());
         Ok(report)
     }
 }

@@ -89,10 +89,6 @@ pub fn file_cursor(replica: ReplicaId, name: &str) -> Vec<u8> {
     ])
 }
 
-pub fn file_cursor_prefix(replica: ReplicaId) -> Vec<u8> {
-    key(&[META_FILE, &replica.0.to_be_bytes()])
-}
-
 /// A 64-bit FNV-1a hash: file names become fixed-size key parts.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {

@@ -5,12 +5,11 @@ use std::fs;
 use std::sync::Arc;
 
 use super::codec;
-use super::codec::CodecError;
 use super::error::StoreError;
 use super::ingest::ingest_replica;
 use super::keys;
 use super::op::Op;
-use super::pack::{Loc, Pack, PackState};
+use super::pack::{Pack, PackState};
 use super::storage::Storage;
 use super::txn::describe_key;
 use super::{OpenOptions, Store, TREE, read_cursor};
@@ -126,7 +125,7 @@ impl Store {
                                 .notes
                                 .push(tf("doctor.starts_at", &[("who", &who), ("seq", &op.seq)]));
                         }
-                        expected_seq = op.seq + 1;
+                        expected_seq = op.seq.saturating_add(1);
                     }
                     Ok(op) if op.seq == expected_seq => expected_seq += 1,
                     Ok(op) => {
@@ -138,7 +137,7 @@ impl Store {
                                 ("previous", &(expected_seq - 1)),
                             ],
                         ));
-                        expected_seq = op.seq + 1;
+                        expected_seq = op.seq.saturating_add(1);
                     }
                     Err(e) => report
                         .problems
@@ -330,8 +329,7 @@ impl Store {
         };
         for entry in tree.scan_prefix([keys::BODY]) {
             let (k, v) = entry?;
-            let loc = Loc::from_bytes(&v)
-                .ok_or_else(|| StoreError::codec("body location")(CodecError::Decode(describe_key(&k))))?;
+            let loc = super::storage::loc_of(&k, &v)?;
             let payload = old.read(loc)?;
             bytes += payload.len();
             keys_waiting.push(k);

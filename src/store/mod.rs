@@ -35,7 +35,7 @@ pub use error::StoreError;
 pub use ingest::{Recovery, Salvage};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
-pub use query::{AgendaItem, AgendaWhat, Homed, View};
+pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
 pub use records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 pub use txn::Entry;
 
@@ -134,7 +134,12 @@ impl Store {
         }
         store.recover_own_journal(trust_own_journal)?;
         store.flush()?;
-        store.ingest_others()?;
+        // What arrived while opening is part of what opening found; later
+        // reads report to their callers only (the UI reads every few seconds).
+        let arrived = store.ingest_others()?;
+        store.recovery.arrived.extend(arrived.arrived);
+        store.recovery.waiting.extend(arrived.waiting);
+        store.recovery.clock_warnings.extend(arrived.clock_warnings);
         store.compact_if_wasteful()?;
         Ok(store)
     }
@@ -321,7 +326,7 @@ impl Store {
     /// start, and at the end of bulk work): readers hold the old file.
     pub fn compact_if_wasteful(&mut self) -> Result<bool, StoreError> {
         let state = self.view.storage.pack_state()?;
-        if !state.wasteful() {
+        if !state.wasteful() || Arc::strong_count(&self.view.storage.pack) > 1 {
             return Ok(false);
         }
         self.compact_bodies(state)?;

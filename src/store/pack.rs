@@ -80,6 +80,9 @@ pub enum PackError {
     },
     #[error("{}: no intact body at byte {offset}", path.display())]
     Damaged { path: PathBuf, offset: u64 },
+    /// A frame this large could never be read back.
+    #[error("{}: a customer record of {len} bytes is over the limit of {} bytes", path.display(), frame::MAX_PAYLOAD)]
+    TooLarge { path: PathBuf, len: usize },
 }
 
 pub struct Pack {
@@ -140,10 +143,14 @@ impl Pack {
         let mut buf = Vec::with_capacity(payloads.iter().map(|p| p.len() + FRAME_HEADER).sum());
         let mut locs = Vec::with_capacity(payloads.len());
         for p in payloads {
-            let len = u32::try_from(p.len()).map_err(|_| PackError::Damaged {
+            let too_large = || PackError::TooLarge {
                 path: self.path.clone(),
-                offset: *end,
-            })?;
+                len: p.len(),
+            };
+            if p.len() > frame::MAX_PAYLOAD {
+                return Err(too_large());
+            }
+            let len = u32::try_from(p.len()).map_err(|_| too_large())?;
             locs.push(Loc {
                 offset: *end + buf.len() as u64,
                 len,
@@ -161,6 +168,10 @@ impl Pack {
             path: self.path.clone(),
             offset: loc.offset,
         };
+        // The location comes from sled: check it before allocating for it.
+        if loc.len as usize > frame::MAX_PAYLOAD || loc.offset.saturating_add(loc.framed_len()) > self.size() {
+            return Err(damaged());
+        }
         let mut buf = vec![0u8; loc.framed_len() as usize];
         positional::read_exact_at(&self.file, &mut buf, loc.offset).map_err(|e| {
             if e.kind() == io::ErrorKind::UnexpectedEof {

@@ -2,6 +2,7 @@
 //! lookup, a range scan over an index kept by `apply`, or one customer's
 //! body; only searches and the stay-in-touch reminders read all customers.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -59,6 +60,25 @@ impl AgendaItem {
 pub struct Homed<T> {
     pub item: T,
     pub home: CustomerId,
+}
+
+/// What one customer's body holds, as `View::timeline` reads it.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    pub interactions: Vec<Homed<Interaction>>,
+    pub follow_ups: Vec<Homed<FollowUp>>,
+    pub history: Vec<StageChange>,
+}
+
+impl Timeline {
+    /// The interactions, follow-ups and history without their homes.
+    pub fn into_items(self) -> (Vec<Interaction>, Vec<FollowUp>, Vec<StageChange>) {
+        (
+            self.interactions.into_iter().map(|h| h.item).collect(),
+            self.follow_ups.into_iter().map(|h| h.item).collect(),
+            self.history,
+        )
+    }
 }
 
 /// A read-only handle on the view: cheap to clone and usable from other
@@ -154,7 +174,28 @@ impl View {
     /// One customer's live interactions with the body keeping each, oldest
     /// first: its own body's and its guests'.
     pub fn homed_interactions_of(&self, id: CustomerId) -> Result<Vec<Homed<Interaction>>, StoreError> {
+        self.homed_interactions_in(id, &self.body(id)?, &mut HashMap::new())
+    }
+
+    /// Everything one customer's body holds, read once: interactions
+    /// (oldest first) and follow-ups (by due date) with the body keeping
+    /// each, and the stage history (oldest first).
+    pub fn timeline(&self, id: CustomerId) -> Result<Timeline, StoreError> {
         let body = self.body(id)?;
+        let mut homes = HashMap::new();
+        Ok(Timeline {
+            interactions: self.homed_interactions_in(id, &body, &mut homes)?,
+            follow_ups: self.homed_follow_ups_in(id, &body, &mut homes)?,
+            history: body.history.into_values().collect(),
+        })
+    }
+
+    fn homed_interactions_in(
+        &self,
+        id: CustomerId,
+        body: &Body,
+        homes: &mut HashMap<CustomerId, Body>,
+    ) -> Result<Vec<Homed<Interaction>>, StoreError> {
         let mut out: Vec<Homed<Interaction>> = body
             .interactions
             .values()
@@ -164,12 +205,8 @@ impl View {
                 home: id,
             })
             .collect();
-        let mut homes: HashMap<CustomerId, Body> = HashMap::new();
         for (iid, home) in &body.guest_interactions {
-            if !homes.contains_key(home) {
-                homes.insert(*home, self.body(*home)?);
-            }
-            if let Some(r) = homes.get(home).and_then(|b| b.interactions.get(iid))
+            if let Some(r) = self.home_body(*home, homes)?.interactions.get(iid)
                 && r.is_live()
                 && r.interaction.customer == id
             {
@@ -181,6 +218,48 @@ impl View {
         }
         out.sort_by_key(|h| (h.item.at, h.item.id));
         Ok(out)
+    }
+
+    fn homed_follow_ups_in(
+        &self,
+        id: CustomerId,
+        body: &Body,
+        homes: &mut HashMap<CustomerId, Body>,
+    ) -> Result<Vec<Homed<FollowUp>>, StoreError> {
+        let mut out: Vec<Homed<FollowUp>> = body
+            .follow_ups
+            .values()
+            .filter(|r| r.is_live() && r.follow_up.customer == id)
+            .map(|r| Homed {
+                item: r.follow_up.clone(),
+                home: id,
+            })
+            .collect();
+        for (fid, home) in &body.guest_follow_ups {
+            if let Some(r) = self.home_body(*home, homes)?.follow_ups.get(fid)
+                && r.is_live()
+                && r.follow_up.customer == id
+            {
+                out.push(Homed {
+                    item: r.follow_up.clone(),
+                    home: *home,
+                });
+            }
+        }
+        out.sort_by_key(|h| (h.item.due, h.item.created_at));
+        Ok(out)
+    }
+
+    /// Another customer's body, read once however many guests it keeps.
+    fn home_body<'a>(
+        &self,
+        home: CustomerId,
+        homes: &'a mut HashMap<CustomerId, Body>,
+    ) -> Result<&'a Body, StoreError> {
+        Ok(match homes.entry(home) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(self.body(home)?),
+        })
     }
 
     /// One customer's interactions, oldest first, without reading anyone
@@ -251,29 +330,7 @@ impl View {
     /// A customer's live follow-ups, open and done, by due date, with the
     /// body keeping each.
     pub fn homed_follow_ups_of(&self, id: CustomerId) -> Result<Vec<Homed<FollowUp>>, StoreError> {
-        let body = self.body(id)?;
-        let mut out: Vec<Homed<FollowUp>> = body
-            .follow_ups
-            .values()
-            .filter(|r| r.is_live() && r.follow_up.customer == id)
-            .map(|r| Homed {
-                item: r.follow_up.clone(),
-                home: id,
-            })
-            .collect();
-        for (fid, home) in &body.guest_follow_ups {
-            if let Some(r) = self.body(*home)?.follow_ups.get(fid)
-                && r.is_live()
-                && r.follow_up.customer == id
-            {
-                out.push(Homed {
-                    item: r.follow_up.clone(),
-                    home: *home,
-                });
-            }
-        }
-        out.sort_by_key(|h| (h.item.due, h.item.created_at));
-        Ok(out)
+        self.homed_follow_ups_in(id, &self.body(id)?, &mut HashMap::new())
     }
 
     /// A customer's follow-ups, open and done, by due date.
@@ -450,19 +507,20 @@ impl View {
         let none = || StoreError::from(InputError::NoSuchFollowUp(reference.trim().to_string()));
         let (low, high) = prefix_range(&r).ok_or_else(none)?;
         let mut found = Vec::new();
+        let mut homes = HashMap::new();
         for entry in self
             .storage
             .tree
             .range(keys::follow_up(FollowUpId(low))..=keys::follow_up(FollowUpId(high)))
         {
-            let (k, _) = entry?;
+            let (k, v) = entry?;
             let Some(fid) = keys::follow_up_of_key(&k) else {
                 continue;
             };
-            if let Some(rec) = self.follow_up(fid)?
+            if let Some(rec) = self.home_body(customer_in(&v), &mut homes)?.follow_ups.get(&fid)
                 && rec.is_live()
             {
-                found.push(rec);
+                found.push(rec.clone());
             }
         }
         match found.len() {

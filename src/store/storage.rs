@@ -19,8 +19,11 @@ pub(crate) struct Storage {
 }
 
 impl Storage {
+    /// Where the customer's body is; an entry that is not a location is
+    /// damage, never "no body" (a write would then replace the body).
     pub fn body_loc(&self, id: CustomerId) -> Result<Option<Loc>, StoreError> {
-        Ok(self.tree.get(keys::body(id))?.and_then(|v| Loc::from_bytes(&v)))
+        let key = keys::body(id);
+        self.tree.get(&key)?.map(|v| loc_of(&key, &v)).transpose()
     }
 
     pub fn read_body(&self, loc: Loc) -> Result<Body, StoreError> {
@@ -46,15 +49,19 @@ impl Storage {
         self.tree.iter().map(|entry| {
             let (k, v) = entry?;
             if k.first() == Some(&keys::BODY) {
-                let loc = Loc::from_bytes(&v).ok_or_else(|| {
-                    StoreError::codec("body location")(codec::CodecError::Decode(super::txn::describe_key(&k)))
-                })?;
+                let loc = loc_of(&k, &v)?;
                 Ok((k.to_vec(), self.pack.read(loc)?))
             } else {
                 Ok((k.to_vec(), v.to_vec()))
             }
         })
     }
+}
+
+/// A `B` entry's value as a place in the pack.
+pub(crate) fn loc_of(key: &[u8], value: &[u8]) -> Result<Loc, StoreError> {
+    Loc::from_bytes(value)
+        .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(super::txn::describe_key(key))))
 }
 
 pub(crate) fn read_pack_state(tree: &sled::Tree) -> Result<PackState, StoreError> {

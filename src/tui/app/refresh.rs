@@ -199,10 +199,11 @@ impl App {
             let Some(record) = view.live_customer(id)? else {
                 return Ok(None);
             };
+            let (_, follow_ups, history) = view.timeline(id)?.into_items();
             Ok(Some(super::Focused {
                 record,
-                follow_ups: view.follow_ups_of(id)?,
-                history: view.stage_history(id)?,
+                follow_ups,
+                history,
             }))
         })();
         match loaded {
@@ -281,14 +282,14 @@ fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detai
     let Some(record) = view.live_customer(id)? else {
         return Ok(None);
     };
-    let mut interactions = view.interactions_of(id)?;
+    let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
     interactions.reverse();
     Ok(Some(Detail {
         customer: id,
         record,
-        follow_ups: view.follow_ups_of(id)?,
+        follow_ups,
         interactions,
-        history: view.stage_history(id)?,
+        history,
         selected: 0,
         scroll: 0,
     }))
