@@ -170,6 +170,8 @@ pub enum Outcome {
 /// What one record of the file becomes.
 #[derive(Debug, Clone)]
 pub struct Step {
+    /// The record of the file it comes from, counting from 0.
+    pub record: usize,
     pub outcome: Outcome,
     pub name: String,
     pub place: String,
@@ -319,6 +321,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                 };
                 created.insert(c.id, plan.steps.len());
                 Step {
+                    record: n,
                     outcome: Outcome::Create,
                     name: c.name.clone(),
                     place,
@@ -341,6 +344,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                     children.extend(extra_children);
                 }
                 Step {
+                    record: n,
                     outcome: Outcome::Merge,
                     name: plan.steps[i].name.clone(),
                     place,
@@ -357,6 +361,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                 }
                 touched.insert(id, Box::new(after));
                 Step {
+                    record: n,
                     outcome: if edits.is_empty() {
                         Outcome::Unchanged
                     } else {
@@ -567,14 +572,22 @@ pub fn apply_chunk(
         if end >= plan.steps.len() {
             let _ = std::fs::remove_file(path);
         } else {
-            // Records of the file saved so far (skipped ones count too: they
-            // will be skipped again).
-            let saved = plan.resumed_from + plan.skipped.len() + end;
+            let saved = records_saved(plan, end);
             let _ = std::fs::create_dir_all(path.parent().unwrap_or(path));
             let _ = std::fs::write(path, saved.min(plan.total_records).to_string());
         }
     }
     Ok(end)
+}
+
+/// Records of the file behind the first `steps` steps: up to the last
+/// saved step's record (skipped ones before it will be skipped again; those
+/// after it are read again).
+fn records_saved(plan: &Plan, steps: usize) -> usize {
+    match steps.checked_sub(1).and_then(|last| plan.steps.get(last)) {
+        Some(step) => step.record + 1,
+        None => plan.resumed_from,
+    }
 }
 
 /// Applies a whole plan, chunk by chunk; `progress(done, total)` is told
@@ -591,7 +604,7 @@ pub fn apply(
     while done < total {
         done = apply_chunk(store, plan, done, resume_file, &mut report)?;
         if done < total && !progress(done, total) {
-            report.stopped_after = Some(plan.resumed_from + done);
+            report.stopped_after = Some(records_saved(plan, done));
             break;
         }
     }
