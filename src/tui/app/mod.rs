@@ -274,7 +274,11 @@ impl App {
         let lang = crate::i18n::language();
         std::thread::spawn(move || {
             crate::i18n::set_thread_language(lang);
-            let _ = tx.send(Roster::load(&view));
+            let loaded = Roster::load(&view);
+            // Let go of the view before saying so: whoever waits may close
+            // the store next (and reopening needs every handle gone).
+            drop(view);
+            let _ = tx.send(loaded);
         });
         let mut app = App::empty(store, keymap, theme);
         app.loading = Some(rx);
