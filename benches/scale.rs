@@ -714,27 +714,9 @@ fn max(v: &[f64]) -> f64 {
 fn import_child(args: &[String]) {
     let n: usize = args.first().and_then(|s| s.parse().ok()).expect("how many contacts");
     let dir = PathBuf::from(args.get(1).expect("where"));
-    std::fs::create_dir_all(&dir).expect("import dir");
-    let file = dir.join("contacts.csv");
-    std::fs::write(&file, contacts::google_csv(n)).expect("write csv");
-    let t = Instant::now();
-    let mut store = Store::open(OpenOptions {
-        workspace: dir.join("ws"),
-        state_root: dir.join("state"),
-        author: "bench".into(),
-        clock: Clock::system(),
-        rules: Rules::default(),
-    })
-    .expect("open");
-    let bytes = std::fs::read(&file).expect("read csv");
-    let read = guanxi::interop::import::read(&bytes, None, &[]).expect("parse");
-    let mut plan = guanxi::interop::import::plan(&mut store, read.records, 0).expect("plan");
-    let report = guanxi::interop::import::apply(&mut store, &mut plan, None, |_, _| true).expect("apply");
-    drop(store);
-    let secs = t.elapsed().as_secs_f64();
-    assert_eq!(report.created, n, "every contact created");
-    let rss = contacts::peak_rss_mb();
-
+    let run = contacts::import_google_csv(&dir, n);
+    eprintln!("{}", run.phases());
+    let (secs, rss) = (run.secs, run.peak_rss_mb);
     let floor = contacts::bare_import_floor(&dir.join("bare"), n);
     println!("{secs} {floor} {rss}");
 }

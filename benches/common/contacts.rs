@@ -71,3 +71,64 @@ pub fn bare_import_floor(path: &std::path::Path, n: usize) -> f64 {
     bare.flush().expect("flush");
     t.elapsed().as_secs_f64()
 }
+
+/// One import of `n` Google Contacts rows into a new workspace in `dir`,
+/// timed (from opening the store to the last chunk saved) by phase.
+pub struct ImportRun {
+    pub secs: f64,
+    pub read_secs: f64,
+    pub plan_secs: f64,
+    pub read_rss_mb: f64,
+    pub plan_rss_mb: f64,
+    /// This process's peak memory once the import is done.
+    pub peak_rss_mb: f64,
+}
+
+impl ImportRun {
+    /// Where the time and memory went, for stderr.
+    pub fn phases(&self) -> String {
+        format!(
+            "phases: read {:.2}s ({:.0} MB), plan {:.2}s ({:.0} MB), apply {:.2}s",
+            self.read_secs,
+            self.read_rss_mb,
+            self.plan_secs,
+            self.plan_rss_mb,
+            self.secs - self.read_secs - self.plan_secs
+        )
+    }
+}
+
+pub fn import_google_csv(dir: &std::path::Path, n: usize) -> ImportRun {
+    use guanxi::interop::import;
+    std::fs::create_dir_all(dir).expect("import dir");
+    let file = dir.join("contacts.csv");
+    std::fs::write(&file, google_csv(n)).expect("write csv");
+    let t = std::time::Instant::now();
+    let mut store = guanxi::store::Store::open(guanxi::store::OpenOptions {
+        workspace: dir.join("ws"),
+        state_root: dir.join("state"),
+        author: "bench".into(),
+        clock: guanxi::workspace::Clock::system(),
+        rules: guanxi::domain::Rules::default(),
+    })
+    .expect("open");
+    let bytes = std::fs::read(&file).expect("read csv");
+    let read = import::read(&bytes, None, &[]).expect("parse");
+    let read_secs = t.elapsed().as_secs_f64();
+    let read_rss_mb = peak_rss_mb();
+    let mut plan = import::plan(&mut store, read.records, 0).expect("plan");
+    let plan_secs = t.elapsed().as_secs_f64() - read_secs;
+    let plan_rss_mb = peak_rss_mb();
+    let report = import::apply(&mut store, &mut plan, None, |_, _| true).expect("apply");
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(report.created, n, "every contact created");
+    drop(store);
+    ImportRun {
+        secs,
+        read_secs,
+        plan_secs,
+        read_rss_mb,
+        plan_rss_mb,
+        peak_rss_mb: peak_rss_mb(),
+    }
+}

@@ -60,12 +60,12 @@ pub struct AddArgs {
 
 pub fn add(ctx: &Context, a: AddArgs) -> Result<String> {
     let mut draft = CustomerDraft::new();
+    draft.set(CustomerInput::Name, &a.name);
     let mut put = |input, value: &Option<String>| {
         if let Some(v) = value {
             draft.set(input, v);
         }
     };
-    put(CustomerInput::Name, &Some(a.name.clone()));
     put(CustomerInput::Company, &a.company);
     put(CustomerInput::Title, &a.title);
     put(CustomerInput::Stage, &a.stage);
@@ -80,12 +80,11 @@ pub fn add(ctx: &Context, a: AddArgs) -> Result<String> {
     draft.set(CustomerInput::Emails, &a.emails.join(","));
     draft.set(CustomerInput::Phones, &a.phones.join(","));
     draft.set(CustomerInput::Tags, &a.tags.join(","));
-    // Everything is checked before the workspace is touched.
-    draft.apply_to(&Customer::empty(CustomerId(0))).map_err(first_error)?;
+    // Everything is checked before the workspace is touched; the id comes
+    // after, from the store.
+    let mut customer = draft.apply_to(&Customer::empty(CustomerId(0))).map_err(first_error)?;
     let mut store = ctx.open()?;
-    let customer = draft
-        .apply_to(&Customer::empty(store.new_customer_id()))
-        .map_err(first_error)?;
+    customer.id = store.new_customer_id();
     let id = store.add_customer(customer)?;
     Ok(format!("{id}\n"))
 }

@@ -16,10 +16,17 @@ use unicode_width::UnicodeWidthStr;
 pub fn clean(s: &str) -> String {
     let t = s.trim();
     // Most text is already NFC (always so for ASCII): skip the rewrite.
-    if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
+    if t.is_ascii() || unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
         return t.to_string();
     }
     t.nfc().collect()
+}
+
+/// Only the letters and digits of `fold(s)`: "Nguyễn Văn An", "nguyen van
+/// an" and "Nguyen-Van-An" are one name (duplicates); "E-mail", "email"
+/// and "Điện thoại" / "dien thoai" one column header (CSV mapping).
+pub fn squash(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// `clean`, and `None` when nothing is left.

@@ -33,7 +33,7 @@ use std::collections::BTreeSet;
 
 use super::Contact;
 use crate::domain::draft::CustomerInput;
-use crate::domain::text::{clean, fold};
+use crate::domain::text::{clean, squash};
 
 /// Which program a CSV came from, as recognised from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,13 +620,6 @@ fn norm(h: &str) -> String {
     h.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// A header for matching other CRMs' columns: folded (no accents, no case)
-/// and only letters and digits, so "E-mail", "email" and "EMAIL" agree and
-/// so do "Điện thoại" and "dien thoai".
-fn compact(h: &str) -> String {
-    fold(h).chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
 fn detect_layout(headers: &[String]) -> Layout {
     let norms: Vec<String> = headers.iter().map(|h| norm(h)).collect();
     let has = |name: &str| norms.iter().any(|n| n == name);
@@ -815,7 +808,7 @@ fn outlook_column(h: &str) -> Column {
 }
 
 fn plan_generic(headers: &[String]) -> Vec<Column> {
-    let compacts: Vec<String> = headers.iter().map(|h| strip_number(&compact(h)).to_string()).collect();
+    let compacts: Vec<String> = headers.iter().map(|h| strip_number(&squash(h)).to_string()).collect();
     let targets: Vec<Option<(Target, u8)>> = compacts.iter().map(|c| generic_target(c)).collect();
     let has_family = targets.iter().any(|t| matches!(t, Some((Target::Family, _))));
     let has_parts = targets.iter().any(|t| matches!(t, Some((Target::AddressPart, _))));
@@ -947,7 +940,7 @@ fn apply_overrides(columns: &mut [Column], overrides: &[(String, String)]) -> Re
             ))
         })?;
         let wanted = norm(column);
-        let wanted_compact = compact(column);
+        let wanted_compact = squash(column);
         let mut exact: Vec<usize> = columns
             .iter()
             .enumerate()
@@ -958,7 +951,7 @@ fn apply_overrides(columns: &mut [Column], overrides: &[(String, String)]) -> Re
             exact = columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !wanted_compact.is_empty() && compact(&c.header) == wanted_compact)
+                .filter(|(_, c)| !wanted_compact.is_empty() && squash(&c.header) == wanted_compact)
                 .map(|(i, _)| i)
                 .collect();
         }
@@ -1039,7 +1032,7 @@ fn google_tag(tag: String) -> Option<String> {
         return Some(tag);
     };
     let rest = rest.trim();
-    matches!(compact(rest).as_str(), "friends" | "family" | "coworkers").then(|| rest.to_string())
+    matches!(squash(rest).as_str(), "friends" | "family" | "coworkers").then(|| rest.to_string())
 }
 
 /// Parts of one address group, and whether a formatted address was found.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::text::fold;
+use crate::domain::text::squash;
 use crate::domain::{Customer, CustomerId};
 
 /// The keys under which a customer can be found again.
@@ -30,12 +30,6 @@ pub fn keys(name: &str, company: &str, emails: &[String], phones: &[String]) -> 
 
 pub fn customer_keys(c: &Customer) -> Vec<String> {
     keys(&c.name, &c.company, &c.emails, &c.phones)
-}
-
-/// Folded, with everything but letters and digits removed: "Nguyễn Văn
-/// An", "nguyen van  an" and "Nguyen-Van-An" are one name.
-fn squash(s: &str) -> String {
-    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// The last nine digits of a number: "+84 912 345 678", "0912 345 678" and

@@ -390,9 +390,26 @@ fn children_edits(
 ) -> Result<Vec<Edit>, StoreError> {
     let mut edits = Vec::new();
     // An interaction is kept with the customer it was logged for: look for
-    // it with the customer in the file and with the one it joins here.
+    // it with the one it joins here and with the customer in the file (each
+    // body read once), own or merged in from elsewhere.
+    let target_body = store.body(target)?;
+    let file_body = if full.customer.id == target {
+        None
+    } else {
+        Some(store.body(full.customer.id)?)
+    };
     let known = |id| -> Result<bool, StoreError> {
-        Ok(store.interaction_of(target, id)?.is_some() || store.interaction_of(full.customer.id, id)?.is_some())
+        for body in std::iter::once(&target_body).chain(file_body.as_ref()) {
+            if body.interactions.contains_key(&id) {
+                return Ok(true);
+            }
+            if let Some(home) = body.guest_interactions.get(&id)
+                && store.body(*home)?.interactions.contains_key(&id)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     };
     for i in &full.interactions {
         if planned.insert(i.id.0) && !known(i.id)? {
@@ -414,9 +431,8 @@ fn children_edits(
             });
         }
     }
-    let have = store.stage_history(target)?;
     for h in &full.history {
-        if !have.contains(h) {
+        if !target_body.history.values().any(|have| have == h) {
             edits.push(Edit::RecordStageChange {
                 id: target,
                 change: h.clone(),

@@ -91,8 +91,6 @@
 //! (`ORG:data:;base64\,...` for one Android card). Keeping `extra` as
 //! content lines is simpler with a parser of our own.
 
-use unicode_normalization::{IsNormalized, is_nfc_quick};
-
 use super::Contact;
 use crate::domain::text::clean;
 
@@ -717,30 +715,19 @@ fn lf_only(s: &str) -> String {
     }
 }
 
-/// [`clean`] (trimmed, NFC), skipping the normalisation where the text is
-/// already NFC (ASCII, mostly): it is most of the time spent reading.
-fn clean_text(s: &str) -> String {
-    let s = s.trim();
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_string()
-    } else {
-        clean(s)
-    }
-}
-
 /// A single-line field: line breaks become spaces, then `clean`.
 fn single_line(s: &str) -> String {
     if !s.contains(['\n', '\r']) {
-        return clean_text(s);
+        return clean(s);
     }
     let lf = lf_only(s);
     let joined: Vec<&str> = lf.split('\n').map(str::trim).filter(|p| !p.is_empty()).collect();
-    clean_text(&joined.join(" "))
+    clean(&joined.join(" "))
 }
 
 /// A multi-line field (notes): LF line ends, then `clean`.
 fn multi_line(s: &str) -> String {
-    clean_text(&lf_only(s))
+    clean(&lf_only(s))
 }
 
 /// RFC 6350 text escaping: `\` `,` `;` and line breaks; other control
@@ -799,7 +786,7 @@ fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
             None => {
                 first_stray.get_or_insert(logical.line);
                 let text = without_controls(decode_utf8_lossy(&logical.text));
-                let text = clean_text(&text);
+                let text = clean(&text);
                 if !text.is_empty() {
                     contact.extra.push(text);
                 }
@@ -820,7 +807,7 @@ fn apply(c: &mut Contact, p: Prop) {
         "FN" | "N" | "ORG" | "TITLE" | "EMAIL" | "TEL" | "ADR" | "NOTE" | "CATEGORIES" => {}
         UNPARSED => {
             let (text, _) = value_text(&p);
-            let text = clean_text(&escape_line_breaks(lf_only(&text).trim()));
+            let text = clean(&escape_line_breaks(lf_only(&text).trim()));
             if !text.is_empty() {
                 c.extra.push(text);
             }
@@ -898,7 +885,7 @@ fn apply(c: &mut Contact, p: Prop) {
             for component in split_unescaped(&text, ';') {
                 for value in split_unescaped(component, ',') {
                     let value = lf_only(&unescape(value));
-                    pieces.extend(value.split('\n').map(clean_text).filter(|s| !s.is_empty()));
+                    pieces.extend(value.split('\n').map(clean).filter(|s| !s.is_empty()));
                 }
             }
             push_nonempty(&mut c.addresses, join_address(&pieces))
@@ -1001,7 +988,7 @@ fn extra_line(mut p: Prop) -> (Option<String>, Option<String>) {
         }
         drop_colon_escapes(&escape_line_breaks(lf_only(&text).trim()))
     };
-    let value = clean_text(&value);
+    let value = clean(&value);
     if value.is_empty() || value.ends_with(";base64,") {
         return (None, note);
     }
