@@ -103,8 +103,9 @@ pub fn write(
 }
 
 /// Reads a snapshot's frames; `None` when the file is not a whole snapshot
-/// (cut short, damaged, or not a snapshot at all). Frames are passed to
-/// `each` as they are read, so a large snapshot is never all in memory.
+/// (cut short, damaged, or not a snapshot at all). The file is read whole;
+/// its frames go to `each` one by one, so what they decode to is never all
+/// in memory at once.
 pub fn read(path: &Path, mut each: impl FnMut(&[u8]) -> bool) -> Result<bool, JournalError> {
     let bytes = fs::read(path).map_err(at(path))?;
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
