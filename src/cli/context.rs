@@ -85,7 +85,26 @@ pub fn warn_about(r: &crate::store::Recovery) {
         );
     }
     if r.rebuilt_view {
-        eprintln!("{}", crate::i18n::t("cli.note.rebuilt_view"));
+        match &r.rebuilt_because {
+            Some(why) => eprintln!("{}", tf("cli.note.rebuilt_damaged_view", &[("why", why)])),
+            None => eprintln!("{}", crate::i18n::t("cli.note.rebuilt_view")),
+        }
+    }
+    for d in &r.damaged {
+        eprintln!("{}", tf("cli.note.damaged", &[("what", &d.describe())]));
+    }
+    if let Some(restored) = &r.restored {
+        eprintln!(
+            "{}",
+            tf(
+                "cli.note.restored",
+                &[
+                    ("count", &(restored.kept + restored.remade)),
+                    ("seqs", &crate::store::describe_runs(&restored.seqs)),
+                    ("segment", &restored.segment.display()),
+                ],
+            )
+        );
     }
     if let Some((old, new)) = r.new_identity {
         eprintln!("{}", tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));

@@ -29,6 +29,9 @@ pub fn sync(ctx: &Context) -> Result<String> {
     // report that and anything newer.
     let mut store = ctx.open()?;
     let mut report = store.ingest_others()?;
+    if report.restored.is_none() {
+        report.restored = store.mend_journal()?;
+    }
     warn_about(&report);
     report.arrived.splice(0..0, store.recovery().arrived.iter().cloned());
     store.publish_seen()?;

@@ -65,6 +65,22 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
+/// Decodes the value at the start of `bytes`, ignoring what follows: the
+/// first fields of a larger value (an op's stamp and number) without the
+/// cost of the rest.
+pub fn decode_head<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (&format, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if format > FORMAT {
+        return Err(CodecError::NewerFormat(format));
+    }
+    if format < FORMAT {
+        return Err(CodecError::OlderFormat(format));
+    }
+    bincode::serde::decode_from_slice(body, config())
+        .map(|(value, _)| value)
+        .map_err(|e| CodecError::Decode(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

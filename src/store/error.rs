@@ -35,10 +35,33 @@ pub enum StoreError {
     StaleView,
 }
 
+/// Errors that come from the machine's state rather than from the bytes.
+pub fn is_environmental(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        StorageFull | QuotaExceeded | PermissionDenied | ReadOnlyFilesystem | OutOfMemory | Interrupted
+    )
+}
+
 impl StoreError {
     pub(crate) fn codec(what: impl Into<String>) -> impl FnOnce(CodecError) -> StoreError {
         let what = what.into();
         move |source| StoreError::Codec { what, source }
+    }
+
+    /// The local view (not a journal, not the workspace) is damaged or out
+    /// of date: it can be made again from the journals.
+    pub fn is_view_damage(&self) -> bool {
+        match self {
+            // A full disk or a refused file is not damage: making the view
+            // again would meet the same wall.
+            StoreError::Db(sled::Error::Io(e)) | StoreError::Pack(super::pack::PackError::Io { source: e, .. }) => {
+                !is_environmental(e)
+            }
+            StoreError::Db(_) | StoreError::Pack(_) | StoreError::Codec { .. } | StoreError::StaleView => true,
+            _ => false,
+        }
     }
 
     /// The user's input was at fault (as opposed to the machine or the files).

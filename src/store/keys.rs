@@ -41,7 +41,10 @@ pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
 /// Which pack file holds the bodies, how long it is, how much is dead.
 pub const META_PACK: &[u8] = b"Mpack";
 const META_CURSOR: &[u8] = b"Mcursor/";
+const META_ABOVE: &[u8] = b"Mabove/";
 const META_FILE: &[u8] = b"Mfile/";
+/// Size and time of this replica's own segments as it last left them.
+const META_OWN_SEGMENT: &[u8] = b"Mseg/";
 
 /// Order-preserving encoding of a signed instant or day.
 pub fn ordered_i64(v: i64) -> [u8; 8] {
@@ -78,6 +81,20 @@ pub fn cursor(replica: ReplicaId) -> Vec<u8> {
 
 pub fn cursor_prefix() -> &'static [u8] {
     META_CURSOR
+}
+
+/// The runs of `replica`'s ops the view holds beyond a gap (see `held`).
+pub fn above(replica: ReplicaId) -> Vec<u8> {
+    key(&[META_ABOVE, &replica.0.to_be_bytes()])
+}
+
+/// How this replica last left its own segment file `name`.
+pub fn own_segment(name: &str) -> Vec<u8> {
+    key(&[META_OWN_SEGMENT, &fnv1a(name.as_bytes()).to_be_bytes()])
+}
+
+pub fn own_segment_prefix() -> &'static [u8] {
+    META_OWN_SEGMENT
 }
 
 /// How far a journal file of `replica` (named `name` in its folder) has been read.

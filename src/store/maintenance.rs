@@ -8,14 +8,15 @@ use super::codec;
 use super::error::StoreError;
 use super::ingest::ingest_replica;
 use super::keys;
-use super::op::Op;
+use super::op::{Op, OpHead};
 use super::pack::{Pack, PackState};
 use super::storage::Storage;
-use super::txn::describe_key;
-use super::{OpenOptions, Store, TREE, read_cursor};
+use super::txn::{Txn, describe_key};
+use super::{OpenOptions, Store, TREE};
 use crate::i18n::{t, tf};
 use crate::sync::Hlc;
 use crate::sync::journal::{self, Tail};
+use crate::sync::sources::sources;
 use crate::workspace::{Workspace, WorkspaceError};
 
 /// At most this many differing keys are named in a report.
@@ -35,29 +36,107 @@ impl DoctorReport {
     }
 }
 
+/// Where a rebuild keeps the view it replaces until the new one is whole.
+fn old_view_dir(ws: &Workspace) -> std::path::PathBuf {
+    ws.state_dir.join("view.old")
+}
+
+/// A rebuild that was cut short (killed, or the machine went down) left
+/// the view it was replacing in `view.old` and a partial view in `view`:
+/// the old one is put back, so nothing (undo history, this replica's id)
+/// depends on how far the rebuild got.
+pub(super) fn undo_unfinished_rebuild(ws: &Workspace) -> Result<(), StoreError> {
+    let old = old_view_dir(ws);
+    if !old.exists() {
+        return Ok(());
+    }
+    let view = ws.view_dir();
+    if view.exists() {
+        fs::remove_dir_all(&view).map_err(io(&view))?;
+    }
+    fs::rename(&old, &view).map_err(io(&old))
+}
+
+fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
+    let path = path.to_path_buf();
+    move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
+}
+
 impl Store {
     /// Throws the view away and rebuilds it from every journal in the
-    /// workspace. The old view is kept aside until the new one is complete.
+    /// workspace. The old view first mends this replica's journal (it may
+    /// hold changes the journal lost), and is kept aside until the new one
+    /// is complete.
     pub fn rebuild(options: OpenOptions) -> Result<Store, StoreError> {
+        if let Ok(ws) = Workspace::open(&options.workspace, &options.state_root)
+            && undo_unfinished_rebuild(&ws).is_ok()
+        {
+            // A view that cannot open cannot help; the rebuild goes on.
+            let _ = Store::open_in(ws, options.author.clone(), options.clock, options.rules, false);
+        }
+        Store::rebuild_view(options, false)
+    }
+
+    /// Makes the view again from the journals. A `damaged` view is moved
+    /// aside to `view.damaged` (the last one is kept, for a bug report)
+    /// rather than trusted for anything.
+    pub(super) fn rebuild_view(options: OpenOptions, damaged: bool) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
+        undo_unfinished_rebuild(&ws)?;
         let view = ws.view_dir();
-        let old = ws.state_dir.join("view.old");
-        let io = |path: &std::path::Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
+        let aside = if damaged {
+            ws.state_dir.join("view.damaged")
+        } else {
+            old_view_dir(&ws)
         };
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
+        if aside.exists() {
+            fs::remove_dir_all(&aside).map_err(io(&aside))?;
         }
         if view.exists() {
-            fs::rename(&view, &old).map_err(io(&view))?;
+            fs::rename(&view, &aside).map_err(io(&view))?;
         }
+        let old = old_view_dir(&ws);
         let mut store = Store::open_in(ws, options.author, options.clock, options.rules, true)?;
         store.flush()?;
         if old.exists() {
             fs::remove_dir_all(&old).map_err(io(&old))?;
         }
         Ok(store)
+    }
+
+    /// After a view was loaded from a snapshot (which carries no undo
+    /// history), re-reads this replica's last ops so undo still reaches
+    /// back as far as it did. Applying an op again changes nothing else.
+    pub(super) fn replay_undo_window(&mut self) -> Result<(), StoreError> {
+        let replica = self.ws.replica;
+        let held = super::held::read(&self.view.storage.tree, replica)?;
+        if held.prefix == 0 {
+            return Ok(());
+        }
+        let from = held.prefix.saturating_sub(super::apply::UNDO_DEPTH) + 1;
+        let mut ops: Vec<Op> = Vec::new();
+        for src in sources(&journal::replica_dir(&self.ws.root, replica), replica)? {
+            for (payload, _) in journal::read_segment(&src.path, 0)?.iter() {
+                let Ok(head) = codec::decode_head::<OpHead>(payload) else {
+                    continue;
+                };
+                if head.stamp.replica() == replica
+                    && (from..=held.prefix).contains(&head.seq)
+                    && let Ok(op) = codec::decode::<Op>(payload)
+                {
+                    ops.push(op);
+                }
+            }
+        }
+        ops.sort_by_key(|op| op.seq);
+        ops.dedup_by_key(|op| op.seq);
+        let storage = self.view.storage.clone();
+        let mut tx = Txn::new(&storage);
+        for op in &ops {
+            super::apply::apply_op(&mut tx, op, replica)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Checks every journal frame, the order of every replica's changes,
@@ -85,6 +164,22 @@ impl Store {
                 .notes
                 .push(tf("doctor.new_identity", &[("old", &old), ("new", &new)]));
         }
+        if let Some(r) = &recovery.restored {
+            report.notes.push(tf(
+                "doctor.restored",
+                &[
+                    ("count", &(r.kept + r.remade)),
+                    ("seqs", &super::describe_runs(&r.seqs)),
+                    ("segment", &r.segment.display()),
+                ],
+            ));
+        }
+        if recovery.rebuilt_view {
+            report.notes.push(match &recovery.rebuilt_because {
+                Some(why) => tf("doctor.rebuilt_damaged_view", &[("why", why)]),
+                None => crate::i18n::t("doctor.rebuilt_view").to_string(),
+            });
+        }
         for replica in journal::replicas(&self.ws.root)? {
             self.check_journal(replica, &mut report)?;
         }
@@ -100,51 +195,58 @@ impl Store {
             replica.to_string()
         };
         let dir = journal::replica_dir(&self.ws.root, replica);
-        let segments = journal::segments(&dir)?;
-        let mut expected_seq = 0u64;
-        let mut frames_total = 0usize;
-        for (i, &segment) in segments.iter().enumerate() {
-            let path = journal::segment_path(&dir, segment);
-            let header = fs::read(&path).ok().and_then(|bytes| journal::parse_header(&bytes));
-            match header {
-                Some((r, n)) if r == replica && n == segment => {}
-                Some((r, n)) => report.problems.push(tf(
-                    "doctor.bad_header",
-                    &[("path", &path.display()), ("replica", &r), ("segment", &n)],
-                )),
-                None => {}
-            }
-            let frames = journal::read_segment(&path, 0)?;
-            frames_total += frames.len();
-            for (payload, _) in frames.iter() {
-                match codec::decode::<Op>(payload) {
-                    // Older segments may have been removed after a snapshot.
-                    Ok(op) if expected_seq == 0 => {
-                        if op.seq > 1 {
-                            report
-                                .notes
-                                .push(tf("doctor.starts_at", &[("who", &who), ("seq", &op.seq)]));
-                        }
-                        expected_seq = op.seq.saturating_add(1);
-                    }
-                    Ok(op) if op.seq == expected_seq => expected_seq += 1,
-                    Ok(op) => {
-                        report.problems.push(tf(
-                            "doctor.out_of_order",
-                            &[
-                                ("path", &path.display()),
-                                ("seq", &op.seq),
-                                ("previous", &(expected_seq - 1)),
-                            ],
-                        ));
-                        expected_seq = op.seq.saturating_add(1);
-                    }
-                    Err(e) => report
-                        .problems
-                        .push(tf("doctor.undecodable", &[("path", &path.display()), ("error", &e)])),
+        let files = sources(&dir, replica)?;
+        let last_segment = files.iter().filter_map(|f| f.segment).max();
+        // (seq, clock) of every intact op, in every file.
+        let mut present: Vec<(u64, u64)> = Vec::new();
+        let mut damaged_parts = 0usize;
+        let mut first_segment = None;
+        for src in &files {
+            let path = &src.path;
+            if let Some(segment) = src.segment {
+                first_segment = Some(first_segment.map_or(segment, |f: u32| f.min(segment)));
+                let header = fs::read(path).ok().and_then(|bytes| journal::parse_header(&bytes));
+                match header {
+                    Some((r, n)) if r == replica && n == segment => {}
+                    Some((r, n)) => report.problems.push(tf(
+                        "doctor.bad_header",
+                        &[("path", &path.display()), ("replica", &r), ("segment", &n)],
+                    )),
+                    None => {}
                 }
             }
-            let last = i + 1 == segments.len();
+            let frames = journal::read_segment(path, 0)?;
+            for d in &frames.damaged {
+                damaged_parts += 1;
+                report.notes.push(tf(
+                    "doctor.damaged_frame",
+                    &[("path", &path.display()), ("at", &d.start), ("bytes", &d.bytes())],
+                ));
+            }
+            for f in frames.frames() {
+                match codec::decode_head::<OpHead>(f.payload) {
+                    Ok(head) if head.stamp.replica() == replica => present.push((head.seq, head.stamp.clock)),
+                    Ok(head) => {
+                        damaged_parts += 1;
+                        report.problems.push(tf(
+                            "doctor.foreign_frame",
+                            &[
+                                ("path", &path.display()),
+                                ("at", &f.start),
+                                ("replica", &head.stamp.replica()),
+                            ],
+                        ));
+                    }
+                    Err(e) => {
+                        damaged_parts += 1;
+                        report.notes.push(tf(
+                            "doctor.undecodable",
+                            &[("path", &path.display()), ("at", &f.start), ("error", &e)],
+                        ));
+                    }
+                }
+            }
+            let last = src.segment.is_some() && src.segment == last_segment;
             match frames.scan.tail {
                 Tail::Clean => {}
                 // A teammate's file may still be arriving, written in place.
@@ -156,28 +258,80 @@ impl Store {
                         ("len", &frames.scan.len),
                     ],
                 )),
-                tail => report.problems.push(tf(
-                    if tail == Tail::Corrupt {
-                        "doctor.damaged_frame"
-                    } else {
-                        "doctor.incomplete_frame"
-                    },
-                    &[("path", &path.display()), ("at", &frames.scan.end)],
-                )),
+                _ => {
+                    damaged_parts += 1;
+                    report.notes.push(tf(
+                        "doctor.unfinished_tail",
+                        &[
+                            ("path", &path.display()),
+                            ("at", &frames.scan.end),
+                            ("bytes", &(frames.scan.len - frames.scan.end)),
+                        ],
+                    ));
+                }
             }
         }
-        let cursor = read_cursor(&self.storage.tree, replica)?;
-        let journaled = expected_seq.saturating_sub(1);
-        if cursor.seq != journaled {
+        present.sort_unstable();
+        present.dedup();
+        for pair in present.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                report
+                    .problems
+                    .push(tf("doctor.two_writers", &[("who", &who), ("seq", &pair[0].0)]));
+            }
+        }
+        present.dedup_by_key(|p| p.0);
+        // Older segments may have been removed after a snapshot.
+        let start = match (first_segment, present.first()) {
+            (Some(n), Some(&(seq, _))) if n > 1 => {
+                report
+                    .notes
+                    .push(tf("doctor.starts_at", &[("who", &who), ("seq", &seq)]));
+                seq
+            }
+            _ => 1,
+        };
+        let mut missing = super::held::Held::default();
+        let mut expected = start;
+        for &(seq, _) in present.iter().filter(|p| p.0 >= start) {
+            if seq > expected {
+                for m in expected..seq {
+                    missing.insert(m);
+                }
+            }
+            expected = seq + 1;
+        }
+        let missing = missing.runs_from(1);
+        if !missing.is_empty() {
             report.problems.push(tf(
-                "doctor.behind",
-                &[("who", &who), ("have", &cursor.seq), ("journaled", &journaled)],
+                if own { "doctor.own_missing" } else { "doctor.missing" },
+                &[("who", &who), ("seqs", &super::describe_runs(&missing))],
             ));
         }
-        report.notes.push(tf(
-            "doctor.journal_ok",
-            &[("who", &who), ("segments", &segments.len()), ("changes", &frames_total)],
-        ));
+        let held = super::held::read(&self.storage.tree, replica)?;
+        let lacking = present.iter().filter(|p| p.0 >= start && !held.contains(p.0)).count();
+        if lacking > 0 {
+            report.problems.push(tf(
+                "doctor.behind",
+                &[("who", &who), ("lacking", &lacking), ("journaled", &present.len())],
+            ));
+        }
+        report.notes.push(if damaged_parts == 0 {
+            tf(
+                "doctor.journal_ok",
+                &[("who", &who), ("files", &files.len()), ("changes", &present.len())],
+            )
+        } else {
+            tf(
+                "doctor.journal_damaged",
+                &[
+                    ("who", &who),
+                    ("files", &files.len()),
+                    ("changes", &present.len()),
+                    ("damaged", &damaged_parts),
+                ],
+            )
+        });
         Ok(())
     }
 
@@ -244,6 +398,7 @@ impl Store {
         // compared by content, wherever each pack keeps them.
         let local_only = |k: &[u8]| {
             k == keys::META_CLOCK
+                || k.starts_with(keys::own_segment_prefix())
                 || k == keys::META_SNAPSHOT
                 || k == keys::META_PACK
                 || (started_from_snapshot && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))

@@ -15,13 +15,17 @@ pub mod actions;
 pub mod apply;
 pub mod codec;
 pub mod error;
+mod held;
 mod ingest;
 pub mod keys;
 mod maintenance;
 pub mod op;
+mod outbox;
 mod pack;
 mod query;
 pub mod records;
+mod repair;
+mod restate;
 mod snapshot;
 mod storage;
 mod txn;
@@ -32,7 +36,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::StoreError;
-pub use ingest::{Recovery, Salvage};
+pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
@@ -42,9 +46,11 @@ pub use txn::Entry;
 use crate::domain::ids::scramble;
 use crate::domain::{CustomerId, FollowUpId, InteractionId, Rules};
 use crate::sync::frame;
-use crate::sync::journal::{self, JournalWriter};
+use crate::sync::journal::{self, InPlace, JournalWriter};
 use crate::sync::{Hlc, ReplicaId, Stamp};
 use crate::workspace::{Clock, Workspace};
+use held::Held;
+use outbox::Outbox;
 use pack::Pack;
 use records::{Cursor, FileCursor, UndoEntry};
 use storage::Storage;
@@ -76,28 +82,46 @@ pub struct Store {
     /// Opened on the first write, so reading never touches the workspace.
     journal: Option<JournalWriter>,
     journal_end: journal::Position,
+    /// Changes made while the workspace folder was away.
+    outbox: Outbox,
     hlc: Hlc,
+    /// The highest op number this replica has used.
     seq: u64,
+    /// Which of this replica's ops the view holds.
+    own_held: Held,
     /// This replica's ops known to be on disk in the view (as of the last
     /// explicit flush); later ones may need replaying after a crash.
     flushed_seq: u64,
     author: String,
     recovery: Recovery,
+    /// What writing found and mended since `take_news` was last called.
+    news: Recovery,
     /// Customers changed since `take_touched` was last called.
     touched: BTreeSet<CustomerId>,
 }
 
 impl Store {
     /// Opens (or creates) the workspace, locks it, and brings the view up
-    /// to date with every journal in it.
+    /// to date with every journal in it. The view is only a cache of the
+    /// journals: one that is from an older guanxi, cut short, or will not
+    /// open or read is moved aside and made again, and `recovery` says so.
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
+        maintenance::undo_unfinished_rebuild(&ws)?;
         match Store::open_in(ws, options.author.clone(), options.clock, options.rules, false) {
-            // The view is only a cache of the journals: one from an older
-            // guanxi, or with its body file cut short, is made again.
-            Err(StoreError::StaleView) => {
-                let mut store = Store::rebuild(options)?;
+            Err(e) if e.is_view_damage() => {
+                let reason = match &e {
+                    StoreError::StaleView => None,
+                    // sled's own words ("Read corrupted data at file offset
+                    // None backtrace ()") help nobody.
+                    StoreError::Db(sled::Error::Corruption { .. }) => {
+                        Some(crate::i18n::t("error.store.view_corrupted").to_string())
+                    }
+                    other => Some(other.to_string()),
+                };
+                let mut store = Store::rebuild_view(options, reason.is_some())?;
                 store.recovery.rebuilt_view = true;
+                store.recovery.rebuilt_because = reason;
                 Ok(store)
             }
             other => other,
@@ -115,31 +139,34 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let (db, storage) = open_view(&ws.view_dir())?;
         let stored_clock = read_clock(&storage.tree)?;
+        let outbox = Outbox::open(&ws.state_dir)?;
         let mut store = Store {
             ws,
             db,
             view: View { storage, rules, clock },
             journal: None,
             journal_end: journal::Position::default(),
+            outbox,
             hlc: Hlc::starting_after(stored_clock),
             seq: 0,
+            own_held: Held::default(),
             flushed_seq: 0,
             author,
             recovery: Recovery::default(),
+            news: Recovery::default(),
             touched: BTreeSet::new(),
         };
         if store.start_from_snapshot()?.is_some() {
             let clock = read_clock(&store.view.storage.tree)?;
             store.hlc = Hlc::starting_after(clock);
+            store.replay_undo_window()?;
         }
         store.recover_own_journal(trust_own_journal)?;
         store.flush()?;
         // What arrived while opening is part of what opening found; later
         // reads report to their callers only (the UI reads every few seconds).
         let arrived = store.ingest_others()?;
-        store.recovery.arrived.extend(arrived.arrived);
-        store.recovery.waiting.extend(arrived.waiting);
-        store.recovery.clock_warnings.extend(arrived.clock_warnings);
+        store.recovery.absorb(arrived);
         store.compact_if_wasteful()?;
         Ok(store)
     }
@@ -244,22 +271,81 @@ impl Store {
         // replayed after a crash; a later op found in the journal is not
         // this install's (see `ingest`).
         self.ws.note_pending_write(self.flushed_seq + 1..=seq)?;
-        let position = self.journal_writer()?.append(&frames)?;
+        let written = self.write_frames(&frames, ops.len())?;
         self.seq = seq;
-        self.journal_end = position;
-        put_cursor(&mut tx, replica, Cursor { seq })?;
-        let segment_name = journal::segment_file_name(position.segment);
-        tx.put_encoded(
-            keys::file_cursor(replica, &segment_name),
-            &FileCursor {
-                offset: position.offset,
-                last_start: position.offset - last_frame.0,
-                last_crc: last_frame.1,
-            },
-        )?;
+        for op in &ops {
+            self.own_held.insert(op.seq);
+        }
+        held::put(&mut tx, replica, &self.own_held)?;
+        if let Some(position) = written {
+            self.journal_end = position;
+            let segment_name = journal::segment_file_name(position.segment);
+            tx.put_encoded(
+                keys::file_cursor(replica, &segment_name),
+                &FileCursor {
+                    offset: position.offset,
+                    last_start: position.offset - last_frame.0,
+                    last_crc: last_frame.1,
+                },
+            )?;
+            if let Some(writer) = &self.journal {
+                repair::note_segment(&mut tx, writer)?;
+            }
+        }
         tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
         self.touched.extend(tx.commit()?);
         Ok(ops)
+    }
+
+    /// Puts framed ops where they are safe before anyone is told: the
+    /// journal, or, while the workspace folder is away, the outbox in the
+    /// local state. Returns the journal position after them, if written
+    /// there. A journal that lost something since it was last written (a
+    /// file put back to an older version, a folder deleted) is mended
+    /// first, so what follows never leaves a hole behind it.
+    fn write_frames(&mut self, frames: &[u8], frame_count: usize) -> Result<Option<journal::Position>, StoreError> {
+        if !self.workspace_present() {
+            self.journal = None;
+            self.outbox.append(frames, frame_count)?;
+            return Ok(None);
+        }
+        let moved = match &self.journal {
+            Some(writer) => writer.in_place() != InPlace::Yes,
+            None => self.own_segments_changed()?,
+        };
+        if moved || self.outbox.has_changes() {
+            self.journal = None;
+            let restored = self.restore_journal()?;
+            if restored.is_some() {
+                self.news.restored = restored;
+            }
+        }
+        let position = self.journal_writer()?.append(frames)?;
+        Ok(Some(position))
+    }
+
+    /// What writing found and mended since the last call (a journal
+    /// written again), for the user to hear about.
+    pub fn take_news(&mut self) -> Recovery {
+        std::mem::take(&mut self.news)
+    }
+
+    /// Passes on what a read of the journals mended, for `take_news`.
+    pub fn note_restored(&mut self, restored: Option<Restored>) {
+        if restored.is_some() {
+            self.news.restored = restored;
+        }
+    }
+
+    /// Changes kept in the local state because the workspace folder is
+    /// away; written to it when it is back.
+    pub fn kept_locally(&self) -> usize {
+        self.outbox.count()
+    }
+
+    /// False while the workspace folder (its metadata file) is missing.
+    pub fn workspace_available(&self) -> bool {
+        self.workspace_present()
     }
 
     fn journal_writer(&mut self) -> Result<&mut JournalWriter, StoreError> {
@@ -401,10 +487,6 @@ fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {
         .get(keys::META_CLOCK)?
         .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
         .unwrap_or(0))
-}
-
-fn put_cursor(tx: &mut Txn, replica: ReplicaId, cursor: Cursor) -> Result<(), StoreError> {
-    tx.put_encoded(keys::cursor(replica), &cursor)
 }
 
 fn read_cursor(tree: &sled::Tree, replica: ReplicaId) -> Result<Cursor, StoreError> {

@@ -24,6 +24,13 @@ pub struct Op {
     pub inverse: Vec<Edit>,
 }
 
+/// The first fields of an op, read without decoding its edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct OpHead {
+    pub stamp: Stamp,
+    pub seq: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
     /// A user's change: it goes on the undo stack.

@@ -65,16 +65,28 @@ impl Store {
     /// Writes the view to a snapshot file in the workspace; keeps this
     /// replica's two newest snapshots.
     pub fn write_snapshot(&mut self) -> Result<PathBuf, StoreError> {
+        if !self.workspace_present() {
+            return Err(crate::workspace::WorkspaceError::Gone(self.ws.root.clone()).into());
+        }
         self.flush()?;
         let tree = &self.view.storage.tree;
         let mut cursors = Vec::new();
         let mut files = Vec::new();
         for replica in journal::replicas(&self.ws.root)? {
-            let c = read_cursor(tree, replica)?;
-            if c.seq == 0 {
+            let held = super::held::read(tree, replica)?;
+            if held.prefix == 0 && held.max() == 0 {
                 continue;
             }
-            cursors.push((replica, c.seq));
+            if held.prefix > 0 {
+                cursors.push((replica, held.prefix));
+            }
+            // Ops held beyond a gap are in the snapshot's entries but not in
+            // its cursors: a view starting from it reads that replica's
+            // files again from the start (applying them again is harmless)
+            // so it knows it holds them.
+            if held.max() > held.prefix {
+                continue;
+            }
             for src in sources(&journal::replica_dir(&self.ws.root, replica), replica)? {
                 if src.is_copy() {
                     continue;
@@ -125,7 +137,13 @@ impl Store {
             return Ok(None);
         }
         for candidate in file::list(&self.ws.root)? {
-            if load(&storage, &candidate)? {
+            let whole = match load(&storage, &candidate) {
+                Ok(whole) => whole,
+                // A snapshot whose content cannot be read is not used.
+                Err(StoreError::Codec { .. }) => false,
+                Err(e) => return Err(e),
+            };
+            if whole {
                 tree.insert(
                     keys::META_SNAPSHOT,
                     candidate
@@ -158,6 +176,10 @@ impl Store {
     /// Writes `replicas/<this replica>/seen.toml`: how far this view holds
     /// every replica's changes.
     pub fn publish_seen(&self) -> Result<(), StoreError> {
+        // Never make the workspace again where it vanished.
+        if !self.workspace_present() {
+            return Ok(());
+        }
         let mut seen = Seen::default();
         for replica in journal::replicas(&self.ws.root)? {
             let c = read_cursor(&self.view.storage.tree, replica)?;

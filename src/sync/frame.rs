@@ -3,6 +3,13 @@
 //! A reader can always tell a complete record from one still being written
 //! (or cut short by a crash, or half-copied by a sync client): the length
 //! says how much must be there and the checksum says whether it is right.
+//!
+//! After damage (a flipped byte, a bad sector, a sync client's bad write)
+//! the next whole frame is found again by [`find_next`]: the first place
+//! where a length, a checksum and the payload behind them agree. Every
+//! payload guanxi frames starts with its codec's format byte, a small
+//! number, which turns away nearly every wrong place before a checksum is
+//! computed, so the search stays cheap even through megabytes of garbage.
 
 /// Bytes before each payload.
 pub const FRAME_HEADER: usize = 8;
@@ -16,6 +23,10 @@ pub fn encode(payload: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     out.extend_from_slice(payload);
 }
+
+/// Format bytes a payload can start with (see `store::codec`): wider than
+/// today's format, so frames a newer guanxi writes are still found.
+const FORMAT_BYTES: std::ops::RangeInclusive<u8> = 1..=15;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Read<'a> {
@@ -52,6 +63,24 @@ pub fn read(buf: &[u8], pos: usize) -> Read<'_> {
     }
 }
 
+/// The start of the first whole frame at or after `from`, if any: where
+/// reading resumes after bytes that are not a frame.
+pub fn find_next(buf: &[u8], from: usize) -> Option<usize> {
+    let last_start = buf.len().checked_sub(FRAME_HEADER + 1)?;
+    (from..=last_start).find(|&pos| is_frame_at(buf, pos))
+}
+
+fn is_frame_at(buf: &[u8], pos: usize) -> bool {
+    let header = &buf[pos..pos + FRAME_HEADER];
+    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
+    let start = pos + FRAME_HEADER;
+    if len == 0 || len > MAX_PAYLOAD || len > buf.len() - start || !FORMAT_BYTES.contains(&buf[start]) {
+        return false;
+    }
+    let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+    crc32fast::hash(&buf[start..start + len]) == crc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +105,31 @@ mod tests {
         assert_eq!(seen, vec![b"hello".to_vec(), b"big".to_vec(), b"world".to_vec()]);
         assert_eq!(pos, buf.len());
         assert_eq!(read(&buf, pos), Read::Incomplete);
+    }
+
+    #[test]
+    fn the_next_frame_is_found_after_damage() {
+        let buf = framed(&[b"\x02first", b"\x02second", b"\x02third"]);
+        let second = FRAME_HEADER + 6;
+        let third = second + FRAME_HEADER + 7;
+        assert_eq!(find_next(&buf, 0), Some(0));
+        assert_eq!(find_next(&buf, 1), Some(second));
+        // Damage anywhere in the second frame: the third is found again.
+        for i in second..third {
+            let mut bad = buf.clone();
+            bad[i] ^= 0x41;
+            assert_ne!(
+                read(&bad, second),
+                Read::Frame {
+                    payload: b"\x02second",
+                    next: third
+                }
+            );
+            assert_eq!(find_next(&bad, second + 1), Some(third), "flip at {i}");
+        }
+        assert_eq!(find_next(&buf, third + 1), None);
+        assert_eq!(find_next(&buf[..3], 0), None);
+        assert_eq!(find_next(&[0u8; 4096], 0), None, "zeroed space holds no frame");
     }
 
     #[test]

@@ -143,11 +143,13 @@ pub fn parse_header(bytes: &[u8]) -> Option<(ReplicaId, u32)> {
 /// How a scan of a segment ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tail {
-    /// Every byte belonged to a whole frame.
+    /// Every byte belonged to a whole frame (or to damage with whole
+    /// frames after it).
     Clean,
     /// The file ends inside a frame (still being written, or cut short).
     Incomplete,
-    /// A frame failed its checksum, or the header is wrong.
+    /// The file ends in bytes that are not a frame, or the header is wrong
+    /// and no frame follows.
     Corrupt,
 }
 
@@ -157,6 +159,21 @@ pub struct Scan {
     pub end: u64,
     pub len: u64,
     pub tail: Tail,
+}
+
+/// Bytes of a journal file that are not whole frames but have whole frames
+/// after them: damage, skipped by every reader and reported, never a
+/// reason to stop reading or to cut what follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Damaged {
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Damaged {
+    pub fn bytes(&self) -> u64 {
+        self.end - self.start
+    }
 }
 
 /// One frame of a journal file.
@@ -194,6 +211,8 @@ pub struct Frames {
     base: u64,
     /// Payload ranges in `buf`, with the file offset just after each frame.
     spans: Vec<(usize, usize, u64)>,
+    /// Damage skipped on the way, in file order.
+    pub damaged: Vec<Damaged>,
     pub scan: Scan,
 }
 
@@ -228,37 +247,68 @@ impl Frames {
     }
 }
 
-/// Reads the frames of a segment from offset `from` (at least the header's
-/// end) up to the end of the file or the first frame that is incomplete or
-/// damaged.
+/// Reads the frames of a segment from offset `from` to the end of the
+/// file. Damage with whole frames after it is skipped (and listed in
+/// `damaged`); reading stops only at a tail that holds no whole frame,
+/// which may still be arriving. A damaged header is damage like any other:
+/// the frames after it are still read.
 pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
     let mut file = File::open(path).map_err(at(path))?;
     let len = file.metadata().map_err(at(path))?.len();
-    let empty = |tail| Frames {
-        buf: Vec::new(),
-        base: 0,
-        spans: Vec::new(),
-        scan: Scan { end: 0, len, tail },
-    };
     if len < SEGMENT_HEADER {
         let tail = if len == 0 {
             Tail::Incomplete
         } else {
             header_prefix_tail(&mut file, len, path)?
         };
-        return Ok(empty(tail));
+        return Ok(Frames {
+            buf: Vec::new(),
+            base: 0,
+            spans: Vec::new(),
+            damaged: Vec::new(),
+            scan: Scan { end: 0, len, tail },
+        });
     }
     let mut head = [0u8; SEGMENT_HEADER as usize];
     file.read_exact(&mut head).map_err(at(path))?;
-    if parse_header(&head).is_none() {
-        return Ok(empty(Tail::Corrupt));
-    }
-    let start = from.max(SEGMENT_HEADER);
+    let header_ok = parse_header(&head).is_some();
+    // Past a damaged header, its bytes are searched like any damage.
+    let start = if header_ok || from >= SEGMENT_HEADER {
+        from.max(SEGMENT_HEADER)
+    } else {
+        0
+    };
     file.seek(SeekFrom::Start(start)).map_err(at(path))?;
     let mut buf = Vec::with_capacity(len.saturating_sub(start) as usize);
     file.read_to_end(&mut buf).map_err(at(path))?;
     let mut spans = Vec::new();
+    let mut damaged = Vec::new();
     let mut pos = 0usize;
+    if start == 0 {
+        // The header is damaged: its bytes are not a frame either.
+        match frame::find_next(&buf, 0) {
+            Some(next) => {
+                damaged.push(Damaged {
+                    start: 0,
+                    end: next as u64,
+                });
+                pos = next;
+            }
+            None => {
+                return Ok(Frames {
+                    buf: Vec::new(),
+                    base: 0,
+                    spans: Vec::new(),
+                    damaged: Vec::new(),
+                    scan: Scan {
+                        end: 0,
+                        len,
+                        tail: Tail::Corrupt,
+                    },
+                });
+            }
+        }
+    }
     let tail = loop {
         if pos == buf.len() {
             break Tail::Clean;
@@ -269,14 +319,29 @@ pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
                 spans.push((payload_start, next, start + next as u64));
                 pos = next;
             }
-            frame::Read::Incomplete => break Tail::Incomplete,
-            frame::Read::Corrupt => break Tail::Corrupt,
+            bad => match frame::find_next(&buf, pos + 1) {
+                Some(next) => {
+                    damaged.push(Damaged {
+                        start: start + pos as u64,
+                        end: start + next as u64,
+                    });
+                    pos = next;
+                }
+                None => {
+                    break if bad == frame::Read::Incomplete {
+                        Tail::Incomplete
+                    } else {
+                        Tail::Corrupt
+                    };
+                }
+            },
         }
     };
     Ok(Frames {
         buf,
         base: start,
         spans,
+        damaged,
         scan: Scan {
             end: start + pos as u64,
             len,
@@ -320,12 +385,26 @@ pub struct JournalWriter {
     len: u64,
 }
 
+/// Whether the file a writer appends to is still the journal's segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InPlace {
+    Yes,
+    /// The file is gone from the workspace (its folder vanished, or the
+    /// file was removed).
+    Gone,
+    /// Another file stands in its place, or it is shorter than what was
+    /// written: a sync client or a restored backup put an older version
+    /// back. What is missing must be written again.
+    Replaced,
+}
+
 impl JournalWriter {
     /// Opens the journal to append after `end` of segment `segment`, which
     /// must be its last segment and hold nothing after `end`. `end` 0 (or a
-    /// missing file) starts the segment afresh with a header.
+    /// missing file) starts the segment afresh with a header. The replica's
+    /// folder is made when missing, but never the workspace above it.
     pub fn open(dir: &Path, replica: ReplicaId, segment: u32, end: u64) -> Result<JournalWriter, JournalError> {
-        fs::create_dir_all(dir).map_err(at(dir))?;
+        create_below_existing(dir, 2)?;
         let path = segment_path(dir, segment.max(1));
         let mut file = OpenOptions::new()
             .create(true)
@@ -335,6 +414,14 @@ impl JournalWriter {
             .map_err(at(&path))?;
         let mut len = end;
         if end < SEGMENT_HEADER {
+            // A segment is only ever started afresh when it holds nothing
+            // (or less than a header, left by a crash while starting it).
+            if file.metadata().map_err(at(&path))?.len() >= SEGMENT_HEADER {
+                return Err(at(&path)(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "a journal segment with changes in it is never started again",
+                )));
+            }
             file.set_len(0).map_err(at(&path))?;
             file.write_all(&header(replica, segment.max(1))).map_err(at(&path))?;
             file.sync_all().map_err(at(&path))?;
@@ -358,6 +445,28 @@ impl JournalWriter {
         }
     }
 
+    /// The open segment's size and times, as the file system has them.
+    pub fn metadata(&self) -> io::Result<fs::Metadata> {
+        self.file.metadata()
+    }
+
+    /// Checks that the segment being appended to is still in the workspace
+    /// as this writer left it: one `stat` of the path against the open file.
+    pub fn in_place(&self) -> InPlace {
+        let path = segment_path(&self.dir, self.segment);
+        let on_disk = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) => return InPlace::Gone,
+        };
+        let Ok(open) = self.file.metadata() else {
+            return InPlace::Gone;
+        };
+        if !same_file(&on_disk, &open) || on_disk.len() < self.len {
+            return InPlace::Replaced;
+        }
+        InPlace::Yes
+    }
+
     /// Appends already-framed bytes and waits until they are on disk.
     /// Returns the position just after them.
     pub fn append(&mut self, frames: &[u8]) -> Result<Position, JournalError> {
@@ -378,6 +487,33 @@ impl JournalWriter {
         let next = JournalWriter::open(&self.dir, self.replica, self.segment + 1, 0)?;
         *self = next;
         Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    a.len() == b.len()
+}
+
+/// Makes `dir` and up to `levels - 1` folders above it, but nothing above
+/// those: a folder that vanished (an unmounted share, a deleted workspace)
+/// is an error, never made again empty.
+fn create_below_existing(dir: &Path, levels: usize) -> Result<(), JournalError> {
+    match fs::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && levels > 1 => {
+            let parent = dir.parent().ok_or_else(|| at(dir)(e))?;
+            create_below_existing(parent, levels - 1)?;
+            create_below_existing(dir, 1)
+        }
+        Err(e) => Err(at(dir)(e)),
     }
 }
 

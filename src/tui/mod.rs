@@ -96,6 +96,9 @@ pub fn run(mut app: App) -> Result<()> {
         if app.tick() {
             dirty = true;
         }
+        if app.note_saving() {
+            dirty = true;
+        }
         if let Some(request) = app.editor.take() {
             guard.suspend();
             let edited = terminal::edit_in_editor(&request.text);

@@ -30,6 +30,9 @@ pub enum WorkspaceError {
         None => tf("error.workspace.already_open", &[("path", &workspace.display())]),
     })]
     AlreadyOpen { workspace: PathBuf, pid: Option<u32> },
+    /// The workspace folder vanished while guanxi had it open.
+    #[error("{}", tf("error.workspace.gone", &[("path", &.0.display())]))]
+    Gone(PathBuf),
 }
 
 pub(crate) fn io_at(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> WorkspaceError {

@@ -240,6 +240,8 @@ pub struct App {
     pub message: Option<Message>,
     /// Changes that arrived from teammates since the UI opened.
     pub arrived: u64,
+    /// Changes kept on this machine while the workspace folder is away.
+    pub kept_locally: usize,
     pub today: NaiveDate,
     pub quit: bool,
     pub editor: Option<EditorRequest>,
@@ -380,6 +382,7 @@ impl App {
             layers: Vec::new(),
             message: None,
             arrived: 0,
+            kept_locally: 0,
             today,
             quit: false,
             editor: None,
@@ -448,6 +451,16 @@ impl App {
                         self.say(Tone::Info, crate::i18n::tf("status.new_identity", &[("replica", &new)]));
                         changed = true;
                     }
+                    if let Some(d) = report.damaged.first() {
+                        self.say(
+                            Tone::Error,
+                            crate::i18n::tf("status.journal_damage", &[("what", &d.describe())]),
+                        );
+                        changed = true;
+                    }
+                    if report.restored.is_some() {
+                        self.store.note_restored(report.restored);
+                    }
                 }
                 Err(e) => {
                     self.fail(e);
@@ -467,6 +480,39 @@ impl App {
                 changed = true;
             }
         }
+        changed
+    }
+
+    /// After anything that may have written: says when the workspace
+    /// folder went away (changes are kept on this machine) or came back,
+    /// and when this replica's journal had to be mended. Returns true when
+    /// the screen must be redrawn.
+    pub fn note_saving(&mut self) -> bool {
+        let news = self.store.take_news();
+        let kept = self.store.kept_locally();
+        let mut changed = kept != self.kept_locally;
+        if kept > self.kept_locally {
+            let path = self.store.workspace().root.display().to_string();
+            self.say(
+                Tone::Error,
+                crate::i18n::tf("status.workspace_gone", &[("path", &path)]),
+            );
+        }
+        if let Some(r) = news.restored {
+            if r.kept > 0 {
+                self.say(
+                    Tone::Success,
+                    crate::i18n::tf("status.workspace_back", &[("count", &r.kept)]),
+                );
+            } else {
+                self.say(
+                    Tone::Info,
+                    crate::i18n::tf("status.journal_restored", &[("count", &r.remade)]),
+                );
+            }
+            changed = true;
+        }
+        self.kept_locally = kept;
         changed
     }
 

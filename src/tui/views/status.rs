@@ -41,7 +41,14 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
     if app.mine_only {
         left.push_str(&format!(" · {}", t("status.mine_filter")));
     }
-    left.push_str(&format!(" · {}", t("status.saved")));
+    if app.kept_locally > 0 {
+        left.push_str(&format!(
+            " · {}",
+            tf("status.kept_locally", &[("count", &app.kept_locally)])
+        ));
+    } else {
+        left.push_str(&format!(" · {}", t("status.saved")));
+    }
     if app.arrived > 0 {
         left.push_str(&format!(" · {}", tf("status.arrived", &[("count", &app.arrived)])));
     }

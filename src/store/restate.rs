@@ -1,0 +1,245 @@
+//! Making lost ops again from the view. When this replica's journal lost
+//! ops the view still holds (a damaged frame, a file rolled back to an
+//! older version, a deleted folder), what those ops still decide in the
+//! view is found by their stamps: every register, record and stage-history
+//! entry this replica wrote with a stamp between the clocks of the ops
+//! around the loss. Each lost stamp becomes one op again, with the same
+//! stamp, so it merges exactly as the original did everywhere: a teammate
+//! who had the original changes nothing, one who did not catches up, and
+//! what later writes replaced stays replaced. What a lost op wrote that was
+//! overwritten since is not needed by anyone, and is not made again.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use super::error::StoreError;
+use super::keys;
+use super::op::{Edit, Op, Origin};
+use super::records::HistoryKey;
+use super::storage::Storage;
+use crate::domain::{CustomerField, CustomerId, FollowUpField, InteractionField};
+use crate::sync::{ReplicaId, Stamp};
+
+/// A run of lost op numbers, and the clocks of the nearest ops around it
+/// that are not lost: the lost ops' stamps lie strictly between.
+#[derive(Debug, Clone)]
+pub(super) struct LostRun {
+    pub seqs: RangeInclusive<u64>,
+    pub after_clock: u64,
+    pub before_clock: u64,
+}
+
+/// The edits one lost op still decides, by kind.
+#[derive(Default)]
+struct Parts {
+    creations: Vec<Edit>,
+    updates: Vec<Edit>,
+    /// Stage-history entries at their place in the op.
+    history: BTreeMap<u16, (CustomerId, Edit)>,
+}
+
+impl Parts {
+    /// The edits in an order that puts each history entry back at its
+    /// index, padding with edits that change nothing where the op had
+    /// edits whose effect is gone.
+    fn into_edits(self) -> Vec<Edit> {
+        let mut others = self.creations.into_iter().chain(self.updates).peekable();
+        let mut history = self.history.into_iter().peekable();
+        let mut out = Vec::new();
+        loop {
+            let index = u16::try_from(out.len()).unwrap_or(u16::MAX);
+            match history.peek() {
+                Some((i, _)) if *i <= index => {
+                    if let Some((_, (_, edit))) = history.next() {
+                        out.push(edit);
+                    }
+                }
+                Some((_, (customer, _))) => {
+                    let customer = *customer;
+                    out.push(others.next().unwrap_or(Edit::UpdateCustomer {
+                        id: customer,
+                        fields: Vec::new(),
+                    }));
+                }
+                None => {
+                    out.extend(others);
+                    return out;
+                }
+            }
+        }
+    }
+}
+
+/// The ops numbered in `runs`, made again from the view: one per lost
+/// stamp still found, numbered in stamp order from the start of its run;
+/// numbers left over get ops with no edits (their op's effect is gone),
+/// and stamps beyond a run's length (which a sound journal never has) get
+/// numbers after `next_seq`.
+pub(super) fn remake(
+    storage: &Storage,
+    replica: ReplicaId,
+    runs: &[LostRun],
+    author: &str,
+    mut next_seq: u64,
+) -> Result<Vec<Op>, StoreError> {
+    if runs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_run: Vec<BTreeMap<Stamp, Parts>> = runs.iter().map(|_| BTreeMap::new()).collect();
+    let run_of = |stamp: Stamp| -> Option<usize> {
+        if stamp.replica() != replica {
+            return None;
+        }
+        // Runs are in order, and so are their clock windows.
+        let i = runs.partition_point(|r| r.before_clock <= stamp.clock);
+        let r = runs.get(i)?;
+        (r.after_clock < stamp.clock).then_some(i)
+    };
+    for entry in storage.tree.scan_prefix([keys::CUSTOMER]) {
+        let (_, v) = entry?;
+        let rec: super::records::CustomerRecord =
+            super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+        let id = rec.customer.id;
+        if let Some(created) = rec.registers.created
+            && let Some(i) = run_of(created)
+        {
+            by_run[i]
+                .entry(created)
+                .or_default()
+                .creations
+                .push(Edit::CreateCustomer {
+                    id,
+                    fields: rec.customer.to_fields(),
+                });
+        }
+        let mut updates: BTreeMap<Stamp, Vec<CustomerField>> = BTreeMap::new();
+        for (key, stamp) in &rec.registers.written {
+            if run_of(*stamp).is_some() {
+                updates.entry(*stamp).or_default().push(key.read(&rec.customer));
+            }
+        }
+        for (stamp, fields) in updates {
+            if let Some(i) = run_of(stamp) {
+                by_run[i]
+                    .entry(stamp)
+                    .or_default()
+                    .updates
+                    .push(Edit::UpdateCustomer { id, fields });
+            }
+        }
+    }
+    for entry in storage.tree.scan_prefix([keys::BODY]) {
+        let (k, v) = entry?;
+        let home = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
+        let body = storage.read_body(super::storage::loc_of(&k, &v)?)?;
+        for (id, rec) in &body.interactions {
+            if let Some(created) = rec.registers.created
+                && let Some(i) = run_of(created)
+            {
+                // Created with its home customer; a later move is a write
+                // of its own.
+                let mut fields = rec.interaction.to_fields();
+                for f in &mut fields {
+                    if let InteractionField::Customer(c) = f {
+                        *c = home;
+                    }
+                }
+                by_run[i]
+                    .entry(created)
+                    .or_default()
+                    .creations
+                    .push(Edit::LogInteraction { id: *id, fields });
+            }
+            let mut updates: BTreeMap<Stamp, Vec<InteractionField>> = BTreeMap::new();
+            for (key, stamp) in &rec.registers.written {
+                if run_of(*stamp).is_some() {
+                    updates.entry(*stamp).or_default().push(key.read(&rec.interaction));
+                }
+            }
+            for (stamp, fields) in updates {
+                if let Some(i) = run_of(stamp) {
+                    by_run[i]
+                        .entry(stamp)
+                        .or_default()
+                        .updates
+                        .push(Edit::UpdateInteraction { id: *id, home, fields });
+                }
+            }
+        }
+        for (id, rec) in &body.follow_ups {
+            if let Some(created) = rec.registers.created
+                && let Some(i) = run_of(created)
+            {
+                let mut fields = rec.follow_up.to_fields();
+                for f in &mut fields {
+                    if let FollowUpField::Customer(c) = f {
+                        *c = home;
+                    }
+                }
+                by_run[i]
+                    .entry(created)
+                    .or_default()
+                    .creations
+                    .push(Edit::AddFollowUp { id: *id, fields });
+            }
+            let mut updates: BTreeMap<Stamp, Vec<FollowUpField>> = BTreeMap::new();
+            for (key, stamp) in &rec.registers.written {
+                if run_of(*stamp).is_some() {
+                    updates.entry(*stamp).or_default().push(key.read(&rec.follow_up));
+                }
+            }
+            for (stamp, fields) in updates {
+                if let Some(i) = run_of(stamp) {
+                    by_run[i]
+                        .entry(stamp)
+                        .or_default()
+                        .updates
+                        .push(Edit::UpdateFollowUp { id: *id, home, fields });
+                }
+            }
+        }
+        for (HistoryKey { stamp, index }, change) in &body.history {
+            if let Some(i) = run_of(*stamp) {
+                by_run[i].entry(*stamp).or_default().history.insert(
+                    *index,
+                    (
+                        home,
+                        Edit::RecordStageChange {
+                            id: home,
+                            change: change.clone(),
+                        },
+                    ),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (run, stamps) in runs.iter().zip(by_run) {
+        let mut seqs = run.seqs.clone();
+        let mut last = Stamp::new(run.after_clock, replica);
+        for (stamp, parts) in stamps {
+            let seq = seqs.next().unwrap_or_else(|| {
+                next_seq += 1;
+                next_seq
+            });
+            out.push(op(stamp, seq, author, parts.into_edits()));
+            last = stamp;
+        }
+        for seq in seqs {
+            out.push(op(last, seq, author, Vec::new()));
+        }
+    }
+    out.sort_by_key(|o| o.seq);
+    Ok(out)
+}
+
+fn op(stamp: Stamp, seq: u64, author: &str, edits: Vec<Edit>) -> Op {
+    Op {
+        stamp,
+        seq,
+        author: author.to_string(),
+        origin: Origin::Bulk,
+        edits,
+        inverse: Vec::new(),
+    }
+}
