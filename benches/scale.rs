@@ -87,8 +87,12 @@ fn main() {
 
     eprintln!("building {customers} customers and {interactions} interactions…");
     let t = Instant::now();
+    // `demo` writes only where its flag says (never GUANXI_WORKSPACE).
+    let workspace = bench.workspace();
     bench.guanxi(&[
         "demo",
+        "--workspace",
+        workspace.to_str().expect("a UTF-8 temporary path"),
         "--customers",
         &customers.to_string(),
         "--interactions",

@@ -172,16 +172,7 @@ fn a_day_through_the_cli_reads_back_exactly() {
 #[test]
 fn rebuild_from_journals_gives_the_same_view() {
     let s = Sandbox::new();
-    s.ok(&[
-        "demo",
-        "--customers",
-        "40",
-        "--interactions",
-        "300",
-        "--seed",
-        "7",
-        "--no-tui",
-    ]);
+    s.demo(&["--customers", "40", "--interactions", "300", "--seed", "7"]);
     s.ok(&["add", "--name", "Đặng Văn Lâm", "--tag", "b2b"]);
     s.ok(&["log", "dang", "--summary", "Ký hợp đồng", "--amount", "900"]);
     s.ok(&["edit", "dang", "--set", "trust=4", "--set", "company=Thép Hòa Bình"]);
@@ -270,6 +261,7 @@ fn bad_input_is_one_clear_line_and_changes_nothing() {
 #[test]
 fn nothing_to_undo_is_input_error() {
     let s = Sandbox::new();
+    s.ok(&["init", s.workspace().to_str().unwrap()]);
     let stderr = s.rejected(&["undo"]);
     assert!(stderr.contains("nothing to undo"), "{stderr}");
     s.rejected(&["redo"]);
@@ -357,18 +349,9 @@ fn stage_names_in_three_languages() {
 fn demo_is_deterministic_for_a_seed() {
     let a = Sandbox::new();
     let b = Sandbox::new();
-    let args = [
-        "demo",
-        "--customers",
-        "25",
-        "--interactions",
-        "200",
-        "--seed",
-        "42",
-        "--no-tui",
-    ];
-    a.ok(&args);
-    b.ok(&args);
+    let args = ["--customers", "25", "--interactions", "200", "--seed", "42"];
+    a.demo(&args);
+    b.demo(&args);
     let env_now = "2026-11-22T08:00:00Z";
     let list = |s: &Sandbox| {
         let out = s

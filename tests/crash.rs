@@ -21,9 +21,14 @@ fn saved_counts(line: &str) -> Option<(u64, u64)> {
 fn sigkill_during_a_long_demo_keeps_everything_reported_saved() {
     for round in 0..3 {
         let s = Sandbox::new();
+        // `demo` fills only the folder its flag names (GUANXI_WORKSPACE,
+        // which the later commands use, is never filled with samples).
+        let workspace = s.workspace();
         let mut child = s
             .command(&[
                 "demo",
+                "--workspace",
+                workspace.to_str().unwrap(),
                 "--customers",
                 "20000",
                 "--interactions",

@@ -142,6 +142,8 @@ fn bad_rows_are_reported_with_their_lines_and_the_rest_imported() {
         "Name,Email,Phone,Stage\r\nTrần Văn An,an@x.vn,0912345678,build\r\n,,,\r\n\"Lý Thị Bé\",not-an-email,,winning\r\n,,,develop\r\n",
     )
     .unwrap();
+    // A dry run only reads: it needs a workspace that is one already.
+    s.ok(&["init", s.workspace().to_str().unwrap()]);
     let dry = s.ok(&["import", file.to_str().unwrap(), "--dry-run"]);
     assert!(dry.contains("dry run, nothing saved"), "{dry}");
     assert!(s.json(&["list", "--json"]).as_array().unwrap().is_empty());
@@ -234,7 +236,7 @@ fn duplicates_are_found_merged_and_unmerged() {
 #[test]
 fn json_export_and_import_move_a_whole_workspace() {
     let a = Sandbox::new();
-    a.ok(&["demo", "--customers", "15", "--interactions", "80", "--no-tui"]);
+    a.demo(&["--customers", "15", "--interactions", "80"]);
     let file = a.dir.path().join("all.json");
     a.ok(&["export", "-o", file.to_str().unwrap()]);
     let b = Sandbox::new();

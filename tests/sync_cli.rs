@@ -177,7 +177,16 @@ fn a_new_teammate_starts_from_a_snapshot_and_old_segments_can_go() {
     };
     run(
         &lan,
-        &["demo", "--customers", "30", "--interactions", "200", "--no-tui"],
+        &[
+            "demo",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "--customers",
+            "30",
+            "--interactions",
+            "200",
+            "--no-tui",
+        ],
     );
     for i in 0..12 {
         run(&lan, &["add", "--name", &format!("Khách hàng {i}")]);

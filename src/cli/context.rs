@@ -1,32 +1,47 @@
 //! What every command needs: where the workspace is, who the user is, the
 //! team's rules and the time.
 
-use std::path::PathBuf;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::i18n::tf;
 use crate::store::{OpenOptions, Store};
-use crate::workspace::{Clock, Config, Locations};
+use crate::workspace::{self, Clock, Config, Locations, WorkspaceError};
 
 pub struct Context {
     pub locations: Locations,
     pub config: Config,
     /// `--workspace` or `GUANXI_WORKSPACE`, when given.
     pub chosen_workspace: Option<PathBuf>,
+    /// True when `chosen_workspace` came from the `--workspace` flag itself,
+    /// not the environment.
+    pub workspace_from_flag: bool,
     pub clock: Clock,
+    /// The local state folders opened by this command, made private again
+    /// when it ends (sled makes files of its own as it goes).
+    opened: RefCell<Vec<PathBuf>>,
 }
 
 impl Context {
-    pub fn new(chosen_workspace: Option<PathBuf>) -> Result<Context> {
+    pub fn new(chosen_workspace: Option<PathBuf>, workspace_from_flag: bool) -> Result<Context> {
         let locations = Locations::from_env()?;
         let config = Config::load(&locations.config_file)?;
         Ok(Context {
             locations,
             config,
             chosen_workspace,
+            workspace_from_flag,
             clock: Clock::from_env(),
+            opened: RefCell::new(Vec::new()),
         })
+    }
+
+    /// The `--workspace` flag's folder, when the flag (not the environment)
+    /// named one.
+    pub fn workspace_flag(&self) -> Option<&Path> {
+        self.chosen_workspace.as_deref().filter(|_| self.workspace_from_flag)
     }
 
     /// The workspace to use: the flag (or environment), else the config's,
@@ -57,10 +72,71 @@ impl Context {
         }
     }
 
+    /// Opens the workspace for a command that has nothing to do in a new
+    /// one (reading, or changing what is there): a folder that is not a
+    /// workspace yet is refused, not made one.
     pub fn open(&self) -> Result<Store> {
-        let store = Store::open(self.options(self.workspace()))?;
-        warn_about_recovery(&store);
+        self.require_workspace()?;
+        self.open_at(self.workspace())
+    }
+
+    /// Opens the workspace for a command that can start one (`add`,
+    /// `import`, the UI): a missing or empty folder becomes a workspace,
+    /// and the user is told, in case the folder was mistyped.
+    pub fn open_or_create(&self) -> Result<Store> {
+        let store = self.open_at(self.workspace())?;
+        if store.workspace().created {
+            eprintln!(
+                "{}",
+                tf(
+                    "cli.note.created_workspace",
+                    &[("path", &store.workspace().root.display())]
+                )
+            );
+        }
         Ok(store)
+    }
+
+    /// Refuses a workspace folder that is not one yet.
+    pub fn require_workspace(&self) -> Result<(), WorkspaceError> {
+        let path = self.workspace();
+        match workspace::require_existing(&path) {
+            Err(WorkspaceError::NoWorkspace(p)) if self.is_default_workspace() => {
+                Err(WorkspaceError::NoWorkspaceYet(p))
+            }
+            other => other,
+        }
+    }
+
+    /// No workspace was named: the default one in the data directory.
+    fn is_default_workspace(&self) -> bool {
+        self.chosen_workspace.is_none() && self.config.workspace.is_none()
+    }
+
+    /// Opens (or creates) the workspace at `path`, says what opening
+    /// repaired, and keeps its local state private.
+    pub fn open_at(&self, path: PathBuf) -> Result<Store> {
+        let store = Store::open(self.options(path))?;
+        warn_about_recovery(&store);
+        self.opened_state(&store.workspace().state_dir);
+        Ok(store)
+    }
+
+    /// Notes a workspace's local state folder, and takes others' access to
+    /// what is in it away (sled makes its files as the umask says).
+    pub fn opened_state(&self, state_dir: &Path) {
+        workspace::private::tighten(state_dir);
+        self.opened.borrow_mut().push(state_dir.to_path_buf());
+    }
+}
+
+/// At the end of a command (the stores it opened are closed by then): the
+/// files sled made in the local state since opening are private too.
+impl Drop for Context {
+    fn drop(&mut self) {
+        for dir in self.opened.get_mut().iter() {
+            workspace::private::tighten(dir);
+        }
     }
 }
 

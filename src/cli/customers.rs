@@ -83,7 +83,7 @@ pub fn add(ctx: &Context, a: AddArgs) -> Result<String> {
     // Everything is checked before the workspace is touched; the id comes
     // after, from the store.
     let mut customer = draft.apply_to(&Customer::empty(CustomerId(0))).map_err(first_error)?;
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_or_create()?;
     customer.id = store.new_customer_id();
     let id = store.add_customer(customer)?;
     Ok(format!("{id}\n"))

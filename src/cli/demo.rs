@@ -1,16 +1,15 @@
 //! `demo`: a sample workspace to try guanxi on.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
-use crate::demo::{DemoSpec, generate};
+use crate::demo::{DemoSpec, generate, temporary_workspace};
 use crate::i18n::tf;
-use crate::store::Store;
-use crate::workspace::random_u64;
+use crate::workspace::{self, WorkspaceError};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -29,11 +28,13 @@ pub struct DemoArgs {
 }
 
 pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
-    let workspace = ctx
-        .chosen_workspace
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("guanxi-demo-{:08x}", random_u64() as u32)));
-    let mut store = Store::open(ctx.options(workspace.clone()))?;
+    // Never the user's workspace (GUANXI_WORKSPACE, the config's): a
+    // folder named with the flag, if new or empty, else a temporary one.
+    let workspace = match ctx.workspace_flag() {
+        Some(dir) => new_folder(dir)?,
+        None => temporary_workspace(),
+    };
+    let mut store = ctx.open_at(workspace.clone())?;
     let spec = DemoSpec {
         customers: a.customers,
         interactions: if a.customers == 0 { 0 } else { a.interactions },
@@ -76,4 +77,16 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
             ("path", &shown.display()),
         ],
     ) + "\n")
+}
+
+/// `dir`, when sample data may go there: it is missing or empty (hidden
+/// files such as a sync client's `.stfolder` aside).
+fn new_folder(dir: &Path) -> Result<PathBuf, WorkspaceError> {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let is_folder_or_nothing = std::fs::metadata(dir).map_or(true, |m| m.is_dir());
+    if is_folder_or_nothing && workspace::is_missing_or_empty(dir)? {
+        Ok(dir.to_path_buf())
+    } else {
+        Err(WorkspaceError::DemoNeedsEmptyFolder(absolute))
+    }
 }

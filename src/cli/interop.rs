@@ -54,7 +54,8 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         import::ImportError::Store(s) => anyhow::Error::from(s),
         other => anyhow::Error::from(InputError::Invalid(other.to_string())),
     })?;
-    let mut store = ctx.open()?;
+    // A dry run only reads: it makes no workspace.
+    let mut store = if a.dry_run { ctx.open()? } else { ctx.open_or_create()? };
     let resume = import::resume_file(&store, &bytes);
     let skip = if a.dry_run { 0 } else { import::already_saved(&resume) };
     let format = read.format;
@@ -187,7 +188,8 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     };
     match a.output {
         Some(path) => {
-            std::fs::write(&path, &text)
+            // Customer data: readable by the user alone, like the local state.
+            crate::workspace::private::write(&path, text.as_bytes())
                 .with_context(|| tf("cli.export.cannot_write", &[("path", &path.display())]))?;
             Ok(tf(
                 "cli.export.wrote",

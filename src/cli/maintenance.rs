@@ -7,8 +7,10 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 
 pub fn rebuild(ctx: &Context) -> Result<String> {
+    ctx.require_workspace()?;
     let store = Store::rebuild(ctx.options(ctx.workspace()))?;
     warn_about_recovery(&store);
+    ctx.opened_state(&store.workspace().state_dir);
     let customers = store.customers()?.len();
     Ok(tf(
         "cli.rebuilt",

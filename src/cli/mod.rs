@@ -19,11 +19,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::parser::ValueSource;
 use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::domain::InputError;
 use crate::i18n::{self, Currency, Lang, tf};
 use crate::store::StoreError;
+use crate::workspace::WorkspaceError;
 use context::Context;
 
 #[derive(Debug, Parser)]
@@ -95,14 +97,16 @@ pub fn main() -> ExitCode {
     if let Some(code) = config.as_ref().and_then(|c| c.currency.as_deref()) {
         i18n::set_currency(Currency::from_code(code));
     }
-    let parsed = localize::command()
-        .try_get_matches_from(&args)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
-    let cli = match parsed {
-        Ok(cli) => cli,
+    let parsed = localize::command().try_get_matches_from(&args).and_then(|matches| {
+        // `demo` takes a folder from the flag only, never the environment.
+        let from_flag = matches.value_source("workspace") == Some(ValueSource::CommandLine);
+        Cli::from_arg_matches(&matches).map(|cli| (cli, from_flag))
+    });
+    let (cli, workspace_from_flag) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => return parse_failure(&err),
     };
-    match run(cli) {
+    match run(cli, workspace_from_flag) {
         Ok((text, ok)) => {
             print(&text);
             if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
@@ -111,6 +115,7 @@ pub fn main() -> ExitCode {
             let input = err.chain().any(|e| {
                 e.downcast_ref::<InputError>().is_some()
                     || e.downcast_ref::<StoreError>().is_some_and(StoreError::is_input)
+                    || e.downcast_ref::<WorkspaceError>().is_some_and(WorkspaceError::is_input)
             });
             eprintln!("error: {err:#}");
             ExitCode::from(if input { 2 } else { 1 })
@@ -136,8 +141,8 @@ fn print(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
-    let ctx = Context::new(cli.workspace)?;
+fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
+    let ctx = Context::new(cli.workspace, workspace_from_flag)?;
     let text = match cli.command {
         None => return Ok((overview(&ctx)?, true)),
         Some(Command::Add(a)) => customers::add(&ctx, a)?,
@@ -168,11 +173,13 @@ fn run(cli: Cli) -> anyhow::Result<(String, bool)> {
 /// Without a subcommand: the terminal UI, or, when output is not a
 /// terminal (a script, a pipe), where things are and what to do next.
 fn overview(ctx: &Context) -> anyhow::Result<String> {
-    let store = ctx.open()?;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        let store = ctx.open_or_create()?;
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
         return Ok(String::new());
     }
+    // Not in a terminal, this only reports: it makes no workspace.
+    let store = ctx.open()?;
     let customers = store.customers()?.len();
     Ok(tf(
         "cli.overview",

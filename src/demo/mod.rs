@@ -14,7 +14,7 @@ use crate::domain::{
     CadenceRules, Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId,
     Level, Money, SpinPart, Stage,
 };
-use crate::store::{Edit, Store, StoreError};
+use crate::store::{Edit, OpenOptions, Store, StoreError};
 use data::{Lang, Lists};
 pub use rng::Rng;
 
@@ -45,6 +45,42 @@ pub struct DemoProgress {
     pub customers: usize,
     pub interactions: usize,
     pub follow_ups: usize,
+}
+
+/// A folder for a new sample workspace in the system's temporary folder,
+/// one that does not exist yet.
+pub fn temporary_workspace() -> std::path::PathBuf {
+    loop {
+        let name = format!("guanxi-demo-{:08x}", crate::workspace::random_u64() as u32);
+        let path = std::env::temp_dir().join(name);
+        if std::fs::symlink_metadata(&path).is_err() {
+            return path;
+        }
+    }
+}
+
+/// A new temporary workspace filled with sample data, opened as `like` is
+/// (same local state folder, author, clock and rules). Sample data never
+/// goes into a workspace already in use: it may be a team's shared folder,
+/// and `undo` there must take back the user's own changes.
+pub fn sample_workspace_like(like: &Store, spec: &DemoSpec) -> Result<(Store, DemoProgress), DemoError> {
+    let state_root = like
+        .workspace()
+        .state_dir
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let mut store = Store::open(OpenOptions {
+        workspace: temporary_workspace(),
+        state_root,
+        author: like.author().to_string(),
+        clock: *like.clock(),
+        rules: *like.rules(),
+    })?;
+    let saved = generate(&mut store, spec, |_| {})?;
+    store.compact_if_wasteful()?;
+    crate::workspace::private::tighten(&store.workspace().state_dir);
+    Ok((store, saved))
 }
 
 /// Fills `store` with sample data, calling `on_saved` after each durable

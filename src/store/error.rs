@@ -66,6 +66,10 @@ impl StoreError {
 
     /// The user's input was at fault (as opposed to the machine or the files).
     pub fn is_input(&self) -> bool {
-        matches!(self, StoreError::Input(_))
+        match self {
+            StoreError::Input(_) => true,
+            StoreError::Workspace(w) => w.is_input(),
+            _ => false,
+        }
     }
 }

@@ -64,7 +64,8 @@ impl Outbox {
     /// Adds `ops` already-framed ops and waits until they are on disk.
     pub fn append(&mut self, frames: &[u8], ops: usize) -> Result<(), StoreError> {
         let new = !self.path.exists();
-        let mut file = OpenOptions::new()
+        // Local state: private, like the view it stands in for.
+        let mut file = crate::workspace::private::options()
             .create(true)
             .append(true)
             .open(&self.path)

@@ -260,8 +260,8 @@ impl Store {
         let removed = journal::truncate(&src.path, scan.end)?;
         let salvage_dir = self.ws.salvage_dir();
         let saved_to = salvage_dir.join(format!("{replica}-{number:06}-{}.bin", scan.end));
-        fs::create_dir_all(&salvage_dir)
-            .and_then(|()| fs::write(&saved_to, &removed))
+        crate::workspace::private::dir(&salvage_dir)
+            .and_then(|()| crate::workspace::private::write(&saved_to, &removed))
             .map_err(|e| WorkspaceError::Io {
                 path: saved_to.clone(),
                 source: e,

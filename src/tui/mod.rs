@@ -113,6 +113,9 @@ pub fn run(mut app: App) -> Result<()> {
     // Teammates learn how far this view got (for removing old segments);
     // a failure here is not worth an error on the way out.
     let _ = app.store.publish_seen();
+    if let Some(path) = &app.sample_workspace {
+        println!("{}", crate::i18n::tf("cli.demo.stays", &[("path", &path.display())]));
+    }
     Ok(())
 }
 

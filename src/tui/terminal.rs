@@ -66,10 +66,23 @@ pub fn edit_in_editor(text: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
         .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
-    let path: PathBuf = std::env::temp_dir().join(format!("guanxi-{:016x}.txt", crate::workspace::random_u64()));
-    std::fs::write(&path, text).ok()?;
+    edit_with(&editor, text)
+}
+
+/// Edits `text` with the `editor` command line, in a temporary file only
+/// the user can read.
+fn edit_with(editor: &str, text: &str) -> Option<String> {
     let mut words = editor.split_whitespace();
     let program = words.next()?;
+    let path: PathBuf = std::env::temp_dir().join(format!("guanxi-{:016x}.txt", crate::workspace::random_u64()));
+    // Private (the note may be about a customer), and new: a name someone
+    // else prepared in the shared temporary folder is not written through.
+    let mut file = crate::workspace::private::create_new(&path).ok()?;
+    if file.write_all(text.as_bytes()).is_err() {
+        let _ = std::fs::remove_file(&path);
+        return None;
+    }
+    drop(file);
     let status = Command::new(program).args(words).arg(&path).status();
     let result = match status {
         Ok(s) if s.success() => std::fs::read_to_string(&path).ok(),
@@ -77,4 +90,17 @@ pub fn edit_in_editor(text: &str) -> Option<String> {
     };
     let _ = std::fs::remove_file(&path);
     result
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #[test]
+    fn the_editors_file_is_private() {
+        // An "editor" that replaces the text with the file's permissions.
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("editor.sh");
+        std::fs::write(&script, "#!/bin/sh\nls -l \"$1\" | cut -c1-10 > \"$1\"\n").unwrap();
+        let editor = format!("sh {}", script.display());
+        assert_eq!(super::edit_with(&editor, "a note").as_deref(), Some("-rw-------\n"));
+    }
 }

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::error::WorkspaceError;
+use crate::domain::cadence::MAX_CADENCE_DAYS;
 use crate::domain::{CadenceRules, ClvAssumptions, Rules};
 use crate::i18n::{Lang, tf};
 
@@ -38,7 +39,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the config file; a missing file means all defaults.
+    /// Reads the config file; a missing file means all defaults. A file
+    /// that cannot be used is refused with the line it went wrong on.
     pub fn load(path: &Path) -> Result<Config, WorkspaceError> {
         let text = match fs::read_to_string(path) {
             Ok(t) => t,
@@ -50,17 +52,66 @@ impl Config {
                 });
             }
         };
-        let config: Config = toml::from_str(&text).map_err(|e| WorkspaceError::Config {
+        Config::parse(&text).map_err(|message| WorkspaceError::Config {
             path: path.to_path_buf(),
-            message: e.message().to_string(),
-        })?;
-        if let Some(lang) = config.lang.as_deref().filter(|l| Lang::parse(l).is_none()) {
-            return Err(WorkspaceError::Config {
-                path: path.to_path_buf(),
-                message: tf("error.unknown_lang", &[("value", &lang)]),
-            });
+            message,
+        })
+    }
+
+    /// Parses and checks config text. The error names the line and column
+    /// at fault, for a value guanxi cannot use as for a typo.
+    fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| located(text, e.span(), e.message()))?;
+        match config.problem() {
+            Some((key, message)) => Err(located(text, value_span(text, key), &message)),
+            None => Ok(config),
         }
-        Ok(config)
+    }
+
+    /// The first value that parses but cannot be used, with its key.
+    fn problem(&self) -> Option<(&'static [&'static str], String)> {
+        if let Some(lang) = self.lang.as_deref().filter(|l| Lang::parse(l).is_none()) {
+            return Some((&["lang"], tf("error.unknown_lang", &[("value", &lang)])));
+        }
+        if let Some(code) = self.currency.as_deref().filter(|c| !known_currency(c)) {
+            return Some((&["currency"], tf("error.config.currency", &[("value", &code)])));
+        }
+        let years: [(&'static [&'static str], f64, bool); 2] = [
+            (&["clv", "remaining_years"], self.clv.remaining_years, true),
+            (&["clv", "min_observed_years"], self.clv.min_observed_years, false),
+        ];
+        for (key, value, zero_ok) in years {
+            let low_ok = if zero_ok { value >= 0.0 } else { value > 0.0 };
+            // NaN fails both comparisons.
+            if !(low_ok && value <= MAX_YEARS) {
+                let message = if zero_ok {
+                    "error.config.years"
+                } else {
+                    "error.config.positive_years"
+                };
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("key", &key.join(".")), ("value", &value), ("max", &MAX_YEARS)];
+                return Some((key, tf(message, &args)));
+            }
+        }
+        let c = &self.cadence;
+        let cadence: [(&'static [&'static str], u16); 7] = [
+            (&["cadence", "attract"], c.attract),
+            (&["cadence", "establish"], c.establish),
+            (&["cadence", "build"], c.build),
+            (&["cadence", "develop"], c.develop),
+            (&["cadence", "maintain"], c.maintain),
+            (&["cadence", "consolidate"], c.consolidate),
+            (&["cadence", "loyalty"], c.loyalty),
+        ];
+        for (key, days) in cadence {
+            if !(1..=MAX_CADENCE_DAYS).contains(&days) {
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("key", &key.join(".")), ("value", &days), ("max", &MAX_CADENCE_DAYS)];
+                return Some((key, tf("error.config.cadence", &args)));
+            }
+        }
+        None
     }
 
     /// The language the config file asks for, if any.
@@ -99,6 +150,66 @@ impl Config {
     }
 }
 
+/// Longest a customer relationship can be expected to last, or its
+/// purchases measured over, in years.
+const MAX_YEARS: f64 = 100.0;
+
+/// `message`, said at the line and column where `span` starts, with that
+/// line's text so the user sees what is meant.
+fn located(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let Some(start) = span.map(|s| s.start.min(text.len())) else {
+        return message.to_string();
+    };
+    let before = text.get(..start).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    let source = text[line_start..].lines().next().unwrap_or_default().trim();
+    tf(
+        "error.workspace.config_at",
+        &[
+            ("line", &line),
+            ("column", &column),
+            ("text", &source),
+            ("message", &message.trim_end()),
+        ],
+    )
+}
+
+/// Where the value of `key` (a path of table names, then the key) is in
+/// `text`.
+fn value_span(text: &str, key: &[&str]) -> Option<std::ops::Range<usize>> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let (last, tables) = key.split_last()?;
+    let mut table = document.get_ref();
+    for name in tables {
+        match table.get(*name)?.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    Some(table.get(*last)?.span())
+}
+
+/// An ISO 4217 currency code (or RMB, the common name for CNY).
+fn known_currency(code: &str) -> bool {
+    let code = code.trim().to_ascii_uppercase();
+    code.len() == 3 && (code == "RMB" || ISO_4217.split_whitespace().any(|c| c == code))
+}
+
+/// The ISO 4217 codes of money in use (not precious metals or test codes).
+const ISO_4217: &str = "
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV
+    BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE
+    CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
+    HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD
+    KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV
+    MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB
+    RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+    TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF
+    XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +237,59 @@ mod tests {
         fs::write(&path, "[cadense]\nloyalty = 90\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("cadense"), "{err}");
+    }
+
+    fn refusal(text: &str) -> String {
+        crate::i18n::set_thread_language(crate::i18n::Lang::En);
+        Config::parse(text).expect_err(text)
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line_and_column() {
+        let err = refusal("user = \"Lan\"\n\n[clv\nremaining_years = 3.0\n");
+        assert!(err.starts_with("line 3, column "), "{err}");
+        let err = refusal("user = \"Lan\"\n[cadense]\nloyalty = 90\n");
+        assert!(err.starts_with("line 2, column 2"), "{err}");
+        assert!(err.contains("cadense"), "{err}");
+    }
+
+    #[test]
+    fn impossible_values_are_refused_with_key_value_and_line() {
+        let cases: &[(&str, usize, &str)] = &[
+            (
+                "user = \"Lan\"\n[clv]\nremaining_years = -5\n",
+                3,
+                "clv.remaining_years = -5",
+            ),
+            ("[clv]\nremaining_years = nan\n", 2, "clv.remaining_years = NaN"),
+            ("[clv]\nremaining_years = 250.0\n", 2, "clv.remaining_years = 250"),
+            ("[clv]\nmin_observed_years = 0\n", 2, "clv.min_observed_years = 0"),
+            ("[clv]\nmin_observed_years = -1.5\n", 2, "clv.min_observed_years = -1.5"),
+            ("[cadence]\nattract = 7\nloyalty = 0\n", 3, "cadence.loyalty = 0"),
+            ("[cadence]\nbuild = 4000\n", 2, "cadence.build = 4000"),
+            ("[cadence]\nbuild = -3\n", 2, "-3"),
+            ("currency = \"dollars\"\n", 1, "dollars"),
+            ("currency = \"\"\n", 1, "currency"),
+            ("\nlang = \"klingon\"\n", 2, "klingon"),
+        ];
+        for (text, line, says) in cases {
+            let err = refusal(text);
+            assert!(err.starts_with(&format!("line {line}, ")), "{text:?}: {err}");
+            assert!(err.contains(says), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn usable_values_are_kept() {
+        let c = Config::parse(
+            "currency = \"chf\"\n[clv]\nremaining_years = 0\nmin_observed_years = 0.5\n[cadence]\nloyalty = 3650\nattract = 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.currency.as_deref(), Some("chf"));
+        assert_eq!(c.clv.remaining_years, 0.0);
+        assert_eq!(c.cadence.loyalty, 3650);
+        for code in ["VND", "CNY", "RMB", "usd", "EUR"] {
+            assert!(known_currency(code), "{code}");
+        }
     }
 }

@@ -19,6 +19,15 @@ pub enum WorkspaceError {
     Config { path: PathBuf, message: String },
     #[error("{}", tf("error.workspace.not_a_workspace", &[("path", &.0.display())]))]
     NotAWorkspace(PathBuf),
+    /// A missing or empty folder named for a command that needs a workspace.
+    #[error("{}", tf("error.workspace.no_workspace", &[("path", &.0.display())]))]
+    NoWorkspace(PathBuf),
+    /// The same, for the default workspace, which nothing has made yet.
+    #[error("{}", tf("error.workspace.no_workspace_yet", &[("path", &.0.display())]))]
+    NoWorkspaceYet(PathBuf),
+    /// Sample data goes only into a new or empty folder.
+    #[error("{}", tf("error.workspace.demo_not_empty", &[("path", &.0.display())]))]
+    DemoNeedsEmptyFolder(PathBuf),
     #[error("{}", tf("error.workspace.already_a_workspace", &[("path", &path.display()), ("name", name)]))]
     AlreadyAWorkspace { path: PathBuf, name: String },
     #[error("{}", tf("error.workspace.bad_meta", &[("path", &path.display()), ("message", message)]))]
@@ -33,6 +42,22 @@ pub enum WorkspaceError {
     /// The workspace folder vanished while guanxi had it open.
     #[error("{}", tf("error.workspace.gone", &[("path", &.0.display())]))]
     Gone(PathBuf),
+}
+
+impl WorkspaceError {
+    /// What the user named or wrote was at fault (exit status 2), not the
+    /// machine or the files.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            WorkspaceError::Config { .. }
+                | WorkspaceError::NotAWorkspace(_)
+                | WorkspaceError::NoWorkspace(_)
+                | WorkspaceError::NoWorkspaceYet(_)
+                | WorkspaceError::DemoNeedsEmptyFolder(_)
+                | WorkspaceError::AlreadyAWorkspace { .. }
+        )
+    }
 }
 
 pub(crate) fn io_at(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> WorkspaceError {

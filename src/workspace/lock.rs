@@ -1,7 +1,7 @@
 //! One guanxi process per workspace and machine account: sled allows only
 //! one opener, and a clear message beats its raw lock error.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -15,7 +15,8 @@ pub struct Lock {
 }
 
 pub fn acquire(path: &Path, workspace: &Path) -> Result<Lock, WorkspaceError> {
-    let mut file = OpenOptions::new()
+    // Private, like all local state (it only holds a process id).
+    let mut file = super::private::options()
         .read(true)
         .write(true)
         .create(true)

@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod locations;
 pub mod lock;
+pub mod private;
 
 use std::fs;
 use std::io;
@@ -64,7 +65,9 @@ impl Workspace {
             None => (init(&root, None)?, true),
         };
         let state_dir = state_root.join(&meta.id);
-        fs::create_dir_all(&state_dir).map_err(io_at(&state_dir))?;
+        // Local state holds every customer: the owner's alone.
+        private::dir(state_root).map_err(io_at(state_root))?;
+        private::dir(&state_dir).map_err(io_at(&state_dir))?;
         let lock = lock::acquire(&state_dir.join("lock"), &root)?;
         let replica = replica_id(&state_dir)?;
         Ok(Workspace {
@@ -92,7 +95,7 @@ impl Workspace {
     /// written by another install using the same replica id.
     pub fn note_pending_write(&self, seqs: RangeInclusive<u64>) -> Result<(), WorkspaceError> {
         let path = self.state_dir.join("pending");
-        let mut file = fs::File::create(&path).map_err(io_at(&path))?;
+        let mut file = private::create(&path).map_err(io_at(&path))?;
         use std::io::Write;
         write!(file, "{} {}", seqs.start(), seqs.end())
             .and_then(|()| file.sync_data())
@@ -110,7 +113,7 @@ impl Workspace {
     /// with another install) and returns it.
     pub fn take_new_replica_id(&mut self) -> Result<ReplicaId, WorkspaceError> {
         let id = ReplicaId(random_u64());
-        write_atomically(&self.state_dir.join("replica"), id.to_string().as_bytes())?;
+        write_atomically(&self.state_dir.join("replica"), id.to_string().as_bytes(), true)?;
         let _ = fs::remove_file(self.state_dir.join("pending"));
         self.replica = id;
         Ok(id)
@@ -186,6 +189,25 @@ pub fn create(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
     }
 }
 
+/// For commands that have nothing to do in a new workspace (reading,
+/// changing what is there): `root` must already be a workspace. A missing
+/// or empty folder is not made one (a mistyped `--workspace` must not
+/// leave a new workspace behind); a folder of other files is refused as
+/// `Workspace::open` refuses it.
+pub fn require_existing(root: &Path) -> Result<(), WorkspaceError> {
+    let root = absolute(root)?;
+    match read_meta(&root)? {
+        Some(_) => Ok(()),
+        None => Err(WorkspaceError::NoWorkspace(root)),
+    }
+}
+
+/// True when `root` is missing or empty (hidden files such as a sync
+/// client's `.stfolder` aside): a folder nothing would be mixed into.
+pub fn is_missing_or_empty(root: &Path) -> Result<bool, WorkspaceError> {
+    Ok(!has_visible_entries(root)?)
+}
+
 /// Makes `root` a workspace. Written to a temporary name and renamed, so a
 /// sync client never copies half a metadata file.
 pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
@@ -205,7 +227,7 @@ pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
             message: e.to_string(),
         })?
     );
-    write_atomically(&root.join(META_FILE), text.as_bytes())?;
+    write_atomically(&root.join(META_FILE), text.as_bytes(), false)?;
     Ok(meta)
 }
 
@@ -218,21 +240,28 @@ fn replica_id(state_dir: &Path) -> Result<ReplicaId, WorkspaceError> {
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let id = ReplicaId(random_u64());
-            write_atomically(&path, id.to_string().as_bytes())?;
+            write_atomically(&path, id.to_string().as_bytes(), true)?;
             Ok(id)
         }
         Err(e) => Err(io_at(path)(e)),
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
+/// `private`: readable by the owner only (local state), else as the umask
+/// says (workspace files, which teammates read).
+fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> Result<(), WorkspaceError> {
     // Hidden, so sync clients that skip dotfiles never see it half-written.
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp"));
-    fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
+    if private {
+        private::write(&tmp, bytes)
+    } else {
+        fs::write(&tmp, bytes)
+    }
+    .map_err(io_at(&tmp))?;
     fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_at(&tmp))?;
     fs::rename(&tmp, path).map_err(io_at(path))
 }

@@ -82,6 +82,20 @@ impl Sandbox {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("guanxi {args:?}: bad JSON ({e}):\n{text}"))
     }
 
+    /// `guanxi demo --no-tui ARGS` filling this sandbox's workspace: demo
+    /// writes only into the folder its `--workspace` flag names.
+    pub fn demo(&self, args: &[&str]) -> String {
+        let workspace = self.workspace();
+        let mut all = vec![
+            "demo",
+            "--workspace",
+            workspace.to_str().expect("UTF-8 path"),
+            "--no-tui",
+        ];
+        all.extend_from_slice(args);
+        self.ok(&all)
+    }
+
     /// Runs expecting rejected input: status 2 and one `error:` line first.
     pub fn rejected(&self, args: &[&str]) -> String {
         let out = self.run(args);

@@ -245,6 +245,8 @@ pub struct App {
     pub today: NaiveDate,
     pub quit: bool,
     pub editor: Option<EditorRequest>,
+    /// The sample workspace the UI moved to, to name when it closes.
+    pub sample_workspace: Option<std::path::PathBuf>,
     last_ingest: Instant,
     watcher: crate::sync::watch::Watcher,
     /// The customers being read on another thread at start.
@@ -386,10 +388,24 @@ impl App {
             today,
             quit: false,
             editor: None,
+            sample_workspace: None,
             last_ingest: Instant::now(),
             watcher,
             loading: None,
         }
+    }
+
+    /// Leaves the open workspace for `store`'s (after making sample data):
+    /// the old one is saved and let go, and everything is read again.
+    pub(super) fn move_to(&mut self, store: Store) {
+        let mut old = std::mem::replace(&mut self.store, store);
+        let _ = old.flush();
+        let _ = old.publish_seen();
+        drop(old);
+        self.watcher = crate::sync::watch::Watcher::new(&self.store.workspace().root);
+        self.arrived = 0;
+        self.last_ingest = Instant::now();
+        self.reload_all();
     }
 
     /// True while a search narrows the customers shown.

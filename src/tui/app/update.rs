@@ -417,22 +417,30 @@ impl App {
         }
     }
 
+    /// Sample data goes into a new temporary workspace, and the UI moves
+    /// there: the workspace open may be a team's (empty) shared folder.
     fn load_sample(&mut self) {
         let spec = crate::demo::DemoSpec {
             customers: 120,
             interactions: 1200,
             seed: 1,
         };
-        match crate::demo::generate(&mut self.store, &spec, |_| {}) {
-            Ok(p) => {
-                self.reload_all();
+        match crate::demo::sample_workspace_like(&self.store, &spec) {
+            Ok((store, p)) => {
+                let path = store.workspace().root.clone();
+                self.move_to(store);
                 self.say(
                     Tone::Success,
                     tf(
                         "status.sample_loaded",
-                        &[("customers", &p.customers), ("interactions", &p.interactions)],
+                        &[
+                            ("customers", &p.customers),
+                            ("interactions", &p.interactions),
+                            ("path", &path.display()),
+                        ],
                     ),
                 );
+                self.sample_workspace = Some(path);
             }
             Err(e) => self.fail(e),
         }
