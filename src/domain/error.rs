@@ -60,6 +60,13 @@ pub enum InputError {
         path: String,
         reason: String,
     },
+    /// A value over its size limit (`validate`). `field` is the catalogue
+    /// key of the field's label (`field.customer.notes`).
+    TooLong {
+        field: String,
+        limit: usize,
+        length: usize,
+    },
     /// Already in the user's language.
     Invalid(String),
 }
@@ -142,6 +149,17 @@ impl fmt::Display for InputError {
             InputError::NothingToRedo => t("error.nothing_to_redo").to_string(),
             InputError::UnknownFormat(v) => tf("error.unknown_format", &[("value", v)]),
             InputError::CannotRead { path, reason } => tf("error.cannot_read", &[("path", path), ("reason", reason)]),
+            InputError::TooLong { field, limit, length } => {
+                let count = |n: &usize| crate::i18n::number(i64::try_from(*n).unwrap_or(i64::MAX));
+                tf(
+                    "error.too_long",
+                    &[
+                        ("field", &t(field)),
+                        ("limit", &count(limit)),
+                        ("length", &count(length)),
+                    ],
+                )
+            }
             InputError::Invalid(text) => text.clone(),
         };
         f.write_str(&text)
