@@ -75,8 +75,11 @@ fn list<T: Copy>(all: &[T], label: impl Fn(T) -> String) -> String {
     all.iter().map(|x| label(*x)).collect::<Vec<_>>().join(", ")
 }
 
+/// One line per candidate: a name with a line break in it stays on its line.
 fn candidates(c: &[String]) -> String {
-    c.iter().map(|c| format!("\n  {c}")).collect()
+    c.iter()
+        .map(|c| format!("\n  {}", super::escape::escape_typed(c)))
+        .collect()
 }
 
 impl fmt::Display for InputError {
