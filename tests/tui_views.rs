@@ -390,3 +390,140 @@ fn search_finds_names_however_they_are_typed() {
         }
     }
 }
+
+/// A customer whose text would take over a terminal shown raw: a screen
+/// clear in the name, a window title (OSC 0) in the company, a clipboard
+/// write (OSC 52) and a bidi override in the notes.
+fn hostile(app: &mut App) {
+    let mut c = customer(0x7007, "Evil\x1b[2JCorp", "Title\x1b]0;pwned\x07Co", Stage::Develop);
+    c.notes = "line one\nclip\x1b]52;c;ZXZpbA==\x07board\nrev\u{202E}desrever".into();
+    c.spin.set(SpinPart::Need, "zero\u{200B}width".into());
+    app.store.add_customer(c).unwrap();
+    log(
+        &mut app.store,
+        0x7007,
+        "2026-11-21T02:00:00Z",
+        Channel::Call,
+        "called \u{202E}gnorw",
+        None,
+    );
+    app.store
+        .schedule_follow_up(
+            CustomerId(0x7007),
+            "send\x1b]0;pwned\x07quote".into(),
+            day("2026-11-22"),
+        )
+        .unwrap();
+    app.reload_all();
+}
+
+/// The app drawn at 120x40: the text, and every cell's symbol.
+fn draw_cells(app: &App) -> (String, Vec<String>) {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| views::draw(frame, app)).unwrap();
+    let cells = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol().to_string())
+        .collect();
+    (terminal.backend().to_string(), cells)
+}
+
+#[test]
+fn hostile_text_is_drawn_as_escapes() {
+    utc();
+    set_thread_language(Lang::En);
+    let obeyed = |c: char| {
+        c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    let go_to = |app: &mut App| {
+        for _ in 0..6 {
+            if app.target() == Some(CustomerId(0x7007)) {
+                break;
+            }
+            press(app, KeyCode::Char('j'));
+        }
+        assert_eq!(app.target(), Some(CustomerId(0x7007)));
+    };
+    type Setup<'a> = &'a dyn Fn(&mut App);
+    let views: [(&str, Setup, &[&str]); 6] = [
+        ("customers", &|_| {}, &["Evil\\e[2JCorp", "Title\\e]0;pwned\\x07Co"]),
+        (
+            "detail",
+            &|app| press(app, KeyCode::Enter),
+            &[
+                "clip\\e]52;c;ZXZpbA==\\x07board",
+                "rev\\u{202E}desrever",
+                "zero\\u{200B}width",
+                "called \\u{202E}gnorw",
+                "send\\e]0;pwned\\x07quote",
+            ],
+        ),
+        ("pipeline", &|app| press(app, KeyCode::Char('2')), &["Evil\\e[2JCorp"]),
+        ("log", &|app| press(app, KeyCode::Char('3')), &["called \\u{202E}gnorw"]),
+        (
+            "agenda",
+            &|app| press(app, KeyCode::Char('4')),
+            &["send\\e]0;pwned\\x07quote"],
+        ),
+        (
+            "form",
+            &|app| press(app, KeyCode::Char('e')),
+            &["Edit Evil\\e[2JCorp", "Title\\e]0;pwned\\x07Co"],
+        ),
+    ];
+    for (name, setup, shown) in views {
+        let mut f = fixture();
+        hostile(&mut f.app);
+        go_to(&mut f.app);
+        setup(&mut f.app);
+        let (text, cells) = draw_cells(&f.app);
+        for cell in &cells {
+            assert!(!cell.chars().any(obeyed), "{name}: a cell holds {cell:?}\n{text}");
+        }
+        for s in shown {
+            assert!(text.contains(s), "{name} lacks {s}:\n{text}");
+        }
+        if name == "customers" || name == "detail" {
+            insta::assert_snapshot!(format!("hostile_{name}_120x40"), text);
+        }
+    }
+}
+
+#[test]
+fn the_last_pass_takes_out_what_a_view_let_through() {
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 4, 1));
+    buf[(0, 0)].set_symbol("a\u{202E}");
+    buf[(1, 0)].set_symbol("\u{1b}");
+    buf[(2, 0)].set_symbol("b");
+    views::scrub(&mut buf);
+    let symbols: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    assert_eq!(symbols, ["a", " ", "b", " "]);
+}
+
+#[test]
+fn an_oversized_note_is_marked_in_the_form_and_not_saved() {
+    utc();
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('a'));
+    type_text(&mut f.app, "Lan");
+    let Some(guanxi::tui::app::Layer::Form(form)) = f.app.layers.last_mut() else {
+        panic!("the new-customer form is open");
+    };
+    let notes = form
+        .fields
+        .iter_mut()
+        .find(|field| field.id.label_key() == "field.customer.notes")
+        .expect("a notes field");
+    notes.input.set(&"n".repeat(100_001));
+    f.app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let (text, _) = draw_cells(&f.app);
+    assert!(
+        text.contains("↳ Notes is too long: 100,001 characters, at most 100,000"),
+        "{text}"
+    );
+    assert_eq!(f.app.roster.len(), 5, "nothing saved");
+}

@@ -7,7 +7,7 @@ use clap::Args;
 use super::context::Context;
 use super::customers::first_error;
 use super::json::AgendaJson;
-use super::output::{Table, day, relative, when};
+use super::output::{Table, day, escape, relative, when};
 use crate::domain::Customer;
 use crate::domain::draft::{FollowUpDraft, InteractionDraft};
 use crate::domain::{InputError, Stage};
@@ -89,12 +89,15 @@ pub fn stage(ctx: &Context, a: StageArgs) -> Result<String> {
             .ok_or_else(|| InputError::NoPreviousStage(c.name.clone()))?,
     };
     if !store.move_stage(c, to)? {
-        return Ok(tf("cli.already_at", &[("name", &c.name), ("stage", &stage_label(to))]) + "\n");
+        return Ok(tf(
+            "cli.already_at",
+            &[("name", &escape(&c.name)), ("stage", &stage_label(to))],
+        ) + "\n");
     }
     Ok(tf(
         "status.moved",
         &[
-            ("name", &c.name),
+            ("name", &escape(&c.name)),
             ("from", &stage_label(c.stage)),
             ("to", &stage_label(to)),
         ],
@@ -136,9 +139,9 @@ pub fn done(ctx: &Context, a: DoneArgs) -> Result<String> {
     let rec = store.resolve_follow_up(&a.follow_up)?;
     let f = &rec.follow_up;
     if !store.complete_follow_up(f)? {
-        return Ok(tf("cli.already_done", &[("what", &f.what)]) + "\n");
+        return Ok(tf("cli.already_done", &[("what", &escape(&f.what))]) + "\n");
     }
-    Ok(tf("status.done", &[("what", &f.what)]) + "\n")
+    Ok(tf("status.done", &[("what", &escape(&f.what))]) + "\n")
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +151,7 @@ pub struct AgendaArgs {
     days: u16,
     /// Print JSON instead of a table
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {

@@ -148,17 +148,16 @@ pub fn warn_about_recovery(store: &Store) {
 /// Says on stderr what opening (or a later read of the journals) found.
 pub fn warn_about(r: &crate::store::Recovery) {
     for s in &r.salvaged {
-        eprintln!(
-            "{}",
-            tf(
-                "cli.note.salvaged",
-                &[
-                    ("bytes", &s.bytes),
-                    ("segment", &s.segment.display()),
-                    ("saved_to", &s.saved_to.display())
-                ],
-            )
+        // File names in a shared folder are anyone's: no control characters.
+        let text = tf(
+            "cli.note.salvaged",
+            &[
+                ("bytes", &s.bytes),
+                ("segment", &s.segment.display()),
+                ("saved_to", &s.saved_to.display()),
+            ],
         );
+        eprintln!("{}", crate::domain::escape::neutralize(&text));
     }
     if r.rebuilt_view {
         match &r.rebuilt_because {

@@ -6,7 +6,7 @@ use clap::Args;
 use super::context::Context;
 use super::filter::{CustomerFilter, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
-use super::output::{Table, day, fit, money, relative, when};
+use super::output::{Table, day, escape, escape_lines, fit_escaped, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
 use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary};
 use crate::i18n::{t, tf};
@@ -100,7 +100,7 @@ pub struct ListArgs {
     filter: CustomerFilter,
     /// Print JSON instead of a table
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
@@ -156,7 +156,7 @@ pub struct ShowArgs {
     customer: String,
     /// Print JSON instead of text
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
@@ -190,44 +190,60 @@ fn render_detail(
     let c = &rec.customer;
     let today = store.clock().today();
     let mut out = String::new();
-    let mut field = |label: &str, value: String| {
-        if !value.is_empty() {
-            out.push_str(&format!("{}{value}\n", pad_to(label, 18)));
+    // Values are data, escaped for the terminal (a line break in a name
+    // shows as `\n`); a text of several lines (notes, SPIN) goes on under
+    // its first line, each line escaped.
+    const ONE_LINE: bool = false;
+    const LINES: bool = true;
+    let mut field = |label: &str, value: &str, lines: bool| {
+        if value.is_empty() {
+            return;
+        }
+        if !lines {
+            out.push_str(&format!("{}{}\n", pad_to(label, LABEL_WIDTH), escape(value)));
+            return;
+        }
+        for (n, line) in escape_lines(value).enumerate() {
+            let label = if n == 0 { label } else { "" };
+            out.push_str(&format!("{}{line}\n", pad_to(label, LABEL_WIDTH)));
         }
     };
     let label = |k: &str| t(k);
-    field(label("field.customer.name"), c.name.clone());
-    field("id", c.id.to_string());
-    field(label("field.customer.company"), c.company.clone());
-    field(label("field.customer.title"), c.title.clone());
-    field(label("field.customer.emails"), c.emails.join(", "));
-    field(label("field.customer.phones"), c.phones.join(", "));
-    field(label("field.customer.address"), c.address.clone());
+    field(label("field.customer.name"), &c.name, ONE_LINE);
+    field("id", &c.id.to_string(), ONE_LINE);
+    field(label("field.customer.company"), &c.company, ONE_LINE);
+    field(label("field.customer.title"), &c.title, ONE_LINE);
+    field(label("field.customer.emails"), &c.emails.join(", "), ONE_LINE);
+    field(label("field.customer.phones"), &c.phones.join(", "), ONE_LINE);
+    field(label("field.customer.address"), &c.address, ONE_LINE);
     field(
         label("field.customer.tags"),
-        c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
+        &c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
+        ONE_LINE,
     );
-    field(label("field.customer.segment"), c.segment.clone());
-    field(label("field.customer.source"), c.source.clone());
-    field(label("field.customer.owner"), c.owner.clone());
-    field(label("field.customer.tier"), c.loyalty_tier.clone());
+    field(label("field.customer.segment"), &c.segment, ONE_LINE);
+    field(label("field.customer.source"), &c.source, ONE_LINE);
+    field(label("field.customer.owner"), &c.owner, ONE_LINE);
+    field(label("field.customer.tier"), &c.loyalty_tier, ONE_LINE);
     field(
         label("detail.stage"),
-        format!(
+        &format!(
             "{} · {}",
             t(&format!("stage.{}", c.stage.key())),
             t(&format!("level.{}", c.level.key()))
         ),
+        ONE_LINE,
     );
     field(
         label("column.health"),
-        s.health
+        &s.health
             .map(|h| format!("{h}%"))
             .unwrap_or_else(|| t("cli.not_assessed").to_string()),
+        ONE_LINE,
     );
     field(
         label("cli.factors"),
-        Factor::ALL
+        &Factor::ALL
             .iter()
             .map(|f| {
                 format!(
@@ -238,40 +254,45 @@ fn render_detail(
             })
             .collect::<Vec<_>>()
             .join(", "),
+        ONE_LINE,
     );
     field(
         label("detail.value"),
-        tf(
+        &tf(
             "detail.value_line",
             &[("revenue", &money(s.revenue)), ("clv", &money(s.clv))],
         ),
+        ONE_LINE,
     );
     field(
         label("cli.last_contact"),
-        c.activity
+        &c.activity
             .last_contact
             .map(when)
             .unwrap_or_else(|| t("cli.never").to_string()),
+        ONE_LINE,
     );
     field(
         label("detail.next_contact"),
-        format!(
+        &format!(
             "{} ({}) · {}",
             day(s.next_contact_due),
             relative(s.next_contact_due, today),
             tf("detail.every", &[("days", &s.cadence_days)])
         ),
+        ONE_LINE,
     );
-    field(label("field.customer.notes"), c.notes.clone());
+    field(label("field.customer.notes"), &c.notes, LINES);
     for part in SpinPart::ALL {
-        field(label(&format!("spin.{}", part.key())), c.spin.get(part).to_string());
+        field(label(&format!("spin.{}", part.key())), c.spin.get(part), LINES);
     }
     field(
         label("cli.created"),
-        tf(
+        &tf(
             "cli.created_by",
             &[("when", &when(c.created_at)), ("who", &c.created_by)],
         ),
+        ONE_LINE,
     );
     let open: Vec<_> = follow_ups.iter().filter(|f| f.is_open()).collect();
     if !open.is_empty() {
@@ -281,7 +302,7 @@ fn render_detail(
                 "  {}  {}  {}  ({})\n",
                 &f.id.to_string()[..8],
                 day(f.due_date()),
-                f.what,
+                escape(&f.what),
                 relative(f.due_date(), today)
             ));
         }
@@ -297,9 +318,9 @@ fn render_detail(
                 "  {}  {}  {}{}  — {}\n",
                 when(i.at),
                 pad_to(t(&format!("channel.{}", i.channel.key())), 10),
-                fit(&i.summary, 60),
+                fit_escaped(&i.summary, 60),
                 amount,
-                i.author
+                escape(&i.author)
             ));
         }
     }
@@ -311,12 +332,15 @@ fn render_detail(
                 when(h.at),
                 t(&format!("stage.{}", h.from.key())),
                 t(&format!("stage.{}", h.to.key())),
-                h.by
+                escape(&h.by)
             ));
         }
     }
     out
 }
+
+/// The column where `show` starts its values.
+const LABEL_WIDTH: usize = 18;
 
 /// `s` padded with spaces to `width` terminal columns.
 fn pad_to(s: &str, width: usize) -> String {
@@ -353,9 +377,9 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<String> {
     }
     let after = draft.apply_to(&before).map_err(first_error)?;
     if store.update_customer(&before, &after)? {
-        Ok(tf("cli.updated", &[("name", &after.name)]) + "\n")
+        Ok(tf("cli.updated", &[("name", &escape(&after.name))]) + "\n")
     } else {
-        Ok(tf("cli.unchanged", &[("name", &before.name)]) + "\n")
+        Ok(tf("cli.unchanged", &[("name", &escape(&before.name))]) + "\n")
     }
 }
 
@@ -369,5 +393,5 @@ pub fn delete(ctx: &Context, a: DeleteArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let rec = store.resolve_customer(&a.customer)?;
     store.delete_customer(rec.customer.id)?;
-    Ok(tf("cli.deleted", &[("name", &rec.customer.display_name())]) + "\n")
+    Ok(tf("cli.deleted", &[("name", &escape(&rec.customer.display_name()))]) + "\n")
 }

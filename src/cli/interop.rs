@@ -9,6 +9,8 @@ use clap::Args;
 
 use super::context::Context;
 use super::filter::{CustomerFilter, sort_by_name};
+use super::output::escape;
+use crate::domain::escape::neutralize;
 use crate::domain::{Customer, InputError};
 use crate::i18n::{t, tf};
 use crate::interop::import::{self, Format, Outcome};
@@ -68,7 +70,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     if !mapping.is_empty() {
         let mapped = mapping
             .iter()
-            .map(|(c, t)| format!("{c} → {t}"))
+            .map(|(c, t)| format!("{} → {}", escape(c), escape(t)))
             .collect::<Vec<_>>()
             .join(", ");
         out.push_str(&tf("cli.import.columns", &[("columns", &mapped)]));
@@ -104,7 +106,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
                 Outcome::Merge => t("import.merge"),
                 Outcome::Unchanged => t("import.unchanged"),
             };
-            out.push_str(&format!("  {}: {} ({what})\n", s.place, s.name));
+            out.push_str(&format!("  {}: {} ({what})\n", s.place, escape(&s.name)));
         }
         if plan.steps.len() > 20 {
             out.push_str(&tf("cli.import.more", &[("count", &(plan.steps.len() - 20))]));
@@ -134,11 +136,17 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push_str(&summary(report.created, report.merged, report.unchanged));
     }
     for n in &plan.skipped {
-        out.push_str(&tf("cli.import.skipped", &[("place", &n.place), ("why", &n.message)]));
+        out.push_str(&tf(
+            "cli.import.skipped",
+            &[("place", &n.place), ("why", &escape(&n.message))],
+        ));
         out.push('\n');
     }
     for n in &plan.warnings {
-        out.push_str(&tf("cli.import.note", &[("place", &n.place), ("note", &n.message)]));
+        out.push_str(&tf(
+            "cli.import.note",
+            &[("place", &n.place), ("note", &escape(&n.message))],
+        ));
         out.push('\n');
     }
     Ok(out)
@@ -154,6 +162,13 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     filter: CustomerFilter,
+}
+
+impl ExportArgs {
+    /// True when the export goes to stdout rather than a file.
+    pub(super) fn to_stdout(&self) -> bool {
+        self.output.is_none()
+    }
 }
 
 pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
@@ -196,6 +211,12 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
                 &[("count", &chosen.len()), ("path", &path.display())],
             ) + "\n")
         }
+        // On a terminal CSV, vCard and iCalendar are for reading: control
+        // characters escaped, line breaks kept, and backslashes left as
+        // they are (vCard and iCalendar escape with them). Into a pipe or a
+        // file they are data, written exactly; so is JSON everywhere (it
+        // escapes control characters itself).
+        None if format != "json" && std::io::stdout().is_terminal() => Ok(neutralize(&text).into_owned()),
         None => Ok(text),
     }
 }
@@ -234,7 +255,12 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join("; ");
-                out.push_str(&format!("  {}  {}  {}\n  ", c.id, c.display_name(), contact));
+                out.push_str(&format!(
+                    "  {}  {}  {}\n  ",
+                    c.id,
+                    escape(&c.display_name()),
+                    escape(&contact)
+                ));
             }
         }
         out.push('\n');

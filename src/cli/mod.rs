@@ -23,6 +23,7 @@ use clap::parser::ValueSource;
 use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::domain::InputError;
+use crate::domain::escape::neutralize;
 use crate::i18n::{self, Currency, Lang, tf};
 use crate::store::StoreError;
 use crate::workspace::WorkspaceError;
@@ -106,9 +107,16 @@ pub fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(err) => return parse_failure(&err),
     };
+    let exact = writes_data(&cli);
     match run(cli, workspace_from_flag) {
         Ok((text, ok)) => {
-            print(&text);
+            if exact {
+                print(&text);
+            } else {
+                // Data in human output was escaped where it was put; this
+                // pass only makes sure nothing a terminal would obey is left.
+                print(&neutralize(&text));
+            }
             if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
         Err(err) => {
@@ -117,9 +125,23 @@ pub fn main() -> ExitCode {
                     || e.downcast_ref::<StoreError>().is_some_and(StoreError::is_input)
                     || e.downcast_ref::<WorkspaceError>().is_some_and(WorkspaceError::is_input)
             });
-            eprintln!("error: {err:#}");
+            // Errors quote what was typed or read (a name, a line of a
+            // file): shown with control characters escaped.
+            eprintln!("error: {}", neutralize(&format!("{err:#}")));
             ExitCode::from(if input { 2 } else { 1 })
         }
+    }
+}
+
+/// True when the command prints data to be used as it is: JSON, and an
+/// export to stdout (which escapes itself when stdout is a terminal).
+fn writes_data(cli: &Cli) -> bool {
+    match &cli.command {
+        Some(Command::List(a)) => a.json,
+        Some(Command::Show(a)) => a.json,
+        Some(Command::Agenda(a)) => a.json,
+        Some(Command::Export(a)) => a.to_stdout(),
+        _ => false,
     }
 }
 

@@ -1,9 +1,11 @@
 //! Human-readable output: aligned tables that respect double-width
-//! characters, and local dates.
+//! characters, and local dates. Every text from data is escaped for the
+//! terminal (`domain::escape`) before it is measured or cut.
 
 use unicode_width::UnicodeWidthStr;
 
-pub use crate::domain::text::fit;
+pub use crate::domain::escape::{escape, escape_lines};
+pub use crate::domain::text::{fit, fit_escaped};
 pub use crate::i18n::{date as day, datetime as when, money, relative};
 
 fn pad(s: &str, width: usize) -> String {
@@ -15,6 +17,8 @@ fn pad(s: &str, width: usize) -> String {
 
 /// A plain table: a header row (in capitals, where the script has them)
 /// and columns as wide as their content, each capped at its maximum.
+/// Cells are taken as data: escaped when added, so that the widths are
+/// those of what is shown and a cut never falls inside an escape.
 pub struct Table {
     headers: Vec<String>,
     max: Vec<usize>,
@@ -31,7 +35,15 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match escape(&c) {
+                    std::borrow::Cow::Borrowed(_) => c,
+                    std::borrow::Cow::Owned(e) => e,
+                })
+                .collect(),
+        );
     }
 
     pub fn render(&self) -> String {
@@ -84,5 +96,19 @@ mod tests {
             .map(|(l, word)| l[..l.find(word).unwrap()].width())
             .collect();
         assert!(stage_columns.windows(2).all(|w| w[0] == w[1]), "{text}");
+    }
+
+    #[test]
+    fn cells_are_escaped_before_they_are_cut() {
+        let mut t = Table::new(&[("NAME", 12), ("STAGE", 8)]);
+        t.row(vec!["Evil\u{1b}[2J\u{202E}xyz".into(), "build".into()]);
+        t.row(vec!["Lan".into(), "loyalty".into()]);
+        let text = t.render();
+        assert!(
+            !text.chars().any(|c| crate::domain::escape::is_hidden(c) && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("Evil\\e[2J…"), "{text}");
+        assert!(!text.contains("\\u{20"), "an escape cut in half: {text}");
     }
 }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::context::{Context, warn_about};
+use super::output::escape;
 use crate::i18n::{t, tf};
 use crate::workspace;
 
@@ -21,7 +22,7 @@ pub struct InitArgs {
 pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
     let meta = workspace::create(&a.dir, a.name.as_deref())?;
     let dir = std::path::absolute(&a.dir).unwrap_or(a.dir);
-    Ok(tf("cli.init", &[("path", &dir.display()), ("name", &meta.name)]) + "\n")
+    Ok(tf("cli.init", &[("path", &dir.display()), ("name", &escape(&meta.name))]) + "\n")
 }
 
 pub fn sync(ctx: &Context) -> Result<String> {
@@ -44,7 +45,7 @@ pub fn sync(ctx: &Context) -> Result<String> {
         let who = a
             .authors
             .iter()
-            .map(|(name, n)| tf("cli.sync.by", &[("count", n), ("who", name)]))
+            .map(|(name, n)| tf("cli.sync.by", &[("count", n), ("who", &escape(name))]))
             .collect::<Vec<_>>()
             .join(", ");
         out.push_str(&tf(
@@ -54,7 +55,7 @@ pub fn sync(ctx: &Context) -> Result<String> {
         out.push('\n');
     }
     for (replica, why) in &report.waiting {
-        out.push_str(&tf("cli.sync.waiting", &[("replica", replica), ("why", why)]));
+        out.push_str(&tf("cli.sync.waiting", &[("replica", replica), ("why", &escape(why))]));
         out.push('\n');
     }
     Ok(out)

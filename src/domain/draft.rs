@@ -11,7 +11,8 @@ use super::error::InputError;
 use super::factors::{Factor, parse_score};
 use super::interaction::parse_satisfaction;
 use super::text::{clean, clean_nonempty};
-use super::{Channel, Direction, Level, Money, Stage, cadence::MAX_CADENCE_DAYS, validate};
+use super::validate::{self, Size};
+use super::{Channel, Direction, Level, Money, Stage, cadence::MAX_CADENCE_DAYS};
 
 /// The fields of a customer draft, in form order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,6 +119,24 @@ impl CustomerInput {
     pub fn is_long(self) -> bool {
         matches!(self, CustomerInput::Notes | CustomerInput::Spin(_))
     }
+
+    /// How much text the field may hold (`None`: a choice or a number,
+    /// checked by its parser).
+    pub fn size(self) -> Option<Size> {
+        match self {
+            CustomerInput::Name
+            | CustomerInput::Company
+            | CustomerInput::Title
+            | CustomerInput::Segment
+            | CustomerInput::Source
+            | CustomerInput::Owner
+            | CustomerInput::Tier
+            | CustomerInput::Address => Some(Size::Line),
+            CustomerInput::Emails | CustomerInput::Phones | CustomerInput::Tags => Some(Size::List),
+            CustomerInput::Notes | CustomerInput::Spin(_) => Some(Size::Text),
+            CustomerInput::Stage | CustomerInput::Level | CustomerInput::Cadence | CustomerInput::Factor(_) => None,
+        }
+    }
 }
 
 /// A customer as text, one string per [`CustomerInput`]. Lists (emails,
@@ -188,8 +207,22 @@ impl CustomerDraft {
                 errors.push((input, e));
             }
         };
+        // Drawn up only when a value is long enough to be over a limit.
+        let mut before: Option<CustomerDraft> = None;
         for input in CustomerInput::ALL {
             let raw = self.get(input);
+            if let Some(size) = input.size()
+                && raw.len() > validate::LINE_LIMIT
+            {
+                // A value that came over a limit from elsewhere (a teammate's
+                // older guanxi) is left as it is, not a reason to refuse an
+                // edit of another field.
+                let unchanged = clean(before.get_or_insert_with(|| CustomerDraft::of(base)).get(input)) == clean(raw);
+                if !unchanged && let Err(e) = size.check(&format!("field.customer.{}", input.key()), raw.trim()) {
+                    check(input, Err(e));
+                    continue;
+                }
+            }
             let text = clean(raw);
             let result = (|| -> Result<(), InputError> {
                 match input {
@@ -333,6 +366,15 @@ impl InteractionDraft {
     ) -> Result<InteractionValues, Vec<(InteractionInput, InputError)>> {
         let mut errors = Vec::new();
         let mut keep = |input, e| errors.push((input, e));
+        for input in [
+            InteractionInput::Summary,
+            InteractionInput::Outcome,
+            InteractionInput::Body,
+        ] {
+            if let Err(e) = Size::Text.check(&format!("field.interaction.{}", input.key()), self.get(input).trim()) {
+                keep(input, e);
+            }
+        }
         let summary = clean_nonempty(&self.summary);
         if summary.is_none() {
             keep(InteractionInput::Summary, InputError::Empty { field: "summary" });
@@ -412,6 +454,9 @@ pub enum FollowUpInput {
 impl FollowUpDraft {
     pub fn check(&self, today: NaiveDate) -> Result<(String, NaiveDate), Vec<(FollowUpInput, InputError)>> {
         let mut errors = Vec::new();
+        if let Err(e) = Size::Text.check("field.follow_up.what", self.what.trim()) {
+            errors.push((FollowUpInput::What, e));
+        }
         let what = clean_nonempty(&self.what);
         if what.is_none() {
             errors.push((FollowUpInput::What, InputError::Empty { field: "what" }));
@@ -420,7 +465,7 @@ impl FollowUpDraft {
             .map_err(|e| errors.push((FollowUpInput::Due, e)))
             .ok();
         match (what, due) {
-            (Some(w), Some(d)) => Ok((w, d)),
+            (Some(w), Some(d)) if errors.is_empty() => Ok((w, d)),
             _ => Err(errors),
         }
     }
@@ -463,6 +508,51 @@ mod tests {
                 CustomerInput::Factor(Factor::Trust)
             ]
         );
+    }
+
+    #[test]
+    fn oversized_fields_are_refused_by_name() {
+        let mut d = CustomerDraft::new();
+        d.set(CustomerInput::Name, "Lan");
+        d.set(CustomerInput::Notes, &"chú".repeat(50_000));
+        d.set(CustomerInput::Company, &"C".repeat(validate::LINE_LIMIT + 1));
+        let errors = d.apply_to(&Customer::empty(CustomerId(1))).unwrap_err();
+        let fields: Vec<CustomerInput> = errors.iter().map(|e| e.0).collect();
+        assert_eq!(fields, [CustomerInput::Company, CustomerInput::Notes]);
+        assert!(
+            matches!(&errors[1].1, InputError::TooLong { field, limit: 100_000, length: 150_000 } if field == "field.customer.notes")
+        );
+    }
+
+    #[test]
+    fn a_value_already_over_a_limit_does_not_block_other_edits() {
+        let mut c = Customer::empty(CustomerId(1));
+        c.name = "Lan".into();
+        c.notes = "n".repeat(validate::TEXT_LIMIT + 5);
+        let mut d = CustomerDraft::of(&c);
+        d.set(CustomerInput::Company, "Minh Phát");
+        assert_eq!(d.apply_to(&c).unwrap().company, "Minh Phát");
+        d.set(CustomerInput::Notes, &"m".repeat(validate::TEXT_LIMIT + 5));
+        assert!(d.apply_to(&c).is_err());
+    }
+
+    #[test]
+    fn oversized_interactions_and_follow_ups_are_refused() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+        let zone = FixedOffset::east_opt(0).unwrap();
+        let d = InteractionDraft {
+            summary: "Gọi".into(),
+            body: "b".repeat(validate::TEXT_LIMIT + 1),
+            ..Default::default()
+        };
+        let fields: Vec<InteractionInput> = d.check(now, &zone).unwrap_err().into_iter().map(|e| e.0).collect();
+        assert_eq!(fields, [InteractionInput::Body]);
+        let f = FollowUpDraft {
+            what: "w".repeat(validate::TEXT_LIMIT + 1),
+            due: "today".into(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert!(matches!(f.check(today).unwrap_err()[0].1, InputError::TooLong { .. }));
     }
 
     #[test]

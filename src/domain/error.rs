@@ -60,6 +60,13 @@ pub enum InputError {
         path: String,
         reason: String,
     },
+    /// A value over its size limit (`validate`). `field` is the catalogue
+    /// key of the field's label (`field.customer.notes`).
+    TooLong {
+        field: String,
+        limit: usize,
+        length: usize,
+    },
     /// Already in the user's language.
     Invalid(String),
 }
@@ -68,8 +75,11 @@ fn list<T: Copy>(all: &[T], label: impl Fn(T) -> String) -> String {
     all.iter().map(|x| label(*x)).collect::<Vec<_>>().join(", ")
 }
 
+/// One line per candidate: a name with a line break in it stays on its line.
 fn candidates(c: &[String]) -> String {
-    c.iter().map(|c| format!("\n  {c}")).collect()
+    c.iter()
+        .map(|c| format!("\n  {}", super::escape::escape_typed(c)))
+        .collect()
 }
 
 impl fmt::Display for InputError {
@@ -142,6 +152,17 @@ impl fmt::Display for InputError {
             InputError::NothingToRedo => t("error.nothing_to_redo").to_string(),
             InputError::UnknownFormat(v) => tf("error.unknown_format", &[("value", v)]),
             InputError::CannotRead { path, reason } => tf("error.cannot_read", &[("path", path), ("reason", reason)]),
+            InputError::TooLong { field, limit, length } => {
+                let count = |n: &usize| crate::i18n::number(i64::try_from(*n).unwrap_or(i64::MAX));
+                tf(
+                    "error.too_long",
+                    &[
+                        ("field", &t(field)),
+                        ("limit", &count(limit)),
+                        ("length", &count(length)),
+                    ],
+                )
+            }
             InputError::Invalid(text) => text.clone(),
         };
         f.write_str(&text)

@@ -9,6 +9,7 @@ pub mod customer;
 pub mod dates;
 pub mod draft;
 pub mod error;
+pub mod escape;
 pub mod factors;
 pub mod follow_up;
 pub mod ids;

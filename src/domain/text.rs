@@ -12,6 +12,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use super::escape;
+
 /// The canonical stored form: NFC, surrounding whitespace removed.
 pub fn clean(s: &str) -> String {
     let t = s.trim();
@@ -90,25 +92,44 @@ pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
 /// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
 /// Cuts only between whole characters as the user sees them (grapheme
 /// clusters), so a double-width character is dropped whole and a letter
-/// never loses its accent.
+/// never loses its accent; and never through an escape such as `\u{202E}`
+/// (see [`escape`]), which is kept or dropped whole.
 pub fn fit(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for g in s.graphemes(true) {
-        let w = g.width();
+    let mut graphemes = s.grapheme_indices(true).peekable();
+    while let Some((start, g)) = graphemes.next() {
+        let mut end = start + g.len();
+        if let Some(n) = escape::escape_len(&s[start..]) {
+            // The escape and any grapheme it reaches into are one piece.
+            while end < start + n {
+                match graphemes.next() {
+                    Some((i, g)) => end = i + g.len(),
+                    None => break,
+                }
+            }
+        }
+        let piece = &s[start..end];
+        let w = piece.width();
         if used + w + 1 > width {
             break;
         }
-        out.push_str(g);
+        out.push_str(piece);
         used += w;
     }
     if width > 0 {
         out.push('…');
     }
     out
+}
+
+/// Data cut to `width` columns, made safe for a terminal first: the
+/// escapes count in the width and are never cut through.
+pub fn fit_escaped(s: &str, width: usize) -> String {
+    fit(&escape::escape(s), width)
 }
 
 #[cfg(test)]
@@ -187,6 +208,43 @@ mod tests {
             // The cut falls on a boundary between whole characters.
             let boundaries: Vec<usize> = s.grapheme_indices(true).map(|(i, _)| i).chain([s.len()]).collect();
             proptest::prop_assert!(boundaries.contains(&kept.len()), "{s:?} cut inside a character at {}", kept.len());
+        }
+    }
+
+    #[test]
+    fn fit_never_cuts_an_escape() {
+        let name = format!("{}\u{202E}B", "A".repeat(26));
+        let cut = fit_escaped(&name, 28);
+        assert_eq!(cut, format!("{}…", "A".repeat(26)));
+        assert_eq!(fit_escaped("ab\u{1b}[2J", 5), "ab\\e…");
+        assert_eq!(fit_escaped("ab\u{1b}[2J", 4), "ab…");
+        assert_eq!(fit_escaped("\u{202E}", 9), "\\u{202E}");
+        // Raw text is cut as before.
+        assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fitted_data_is_safe_and_whole(
+            s in "(\\PC|[\u{0}-\u{1F}\u{7F}-\u{9F}\u{202E}\u{200D}\\\\])*",
+            width in 0usize..40,
+        ) {
+            let cut = fit_escaped(&s, width);
+            proptest::prop_assert!(cut.width() <= width.max(1));
+            proptest::prop_assert!(!cut.chars().any(escape::is_hidden), "{cut:?}");
+            // What is kept is a whole prefix of the escaped text.
+            let full = escape::escape(&s);
+            let kept = cut.strip_suffix('…').unwrap_or(&cut);
+            proptest::prop_assert!(full.starts_with(kept), "{kept:?} of {full:?}");
+            // Every backslash of escaped text starts an escape: step over
+            // them whole to find where a cut may fall.
+            let mut boundaries = vec![0];
+            let mut at = 0;
+            while let Some(c) = full[at..].chars().next() {
+                at += escape::escape_len(&full[at..]).unwrap_or(c.len_utf8());
+                boundaries.push(at);
+            }
+            proptest::prop_assert!(boundaries.contains(&kept.len()), "cut inside an escape: {kept:?}");
         }
     }
 

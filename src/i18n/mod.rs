@@ -256,6 +256,23 @@ mod tests {
     }
 
     #[test]
+    fn catalogue_texts_need_no_escaping() {
+        // Views escape a message made of catalogue text and data as a
+        // whole: that must change only the data.
+        for lang in Lang::ALL {
+            let catalogue = Catalogue::parse(lang.source()).expect("catalogue parses");
+            for key in catalogue.keys() {
+                let text = catalogue.get(key).unwrap_or("");
+                assert!(
+                    matches!(crate::domain::escape::escape_text(text), std::borrow::Cow::Borrowed(_)),
+                    "{}.toml {key}: {text:?} would be shown escaped",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn catalogues_are_complete() {
         let en = Catalogue::parse(ENGLISH).expect("en.toml parses");
         for lang in [Lang::Vi, Lang::Zh] {

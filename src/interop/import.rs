@@ -290,6 +290,13 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                     });
                     continue;
                 }
+                if let Err(e) = full_sizes(&full) {
+                    plan.skipped.push(Note {
+                        place,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
                 let c = full.customer.clone();
                 (c, place, Some(full))
             }
@@ -442,8 +449,18 @@ fn children_edits(
     Ok(edits)
 }
 
+/// A customer of a guanxi JSON file, with everything logged for it, within
+/// the size limits of `validate`.
+fn full_sizes(full: &FullCustomer) -> Result<(), crate::domain::InputError> {
+    validate::customer_sizes(&full.customer)?;
+    full.interactions.iter().try_for_each(validate::interaction_sizes)?;
+    full.follow_ups.iter().try_for_each(validate::follow_up_sizes)
+}
+
 /// A customer from a contact, and what could not be used as such (kept in
-/// `extra`). Fails only when there is nothing to call the customer.
+/// `extra`). Fails when there is nothing to call the customer, or when a
+/// value is over its size limit (`validate`): a 50 MB note is not kept, and
+/// the rest of the file is imported.
 fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer, Vec<String>), String> {
     let mut warnings = Vec::new();
     let more = &contact.more;
@@ -501,6 +518,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         // guanxi's own fields (stage, segment...): each checked on its own,
         // so one bad value does not cost the others.
         let mut draft = CustomerDraft::of(&c);
+        let mut too_long = None;
         for (key, value) in more {
             let accepted = CustomerInput::parse(key).and_then(|input| {
                 let mut tried = draft.clone();
@@ -509,6 +527,9 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
                     Ok(_) => Some(tried),
                     Err(errors) => {
                         for (_, e) in errors {
+                            if matches!(e, crate::domain::InputError::TooLong { .. }) {
+                                too_long.get_or_insert(e.to_string());
+                            }
                             warnings.push(crate::i18n::tf("import.kept", &[("problem", &format!("{key}: {e}"))]));
                         }
                         None
@@ -519,6 +540,9 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
                 Some(d) => draft = d,
                 None => extra.push(format!("X-GUANXI-{}:{}", key.to_uppercase(), clean(value))),
             }
+        }
+        if let Some(reason) = too_long {
+            return Err(reason);
         }
         let notes = std::mem::take(&mut c.notes);
         c = draft.apply_to(&c).map_err(|errors| {
@@ -539,6 +563,7 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
     }
     c.created_at = now;
     c.created_by = author.to_string();
+    validate::customer_sizes(&c).map_err(|e| e.to_string())?;
     Ok((c, warnings))
 }
 

@@ -7,6 +7,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::escape::escape_typed;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     text: String,
@@ -109,28 +111,30 @@ impl LineInput {
     }
 
     /// What fits in `width` columns, scrolled so the cursor shows, and the
-    /// cursor's column within it.
+    /// cursor's column within it. A control character (pasted, or in a
+    /// value from a file) shows as its escape (`\e`), one step of the
+    /// cursor; the text itself is unchanged.
     pub fn view(&self, width: usize) -> (String, u16) {
         if width == 0 {
             return (String::new(), 0);
         }
-        let graphemes: Vec<(usize, &str)> = self.text.grapheme_indices(true).collect();
+        let graphemes: Vec<(usize, std::borrow::Cow<str>)> = self
+            .text
+            .grapheme_indices(true)
+            .map(|(i, g)| (i, escape_typed(g)))
+            .collect();
         let cursor_index = graphemes
             .iter()
             .position(|(i, _)| *i >= self.cursor)
             .unwrap_or(graphemes.len());
         // Scroll right until the text up to the cursor (plus the cursor
-        // cell) fits.
-        let mut start = 0;
-        while start < cursor_index
-            && graphemes[start..cursor_index]
-                .iter()
-                .map(|(_, g)| g.width())
-                .sum::<usize>()
-                + 1
-                > width
-        {
-            start += 1;
+        // cell) fits: walk back from the cursor while it does (one pass, so
+        // a pasted note of 100,000 characters draws as fast as a name).
+        let mut start = cursor_index;
+        let mut used = 1;
+        while start > 0 && used + graphemes[start - 1].1.width() <= width {
+            start -= 1;
+            used += graphemes[start].1.width();
         }
         let mut shown = String::new();
         let mut used = 0;
@@ -210,6 +214,21 @@ mod tests {
         assert_eq!(col as usize, shown.width().min(8));
         let short = typed("abc");
         assert_eq!(short.view(10), ("abc".to_string(), 3));
+    }
+
+    #[test]
+    fn control_characters_show_as_escapes_but_stay_in_the_text() {
+        let mut i = LineInput::default();
+        i.insert("a\u{1b}[2J\u{202E}b\\c");
+        assert_eq!(i.text(), "a\u{1b}[2J\u{202E}b\\c");
+        let (shown, col) = i.view(40);
+        assert_eq!(shown, "a\\e[2J\\u{202E}b\\c");
+        assert_eq!(col as usize, shown.width());
+        i.handle(&key(KeyCode::Left));
+        i.handle(&key(KeyCode::Left));
+        i.handle(&key(KeyCode::Left));
+        i.handle(&key(KeyCode::Backspace));
+        assert_eq!(i.text(), "a\u{1b}[2Jb\\c");
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct Tui {
     exit: Mutex<Option<ExitStatus>>,
     writer: SharedWriter,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal, as written.
+    output: Arc<Mutex<Vec<u8>>>,
     /// Set by the reader thread once the terminal is closed on the far side
     /// (the program and everything it started are gone) and all output is in
     /// the parser: the screen can no longer change.
@@ -108,11 +110,12 @@ impl Tui {
         ));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(non_zero(rows), non_zero(cols), 0)));
         let closed = Arc::new(AtomicBool::new(false));
+        let output = Arc::new(Mutex::new(Vec::new()));
         {
-            let (parser, writer, closed) = (parser.clone(), writer.clone(), closed.clone());
+            let (parser, writer, closed, output) = (parser.clone(), writer.clone(), closed.clone(), output.clone());
             thread::Builder::new()
                 .name(format!("pty reader: {label}"))
-                .spawn(move || read_screen(reader, &parser, &writer, &closed))
+                .spawn(move || read_screen(reader, &parser, &writer, &closed, &output))
                 .expect("start the pty reader thread");
         }
 
@@ -123,6 +126,7 @@ impl Tui {
             exit: Mutex::new(None),
             writer,
             parser,
+            output,
             closed,
             size: (cols, rows),
         }
@@ -154,6 +158,13 @@ impl Tui {
     /// colours, cursor).
     pub fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> R {
         f(lock(&self.parser).screen())
+    }
+
+    /// Every byte the program has written to the terminal so far, escape
+    /// sequences and all, for checks the parsed screen cannot make (what
+    /// reached the terminal, not what it drew).
+    pub fn output(&self) -> Vec<u8> {
+        lock(&self.output).clone()
     }
 
     /// The terminal size as (cols, rows).
@@ -457,6 +468,7 @@ fn read_screen(
     parser: &Mutex<vt100::Parser>,
     writer: &Mutex<Box<dyn Write + Send>>,
     closed: &AtomicBool,
+    output: &Mutex<Vec<u8>>,
 ) {
     let mut scanner = QueryScanner::default();
     let mut buf = [0u8; 8192];
@@ -468,6 +480,7 @@ fn read_screen(
             Err(_) => break,
         };
         let chunk = &buf[..n];
+        lock(output).extend_from_slice(chunk);
         let mut start = 0;
         for (end, query) in scanner.feed(chunk) {
             let reply = {

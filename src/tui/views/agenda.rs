@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::{pad, scroll_offset};
-use super::widgets::{due_style, fit, relative};
+use super::widgets::{due_style, fit, fit_escaped, relative};
 use crate::i18n::{t, tf};
 use crate::store::AgendaWhat;
 use crate::tui::app::App;
@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Span::styled(
                 pad(
-                    &fit(
+                    &fit_escaped(
                         app.roster.get(item.customer).map(|r| r.name.as_str()).unwrap_or(""),
                         who_width,
                     ),
@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ),
                 th.text,
             ),
-            Span::styled(fit(&what, room), kind_style),
+            Span::styled(fit_escaped(&what, room), kind_style),
         ]);
         if n == app.agenda_cursor {
             line = line.style(th.selected);

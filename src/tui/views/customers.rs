@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::widgets::{day, fit, gauge, level_label, local_day, money, relative, stage_label};
+use super::widgets::{day, escape, fit, fit_escaped, gauge, level_label, local_day, money, relative, stage_label};
 use crate::domain::{Factor, SpinPart};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, SortColumn};
@@ -174,7 +174,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         let selected = n == app.table_cursor;
         let mut spans = Vec::new();
         for c in &cols {
-            let text = pad(&fit(&(c.cell)(row, app), c.width), c.width + 1);
+            let text = pad(&fit_escaped(&(c.cell)(row, app), c.width), c.width + 1);
             let style = match c.key {
                 "stage" => th.stage(row.stage.index()),
                 "next_contact" => super::widgets::due_style(th, row.next_due, app.today),
@@ -240,7 +240,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let c = &focus.record.customer;
-    let block = block.title(Span::styled(format!(" {} ", c.name), th.title));
+    let block = block.title(Span::styled(format!(" {} ", escape(&c.name)), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let s = crate::domain::Summary::of(c, app.store.rules(), app.store.clock().now_ms());
@@ -253,11 +253,14 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" · ");
-        lines.push(Line::from(Span::styled(who, th.text)));
+        lines.push(Line::from(Span::styled(escape(&who).into_owned(), th.text)));
     }
     let contact: Vec<&str> = c.emails.iter().chain(c.phones.iter()).map(String::as_str).collect();
     if !contact.is_empty() {
-        lines.push(Line::from(Span::styled(contact.join(" · "), th.text)));
+        lines.push(Line::from(Span::styled(
+            escape(&contact.join(" · ")).into_owned(),
+            th.text,
+        )));
     }
     lines.push(Line::from(vec![
         label("detail.stage"),
@@ -295,7 +298,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
         if !text.is_empty() {
             lines.push(Line::from(vec![
                 label(&format!("spin.{}", part.key())),
-                Span::styled(text.to_string(), th.text),
+                Span::styled(escape(text).into_owned(), th.text),
             ]));
         }
     }
@@ -307,7 +310,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
                 let due = f.due_date();
                 lines.push(Line::from(vec![
                     Span::styled(format!("{} ", day(due)), super::widgets::due_style(th, due, app.today)),
-                    Span::styled(f.what.clone(), th.text),
+                    Span::styled(escape(&f.what).into_owned(), th.text),
                 ]));
             }
         }
@@ -322,7 +325,7 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
                     local_day(h.at),
                     stage_label(h.from),
                     stage_label(h.to),
-                    h.by
+                    escape(&h.by)
                 ),
                 th.muted,
             )));

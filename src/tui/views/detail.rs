@@ -8,7 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
 use super::widgets::{
-    channel_label, day, field_label_width, gauge, level_label, local_time, money, relative, stage_label,
+    channel_label, day, escape, escape_lines, field_label_width, gauge, level_label, local_time, money, relative,
+    stage_label,
 };
 use crate::domain::{Factor, SpinPart, Summary};
 use crate::i18n::{t, tf};
@@ -20,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border_focused)
-        .title(Span::styled(format!(" {} ", d.record.customer.name), th.title));
+        .title(Span::styled(format!(" {} ", escape(&d.record.customer.name)), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let c = &d.record.customer;
@@ -28,9 +29,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     let label_width = field_label_width();
     let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
     let mut lines: Vec<Line> = Vec::new();
+    // Values are data, escaped; one of several lines (notes, SPIN) goes on
+    // under its first, each line escaped.
+    let text_lines = |key: &str, value: &str| -> Vec<Line<'static>> {
+        if value.is_empty() {
+            return Vec::new();
+        }
+        escape_lines(value)
+            .enumerate()
+            .map(|(n, line)| {
+                let head = if n == 0 {
+                    label(key)
+                } else {
+                    Span::raw(" ".repeat(label_width))
+                };
+                Line::from(vec![head, Span::styled(line.into_owned(), th.text)])
+            })
+            .collect()
+    };
     let mut field = |key: &str, value: String| {
         if !value.is_empty() {
-            lines.push(Line::from(vec![label(key), Span::styled(value, th.text)]));
+            lines.push(Line::from(vec![
+                label(key),
+                Span::styled(escape(&value).into_owned(), th.text),
+            ]));
         }
     };
     field("field.customer.company", c.company.clone());
@@ -92,7 +114,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
                 format!("{} ({}) ", day(due), relative(due, app.today)),
                 super::widgets::due_style(th, due, app.today),
             ),
-            Span::styled(f.what.clone(), th.text),
+            Span::styled(escape(&f.what).into_owned(), th.text),
         ]);
         if i == d.selected {
             line = line.style(th.selected);
@@ -106,20 +128,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         lines.push(Line::from(spans));
     }
     for part in SpinPart::ALL {
-        let text = c.spin.get(part);
-        if !text.is_empty() {
-            lines.push(Line::from(vec![
-                label(&format!("spin.{}", part.key())),
-                Span::styled(text.to_string(), th.text),
-            ]));
-        }
+        lines.extend(text_lines(&format!("spin.{}", part.key()), c.spin.get(part)));
     }
-    if !c.notes.is_empty() {
-        lines.push(Line::from(vec![
-            label("field.customer.notes"),
-            Span::styled(c.notes.clone(), th.text),
-        ]));
-    }
+    lines.extend(text_lines("field.customer.notes", &c.notes));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         tf("detail.interactions", &[("count", &d.interactions.len())]),
@@ -129,12 +140,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         let mut spans = vec![
             Span::styled(format!("{} ", local_time(i.at)), th.muted),
             Span::styled(pad(channel_label(i.channel), 9), th.channel),
-            Span::styled(i.summary.clone(), th.text),
+            Span::styled(escape(&i.summary).into_owned(), th.text),
         ];
         if let Some(a) = i.amount {
             spans.push(Span::styled(format!("  {}", money(a)), th.money));
         }
-        spans.push(Span::styled(format!("  {}", i.author), th.author));
+        spans.push(Span::styled(format!("  {}", escape(&i.author)), th.author));
         lines.push(Line::from(spans));
     }
     if !d.history.is_empty() {
@@ -147,7 +158,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
                     local_time(h.at),
                     stage_label(h.from),
                     stage_label(h.to),
-                    h.by
+                    escape(&h.by)
                 ),
                 th.muted,
             )));

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
-use super::widgets::fit;
+use super::widgets::fit_escaped;
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, Dupes};
 
@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
                     format!(" · {}", r.company)
                 }
             );
-            let mut line = Line::from(Span::styled(fit(&text, width), th.text));
+            let mut line = Line::from(Span::styled(fit_escaped(&text, width), th.text));
             if n == d.selected {
                 line = line.style(th.selected);
             }

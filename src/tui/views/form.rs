@@ -9,7 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::customers::pad;
-use super::widgets::fit;
+use super::widgets::{escape, fit, fit_escaped};
+use crate::domain::escape::escape_typed;
 use crate::i18n::{t, tf};
 use crate::tui::app::App;
 use crate::tui::forms::Form;
@@ -34,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
         .borders(Borders::ALL)
         .border_style(th.border_focused)
         .title(Span::styled(
-            format!(" {} ", fit(&title, popup.width.saturating_sub(4) as usize)),
+            format!(" {} ", fit_escaped(&title, popup.width.saturating_sub(4) as usize)),
             th.title,
         ));
     let inner = block.inner(popup);
@@ -79,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
             cursor = Some((lines.len(), label_width as u16 + 1 + col));
             shown
         } else {
-            fit(field.input.text(), value_width)
+            fit(&escape_typed(field.input.text()), value_width)
         };
         let mut spans = vec![Span::styled(label, label_style), Span::styled(value, value_style)];
         if focused && field.id.is_long() && field.input.is_empty() {
@@ -103,7 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
             lines.push((
                 i,
                 Line::from(Span::styled(
-                    format!("{}↳ {}", " ".repeat(label_width + 1), e),
+                    format!("{}↳ {}", " ".repeat(label_width + 1), escape(e)),
                     th.error,
                 )),
             ));

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
 use super::centered;
 use super::customers::pad;
-use super::widgets::fit;
+use super::widgets::{fit, fit_escaped};
 use crate::i18n::{t, tf};
 use crate::interop::import::Outcome;
 use crate::tui::app::{App, ImportJob, ImportState};
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ImportState) {
             frame.set_cursor_position((field.x + 2 + col, field.y));
             if let Some(e) = error {
                 frame.render_widget(
-                    Paragraph::new(Span::styled(fit(e, problem.width as usize), th.error)),
+                    Paragraph::new(Span::styled(fit_escaped(e, problem.width as usize), th.error)),
                     problem,
                 );
             }
@@ -78,7 +78,7 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
     let width = area.width as usize;
     let mut lines = vec![
         Line::from(Span::styled(
-            fit(
+            fit_escaped(
                 &tf("import.file", &[("path", &job.path), ("format", &job.format.key())]),
                 width,
             ),
@@ -111,7 +111,7 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
             .collect::<Vec<_>>()
             .join(", ");
         lines.push(Line::from(Span::styled(
-            fit(&format!("{} {mapped}", t("import.columns")), width),
+            fit_escaped(&format!("{} {mapped}", t("import.columns")), width),
             th.muted,
         )));
     }
@@ -121,7 +121,7 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
         rows.push(Line::from(vec![
             Span::styled(pad(&n.place, 14), th.muted),
             Span::styled(
-                fit(&tf("import.skipped", &[("why", &n.message)]), width.saturating_sub(14)),
+                fit_escaped(&tf("import.skipped", &[("why", &n.message)]), width.saturating_sub(14)),
                 th.error,
             ),
         ]));
@@ -135,13 +135,13 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
         rows.push(Line::from(vec![
             Span::styled(pad(&s.place, 14), th.muted),
             Span::styled(pad(&fit(label, 16), 17), style),
-            Span::styled(fit(&s.name, width.saturating_sub(31)), th.text),
+            Span::styled(fit_escaped(&s.name, width.saturating_sub(31)), th.text),
         ]));
     }
     for n in &plan.warnings {
         rows.push(Line::from(vec![
             Span::styled(pad(&n.place, 14), th.muted),
-            Span::styled(fit(&n.message, width.saturating_sub(14)), th.warning),
+            Span::styled(fit_escaped(&n.message, width.saturating_sub(14)), th.warning),
         ]));
     }
     let room = (area.height as usize).saturating_sub(lines.len() + 1);

@@ -5,9 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::customers::{pad, scroll_offset};
-use super::widgets::{channel_label, fit, local_time, money};
+use super::widgets::{channel_label, escape, fit_escaped, local_time, money};
 use crate::i18n::{t, tf};
 use crate::tui::app::App;
 
@@ -28,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             th.border
         })
-        .title(Span::styled(format!(" {title} "), th.title));
+        .title(Span::styled(format!(" {} ", escape(&title)), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.log.is_empty() {
@@ -45,13 +46,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ];
         if app.log_everyone {
             let who = app.roster.get(i.customer).map(|r| r.name.as_str()).unwrap_or("");
-            spans.push(Span::styled(pad(&fit(who, 18), 19), th.text));
+            spans.push(Span::styled(pad(&fit_escaped(who, 18), 19), th.text));
         }
         let used: usize = spans.iter().map(|s| s.width()).sum();
         let amount = i.amount.map(|a| format!(" {}", money(a))).unwrap_or_default();
-        let author = if wide { format!("  {}", i.author) } else { String::new() };
-        let room = (inner.width as usize).saturating_sub(used + amount.chars().count() + author.chars().count());
-        spans.push(Span::styled(pad(&fit(&i.summary, room), room), th.text));
+        let author = if wide {
+            format!("  {}", escape(&i.author))
+        } else {
+            String::new()
+        };
+        let room = (inner.width as usize).saturating_sub(used + amount.chars().count() + author.width());
+        spans.push(Span::styled(pad(&fit_escaped(&i.summary, room), room), th.text));
         spans.push(Span::styled(amount, th.money));
         spans.push(Span::styled(author, th.author));
         let mut line = Line::from(spans);

@@ -54,6 +54,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     status::status_bar(frame, status_row, app);
     status::footer(frame, footer, app);
+    scrub(frame.buffer_mut());
+}
+
+/// The last guard before the terminal: no cell may carry a character the
+/// terminal would act on instead of show. The views escape data where
+/// they draw it (`widgets::escape`); ratatui drops control characters but
+/// lets zero-width ones (a bidi override, U+202E) ride along with the cell
+/// before them. Whatever is left here is taken out of its cell.
+pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    use crate::domain::escape::is_hidden;
+    for cell in &mut buf.content {
+        if cell.symbol().chars().any(is_hidden) {
+            let kept: String = cell.symbol().chars().filter(|c| !is_hidden(*c)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
 
 /// Clears the area a popup is drawn in. A double-width character just left

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::scroll_offset;
-use super::widgets::{fit, money, stage_label};
+use super::widgets::{fit, fit_escaped, money, stage_label};
 use crate::domain::Stage;
 use crate::tui::app::App;
 
@@ -59,14 +59,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let name_width = width.saturating_sub(mark.len());
             let mut name = Line::from(vec![
                 Span::styled(mark, th.overdue),
-                Span::styled(fit(&r.name, name_width), th.text),
+                Span::styled(fit_escaped(&r.name, name_width), th.text),
             ]);
             let second = if r.company.is_empty() {
                 super::widgets::day(r.next_due)
             } else {
                 r.company.clone()
             };
-            let mut sub = Line::from(Span::styled(fit(&second, width), th.muted));
+            let mut sub = Line::from(Span::styled(fit_escaped(&second, width), th.muted));
             if focused && n == cursor {
                 name = name.style(th.selected);
                 sub = sub.style(th.selected);

@@ -28,8 +28,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, prompt: &Prompt) {
         Span::styled(format!(" {}", t("hint.no")), th.text),
     ]);
     frame.render_widget(
-        Paragraph::new(vec![Line::from(Span::styled(prompt.question.clone(), th.text)), answer])
-            .wrap(Wrap { trim: true }),
+        Paragraph::new(vec![
+            Line::from(Span::styled(
+                crate::domain::escape::escape(&prompt.question).into_owned(),
+                th.text,
+            )),
+            answer,
+        ])
+        .wrap(Wrap { trim: true }),
         inner,
     );
 }

@@ -62,11 +62,14 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
         };
         // The message gets what it needs, up to two thirds of the row.
         let most = (area.width as usize * 2 / 3).max(1);
-        let text = format!(" {} ", crate::domain::text::fit(&m.text, most.saturating_sub(2)));
+        let text = format!(
+            " {} ",
+            crate::domain::text::fit_escaped(&m.text, most.saturating_sub(2))
+        );
         room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
         frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Right), area);
     }
-    let left = crate::domain::text::fit(&left, room);
+    let left = crate::domain::text::fit_escaped(&left, room);
     frame.render_widget(
         Paragraph::new(left).style(th.status_bar),
         Rect {

@@ -1,5 +1,10 @@
 //! Small pieces the views share: labels from the catalogue, dates, money,
 //! text cut to fit, gauges.
+//!
+//! Every text from data (names, notes, what a file held, messages quoting
+//! them) is escaped for the terminal before it is drawn: `escape` for a
+//! whole text, `fit_escaped` to escape and cut to a width (never through an
+//! escape). Text boxes show the value being edited with `escape_typed`.
 
 use chrono::NaiveDate;
 use ratatui::style::Style;
@@ -10,7 +15,8 @@ use crate::domain::{Channel, Factor, Level, SpinPart, Stage};
 use crate::i18n::t;
 use crate::tui::theme::Theme;
 
-pub use crate::domain::text::fit;
+pub use crate::domain::escape::{escape, escape_lines};
+pub use crate::domain::text::{fit, fit_escaped};
 
 pub fn stage_label(s: Stage) -> &'static str {
     t(&format!("stage.{}", s.key()))
