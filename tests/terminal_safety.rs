@@ -215,6 +215,8 @@ fn import_echo_and_notes_are_escaped() {
         ),
     )
     .unwrap();
+    // A dry run reads a workspace; it never makes one.
+    s.ok(&["init", s.workspace().to_str().unwrap()]);
     let out = s.ok(&["import", file.to_str().unwrap(), "--dry-run"]);
     assert_inert("import --dry-run", &out);
     assert!(out.contains(&format!("Ghi{CLEAR_SHOWN}chú")), "column echo:\n{out}");

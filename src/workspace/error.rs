@@ -39,6 +39,9 @@ pub enum WorkspaceError {
         None => tf("error.workspace.already_open", &[("path", &workspace.display())]),
     })]
     AlreadyOpen { workspace: PathBuf, pid: Option<u32> },
+    /// A folder this machine opened as a workspace is missing or empty now.
+    #[error("{}", tf("error.workspace.vanished", &[("path", &path.display()), ("name", name)]))]
+    Vanished { path: PathBuf, name: String },
     /// The workspace folder vanished while guanxi had it open.
     #[error("{}", tf("error.workspace.gone", &[("path", &.0.display())]))]
     Gone(PathBuf),
@@ -56,6 +59,7 @@ impl WorkspaceError {
                 | WorkspaceError::NoWorkspaceYet(_)
                 | WorkspaceError::DemoNeedsEmptyFolder(_)
                 | WorkspaceError::AlreadyAWorkspace { .. }
+                | WorkspaceError::Vanished { .. }
         )
     }
 }

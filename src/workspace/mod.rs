@@ -62,12 +62,20 @@ impl Workspace {
         let root = absolute(root)?;
         let (meta, created) = match read_meta(&root)? {
             Some(meta) => (meta, false),
-            None => (init(&root, None)?, true),
+            None => {
+                // An unmounted share or a deleted folder is not a place for a
+                // new, empty workspace: its team's history would split in two.
+                if let Some(name) = once_here(&root, state_root) {
+                    return Err(WorkspaceError::Vanished { path: root, name });
+                }
+                (init(&root, None)?, true)
+            }
         };
         let state_dir = state_root.join(&meta.id);
         // Local state holds every customer: the owner's alone.
         private::dir(state_root).map_err(io_at(state_root))?;
         private::dir(&state_dir).map_err(io_at(&state_dir))?;
+        remember_place(&state_dir, &root, &meta.name);
         let lock = lock::acquire(&state_dir.join("lock"), &root)?;
         let replica = replica_id(&state_dir)?;
         Ok(Workspace {
@@ -229,6 +237,29 @@ pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
     );
     write_atomically(&root.join(META_FILE), text.as_bytes(), false)?;
     Ok(meta)
+}
+
+/// Where this machine last opened the workspace whose local state is in
+/// `state_dir`, and its name: two lines of a private file.
+const PLACE_FILE: &str = "place";
+
+fn remember_place(state_dir: &Path, root: &Path, name: &str) {
+    let text = format!("{}\n{name}\n", root.display());
+    let path = state_dir.join(PLACE_FILE);
+    if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        // Only a help for a later message: failing to write it is no error.
+        let _ = private::write(&path, text.as_bytes());
+    }
+}
+
+/// The name of the workspace this machine last opened at `root`, if any.
+fn once_here(root: &Path, state_root: &Path) -> Option<String> {
+    let wanted = root.display().to_string();
+    fs::read_dir(state_root).ok()?.flatten().find_map(|entry| {
+        let text = fs::read_to_string(entry.path().join(PLACE_FILE)).ok()?;
+        let mut lines = text.lines();
+        (lines.next()? == wanted).then(|| lines.next().unwrap_or_default().to_string())
+    })
 }
 
 fn replica_id(state_dir: &Path) -> Result<ReplicaId, WorkspaceError> {
