@@ -8,7 +8,7 @@ use super::filter::{CustomerFilter, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
 use super::output::{Table, day, fit, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
-use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary};
+use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary, kept};
 use crate::i18n::{t, tf};
 use crate::store::{CustomerRecord, Store};
 
@@ -197,8 +197,13 @@ fn render_detail(
     };
     let label = |k: &str| t(k);
     field(label("field.customer.name"), c.name.clone());
+    field(label("detail.other_names"), kept::other_names(&c.extra).join(", "));
     field("id", c.id.to_string());
     field(label("field.customer.company"), c.company.clone());
+    field(
+        label("detail.other_companies"),
+        kept::other_companies(&c.extra).join(", "),
+    );
     field(label("field.customer.title"), c.title.clone());
     field(label("field.customer.emails"), c.emails.join(", "));
     field(label("field.customer.phones"), c.phones.join(", "));
