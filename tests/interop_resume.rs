@@ -88,3 +88,106 @@ fn a_bad_row_after_the_stop_does_not_make_the_resume_skip_a_good_one() {
         "the first row after the stop"
     );
 }
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::open(OpenOptions {
+        workspace: dir.join("ws"),
+        state_root: dir.join("state"),
+        author: "An".into(),
+        clock: Clock::system(),
+        rules: Rules::default(),
+    })
+    .unwrap()
+}
+
+fn contacts(n: usize) -> String {
+    let mut csv = String::from("Name,Notes\r\n");
+    for i in 0..n {
+        csv.push_str(&format!("Khách hàng số {i},ghi chú {i}\r\n"));
+    }
+    csv
+}
+
+#[test]
+fn a_stopped_and_resumed_import_is_undone_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let csv = contacts(5000);
+    let bytes = csv.as_bytes();
+    let resume = import::resume_file(&store, bytes);
+    let read = import::read(bytes, None, &[]).unwrap();
+    let skip = import::resume_point(&store, &resume).unwrap();
+    let mut plan = import::plan(&mut store, read.records, skip).unwrap();
+    import::apply(&mut store, &mut plan, Some(&resume), |_, _| false).unwrap();
+    assert_eq!(store.customers().unwrap().len(), import::CHUNK);
+    assert_eq!(
+        store.undo_label().unwrap().as_deref(),
+        Some(format!("import:{}", import::CHUNK).as_str()),
+        "what the stopped import saved is one change"
+    );
+
+    let read = import::read(bytes, None, &[]).unwrap();
+    let skip = import::resume_point(&store, &resume).unwrap();
+    let mut plan = import::plan(&mut store, read.records, skip).unwrap();
+    import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
+    assert_eq!(store.customers().unwrap().len(), 5000);
+    assert_eq!(store.undo_label().unwrap().as_deref(), Some("import:5000"));
+    store.undo().unwrap();
+    assert!(store.customers().unwrap().is_empty(), "both runs' parts");
+    store.redo().unwrap();
+    assert_eq!(store.customers().unwrap().len(), 5000);
+}
+
+#[test]
+fn an_import_killed_part_way_is_undone_whole_after_it_is_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = contacts(5000);
+    let bytes = csv.as_bytes();
+    {
+        let mut store = open(dir.path());
+        let resume = import::resume_file(&store, bytes);
+        let read = import::read(bytes, None, &[]).unwrap();
+        let mut plan = import::plan(&mut store, read.records, 0).unwrap();
+        let mut report = import::Report::default();
+        // Two chunks saved, then the process dies: no `finish`.
+        let next = import::apply_chunk(&mut store, &mut plan, 0, Some(&resume), &mut report).unwrap();
+        import::apply_chunk(&mut store, &mut plan, next, Some(&resume), &mut report).unwrap();
+        assert_eq!(store.undo_label().unwrap(), None, "nothing undoable yet");
+    }
+    let mut store = open(dir.path());
+    let resume = import::resume_file(&store, bytes);
+    let skip = import::resume_point(&store, &resume).unwrap();
+    assert_eq!(skip, 2 * import::CHUNK);
+    let read = import::read(bytes, None, &[]).unwrap();
+    let mut plan = import::plan(&mut store, read.records, skip).unwrap();
+    import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
+    assert_eq!(store.customers().unwrap().len(), 5000);
+    assert_eq!(store.undo_label().unwrap().as_deref(), Some("import:5000"));
+    store.undo().unwrap();
+    assert!(store.customers().unwrap().is_empty(), "both runs taken back at once");
+    store.redo().unwrap();
+    assert_eq!(store.customers().unwrap().len(), 5000);
+}
+
+#[test]
+fn an_undone_stopped_import_starts_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let csv = contacts(3000);
+    let bytes = csv.as_bytes();
+    let resume = import::resume_file(&store, bytes);
+    let read = import::read(bytes, None, &[]).unwrap();
+    let mut plan = import::plan(&mut store, read.records, 0).unwrap();
+    import::apply(&mut store, &mut plan, Some(&resume), |_, _| false).unwrap();
+    assert_eq!(import::resume_point(&store, &resume).unwrap(), import::CHUNK);
+    store.undo().unwrap();
+    assert_eq!(
+        import::resume_point(&store, &resume).unwrap(),
+        0,
+        "what was saved is gone, so nothing is skipped"
+    );
+    let read = import::read(bytes, None, &[]).unwrap();
+    let mut plan = import::plan(&mut store, read.records, 0).unwrap();
+    import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
+    assert_eq!(store.customers().unwrap().len(), 3000);
+}

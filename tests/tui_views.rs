@@ -117,6 +117,8 @@ fn fixture() -> Fixture {
     }
     nhung.spin.set(SpinPart::Need, "Giao hàng nhanh hơn trước Tết".into());
     nhung.tags.insert("vip".into());
+    // Kept by a merge: shown with her record.
+    nhung.extra = vec!["FN:Hồng Nhung Nguyễn".into(), "ORG:Minh Phát Group".into()];
     s.add_customer(nhung).unwrap();
     let mut wei = customer(0x2002, "张伟", "深圳华信科技有限公司", Stage::Build);
     wei.emails = vec!["zhangwei@huaxin.cn".into()];
@@ -340,7 +342,7 @@ fn import_and_duplicates_popups() {
         let file = std::env::temp_dir().join(format!("guanxi-view-{}.csv", std::process::id()));
         std::fs::write(
             &file,
-            "Name,Company,Email\nNguyễn Thị Hồng Nhung,Công ty TNHH Minh Phát,nhung@minhphat.vn\n王芳,锦程贸易,wangfang@jincheng.cn\n,,\n,Nobody,\n",
+            "Name,Company,Email,Phone\nNguyễn Thị Hồng Nhung,Công ty TNHH Minh Phát,nhung@minhphat.vn,\n王芳,锦程贸易,wangfang@jincheng.cn,\n,,,\n,Nobody,,\nTrần Văn Bình,,,+84 912 345 678\n",
         )
         .unwrap();
         type_text(app, file.to_str().unwrap());
@@ -357,6 +359,11 @@ fn import_and_duplicates_popups() {
         let mut c = Customer::empty(CustomerId(0x6006));
         c.name = "nguyen thi hong nhung".into();
         c.company = "CÔNG TY TNHH MINH PHÁT".into();
+        app.store.add_customer(c).unwrap();
+        // Nhung's number under another name: a group to ask about.
+        let mut c = Customer::empty(CustomerId(0x7007));
+        c.name = "Trần Văn Bình".into();
+        c.phones = vec!["0912 345 678".into(), "+84 912 345 678".into()];
         app.store.add_customer(c).unwrap();
         app.reload_all();
         press(app, KeyCode::Char('D'));

@@ -261,3 +261,37 @@ fn contacts_are_imported_from_the_ui() {
     assert_eq!(tui.wait_exit(), 0);
     assert_eq!(s.json(&["show", "tran quoc toan", "--json"])["title"], "Giám đốc");
 }
+
+#[test]
+fn an_import_is_one_undo_and_a_shared_phone_is_only_a_question() {
+    let s = Sandbox::new();
+    let dir = s.home().join(".config/guanxi");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "region = \"VN\"\n").unwrap();
+    s.ok(&["add", "--name", "Lê Văn Tám", "--phone", "+84 903 111 222"]);
+    let file = s.dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "Name,Company,Phone\r\nWang Lei,Huawei,+86 903 111 222\r\nJohn Smith,Acme,(903) 111-222\r\nBùi Lan,,0912 345 678\r\n",
+    )
+    .unwrap();
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key("I");
+    tui.wait_for("File to import");
+    tui.type_text(file.to_str().unwrap());
+    tui.key("enter");
+    tui.wait_for("3 new · 0 merged");
+    tui.wait_for("John Smith (same phone as Lê Văn Tám)");
+    tui.key("enter");
+    tui.wait_for("Imported: 3 new");
+    tui.wait_for("Customers · 4");
+    tui.key("u");
+    tui.wait_for("Undid: import of 3 customer(s)");
+    tui.wait_for("Customers · 1");
+    tui.key("ctrl-r");
+    tui.wait_for("Customers · 4");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 4);
+}

@@ -8,7 +8,7 @@ use super::filter::{CustomerFilter, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
 use super::output::{Table, day, escape, escape_lines, fit_escaped, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
-use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary};
+use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary, kept};
 use crate::i18n::{t, tf};
 use crate::store::{CustomerRecord, Store};
 
@@ -210,8 +210,18 @@ fn render_detail(
     };
     let label = |k: &str| t(k);
     field(label("field.customer.name"), &c.name, ONE_LINE);
+    field(
+        label("detail.other_names"),
+        &kept::other_names(&c.extra).join(", "),
+        ONE_LINE,
+    );
     field("id", &c.id.to_string(), ONE_LINE);
     field(label("field.customer.company"), &c.company, ONE_LINE);
+    field(
+        label("detail.other_companies"),
+        &kept::other_companies(&c.extra).join(", "),
+        ONE_LINE,
+    );
     field(label("field.customer.title"), &c.title, ONE_LINE);
     field(label("field.customer.emails"), &c.emails.join(", "), ONE_LINE);
     field(label("field.customer.phones"), &c.phones.join(", "), ONE_LINE);

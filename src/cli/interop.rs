@@ -11,6 +11,7 @@ use super::context::Context;
 use super::filter::{CustomerFilter, sort_by_name};
 use super::output::escape;
 use crate::domain::escape::neutralize;
+use crate::domain::phone::Region;
 use crate::domain::{Customer, InputError};
 use crate::i18n::{t, tf};
 use crate::interop::import::{self, Format, Outcome};
@@ -21,7 +22,7 @@ use crate::store::{Store, View};
 pub struct ImportArgs {
     /// The file: a CSV (Google Contacts, Outlook, other CRMs), vCard (.vcf) or guanxi JSON export
     file: PathBuf,
-    /// csv, vcard or json [default: recognised from the content]
+    /// csv, vcard or json [default: the file's extension (.csv, .vcf, .json), else recognised from the content]
     #[arg(long)]
     format: Option<String>,
     /// Show what would happen; save nothing
@@ -31,6 +32,9 @@ pub struct ImportArgs {
     /// address, notes, tags, ignore, or a guanxi field such as stage, segment, source, owner
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     map: Vec<String>,
+    /// The country the file's national phone numbers are from (VN, CN, US...) [default: the config's `region`]
+    #[arg(long, value_name = "CODE")]
+    region: Option<String>,
 }
 
 pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
@@ -38,6 +42,11 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         .format
         .as_deref()
         .map(|f| Format::parse(f).ok_or_else(|| InputError::UnknownFormat(f.to_string())))
+        .transpose()?;
+    let region = a
+        .region
+        .as_deref()
+        .map(|r| Region::parse(r).ok_or_else(|| InputError::UnknownRegion(r.to_string())))
         .transpose()?;
     let overrides = a
         .map
@@ -52,17 +61,27 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         path: a.file.display().to_string(),
         reason: e.to_string(),
     })?;
-    let read = import::read(&bytes, format, &overrides).map_err(|e| match e {
+    // A format named with --format wins; else the file's extension claims one.
+    let claimed = format.or_else(|| Format::from_path(&a.file));
+    let read = import::read(&bytes, claimed, &overrides).map_err(|e| match e {
         import::ImportError::Store(s) => anyhow::Error::from(s),
-        other => anyhow::Error::from(InputError::Invalid(other.to_string())),
+        other => anyhow::Error::from(InputError::Invalid(tf(
+            "import.error.in_file",
+            &[("path", &a.file.display()), ("message", &other)],
+        ))),
     })?;
     // A dry run only reads: it makes no workspace.
     let mut store = if a.dry_run { ctx.open()? } else { ctx.open_or_create()? };
     let resume = import::resume_file(&store, &bytes);
-    let skip = if a.dry_run { 0 } else { import::already_saved(&resume) };
+    let skip = if a.dry_run {
+        0
+    } else {
+        import::resume_point(&store, &resume)?
+    };
     let format = read.format;
     let mapping = read.mapping.clone();
-    let mut plan = import::plan(&mut store, read.records, skip)?;
+    let region = region.or(store.rules().region);
+    let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
     let mut out = tf(
         "cli.import.file",
         &[("path", &a.file.display()), ("format", &format.key())],
@@ -134,6 +153,13 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push_str(t("cli.import.imported"));
         out.push(' ');
         out.push_str(&summary(report.created, report.merged, report.unchanged));
+    }
+    for (step, other) in plan.possible_duplicates() {
+        out.push_str(&tf(
+            "cli.import.possible",
+            &[("place", &step.place), ("name", &step.name), ("other", &other.name)],
+        ));
+        out.push('\n');
     }
     for n in &plan.skipped {
         out.push_str(&tf(
@@ -232,23 +258,36 @@ fn export_json(view: &View, chosen: &[Customer]) -> Result<String> {
 
 #[derive(Debug, Args)]
 pub struct DupesArgs {
-    /// Merge every group: the oldest record keeps everything (undo takes each merge back)
+    /// Merge every certain group: the oldest record keeps everything (undo takes each merge back)
     #[arg(long)]
     merge: bool,
+    /// With --merge: merge only group N as listed, certain or possible
+    #[arg(long, value_name = "N", requires = "merge")]
+    group: Option<usize>,
 }
 
 pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let customers: Vec<Customer> = store.customers()?.into_iter().map(|r| r.customer).collect();
-    let groups = dupes::groups(&customers);
+    let groups = dupes::groups(&customers, store.rules().region);
     if groups.is_empty() {
         return Ok(format!("{}\n", t("dupes.none")));
+    }
+    if let Some(n) = a.group
+        && (n == 0 || n > groups.len())
+    {
+        return Err(InputError::Invalid(tf("cli.dupes.no_group", &[("value", &n), ("count", &groups.len())])).into());
     }
     let by_id: std::collections::HashMap<_, _> = customers.iter().map(|c| (c.id, c)).collect();
     let mut out = String::new();
     for (n, group) in groups.iter().enumerate() {
         out.push_str(&format!("{}.", n + 1));
-        for id in group {
+        if !group.certain {
+            out.push(' ');
+            out.push_str(t("dupes.possible"));
+            out.push_str("\n  ");
+        }
+        for id in &group.ids {
             if let Some(c) = by_id.get(id) {
                 let contact = [c.emails.join(", "), c.phones.join(", ")]
                     .into_iter()
@@ -265,20 +304,37 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
         }
         out.push('\n');
     }
+    let possible = groups.iter().filter(|g| !g.certain).count();
     if a.merge {
-        let merged = merge_all(&mut store, &groups)?;
+        let chosen: Vec<&dupes::Group> = match a.group {
+            Some(n) => groups.get(n - 1).into_iter().collect(),
+            None => groups.iter().filter(|g| g.certain).collect(),
+        };
+        let merged = merge_all(&mut store, &chosen)?;
         out.push_str(&tf("cli.dupes.merged", &[("count", &merged)]));
+        if a.group.is_none() && possible > 0 {
+            out.push('\n');
+            out.push_str(&tf("cli.dupes.left", &[("count", &possible)]));
+        }
     } else {
-        out.push_str(&tf("cli.dupes.found", &[("count", &groups.len())]));
+        let certain = groups.len() - possible;
+        let mut said = Vec::new();
+        if certain > 0 {
+            said.push(tf("cli.dupes.found", &[("count", &certain)]));
+        }
+        if possible > 0 {
+            said.push(tf("cli.dupes.left", &[("count", &possible)]));
+        }
+        out.push_str(&said.join("\n"));
     }
     out.push('\n');
     Ok(out)
 }
 
-fn merge_all(store: &mut Store, groups: &[Vec<crate::domain::CustomerId>]) -> Result<usize> {
+fn merge_all(store: &mut Store, groups: &[&dupes::Group]) -> Result<usize> {
     let mut n = 0;
     for g in groups {
-        if let Some((keep, rest)) = g.split_first()
+        if let Some((keep, rest)) = g.ids.split_first()
             && store.merge_customers(*keep, rest)?
         {
             n += 1;

@@ -174,6 +174,9 @@ pub struct StageChangeJson {
 pub struct CustomerDetailJson {
     #[serde(flatten)]
     customer: CustomerJson,
+    /// Names and companies a merge kept beside the record's own.
+    other_names: Vec<String>,
+    other_companies: Vec<String>,
     address: String,
     notes: String,
     spin: Spin,
@@ -194,6 +197,8 @@ impl CustomerDetailJson {
         let c = &rec.customer;
         CustomerDetailJson {
             customer: CustomerJson::new(rec, summary),
+            other_names: crate::domain::kept::other_names(&c.extra),
+            other_companies: crate::domain::kept::other_companies(&c.extra),
             address: c.address.clone(),
             notes: c.notes.clone(),
             spin: Spin {

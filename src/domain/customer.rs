@@ -153,12 +153,18 @@ impl Customer {
     }
 
     /// What search looks in: name, company, emails, phones and tags,
-    /// folded (no accents, no case), plus the pinyin of Chinese names.
+    /// and the other names and companies a merge kept (`kept`), folded (no
+    /// accents, no case), plus the pinyin of Chinese names.
     pub fn search_text(&self) -> String {
+        let others: Vec<String> = crate::domain::kept::other_names(&self.extra)
+            .into_iter()
+            .chain(crate::domain::kept::other_companies(&self.extra))
+            .collect();
         let mut parts = vec![self.name.as_str(), self.company.as_str()];
         parts.extend(self.emails.iter().map(String::as_str));
         parts.extend(self.phones.iter().map(String::as_str));
         parts.extend(self.tags.iter().map(String::as_str));
+        parts.extend(others.iter().map(String::as_str));
         // Pinyin for the name only: it is what people type for a Chinese
         // contact, and a company's pinyin would double what every key
         // typed in search has to scan.

@@ -56,6 +56,8 @@ pub enum InputError {
     NothingToUndo,
     NothingToRedo,
     UnknownFormat(String),
+    /// Not an ISO 3166 code guanxi knows the calling code of.
+    UnknownRegion(String),
     CannotRead {
         path: String,
         reason: String,
@@ -151,6 +153,10 @@ impl fmt::Display for InputError {
             InputError::NothingToUndo => t("error.nothing_to_undo").to_string(),
             InputError::NothingToRedo => t("error.nothing_to_redo").to_string(),
             InputError::UnknownFormat(v) => tf("error.unknown_format", &[("value", v)]),
+            InputError::UnknownRegion(v) => tf(
+                "error.unknown_region",
+                &[("value", v), ("known", &crate::domain::phone::Region::known())],
+            ),
             InputError::CannotRead { path, reason } => tf("error.cannot_read", &[("path", path), ("reason", reason)]),
             InputError::TooLong { field, limit, length } => {
                 let count = |n: &usize| crate::i18n::number(i64::try_from(*n).unwrap_or(i64::MAX));

@@ -14,8 +14,10 @@ pub mod factors;
 pub mod follow_up;
 pub mod ids;
 pub mod interaction;
+pub mod kept;
 pub mod level;
 pub mod money;
+pub mod phone;
 pub mod stage;
 pub mod summary;
 pub mod text;
@@ -45,4 +47,6 @@ use serde::{Deserialize, Serialize};
 pub struct Rules {
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
+    /// Where national phone numbers were written, when known (see `phone`).
+    pub region: Option<phone::Region>,
 }

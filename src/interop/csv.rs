@@ -80,6 +80,14 @@ pub enum CsvError {
     /// An override names a column the file lacks, or a field guanxi lacks.
     #[error("{0}")]
     BadMapping(String),
+    /// No column can name a customer (name, company, email or phone): the
+    /// columns, for the message.
+    #[error("{}", crate::i18n::tf("import.error.no_name_column", &[("columns", .0)]))]
+    NoNameColumn(String),
+    /// No column is one guanxi knows and the rows do not line up with the
+    /// header: not a CSV file at all.
+    #[error("{}", crate::i18n::t("import.error.not_csv"))]
+    NotCsv,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -150,6 +158,32 @@ pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, Csv
     let layout = detect_layout(&headers);
     let mut columns = plan(layout, &headers);
     apply_overrides(&mut columns, overrides)?;
+    let names = |t: &Target| {
+        matches!(
+            t,
+            Target::Name
+                | Target::Given
+                | Target::Middle
+                | Target::Family
+                | Target::Company
+                | Target::Email
+                | Target::Phone
+        )
+    };
+    if !columns.iter().any(|c| names(&c.target)) {
+        // Every row would be skipped: say why once, instead of once a row.
+        let known = columns.iter().any(|c| c.target != Target::Ignore);
+        let rows: Vec<_> = records.take(200).collect();
+        let uneven = rows
+            .iter()
+            .filter(|r| r.as_ref().map_or(true, |r| r.cells.len() != headers.len()))
+            .count();
+        return Err(if !known && uneven * 5 > rows.len() {
+            CsvError::NotCsv
+        } else {
+            CsvError::NoNameColumn(headers.join(", "))
+        });
+    }
 
     let rows = records
         .filter_map(|r| match r {
@@ -250,7 +284,7 @@ fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
 /// without one when the zero bytes say so), else Windows-1252, which maps
 /// every byte to a character, so nothing turns into replacement characters
 /// when a real decoding exists.
-fn decode(bytes: &[u8]) -> String {
+pub(crate) fn decode(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => s.to_string(),

@@ -10,6 +10,13 @@
 //!
 //! An import that stops part-way (cancelled, or the process killed) is
 //! resumed by running it again: the records already saved are skipped.
+//! However many chunks and runs it took, the import is one change that
+//! one undo takes back (see [`finish`]).
+//!
+//! Who is the same person is `dupes`'s rule: a contact that shares only a
+//! phone with a customer under a clearly different name is added apart and
+//! reported as a possible duplicate ([`Step::possible_duplicate`]), never
+//! merged.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,10 +24,11 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use super::contact::Contact;
-use super::dupes::{self, Index};
+use super::dupes::{self, Found, Index};
 use super::json::FullCustomer;
-use super::{csv, json, vcard};
+use super::{csv, json, resume, sniff, vcard};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
+use crate::domain::phone::{self, Region};
 use crate::domain::text::clean;
 use crate::domain::{Customer, CustomerId, validate};
 use crate::store::actions::customer_changes;
@@ -46,14 +54,27 @@ impl Format {
     /// The format the bytes are in: vCard and guanxi JSON by their first
     /// characters, CSV when a header row splits into columns.
     pub fn detect(bytes: &[u8]) -> Option<Format> {
-        if vcard::looks_like(bytes) {
-            Some(Format::Vcard)
-        } else if json::looks_like(bytes) {
-            Some(Format::Json)
-        } else if csv::looks_like(bytes) {
-            Some(Format::Csv)
-        } else {
-            None
+        sniff::check(bytes, None).ok()
+    }
+
+    /// The format a file's name claims: `.csv` (and `.tsv`), `.vcf` (and
+    /// `.vcard`), `.json`; `None` for any other name.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "tsv" => Some(Format::Csv),
+            "vcf" | "vcard" => Some(Format::Vcard),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// The format's name in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Vcard => "vCard",
+            Format::Json => "JSON",
         }
     }
 
@@ -70,6 +91,18 @@ impl Format {
 pub enum ImportError {
     #[error("{}", crate::i18n::t("import.error.unknown_format"))]
     UnknownFormat,
+    #[error("{}", crate::i18n::t("import.error.empty"))]
+    Empty,
+    #[error("{}", crate::i18n::t("import.error.binary"))]
+    Binary,
+    /// Named a vCard, but there is no `BEGIN:VCARD` in it.
+    #[error("{}", crate::i18n::t("import.error.no_card"))]
+    NoCard,
+    #[error("{}", crate::i18n::tf("import.error.looks_like", &[("expected", &expected.label()), ("found", &found.label()), ("key", &found.key())]))]
+    LooksLike { expected: Format, found: Format },
+    /// Every record of the file is unusable: how many, and the first.
+    #[error("{}", crate::i18n::tf("import.error.unreadable", &[("count", count), ("place", &first.place), ("message", &first.message)]))]
+    Unreadable { count: usize, first: Note },
     #[error(transparent)]
     Csv(#[from] csv::CsvError),
     #[error("{}", crate::i18n::tf("import.error.not_json", &[("detail", .0)]))]
@@ -103,12 +136,14 @@ pub struct Read {
     pub records: Vec<Result<Incoming, Note>>,
 }
 
-pub fn read(bytes: &[u8], format: Option<Format>, overrides: &[(String, String)]) -> Result<Read, ImportError> {
-    let format = format
-        .or_else(|| Format::detect(bytes))
-        .ok_or(ImportError::UnknownFormat)?;
+/// Reads a file: `claimed` is the format named for it (`--format`, or its
+/// extension, see [`Format::from_path`]), else it is recognised. A file
+/// that is not what it claims, or none of whose records can be used, is
+/// refused as a whole (see `sniff`).
+pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)]) -> Result<Read, ImportError> {
+    let format = sniff::check(bytes, claimed)?;
     let line = |n: usize| crate::i18n::tf("import.place.line", &[("line", &n)]);
-    Ok(match format {
+    let read = match format {
         Format::Vcard => Read {
             format,
             mapping: Vec::new(),
@@ -156,7 +191,17 @@ pub fn read(bytes: &[u8], format: Option<Format>, overrides: &[(String, String)]
                 })
                 .collect(),
         },
-    })
+    };
+    if !read.records.is_empty() && read.records.iter().all(Result::is_err) {
+        let first = read.records.iter().find_map(|r| r.as_ref().err()).cloned();
+        if let Some(first) = first {
+            return Err(ImportError::Unreadable {
+                count: read.records.len(),
+                first,
+            });
+        }
+    }
+    Ok(read)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +224,16 @@ pub struct Step {
     pub customer: CustomerId,
     /// The change to make; taken out when it is applied.
     pub change: Option<Change>,
+    /// A new customer with the phone of another under a clearly different
+    /// name: kept apart, and reported so the user can merge deliberately.
+    pub possible_duplicate: Option<Possible>,
+}
+
+/// The customer a new one shares a phone with, under another name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Possible {
+    pub customer: CustomerId,
+    pub name: String,
 }
 
 /// A step's change, kept compact until it is applied.
@@ -217,11 +272,25 @@ pub struct Plan {
     /// Records already saved by an earlier run of the same import.
     pub resumed_from: usize,
     pub total_records: usize,
+    /// What takes back each chunk saved so far (this run's, in the order
+    /// saved), made one undoable change by [`finish`].
+    undo: Vec<Vec<Edit>>,
+    /// The same for chunks earlier runs of the same import saved (stopped,
+    /// or killed before they could finish): read back from local state.
+    undo_before: Vec<Vec<Edit>>,
 }
 
 impl Plan {
     pub fn count(&self, outcome: Outcome) -> usize {
         self.steps.iter().filter(|s| s.outcome == outcome).count()
+    }
+
+    /// The new customers that share a phone with another under a clearly
+    /// different name.
+    pub fn possible_duplicates(&self) -> impl Iterator<Item = (&Step, &Possible)> {
+        self.steps
+            .iter()
+            .filter_map(|s| s.possible_duplicate.as_ref().map(|p| (s, p)))
     }
 }
 
@@ -234,12 +303,30 @@ enum Target {
 
 /// Works out what every record becomes, without changing anything.
 /// Records `0..skip` are left out (saved by an interrupted earlier run).
+/// National phone numbers are read in the workspace's region.
 pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize) -> Result<Plan, StoreError> {
+    let region = store.rules().region;
+    plan_in(store, records, skip, region)
+}
+
+/// [`plan`] for a file whose national phone numbers were written in
+/// `file_region` (`--region`). When that is not the workspace's region,
+/// they are kept written with their country code (`+84 903 111 222`), so
+/// they read right in the workspace.
+pub fn plan_in(
+    store: &mut Store,
+    records: Vec<Result<Incoming, Note>>,
+    skip: usize,
+    file_region: Option<Region>,
+) -> Result<Plan, StoreError> {
+    let home = store.rules().region;
+    let rewrite = file_region.filter(|r| Some(*r) != home);
     let mut index = Index::default();
     let mut existing: HashSet<CustomerId> = HashSet::new();
     store.for_each_customer(|rec| {
-        index.add(rec.customer.id, &dupes::customer_keys(&rec.customer));
-        existing.insert(rec.customer.id);
+        let c = &rec.customer;
+        index.add(c.id, dupes::real_name(c), &dupes::customer_keys(c, home));
+        existing.insert(c.id);
         true
     })?;
     let author = store.author().to_string();
@@ -265,7 +352,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
         let (candidate, place, children_of) = match incoming {
             Incoming::Contact(contact) => {
                 let place = crate::i18n::tf("import.place.line", &[("line", &contact.line)]);
-                match customer_from(&contact, &author, now) {
+                match customer_from(&contact, &author, now, rewrite) {
                     Ok((c, warnings)) => {
                         for message in warnings {
                             plan.warnings.push(Note {
@@ -301,13 +388,30 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                 (c, place, Some(full))
             }
         };
-        let keys = dupes::customer_keys(&candidate);
+        let keys = dupes::customer_keys(&candidate, file_region.or(home));
+        let name = dupes::real_name(&candidate).to_string();
         // A JSON customer is first looked for by its id.
         let by_id = children_of
             .as_ref()
             .map(|_| candidate.id)
             .filter(|id| id.0 != 0 && (existing.contains(id) || created.contains_key(id)));
-        let found = by_id.or_else(|| index.find(&keys));
+        let (found, possible) = match by_id.map(Found::Same).or_else(|| index.find(&name, &keys)) {
+            Some(Found::Same(id)) => (Some(id), None),
+            Some(Found::Possible(id)) => {
+                let theirs = match created.get(&id) {
+                    Some(&i) => plan.steps[i].name.clone(),
+                    None => index.name(id).unwrap_or_default().to_string(),
+                };
+                (
+                    None,
+                    Some(Possible {
+                        customer: id,
+                        name: theirs,
+                    }),
+                )
+            }
+            None => (None, None),
+        };
         let target = match found {
             Some(id) if created.contains_key(&id) => Some(Target::Planned(created[&id])),
             Some(id) => match touched.remove(&id) {
@@ -337,6 +441,7 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                         customer: Box::new(c),
                         children,
                     }),
+                    possible_duplicate: possible,
                 }
             }
             Some(Target::Planned(i)) => {
@@ -346,9 +451,11 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                     Some(full) => children_edits(store, full, id, &mut planned_children)?,
                     None => Vec::new(),
                 };
-                if let Some(Change::Create { customer, children }) = plan.steps[i].change.as_mut() {
-                    **customer = dupes::merged(customer, &candidate);
+                let planned = &mut plan.steps[i];
+                if let Some(Change::Create { customer, children }) = planned.change.as_mut() {
+                    **customer = dupes::merged(customer, &candidate, home);
                     children.extend(extra_children);
+                    planned.name.clone_from(&customer.name);
                 }
                 Step {
                     record: n,
@@ -357,15 +464,17 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                     place,
                     customer: id,
                     change: None,
+                    possible_duplicate: None,
                 }
             }
             Some(Target::Existing(before)) => {
                 let id = before.id;
-                let after = dupes::merged(&before, &candidate);
+                let after = dupes::merged(&before, &candidate, home);
                 let mut edits = customer_changes(&before, &after);
                 if let Some(full) = &children_of {
                     edits.extend(children_edits(store, full, id, &mut planned_children)?);
                 }
+                let name = after.name.clone();
                 touched.insert(id, Box::new(after));
                 Step {
                     record: n,
@@ -374,14 +483,15 @@ pub fn plan(store: &mut Store, records: Vec<Result<Incoming, Note>>, skip: usize
                     } else {
                         Outcome::Merge
                     },
-                    name: before.name.clone(),
+                    name,
                     place,
                     customer: id,
                     change: (!edits.is_empty()).then_some(Change::Edits(edits)),
+                    possible_duplicate: None,
                 }
             }
         };
-        index.add(step.customer, &keys);
+        index.add(step.customer, &name, &keys);
         plan.steps.push(step);
     }
     Ok(plan)
@@ -460,8 +570,14 @@ fn full_sizes(full: &FullCustomer) -> Result<(), crate::domain::InputError> {
 /// A customer from a contact, and what could not be used as such (kept in
 /// `extra`). Fails when there is nothing to call the customer, or when a
 /// value is over its size limit (`validate`): a 50 MB note is not kept, and
-/// the rest of the file is imported.
-fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer, Vec<String>), String> {
+/// the rest of the file is imported. National phone numbers are written
+/// with their country when `rewrite` names the region they are from.
+fn customer_from(
+    contact: &Contact,
+    author: &str,
+    now: i64,
+    rewrite: Option<Region>,
+) -> Result<(Customer, Vec<String>), String> {
     let mut warnings = Vec::new();
     let more = &contact.more;
     let mut extra = contact.extra.clone();
@@ -481,7 +597,10 @@ fn customer_from(contact: &Contact, author: &str, now: i64) -> Result<(Customer,
         .phones
         .iter()
         .filter_map(|p| match validate::phone(p) {
-            Ok(v) => Some(v),
+            Ok(v) => Some(match rewrite {
+                Some(region) => phone::international(&v, region),
+                None => v,
+            }),
             Err(err) => {
                 warnings.push(crate::i18n::tf("import.kept", &[("problem", &err)]));
                 extra.push(format!("TEL:{}", clean(p)));
@@ -580,11 +699,13 @@ pub struct Report {
 /// Records per saved chunk.
 pub const CHUNK: usize = 2000;
 
+pub use super::resume::{already_saved, resume_file, resume_point};
+
 /// Applies the steps `from..from + CHUNK` of a plan and saves them;
 /// returns where the next chunk starts (`plan.steps.len()` when done).
-/// Progress is remembered in `resume_file`, so running the same import
-/// again after a stop carries on where it ended; the file goes when the
-/// last chunk is saved.
+/// What takes the chunk back is kept for [`finish`], which makes the whole
+/// import one undoable change. Progress is remembered in `resume_file`, so
+/// running the same import again after a stop carries on where it ended.
 pub fn apply_chunk(
     store: &mut Store,
     plan: &mut Plan,
@@ -592,6 +713,11 @@ pub fn apply_chunk(
     resume_file: Option<&PathBuf>,
     report: &mut Report,
 ) -> Result<usize, StoreError> {
+    if from == 0
+        && let Some(path) = resume_file
+    {
+        plan.undo_before = resume::read_undo(path);
+    }
     let end = (from + CHUNK).min(plan.steps.len());
     let chunk = &mut plan.steps[from.min(end)..end];
     let changes: Vec<(Vec<Edit>, Option<i64>)> = chunk
@@ -600,7 +726,16 @@ pub fn apply_chunk(
         .map(|c| (c.into_edits(), None))
         .collect();
     if !changes.is_empty() {
+        // Read before the chunk is applied, last change first.
+        let mut inverse = Vec::new();
+        for (edits, _) in changes.iter().rev() {
+            inverse.extend(store.inverse_of(edits)?);
+        }
         store.commit_bulk(changes)?;
+        if let Some(path) = resume_file {
+            resume::append_undo(path, &inverse);
+        }
+        plan.undo.push(inverse);
     }
     for s in chunk.iter() {
         match s.outcome {
@@ -610,13 +745,13 @@ pub fn apply_chunk(
         }
     }
     if let Some(path) = resume_file {
-        if end >= plan.steps.len() {
-            let _ = std::fs::remove_file(path);
-        } else {
-            let saved = records_saved(plan, end);
-            let _ = std::fs::create_dir_all(path.parent().unwrap_or(path));
-            let _ = std::fs::write(path, saved.min(plan.total_records).to_string());
-        }
+        let created = plan.steps[..end]
+            .iter()
+            .rev()
+            .find(|s| s.outcome == Outcome::Create)
+            .map(|s| s.customer);
+        let saved = records_saved(plan, end).min(plan.total_records);
+        resume::save_progress(path, saved, created);
     }
     Ok(end)
 }
@@ -631,8 +766,35 @@ fn records_saved(plan: &Plan, steps: usize) -> usize {
     }
 }
 
+/// Ends an import, finished or `stopped`: what its chunks saved (and what
+/// earlier runs of it, stopped or killed, saved) becomes one change that
+/// one `undo` takes back and `redo` brings back. A finished import leaves
+/// nothing to resume; a stopped one can be run again to carry on, and the
+/// run that finishes it is undone whole.
+pub fn finish(
+    store: &mut Store,
+    plan: &mut Plan,
+    resume_file: Option<&PathBuf>,
+    stopped: bool,
+) -> Result<(), StoreError> {
+    let chunks: Vec<Vec<Edit>> = plan
+        .undo
+        .drain(..)
+        .rev()
+        .chain(plan.undo_before.drain(..).rev())
+        .collect();
+    store.commit_undo_point(chunks.into_iter().flatten().collect())?;
+    if let Some(path) = resume_file
+        && !stopped
+    {
+        resume::forget(path);
+    }
+    Ok(())
+}
+
 /// Applies a whole plan, chunk by chunk; `progress(done, total)` is told
-/// after each saved chunk and stops the import by returning false.
+/// after each saved chunk and stops the import by returning false. Either
+/// way, what was saved is one undoable change (see [`finish`]).
 pub fn apply(
     store: &mut Store,
     plan: &mut Plan,
@@ -651,26 +813,8 @@ pub fn apply(
     }
     if report.stopped_after.is_none() {
         progress(total, total);
-        if let Some(path) = resume_file {
-            let _ = std::fs::remove_file(path);
-        }
     }
+    finish(store, plan, resume_file, report.stopped_after.is_some())?;
     store.flush()?;
     Ok(report)
-}
-
-/// Where the progress of importing these bytes is kept (in local state).
-pub fn resume_file(store: &Store, bytes: &[u8]) -> PathBuf {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    store.workspace().state_dir.join("imports").join(format!("{hash:016x}"))
-}
-
-/// Records an interrupted earlier run of the same import saved.
-pub fn already_saved(path: &PathBuf) -> usize {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0)
 }

@@ -7,6 +7,8 @@ pub mod dupes;
 pub mod ics;
 pub mod import;
 pub mod json;
+pub mod resume;
+pub mod sniff;
 pub mod vcard;
 
 pub use contact::Contact;

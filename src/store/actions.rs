@@ -134,7 +134,7 @@ impl Store {
             let Some(rec) = self.live_customer(other)? else {
                 continue;
             };
-            merged = crate::interop::dupes::merged(&merged, &rec.customer);
+            merged = crate::interop::dupes::merged(&merged, &rec.customer, self.rules().region);
             let timeline = self.timeline(other)?;
             for i in timeline.interactions {
                 edits.push(Edit::UpdateInteraction {

@@ -5,7 +5,7 @@
 
 use super::error::StoreError;
 use super::keys;
-use super::op::{Edit, Op, Origin, describe, follow_up_customer, interaction_customer};
+use super::op::{Edit, Op, Origin, describe_op, follow_up_customer, interaction_customer};
 use super::records::{FollowUpRecord, HistoryKey, InteractionRecord, UndoEntry};
 use super::txn::Txn;
 use crate::domain::{
@@ -208,7 +208,7 @@ fn record_undo(tx: &mut Txn, op: &Op) -> Result<(), StoreError> {
             if op.inverse.is_empty() {
                 return Ok(());
             }
-            push(tx, keys::undo(op.seq), op, describe(&op.edits))?;
+            push(tx, keys::undo(op.seq), op, describe_op(op))?;
             // A new change ends the redo chain made by earlier undos.
             for (k, _) in tx.range(&keys::redo(0), &keys::redo(op.seq))? {
                 tx.delete(k);

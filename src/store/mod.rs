@@ -234,7 +234,35 @@ impl Store {
         Ok(n)
     }
 
+    /// The edits that would take `edits` back, read against the view as it
+    /// is now (before they are made): what bulk work keeps to become one
+    /// undoable change with [`Store::commit_undo_point`].
+    pub fn inverse_of(&self, edits: &[Edit]) -> Result<Vec<Edit>, StoreError> {
+        apply::inverse(&mut Txn::new(&self.view.storage), edits)
+    }
+
+    /// Makes work already saved in bulk (an import, chunk by chunk) one
+    /// change that `undo` takes back: an op with no edits of its own whose
+    /// inverse is `inverse`. Nothing is written when `inverse` is empty.
+    pub fn commit_undo_point(&mut self, inverse: Vec<Edit>) -> Result<Option<Op>, StoreError> {
+        if inverse.is_empty() {
+            return Ok(None);
+        }
+        let mut ops = self.commit_ops_with(vec![(Vec::new(), Origin::Direct, None)], Some(inverse))?;
+        Ok(ops.pop())
+    }
+
     fn commit_ops(&mut self, changes: Vec<(Vec<Edit>, Origin, Option<i64>)>) -> Result<Vec<Op>, StoreError> {
+        self.commit_ops_with(changes, None)
+    }
+
+    /// `given_inverse`: the inverse of the first undoable change, when it
+    /// is known already (see `commit_undo_point`).
+    fn commit_ops_with(
+        &mut self,
+        changes: Vec<(Vec<Edit>, Origin, Option<i64>)>,
+        mut given_inverse: Option<Vec<Edit>>,
+    ) -> Result<Vec<Op>, StoreError> {
         let replica = self.ws.replica;
         let storage = self.view.storage.clone();
         let mut tx = Txn::new(&storage);
@@ -243,8 +271,9 @@ impl Store {
         let mut seq = self.seq;
         let mut last_frame = (0u64, 0u32);
         for (edits, origin, at) in changes {
-            let inverse = match origin {
-                Origin::Bulk => Vec::new(),
+            let inverse = match (origin, given_inverse.take()) {
+                (Origin::Bulk, _) => Vec::new(),
+                (_, Some(given)) => given,
                 _ => apply::inverse(&mut tx, &edits)?,
             };
             seq += 1;

@@ -164,8 +164,29 @@ pub fn describe(edits: &[Edit]) -> String {
     }
 }
 
-/// The words for a label made by [`describe`].
+/// The undo label of an op: [`describe`] of its edits, or, for an op with
+/// no edits of its own that takes back bulk work (an import, see
+/// `Store::commit_undo_point`), `import:N` for the N customers it touches.
+pub fn describe_op(op: &Op) -> String {
+    if !op.edits.is_empty() || op.inverse.is_empty() {
+        return describe(&op.edits);
+    }
+    let customers: std::collections::BTreeSet<CustomerId> = op
+        .inverse
+        .iter()
+        .filter(|e| matches!(e, Edit::UpdateCustomer { .. } | Edit::MoveStage { .. }))
+        .filter_map(Edit::customer)
+        .collect();
+    format!("import:{}", customers.len())
+}
+
+/// The words for a label made by [`describe`] or [`describe_op`].
 pub fn label_text(label: &str) -> String {
+    if let Some((key, count)) = label.split_once(':')
+        && let Ok(n) = count.parse::<usize>()
+    {
+        return crate::i18n::tf(&format!("op.{key}"), &[("count", &n)]);
+    }
     let (key, more) = label.split_once('+').unwrap_or((label, ""));
     let text = crate::i18n::t(&format!("op.{key}")).to_string();
     match more.parse::<usize>() {

@@ -6,6 +6,7 @@
 //! workspace = "/home/lan/Sync/team"  # default workspace
 //! lang = "vi"                        # en, vi or zh (else LC_ALL / LANG)
 //! currency = "VND"                   # how amounts are shown
+//! region = "VN"                      # where national phone numbers are from
 //!
 //! [clv]
 //! remaining_years = 3.0
@@ -24,6 +25,7 @@ use serde::Deserialize;
 
 use super::error::WorkspaceError;
 use crate::domain::cadence::MAX_CADENCE_DAYS;
+use crate::domain::phone::Region;
 use crate::domain::{CadenceRules, ClvAssumptions, Rules};
 use crate::i18n::{Lang, tf};
 
@@ -34,6 +36,10 @@ pub struct Config {
     pub workspace: Option<PathBuf>,
     pub lang: Option<String>,
     pub currency: Option<String>,
+    /// ISO 3166 alpha-2 code of the country national phone numbers are
+    /// written in (`VN`, `CN`, `US`): how `0903 111 222` is compared with
+    /// `+84 903 111 222`.
+    pub region: Option<String>,
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
 }
@@ -72,6 +78,15 @@ impl Config {
     fn problem(&self) -> Option<(&'static [&'static str], String)> {
         if let Some(lang) = self.lang.as_deref().filter(|l| Lang::parse(l).is_none()) {
             return Some((&["lang"], tf("error.unknown_lang", &[("value", &lang)])));
+        }
+        if let Some(region) = self.region.as_deref().filter(|r| Region::parse(r).is_none()) {
+            return Some((
+                &["region"],
+                tf(
+                    "error.unknown_region",
+                    &[("value", &region), ("known", &Region::known())],
+                ),
+            ));
         }
         if let Some(code) = self.currency.as_deref().filter(|c| !known_currency(c)) {
             return Some((&["currency"], tf("error.config.currency", &[("value", &code)])));
@@ -123,6 +138,7 @@ impl Config {
         Rules {
             clv: self.clv,
             cadence: self.cadence,
+            region: self.region.as_deref().and_then(Region::parse),
         }
     }
 
@@ -291,5 +307,17 @@ mod tests {
         for code in ["VND", "CNY", "RMB", "usd", "EUR"] {
             assert!(known_currency(code), "{code}");
         }
+    }
+
+    #[test]
+    fn region_is_a_known_country_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "region = \"vn\"\n").unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!(c.rules().region.map(Region::code), Some("VN"));
+        fs::write(&path, "region = \"Vietnam\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("Vietnam") && err.contains("VN"), "{err}");
     }
 }

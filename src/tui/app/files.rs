@@ -21,7 +21,7 @@ impl App {
         match self.store.customers() {
             Ok(all) => {
                 let customers: Vec<_> = all.into_iter().map(|r| r.customer).collect();
-                let groups = dupes::groups(&customers);
+                let groups = dupes::groups(&customers, self.store.rules().region);
                 if groups.is_empty() {
                     self.say(Tone::Info, t("dupes.none"));
                 } else {
@@ -83,9 +83,9 @@ impl App {
         let expanded = expand_home(&path);
         let outcome = (|| -> Result<ImportJob, String> {
             let bytes = std::fs::read(&expanded).map_err(|e| tf("import.cannot_read", &[("error", &e)]))?;
-            let read = import::read(&bytes, None, &[]).map_err(|e| e.to_string())?;
+            let read = import::read(&bytes, import::Format::from_path(&expanded), &[]).map_err(|e| e.to_string())?;
             let resume = import::resume_file(&self.store, &bytes);
-            let skip = import::already_saved(&resume);
+            let skip = import::resume_point(&self.store, &resume).map_err(|e| e.to_string())?;
             let plan = import::plan(&mut self.store, read.records, skip).map_err(|e| e.to_string())?;
             Ok(ImportJob {
                 path: path.clone(),
@@ -141,7 +141,12 @@ impl App {
         matches!(self.layers.last(), Some(Layer::Import(s)) if matches!(**s, ImportState::Running(_)))
     }
 
-    fn finish_import(&mut self, job: ImportJob, stopped: bool) {
+    fn finish_import(&mut self, mut job: ImportJob, stopped: bool) {
+        // What the import saved becomes one change `u` takes back.
+        if let Err(e) = import::finish(&mut self.store, &mut job.plan, Some(&job.resume), stopped) {
+            self.fail(e);
+            return;
+        }
         if let Err(e) = self.store.flush() {
             self.fail(e);
             return;
@@ -178,12 +183,17 @@ impl App {
                 let Some(group) = d.groups.get(d.selected).cloned() else {
                     return;
                 };
-                let Some((keep, others)) = group.split_first() else {
+                let Some((keep, others)) = group.ids.split_first() else {
                     return;
                 };
                 let name = self.roster.get(*keep).map(|r| r.name.clone()).unwrap_or_default();
+                let key = if group.certain {
+                    "prompt.merge"
+                } else {
+                    "prompt.merge_possible"
+                };
                 self.layers.push(Layer::Prompt(Prompt {
-                    question: tf("prompt.merge", &[("count", &group.len()), ("name", &name)]),
+                    question: tf(key, &[("count", &group.ids.len()), ("name", &name)]),
                     then: Then::Merge {
                         keep: *keep,
                         others: others.to_vec(),
@@ -201,7 +211,7 @@ impl App {
                 self.refresh();
                 self.say(Tone::Success, t("status.merged"));
                 if let Some(Layer::Dupes(d)) = self.layers.last_mut() {
-                    d.groups.retain(|g| g.first() != Some(&keep));
+                    d.groups.retain(|g| g.ids.first() != Some(&keep));
                     d.selected = d.selected.min(d.groups.len().saturating_sub(1));
                     if d.groups.is_empty() {
                         self.layers.pop();

@@ -195,7 +195,7 @@ pub struct ImportJob {
 /// Groups of customers that look like the same person.
 #[derive(Debug, Clone, Default)]
 pub struct Dupes {
-    pub groups: Vec<Vec<CustomerId>>,
+    pub groups: Vec<crate::interop::dupes::Group>,
     pub selected: usize,
 }
 

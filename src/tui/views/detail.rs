@@ -11,7 +11,7 @@ use super::widgets::{
     channel_label, day, escape, escape_lines, field_label_width, gauge, level_label, local_time, money, relative,
     stage_label,
 };
-use crate::domain::{Factor, SpinPart, Summary};
+use crate::domain::{Factor, SpinPart, Summary, kept};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, Detail};
 
@@ -55,7 +55,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
             ]));
         }
     };
+    field("detail.other_names", kept::other_names(&c.extra).join(", "));
     field("field.customer.company", c.company.clone());
+    field("detail.other_companies", kept::other_companies(&c.extra).join(", "));
     field("field.customer.title", c.title.clone());
     field("field.customer.emails", c.emails.join(", "));
     field("field.customer.phones", c.phones.join(", "));

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
-use super::widgets::fit_escaped;
+use super::widgets::{fit, fit_escaped};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, Dupes};
 
@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
         if n == d.selected {
             selected_line = lines.len();
         }
-        for (i, id) in group.iter().enumerate() {
+        for (i, id) in group.ids.iter().enumerate() {
             let Some(r) = app.roster.get(*id) else { continue };
             let marker = if i == 0 {
                 format!("{:>3}. ", n + 1)
@@ -56,6 +56,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
                 line = line.style(th.selected);
             }
             lines.push(line);
+        }
+        if !group.certain {
+            // Only a phone holds this group together: say so before a merge.
+            lines.push(Line::from(Span::styled(
+                fit(&format!("     {}", t("dupes.possible")), width),
+                th.warning,
+            )));
         }
     }
     lines.push(Line::default());

@@ -97,6 +97,13 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
             th.text,
         )),
     ];
+    let possible = plan.possible_duplicates().count();
+    if possible > 0 {
+        lines.push(Line::from(Span::styled(
+            fit(&tf("import.possible_count", &[("count", &possible)]), width),
+            th.warning,
+        )));
+    }
     if plan.resumed_from > 0 {
         lines.push(Line::from(Span::styled(
             tf("import.resuming", &[("count", &plan.resumed_from)]),
@@ -127,15 +134,20 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
         ]));
     }
     for s in &plan.steps {
-        let (label, style) = match s.outcome {
-            Outcome::Create => (t("import.create"), th.success),
-            Outcome::Merge => (t("import.merge"), th.warning),
-            Outcome::Unchanged => (t("import.unchanged"), th.muted),
+        let (label, style) = match (s.outcome, &s.possible_duplicate) {
+            (Outcome::Create, Some(_)) => (t("import.create_possible"), th.warning),
+            (Outcome::Create, None) => (t("import.create"), th.success),
+            (Outcome::Merge, _) => (t("import.merge"), th.warning),
+            (Outcome::Unchanged, _) => (t("import.unchanged"), th.muted),
+        };
+        let name = match &s.possible_duplicate {
+            Some(other) => tf("import.possible_of", &[("name", &s.name), ("other", &other.name)]),
+            None => s.name.clone(),
         };
         rows.push(Line::from(vec![
             Span::styled(pad(&s.place, 14), th.muted),
             Span::styled(pad(&fit(label, 16), 17), style),
-            Span::styled(fit_escaped(&s.name, width.saturating_sub(31)), th.text),
+            Span::styled(fit_escaped(&name, width.saturating_sub(31)), th.text),
         ]));
     }
     for n in &plan.warnings {

@@ -74,8 +74,10 @@ pub fn gauge<'a>(theme: &Theme, score: Option<u8>, width: usize) -> Vec<Span<'a>
 /// A customer's field labels line up in one column as wide as the
 /// longest of them in the user's language, within reason.
 pub fn field_label_width() -> usize {
-    const FIELDS: [&str; 14] = [
+    const FIELDS: [&str; 16] = [
         "detail.stage",
+        "detail.other_names",
+        "detail.other_companies",
         "detail.next_contact",
         "detail.value",
         "field.customer.company",
