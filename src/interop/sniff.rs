@@ -65,8 +65,10 @@ fn has_card(text: &str) -> bool {
 
 /// Text has no NUL and almost no other control characters, whatever its
 /// encoding (a legacy one read as windows-1252 included): more than one
-/// in a hundred characters means the bytes are not text. Tab, line ends,
-/// form feed, the DOS end-of-file mark and ESC (ISO-2022-JP) are text.
+/// in a hundred characters (and more than a few: a short file with one
+/// stray bell in a name is still text) means the bytes are not text. Tab,
+/// line ends, form feed, the DOS end-of-file mark and ESC (ISO-2022-JP)
+/// are text.
 fn binary(text: &str) -> bool {
     let text = text.trim_end_matches('\0');
     if text.contains('\0') {
@@ -79,7 +81,7 @@ fn binary(text: &str) -> bool {
             control += 1;
         }
     }
-    control * 100 > total
+    control > 4 && control * 100 > total
 }
 
 #[cfg(test)]
@@ -108,6 +110,8 @@ mod tests {
     #[test]
     fn text_in_any_encoding_is_not_binary() {
         assert!(!binary("Tên,Điện thoại\r\nNguyễn,0912\r\n"));
+        // A short file with a stray bell in one name is still text.
+        assert!(!binary("Name,Email\nLan\u{1b}]0;x\u{7},a@b.c\n"));
         assert!(!binary("Caf\u{e9}\u{81}\u{8d}\u{2019}"));
         assert!(!binary("\u{1b}$B%F%9%H\u{1b}(B,x\n"));
         assert!(!binary("a,b\n\0\0\0"), "NUL padding at the end");
