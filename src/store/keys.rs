@@ -38,6 +38,10 @@ pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
 /// The snapshot the view started from, if any.
 pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
+/// Set when this replica's journal was mended with ops made again from the
+/// view: those carry no undo history, so the view's undo stack is no longer
+/// what a replay of the journal gives (and `doctor` does not compare it).
+pub const META_UNDO_MENDED: &[u8] = b"Mundo-mended";
 /// Which pack file holds the bodies, how long it is, how much is dead.
 pub const META_PACK: &[u8] = b"Mpack";
 const META_CURSOR: &[u8] = b"Mcursor/";
@@ -95,6 +99,11 @@ pub fn own_segment(name: &str) -> Vec<u8> {
 
 pub fn own_segment_prefix() -> &'static [u8] {
     META_OWN_SEGMENT
+}
+
+/// Where every file's read position is kept.
+pub fn file_cursor_prefix() -> &'static [u8] {
+    META_FILE
 }
 
 /// How far a journal file of `replica` (named `name` in its folder) has been read.

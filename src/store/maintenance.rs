@@ -373,6 +373,10 @@ impl Store {
         // started from one and that is still there.
         let origin = self.origin_snapshot()?;
         let started_from_snapshot = tree.get(keys::META_SNAPSHOT)?.is_some();
+        let undo_mended = tree.get(keys::META_UNDO_MENDED)?.is_some();
+        if undo_mended {
+            report.notes.push(t("doctor.undo_mended").to_string());
+        }
         if let Some(s) = &origin {
             super::snapshot::load(&fresh, s)?;
             report
@@ -394,14 +398,19 @@ impl Store {
         }
         let mut differences = Vec::new();
         let mut count = 0usize;
-        // Local bookkeeping that replaying need not reproduce; bodies are
-        // compared by content, wherever each pack keeps them.
+        // Local bookkeeping that replaying need not reproduce (read
+        // positions depend on when a file was read: before damage or after,
+        // while it was still arriving); bodies are compared by content,
+        // wherever each pack keeps them.
         let local_only = |k: &[u8]| {
             k == keys::META_CLOCK
+                || k.starts_with(keys::file_cursor_prefix())
                 || k.starts_with(keys::own_segment_prefix())
                 || k == keys::META_SNAPSHOT
                 || k == keys::META_PACK
-                || (started_from_snapshot && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
+                || k == keys::META_UNDO_MENDED
+                || ((started_from_snapshot || undo_mended)
+                    && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
         };
         let mut live = self
             .storage

@@ -359,7 +359,6 @@ impl Store {
             self.seq.max(check.max_seq()),
         )?;
         let remade_count = remade.len();
-        let remade_seqs: Vec<u64> = remade.iter().map(|op| op.seq).collect();
         let kept_count = kept.len();
         let mut ops = kept;
         ops.extend(remade);
@@ -400,11 +399,11 @@ impl Store {
             self.own_held.insert(op.seq);
         }
         held::put(&mut tx, replica, &self.own_held)?;
-        // Made-again ops are not undoable one by one: their undo entries go,
-        // as a replay of the journal would not make them.
-        for seq in &remade_seqs {
-            tx.delete(keys::undo(*seq));
-            tx.delete(keys::redo(*seq));
+        // Made-again ops carry no undo history: the view keeps its own undo
+        // stack (its entries still take their changes back), which a replay
+        // of the journal can no longer make.
+        if remade_count > 0 {
+            tx.put(keys::META_UNDO_MENDED.to_vec(), vec![1]);
         }
         self.touched.extend(tx.commit()?);
         self.seq = self.seq.max(highest);

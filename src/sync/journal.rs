@@ -591,6 +591,186 @@ mod tests {
         assert_eq!(collect(&path, 0).1.tail, Tail::Corrupt);
     }
 
+    /// Payloads start with a format byte, as every op does.
+    fn ops(n: usize) -> Vec<Vec<u8>> {
+        (0..n).map(|i| format!("\x02op number {i}").into_bytes()).collect()
+    }
+
+    fn write_ops(dir: &Path, payloads: &[Vec<u8>]) -> (PathBuf, Vec<u64>) {
+        let mut w = JournalWriter::open(dir, ReplicaId(3), 1, 0).unwrap();
+        let mut ends = Vec::new();
+        for p in payloads {
+            ends.push(w.append(&framed(&[p])).unwrap().offset);
+        }
+        (segment_path(dir, 1), ends)
+    }
+
+    #[test]
+    fn reading_goes_on_past_a_damaged_frame_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let payloads = ops(6);
+        let (path, ends) = write_ops(dir.path(), &payloads);
+        let clean = fs::read(&path).unwrap();
+        // Every byte of the third frame, header included.
+        for at in ends[1]..ends[2] {
+            let mut bytes = clean.clone();
+            bytes[at as usize] ^= 0x24;
+            fs::write(&path, &bytes).unwrap();
+            let frames = read_segment(&path, 0).unwrap();
+            let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
+            let mut expected = payloads.clone();
+            expected.remove(2);
+            assert_eq!(seen, expected, "flip at {at}");
+            assert_eq!(
+                frames.damaged,
+                vec![Damaged {
+                    start: ends[1],
+                    end: ends[2]
+                }],
+                "flip at {at}"
+            );
+            assert_eq!(frames.scan.tail, Tail::Clean);
+            assert_eq!(frames.scan.end, frames.scan.len);
+        }
+    }
+
+    #[test]
+    fn a_length_that_runs_past_the_end_in_the_middle_is_damage_not_a_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ends) = write_ops(dir.path(), &ops(4));
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[ends[0] as usize + 2] = 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let frames = read_segment(&path, 0).unwrap();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(frames.damaged.len(), 1);
+        assert_eq!(frames.scan.tail, Tail::Clean);
+        // At the very end the same length is a frame still arriving.
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[ends[2] as usize + 2] = 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let frames = read_segment(&path, 0).unwrap();
+        assert_eq!(frames.scan.tail, Tail::Incomplete);
+        assert_eq!(frames.scan.end, ends[2]);
+    }
+
+    #[test]
+    fn a_damaged_header_hides_no_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let payloads = ops(3);
+        let (path, _) = write_ops(dir.path(), &payloads);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[2] = b'?';
+        fs::write(&path, &bytes).unwrap();
+        let frames = read_segment(&path, 0).unwrap();
+        let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
+        assert_eq!(seen, payloads);
+        assert_eq!(frames.damaged[0].start, 0);
+        assert_eq!(frames.damaged[0].end, SEGMENT_HEADER);
+    }
+
+    #[test]
+    fn a_writer_sees_its_file_replaced_or_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(3), 1, 0).unwrap();
+        w.append(&framed(&[b"\x02one"])).unwrap();
+        let path = segment_path(dir.path(), 1);
+        let older = fs::read(&path).unwrap();
+        w.append(&framed(&[b"\x02two"])).unwrap();
+        assert_eq!(w.in_place(), InPlace::Yes);
+        fs::write(&path, &older).unwrap();
+        assert_eq!(w.in_place(), InPlace::Replaced, "put back shorter");
+        let tmp = dir.path().join("tmp");
+        fs::write(&tmp, fs::read(&path).unwrap()).unwrap();
+        fs::rename(&tmp, &path).unwrap();
+        assert_eq!(w.in_place(), InPlace::Replaced, "another file in its place");
+        fs::remove_file(&path).unwrap();
+        assert_eq!(w.in_place(), InPlace::Gone);
+        // A segment with changes in it is never started afresh.
+        fs::write(&path, &older).unwrap();
+        assert!(JournalWriter::open(dir.path(), ReplicaId(3), 1, 0).is_err());
+        assert_eq!(fs::read(&path).unwrap(), older);
+    }
+
+    #[test]
+    fn the_workspace_above_a_replica_folder_is_never_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("workspace");
+        let replica = gone.join(REPLICAS_DIR).join("0000000000000003");
+        assert!(JournalWriter::open(&replica, ReplicaId(3), 1, 0).is_err());
+        assert!(!gone.exists());
+        fs::create_dir(&gone).unwrap();
+        JournalWriter::open(&replica, ReplicaId(3), 1, 0).unwrap();
+        assert!(segment_path(&replica, 1).exists());
+    }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// Any bytes at all: no panic, every frame returned is whole
+            /// (its checksum holds), frames and damage tile the file in
+            /// order, and reading resumes where the scan says.
+            #[test]
+            fn any_bytes_read_safely(body in proptest::collection::vec(any::<u8>(), 0..2048), header in any::<bool>()) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("000001.journal");
+                let mut bytes = if header { super::super::header(ReplicaId(1), 1).to_vec() } else { Vec::new() };
+                bytes.extend_from_slice(&body);
+                fs::write(&path, &bytes).unwrap();
+                let frames = read_segment(&path, 0).unwrap();
+                let mut parts: Vec<(u64, u64)> = frames.frames().map(|f| (f.start, f.end)).collect();
+                for f in frames.frames() {
+                    prop_assert_eq!(crc32fast::hash(f.payload), f.crc);
+                    let stored = u32::from_le_bytes(bytes[f.start as usize + 4..f.start as usize + 8].try_into().unwrap());
+                    prop_assert_eq!(stored, f.crc);
+                }
+                parts.extend(frames.damaged.iter().map(|d| (d.start, d.end)));
+                parts.sort_unstable();
+                for w in parts.windows(2) {
+                    prop_assert!(w[0].1 <= w[1].0, "overlap: {:?}", parts);
+                }
+                prop_assert!(frames.scan.end <= frames.scan.len);
+                if let Some(last) = parts.last() {
+                    prop_assert!(last.1 <= frames.scan.end || frames.scan.end == 0);
+                }
+                // Reading again from where the scan stopped finds nothing new.
+                let again = read_segment(&path, frames.scan.end).unwrap();
+                prop_assert!(again.is_empty() || frames.scan.end == 0);
+            }
+
+            /// Whole journals with random damage: every frame outside the
+            /// damage is still read.
+            #[test]
+            fn frames_outside_the_damage_are_all_read(
+                n in 2usize..12,
+                flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..4),
+            ) {
+                let dir = tempfile::tempdir().unwrap();
+                let payloads = ops(n);
+                let (path, ends) = write_ops(dir.path(), &payloads);
+                let mut bytes = fs::read(&path).unwrap();
+                let mut hit = std::collections::BTreeSet::new();
+                for (at, mask) in flips {
+                    let at = SEGMENT_HEADER as usize + at.index(bytes.len() - SEGMENT_HEADER as usize);
+                    bytes[at] ^= mask;
+                    hit.insert(ends.iter().position(|&e| (at as u64) < e).unwrap());
+                }
+                fs::write(&path, &bytes).unwrap();
+                let frames = read_segment(&path, 0).unwrap();
+                let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
+                for (i, p) in payloads.iter().enumerate() {
+                    if !hit.contains(&i) {
+                        prop_assert!(seen.contains(p), "frame {} lost; hit {:?}", i, hit);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn segment_names() {
         assert_eq!(segment_number("000012.journal"), Some(12));
