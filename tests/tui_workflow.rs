@@ -295,3 +295,31 @@ fn an_import_is_one_undo_and_a_shared_phone_is_only_a_question() {
     assert_eq!(tui.wait_exit(), 0);
     assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn a_workspace_folder_that_goes_away_keeps_the_change_and_gets_it_when_back() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Vũ Thị Thu"]);
+    let mut tui = Tui::start(&s, &[], 140, 24);
+    tui.wait_for("Vũ Thị Thu");
+    // The share is unmounted (or the folder moved away) under the UI.
+    let ws = s.workspace();
+    let away = s.dir.path().join("away");
+    std::fs::rename(&ws, &away).unwrap();
+    tui.key("a");
+    tui.wait_for("New customer");
+    tui.type_text("Khi vắng thư mục");
+    ctrl_s(&mut tui);
+    tui.wait_for("Workspace folder gone");
+    tui.wait_for("1 change(s) kept here");
+    assert!(!ws.exists(), "the UI never makes the workspace again itself");
+    // It is back: within a few seconds the kept change is written to it.
+    std::fs::rename(&away, &ws).unwrap();
+    tui.wait_for_within("1 kept change(s) written", std::time::Duration::from_secs(20));
+    tui.wait_for("all changes saved");
+    tui.key("q");
+    tui.wait_exit();
+    let list = s.json(&["list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(s.ok(&["doctor"]).contains("healthy"));
+}

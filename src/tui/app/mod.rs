@@ -508,11 +508,7 @@ impl App {
         let kept = self.store.kept_locally();
         let mut changed = kept != self.kept_locally;
         if kept > self.kept_locally {
-            let path = self.store.workspace().root.display().to_string();
-            self.say(
-                Tone::Error,
-                crate::i18n::tf("status.workspace_gone", &[("path", &path)]),
-            );
+            self.say(Tone::Error, crate::i18n::t("status.workspace_gone"));
         }
         if let Some(r) = news.restored {
             if r.kept > 0 {
