@@ -800,12 +800,12 @@ pub fn apply(
     plan: &mut Plan,
     resume_file: Option<&PathBuf>,
     mut progress: impl FnMut(usize, usize) -> bool,
-) -> Result<Report, StoreError> {
+) -> Result<Report, Interrupted> {
     let mut report = Report::default();
     let total = plan.steps.len();
     let mut done = 0;
     while done < total {
-        done = apply_chunk(store, plan, done, resume_file, &mut report)?;
+        done = apply_chunk(store, plan, done, resume_file, &mut report).map_err(|e| interrupted(plan, done, e))?;
         if done < total && !progress(done, total) {
             report.stopped_after = Some(records_saved(plan, done));
             break;
@@ -814,7 +814,28 @@ pub fn apply(
     if report.stopped_after.is_none() {
         progress(total, total);
     }
-    finish(store, plan, resume_file, report.stopped_after.is_some())?;
-    store.flush()?;
+    finish(store, plan, resume_file, report.stopped_after.is_some()).map_err(|e| interrupted(plan, done, e))?;
+    store.flush().map_err(|e| interrupted(plan, done, e))?;
     Ok(report)
+}
+
+/// An import that could not go on (a full disk, a workspace gone): what it
+/// saved before, which running it again keeps and carries on from.
+#[derive(Debug, Error)]
+#[error("{}", crate::i18n::tf("import.interrupted", &[("saved", &crate::i18n::number(*saved as i64)), ("total", &crate::i18n::number(*total as i64))]))]
+pub struct Interrupted {
+    /// Records of the file saved, counting those of earlier runs.
+    pub saved: usize,
+    pub total: usize,
+    #[source]
+    pub error: StoreError,
+}
+
+/// What an import that failed after `done` steps had saved.
+pub fn interrupted(plan: &Plan, done: usize, error: StoreError) -> Interrupted {
+    Interrupted {
+        saved: records_saved(plan, done),
+        total: plan.total_records,
+        error,
+    }
 }

@@ -14,8 +14,10 @@ pub enum StoreError {
     Workspace(#[from] WorkspaceError),
     #[error("{}", tf("error.store.journal", &[("detail", .0)]))]
     Journal(#[from] JournalError),
-    #[error("{}", tf("error.store.database", &[("detail", .0)]))]
-    Db(#[from] sled::Error),
+    /// sled's error is not given as the source: its text (a debug print of
+    /// an OS error) is said in our words by `database_message`.
+    #[error("{}", database_message(.0))]
+    Db(sled::Error),
     #[error("{what}: {source}")]
     Codec {
         what: String,
@@ -35,6 +37,15 @@ pub enum StoreError {
     StaleView,
 }
 
+fn database_message(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+            crate::i18n::t("error.store.local_disk_full").to_string()
+        }
+        other => tf("error.store.database", &[("detail", other)]),
+    }
+}
+
 /// Errors that come from the machine's state rather than from the bytes.
 pub fn is_environmental(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
@@ -42,6 +53,12 @@ pub fn is_environmental(e: &std::io::Error) -> bool {
         e.kind(),
         StorageFull | QuotaExceeded | PermissionDenied | ReadOnlyFilesystem | OutOfMemory | Interrupted
     )
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> StoreError {
+        StoreError::Db(e)
+    }
 }
 
 impl StoreError {

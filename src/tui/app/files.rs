@@ -123,8 +123,9 @@ impl App {
         match import::apply_chunk(&mut self.store, &mut job.plan, from, Some(&job.resume), &mut job.report) {
             Ok(next) => job.done = next,
             Err(e) => {
+                let failed = import::interrupted(&job.plan, from, e);
                 self.layers.pop();
-                self.fail(e);
+                self.fail(format!("{failed}: {}", failed.error));
                 return true;
             }
         }
