@@ -307,3 +307,19 @@ fn a_journal_put_back_under_a_running_guanxi_is_written_again() {
         assert!(report.healthy(), "{:?}", report.problems);
     }
 }
+
+#[test]
+fn another_workspace_in_its_place_is_not_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let mut store = Store::open(options(dir.path())).unwrap();
+    add(&mut store, "Của đội này");
+    fs::rename(&ws, dir.path().join("ours")).unwrap();
+    guanxi::workspace::init(&ws, Some("someone else's")).unwrap();
+    add(&mut store, "Không được lạc sang");
+    assert_eq!(store.kept_locally(), 1);
+    assert!(
+        !ws.join("replicas").exists(),
+        "nothing written into the other workspace"
+    );
+}

@@ -165,8 +165,10 @@ impl SegmentStat {
 }
 
 impl Store {
+    /// The workspace folder is there, and is still this workspace (not
+    /// another one put in its place).
     pub(super) fn workspace_present(&self) -> bool {
-        self.ws.root.join(crate::workspace::META_FILE).is_file()
+        crate::workspace::read_id(&self.ws.root).is_some_and(|id| id == self.ws.meta.id)
     }
 
     /// True when a segment of this replica's journal is not as this

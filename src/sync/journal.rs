@@ -412,7 +412,13 @@ impl JournalWriter {
             .append(true)
             .open(&path)
             .map_err(at(&path))?;
-        let mut len = end;
+        // Appends land at the end of the file whatever `end` says; keep the
+        // count true to it (a file put back by a sync client may differ).
+        let mut len = if end < SEGMENT_HEADER {
+            end
+        } else {
+            file.metadata().map_err(at(&path))?.len().max(SEGMENT_HEADER)
+        };
         if end < SEGMENT_HEADER {
             // A segment is only ever started afresh when it holds nothing
             // (or less than a header, left by a crash while starting it).

@@ -169,6 +169,13 @@ fn read_meta(root: &Path) -> Result<Option<Meta>, WorkspaceError> {
     }
 }
 
+/// The id of the workspace at `root`, if one is there and readable: how a
+/// running guanxi tells its workspace is still in place.
+pub fn read_id(root: &Path) -> Option<String> {
+    let text = fs::read_to_string(root.join(META_FILE)).ok()?;
+    toml::from_str::<Meta>(&text).ok().map(|m| m.id)
+}
+
 fn has_visible_entries(root: &Path) -> Result<bool, WorkspaceError> {
     let entries = match fs::read_dir(root) {
         Ok(e) => e,
