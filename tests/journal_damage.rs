@@ -69,6 +69,20 @@ impl Team {
             .expect("Lan has written")
     }
 
+    /// Lan and Wei both have exactly `all` (Wei after a sync), Lan still
+    /// does after a rebuild from the journals alone, and both are healthy.
+    fn everyone_has(&self, all: &[String]) {
+        assert_eq!(self.names(&self.lan), all);
+        self.run(&self.wei, &["sync"]);
+        assert_eq!(self.names(&self.wei), all, "the teammate is not left waiting");
+        self.run(&self.lan, &["rebuild"]);
+        assert_eq!(self.names(&self.lan), all);
+        for who in [&self.lan, &self.wei] {
+            let (healthy, report) = self.doctor(who);
+            assert!(healthy, "{}: {report}", who.user);
+        }
+    }
+
     fn doctor(&self, who: &Sandbox) -> (bool, String) {
         let out = who.command_in(&self.shared, &["doctor"]).output().unwrap();
         (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
@@ -176,21 +190,7 @@ fn a_journal_put_back_to_an_older_version_is_written_again_and_never_locks() {
 
     let (_, err) = team.run(&team.lan, &["add", "--name", "Bảy"]);
     assert!(err.contains("had lost 3 change(s) (4-6)"), "{err}");
-    let all = expected(&["Mai", "Lan Anh", "Hùng", "Tuấn", "王芳", "李娜", "Bảy"]);
-    assert_eq!(team.names(&team.lan), all);
-    team.run(&team.wei, &["sync"]);
-    assert_eq!(
-        team.names(&team.wei),
-        all,
-        "the teammate is not left waiting for change 4"
-    );
-    // A view made again from the journals alone has everything too.
-    team.run(&team.lan, &["rebuild"]);
-    assert_eq!(team.names(&team.lan), all);
-    for who in [&team.lan, &team.wei] {
-        let (healthy, report) = team.doctor(who);
-        assert!(healthy, "{}: {report}", who.user);
-    }
+    team.everyone_has(&expected(&["Mai", "Lan Anh", "Hùng", "Tuấn", "王芳", "李娜", "Bảy"]));
 }
 
 #[test]
@@ -212,16 +212,7 @@ fn a_journal_cut_short_in_a_frame_keeps_its_bytes_and_loses_no_change() {
         cut as u64,
         "acknowledged changes are never cut, even half of one"
     );
-    let all = expected(&["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu"]);
-    assert_eq!(team.names(&team.lan), all);
-    team.run(&team.wei, &["sync"]);
-    assert_eq!(team.names(&team.wei), all);
-    team.run(&team.lan, &["rebuild"]);
-    assert_eq!(team.names(&team.lan), all);
-    for who in [&team.lan, &team.wei] {
-        let (healthy, report) = team.doctor(who);
-        assert!(healthy, "{}: {report}", who.user);
-    }
+    team.everyone_has(&expected(&["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu"]));
 }
 
 #[test]

@@ -5,40 +5,13 @@ use std::fs::{self, OpenOptions as FileOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use guanxi::domain::{Customer, Rules};
+mod common;
+
+use common::store::{add, copy_dir, names, options_in};
 use guanxi::store::{Edit, OpenOptions, Store};
-use guanxi::workspace::Clock;
 
 fn options(root: &Path) -> OpenOptions {
-    OpenOptions {
-        workspace: root.join("ws"),
-        state_root: root.join("state"),
-        author: "An".into(),
-        clock: Clock::system(),
-        rules: Rules::default(),
-    }
-}
-
-fn add(store: &mut Store, name: &str) {
-    let mut c = Customer::empty(store.new_customer_id());
-    c.name = name.into();
-    store
-        .commit(vec![Edit::CreateCustomer {
-            id: c.id,
-            fields: c.to_fields(),
-        }])
-        .unwrap();
-}
-
-fn names(store: &Store) -> Vec<String> {
-    let mut n: Vec<String> = store
-        .customers()
-        .unwrap()
-        .into_iter()
-        .map(|c| c.customer.name)
-        .collect();
-    n.sort();
-    n
+    options_in(root, "An")
 }
 
 fn segment_files(ws: &Path) -> Vec<PathBuf> {
@@ -87,7 +60,7 @@ fn a_torn_tail_is_cut_kept_and_written_over() {
 #[test]
 fn a_view_behind_its_journal_catches_up() {
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
+    let state = dir.path().join("state-An");
     let old_view = dir.path().join("old-view");
     {
         let mut store = Store::open(options(dir.path())).unwrap();
@@ -143,19 +116,6 @@ fn damaged_frames_of_the_own_journal_are_reported_by_doctor_after_repair() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 fn log_call(store: &mut Store, customer: guanxi::domain::CustomerId, summary: &str) {
     let mut i = guanxi::domain::Interaction::empty(store.new_interaction_id(), customer);
     i.summary = summary.into();
@@ -179,7 +139,7 @@ fn timeline(store: &Store, customer: guanxi::domain::CustomerId) -> Vec<String> 
 }
 
 fn view_dir(root: &Path) -> PathBuf {
-    fs::read_dir(root.join("state"))
+    fs::read_dir(root.join("state-An"))
         .unwrap()
         .next()
         .unwrap()

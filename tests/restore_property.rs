@@ -4,22 +4,14 @@
 //! the view the writer has: the same records, bodies and indexes.
 
 use std::fs;
-use std::path::Path;
 
-use guanxi::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, Rules, Stage};
-use guanxi::store::{Edit, OpenOptions, Store};
-use guanxi::workspace::Clock;
+use guanxi::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, Stage};
+use guanxi::store::{Edit, Store};
 use proptest::prelude::*;
 
-fn options(root: &Path, user: &str) -> OpenOptions {
-    OpenOptions {
-        workspace: root.join("ws"),
-        state_root: root.join(format!("state-{user}")),
-        author: user.into(),
-        clock: Clock::system(),
-        rules: Rules::default(),
-    }
-}
+mod common;
+
+use common::store::options_in as options;
 
 #[derive(Debug, Clone)]
 enum Step {

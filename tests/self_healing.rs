@@ -5,64 +5,16 @@
 //! (changes wait on this machine), and a journal file put back to an older
 //! version under a running guanxi is written again.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use guanxi::domain::{Customer, Rules};
-use guanxi::store::{Edit, OpenOptions, Store};
-use guanxi::workspace::Clock;
-
-fn options_in(root: &Path, user: &str) -> OpenOptions {
-    OpenOptions {
-        workspace: root.join("ws"),
-        state_root: root.join(format!("state-{user}")),
-        author: user.into(),
-        clock: Clock::system(),
-        rules: Rules::default(),
-    }
-}
+use common::store::{add, copy_dir, names, options_in, sorted, state_dir};
+use guanxi::store::{OpenOptions, Store};
 
 fn options(root: &Path) -> OpenOptions {
     options_in(root, "An")
-}
-
-fn add(store: &mut Store, name: &str) {
-    let mut c = Customer::empty(store.new_customer_id());
-    c.name = name.into();
-    store
-        .commit(vec![Edit::CreateCustomer {
-            id: c.id,
-            fields: c.to_fields(),
-        }])
-        .unwrap();
-}
-
-fn names(store: &Store) -> Vec<String> {
-    let mut n: Vec<String> = store
-        .customers()
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.is_live())
-        .map(|c| c.customer.name)
-        .collect();
-    n.sort();
-    n
-}
-
-fn sorted(names: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    v.sort();
-    v
-}
-
-/// This install's local state folder for the workspace.
-fn state_dir(root: &Path, user: &str) -> PathBuf {
-    fs::read_dir(root.join(format!("state-{user}")))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path()
 }
 
 fn replica_id(root: &Path) -> String {
@@ -198,19 +150,6 @@ fn a_killed_rebuild_keeps_the_replica_id_and_undo_history() {
         }
         assert_whole_with_undo(dir.path(), &replica);
         assert!(!state.join("view.old").exists());
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 

@@ -49,7 +49,8 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+/// The value's bytes after its format byte, when it is in today's format.
+fn body_of(bytes: &[u8]) -> Result<&[u8], CodecError> {
     let (&format, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     if format > FORMAT {
         return Err(CodecError::NewerFormat(format));
@@ -57,6 +58,11 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     if format < FORMAT {
         return Err(CodecError::OlderFormat(format));
     }
+    Ok(body)
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let body = body_of(bytes)?;
     let (value, used) =
         bincode::serde::decode_from_slice(body, config()).map_err(|e| CodecError::Decode(e.to_string()))?;
     if used != body.len() {
@@ -69,14 +75,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
 /// first fields of a larger value (an op's stamp and number) without the
 /// cost of the rest.
 pub fn decode_head<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
-    let (&format, body) = bytes.split_first().ok_or(CodecError::Empty)?;
-    if format > FORMAT {
-        return Err(CodecError::NewerFormat(format));
-    }
-    if format < FORMAT {
-        return Err(CodecError::OlderFormat(format));
-    }
-    bincode::serde::decode_from_slice(body, config())
+    bincode::serde::decode_from_slice(body_of(bytes)?, config())
         .map(|(value, _)| value)
         .map_err(|e| CodecError::Decode(e.to_string()))
 }

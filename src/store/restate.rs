@@ -17,7 +17,8 @@ use super::keys;
 use super::op::{Edit, Op, Origin};
 use super::records::HistoryKey;
 use super::storage::Storage;
-use crate::domain::{CustomerField, CustomerId, FollowUpField, InteractionField};
+use crate::domain::{Customer, CustomerId, FollowUp, FollowUpField, Interaction, InteractionField};
+use crate::sync::merge::{Registered, Registers};
 use crate::sync::{ReplicaId, Stamp};
 
 /// A run of lost op numbers, and the clocks of the nearest ops around it
@@ -95,108 +96,83 @@ pub(super) fn remake(
         let r = runs.get(i)?;
         (r.after_clock < stamp.clock).then_some(i)
     };
+    // Each record's creation and later writes, one edit per lost stamp.
+    let gather = |by_run: &mut Vec<BTreeMap<Stamp, Parts>>,
+                  registers_created: Option<Stamp>,
+                  written: Vec<(Stamp, Edit)>,
+                  create: &mut dyn FnMut() -> Edit| {
+        if let Some(created) = registers_created
+            && let Some(i) = run_of(created)
+        {
+            by_run[i].entry(created).or_default().creations.push(create());
+        }
+        for (stamp, edit) in written {
+            if let Some(i) = run_of(stamp) {
+                by_run[i].entry(stamp).or_default().updates.push(edit);
+            }
+        }
+    };
     for entry in storage.tree.scan_prefix([keys::CUSTOMER]) {
         let (_, v) = entry?;
         let rec: super::records::CustomerRecord =
             super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
         let id = rec.customer.id;
-        if let Some(created) = rec.registers.created
-            && let Some(i) = run_of(created)
-        {
-            by_run[i]
-                .entry(created)
-                .or_default()
-                .creations
-                .push(Edit::CreateCustomer {
-                    id,
-                    fields: rec.customer.to_fields(),
-                });
-        }
-        let mut updates: BTreeMap<Stamp, Vec<CustomerField>> = BTreeMap::new();
-        for (key, stamp) in &rec.registers.written {
-            if run_of(*stamp).is_some() {
-                updates.entry(*stamp).or_default().push(key.read(&rec.customer));
+        let written = lost_writes::<Customer>(&rec.registers, &rec.customer, &run_of)
+            .into_iter()
+            .map(|(stamp, fields)| (stamp, Edit::UpdateCustomer { id, fields }))
+            .collect();
+        gather(&mut by_run, rec.registers.created, written, &mut || {
+            Edit::CreateCustomer {
+                id,
+                fields: rec.customer.to_fields(),
             }
-        }
-        for (stamp, fields) in updates {
-            if let Some(i) = run_of(stamp) {
-                by_run[i]
-                    .entry(stamp)
-                    .or_default()
-                    .updates
-                    .push(Edit::UpdateCustomer { id, fields });
-            }
-        }
+        });
     }
     for entry in storage.tree.scan_prefix([keys::BODY]) {
         let (k, v) = entry?;
         let home = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
         let body = storage.read_body(super::storage::loc_of(&k, &v)?)?;
         for (id, rec) in &body.interactions {
-            if let Some(created) = rec.registers.created
-                && let Some(i) = run_of(created)
-            {
-                // Created with its home customer; a later move is a write
-                // of its own.
-                let mut fields = rec.interaction.to_fields();
-                for f in &mut fields {
-                    if let InteractionField::Customer(c) = f {
-                        *c = home;
-                    }
+            let id = *id;
+            let written = lost_writes::<Interaction>(&rec.registers, &rec.interaction, &run_of)
+                .into_iter()
+                .map(|(stamp, fields)| (stamp, Edit::UpdateInteraction { id, home, fields }))
+                .collect();
+            // Created with its home customer; a later move is a write of
+            // its own.
+            gather(&mut by_run, rec.registers.created, written, &mut || {
+                Edit::LogInteraction {
+                    id,
+                    fields: rec
+                        .interaction
+                        .to_fields()
+                        .into_iter()
+                        .map(|f| match f {
+                            InteractionField::Customer(_) => InteractionField::Customer(home),
+                            other => other,
+                        })
+                        .collect(),
                 }
-                by_run[i]
-                    .entry(created)
-                    .or_default()
-                    .creations
-                    .push(Edit::LogInteraction { id: *id, fields });
-            }
-            let mut updates: BTreeMap<Stamp, Vec<InteractionField>> = BTreeMap::new();
-            for (key, stamp) in &rec.registers.written {
-                if run_of(*stamp).is_some() {
-                    updates.entry(*stamp).or_default().push(key.read(&rec.interaction));
-                }
-            }
-            for (stamp, fields) in updates {
-                if let Some(i) = run_of(stamp) {
-                    by_run[i]
-                        .entry(stamp)
-                        .or_default()
-                        .updates
-                        .push(Edit::UpdateInteraction { id: *id, home, fields });
-                }
-            }
+            });
         }
         for (id, rec) in &body.follow_ups {
-            if let Some(created) = rec.registers.created
-                && let Some(i) = run_of(created)
-            {
-                let mut fields = rec.follow_up.to_fields();
-                for f in &mut fields {
-                    if let FollowUpField::Customer(c) = f {
-                        *c = home;
-                    }
-                }
-                by_run[i]
-                    .entry(created)
-                    .or_default()
-                    .creations
-                    .push(Edit::AddFollowUp { id: *id, fields });
-            }
-            let mut updates: BTreeMap<Stamp, Vec<FollowUpField>> = BTreeMap::new();
-            for (key, stamp) in &rec.registers.written {
-                if run_of(*stamp).is_some() {
-                    updates.entry(*stamp).or_default().push(key.read(&rec.follow_up));
-                }
-            }
-            for (stamp, fields) in updates {
-                if let Some(i) = run_of(stamp) {
-                    by_run[i]
-                        .entry(stamp)
-                        .or_default()
-                        .updates
-                        .push(Edit::UpdateFollowUp { id: *id, home, fields });
-                }
-            }
+            let id = *id;
+            let written = lost_writes::<FollowUp>(&rec.registers, &rec.follow_up, &run_of)
+                .into_iter()
+                .map(|(stamp, fields)| (stamp, Edit::UpdateFollowUp { id, home, fields }))
+                .collect();
+            gather(&mut by_run, rec.registers.created, written, &mut || Edit::AddFollowUp {
+                id,
+                fields: rec
+                    .follow_up
+                    .to_fields()
+                    .into_iter()
+                    .map(|f| match f {
+                        FollowUpField::Customer(_) => FollowUpField::Customer(home),
+                        other => other,
+                    })
+                    .collect(),
+            });
         }
         for (HistoryKey { stamp, index }, change) in &body.history {
             if let Some(i) = run_of(*stamp) {
@@ -231,6 +207,22 @@ pub(super) fn remake(
     }
     out.sort_by_key(|o| o.seq);
     Ok(out)
+}
+
+/// The values a record's registers still hold from lost stamps, grouped by
+/// stamp: what each lost op wrote to it that nothing later replaced.
+fn lost_writes<T: Registered>(
+    registers: &Registers<T::Key>,
+    value: &T,
+    run_of: &impl Fn(Stamp) -> Option<usize>,
+) -> BTreeMap<Stamp, Vec<T::Field>> {
+    let mut out: BTreeMap<Stamp, Vec<T::Field>> = BTreeMap::new();
+    for (key, stamp) in &registers.written {
+        if run_of(*stamp).is_some() {
+            out.entry(*stamp).or_default().push(value.read(key));
+        }
+    }
+    out
 }
 
 fn op(stamp: Stamp, seq: u64, author: &str, edits: Vec<Edit>) -> Op {

@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use tempfile::TempDir;
 
 pub mod pty;
+pub mod store;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_guanxi");
 
