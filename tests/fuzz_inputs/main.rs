@@ -19,9 +19,9 @@ mod snapshot;
 static ALLOC: budget::Counting = budget::Counting;
 
 /// Cases for readers that work in memory.
-const CASES: u32 = 256;
-/// Cases that open a real store (each one a few tens of milliseconds).
-const STORE_CASES: u32 = 24;
+const CASES: u32 = 512;
+/// Cases that open a real store (each one a few milliseconds more).
+const STORE_CASES: u32 = 64;
 
 /// `base` cases, times `GUANXI_FUZZ_SCALE` when set (for a longer run
 /// without cargo-fuzz: `GUANXI_FUZZ_SCALE=100 cargo test --release --test
