@@ -102,28 +102,45 @@ pub fn write(
     Ok(path)
 }
 
-/// Reads a snapshot's frames; `None` when the file is not a whole snapshot
+/// The bytes [`write`] puts in a snapshot file for these payloads, built
+/// in memory (for tests and fuzzing).
+pub fn encode(frames: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    for payload in frames {
+        frame::encode(&payload, &mut out);
+    }
+    out
+}
+
+/// Reads a snapshot's frames; false when the file is not a whole snapshot
 /// (cut short, damaged, or not a snapshot at all). The file is read whole;
 /// its frames go to `each` one by one, so what they decode to is never all
 /// in memory at once.
-pub fn read(path: &Path, mut each: impl FnMut(&[u8]) -> bool) -> Result<bool, JournalError> {
+pub fn read(path: &Path, each: impl FnMut(&[u8]) -> bool) -> Result<bool, JournalError> {
     let bytes = fs::read(path).map_err(at(path))?;
+    Ok(read_bytes(&bytes, each))
+}
+
+/// [`read`] on a snapshot's bytes already in memory (also what the fuzz
+/// tests feed): true when they are a whole snapshot and `each` took every
+/// frame.
+pub fn read_bytes(bytes: &[u8], mut each: impl FnMut(&[u8]) -> bool) -> bool {
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
-        return Ok(false);
+        return false;
     }
     let mut pos = MAGIC.len();
     while pos < bytes.len() {
-        match frame::read(&bytes, pos) {
+        match frame::read(bytes, pos) {
             frame::Read::Frame { payload, next } => {
                 if !each(payload) {
-                    return Ok(false);
+                    return false;
                 }
                 pos = next;
             }
-            _ => return Ok(false),
+            _ => return false,
         }
     }
-    Ok(true)
+    true
 }
 
 /// Removes this writer's older snapshots, keeping its newest `keep`.
@@ -152,6 +169,7 @@ mod tests {
             .unwrap()
         );
         assert_eq!(seen, vec![b"a".to_vec(), b"bc".to_vec()]);
+        assert_eq!(fs::read(&path).unwrap(), encode(vec![b"a".to_vec(), b"bc".to_vec()]));
         let listed = list(dir.path()).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!((listed[0].writer, listed[0].at), (ReplicaId(5), 1000));
