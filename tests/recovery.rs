@@ -212,3 +212,26 @@ fn a_body_file_cut_short_makes_the_view_again() {
     assert_eq!(timeline(&store, id), ["báo giá", "hẹn gặp"]);
     assert!(store.doctor().unwrap().healthy());
 }
+
+#[test]
+fn a_segment_made_but_never_written_is_simply_used() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(options(dir.path())).unwrap();
+        add(&mut store, "Lý Thường Kiệt");
+    }
+    // Killed between making the next segment and writing its first change.
+    let first = segment_files(&dir.path().join("ws")).pop().unwrap();
+    let empty = first.with_file_name("000002.journal");
+    fs::write(&empty, b"").unwrap();
+    let mut store = Store::open(options(dir.path())).unwrap();
+    assert!(store.recovery().salvaged.is_empty(), "nothing to cut or keep");
+    let report = store.doctor().unwrap();
+    assert!(report.healthy(), "{:?}", report.problems);
+    add(&mut store, "Trần Nhân Tông");
+    assert!(fs::metadata(&empty).unwrap().len() > 24, "the next change goes into it");
+    drop(store);
+    let store = Store::open(options(dir.path())).unwrap();
+    assert_eq!(names(&store), ["Lý Thường Kiệt", "Trần Nhân Tông"]);
+    assert!(store.doctor().unwrap().healthy());
+}

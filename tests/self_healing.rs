@@ -262,3 +262,37 @@ fn another_workspace_in_its_place_is_not_written_into() {
         "nothing written into the other workspace"
     );
 }
+
+#[test]
+fn a_snapshot_with_a_damaged_record_is_not_used_and_the_journals_are() {
+    use guanxi::sync::snapshot;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(options(dir.path())).unwrap();
+        for name in ["ZZZZ một", "ZZZZ hai", "ZZZZ ba"] {
+            add(&mut store, name);
+        }
+        store.write_snapshot().unwrap();
+    }
+    // A record inside the snapshot is damaged, yet every frame's checksum
+    // fits (a bug, or a tool that rewrote the file).
+    let file = snapshot::list(&dir.path().join("ws")).unwrap().remove(0).path;
+    let mut frames = Vec::new();
+    assert!(snapshot::read_bytes(&fs::read(&file).unwrap(), |p| {
+        frames.push(p.to_vec());
+        true
+    }));
+    let mut damaged = 0;
+    for frame in &mut frames {
+        if let Some(at) = frame.windows(8).position(|w| w == "ZZZZ hai".as_bytes()) {
+            frame[at..at + 4].copy_from_slice(&[0xff; 4]);
+            damaged += 1;
+        }
+    }
+    assert_eq!(damaged, 1);
+    fs::write(&file, snapshot::encode(frames)).unwrap();
+    // A new teammate starts from the journals instead.
+    let teammate = Store::open(options_in(dir.path(), "Wei")).unwrap();
+    assert_eq!(names(&teammate), sorted(&["ZZZZ một", "ZZZZ hai", "ZZZZ ba"]));
+    assert!(teammate.doctor().unwrap().healthy());
+}

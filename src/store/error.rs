@@ -18,12 +18,9 @@ pub enum StoreError {
     /// an OS error) is said in our words by `database_message`.
     #[error("{}", database_message(.0))]
     Db(sled::Error),
-    #[error("{what}: {source}")]
-    Codec {
-        what: String,
-        #[source]
-        source: CodecError,
-    },
+    /// Not a `source`: the text is said here once, not again by a chain.
+    #[error("{what}: {error}")]
+    Codec { what: String, error: CodecError },
     #[error("{}", tf("error.store.own_journal_missing", &[("count", seq)]))]
     OwnJournalMissing { seq: u64 },
     #[error("{}", tf("error.store.damaged_journal", &[("replica", replica), ("detail", detail)]))]
@@ -64,7 +61,7 @@ impl From<sled::Error> for StoreError {
 impl StoreError {
     pub(crate) fn codec(what: impl Into<String>) -> impl FnOnce(CodecError) -> StoreError {
         let what = what.into();
-        move |source| StoreError::Codec { what, source }
+        move |error| StoreError::Codec { what, error }
     }
 
     /// The local view (not a journal, not the workspace) is damaged or out

@@ -249,6 +249,8 @@ impl Store {
             let last = src.segment.is_some() && src.segment == last_segment;
             match frames.scan.tail {
                 Tail::Clean => {}
+                // Made, and killed before its first change: holds nothing.
+                _ if frames.scan.len == 0 => {}
                 // A teammate's file may still be arriving, written in place.
                 _ if last && !own => report.notes.push(tf(
                     "doctor.arriving",

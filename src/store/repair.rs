@@ -260,6 +260,10 @@ impl Store {
         let replica = self.ws.replica;
         let number = src.segment.unwrap_or(1);
         let removed = journal::truncate(&src.path, scan.end)?;
+        if removed.is_empty() {
+            // A segment made but never written to (killed in between).
+            return Ok(());
+        }
         let salvage_dir = self.ws.salvage_dir();
         let saved_to = salvage_dir.join(format!("{replica}-{number:06}-{}.bin", scan.end));
         crate::workspace::private::dir(&salvage_dir)

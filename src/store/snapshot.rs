@@ -312,6 +312,7 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
                             tx.set_body(id, body)?;
                             loaded += 1;
                         } else if shared(&k) {
+                            check_entry(&k, &v)?;
                             tx.put(k, v);
                             loaded += 1;
                         }
@@ -343,6 +344,28 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
     }
     tx.commit()?;
     Ok(true)
+}
+
+/// A snapshot's entry must be what its key says, or the view made from it
+/// would fail at the first read (and a rebuild would load it again): one
+/// that is not makes the snapshot unusable.
+fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+    match key.first() {
+        Some(&keys::CUSTOMER) => {
+            codec::decode::<super::records::CustomerRecord>(value).map_err(StoreError::codec("snapshot customer"))?;
+        }
+        Some(&keys::DUE) => {
+            codec::decode::<crate::domain::FollowUp>(value).map_err(StoreError::codec("snapshot follow-up"))?;
+        }
+        Some(&keys::FOLLOW_UP) if value.len() != 8 => {
+            return Err(StoreError::Codec {
+                what: "snapshot follow-up".into(),
+                error: codec::CodecError::Decode(format!("{} bytes for a customer id", value.len())),
+            });
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn clear(tree: &sled::Tree) -> Result<(), StoreError> {

@@ -272,12 +272,8 @@ pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
     let mut head = [0u8; SEGMENT_HEADER as usize];
     file.read_exact(&mut head).map_err(at(path))?;
     let header_ok = parse_header(&head).is_some();
-    // Past a damaged header, its bytes are searched like any damage.
-    let start = if header_ok || from >= SEGMENT_HEADER {
-        from.max(SEGMENT_HEADER)
-    } else {
-        0
-    };
+    // A damaged header's bytes are searched like any damage, from the start.
+    let start = if header_ok { from.max(SEGMENT_HEADER) } else { from };
     file.seek(SeekFrom::Start(start)).map_err(at(path))?;
     let mut buf = Vec::with_capacity(len.saturating_sub(start) as usize);
     file.read_to_end(&mut buf).map_err(at(path))?;
@@ -673,6 +669,20 @@ mod tests {
         assert_eq!(seen, payloads);
         assert_eq!(frames.damaged[0].start, 0);
         assert_eq!(frames.damaged[0].end, SEGMENT_HEADER);
+    }
+
+    #[test]
+    fn reading_on_from_inside_a_damaged_header_finds_nothing_twice() {
+        // Found by cargo fuzz: a frame within the first 24 bytes of a file
+        // whose header is damaged was read again from its end.
+        let bytes: &[u8] = b"G\x00\x03\x00\x00\x00g\x06\x09\x13\x03\x00\x02\x00\x00\x00\xa7\x01\x00\x03\x00\x00\x00g\x06\x09\xff\x00\x00\x00\x00\x00&";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("000001.journal");
+        fs::write(&path, bytes).unwrap();
+        let frames = read_segment(&path, 0).unwrap();
+        if frames.scan.end > 0 {
+            assert!(read_segment(&path, frames.scan.end).unwrap().is_empty());
+        }
     }
 
     #[test]

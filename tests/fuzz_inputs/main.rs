@@ -6,8 +6,9 @@
 //! `cargo test` stays quick; `fuzz/` has cargo-fuzz targets for long runs
 //! (README.md, "Fuzzing").
 //!
-//! TODO: the journal frame reader (src/sync/frame.rs, journal.rs) is being
-//! rewritten; its fuzz test joins these once the new format has landed.
+//! The journal frame reader is fuzzed beside its code, where it can reach
+//! the private header layout: `sync::journal::tests::fuzz` (arbitrary bytes,
+//! and whole journals with random damage).
 
 mod budget;
 mod importers;
