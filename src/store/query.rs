@@ -490,7 +490,7 @@ impl View {
                     .map(|c| format!("{}  {}", c.customer.id, c.customer.display_name()))
                     .collect();
                 if n > MAX_CANDIDATES {
-                    candidates.push(format!("... and {} more", n - MAX_CANDIDATES));
+                    candidates.push(crate::i18n::tf("error.and_more", &[("count", &(n - MAX_CANDIDATES))]));
                 }
                 Err(InputError::AmbiguousCustomer {
                     reference: r.to_string(),
@@ -532,7 +532,7 @@ impl View {
                     .iter()
                     .take(MAX_CANDIDATES)
                     .map(|f| format!("{}  {}  {}", f.follow_up.id, f.follow_up.due_date(), f.follow_up.what))
-                    .chain((n > MAX_CANDIDATES).then(|| format!("... and {} more", n - MAX_CANDIDATES)))
+                    .chain((n > MAX_CANDIDATES).then(|| crate::i18n::tf("error.and_more", &[("count", &(n - MAX_CANDIDATES))])))
                     .collect(),
             }
             .into()),
