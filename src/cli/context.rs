@@ -168,6 +168,9 @@ pub fn warn_about(r: &crate::store::Recovery) {
     for d in &r.damaged {
         eprintln!("{}", tf("cli.note.damaged", &[("what", &d.describe())]));
     }
+    if let Some(why) = &r.unmended {
+        eprintln!("{}", tf("cli.note.unmended", &[("why", why)]));
+    }
     if let Some(restored) = &r.restored {
         eprintln!(
             "{}",

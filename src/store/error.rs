@@ -13,7 +13,7 @@ pub enum StoreError {
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error("{}", tf("error.store.journal", &[("detail", .0)]))]
-    Journal(#[from] JournalError),
+    Journal(JournalError),
     /// sled's error is not given as the source: its text (a debug print of
     /// an OS error) is said in our words by `database_message`.
     #[error("{}", database_message(.0))]
@@ -50,6 +50,12 @@ pub fn is_environmental(e: &std::io::Error) -> bool {
         e.kind(),
         StorageFull | QuotaExceeded | PermissionDenied | ReadOnlyFilesystem | OutOfMemory | Interrupted
     )
+}
+
+impl From<JournalError> for StoreError {
+    fn from(e: JournalError) -> StoreError {
+        StoreError::Journal(e)
+    }
 }
 
 impl From<sled::Error> for StoreError {

@@ -128,6 +128,9 @@ pub struct Recovery {
     pub damaged: Vec<Damage>,
     /// Changes this replica's journal had lost, written again.
     pub restored: Option<Restored>,
+    /// Why changes this replica's journal lost could not be written again
+    /// yet (the workspace is read-only or full); the next write retries.
+    pub unmended: Option<String>,
     pub clock_warnings: Vec<ClockAhead>,
     /// Set when this install found another writing as its replica (it was
     /// copied or restored from a backup) and took a new id: (old, new).
@@ -153,6 +156,9 @@ impl Recovery {
         self.salvaged.extend(later.salvaged);
         if later.restored.is_some() {
             self.restored = later.restored;
+        }
+        if later.unmended.is_some() {
+            self.unmended = later.unmended;
         }
         if later.new_identity.is_some() {
             self.new_identity = later.new_identity;
@@ -465,7 +471,12 @@ impl Store {
             && (!mine.damage.is_empty() || self.outbox.has_changes() || self.own_segments_changed()?)
         {
             report.damaged.extend(mine.damage);
-            report.restored = self.restore_journal()?;
+            match self.restore_journal() {
+                Ok(restored) => report.restored = restored,
+                // Reading goes on; the next write (or read) tries again.
+                Err(StoreError::Journal(e)) => report.unmended = Some(e.to_string()),
+                Err(e) => return Err(e),
+            }
         }
         let local = self.ws.replica;
         for replica in journal::replicas(&self.ws.root)? {

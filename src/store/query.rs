@@ -532,7 +532,10 @@ impl View {
                     .iter()
                     .take(MAX_CANDIDATES)
                     .map(|f| format!("{}  {}  {}", f.follow_up.id, f.follow_up.due_date(), f.follow_up.what))
-                    .chain((n > MAX_CANDIDATES).then(|| crate::i18n::tf("error.and_more", &[("count", &(n - MAX_CANDIDATES))])))
+                    .chain(
+                        (n > MAX_CANDIDATES)
+                            .then(|| crate::i18n::tf("error.and_more", &[("count", &(n - MAX_CANDIDATES))])),
+                    )
                     .collect(),
             }
             .into()),

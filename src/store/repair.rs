@@ -248,10 +248,24 @@ impl Store {
                 };
             }
         }
-        self.recovery.restored = self.restore_with(&check)?;
         let storage = self.view.storage.clone();
         let mut tx = Txn::new(&storage);
-        self.record_own_segments(&mut tx)?;
+        match self.restore_with(&check) {
+            Ok(restored) => {
+                self.recovery.restored = restored;
+                self.record_own_segments(&mut tx)?;
+            }
+            // The workspace cannot be written now (read-only, full): the
+            // view is whole, so reading goes on. With no note of how the
+            // segments were left, the next write checks them again.
+            Err(StoreError::Journal(e)) => {
+                self.recovery.unmended = Some(e.to_string());
+                for (k, _) in tx.scan_prefix(keys::own_segment_prefix())? {
+                    tx.delete(k);
+                }
+            }
+            Err(e) => return Err(e),
+        }
         tx.commit()?;
         Ok(())
     }

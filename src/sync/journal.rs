@@ -42,18 +42,19 @@ fn segment_target() -> u64 {
 }
 const EXTENSION: &str = "journal";
 
+/// The OS error is said in the message, not given as a source, so an error
+/// chain prints it once.
 #[derive(Debug, Error)]
-#[error("{}: {source}", path.display())]
+#[error("{}: {error}", path.display())]
 pub struct JournalError {
     pub path: PathBuf,
-    #[source]
-    pub source: io::Error,
+    pub error: io::Error,
 }
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> JournalError + '_ {
-    move |source| JournalError {
+    move |error| JournalError {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

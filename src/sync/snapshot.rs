@@ -24,9 +24,9 @@ const MAGIC: &[u8; 8] = b"GUANXIS\x01";
 const EXTENSION: &str = "snapshot";
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> JournalError + '_ {
-    move |source| JournalError {
+    move |error| JournalError {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

@@ -48,7 +48,7 @@ pub fn sources(dir: &Path, replica: ReplicaId) -> Result<Vec<Source>, JournalErr
         Err(e) => {
             return Err(JournalError {
                 path: dir.to_path_buf(),
-                source: e,
+                error: e,
             });
         }
     };
