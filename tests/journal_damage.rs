@@ -258,3 +258,23 @@ fn a_deleted_or_damaged_view_keeps_the_replica_id_and_undo_history() {
         assert!(s.ok(&["doctor"]).contains("healthy"), "{damage}");
     }
 }
+
+#[test]
+fn a_hostile_file_name_in_a_damage_report_reaches_the_terminal_escaped() {
+    let team = Team::new();
+    team.add(&team.lan, "Alpha");
+    team.add(&team.lan, "Beta");
+    let dir = team.lan_journal();
+    let mut bytes = fs::read(dir.join("000001.journal")).unwrap();
+    let f = frames(&bytes);
+    bytes[f[0].0 + 20] ^= 0x5a;
+    // A conflict copy, named by whoever can write the shared folder.
+    fs::write(dir.join("000001 (conflicted copy \u{1b}]0;pwned\u{7}).journal"), &bytes).unwrap();
+    let (_, err) = team.run(&team.wei, &["sync"]);
+    assert!(err.contains("damaged"), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}'),
+        "raw control characters: {err:?}"
+    );
+    assert!(err.contains("\\e]0;pwned\\x07"), "{err}");
+}

@@ -86,13 +86,10 @@ impl Context {
     pub fn open_or_create(&self) -> Result<Store> {
         let store = self.open_at(self.workspace())?;
         if store.workspace().created {
-            eprintln!(
-                "{}",
-                tf(
-                    "cli.note.created_workspace",
-                    &[("path", &store.workspace().root.display())]
-                )
-            );
+            note(&tf(
+                "cli.note.created_workspace",
+                &[("path", &store.workspace().root.display())],
+            ));
         }
         Ok(store)
     }
@@ -145,55 +142,53 @@ pub fn warn_about_recovery(store: &Store) {
     warn_about(store.recovery());
 }
 
+/// One line on stderr. File names in a shared folder, and what a damaged
+/// journal says, are anyone's text: made safe like all data.
+fn note(text: &str) {
+    eprintln!("{}", crate::domain::escape::neutralize(text));
+}
+
 /// Says on stderr what opening (or a later read of the journals) found.
 pub fn warn_about(r: &crate::store::Recovery) {
     for s in &r.salvaged {
-        // File names in a shared folder are anyone's: no control characters.
-        let text = tf(
+        note(&tf(
             "cli.note.salvaged",
             &[
                 ("bytes", &s.bytes),
                 ("segment", &s.segment.display()),
                 ("saved_to", &s.saved_to.display()),
             ],
-        );
-        eprintln!("{}", crate::domain::escape::neutralize(&text));
+        ));
     }
     if r.rebuilt_view {
-        match &r.rebuilt_because {
-            Some(why) => eprintln!("{}", tf("cli.note.rebuilt_damaged_view", &[("why", why)])),
-            None => eprintln!("{}", crate::i18n::t("cli.note.rebuilt_view")),
-        }
+        note(&match &r.rebuilt_because {
+            Some(why) => tf("cli.note.rebuilt_damaged_view", &[("why", why)]),
+            None => crate::i18n::t("cli.note.rebuilt_view").to_string(),
+        });
     }
     for d in &r.damaged {
-        eprintln!("{}", tf("cli.note.damaged", &[("what", &d.describe())]));
+        note(&tf("cli.note.damaged", &[("what", &d.describe())]));
     }
     if let Some(why) = &r.unmended {
-        eprintln!("{}", tf("cli.note.unmended", &[("why", why)]));
+        note(&tf("cli.note.unmended", &[("why", why)]));
     }
     if let Some(restored) = &r.restored {
-        eprintln!(
-            "{}",
-            tf(
-                "cli.note.restored",
-                &[
-                    ("count", &(restored.kept + restored.remade)),
-                    ("seqs", &crate::store::describe_runs(&restored.seqs)),
-                    ("segment", &restored.segment.display()),
-                ],
-            )
-        );
+        note(&tf(
+            "cli.note.restored",
+            &[
+                ("count", &(restored.kept + restored.remade)),
+                ("seqs", &crate::store::describe_runs(&restored.seqs)),
+                ("segment", &restored.segment.display()),
+            ],
+        ));
     }
     if let Some((old, new)) = r.new_identity {
-        eprintln!("{}", tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));
+        note(&tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));
     }
     for w in &r.clock_warnings {
-        eprintln!(
-            "{}",
-            tf(
-                "cli.note.clock_ahead",
-                &[("replica", &w.replica), ("minutes", &(w.ahead_ms / 60_000))]
-            )
-        );
+        note(&tf(
+            "cli.note.clock_ahead",
+            &[("replica", &w.replica), ("minutes", &(w.ahead_ms / 60_000))],
+        ));
     }
 }
