@@ -21,8 +21,6 @@ pub enum StoreError {
     /// Not a `source`: the text is said here once, not again by a chain.
     #[error("{what}: {error}")]
     Codec { what: String, error: CodecError },
-    #[error("{}", tf("error.store.own_journal_missing", &[("count", seq)]))]
-    OwnJournalMissing { seq: u64 },
     #[error("{}", tf("error.store.damaged_journal", &[("replica", replica), ("detail", detail)]))]
     DamagedJournal { replica: String, detail: String },
     #[error("{}", tf("error.store.newer_view", &[("format", .0)]))]

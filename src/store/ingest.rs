@@ -478,6 +478,20 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
+        self.ingest_teammates(&mut report, now)?;
+        Ok(report)
+    }
+
+    /// Applies what has arrived from the other replicas only: what opening
+    /// does once this replica's own journal has been read and settled.
+    pub(super) fn ingest_teammates_at_open(&mut self) -> Result<Recovery, StoreError> {
+        let mut report = Recovery::default();
+        let now = self.view.clock.now_ms();
+        self.ingest_teammates(&mut report, now)?;
+        Ok(report)
+    }
+
+    fn ingest_teammates(&mut self, report: &mut Recovery, now: i64) -> Result<(), StoreError> {
         let local = self.ws.replica;
         for replica in journal::replicas(&self.ws.root)? {
             if replica == local {
@@ -506,6 +520,6 @@ impl Store {
             report.damaged.extend(progress.damage);
             report.clock_warnings.extend(progress.warnings);
         }
-        Ok(report)
+        Ok(())
     }
 }

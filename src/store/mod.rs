@@ -165,7 +165,8 @@ impl Store {
         store.flush()?;
         // What arrived while opening is part of what opening found; later
         // reads report to their callers only (the UI reads every few seconds).
-        let arrived = store.ingest_others()?;
+        // This replica's own journal was read and settled just above.
+        let arrived = store.ingest_teammates_at_open()?;
         store.recovery.absorb(arrived);
         store.compact_if_wasteful()?;
         Ok(store)

@@ -83,10 +83,7 @@ impl OwnJournal {
                 if present.peek() == Some(&seq) {
                     continue;
                 }
-                match out.last_mut() {
-                    Some(last) if *last.end() + 1 == seq => *last = *last.start()..=seq,
-                    _ => out.push(seq..=seq),
-                }
+                extend_runs(&mut out, seq);
             }
         }
         out
@@ -329,28 +326,25 @@ impl Store {
             .filter(|op| !check.contains(op.seq))
             .collect();
         let kept_clocks: BTreeMap<u64, u64> = kept.iter().map(|op| (op.seq, op.stamp.clock)).collect();
-        let mut runs: Vec<LostRun> = Vec::new();
-        for run in check.lost(&self.own_held) {
-            for seq in run {
-                if kept_clocks.contains_key(&seq) {
-                    continue;
-                }
-                match runs.last_mut() {
-                    Some(last) if *last.seqs.end() + 1 == seq => last.seqs = *last.seqs.start()..=seq,
-                    _ => runs.push(LostRun {
-                        seqs: seq..=seq,
-                        after_clock: 0,
-                        before_clock: u64::MAX,
-                    }),
-                }
+        let mut lost = Vec::new();
+        for seq in check.lost(&self.own_held).into_iter().flatten() {
+            if !kept_clocks.contains_key(&seq) {
+                extend_runs(&mut lost, seq);
             }
         }
+        let mut runs: Vec<LostRun> = lost
+            .into_iter()
+            .map(|seqs| LostRun {
+                seqs,
+                after_clock: 0,
+                before_clock: u64::MAX,
+            })
+            .collect();
         if kept.is_empty() && runs.is_empty() {
             self.outbox.clear()?;
             return Ok(None);
         }
         // The clocks of the nearest ops on either side that are not lost.
-        let known = |seq: u64| check.clock_of(seq).or_else(|| kept_clocks.get(&seq).copied());
         let known_below = |seq: u64| {
             let i = check.present.partition_point(|p| p.0 < seq);
             let in_journal = i.checked_sub(1).map(|i| check.present[i]);
@@ -367,7 +361,6 @@ impl Store {
             }
         };
         for run in &mut runs {
-            debug_assert!(known(*run.seqs.start()).is_none());
             run.after_clock = known_below(*run.seqs.start());
             run.before_clock = known_above(*run.seqs.end());
         }
@@ -430,12 +423,9 @@ impl Store {
         self.journal_end = writer.position();
         self.journal = Some(writer);
         self.outbox.clear()?;
-        let mut seqs: Vec<RangeInclusive<u64>> = Vec::new();
+        let mut seqs = Vec::new();
         for op in &ops {
-            match seqs.last_mut() {
-                Some(last) if *last.end() + 1 == op.seq => *last = *last.start()..=op.seq,
-                _ => seqs.push(op.seq..=op.seq),
-            }
+            extend_runs(&mut seqs, op.seq);
         }
         Ok(Some(Restored {
             kept: kept_count,
@@ -443,6 +433,15 @@ impl Store {
             seqs,
             segment: first_path,
         }))
+    }
+}
+
+/// Adds `seq` to runs kept in ascending order: it joins the last run when it
+/// follows it.
+fn extend_runs(runs: &mut Vec<RangeInclusive<u64>>, seq: u64) {
+    match runs.last_mut() {
+        Some(last) if *last.end() + 1 == seq => *last = *last.start()..=seq,
+        _ => runs.push(seq..=seq),
     }
 }
 
