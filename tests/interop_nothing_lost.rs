@@ -21,15 +21,7 @@ fn set_region(s: &Sandbox, region: &str) {
 }
 
 fn names(s: &Sandbox) -> Vec<String> {
-    let mut out: Vec<String> = s
-        .json(&["list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect();
-    out.sort();
-    out
+    common::sorted_names(&s.json(&["list", "--json"]))
 }
 
 /// The workspace of issue #11: Lê Văn Tám, known by her Vietnamese number.

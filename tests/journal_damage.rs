@@ -45,15 +45,7 @@ impl Team {
 
     fn names(&self, who: &Sandbox) -> Vec<String> {
         let (out, _) = self.run(who, &["list", "--json"]);
-        let list: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let mut names: Vec<String> = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap().to_string())
-            .collect();
-        names.sort();
-        names
+        common::sorted_names(&serde_json::from_str(&out).unwrap())
     }
 
     fn add(&self, who: &Sandbox, name: &str) {

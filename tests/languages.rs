@@ -12,11 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 const NHUNG: &str = "Nguyễn Thị Hồng Nhung";
 
 fn names(list: &serde_json::Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect()
+    common::names_in(list)
 }
 
 fn write_config(s: &Sandbox, text: &str) {

@@ -133,17 +133,7 @@ fn a_copied_install_takes_a_new_id_and_loses_nothing() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("another install was writing as replica"), "{stderr}");
-    let names = |s: &Sandbox| -> Vec<String> {
-        let list = json_in(s, &ws, &["list", "--json"]);
-        let mut n: Vec<String> = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap().to_string())
-            .collect();
-        n.sort();
-        n
-    };
+    let names = |s: &Sandbox| -> Vec<String> { common::sorted_names(&json_in(s, &ws, &["list", "--json"])) };
     let expected = ["Copy's customer", "Original's customer", "Trần Hưng Đạo"];
     assert_eq!(names(&original), expected);
     assert_eq!(names(&copy), expected);

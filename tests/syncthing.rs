@@ -127,13 +127,7 @@ fn edits_travel_both_ways_through_two_syncthing_instances() {
             Err(format!("Lan: {on_lan}\nWei: {on_wei}"))
         }
     });
-    let mut names: Vec<String> = json(&list)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect();
-    names.sort();
+    let names = common::sorted_names(&json(&list));
     assert_eq!(names, ["John Smith", "Nguyễn Thị Hồng Nhung", "张伟"], "{list}");
     let on_lan = json(&guanxi(&lan, &folder_a, &["show", &nhung, "--json"]));
     let on_wei = json(&guanxi(&wei, &folder_b, &["show", &nhung, "--json"]));

@@ -305,13 +305,7 @@ fn an_import_skips_an_oversized_record_and_keeps_the_rest() {
         "{skipped}"
     );
     assert!(skipped.contains("at most 100,000"), "{skipped}");
-    let names: Vec<String> = s
-        .json(&["list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect();
+    let names = common::names_in(&s.json(&["list", "--json"]));
     assert_eq!(names, ["Hoa", "Lan"]);
 }
 

@@ -38,12 +38,7 @@ fn tmp(s: &Sandbox) -> PathBuf {
 fn names(s: &Sandbox, workspace: &Path) -> Vec<String> {
     let out = s.command_in(workspace, &["list", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect()
+    common::names_in(&serde_json::from_slice(&out.stdout).unwrap())
 }
 
 #[test]

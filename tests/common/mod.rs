@@ -111,3 +111,19 @@ impl Sandbox {
         stderr
     }
 }
+
+/// The customers' names in a `list --json` answer, in its order.
+pub fn names_in(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("a JSON list")
+        .iter()
+        .map(|c| c["name"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+/// The same, sorted.
+pub fn sorted_names(list: &serde_json::Value) -> Vec<String> {
+    let mut names = names_in(list);
+    names.sort();
+    names
+}
