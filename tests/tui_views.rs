@@ -191,8 +191,13 @@ fn keys_typed_while_customers_load_are_kept() {
         type_text(&mut f.app, "dang");
         f.app.wait_loaded().unwrap();
         f.app.settle_search();
-        assert!(!f.app.loading() && f.app.searching);
-        assert_eq!(f.app.visible.first(), Some(&CustomerId(0x3003)), "{:?}", f.app.visible);
+        assert!(!f.app.loading() && f.app.searching());
+        assert_eq!(
+            f.app.table.visible.first(),
+            Some(&CustomerId(0x3003)),
+            "{:?}",
+            f.app.table.visible
+        );
         assert_eq!(f.app.roster.len(), 5);
     }
 }
@@ -349,9 +354,7 @@ fn import_and_duplicates_popups() {
         press(app, KeyCode::Enter);
         // The path is long and machine-specific: show the preview without it.
         std::fs::remove_file(&file).unwrap();
-        if let Some(guanxi::tui::app::Layer::Import(state)) = app.layers.last_mut()
-            && let guanxi::tui::app::ImportState::Preview(job) = state.as_mut()
-        {
+        if let Some(guanxi::tui::layers::Import::Preview(job)) = app.top_mut::<guanxi::tui::layers::Import>() {
             job.path = "contacts.csv".into();
         }
     });
@@ -389,10 +392,10 @@ fn search_finds_names_however_they_are_typed() {
             press(&mut f.app, KeyCode::Char('/'));
             type_text(&mut f.app, query);
             assert_eq!(
-                f.app.visible.first(),
+                f.app.table.visible.first(),
                 Some(&CustomerId(expected)),
                 "{query:?} in {lang:?}: {:?}",
-                f.app.visible
+                f.app.table.visible
             );
         }
     }
@@ -517,7 +520,7 @@ fn an_oversized_note_is_marked_in_the_form_and_not_saved() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('a'));
     type_text(&mut f.app, "Lan");
-    let Some(guanxi::tui::app::Layer::Form(form)) = f.app.layers.last_mut() else {
+    let Some(form) = f.app.top_mut::<guanxi::tui::forms::Form>() else {
         panic!("the new-customer form is open");
     };
     let notes = form

@@ -262,6 +262,36 @@ fn contacts_are_imported_from_the_ui() {
     assert_eq!(s.json(&["show", "tran quoc toan", "--json"])["title"], "Giám đốc");
 }
 
+/// Pasting a path (a terminal sends it as one bracketed paste) fills the
+/// import box as typing would, and the preview scrolls with the list keys.
+#[test]
+fn a_path_pasted_into_the_import_box_is_read() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Trần Quốc Toản"]);
+    let file = s.dir.path().join("danh bạ.csv");
+    std::fs::write(
+        &file,
+        "Name,Phone\nNguyễn Thị Hồng Nhung,+84 912 345 678\n王芳,+86 138 0013 8000\n",
+    )
+    .unwrap();
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key("I");
+    tui.wait_for("File to import");
+    tui.type_text(&format!("\x1b[200~{}\x1b[201~", file.display()));
+    tui.wait_for("danh bạ.csv");
+    tui.key("enter");
+    tui.wait_for("2 new");
+    tui.key("j");
+    tui.key("k");
+    tui.key("enter");
+    tui.wait_for("Imported: 2 new");
+    tui.wait_for("Customers · 3");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(common::names_in(&s.json(&["list", "--json"])).len(), 3);
+}
+
 #[test]
 fn an_import_is_one_undo_and_a_shared_phone_is_only_a_question() {
     let s = Sandbox::new();

@@ -17,6 +17,7 @@ pub mod interaction;
 pub mod kept;
 pub mod level;
 pub mod money;
+pub mod next_step;
 pub mod phone;
 pub mod stage;
 pub mod summary;

@@ -51,6 +51,8 @@ pub enum Action {
     Save,
     Cancel,
     OpenEditor,
+    /// Enter in a form: the next field, or save from the last one.
+    Submit,
     // Text boxes (search, palette).
     Accept,
     Clear,

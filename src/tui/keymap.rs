@@ -525,6 +525,7 @@ mod tests {
             Save,
             Cancel,
             OpenEditor,
+            Submit,
             Accept,
             Clear,
             Yes,
@@ -539,7 +540,7 @@ mod tests {
                 | Down | Up | Top | Bottom | PageDown | PageUp | Left | Right | Search | Open | Back | Add | Edit
                 | LogInteraction | FollowUp | Done | NextStage | PrevStage | Delete | Undo | Redo | Sort
                 | ReverseSort | ToggleTimeline | ToggleMine | NextField | PrevField | Save | Cancel | OpenEditor
-                | Accept | Clear | Yes | No | LoadSample | Import | Duplicates => {}
+                | Submit | Accept | Clear | Yes | No | LoadSample | Import | Duplicates => {}
             }
         }
         all
@@ -687,9 +688,20 @@ mod tests {
                     Action::Save,
                     Action::Cancel,
                     Action::OpenEditor,
+                    Action::Submit,
                 ][..],
             ),
-            (Mode::Input, &[Action::Accept, Action::Clear][..]),
+            (
+                Mode::Input,
+                &[
+                    Action::Accept,
+                    Action::Clear,
+                    Action::Down,
+                    Action::Up,
+                    Action::PageDown,
+                    Action::PageUp,
+                ][..],
+            ),
             (Mode::Prompt, &[Action::Yes, Action::No][..]),
         ] {
             let got: Vec<Action> = map.bindings(mode).iter().map(|b| b.action).collect();
@@ -761,9 +773,20 @@ mod tests {
                     ("save", &["ctrl-s"]),
                     ("cancel", &["esc"]),
                     ("open_editor", &["ctrl-e"]),
+                    ("submit", &["enter"]),
                 ],
             ),
-            (Mode::Input, &[("accept", &["enter"]), ("clear", &["esc"])]),
+            (
+                Mode::Input,
+                &[
+                    ("accept", &["enter"]),
+                    ("clear", &["esc"]),
+                    ("down", &["down"]),
+                    ("up", &["up"]),
+                    ("page_down", &["pagedown"]),
+                    ("page_up", &["pageup"]),
+                ],
+            ),
             (Mode::Prompt, &[("yes", &["y"]), ("no", &["n", "esc"])]),
             (
                 Mode::Welcome,

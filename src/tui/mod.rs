@@ -2,10 +2,10 @@
 //! agenda; forms and popups as layers; everything from the keyboard.
 //!
 //! ```text
-//! key ──► keymap ──► Action ──► App::update ──► Store
-//!                                   │
-//!                                   ▼
-//!                             state ──► views::draw
+//! key, paste ──► top layer or pane (`layers`) ──► Action ──► Store
+//!                                                   │
+//!                                                   ▼
+//!                                             state ──► views::draw
 //! ```
 
 pub mod action;
@@ -13,6 +13,7 @@ pub mod app;
 pub mod forms;
 pub mod input;
 pub mod keymap;
+pub mod layers;
 pub mod roster;
 pub mod search;
 pub mod terminal;
@@ -30,7 +31,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::store::Store;
-use app::{App, Layer, Tone};
+use app::{App, Tone};
 use keymap::Keymap;
 use terminal::TerminalGuard;
 use theme::Theme;
@@ -131,27 +132,5 @@ fn handle(app: &mut App, event: Event) {
         Event::Key(key) => app.on_key(key),
         Event::Paste(text) => app.on_paste(&text),
         _ => {}
-    }
-}
-
-impl App {
-    /// Pasted text goes to whatever text box has the keyboard.
-    pub fn on_paste(&mut self, text: &str) {
-        match self.layers.last_mut() {
-            Some(Layer::Form(form)) => {
-                let i = form.focus;
-                if let Some(f) = form.fields.get_mut(i)
-                    && f.choices.is_none()
-                {
-                    f.input.insert(text);
-                }
-            }
-            Some(Layer::Palette(p)) => p.input.insert(text),
-            None if self.searching => {
-                self.query.insert(text);
-                self.apply_query();
-            }
-            _ => {}
-        }
     }
 }

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use chrono::Days;
 
-use super::{App, Detail, Layer, Pane, SortColumn};
+use super::{App, Pane, SortColumn};
+use crate::domain::CustomerId;
 use crate::domain::text::fold;
-use crate::domain::{CustomerId, Money};
 use crate::store::AgendaWhat;
+use crate::tui::layers::Detail;
 use crate::tui::roster::{Roster, Row};
 
 /// How far ahead the agenda pane looks.
@@ -45,35 +46,28 @@ impl App {
         if self.current.is_some_and(|c| touched.contains(&c)) {
             self.reload_focus();
         }
-        if self.log_everyone || self.current.is_some_and(|c| touched.contains(&c)) {
+        if self.log.everyone || self.current.is_some_and(|c| touched.contains(&c)) {
             self.reload_log();
         }
-        for layer in &mut self.layers {
-            if let Layer::Detail(d) = layer
-                && touched.contains(&d.customer)
-            {
-                let id = d.customer;
-                let (selected, scroll) = (d.selected, d.scroll);
-                match load_detail(&view, id) {
-                    Ok(Some(mut fresh)) => {
-                        fresh.selected = selected.min(fresh.open_follow_ups().len().saturating_sub(1));
-                        fresh.scroll = scroll;
-                        **d = fresh;
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        self.message = Some(super::Message {
-                            text: e.to_string(),
-                            tone: super::Tone::Error,
-                        })
-                    }
-                }
+        // Layers bring themselves up to date (a customer's detail reads it
+        // again, the duplicates drop merged groups); one with nothing left
+        // to show closes.
+        let changed = crate::tui::layers::Changed {
+            view: &view,
+            touched: &touched,
+            roster: &self.roster,
+        };
+        let mut errors = Vec::new();
+        self.layers.retain_mut(|layer| match layer.refreshed(&changed) {
+            Ok(keep) => keep,
+            Err(e) => {
+                errors.push(e);
+                true
             }
+        });
+        if let Some(e) = errors.pop() {
+            self.fail(e);
         }
-        // A deleted customer's detail has nothing left to show.
-        let roster = &self.roster;
-        self.layers
-            .retain(|l| !matches!(l, Layer::Detail(d) if roster.get(d.customer).is_none()));
     }
 
     /// Recomputes which customers show, in which order, and the board.
@@ -136,32 +130,16 @@ impl App {
         if self.descending {
             ids.reverse();
         }
-        self.visible = ids;
-        let mut board: [Vec<CustomerId>; 7] = Default::default();
-        let mut totals = [Money::default(); 7];
-        for id in &self.visible {
-            if let Some(r) = self.roster.get(*id) {
-                board[r.stage.index()].push(*id);
-                totals[r.stage.index()] += r.clv;
-            }
-        }
-        self.board = board;
-        self.board_totals = totals;
+        self.table.visible = ids;
+        self.board.rebuild(&self.table.visible, &self.roster, keep_current);
         // Keep the same customer selected when it is still there.
-        match keep_current.and_then(|c| self.visible.iter().position(|v| *v == c)) {
-            Some(i) => self.table_cursor = i,
-            None => self.table_cursor = self.table_cursor.min(self.visible.len().saturating_sub(1)),
-        }
-        for (col, rows) in self.board.iter().enumerate() {
-            let at = keep_current.and_then(|c| rows.iter().position(|v| *v == c));
-            self.board_rows[col] = at.unwrap_or(self.board_rows[col].min(rows.len().saturating_sub(1)));
-        }
+        self.table.keep(keep_current);
         if let Some(c) = keep_current
             && let Some(r) = self.roster.get(c)
             && self.pane == Pane::Pipeline
-            && self.board[r.stage.index()].contains(&c)
+            && self.board.columns[r.stage.index()].contains(&c)
         {
-            self.board_column = r.stage.index();
+            self.board.column = r.stage.index();
         }
         self.sync_current();
     }
@@ -170,19 +148,17 @@ impl App {
     pub fn sync_current(&mut self) {
         let before = self.current;
         self.current = match self.pane {
-            Pane::Customers => self.visible.get(self.table_cursor).copied(),
-            Pane::Pipeline => self.board[self.board_column]
-                .get(self.board_rows[self.board_column])
-                .copied(),
-            Pane::Agenda => self.agenda.get(self.agenda_cursor).map(|i| i.customer).or(self.current),
+            Pane::Customers => self.table.selected(),
+            Pane::Pipeline => self.board.selected(),
+            Pane::Agenda => self.agenda.selected().map(|i| i.customer).or(self.current),
             Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
         };
         if self.current.is_none() {
-            self.current = self.visible.first().copied();
+            self.current = self.table.visible.first().copied();
         }
         if before != self.current || self.focus.is_none() {
             self.reload_focus();
-            if !self.log_everyone {
+            if !self.log.everyone {
                 self.reload_log();
             }
         }
@@ -229,15 +205,14 @@ impl App {
                     let reminder = matches!(i.what, AgendaWhat::StayInTouch { .. });
                     (i.due, reminder, roster.name_rank(i.customer), i.customer)
                 });
-                self.agenda = items;
-                self.agenda_cursor = self.agenda_cursor.min(self.agenda.len().saturating_sub(1));
+                self.agenda.set(items);
             }
             Err(e) => self.fail(e),
         }
     }
 
     pub fn reload_log(&mut self) {
-        let result = if self.log_everyone {
+        let result = if self.log.everyone {
             self.store
                 .recent_interactions(self.roster.by_recent_contact(), LOG_LIMIT)
         } else if let Some(c) = self.current {
@@ -249,17 +224,14 @@ impl App {
             Ok(Vec::new())
         };
         match result {
-            Ok(items) => {
-                self.log = items;
-                self.log_cursor = self.log_cursor.min(self.log.len().saturating_sub(1));
-            }
+            Ok(items) => self.log.set(items),
             Err(e) => self.fail(e),
         }
     }
 
     pub fn open_detail(&mut self, id: CustomerId) {
-        match load_detail(&self.store.view(), id) {
-            Ok(Some(d)) => self.layers.push(Layer::Detail(Box::new(d))),
+        match Detail::load(&self.store.view(), id) {
+            Ok(Some(d)) => self.open(d),
             Ok(None) => {}
             Err(e) => self.fail(e),
         }
@@ -267,32 +239,17 @@ impl App {
 
     /// The customer an action is about: the open detail's, else the pane's.
     pub fn target(&self) -> Option<CustomerId> {
-        self.layers
-            .iter()
-            .rev()
-            .find_map(|l| match l {
-                Layer::Detail(d) => Some(d.customer),
-                _ => None,
-            })
-            .or(self.current)
+        self.layers.iter().rev().find_map(|l| l.customer()).or(self.current)
     }
-}
 
-fn load_detail(view: &crate::store::View, id: CustomerId) -> Result<Option<Detail>, crate::store::StoreError> {
-    let Some(record) = view.live_customer(id)? else {
-        return Ok(None);
-    };
-    let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
-    interactions.reverse();
-    Ok(Some(Detail {
-        customer: id,
-        record,
-        follow_ups,
-        interactions,
-        history,
-        selected: 0,
-        scroll: 0,
-    }))
+    /// Reads everything again (after bulk changes).
+    pub fn reload_all(&mut self) {
+        let _ = self.store.take_touched();
+        match Roster::load(&self.store.view()) {
+            Ok(r) => self.install(r),
+            Err(e) => self.fail(e),
+        }
+    }
 }
 
 fn compare(a: &Row, b: &Row, sort: SortColumn, roster: &Roster) -> Ordering {

@@ -14,33 +14,29 @@ use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let due_now = app.agenda.iter().filter(|i| i.due <= app.today).count();
+    let due_now = app.agenda.items.iter().filter(|i| i.due <= app.today).count();
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if app.layers.is_empty() {
-            th.border_focused
-        } else {
-            th.border
-        })
+        .border_style(if !app.covered() { th.border_focused } else { th.border })
         .title(Span::styled(
             format!(
                 " {} ",
-                tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.len())])
+                tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.items.len())])
             ),
             th.title,
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.agenda.is_empty() {
+    if app.agenda.items.is_empty() {
         frame.render_widget(Paragraph::new(Span::styled(t("agenda.empty"), th.muted)), inner);
         return;
     }
     let height = inner.height as usize;
-    let offset = scroll_offset(app.agenda_cursor, height, app.agenda.len());
+    let offset = scroll_offset(app.agenda.cursor, height, app.agenda.items.len());
     let width = inner.width as usize;
     let when_width = 18.min(width / 3);
     let who_width = 24.min(width / 3);
-    for (n, item) in app.agenda.iter().enumerate().skip(offset).take(height) {
+    for (n, item) in app.agenda.items.iter().enumerate().skip(offset).take(height) {
         let what = match &item.what {
             AgendaWhat::FollowUp(f) => f.what.clone(),
             AgendaWhat::StayInTouch { cadence_days, .. } => tf("agenda.stay_in_touch", &[("days", cadence_days)]),
@@ -67,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Span::styled(fit_escaped(&what, room), kind_style),
         ]);
-        if n == app.agenda_cursor {
+        if n == app.agenda.cursor {
             line = line.style(th.selected);
         }
         let y = inner.y + (n - offset) as u16;

@@ -100,32 +100,28 @@ fn columns(width: u16) -> Vec<Column> {
 
 fn table(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let title = if app.filtering() || app.searching {
+    let title = if app.filtering() || app.searching() {
         tf(
             "customers.title_filtered",
-            &[("shown", &app.visible.len()), ("total", &app.roster.len())],
+            &[("shown", &app.table.visible.len()), ("total", &app.roster.len())],
         )
     } else {
         tf("customers.title", &[("total", &app.roster.len())])
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if app.layers.is_empty() {
-            th.border_focused
-        } else {
-            th.border
-        })
+        .border_style(if !app.covered() { th.border_focused } else { th.border })
         .title(Span::styled(format!(" {title} "), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut body = inner;
-    if app.searching || !app.query.is_empty() {
+    if app.searching() || !app.query.is_empty() {
         let [search_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         body = rest;
         let prompt = "/ ";
         let width = (search_row.width as usize).saturating_sub(prompt.len());
         let (shown, cursor) = app.query.view(width);
-        let style = if app.searching { th.input_focused } else { th.input };
+        let style = if app.searching() { th.input_focused } else { th.input };
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(prompt, th.highlight),
@@ -133,7 +129,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
             ])),
             search_row,
         );
-        if app.searching && app.layers.is_empty() {
+        if app.searching() {
             frame.set_cursor_position((search_row.x + prompt.len() as u16 + cursor, search_row.y));
         }
     }
@@ -156,7 +152,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         height: body.height.saturating_sub(1),
         ..body
     };
-    if app.visible.is_empty() {
+    if app.table.visible.is_empty() {
         let text = if app.loading() {
             t("customers.loading")
         } else if app.filtering() {
@@ -168,10 +164,10 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let height = rows_area.height as usize;
-    let offset = scroll_offset(app.table_cursor, height, app.visible.len());
-    for (n, id) in app.visible.iter().enumerate().skip(offset).take(height) {
+    let offset = scroll_offset(app.table.cursor, height, app.table.visible.len());
+    for (n, id) in app.table.visible.iter().enumerate().skip(offset).take(height) {
         let Some(row) = app.roster.get(*id) else { continue };
-        let selected = n == app.table_cursor;
+        let selected = n == app.table.cursor;
         let mut spans = Vec::new();
         for c in &cols {
             let text = pad(&fit_escaped(&(c.cell)(row, app), c.width), c.width + 1);

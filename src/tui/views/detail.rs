@@ -13,7 +13,8 @@ use super::widgets::{
 };
 use crate::domain::{Factor, SpinPart, Summary, kept};
 use crate::i18n::{t, tf};
-use crate::tui::app::{App, Detail};
+use crate::tui::app::App;
+use crate::tui::layers::Detail;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     let th = &app.theme;

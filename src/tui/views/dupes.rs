@@ -8,7 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::centered;
 use super::widgets::{fit, fit_escaped};
 use crate::i18n::{t, tf};
-use crate::tui::app::{App, Dupes};
+use crate::tui::app::App;
+use crate::tui::layers::Dupes;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
     let th = &app.theme;

@@ -122,10 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     if let Some((line, col)) = cursor
         && line >= offset
         && line - offset < height
-        && app
-            .layers
-            .last()
-            .is_some_and(|l| matches!(l, crate::tui::app::Layer::Form(_)))
+        && app.top::<Form>().is_some()
     {
         frame.set_cursor_position((inner.x + col, inner.y + (line - offset) as u16));
     }

@@ -10,7 +10,8 @@ use super::customers::pad;
 use super::widgets::{fit, fit_escaped};
 use crate::i18n::{t, tf};
 use crate::interop::import::Outcome;
-use crate::tui::app::{App, ImportJob, ImportState};
+use crate::tui::app::App;
+use crate::tui::layers::{Import as ImportState, ImportJob};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ImportState) {
     let th = &app.theme;

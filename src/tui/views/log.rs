@@ -14,7 +14,7 @@ use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let title = if app.log_everyone {
+    let title = if app.log.everyone {
         t("log.everyone").to_string()
     } else {
         match app.current.and_then(|c| app.roster.get(c)) {
@@ -24,27 +24,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if app.layers.is_empty() {
-            th.border_focused
-        } else {
-            th.border
-        })
+        .border_style(if !app.covered() { th.border_focused } else { th.border })
         .title(Span::styled(format!(" {} ", escape(&title)), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.log.is_empty() {
+    if app.log.items.is_empty() {
         frame.render_widget(Paragraph::new(Span::styled(t("log.empty"), th.muted)), inner);
         return;
     }
     let height = inner.height as usize;
-    let offset = scroll_offset(app.log_cursor, height, app.log.len());
+    let offset = scroll_offset(app.log.cursor, height, app.log.items.len());
     let wide = inner.width >= 100;
-    for (n, i) in app.log.iter().enumerate().skip(offset).take(height) {
+    for (n, i) in app.log.items.iter().enumerate().skip(offset).take(height) {
         let mut spans = vec![
             Span::styled(format!("{} ", local_time(i.at)), th.muted),
             Span::styled(pad(channel_label(i.channel), 10), th.channel),
         ];
-        if app.log_everyone {
+        if app.log.everyone {
             let who = app.roster.get(i.customer).map(|r| r.name.as_str()).unwrap_or("");
             spans.push(Span::styled(pad(&fit_escaped(who, 18), 19), th.text));
         }
@@ -60,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(amount, th.money));
         spans.push(Span::styled(author, th.author));
         let mut line = Line::from(spans);
-        if n == app.log_cursor {
+        if n == app.log.cursor {
             line = line.style(th.selected);
         }
         let y = inner.y + (n - offset) as u16;

@@ -3,15 +3,15 @@
 
 mod agenda;
 mod customers;
-mod detail;
-mod dupes;
-mod form;
-mod help;
-mod import;
+pub(crate) mod detail;
+pub(crate) mod dupes;
+pub(crate) mod form;
+pub(crate) mod help;
+pub(crate) mod import;
 mod log;
-mod palette;
+pub(crate) mod palette;
 mod pipeline;
-mod prompt;
+pub(crate) mod prompt;
 mod status;
 mod welcome;
 pub mod widgets;
@@ -19,7 +19,7 @@ pub mod widgets;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::app::{App, Layer, Pane};
+use super::app::{App, Pane};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -42,15 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
     }
     for layer in &app.layers {
-        match layer {
-            Layer::Detail(d) => detail::draw(frame, main, app, d),
-            Layer::Form(f) => form::draw(frame, main, app, f),
-            Layer::Prompt(p) => prompt::draw(frame, main, app, p),
-            Layer::Help { scroll } => help::draw(frame, main, app, *scroll),
-            Layer::Palette(p) => palette::draw(frame, main, app, p),
-            Layer::Import(s) => import::draw(frame, main, app, s),
-            Layer::Dupes(d) => dupes::draw(frame, main, app, d),
-        }
+        layer.draw(frame, main, app);
     }
     status::status_bar(frame, status_row, app);
     status::footer(frame, footer, app);

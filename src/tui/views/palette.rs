@@ -9,11 +9,12 @@ use super::centered;
 use super::customers::{pad, scroll_offset};
 use super::widgets::fit;
 use crate::i18n::t;
-use crate::tui::app::{App, Palette};
+use crate::tui::app::App;
+use crate::tui::layers::{Palette, palette_entries};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, palette: &Palette) {
     let th = &app.theme;
-    let entries = app.palette_entries();
+    let entries = palette_entries(&app.keymap, palette.input.text());
     let popup = centered(area, 60, (entries.len() as u16 + 4).clamp(6, 20));
     super::clear(frame, popup);
     let block = Block::default()

@@ -16,9 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let columns = Layout::horizontal([Constraint::Ratio(1, 7); 7]).split(area);
     for (i, stage) in Stage::ALL.iter().enumerate() {
         let col = columns[i];
-        let focused = i == app.board_column && app.layers.is_empty();
-        let ids = &app.board[i];
-        let total = app.board_totals[i];
+        let focused = i == app.board.column && !app.covered();
+        let ids = &app.board.columns[i];
+        let total = app.board.totals[i];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(if focused { th.border_focused } else { th.border })
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ..inner
         };
         let per_page = (cards_area.height / 2) as usize;
-        let cursor = app.board_rows[i];
+        let cursor = app.board.rows[i];
         let offset = scroll_offset(cursor, per_page, ids.len());
         for (n, id) in ids.iter().enumerate().skip(offset).take(per_page) {
             let Some(r) = app.roster.get(*id) else { continue };

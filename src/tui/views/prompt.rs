@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::centered;
 use crate::i18n::t;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Prompt};
+use crate::tui::app::App;
 use crate::tui::keymap::Mode;
+use crate::tui::layers::Prompt;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, prompt: &Prompt) {
     let th = &app.theme;

@@ -6,8 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::i18n::{t, tf};
-use crate::tui::action::Action;
-use crate::tui::app::{App, Layer, Pane, Tone};
+use crate::tui::app::{App, Pane, Tone};
 use crate::tui::keymap::Mode;
 
 pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
@@ -49,8 +48,11 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         left.push_str(&format!(" · {}", t("status.saved")));
     }
-    if app.arrived > 0 {
-        left.push_str(&format!(" · {}", tf("status.arrived", &[("count", &app.arrived)])));
+    if app.teammates.arrived > 0 {
+        left.push_str(&format!(
+            " · {}",
+            tf("status.arrived", &[("count", &app.teammates.arrived)])
+        ));
     }
     left.push(' ');
     let mut room = area.width as usize;
@@ -79,59 +81,15 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-/// The actions worth hinting at in the current context, with their mode.
-fn hints(app: &App) -> Vec<(Mode, Action)> {
-    use Action::*;
-    let form = |a| (Mode::Form, a);
-    match app.layers.last() {
-        Some(Layer::Form(f)) => {
-            let mut h = vec![form(NextField), form(PrevField), form(Save), form(Cancel)];
-            if f.focused().is_some_and(|field| field.id.is_long()) {
-                h.push(form(OpenEditor));
-            }
-            h
-        }
-        Some(Layer::Prompt(_)) => vec![(Mode::Prompt, Yes), (Mode::Prompt, No)],
-        Some(Layer::Palette(_)) => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
-        Some(Layer::Help { .. }) => vec![(Mode::Navigation, Down), (Mode::Navigation, Up), (Mode::Customer, Back)],
-        Some(Layer::Import(_)) => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
-        Some(Layer::Dupes(_)) => vec![
-            (Mode::Navigation, Down),
-            (Mode::Navigation, Up),
-            (Mode::Input, Accept),
-            (Mode::Input, Clear),
-        ],
-        Some(Layer::Detail(_)) => [Done, Edit, LogInteraction, FollowUp, NextStage, Back]
-            .map(|a| (Mode::Customer, a))
-            .to_vec(),
-        None if app.searching => vec![(Mode::Input, Accept), (Mode::Input, Clear)],
-        None if app.welcome() => vec![(Mode::Welcome, Add), (Mode::Welcome, LoadSample), (Mode::Welcome, Quit)],
-        None => {
-            let mut h: Vec<(Mode, Action)> = match app.pane {
-                Pane::Customers | Pane::Pipeline => [Search, Open, Add, LogInteraction, FollowUp, NextStage]
-                    .map(|a| (Mode::Customer, a))
-                    .to_vec(),
-                Pane::Log => [ToggleTimeline, LogInteraction, Open]
-                    .map(|a| (Mode::Customer, a))
-                    .to_vec(),
-                Pane::Agenda => [Done, Open, LogInteraction, FollowUp]
-                    .map(|a| (Mode::Customer, a))
-                    .to_vec(),
-            };
-            h.extend([(Mode::Global, Help), (Mode::Global, Palette), (Mode::Global, Quit)]);
-            h
-        }
-    }
-}
-
 pub fn footer(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let mut hints: Vec<(String, String, bool)> = hints(app)
+    let mut hints: Vec<(String, String, bool)> = app
+        .hints()
         .into_iter()
-        .filter_map(|(mode, action)| {
-            let keys = app.keymap.label_for(mode, action);
-            let always = mode == Mode::Global;
-            (!keys.is_empty()).then(|| (keys, t(&format!("hint.{}", action.name())).to_string(), always))
+        .filter_map(|hint| {
+            let keys = app.keymap.label_for(hint.mode, hint.action);
+            let always = hint.mode == Mode::Global;
+            (!keys.is_empty()).then(|| (keys, hint.text(), always))
         })
         .collect();
     // Drop hints from the end of the contextual ones until all fit; the

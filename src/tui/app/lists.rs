@@ -1,0 +1,174 @@
+//! What each pane lists and where its cursor is: the customer table, the
+//! pipeline board, the log and the agenda, each with its own moves.
+
+use crate::domain::{CustomerId, Interaction, Money, Stage};
+use crate::store::AgendaItem;
+use crate::tui::roster::Roster;
+
+/// The customers shown, in order, after search and filters.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub visible: Vec<CustomerId>,
+    pub cursor: usize,
+}
+
+impl Table {
+    pub fn selected(&self) -> Option<CustomerId> {
+        self.visible.get(self.cursor).copied()
+    }
+
+    pub fn position(&self, id: CustomerId) -> Option<usize> {
+        self.visible.iter().position(|v| *v == id)
+    }
+
+    pub fn step(&mut self, by: isize) {
+        self.cursor = step(self.cursor, by, self.visible.len());
+    }
+
+    /// Keeps `keep` selected when it is still shown, else the cursor in range.
+    pub fn keep(&mut self, keep: Option<CustomerId>) {
+        match keep.and_then(|c| self.position(c)) {
+            Some(i) => self.cursor = i,
+            None => self.cursor = self.cursor.min(self.visible.len().saturating_sub(1)),
+        }
+    }
+}
+
+/// The pipeline: the shown customers grouped by stage, one column each.
+#[derive(Debug, Default)]
+pub struct Board {
+    pub columns: [Vec<CustomerId>; 7],
+    /// Each column's lifetime-value total, made with the columns.
+    pub totals: [Money; 7],
+    /// The column in focus, and the cursor of each column.
+    pub column: usize,
+    pub rows: [usize; 7],
+}
+
+impl Board {
+    /// Regroups `visible` by stage, keeping `keep` selected where it is.
+    pub fn rebuild(&mut self, visible: &[CustomerId], roster: &Roster, keep: Option<CustomerId>) {
+        let mut columns: [Vec<CustomerId>; 7] = Default::default();
+        let mut totals = [Money::default(); 7];
+        for id in visible {
+            if let Some(r) = roster.get(*id) {
+                columns[r.stage.index()].push(*id);
+                totals[r.stage.index()] += r.clv;
+            }
+        }
+        self.columns = columns;
+        self.totals = totals;
+        for (col, rows) in self.columns.iter().enumerate() {
+            let at = keep.and_then(|c| rows.iter().position(|v| *v == c));
+            self.rows[col] = at.unwrap_or(self.rows[col].min(rows.len().saturating_sub(1)));
+        }
+    }
+
+    pub fn selected(&self) -> Option<CustomerId> {
+        self.columns[self.column].get(self.rows[self.column]).copied()
+    }
+
+    pub fn step(&mut self, by: isize) {
+        let col = self.column;
+        self.rows[col] = step(self.rows[col], by, self.columns[col].len());
+    }
+
+    pub fn move_column(&mut self, right: bool) {
+        let last = Stage::ALL.len() - 1;
+        self.column = if right {
+            (self.column + 1).min(last)
+        } else {
+            self.column.saturating_sub(1)
+        };
+    }
+
+    /// Puts the focus on `id` in the column of `stage`, when it is there.
+    pub fn focus(&mut self, id: CustomerId, stage: Stage) {
+        let col = stage.index();
+        self.column = col;
+        if let Some(i) = self.columns[col].iter().position(|v| *v == id) {
+            self.rows[col] = i;
+        }
+    }
+
+    /// Puts the row cursor on `id` without moving the focus.
+    pub fn select(&mut self, id: CustomerId, stage: Stage) {
+        let col = stage.index();
+        if let Some(i) = self.columns[col].iter().position(|v| *v == id) {
+            self.rows[col] = i;
+        }
+    }
+}
+
+/// The interactions pane: one customer's, or everyone's latest.
+#[derive(Debug, Default)]
+pub struct LogList {
+    pub everyone: bool,
+    pub items: Vec<Interaction>,
+    pub cursor: usize,
+}
+
+impl LogList {
+    pub fn step(&mut self, by: isize) {
+        self.cursor = step(self.cursor, by, self.items.len());
+    }
+
+    pub fn set(&mut self, items: Vec<Interaction>) {
+        self.items = items;
+        self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+    }
+}
+
+/// What is due in the coming days.
+#[derive(Debug, Default)]
+pub struct AgendaList {
+    pub items: Vec<AgendaItem>,
+    pub cursor: usize,
+}
+
+impl AgendaList {
+    pub fn step(&mut self, by: isize) {
+        self.cursor = step(self.cursor, by, self.items.len());
+    }
+
+    pub fn selected(&self) -> Option<&AgendaItem> {
+        self.items.get(self.cursor)
+    }
+
+    pub fn set(&mut self, items: Vec<AgendaItem>) {
+        self.items = items;
+        self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+    }
+}
+
+/// Moves an index by `by` within `0..len`, clamped; `isize::MIN` and
+/// `isize::MAX` go to the ends.
+pub fn step(at: usize, by: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let max = len - 1;
+    if by == isize::MIN {
+        return 0;
+    }
+    if by == isize::MAX {
+        return max;
+    }
+    let moved = at as isize + by;
+    moved.clamp(0, max as isize) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step;
+
+    #[test]
+    fn steps_stay_in_range() {
+        assert_eq!(step(0, -1, 5), 0);
+        assert_eq!(step(4, 1, 5), 4);
+        assert_eq!(step(2, 10, 5), 4);
+        assert_eq!(step(3, isize::MIN, 5), 0);
+        assert_eq!(step(0, isize::MAX, 5), 4);
+        assert_eq!(step(0, 1, 0), 0);
+    }
+}

@@ -1,0 +1,381 @@
+//! The panes under the layers: which keys they read, what the footer
+//! hints, and what each action does when no layer is open (or a layer
+//! passes it on, about its customer).
+
+use super::{App, Tone};
+use crate::domain::{Customer, CustomerId, Stage};
+use crate::i18n::{t, tf};
+use crate::store::{AgendaWhat, CustomerRecord};
+use crate::tui::action::Action;
+use crate::tui::forms::Form;
+use crate::tui::keymap::Mode;
+use crate::tui::layers::{Help, Hint, Import, Palette, Prompt, Searching, Then};
+
+/// Rows a page key moves.
+const PAGE: isize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Customers,
+    Pipeline,
+    Log,
+    Agenda,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Customers, Pane::Pipeline, Pane::Log, Pane::Agenda];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Pane::Customers => "customers",
+            Pane::Pipeline => "pipeline",
+            Pane::Log => "log",
+            Pane::Agenda => "agenda",
+        }
+    }
+
+    /// The customer actions worth hinting at in this pane.
+    fn hints(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Pane::Customers | Pane::Pipeline => &[Search, Open, Add, LogInteraction, FollowUp, NextStage],
+            Pane::Log => &[ToggleTimeline, LogInteraction, Open],
+            Pane::Agenda => &[Done, Open, LogInteraction, FollowUp],
+        }
+    }
+}
+
+/// What the customer table is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Best search match first (only while a search is active).
+    Relevance,
+    Name,
+    Company,
+    Stage,
+    Health,
+    LastContact,
+    NextContact,
+    Clv,
+}
+
+impl SortColumn {
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Relevance => "relevance",
+            SortColumn::Name => "name",
+            SortColumn::Company => "company",
+            SortColumn::Stage => "stage",
+            SortColumn::Health => "health",
+            SortColumn::LastContact => "last_contact",
+            SortColumn::NextContact => "next_contact",
+            SortColumn::Clv => "clv",
+        }
+    }
+
+    const CYCLE: [SortColumn; 8] = [
+        SortColumn::Relevance,
+        SortColumn::Name,
+        SortColumn::Company,
+        SortColumn::Stage,
+        SortColumn::Health,
+        SortColumn::LastContact,
+        SortColumn::NextContact,
+        SortColumn::Clv,
+    ];
+}
+
+const PANE_MODES: &[Mode] = &[Mode::Customer, Mode::Navigation, Mode::Global];
+const WELCOME_MODES: &[Mode] = &[Mode::Welcome, Mode::Global];
+
+impl App {
+    /// True when an empty workspace shows the welcome screen under no layer.
+    fn at_welcome(&self) -> bool {
+        self.roster.is_empty() && !self.loading()
+    }
+
+    pub(crate) fn pane_modes(&self) -> &'static [Mode] {
+        if self.at_welcome() { WELCOME_MODES } else { PANE_MODES }
+    }
+
+    pub(crate) fn pane_hints(&self) -> Vec<Hint> {
+        use Action::*;
+        if self.at_welcome() {
+            return [Add, LoadSample, Quit].map(|a| Hint::of(Mode::Welcome, a)).to_vec();
+        }
+        let mut h: Vec<Hint> = self.pane.hints().iter().map(|a| Hint::of(Mode::Customer, *a)).collect();
+        h.extend([Help, Palette, Quit].map(|a| Hint::of(Mode::Global, a)));
+        h
+    }
+
+    /// What an action does in the pane; false when it has no use here.
+    pub(crate) fn pane_action(&mut self, action: Action) -> bool {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.open(Help::default()),
+            Action::Palette => self.open(Palette::default()),
+            Action::NextPane | Action::PrevPane => {
+                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let n = Pane::ALL.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.show(Pane::ALL[next]);
+            }
+            Action::ShowCustomers => self.show(Pane::Customers),
+            Action::ShowPipeline => self.show(Pane::Pipeline),
+            Action::ShowLog => self.show(Pane::Log),
+            Action::ShowAgenda => self.show(Pane::Agenda),
+            Action::Down => self.move_cursor(1),
+            Action::Up => self.move_cursor(-1),
+            Action::PageDown => self.move_cursor(PAGE),
+            Action::PageUp => self.move_cursor(-PAGE),
+            Action::Top => self.move_cursor(isize::MIN),
+            Action::Bottom => self.move_cursor(isize::MAX),
+            Action::Left | Action::Right if self.pane == Pane::Pipeline => {
+                self.board.move_column(action == Action::Right);
+                self.sync_current();
+            }
+            Action::Search => {
+                if !matches!(self.pane, Pane::Customers | Pane::Pipeline) {
+                    self.show(Pane::Customers);
+                }
+                self.layers.retain(|l| !l.closes_with_pane());
+                self.open(Searching);
+            }
+            Action::Open => match self.current {
+                Some(id) => self.open_detail(id),
+                None => return false,
+            },
+            Action::Back if !self.query.is_empty() => self.clear_search(),
+            Action::Add => self.open(Form::new_customer()),
+            Action::Edit => self.with_target(|app, rec| app.open(Form::edit_customer(&rec.customer))),
+            Action::LogInteraction => {
+                self.with_target(|app, rec| app.open(Form::interaction(rec.customer.id, &rec.customer.name)))
+            }
+            Action::FollowUp => self.with_target(|app, rec| {
+                let due = app.follow_up_due(&rec.customer);
+                app.open(Form::follow_up(rec.customer.id, &rec.customer.name, due, None));
+            }),
+            Action::Done => {
+                let chosen = match self.agenda.selected().map(|i| &i.what) {
+                    Some(AgendaWhat::FollowUp(f)) if self.pane == Pane::Agenda => Some((**f).clone()),
+                    _ => None,
+                };
+                self.complete_follow_up(chosen);
+            }
+            Action::NextStage | Action::PrevStage => self.with_target(|app, rec| {
+                let c = &rec.customer;
+                let to = if action == Action::NextStage {
+                    c.stage.next()
+                } else {
+                    c.stage.previous()
+                };
+                match to {
+                    Some(to) => app.move_stage(c, to),
+                    None => app.say(Tone::Info, tf("status.no_more_stages", &[("name", &c.name)])),
+                }
+            }),
+            Action::Delete => self.with_target(|app, rec| {
+                app.open(Prompt {
+                    question: tf("prompt.delete", &[("name", &rec.customer.display_name())]),
+                    then: Then::Delete(rec.customer.id),
+                });
+            }),
+            Action::Undo => {
+                let undone = self.store.undo();
+                self.report(undone, |label| {
+                    tf("status.undid", &[("what", &crate::store::op::label_text(label))])
+                });
+            }
+            Action::Redo => {
+                let redone = self.store.redo();
+                self.report(redone, |label| {
+                    tf("status.redid", &[("what", &crate::store::op::label_text(label))])
+                });
+            }
+            Action::Sort => self.next_sort(),
+            Action::ReverseSort => {
+                self.descending = !self.descending;
+                self.recompute_visible();
+            }
+            Action::ToggleTimeline => {
+                self.log.everyone = !self.log.everyone;
+                self.log.cursor = 0;
+                self.reload_log();
+                if self.pane != Pane::Log {
+                    self.show(Pane::Log);
+                }
+            }
+            Action::ToggleMine => {
+                self.mine_only = !self.mine_only;
+                self.recompute_visible();
+                let key = if self.mine_only {
+                    "status.mine_on"
+                } else {
+                    "status.mine_off"
+                };
+                self.say(Tone::Info, t(key));
+            }
+            Action::LoadSample => self.load_sample(),
+            Action::Import => self.open(Import::ask()),
+            Action::Duplicates => self.open_dupes(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn show(&mut self, pane: Pane) {
+        self.layers.retain(|l| !l.closes_with_pane());
+        self.pane = pane;
+        if pane == Pane::Pipeline
+            && let Some(id) = self.current
+            && let Some(r) = self.roster.get(id)
+        {
+            self.board.focus(id, r.stage);
+        }
+        if pane == Pane::Customers
+            && let Some(i) = self.current.and_then(|c| self.table.position(c))
+        {
+            self.table.cursor = i;
+        }
+        self.sync_current();
+    }
+
+    fn move_cursor(&mut self, by: isize) {
+        match self.pane {
+            Pane::Customers => self.table.step(by),
+            Pane::Pipeline => self.board.step(by),
+            Pane::Log => self.log.step(by),
+            Pane::Agenda => self.agenda.step(by),
+        }
+        self.sync_current();
+    }
+
+    fn next_sort(&mut self) {
+        let cycle = &SortColumn::CYCLE;
+        let i = cycle.iter().position(|c| *c == self.sort).unwrap_or(0);
+        let mut next = cycle[(i + 1) % cycle.len()];
+        if next == SortColumn::Relevance && !self.filtering() {
+            next = SortColumn::Name;
+        }
+        self.sort = next;
+        self.descending = false;
+        self.recompute_visible();
+        self.say(
+            Tone::Info,
+            tf("status.sorted", &[("column", &t(&format!("sort.{}", next.key())))]),
+        );
+    }
+
+    pub(crate) fn clear_search(&mut self) {
+        self.query.set("");
+        self.apply_query();
+    }
+
+    /// Hands the search box's text to the matcher.
+    pub fn apply_query(&mut self) {
+        let was_active = self.search.is_active();
+        self.search.set_query(self.query.text());
+        if self.search.is_active() && !was_active {
+            self.sort = SortColumn::Relevance;
+        } else if !self.search.is_active() && self.sort == SortColumn::Relevance {
+            self.sort = SortColumn::Name;
+        }
+        // Never waits for the matcher: the typed character shows at once,
+        // with the previous results until `tick` brings the new ones.
+        let changed = self.search.tick(0);
+        self.table.cursor = 0;
+        if changed || !self.search.is_active() {
+            self.recompute_visible();
+        }
+    }
+
+    /// Waits until the search workers are done and shows their results
+    /// (for tests and benchmarks, which look right after typing).
+    pub fn settle_search(&mut self) {
+        let mut changed = false;
+        while self.search.running() {
+            changed |= self.search.tick(5);
+        }
+        if changed | self.search.tick(0) {
+            self.recompute_visible();
+        }
+    }
+
+    /// Runs `f` with the customer the action is about, or says there is none.
+    fn with_target(&mut self, f: impl FnOnce(&mut App, CustomerRecord)) {
+        match self.target().map(|id| self.store.live_customer(id)) {
+            Some(Ok(Some(rec))) => f(self, rec),
+            Some(Err(e)) => self.fail(e),
+            _ => self.say(Tone::Info, t("status.no_customer")),
+        }
+    }
+
+    pub(crate) fn move_stage(&mut self, c: &Customer, to: Stage) {
+        let moved = self.store.move_stage(c, to);
+        let from = t(&format!("stage.{}", c.stage.key()));
+        let to = t(&format!("stage.{}", to.key()));
+        self.report(moved, |_| {
+            tf("status.moved", &[("name", &c.name), ("from", &from), ("to", &to)])
+        });
+    }
+
+    /// Ticks off a follow-up, or says there is none to tick off.
+    pub(crate) fn complete_follow_up(&mut self, follow_up: Option<crate::domain::FollowUp>) {
+        let Some(f) = follow_up else {
+            self.say(Tone::Info, t("status.no_follow_up"));
+            return;
+        };
+        let completed = self.store.complete_follow_up(&f);
+        self.report(completed, |_| tf("status.done", &[("what", &f.what)]));
+    }
+
+    /// When the next follow-up with `c` is due by default.
+    pub(crate) fn follow_up_due(&self, c: &Customer) -> chrono::NaiveDate {
+        crate::domain::next_step::follow_up_due(&self.store.rules().cadence, c, self.today)
+    }
+
+    /// Sample data goes into a new temporary workspace, and the UI moves
+    /// there: the workspace open may be a team's (empty) shared folder.
+    fn load_sample(&mut self) {
+        let spec = crate::demo::DemoSpec {
+            customers: 120,
+            interactions: 1200,
+            seed: 1,
+        };
+        match crate::demo::sample_workspace_like(&self.store, &spec) {
+            Ok((store, p)) => {
+                let path = store.workspace().root.clone();
+                self.move_to(store);
+                self.say(
+                    Tone::Success,
+                    tf(
+                        "status.sample_loaded",
+                        &[
+                            ("customers", &p.customers),
+                            ("interactions", &p.interactions),
+                            ("path", &path.display()),
+                        ],
+                    ),
+                );
+                self.sample_workspace = Some(path);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Puts the cursor on `id` in whatever pane is showing.
+    pub(crate) fn select(&mut self, id: CustomerId) {
+        self.current = Some(id);
+        if let Some(i) = self.table.position(id) {
+            self.table.cursor = i;
+        }
+        if let Some(r) = self.roster.get(id) {
+            self.board.select(id, r.stage);
+        }
+        self.reload_log();
+    }
+}

@@ -1,0 +1,190 @@
+//! A form as a layer: moving between fields, the editor, and saving a
+//! customer, an interaction or a follow-up.
+
+use chrono::Local;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Flow, Hint, Layer, Prompt, Then};
+use crate::domain::draft::{CustomerInput, InteractionValues};
+use crate::domain::next_step::suggest_stage;
+use crate::domain::{Customer, CustomerId, Stage};
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::{App, EditorRequest, Tone};
+use crate::tui::forms::{FieldId, Form, FormKind};
+use crate::tui::input::LineInput;
+use crate::tui::keymap::Mode;
+
+/// A form's problems, field by field.
+type Problems = Vec<(FieldId, String)>;
+
+impl Layer for Form {
+    fn modes(&self) -> &'static [Mode] {
+        &[Mode::Form]
+    }
+
+    fn hints(&self, _app: &App) -> Vec<Hint> {
+        use Action::*;
+        let mut h = [NextField, PrevField, Save, Cancel]
+            .map(|a| Hint::of(Mode::Form, a))
+            .to_vec();
+        if self.focused().is_some_and(|field| field.id.is_long()) {
+            h.push(Hint::of(Mode::Form, OpenEditor));
+        }
+        h
+    }
+
+    fn handle(&mut self, action: Action, app: &mut App) -> Flow {
+        match action {
+            Action::NextField => self.next_field(),
+            Action::PrevField => self.prev_field(),
+            Action::Submit if !self.on_last_field() => self.next_field(),
+            Action::Submit | Action::Save => return save(self, app),
+            Action::Cancel => return Flow::Close,
+            Action::OpenEditor => {
+                if let Some(field) = self.focused()
+                    && field.id.is_long()
+                {
+                    app.editor = Some(EditorRequest {
+                        field: self.focus,
+                        text: field.input.text().to_string(),
+                    });
+                }
+            }
+            _ => return Flow::Ignored,
+        }
+        Flow::Stay
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+        crate::tui::views::form::draw(frame, area, app, self);
+    }
+
+    /// A text field's box; a field of choices has none (nothing to paste).
+    fn text_box<'a>(&'a mut self, _app: &'a mut App) -> Option<&'a mut LineInput> {
+        let focus = self.focus;
+        self.fields
+            .get_mut(focus)
+            .filter(|f| f.choices.is_none())
+            .map(|f| &mut f.input)
+    }
+
+    /// Typing in a field of choices picks one.
+    fn type_key(&mut self, key: &KeyEvent, _app: &mut App) {
+        self.edit(key);
+    }
+}
+
+impl App {
+    /// The editor returned: its text goes in the field it was opened for.
+    pub fn editor_done(&mut self, request: EditorRequest, text: Option<String>) {
+        match text {
+            Some(text) => {
+                if let Some(form) = self.top_mut::<Form>() {
+                    form.set_text(request.field, &text);
+                }
+            }
+            None => self.say(Tone::Error, t("status.editor_failed")),
+        }
+    }
+}
+
+/// Saves what the form holds: it closes when saved and stays, marked,
+/// when a field is wrong.
+fn save(form: &mut Form, app: &mut App) -> Flow {
+    let result = match &form.kind {
+        FormKind::NewCustomer | FormKind::EditCustomer(_) => save_customer(form, app),
+        FormKind::Interaction { customer, .. } => save_interaction(form, *customer, app),
+        FormKind::FollowUp {
+            customer, then_stage, ..
+        } => save_follow_up(form, *customer, *then_stage, app),
+    };
+    match result {
+        Ok(()) => Flow::Close,
+        Err(problems) => {
+            form.show_errors(problems);
+            app.say(Tone::Error, t("status.form_invalid"));
+            Flow::Stay
+        }
+    }
+}
+
+fn save_customer(form: &Form, app: &mut App) -> Result<(), Problems> {
+    let draft = form.customer_draft();
+    let base = match &form.kind {
+        FormKind::EditCustomer(c) => c.as_ref().clone(),
+        _ => Customer::empty(CustomerId(0)),
+    };
+    let after = draft
+        .apply_to(&base)
+        .map_err(|errors| problems(errors, FieldId::Customer))?;
+    let result = match &form.kind {
+        FormKind::EditCustomer(before) => app.store.update_customer(before, &after).map(|_| after.id),
+        _ => {
+            let mut new = after;
+            new.id = app.store.new_customer_id();
+            app.store.add_customer(new)
+        }
+    };
+    let name = draft.get(CustomerInput::Name).trim().to_string();
+    if let Some(id) = app.report(result, |_| tf("status.saved_customer", &[("name", &name)])) {
+        app.select(id);
+    }
+    Ok(())
+}
+
+fn save_interaction(form: &Form, customer: CustomerId, app: &mut App) -> Result<(), Problems> {
+    let values: InteractionValues = form
+        .interaction_draft()
+        .check(app.store.clock().now(), &Local)
+        .map_err(|errors| problems(errors, FieldId::Interaction))?;
+    let before = match app.store.live_customer(customer) {
+        Ok(Some(rec)) => rec.customer,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            app.fail(e);
+            return Ok(());
+        }
+    };
+    let channel = values.channel;
+    let logged = app.store.log_interaction(customer, values);
+    if app
+        .report(logged, |_| tf("status.logged", &[("name", &before.name)]))
+        .is_some()
+    {
+        // Offer the next step while the conversation is fresh.
+        app.open(Prompt {
+            question: tf("prompt.schedule_next", &[("name", &before.name)]),
+            then: Then::ScheduleNext {
+                customer,
+                then_stage: suggest_stage(before.stage, channel),
+            },
+        });
+    }
+    Ok(())
+}
+
+fn save_follow_up(form: &Form, customer: CustomerId, then_stage: Option<Stage>, app: &mut App) -> Result<(), Problems> {
+    let (what, due) = form
+        .follow_up_draft()
+        .check(app.today)
+        .map_err(|errors| problems(errors, FieldId::FollowUp))?;
+    let scheduled = app.store.schedule_follow_up(customer, what.clone(), due);
+    let said = tf("status.scheduled", &[("what", &what), ("due", &due.format("%Y-%m-%d"))]);
+    if app.report(scheduled, |_| said).is_some()
+        && let Some(to) = then_stage
+    {
+        app.offer_stage(customer, to);
+    }
+    Ok(())
+}
+
+/// A draft's errors as the form's problems.
+fn problems<I, E: std::fmt::Display>(errors: Vec<(I, E)>, field: impl Fn(I) -> FieldId) -> Problems {
+    errors
+        .into_iter()
+        .map(|(input, e)| (field(input), e.to_string()))
+        .collect()
+}

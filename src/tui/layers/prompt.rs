@@ -1,0 +1,112 @@
+//! A yes/no question, and what answering it does.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Flow, Hint, Layer};
+use crate::domain::{CustomerId, Stage};
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::forms::Form;
+use crate::tui::keymap::Mode;
+
+/// What answering "yes" does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    Delete(CustomerId),
+    /// After logging: schedule the next follow-up, then maybe offer a stage.
+    ScheduleNext {
+        customer: CustomerId,
+        then_stage: Option<Stage>,
+    },
+    MoveStage {
+        customer: CustomerId,
+        to: Stage,
+    },
+    /// Merge duplicates into the first.
+    Merge {
+        keep: CustomerId,
+        others: Vec<CustomerId>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub question: String,
+    pub then: Then,
+}
+
+impl Layer for Prompt {
+    fn modes(&self) -> &'static [Mode] {
+        &[Mode::Prompt]
+    }
+
+    fn hints(&self, _app: &App) -> Vec<Hint> {
+        vec![Hint::of(Mode::Prompt, Action::Yes), Hint::of(Mode::Prompt, Action::No)]
+    }
+
+    fn handle(&mut self, action: Action, app: &mut App) -> Flow {
+        match action {
+            Action::Yes => yes(self.then.clone(), app),
+            // Declining the follow-up still leaves the stage question.
+            Action::No => {
+                if let Then::ScheduleNext {
+                    customer,
+                    then_stage: Some(to),
+                } = self.then
+                {
+                    app.offer_stage(customer, to);
+                }
+            }
+            _ => return Flow::Ignored,
+        }
+        Flow::Close
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+        crate::tui::views::prompt::draw(frame, area, app, self);
+    }
+}
+
+fn yes(then: Then, app: &mut App) {
+    match then {
+        Then::Delete(id) => {
+            let deleted = app.store.delete_customer(id);
+            app.report(deleted, |_| t("status.deleted").to_string());
+        }
+        Then::ScheduleNext { customer, then_stage } => {
+            if let Ok(Some(rec)) = app.store.live_customer(customer) {
+                let due = app.follow_up_due(&rec.customer);
+                app.open(Form::follow_up(customer, &rec.customer.name, due, then_stage));
+            }
+        }
+        Then::Merge { keep, others } => {
+            let merged = app.store.merge_customers(keep, &others);
+            app.report(merged, |_| t("status.merged").to_string());
+        }
+        Then::MoveStage { customer, to } => {
+            if let Ok(Some(rec)) = app.store.live_customer(customer) {
+                app.move_stage(&rec.customer, to);
+            }
+        }
+    }
+}
+
+impl App {
+    /// Asks whether to move `customer` to `to`.
+    pub(crate) fn offer_stage(&mut self, customer: CustomerId, to: Stage) {
+        let Ok(Some(rec)) = self.store.live_customer(customer) else {
+            return;
+        };
+        let from = t(&format!("stage.{}", rec.customer.stage.key()));
+        let to_label = t(&format!("stage.{}", to.key()));
+        self.open(Prompt {
+            question: tf(
+                "prompt.advance",
+                &[("name", &rec.customer.name), ("from", &from), ("to", &to_label)],
+            ),
+            then: Then::MoveStage { customer, to },
+        });
+    }
+}
