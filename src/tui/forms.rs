@@ -267,7 +267,8 @@ impl Form {
         if field.choices.is_some() {
             let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
             match key.code {
-                KeyCode::Right | KeyCode::Char(' ') => field.cycle(true),
+                KeyCode::Right => field.cycle(true),
+                KeyCode::Char(' ') if plain => field.cycle(true),
                 KeyCode::Left => field.cycle(false),
                 KeyCode::Char(c) if plain => field.jump(c),
                 _ => return false,
