@@ -4,10 +4,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Names in `assets/keymap.toml` are the snake_case forms of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
+/// Declares the actions once: the enum, and `Action::ALL` in the same
+/// order, so a list of every action can never miss one.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Names in `assets/keymap.toml` are the snake_case forms of these.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$name,)*];
+        }
+    };
+}
+
+actions! {
     // Anywhere outside text input.
     Quit,
     Help,

@@ -482,70 +482,6 @@ mod tests {
     const CTRL: KeyModifiers = KeyModifiers::CONTROL;
     const ALT: KeyModifiers = KeyModifiers::ALT;
 
-    /// Every action; the match makes this fail to compile when one is added.
-    fn all_actions() -> Vec<Action> {
-        use Action::*;
-        let all = vec![
-            Quit,
-            Help,
-            Palette,
-            NextPane,
-            PrevPane,
-            ShowCustomers,
-            ShowPipeline,
-            ShowLog,
-            ShowAgenda,
-            Down,
-            Up,
-            Top,
-            Bottom,
-            PageDown,
-            PageUp,
-            Left,
-            Right,
-            Search,
-            Open,
-            Back,
-            Add,
-            Edit,
-            LogInteraction,
-            FollowUp,
-            Done,
-            NextStage,
-            PrevStage,
-            Delete,
-            Undo,
-            Redo,
-            Sort,
-            ReverseSort,
-            ToggleTimeline,
-            ToggleMine,
-            NextField,
-            PrevField,
-            Save,
-            Cancel,
-            OpenEditor,
-            Submit,
-            Accept,
-            Clear,
-            Yes,
-            No,
-            LoadSample,
-            Import,
-            Duplicates,
-        ];
-        for a in &all {
-            match a {
-                Quit | Help | Palette | NextPane | PrevPane | ShowCustomers | ShowPipeline | ShowLog | ShowAgenda
-                | Down | Up | Top | Bottom | PageDown | PageUp | Left | Right | Search | Open | Back | Add | Edit
-                | LogInteraction | FollowUp | Done | NextStage | PrevStage | Delete | Undo | Redo | Sort
-                | ReverseSort | ToggleTimeline | ToggleMine | NextField | PrevField | Save | Cancel | OpenEditor
-                | Submit | Accept | Clear | Yes | No | LoadSample | Import | Duplicates => {}
-            }
-        }
-        all
-    }
-
     #[test]
     fn parses_named_keys() {
         let cases = [
@@ -674,7 +610,7 @@ mod tests {
     #[test]
     fn defaults_parse_and_cover_every_action() {
         let map = Keymap::defaults().unwrap();
-        for action in all_actions() {
+        for &action in Action::ALL {
             let bound = Mode::ALL.iter().any(|&m| !map.keys_for(m, action).is_empty());
             assert!(bound, "{} has no default key", action.name());
         }
