@@ -68,7 +68,7 @@ impl Layer for Import {
             ],
             Import::Preview(_) => vec![
                 Hint::saying(Mode::Input, accept, "hint.import"),
-                Hint::saying(Mode::Input, clear, "hint.close"),
+                Hint::saying(Mode::Input, clear, "hint.cancel"),
                 Hint::of(Mode::Navigation, Action::Down),
                 Hint::of(Mode::Navigation, Action::Up),
             ],

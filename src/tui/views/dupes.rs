@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
-use super::widgets::{fit, fit_escaped};
+use super::widgets::{accept_clear, fit, fit_escaped};
 use crate::i18n::{t, tf};
 use crate::tui::app::App;
 use crate::tui::layers::Dupes;
@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
         }
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(t("dupes.hint"), th.muted)));
+    lines.push(Line::from(Span::styled(accept_clear(app, "dupes.hint"), th.muted)));
     let height = inner.height as usize;
     let scroll = selected_line
         .saturating_sub(height / 2)

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
 use super::centered;
 use super::customers::pad;
-use super::widgets::{fit, fit_escaped};
+use super::widgets::{accept_clear, fit, fit_escaped};
 use crate::i18n::{t, tf};
 use crate::interop::import::Outcome;
 use crate::tui::app::App;
@@ -167,7 +167,7 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
     };
     frame.render_widget(Paragraph::new(lines), area);
     frame.render_widget(
-        Paragraph::new(Span::styled(t("import.confirm"), th.footer_key)),
+        Paragraph::new(Span::styled(accept_clear(app, "import.confirm"), th.footer_key)),
         hint_row,
     );
 }

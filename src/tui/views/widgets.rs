@@ -71,6 +71,16 @@ pub fn gauge<'a>(theme: &Theme, score: Option<u8>, width: usize) -> Vec<Span<'a>
     }
 }
 
+/// A popup's own line about its keys (`{accept}`, `{clear}`), with the
+/// keys the keymap gives them, so a rebound key is the one it names.
+pub fn accept_clear(app: &crate::tui::app::App, key: &str) -> String {
+    use crate::tui::action::Action;
+    use crate::tui::keymap::Mode;
+    let accept = app.keymap.label_for(Mode::Input, Action::Accept);
+    let clear = app.keymap.label_for(Mode::Input, Action::Clear);
+    crate::i18n::tf(key, &[("accept", &accept), ("clear", &clear)])
+}
+
 /// A customer's field labels line up in one column as wide as the
 /// longest of them in the user's language, within reason.
 pub fn field_label_width() -> usize {
