@@ -101,10 +101,9 @@ impl View {
 
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.storage.tree.get(key)? {
-            Some(v) => codec::decode(&v).map(Some).map_err(StoreError::codec(format!(
-                "stored value {}",
-                super::txn::describe_key(key)
-            ))),
+            Some(v) => codec::decode(&v)
+                .map(Some)
+                .map_err(StoreError::codec(format!("stored value {}", keys::describe_key(key)))),
             None => Ok(None),
         }
     }
