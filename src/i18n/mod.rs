@@ -10,6 +10,7 @@
 
 pub mod collate;
 mod format;
+mod input_error;
 
 use std::cell::Cell;
 use std::collections::HashMap;
