@@ -169,7 +169,7 @@ impl Customer {
         // contact, and a company's pinyin would double what every key
         // typed in search has to scan.
         let folded = crate::domain::text::fold(&parts.join(" "));
-        match crate::i18n::collate::pinyin(&self.name) {
+        match crate::domain::text::pinyin(&self.name) {
             Some(p) => format!("{folded} {p}"),
             None => folded,
         }

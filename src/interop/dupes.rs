@@ -76,7 +76,7 @@ pub fn real_name(c: &Customer) -> &str {
 fn words(name: &str) -> Vec<String> {
     let mut text = String::new();
     for ch in name.chars() {
-        match crate::i18n::collate::pinyin(ch.encode_utf8(&mut [0; 4])) {
+        match crate::domain::text::pinyin(ch.encode_utf8(&mut [0; 4])) {
             Some(p) => {
                 text.push(' ');
                 text.push_str(&p);
