@@ -8,6 +8,7 @@ pub mod channel;
 pub mod customer;
 pub mod dates;
 pub mod draft;
+pub mod duplicates;
 pub mod error;
 pub mod escape;
 pub mod factors;

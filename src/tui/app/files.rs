@@ -3,8 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{App, Dupes, ImportJob, ImportState, Layer, Prompt, Then, Tone};
+use crate::domain::duplicates;
 use crate::i18n::{t, tf};
-use crate::interop::{dupes, import};
+use crate::interop::import;
 use crate::tui::action::Action;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Mode;
@@ -21,7 +22,7 @@ impl App {
         match self.store.customers() {
             Ok(all) => {
                 let customers: Vec<_> = all.into_iter().map(|r| r.customer).collect();
-                let groups = dupes::groups(&customers, self.store.rules().region);
+                let groups = duplicates::groups(&customers, self.store.rules().region);
                 if groups.is_empty() {
                     self.say(Tone::Info, t("dupes.none"));
                 } else {

@@ -195,7 +195,7 @@ pub struct ImportJob {
 /// Groups of customers that look like the same person.
 #[derive(Debug, Clone, Default)]
 pub struct Dupes {
-    pub groups: Vec<crate::interop::dupes::Group>,
+    pub groups: Vec<crate::domain::duplicates::Group>,
     pub selected: usize,
 }
 
