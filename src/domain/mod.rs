@@ -18,6 +18,7 @@ pub mod interaction;
 pub mod kept;
 pub mod level;
 pub mod money;
+pub mod names;
 pub mod phone;
 pub mod stage;
 pub mod summary;

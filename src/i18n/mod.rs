@@ -162,6 +162,23 @@ mod tests {
         assert!(tf("status.undid", &[("what", &"add customer")]).contains("add customer"));
     }
 
+    /// A stage, level, factor or channel is parsed by its name in every
+    /// catalogue, whichever language is shown.
+    #[test]
+    fn names_parse_in_every_language() {
+        use crate::domain::{Channel, Factor, Level, Stage};
+        for lang in Lang::ALL {
+            set_thread_language(lang);
+            for typed in ["Attract", "thu hut", "Thu hút", "吸引"] {
+                assert_eq!(Stage::parse(typed), Ok(Stage::Attract), "{typed} in {lang:?}");
+            }
+            assert_eq!(Level::parse("Đối tác"), Ok(Level::Partnership));
+            assert_eq!(Factor::parse("Social bond"), Some(Factor::SocialBond));
+            assert_eq!(Channel::parse("电话"), Ok(Channel::Call));
+        }
+        set_thread_language(Lang::En);
+    }
+
     /// Every catalogue has every key English has, and no key English lacks.
     #[test]
     fn every_key_the_code_names_is_in_english() {
