@@ -10,12 +10,13 @@ use clap::Args;
 use super::context::Context;
 use super::filter::{CustomerFilter, sort_by_name};
 use super::output::escape;
+use crate::domain::duplicates;
 use crate::domain::escape::neutralize;
 use crate::domain::phone::Region;
 use crate::domain::{Customer, InputError};
 use crate::i18n::{t, tf};
 use crate::interop::import::{self, Format, Outcome};
-use crate::interop::{Contact, csv, dupes, ics, json, vcard};
+use crate::interop::{Contact, csv, ics, json, vcard};
 use crate::store::{Store, View};
 
 #[derive(Debug, Args)]
@@ -269,7 +270,7 @@ pub struct DupesArgs {
 pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     let mut store = ctx.open()?;
     let customers: Vec<Customer> = store.customers()?.into_iter().map(|r| r.customer).collect();
-    let groups = dupes::groups(&customers, store.rules().region);
+    let groups = duplicates::groups(&customers, store.rules().region);
     if groups.is_empty() {
         return Ok(format!("{}\n", t("dupes.none")));
     }
@@ -306,7 +307,7 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     }
     let possible = groups.iter().filter(|g| !g.certain).count();
     if a.merge {
-        let chosen: Vec<&dupes::Group> = match a.group {
+        let chosen: Vec<&duplicates::Group> = match a.group {
             Some(n) => groups.get(n - 1).into_iter().collect(),
             None => groups.iter().filter(|g| g.certain).collect(),
         };
@@ -331,7 +332,7 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     Ok(out)
 }
 
-fn merge_all(store: &mut Store, groups: &[&dupes::Group]) -> Result<usize> {
+fn merge_all(store: &mut Store, groups: &[&duplicates::Group]) -> Result<usize> {
     let mut n = 0;
     for g in groups {
         if let Some((keep, rest)) = g.ids.split_first()

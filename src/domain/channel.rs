@@ -1,66 +1,29 @@
 //! How an interaction happened (seeds 001, 002: every touchpoint).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::InputError;
+use super::names::closed_enum;
 use super::text::fold;
 
-/// Stored by position: never reorder these variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Channel {
-    Call,
-    Email,
-    Meeting,
-    Message,
-    Mail,
-    Social,
-    Event,
-    Purchase,
-    Support,
-    Other,
+closed_enum! {
+    pub enum Channel in "channel" {
+        Call = "call",
+        Email = "email",
+        Meeting = "meeting",
+        Message = "message",
+        Mail = "mail",
+        Social = "social",
+        Event = "event",
+        Purchase = "purchase",
+        Support = "support",
+        Other = "other",
+    }
 }
 
-const NAMES: [(&str, &str, &str); 10] = [
-    ("call", "cuộc gọi", "电话"),
-    ("email", "email", "邮件"),
-    ("meeting", "cuộc họp", "会面"),
-    ("message", "tin nhắn", "消息"),
-    ("mail", "thư", "信函"),
-    ("social", "mạng xã hội", "社交"),
-    ("event", "sự kiện", "活动"),
-    ("purchase", "mua hàng", "购买"),
-    ("support", "hỗ trợ", "支持"),
-    ("other", "khác", "其他"),
-];
-
 impl Channel {
-    pub const ALL: [Channel; 10] = [
-        Channel::Call,
-        Channel::Email,
-        Channel::Meeting,
-        Channel::Message,
-        Channel::Mail,
-        Channel::Social,
-        Channel::Event,
-        Channel::Purchase,
-        Channel::Support,
-        Channel::Other,
-    ];
-
-    pub fn key(self) -> &'static str {
-        NAMES[self as usize].0
-    }
-
-    pub fn vietnamese(self) -> &'static str {
-        NAMES[self as usize].1
-    }
-
-    pub fn chinese(self) -> &'static str {
-        NAMES[self as usize].2
-    }
-
+    /// Accepts the key, a common alias (`phone`, `zalo`...) or the name in
+    /// any catalogue.
     pub fn parse(s: &str) -> Result<Channel, InputError> {
         let folded = fold(s);
         let alias = match folded.as_str() {
@@ -73,19 +36,8 @@ impl Channel {
             _ => None,
         };
         alias
-            .or_else(|| {
-                NAMES
-                    .iter()
-                    .position(|(en, vi, zh)| folded == *en || folded == fold(vi) || folded == *zh)
-                    .map(|i| Self::ALL[i])
-            })
+            .or_else(|| Self::named(&folded))
             .ok_or_else(|| InputError::UnknownChannel(s.trim().to_string()))
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
     }
 }
 
@@ -136,8 +88,9 @@ mod tests {
     fn keys_round_trip() {
         for c in Channel::ALL {
             assert_eq!(Channel::parse(c.key()).unwrap(), c);
-            assert_eq!(Channel::parse(c.vietnamese()).unwrap(), c);
-            assert_eq!(Channel::parse(c.chinese()).unwrap(), c);
+            for name in crate::lexicon::texts(&format!("channel.{}", c.key())) {
+                assert_eq!(Channel::parse(name).unwrap(), c);
+            }
         }
     }
 }

@@ -9,32 +9,16 @@ use super::activity::Activity;
 use super::factors::{Factor, Factors};
 use super::ids::CustomerId;
 use super::level::Level;
+use super::names::closed_enum;
 use super::stage::Stage;
 
-/// The four SPIN discovery notes (seed 002). Stored by position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum SpinPart {
-    Situation,
-    Problem,
-    Implication,
-    Need,
-}
-
-impl SpinPart {
-    pub const ALL: [SpinPart; 4] = [
-        SpinPart::Situation,
-        SpinPart::Problem,
-        SpinPart::Implication,
-        SpinPart::Need,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            SpinPart::Situation => "situation",
-            SpinPart::Problem => "problem",
-            SpinPart::Implication => "implication",
-            SpinPart::Need => "need",
-        }
+closed_enum! {
+    /// The four SPIN discovery notes (seed 002).
+    pub enum SpinPart in "spin" {
+        Situation = "situation",
+        Problem = "problem",
+        Implication = "implication",
+        Need = "need",
     }
 }
 
@@ -169,7 +153,7 @@ impl Customer {
         // contact, and a company's pinyin would double what every key
         // typed in search has to scan.
         let folded = crate::domain::text::fold(&parts.join(" "));
-        match crate::i18n::collate::pinyin(&self.name) {
+        match crate::domain::text::pinyin(&self.name) {
             Some(p) => format!("{folded} {p}"),
             None => folded,
         }

@@ -1,69 +1,31 @@
 //! The five factors a relationship rests on (seed 001), each scored 0-5 per
 //! customer, and the health figure derived from them.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::InputError;
+use super::names::closed_enum;
 use super::text::fold;
 
-/// Stored by position: never reorder these variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Factor {
-    Trust,
-    Satisfaction,
-    Value,
-    Communication,
-    SocialBond,
+closed_enum! {
+    pub enum Factor in "factor" {
+        Trust = "trust",
+        Satisfaction = "satisfaction",
+        Value = "value",
+        Communication = "communication",
+        SocialBond = "social_bond",
+    }
 }
 
-const NAMES: [(&str, &str, &str); 5] = [
-    ("trust", "sự tin tưởng", "信任"),
-    ("satisfaction", "sự thỏa mãn", "满意"),
-    ("value", "giá trị mang lại", "价值"),
-    ("communication", "truyền thông", "沟通"),
-    ("social_bond", "ràng buộc xã hội", "社会纽带"),
-];
-
 impl Factor {
-    pub const ALL: [Factor; 5] = [
-        Factor::Trust,
-        Factor::Satisfaction,
-        Factor::Value,
-        Factor::Communication,
-        Factor::SocialBond,
-    ];
-
-    pub fn key(self) -> &'static str {
-        NAMES[self as usize].0
-    }
-
-    pub fn vietnamese(self) -> &'static str {
-        NAMES[self as usize].1
-    }
-
-    pub fn chinese(self) -> &'static str {
-        NAMES[self as usize].2
-    }
-
     /// The factor named by an English key (`social_bond`, `social-bond`,
-    /// `bond`), or its Vietnamese or Chinese name.
+    /// `bond`), or its name in any catalogue.
     pub fn parse(s: &str) -> Option<Factor> {
         let folded = fold(s).replace('-', "_");
         if folded == "bond" {
             return Some(Factor::SocialBond);
         }
-        NAMES
-            .iter()
-            .position(|(en, vi, zh)| folded == *en || folded == fold(vi) || folded == *zh)
-            .map(|i| Self::ALL[i])
-    }
-}
-
-impl fmt::Display for Factor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        Self::named(&folded)
     }
 }
 

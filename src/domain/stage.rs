@@ -1,44 +1,25 @@
 //! The seven stages a relationship goes through, in order (seed 001).
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::InputError;
-use super::text::fold;
+use super::names::closed_enum;
 
-/// Stored by position: never reorder these variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Stage {
-    Attract,
-    Establish,
-    Build,
-    Develop,
-    Maintain,
-    Consolidate,
-    Loyalty,
+closed_enum! {
+    pub enum Stage in "stage" {
+        Attract = "attract",
+        Establish = "establish",
+        Build = "build",
+        Develop = "develop",
+        Maintain = "maintain",
+        Consolidate = "consolidate",
+        Loyalty = "loyalty",
+    }
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
-        Stage::Attract,
-        Stage::Establish,
-        Stage::Build,
-        Stage::Develop,
-        Stage::Maintain,
-        Stage::Consolidate,
-        Stage::Loyalty,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn from_index(i: usize) -> Option<Stage> {
-        Self::ALL.get(i).copied()
-    }
-
     pub fn next(self) -> Option<Stage> {
         Self::from_index(self.index() + 1)
     }
@@ -47,45 +28,10 @@ impl Stage {
         self.index().checked_sub(1).and_then(Self::from_index)
     }
 
-    /// The stable English key used in JSON, config files and the CLI.
-    pub fn key(self) -> &'static str {
-        NAMES[self.index()].0
-    }
-
-    pub fn vietnamese(self) -> &'static str {
-        NAMES[self.index()].1
-    }
-
-    pub fn chinese(self) -> &'static str {
-        NAMES[self.index()].2
-    }
-
-    /// Accepts the English, Vietnamese (with or without diacritics) or
-    /// Chinese name, in any case.
+    /// Accepts the key or the English, Vietnamese (with or without
+    /// diacritics) or Chinese name, in any case.
     pub fn parse(s: &str) -> Result<Stage, InputError> {
-        let folded = fold(s);
-        NAMES
-            .iter()
-            .position(|(en, vi, zh)| folded == *en || folded == fold(vi) || folded == *zh)
-            .and_then(Self::from_index)
-            .ok_or_else(|| InputError::UnknownStage(s.trim().to_string()))
-    }
-}
-
-/// English key, Vietnamese, Chinese (the glossary of GUIDE.md section 1).
-const NAMES: [(&str, &str, &str); 7] = [
-    ("attract", "thu hút", "吸引"),
-    ("establish", "thiết lập", "建立"),
-    ("build", "tạo dựng", "构建"),
-    ("develop", "phát triển", "发展"),
-    ("maintain", "duy trì", "维持"),
-    ("consolidate", "củng cố", "巩固"),
-    ("loyalty", "trung thành", "忠诚"),
-];
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        Self::named(s).ok_or_else(|| InputError::UnknownStage(s.trim().to_string()))
     }
 }
 

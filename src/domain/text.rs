@@ -5,8 +5,10 @@
 //! operating system and the program that wrote a file. Everything stored is
 //! NFC; everything compared is folded: decomposed, stripped of combining
 //! marks, lower-cased, with đ/Đ mapped to d. Chinese characters pass through
-//! folding unchanged, so "张" still matches "张伟".
+//! folding unchanged, so "张" still matches "张伟"; search also compares
+//! their pinyin ([`searchable`]), so "zhang" finds 张伟 too.
 
+use pinyin::ToPinyin;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
@@ -87,6 +89,29 @@ pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
         .split(' ')
         .filter(|w| !w.is_empty())
         .all(|w| folded_haystack.contains(w))
+}
+
+/// The pinyin of the Chinese characters in `text`, syllables separated by
+/// spaces ("张伟" → "zhang wei"), or `None` when it has none. Added to
+/// what search looks in, so "zhang" finds 张伟.
+pub fn pinyin(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for p in text.to_pinyin().flatten() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(p.plain());
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Folded text plus, for Chinese, its pinyin: what search compares with.
+pub fn searchable(text: &str) -> String {
+    let folded = fold(text);
+    match pinyin(text) {
+        Some(p) => format!("{folded} {p}"),
+        None => folded,
+    }
 }
 
 /// Cuts `s` to at most `width` terminal columns, marking the cut with `…`.
@@ -246,6 +271,14 @@ mod tests {
             }
             proptest::prop_assert!(boundaries.contains(&kept.len()), "cut inside an escape: {kept:?}");
         }
+    }
+
+    #[test]
+    fn pinyin_for_search() {
+        assert_eq!(pinyin("张伟").as_deref(), Some("zhang wei"));
+        assert_eq!(pinyin("Lan"), None);
+        assert!(searchable("张伟").contains("zhang"));
+        assert!(searchable("张伟").contains("张"));
     }
 
     #[test]

@@ -1,5 +1,4 @@
-//! Sorting names the way each language's readers expect, and reading
-//! Chinese names as pinyin.
+//! Sorting names the way each language's readers expect.
 //!
 //! A sort key is compared as a plain string. Its first part orders letters
 //! (the primary order); accents, tones and case only decide between names
@@ -18,7 +17,6 @@ use pinyin::ToPinyin;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Lang, language};
-use crate::domain::text::fold;
 
 /// The key that sorts `name` among names in the current language.
 pub fn name_key(name: &str) -> String {
@@ -132,29 +130,6 @@ impl Letter {
     }
 }
 
-/// The pinyin of the Chinese characters in `text`, syllables separated by
-/// spaces ("张伟" → "zhang wei"), or `None` when it has none. Added to
-/// what search looks in, so "zhang" finds 张伟.
-pub fn pinyin(text: &str) -> Option<String> {
-    let mut out = String::new();
-    for p in text.to_pinyin().flatten() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(p.plain());
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// Folded text plus, for Chinese, its pinyin: what search compares with.
-pub fn searchable(text: &str) -> String {
-    let folded = fold(text);
-    match pinyin(text) {
-        Some(p) => format!("{folded} {p}"),
-        None => folded,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,13 +182,5 @@ mod tests {
     fn english_ignores_accents_first() {
         let names = ["Zoë", "Élodie", "Emma", "elodie"];
         assert_eq!(sorted(&names, Lang::En), ["elodie", "Élodie", "Emma", "Zoë"]);
-    }
-
-    #[test]
-    fn pinyin_for_search() {
-        assert_eq!(pinyin("张伟").as_deref(), Some("zhang wei"));
-        assert_eq!(pinyin("Lan"), None);
-        assert!(searchable("张伟").contains("zhang"));
-        assert!(searchable("张伟").contains("张"));
     }
 }

@@ -6,10 +6,12 @@
 //! placeholders filled by [`tf`]. A key missing from a catalogue falls back
 //! to English, and a key missing from English shows as itself, so a gap is
 //! visible rather than fatal. The language is chosen once per thread (the
-//! program sets it at start; tests set it per test).
+//! program sets it at start; tests set it per test). The catalogues are
+//! embedded and parsed by [`crate::lexicon`], which `domain` reads too.
 
 pub mod collate;
 mod format;
+mod input_error;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -17,9 +19,7 @@ use std::sync::OnceLock;
 
 pub use format::{Currency, date, datetime, money, number, relative, set_currency};
 
-const ENGLISH: &str = include_str!("../../assets/locales/en.toml");
-const VIETNAMESE: &str = include_str!("../../assets/locales/vi.toml");
-const CHINESE: &str = include_str!("../../assets/locales/zh.toml");
+use crate::lexicon::{self, Catalogue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -67,66 +67,14 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    #[cfg(test)]
     fn source(self) -> &'static str {
-        match self {
-            Lang::En => ENGLISH,
-            Lang::Vi => VIETNAMESE,
-            Lang::Zh => CHINESE,
-        }
-    }
-}
-
-pub struct Catalogue {
-    entries: HashMap<String, String>,
-}
-
-impl Catalogue {
-    pub fn parse(text: &str) -> Result<Catalogue, toml::de::Error> {
-        let table: toml::Table = toml::from_str(text)?;
-        let mut entries = HashMap::new();
-        flatten("", &table, &mut entries);
-        Ok(Catalogue { entries })
+        lexicon::SOURCES[self as usize]
     }
 
-    /// The catalogue of `lang`; an unparseable one (a bug caught by the
-    /// tests) is empty, so English shows instead.
-    pub fn of(lang: Lang) -> &'static Catalogue {
-        static ALL: OnceLock<[Catalogue; 3]> = OnceLock::new();
-        let all = ALL.get_or_init(|| {
-            Lang::ALL.map(|l| {
-                Catalogue::parse(l.source()).unwrap_or(Catalogue {
-                    entries: HashMap::new(),
-                })
-            })
-        });
-        &all[lang as usize]
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(String::as_str)
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.keys().map(String::as_str)
-    }
-}
-
-fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::String(s) => {
-                out.insert(key, s.clone());
-            }
-            toml::Value::Table(t) => flatten(&key, t, out),
-            other => {
-                out.insert(key, other.to_string());
-            }
-        }
+    /// This language's catalogue.
+    fn catalogue(self) -> &'static Catalogue {
+        &lexicon::catalogues()[self as usize]
     }
 }
 
@@ -162,9 +110,10 @@ pub fn t(key: &str) -> &'static str {
 /// The text for `key`, or `None` when not even English has it (for
 /// optional texts such as a flag's longer help).
 pub fn lookup(key: &str) -> Option<&'static str> {
-    Catalogue::of(language())
+    language()
+        .catalogue()
         .get(key)
-        .or_else(|| Catalogue::of(Lang::En).get(key))
+        .or_else(|| Lang::En.catalogue().get(key))
 }
 
 /// The text for `key` with `{name}` placeholders replaced.
@@ -213,6 +162,23 @@ mod tests {
         assert!(tf("status.undid", &[("what", &"add customer")]).contains("add customer"));
     }
 
+    /// A stage, level, factor or channel is parsed by its name in every
+    /// catalogue, whichever language is shown.
+    #[test]
+    fn names_parse_in_every_language() {
+        use crate::domain::{Channel, Factor, Level, Stage};
+        for lang in Lang::ALL {
+            set_thread_language(lang);
+            for typed in ["Attract", "thu hut", "Thu hút", "吸引"] {
+                assert_eq!(Stage::parse(typed), Ok(Stage::Attract), "{typed} in {lang:?}");
+            }
+            assert_eq!(Level::parse("Đối tác"), Ok(Level::Partnership));
+            assert_eq!(Factor::parse("Social bond"), Some(Factor::SocialBond));
+            assert_eq!(Channel::parse("电话"), Ok(Channel::Call));
+        }
+        set_thread_language(Lang::En);
+    }
+
     /// Every catalogue has every key English has, and no key English lacks.
     #[test]
     fn every_key_the_code_names_is_in_english() {
@@ -246,7 +212,7 @@ mod tests {
             &mut found,
         );
         assert!(found.len() > 100, "the scan found only {} keys", found.len());
-        let en = Catalogue::parse(ENGLISH).expect("en.toml parses");
+        let en = Catalogue::parse(Lang::En.source()).expect("en.toml parses");
         let missing: Vec<_> = found
             .iter()
             .filter(|(key, _)| key.contains('.') && key.chars().any(|c| c.is_ascii_lowercase()))
@@ -274,7 +240,7 @@ mod tests {
 
     #[test]
     fn catalogues_are_complete() {
-        let en = Catalogue::parse(ENGLISH).expect("en.toml parses");
+        let en = Catalogue::parse(Lang::En.source()).expect("en.toml parses");
         for lang in [Lang::Vi, Lang::Zh] {
             let other = Catalogue::parse(lang.source()).unwrap_or_else(|e| panic!("{}.toml: {e}", lang.code()));
             let mut missing: Vec<&str> = en.keys().filter(|k| other.get(k).is_none()).collect();

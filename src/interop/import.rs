@@ -13,7 +13,7 @@
 //! However many chunks and runs it took, the import is one change that
 //! one undo takes back (see [`finish`]).
 //!
-//! Who is the same person is `dupes`'s rule: a contact that shares only a
+//! Who is the same person is `domain::duplicates`'s rule: a contact that shares only a
 //! phone with a customer under a clearly different name is added apart and
 //! reported as a possible duplicate ([`Step::possible_duplicate`]), never
 //! merged.
@@ -23,9 +23,9 @@ use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 use super::contact::Contact;
-use super::dupes::{self, Found, Index};
 use super::json::FullCustomer;
 use super::{csv, json, sniff, vcard};
+use crate::domain::duplicates::{self, Found, Index};
 use crate::domain::phone::Region;
 use crate::domain::{Customer, CustomerId};
 use crate::store::actions::customer_changes;
@@ -322,7 +322,7 @@ pub fn plan_in(
     let mut existing: HashSet<CustomerId> = HashSet::new();
     store.for_each_customer(|rec| {
         let c = &rec.customer;
-        index.add(c.id, dupes::real_name(c), &dupes::customer_keys(c, home));
+        index.add(c.id, duplicates::real_name(c), &duplicates::customer_keys(c, home));
         existing.insert(c.id);
         true
     })?;
@@ -385,8 +385,8 @@ pub fn plan_in(
                 (c, place, Some(full))
             }
         };
-        let keys = dupes::customer_keys(&candidate, file_region.or(home));
-        let name = dupes::real_name(&candidate).to_string();
+        let keys = duplicates::customer_keys(&candidate, file_region.or(home));
+        let name = duplicates::real_name(&candidate).to_string();
         // A JSON customer is first looked for by its id.
         let by_id = children_of
             .as_ref()
@@ -450,7 +450,7 @@ pub fn plan_in(
                 };
                 let planned = &mut plan.steps[i];
                 if let Some(Change::Create { customer, children }) = planned.change.as_mut() {
-                    **customer = dupes::merged(customer, &candidate, home);
+                    **customer = duplicates::merged(customer, &candidate, home);
                     children.extend(extra_children);
                     planned.name.clone_from(&customer.name);
                 }
@@ -466,7 +466,7 @@ pub fn plan_in(
             }
             Some(Target::Existing(before)) => {
                 let id = before.id;
-                let after = dupes::merged(&before, &candidate, home);
+                let after = duplicates::merged(&before, &candidate, home);
                 let mut edits = customer_changes(&before, &after);
                 if let Some(full) = &children_of {
                     edits.extend(children_edits(store, full, id, &mut planned_children)?);

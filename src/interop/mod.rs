@@ -3,7 +3,6 @@
 
 pub mod contact;
 pub mod csv;
-pub mod dupes;
 pub mod ics;
 pub mod import;
 pub mod json;

@@ -121,7 +121,7 @@ impl Store {
 
 impl Store {
     /// Merges duplicates into `keep`: its record gains what the others add
-    /// (see `interop::dupes::merged`), their interactions, follow-ups and
+    /// (see `domain::duplicates::merged`), their interactions, follow-ups and
     /// stage history move to it, and they are deleted. One change, so one
     /// undo takes it all back.
     pub fn merge_customers(&mut self, keep: CustomerId, others: &[CustomerId]) -> Result<bool, StoreError> {
@@ -134,7 +134,7 @@ impl Store {
             let Some(rec) = self.live_customer(other)? else {
                 continue;
             };
-            merged = crate::interop::dupes::merged(&merged, &rec.customer, self.rules().region);
+            merged = crate::domain::duplicates::merged(&merged, &rec.customer, self.rules().region);
             let timeline = self.timeline(other)?;
             for i in timeline.interactions {
                 edits.push(Edit::UpdateInteraction {

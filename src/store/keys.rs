@@ -168,6 +168,25 @@ pub fn seq_of_stack_key(k: &[u8]) -> Option<u64> {
     read_u64(k.get(1..)?)
 }
 
+/// The first key after every key starting with `prefix`.
+pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// A key in a form fit for an error message.
+pub fn describe_key(key: &[u8]) -> String {
+    let (tag, rest) = key.split_first().map(|(t, r)| (*t as char, r)).unwrap_or(('?', &[]));
+    let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{tag}:{hex}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +202,13 @@ mod tests {
             assert!(ordered_i32(w[0]) < ordered_i32(w[1]));
             assert_eq!(read_ordered_i32(&ordered_i32(w[1])), Some(w[1]));
         }
+    }
+
+    #[test]
+    fn prefix_ends() {
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(&[1, 0xff]), Some(vec![2]));
+        assert_eq!(prefix_end(&[0xff, 0xff]), None);
     }
 
     #[test]

@@ -15,11 +15,11 @@ use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 use super::storage::Storage;
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
-use crate::domain::text::{fold, matches_words};
+use crate::domain::text::{fold, matches_words, searchable};
 use crate::domain::{
     Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
 };
-use crate::i18n::collate::{name_key, searchable};
+use crate::i18n::collate::name_key;
 use crate::workspace::Clock;
 
 /// At most this many candidates are listed when a reference is ambiguous.
@@ -101,10 +101,9 @@ impl View {
 
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.storage.tree.get(key)? {
-            Some(v) => codec::decode(&v).map(Some).map_err(StoreError::codec(format!(
-                "stored value {}",
-                super::txn::describe_key(key)
-            ))),
+            Some(v) => codec::decode(&v)
+                .map(Some)
+                .map_err(StoreError::codec(format!("stored value {}", keys::describe_key(key)))),
             None => Ok(None),
         }
     }

@@ -61,7 +61,7 @@ impl Storage {
 /// A `B` entry's value as a place in the pack.
 pub(crate) fn loc_of(key: &[u8], value: &[u8]) -> Result<Loc, StoreError> {
     Loc::from_bytes(value)
-        .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(super::txn::describe_key(key))))
+        .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(keys::describe_key(key))))
 }
 
 pub(crate) fn read_pack_state(tree: &sled::Tree) -> Result<PackState, StoreError> {

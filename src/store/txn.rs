@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::codec;
 use super::error::StoreError;
-use super::keys;
+use super::keys::{self, describe_key, prefix_end};
 use super::pack::Loc;
 use super::records::{Body, CustomerRecord};
 use super::storage::Storage;
@@ -297,35 +297,9 @@ impl<'t> Txn<'t> {
     }
 }
 
-/// The first key after every key starting with `prefix`.
-pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
-}
-
-/// A key in a form fit for an error message.
-pub(crate) fn describe_key(key: &[u8]) -> String {
-    let (tag, rest) = key.split_first().map(|(t, r)| (*t as char, r)).unwrap_or(('?', &[]));
-    let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{tag}:{hex}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prefix_ends() {
-        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
-        assert_eq!(prefix_end(&[1, 0xff]), Some(vec![2]));
-        assert_eq!(prefix_end(&[0xff, 0xff]), None);
-    }
 
     #[test]
     fn reads_see_the_batch() {

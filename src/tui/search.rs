@@ -275,7 +275,7 @@ mod tests {
     use super::*;
 
     fn hay(id: u64, name: &str, rest: &str) -> Haystack {
-        let name = crate::i18n::collate::searchable(name);
+        let name = crate::domain::text::searchable(name);
         Haystack {
             id: CustomerId(id),
             text: format!("{name} {}", fold(rest)).into(),

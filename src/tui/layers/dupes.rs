@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{Changed, Flow, Hint, Layer, Prompt, Then};
+use crate::domain::duplicates;
 use crate::i18n::{t, tf};
-use crate::interop::dupes;
 use crate::store::StoreError;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Tone};
@@ -14,7 +14,7 @@ use crate::tui::keymap::Mode;
 
 #[derive(Debug, Clone, Default)]
 pub struct Dupes {
-    pub groups: Vec<dupes::Group>,
+    pub groups: Vec<duplicates::Group>,
     pub selected: usize,
 }
 
@@ -88,7 +88,7 @@ impl App {
         match self.store.customers() {
             Ok(all) => {
                 let customers: Vec<_> = all.into_iter().map(|r| r.customer).collect();
-                let groups = dupes::groups(&customers, self.store.rules().region);
+                let groups = duplicates::groups(&customers, self.store.rules().region);
                 if groups.is_empty() {
                     self.say(Tone::Info, t("dupes.none"));
                 } else {

@@ -5,17 +5,17 @@
 //! The same phone number under clearly different names is only a
 //! *possible* duplicate: a shared office line, a number passed on to
 //! someone else, or a national number read in the wrong country. The
-//! import keeps such a contact apart and says so, and `dupes` lists the
-//! pair for the user to merge deliberately.
+//! import keeps such a contact apart and says so, and the `dupes` command
+//! lists the pair for the user to merge deliberately.
 //!
 //! Phones are compared as whole international numbers (`domain::phone`):
 //! `region` is where national numbers were written, when known.
 
 use std::collections::HashMap;
 
-use crate::domain::phone::{self, Region};
-use crate::domain::text::{fold, squash};
-use crate::domain::{Customer, CustomerId, kept};
+use super::phone::{self, Region};
+use super::text::{fold, pinyin, squash};
+use super::{Customer, CustomerId, kept};
 
 /// The keys under which a customer can be found again: `e:` email, `p:`
 /// phone, `n:` name and company.
@@ -76,7 +76,7 @@ pub fn real_name(c: &Customer) -> &str {
 fn words(name: &str) -> Vec<String> {
     let mut text = String::new();
     for ch in name.chars() {
-        match crate::i18n::collate::pinyin(ch.encode_utf8(&mut [0; 4])) {
+        match pinyin(ch.encode_utf8(&mut [0; 4])) {
             Some(p) => {
                 text.push(' ');
                 text.push_str(&p);
