@@ -4,6 +4,7 @@
 pub mod contact;
 pub mod csv;
 pub mod dupes;
+pub mod encoding;
 pub mod ics;
 pub mod import;
 pub mod json;
