@@ -10,7 +10,9 @@
 //! - Anything else is in a legacy code page, guessed by `chardetng` (what
 //!   Firefox uses for unlabelled pages) from the whole text: GBK and Big5
 //!   from Chinese Excel, windows-1258 from Vietnamese Excel, Shift_JIS,
-//!   KOI8, windows-1252...
+//!   KOI8, windows-1252... Text guessed to be windows-1252 is still read as
+//!   UTF-8 where it is valid UTF-8 (the two are mixed more often than
+//!   windows-1252 forms UTF-8 by chance).
 //! - A label (vCard's `CHARSET=`) is looked up as the WHATWG Encoding
 //!   Standard says (`encoding_rs`), so `ISO-8859-1` is read as windows-1252
 //!   as browsers do and `GB2312` as GBK.
@@ -22,7 +24,8 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+pub use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A file's text and the encoding it was read in.
@@ -47,8 +50,9 @@ pub fn decode_file(bytes: &[u8]) -> Decoded {
         None => detect(bytes),
     };
     let text = match (found, unicode) {
-        (Some(_), Cow::Owned(utf8)) => String::from_utf8(utf8).unwrap_or_else(|e| decode_as(e.as_bytes(), UTF_8)),
-        (_, unicode) => decode_as(&unicode, encoding),
+        (Some(_), Cow::Owned(utf8)) => String::from_utf8(utf8).unwrap_or_else(|e| utf8_lenient(e.as_bytes())),
+        (Some(e), Cow::Borrowed(bytes)) => decode_as(bytes, e),
+        (None, _) => decode_unlabelled(bytes, encoding),
     };
     Decoded { text, encoding }
 }
@@ -158,8 +162,20 @@ pub fn decode_as(bytes: &[u8], encoding: &'static Encoding) -> String {
     composed(text)
 }
 
+/// Text whose encoding nothing named, in the one [`detect`] found. UTF-8
+/// and windows-1252 are read alike: UTF-8 where valid, windows-1252 for
+/// the other bytes, as files mix the two (Android vCards, CSVs pasted
+/// together) and windows-1252 text seldom forms UTF-8 by chance. Any other
+/// code page is read as itself.
+pub fn decode_unlabelled(bytes: &[u8], encoding: &'static Encoding) -> String {
+    if encoding == WINDOWS_1252 {
+        return utf8_lenient(bytes);
+    }
+    decode_as(bytes, encoding)
+}
+
 /// UTF-8 where valid, windows-1252 for the bytes that are not.
-fn utf8_lenient(bytes: &[u8]) -> String {
+pub fn utf8_lenient(bytes: &[u8]) -> String {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
     }
@@ -179,6 +195,21 @@ fn composed(text: Cow<'_, str>) -> String {
     }
 }
 
+/// Vietnamese as windows-1258 holds it (for tests): letters with their
+/// circumflex, breve or horn precomposed, tone marks combining.
+#[cfg(test)]
+pub(crate) fn tones_apart(text: &str) -> String {
+    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    let mut out = String::new();
+    for c in text.chars() {
+        let parts: String = c.to_string().nfd().collect();
+        let base: String = parts.chars().filter(|p| !TONES.contains(p)).collect();
+        out.extend(base.nfc());
+        out.extend(parts.chars().filter(|p| TONES.contains(p)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,25 +219,6 @@ mod tests {
         let (bytes, _, unmappable) = encoding.encode(text);
         assert!(!unmappable, "{text} in {}", encoding.name());
         bytes.into_owned()
-    }
-
-    /// Vietnamese as windows-1258 holds it: base letters (with their
-    /// circumflex, breve or horn) precomposed, tone marks combining.
-    fn tones_apart(text: &str) -> String {
-        const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-        let mut out = String::new();
-        for c in text.chars() {
-            let parts: String = c.to_string().nfd().collect();
-            let base: String = parts
-                .chars()
-                .filter(|p| !TONES.contains(p))
-                .collect::<String>()
-                .nfc()
-                .collect();
-            out.push_str(&base);
-            out.extend(parts.chars().filter(|p| TONES.contains(p)));
-        }
-        out
     }
 
     #[test]
