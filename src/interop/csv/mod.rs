@@ -199,7 +199,10 @@ pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, Csv
 /// detection, after vCard and JSON were ruled out): the first line splits
 /// on the detected delimiter into 2+ columns.
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let text = encoding::decode_file(bytes).text;
+    // The first lines are enough (and guessing a code page costs time on
+    // the whole of a large file); an even length keeps UTF-16 whole.
+    let head = bytes.get(..64 << 10).unwrap_or(bytes);
+    let text = encoding::decode_file(head).text;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = text.trim_start_matches(['\r', '\n']);
     if text.is_empty() {
