@@ -79,7 +79,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     } else {
         import::resume_point(&store, &resume)?
     };
-    let format = read.format;
+    let (format, encoding) = (read.format, read.encoding);
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
     let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
@@ -87,6 +87,12 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         "cli.import.file",
         &[("path", &a.file.display()), ("format", &format.key())],
     ) + "\n";
+    // JSON is always UTF-8; a CSV or vCard may be in a legacy code page,
+    // guessed: say which, so a wrong guess is seen.
+    if format != Format::Json {
+        out.push_str(&tf("cli.import.encoding", &[("name", &encoding)]));
+        out.push('\n');
+    }
     if !mapping.is_empty() {
         let mapped = mapping
             .iter()

@@ -24,7 +24,7 @@ use thiserror::Error;
 
 use super::contact::Contact;
 use super::json::FullCustomer;
-use super::{csv, json, sniff, vcard};
+use super::{csv, encoding, json, sniff, vcard};
 use crate::domain::duplicates::{self, Found, Index};
 use crate::domain::phone::Region;
 use crate::domain::{Customer, CustomerId};
@@ -128,6 +128,9 @@ pub struct Note {
 #[derive(Debug)]
 pub struct Read {
     pub format: Format,
+    /// The encoding the file was read in, by its WHATWG name: "UTF-8",
+    /// "UTF-16LE", "GBK", "Big5", "windows-1258"... (JSON is UTF-8).
+    pub encoding: &'static str,
     /// CSV: each column and what it feeds.
     pub mapping: Vec<(String, String)>,
     pub records: Vec<Result<Incoming, Note>>,
@@ -141,23 +144,29 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
     let format = sniff::check(bytes, claimed)?;
     let line = |n: usize| crate::i18n::tf("import.place.line", &[("line", &n)]);
     let read = match format {
-        Format::Vcard => Read {
-            format,
-            mapping: Vec::new(),
-            records: vcard::read(bytes)
-                .into_iter()
-                .map(|r| {
-                    r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
-                        place: line(e.line),
-                        message: e.message,
+        Format::Vcard => {
+            let read = vcard::read_file(bytes);
+            Read {
+                format,
+                encoding: read.encoding,
+                mapping: Vec::new(),
+                records: read
+                    .cards
+                    .into_iter()
+                    .map(|r| {
+                        r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
+                            place: line(e.line),
+                            message: e.message,
+                        })
                     })
-                })
-                .collect(),
-        },
+                    .collect(),
+            }
+        }
         Format::Csv => {
             let read = csv::read(bytes, overrides)?;
             Read {
                 format,
+                encoding: read.encoding,
                 mapping: read
                     .mapping
                     .iter()
@@ -177,6 +186,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
         }
         Format::Json => Read {
             format,
+            encoding: encoding::name(encoding::UTF_8),
             mapping: Vec::new(),
             records: json::read(bytes)?
                 .into_iter()

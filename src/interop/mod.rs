@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod csv;
+pub mod encoding;
 pub mod ics;
 pub mod import;
 pub mod json;

@@ -6,7 +6,7 @@
 //! read as hundreds of unusable rows.
 
 use super::import::{Format, ImportError};
-use super::{csv, vcard};
+use super::{csv, encoding, vcard};
 
 /// How much of the start of a file is looked at.
 const SAMPLE: usize = 64 << 10;
@@ -14,7 +14,7 @@ const SAMPLE: usize = 64 << 10;
 /// The format to read `bytes` as, given the one claimed for them.
 pub fn check(bytes: &[u8], claimed: Option<Format>) -> Result<Format, ImportError> {
     let sample = &bytes[..bytes.len().min(SAMPLE) & !1];
-    let text = csv::decode(if bytes.len() <= SAMPLE { bytes } else { sample });
+    let text = encoding::decode_file(if bytes.len() <= SAMPLE { bytes } else { sample }).text;
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
@@ -116,7 +116,7 @@ mod tests {
         assert!(!binary("\u{1b}$B%F%9%H\u{1b}(B,x\n"));
         assert!(!binary("a,b\n\0\0\0"), "NUL padding at the end");
         assert!(binary("a,b\n\0c,d\n"));
-        assert!(binary(&csv::decode(&random(4096))));
+        assert!(binary(&encoding::decode_file(&random(4096)).text));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! [`RowError`] with the physical line the row starts on, and only a file
 //! without a usable header row is refused as a whole.
 //!
-//! Reading goes through one file per step: `decode` (bytes to text),
-//! `records` (the delimiter, quoting, records with the line each starts
+//! Reading goes through one file per step: bytes to text in the shared
+//! [`crate::interop::encoding`] (BOM, UTF-16, UTF-8, else a guessed legacy
+//! code page such as GBK, Big5 or windows-1258), `records` (the delimiter, quoting, records with the line each starts
 //! on), `columns` (which program wrote the header and what each column
 //! feeds; the layouts are described there), `overrides` (`--map
 //! COLUMN=FIELD`) and `contact` (a record to a [`Contact`]); `write` writes
@@ -14,15 +15,14 @@
 
 mod columns;
 mod contact;
-mod decode;
 mod overrides;
 mod records;
 mod write;
 
 use super::Contact;
+use super::encoding;
 use columns::{detect_layout, plan};
 use contact::{contact, one_line};
-pub(crate) use decode::decode;
 use overrides::apply_overrides;
 use records::{count_outside_quotes, detect_delimiter, first_record, parse, split_sep_line};
 pub use write::write;
@@ -91,6 +91,9 @@ pub struct RowError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvRead {
+    /// The encoding the file was read in ("UTF-8", "GBK", ...): see
+    /// [`encoding::name`].
+    pub encoding: &'static str,
     pub layout: Layout,
     pub delimiter: u8,
     /// Each header column and what it was mapped to, for the import preview.
@@ -112,8 +115,8 @@ const GUANXI_EXTRA: &str = "Extra";
 /// Reads a CSV file. `overrides` come from `--map COLUMN=FIELD`. Never
 /// panics, whatever the bytes.
 pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, CsvError> {
-    let text = decode(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let decoded = encoding::decode_file(bytes);
+    let text = decoded.text.strip_prefix('\u{feff}').unwrap_or(&decoded.text);
     if text.trim().is_empty() {
         return Err(CsvError::Empty);
     }
@@ -184,6 +187,7 @@ pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, Csv
         })
         .collect();
     Ok(CsvRead {
+        encoding: encoding::name(decoded.encoding),
         layout,
         delimiter,
         mapping: columns.into_iter().map(|c| (c.header, c.target)).collect(),
@@ -195,7 +199,10 @@ pub fn read(bytes: &[u8], overrides: &[(String, String)]) -> Result<CsvRead, Csv
 /// detection, after vCard and JSON were ruled out): the first line splits
 /// on the detected delimiter into 2+ columns.
 pub fn looks_like(bytes: &[u8]) -> bool {
-    let text = decode(bytes);
+    // The first lines are enough (and guessing a code page costs time on
+    // the whole of a large file); an even length keeps UTF-16 whole.
+    let head = bytes.get(..64 << 10).unwrap_or(bytes);
+    let text = encoding::decode_file(head).text;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = text.trim_start_matches(['\r', '\n']);
     if text.is_empty() {

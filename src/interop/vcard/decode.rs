@@ -1,82 +1,47 @@
 //! A property's value from bytes to text: quoted-printable and base64
-//! transfer encodings, the charsets vCard files name (windows-1252,
-//! windows-1258, ISO-8859-15, ...), and control characters left out.
+//! transfer encodings, the charset its `CHARSET` names or else the one the
+//! file's unlabelled text is in (both through the shared
+//! [`crate::interop::encoding`]), and control characters left out.
 
 use super::property::{Encoding, Prop};
+use super::read::{Item, ParsedCard};
+use crate::interop::encoding::{self, UTF_8};
 
-/// UTF-8 where valid, windows-1252 for the bytes that are not.
-pub(super) fn decode_utf8_lossy(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        out.extend(chunk.invalid().iter().map(|&b| cp1252(b)));
-    }
-    out
-}
-
-const CP1252_80_9F: [u16; 32] = [
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
-    0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
-    0x0153, 0xFFFD, 0x017E, 0x0178,
-];
-
-fn cp1252(b: u8) -> char {
-    match b {
-        0x80..=0x9F => char::from_u32(u32::from(CP1252_80_9F[usize::from(b - 0x80)])).unwrap_or('\u{FFFD}'),
-        _ => char::from(b),
-    }
-}
-
-fn cp1258(b: u8) -> char {
-    let code: u32 = match b {
-        0x8A | 0x8E | 0x9A | 0x9E => 0xFFFD,
-        0xC3 => 0x0102,
-        0xCC => 0x0300,
-        0xD0 => 0x0110,
-        0xD2 => 0x0309,
-        0xD5 => 0x01A0,
-        0xDD => 0x01AF,
-        0xDE => 0x0303,
-        0xE3 => 0x0103,
-        0xEC => 0x0301,
-        0xF0 => 0x0111,
-        0xF2 => 0x0323,
-        0xF5 => 0x01A1,
-        0xFD => 0x01B0,
-        0xFE => 0x20AB,
-        _ => return cp1252(b),
-    };
-    char::from_u32(code).unwrap_or('\u{FFFD}')
-}
-
-fn iso8859_15(b: u8) -> char {
-    match b {
-        0xA4 => '€',
-        0xA6 => 'Š',
-        0xA8 => 'š',
-        0xB4 => 'Ž',
-        0xB8 => 'ž',
-        0xBC => 'Œ',
-        0xBD => 'œ',
-        0xBE => 'Ÿ',
-        _ => char::from(b),
-    }
-}
-
-/// Decodes text in the given charset. The flag is false when the charset
-/// is not one this module knows (the text is then read as UTF-8 where
-/// valid, windows-1252 elsewhere).
-fn decode_charset(bytes: &[u8], charset: Option<&str>) -> (String, bool) {
-    let label = charset.map(|c| c.trim().to_ascii_lowercase().replace('_', "-"));
-    let single = |f: fn(u8) -> char| bytes.iter().map(|&b| f(b)).collect::<String>();
-    match label.as_deref() {
-        None | Some("" | "utf-8" | "utf8" | "us-ascii" | "ascii") => (decode_utf8_lossy(bytes), true),
-        Some("iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "windows-1252" | "cp1252" | "x-cp1252") => {
-            (single(cp1252), true)
+/// The encoding of the text no `CHARSET` names: the values without one
+/// (quoted-printable decoded) and the lines that are not properties, all
+/// together, are UTF-8 (a few stray bytes allowed) or else in the legacy
+/// code page guessed from all of them (vCard 2.1 from old phones wrote the
+/// phone's code page: GBK, Big5, windows-1258...). One guess for the whole
+/// file: a dozen names are enough to go by, one rarely is.
+pub(super) fn unlabelled_encoding(cards: &[ParsedCard]) -> &'static encoding::Encoding {
+    let mut evidence = Vec::new();
+    for item in cards.iter().flat_map(|c| c.items.iter()) {
+        match item {
+            Item::Prop(p) if p.param("CHARSET").is_none() && p.encoding() != Encoding::Base64 => {
+                evidence.extend(transfer_decoded(p).iter());
+            }
+            Item::Prop(_) => continue,
+            Item::Stray { text, .. } => evidence.extend_from_slice(text),
         }
-        Some("iso-8859-15" | "iso8859-15" | "latin9" | "latin-9") => (single(iso8859_15), true),
-        Some("windows-1258" | "cp1258" | "x-cp1258") => (single(cp1258), true),
-        Some(_) => (decode_utf8_lossy(bytes), false),
+        evidence.push(b'\n');
+    }
+    if evidence.is_ascii() {
+        return UTF_8;
+    }
+    encoding::detect(&evidence)
+}
+
+/// Decodes text in the given charset, or in the file's `unlabelled`
+/// encoding when there is none. The flag is false when the charset is one
+/// the WHATWG Encoding Standard does not know (the text is then read as
+/// unlabelled text is).
+fn decode_charset(bytes: &[u8], charset: Option<&str>, unlabelled: &'static encoding::Encoding) -> (String, bool) {
+    match charset.filter(|c| !c.trim().is_empty()) {
+        None => (encoding::decode_unlabelled(bytes, unlabelled), true),
+        Some(label) => match encoding::for_label(label) {
+            Some(e) => (encoding::decode_as(bytes, e), true),
+            None => (encoding::decode_unlabelled(bytes, unlabelled), false),
+        },
     }
 }
 
@@ -150,18 +115,98 @@ fn decode_base64(v: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A property's value as bytes, decoded from its transfer encoding.
+fn transfer_decoded(p: &Prop) -> std::borrow::Cow<'_, [u8]> {
+    match p.encoding() {
+        Encoding::QuotedPrintable => decode_qp(&p.value).into(),
+        Encoding::Base64 => decode_base64(&p.value).into(),
+        Encoding::Plain => (&p.value[..]).into(),
+    }
+}
+
 /// A property's value as text (escapes still in), decoded from its
-/// transfer encoding and charset; the charset's name when it was unknown.
-pub(super) fn value_text(p: &Prop) -> (String, Option<String>) {
-    let bytes = match p.encoding() {
-        Encoding::QuotedPrintable => decode_qp(&p.value),
-        Encoding::Base64 => decode_base64(&p.value),
-        Encoding::Plain => p.value.clone(),
-    };
+/// transfer encoding and charset (`unlabelled` when it names none); the
+/// charset's name when it was unknown.
+pub(super) fn value_text(p: &Prop, unlabelled: &'static encoding::Encoding) -> (String, Option<String>) {
+    let bytes = transfer_decoded(p);
     let charset = p.param("CHARSET");
-    let (text, known) = decode_charset(&bytes, charset);
+    let (text, known) = decode_charset(&bytes, charset, unlabelled);
     (
         without_controls(text),
         (!known).then(|| charset.unwrap_or_default().to_string()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read_file;
+    use crate::interop::encoding::tones_apart;
+    use encoding_rs::{BIG5, Encoding, WINDOWS_1258};
+
+    fn bytes(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+        encoding.encode(text).0.into_owned()
+    }
+
+    fn quoted_printable(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("={b:02X}")).collect()
+    }
+
+    const PEOPLE: [&str; 6] = [
+        "Nguyễn Thị Hương",
+        "Trần Văn Đức",
+        "Lê Thị Mỹ Linh",
+        "Phạm Quốc Bảo",
+        "Đặng Văn Hùng",
+        "Bùi Thị Ngọc Ánh",
+    ];
+
+    #[test]
+    fn text_without_charset_is_in_the_code_page_guessed_for_the_whole_file() {
+        // Quoted-printable windows-1258 (tones as combining marks) in one
+        // file, raw Big5 in another; no CHARSET anywhere.
+        let mut vietnamese = Vec::new();
+        let mut chinese = Vec::new();
+        let han = ["陳美玲", "張偉", "黃麗華", "周傑倫", "吳敏", "徐建國"];
+        for (name, han) in PEOPLE.iter().zip(han) {
+            let qp = quoted_printable(&bytes(&tones_apart(name), WINDOWS_1258));
+            let note = quoted_printable(&bytes(&tones_apart("Khách quen, thích uống trà"), WINDOWS_1258));
+            vietnamese.extend_from_slice(
+                format!("BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:{qp}\r\nNOTE;QUOTED-PRINTABLE:{note}\r\nEND:VCARD\r\n").as_bytes(),
+            );
+            chinese.extend_from_slice(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:");
+            chinese.extend(bytes(han, BIG5));
+            chinese.extend_from_slice(b"\r\nORG:");
+            chinese.extend(bytes("台北華信科技股份有限公司", BIG5));
+            chinese.extend_from_slice(b"\r\nEND:VCARD\r\n");
+        }
+        let read = read_file(&vietnamese);
+        assert_eq!(read.encoding, "windows-1258");
+        let names: Vec<String> = read.cards.into_iter().map(|c| c.expect("card").name).collect();
+        // Composed: equal to the NFC literals.
+        assert_eq!(names, PEOPLE);
+        let read = read_file(&chinese);
+        assert_eq!(read.encoding, "Big5");
+        let cards: Vec<_> = read.cards.into_iter().map(|c| c.expect("card")).collect();
+        assert_eq!(cards.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), han);
+        assert_eq!(cards[0].company, "台北華信科技股份有限公司");
+    }
+
+    #[test]
+    fn a_charset_names_any_whatwg_encoding() {
+        let mut card = b"BEGIN:VCARD\r\nFN;CHARSET=Big5:".to_vec();
+        card.extend(bytes("張偉", BIG5));
+        card.extend_from_slice(b"\r\nORG;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:");
+        card.extend(quoted_printable(&bytes("株式会社", encoding_rs::SHIFT_JIS)).bytes());
+        card.extend_from_slice(b"\r\nTITLE;CHARSET=koi8-r:");
+        card.extend(bytes("Директор", encoding_rs::KOI8_R));
+        card.extend_from_slice(b"\r\nEND:VCARD\r\n");
+        let read = read_file(&card);
+        assert_eq!(read.encoding, "UTF-8");
+        let c = read.cards.into_iter().next().expect("a card").expect("card");
+        assert_eq!(
+            (c.name.as_str(), c.company.as_str(), c.title.as_str()),
+            ("張偉", "株式会社", "Директор")
+        );
+        assert!(c.extra.is_empty(), "{:?}", c.extra);
+    }
 }

@@ -8,10 +8,11 @@ use super::property::{Encoding, Prop, param_out, params_out};
 use super::text::{escape_line_breaks, lf_only};
 use crate::domain::text::clean;
 use crate::interop::Contact;
+use crate::interop::encoding;
 
 /// Keeps a property in `extra` as a normalised content line.
-pub(super) fn push_extra(c: &mut Contact, p: Prop) {
-    let (line, note) = extra_line(p);
+pub(super) fn push_extra(c: &mut Contact, p: Prop, unlabelled: &'static encoding::Encoding) {
+    let (line, note) = extra_line(p, unlabelled);
     c.extra.extend(note);
     c.extra.extend(line);
 }
@@ -19,7 +20,7 @@ pub(super) fn push_extra(c: &mut Contact, p: Prop) {
 /// A property as the normalised content line kept in `extra` (None when its
 /// value is empty), and the note to keep beside it when its charset was
 /// unknown.
-fn extra_line(mut p: Prop) -> (Option<String>, Option<String>) {
+fn extra_line(mut p: Prop, unlabelled: &'static encoding::Encoding) -> (Option<String>, Option<String>) {
     let mut note = None;
     let value = if p.encoding() == Encoding::Base64 {
         let data: String = p
@@ -31,7 +32,7 @@ fn extra_line(mut p: Prop) -> (Option<String>, Option<String>) {
         let media = media_type(&mut p, &data);
         format!("data:{media};base64,{data}")
     } else {
-        let (text, unknown_charset) = value_text(&p);
+        let (text, unknown_charset) = value_text(&p, unlabelled);
         if let Some(charset) = unknown_charset {
             note = Some(format!("{UNDECODED};X-CHARSET={}:{}", param_out(&charset), p.name));
         }

@@ -1,35 +1,8 @@
-//! Bytes to cards: the text as UTF-8 as far as it goes, physical lines
-//! (whatever their line ends), the lines of each card between its `BEGIN`
-//! and `END`, and content lines unfolded from them.
+//! Bytes to cards: physical lines (whatever their line ends), the lines of
+//! each card between its `BEGIN` and `END`, and content lines unfolded from
+//! them.
 
 use super::property::{Encoding, parse_line};
-
-/// The text as UTF-8 bytes as far as possible: a UTF-8 BOM dropped, UTF-16
-/// (with a BOM, or recognised by its zero bytes) transcoded. Other bytes
-/// are left for each property's charset.
-pub(super) fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    use std::borrow::Cow;
-    let utf16 = |little: bool, body: &[u8]| -> Cow<'_, [u8]> {
-        let units = body.chunks_exact(2).map(|p| {
-            let pair = [p[0], p.get(1).copied().unwrap_or(0)];
-            if little {
-                u16::from_le_bytes(pair)
-            } else {
-                u16::from_be_bytes(pair)
-            }
-        });
-        let s: String = char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect();
-        Cow::Owned(s.into_bytes())
-    };
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => Cow::Borrowed(rest),
-        [0xFF, 0xFE, rest @ ..] => utf16(true, rest),
-        [0xFE, 0xFF, rest @ ..] => utf16(false, rest),
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => utf16(true, bytes),
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => utf16(false, bytes),
-        _ => Cow::Borrowed(bytes),
-    }
-}
 
 /// Splits at CRLF, LF, CR and CR CR LF (one line end, as some iPhone exports
 /// write it). The line numbered n is at index n - 1.

@@ -13,17 +13,23 @@
 //! read into which field is listed there), `extra` (a property kept in
 //! `extra`) and `write` (contacts to vCard 4.0, and what is written how).
 //!
-//! Encodings: lines end in CRLF, LF, CR or the CR CR LF some iPhone exports
-//! have; a UTF-8 BOM is skipped and UTF-16 files are transcoded. Folded lines
-//! are unfolded; vCard 2.1 quoted-printable values follow their `=` soft line
-//! breaks and are decoded with their `CHARSET`: UTF-8, US-ASCII, ISO-8859-1
-//! and windows-1252 (read as windows-1252, as browsers do), ISO-8859-15 and
-//! windows-1258 (Vietnamese). Text in any other charset (GBK, Big5,
-//! Shift_JIS, ...) is read as UTF-8 where valid and windows-1252 elsewhere,
-//! and the card gets an `X-GUANXI-UNDECODED;X-CHARSET=GBK:FN` line in `extra`
-//! saying which property it was. Without a charset, bytes that are not valid
-//! UTF-8 are read as windows-1252 (Android files mix the two). 2.1's base64
-//! values may continue on unindented lines until a blank line.
+//! Encodings (bytes to text is the shared [`crate::interop::encoding`]):
+//! lines end in CRLF, LF, CR or the CR CR LF some iPhone exports have; a
+//! UTF-8 BOM is skipped and UTF-16 files are transcoded. Folded lines are
+//! unfolded; vCard 2.1 quoted-printable values follow their `=` soft line
+//! breaks. Values are decoded with their `CHARSET`, any the WHATWG Encoding
+//! Standard names (UTF-8, ISO-8859-1 read as windows-1252 as browsers do,
+//! windows-1258, GBK and GB2312, Big5, Shift_JIS, KOI8-R, ...); declared
+//! UTF-8 with stray bytes reads them as windows-1252. Text in a charset it
+//! does not know is read as text without a charset, and the card gets an
+//! `X-GUANXI-UNDECODED;X-CHARSET=X-FOO:FN` line in `extra` saying which
+//! property it was. Text without a charset (values and stray lines) is
+//! UTF-8 unless, taken all together, it is not: then it is in the legacy
+//! code page guessed from all of it, as old phones wrote vCard 2.1 in
+//! theirs (GBK, Big5, windows-1258); a windows-1252 guess still reads
+//! valid UTF-8 as UTF-8 (Android files mix the two). [`read_file`] says
+//! which encoding that was. 2.1's base64 values may continue on unindented
+//! lines until a blank line.
 //!
 //! A card is an error only when nothing in it can be read: no property at
 //! all (`BEGIN:VCARD` straight to `END:VCARD`, or only lines that are not
@@ -50,8 +56,10 @@ mod text;
 mod write;
 
 use super::Contact;
-use lines::{physical_lines, split_cards, to_utf8, trim_start};
-use read::read_card;
+use super::encoding;
+use decode::unlabelled_encoding;
+use lines::{physical_lines, split_cards, trim_start};
+use read::{parse_card, read_card};
 use write::write_card;
 
 /// A card that could not be read at all.
@@ -67,18 +75,43 @@ pub struct CardError {
 /// optional BOM and whitespace, they start with `BEGIN:VCARD` in any case.
 pub fn looks_like(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    let text = to_utf8(head);
+    let (text, _) = encoding::unicode(head);
     let rest = trim_start(&text);
     rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"BEGIN:VCARD")
+}
+
+/// The cards of a file, and the encoding it was read in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VcardRead {
+    /// The file's encoding ("UTF-8", "UTF-16LE") or, when text without a
+    /// `CHARSET` is in a legacy code page, that one ("GBK", "Big5"...): see
+    /// [`encoding::name`].
+    pub encoding: &'static str,
+    /// Each card: `Ok(Contact)` or the error that made it unreadable.
+    pub cards: Vec<Result<Contact, CardError>>,
 }
 
 /// Reads every card in a file (vCard 2.1, 3.0 and 4.0). Each card is
 /// `Ok(Contact)` or the error that made it unreadable; a bad card never
 /// stops the others. Never panics, whatever the bytes.
 pub fn read(bytes: &[u8]) -> Vec<Result<Contact, CardError>> {
-    let text = to_utf8(bytes);
+    read_file(bytes).cards
+}
+
+/// [`read`], and which encoding the file was read in.
+pub fn read_file(bytes: &[u8]) -> VcardRead {
+    let (text, unicode) = encoding::unicode(bytes);
     let lines = physical_lines(&text);
-    split_cards(&lines).into_iter().map(read_card).collect()
+    let cards: Vec<_> = split_cards(&lines).into_iter().map(parse_card).collect();
+    // A file in UTF-16 (or with a UTF-8 BOM) is Unicode throughout.
+    let unlabelled = match unicode {
+        Some(_) => encoding::UTF_8,
+        None => unlabelled_encoding(&cards),
+    };
+    VcardRead {
+        encoding: encoding::name(unicode.unwrap_or(unlabelled)),
+        cards: cards.into_iter().map(|c| read_card(c, unlabelled)).collect(),
+    }
 }
 
 /// Writes contacts as vCard 4.0 (RFC 6350): CRLF line ends, lines folded at
@@ -168,15 +201,16 @@ mod tests {
     #[test]
     fn raw_8bit_values_follow_their_charset_or_fall_back_to_windows_1252() {
         let mut bytes = b"BEGIN:VCARD\r\nFN;CHARSET=ISO-8859-1:M\xFCller\r\nNOTE:caf\xE9 \xE2\x82\xAC\r\n".to_vec();
-        bytes.extend_from_slice(b"TITLE;CHARSET=GBK:\xD5\xC5\r\nEND:VCARD\r\n");
-        let c = read(&bytes).remove(0).expect("card");
+        bytes.extend_from_slice(b"TITLE;CHARSET=GBK:\xD5\xC5\r\nORG;CHARSET=X-NOWHERE:Caf\xE9\r\nEND:VCARD\r\n");
+        let read = read_file(&bytes);
+        assert_eq!(read.encoding, "windows-1252");
+        let c = read.cards.into_iter().next().expect("a card").expect("card");
         assert_eq!(c.name, "Müller");
+        // UTF-8 mixed with windows-1252, as Android writes it.
         assert_eq!(c.notes, "café €");
-        assert!(
-            c.extra.contains(&"X-GUANXI-UNDECODED;X-CHARSET=GBK:TITLE".to_string()),
-            "{:?}",
-            c.extra
-        );
+        assert_eq!(c.title, "张");
+        assert_eq!(c.company, "Café");
+        assert_eq!(c.extra, ["X-GUANXI-UNDECODED;X-CHARSET=X-NOWHERE:ORG"]);
     }
 
     #[test]

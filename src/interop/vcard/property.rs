@@ -1,8 +1,8 @@
 //! A content line's parts: `[group.]name;param=value,...:value` parsed
 //! into a [`Prop`], and parameters written back.
 
-use super::decode::decode_utf8_lossy;
 use super::lines::trim_start;
+use crate::interop::encoding::utf8_lenient;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Encoding {
@@ -154,7 +154,7 @@ fn push_param(params: &mut Vec<Param>, name: &str, values: Vec<String>) {
 /// A parameter value as text that can be written back: no quotes, no
 /// control characters.
 fn param_text(bytes: &[u8]) -> String {
-    decode_utf8_lossy(bytes)
+    utf8_lenient(bytes)
         .chars()
         .filter(|c| !c.is_control())
         .map(|c| if c == '"' { '\'' } else { c })

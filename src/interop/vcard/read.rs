@@ -45,7 +45,7 @@
 //!
 //! [`write`]: super::write()
 
-use super::decode::{decode_utf8_lossy, value_text, without_controls};
+use super::decode::{value_text, without_controls};
 use super::extra::push_extra;
 use super::lines::{RawCard, starts_with_ci, unfold};
 use super::property::{Prop, param_out, parse_line};
@@ -53,14 +53,57 @@ use super::text::{escape_line_breaks, lf_only, multi_line, single_line, split_un
 use super::{CardError, FIELD, UNDECODED, UNPARSED};
 use crate::domain::text::clean;
 use crate::interop::Contact;
+use crate::interop::encoding;
 
-pub(super) fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
+/// A card's content lines, unfolded and parsed; not yet decoded (which
+/// charset text without a `CHARSET` is in is decided for the whole file).
+pub(super) struct ParsedCard {
+    line: usize,
+    /// The first line holding a NUL byte: binary data, not a text card.
+    binary: Option<usize>,
+    pub(super) items: Vec<Item>,
+}
+
+pub(super) enum Item {
+    Prop(Prop),
+    /// A line that is not a property (nor a continuation), and where it starts.
+    Stray {
+        line: usize,
+        text: Vec<u8>,
+    },
+}
+
+pub(super) fn parse_card(card: RawCard<'_>) -> ParsedCard {
+    let binary = card.lines.iter().find(|(_, l)| l.contains(&0)).map(|(n, _)| *n);
+    let items = match binary {
+        Some(_) => Vec::new(),
+        None => unfold(&card.lines)
+            .into_iter()
+            .map(|logical| match parse_line(&logical.text) {
+                Some(p) => Item::Prop(p),
+                None => Item::Stray {
+                    line: logical.line,
+                    text: logical.text,
+                },
+            })
+            .collect(),
+    };
+    ParsedCard {
+        line: card.line,
+        binary,
+        items,
+    }
+}
+
+/// A parsed card to a [`Contact`]; `unlabelled` is the encoding of text
+/// that names no `CHARSET`.
+pub(super) fn read_card(card: ParsedCard, unlabelled: &'static encoding::Encoding) -> Result<Contact, CardError> {
     let error = |message: &str| CardError {
         line: card.line,
         message: message.to_string(),
     };
-    if let Some((n, _)) = card.lines.iter().find(|(_, l)| l.contains(&0)) {
-        return Err(error(&crate::i18n::tf("import.error.binary_card", &[("line", n)])));
+    if let Some(n) = card.binary {
+        return Err(error(&crate::i18n::tf("import.error.binary_card", &[("line", &n)])));
     }
     let mut contact = Contact {
         line: card.line,
@@ -68,17 +111,17 @@ pub(super) fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
     };
     let mut properties = 0;
     let mut first_stray = None;
-    for logical in unfold(&card.lines) {
-        match parse_line(&logical.text) {
-            Some(p) => {
+    for item in card.items {
+        match item {
+            Item::Prop(p) => {
                 if !p.name.eq_ignore_ascii_case("VERSION") {
                     properties += 1;
                 }
-                apply(&mut contact, p);
+                apply(&mut contact, p, unlabelled);
             }
-            None => {
-                first_stray.get_or_insert(logical.line);
-                let text = without_controls(decode_utf8_lossy(&logical.text));
+            Item::Stray { line, text } => {
+                first_stray.get_or_insert(line);
+                let text = without_controls(encoding::decode_unlabelled(&text, unlabelled));
                 let text = clean(&text);
                 if !text.is_empty() {
                     contact.extra.push(text);
@@ -93,13 +136,13 @@ pub(super) fn read_card(card: RawCard<'_>) -> Result<Contact, CardError> {
     }
 }
 
-pub(super) fn apply(c: &mut Contact, p: Prop) {
+pub(super) fn apply(c: &mut Contact, p: Prop, unlabelled: &'static encoding::Encoding) {
     let upper = p.name.to_ascii_uppercase();
     match upper.as_str() {
         "BEGIN" | "END" | "VERSION" | "PRODID" | "REV" => return,
         "FN" | "N" | "ORG" | "TITLE" | "EMAIL" | "TEL" | "ADR" | "NOTE" | "CATEGORIES" => {}
         UNPARSED => {
-            let (text, _) = value_text(&p);
+            let (text, _) = value_text(&p, unlabelled);
             let text = clean(&escape_line_breaks(lf_only(&text).trim()));
             if !text.is_empty() {
                 c.extra.push(text);
@@ -108,15 +151,15 @@ pub(super) fn apply(c: &mut Contact, p: Prop) {
         }
         FIELD => {
             if let Some(key) = p.param("KEY").map(str::to_string) {
-                let (text, _) = value_text(&p);
+                let (text, _) = value_text(&p, unlabelled);
                 c.more.insert(key, multi_line(&unescape(&text)));
                 return;
             }
-            return push_extra(c, p);
+            return push_extra(c, p, unlabelled);
         }
-        _ => return push_extra(c, p),
+        _ => return push_extra(c, p, unlabelled),
     }
-    let (text, unknown_charset) = value_text(&p);
+    let (text, unknown_charset) = value_text(&p, unlabelled);
     if let Some(charset) = unknown_charset {
         c.extra
             .push(format!("{UNDECODED};X-CHARSET={}:{}", param_out(&charset), p.name));
@@ -204,7 +247,7 @@ pub(super) fn apply(c: &mut Contact, p: Prop) {
         _ => Used::Taken,
     };
     if used == Used::Taken {
-        push_extra(c, p);
+        push_extra(c, p, unlabelled);
     }
 }
 

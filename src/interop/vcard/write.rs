@@ -114,7 +114,8 @@ fn writable_as_is(line: &str, c: &Contact) -> bool {
         ..Contact::default()
     };
     let mut probe = before.clone();
-    apply(&mut probe, p);
+    // What guanxi writes is UTF-8.
+    apply(&mut probe, p, crate::interop::encoding::UTF_8);
     let extra = std::mem::take(&mut probe.extra);
     extra == [line] && probe == before
 }

@@ -28,6 +28,8 @@ pub enum Import {
 pub struct ImportJob {
     pub path: String,
     pub format: import::Format,
+    /// The text encoding the file was read in (UTF-8, GBK, windows-1258...).
+    pub encoding: &'static str,
     pub mapping: Vec<(String, String)>,
     pub plan: import::Plan,
     pub resume: std::path::PathBuf,
@@ -157,6 +159,7 @@ fn read(path: &str, app: &mut App) -> Result<ImportJob, String> {
     Ok(ImportJob {
         path: path.to_string(),
         format: read.format,
+        encoding: read.encoding,
         mapping: read.mapping,
         plan,
         resume,

@@ -86,6 +86,10 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
             th.header,
         )),
         Line::from(Span::styled(
+            fit(&tf("import.encoding", &[("name", &job.encoding)]), width),
+            th.muted,
+        )),
+        Line::from(Span::styled(
             tf(
                 "import.summary",
                 &[
