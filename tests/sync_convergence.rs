@@ -305,7 +305,17 @@ fn run(steps: Vec<Step>, machines: usize) {
     let mut reference = reference_machine.store;
     reference.ingest_others().unwrap();
     let expected = reference.shared_entries().unwrap();
+    assert_eq!(
+        reference.index_mismatches().unwrap(),
+        0,
+        "the replay's indexes against its records"
+    );
     for (i, m) in ms.iter().enumerate() {
+        assert_eq!(
+            m.store.index_mismatches().unwrap(),
+            0,
+            "machine {i}: the indexes against a full scan of its records"
+        );
         let got = m.store.shared_entries().unwrap();
         assert!(
             got == expected,

@@ -106,13 +106,7 @@ pub struct ListArgs {
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     let store = ctx.open()?;
     let matcher = a.filter.matcher(store.author())?;
-    let mut found = Vec::new();
-    store.for_each_customer(|rec| {
-        if matcher.keeps(&rec.customer) {
-            found.push(rec);
-        }
-        true
-    })?;
+    let mut found = matcher.customers(&store)?;
     sort_by_name(&mut found, |r| &r.customer);
     let now = store.clock().now_ms();
     let rules = *store.rules();

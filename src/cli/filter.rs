@@ -6,6 +6,9 @@ use clap::Args;
 use crate::domain::text::{fold, matches_words};
 use crate::domain::{Customer, InputError, Stage, validate};
 use crate::i18n::collate::name_key;
+use crate::store::index::{self, Kind};
+use crate::store::records::CustomerRecord;
+use crate::store::{StoreError, View};
 
 #[derive(Debug, Args)]
 pub struct CustomerFilter {
@@ -47,6 +50,33 @@ impl CustomerFilter {
 }
 
 impl Matcher {
+    /// The customers the filter keeps, in id order: read through the
+    /// indexes of stage, tag and owner when one is given (so the cost is
+    /// what is returned), else by reading every customer.
+    pub fn customers(&self, view: &View) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut sets = Vec::new();
+        if let Some(s) = self.stage {
+            sets.push(view.ids_with(Kind::Stage, &index::stage_term(s))?);
+        }
+        if let Some(t) = &self.tag {
+            sets.push(view.ids_with(Kind::Tag, fold(t).as_bytes())?);
+        }
+        if let Some(o) = &self.owner {
+            sets.push(view.ids_with(Kind::Owner, o.as_bytes())?);
+        }
+        let mut found = Vec::new();
+        match sets.into_iter().reduce(|a, b| a.intersection(&b).copied().collect()) {
+            Some(ids) => found.extend(view.records(&ids)?.into_iter().filter(|r| self.keeps(&r.customer))),
+            None => view.for_each_customer(|rec| {
+                if self.keeps(&rec.customer) {
+                    found.push(rec);
+                }
+                true
+            })?,
+        }
+        Ok(found)
+    }
+
     pub fn keeps(&self, c: &Customer) -> bool {
         self.stage.is_none_or(|s| c.stage == s)
             && self.tag.as_ref().is_none_or(|t| c.tags.contains(t))

@@ -211,13 +211,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     }
     let store = ctx.open()?;
     let matcher = a.filter.matcher(store.author())?;
-    let mut chosen: Vec<Customer> = Vec::new();
-    store.for_each_customer(|rec| {
-        if matcher.keeps(&rec.customer) {
-            chosen.push(rec.customer);
-        }
-        true
-    })?;
+    let mut chosen: Vec<Customer> = matcher.customers(&store)?.into_iter().map(|r| r.customer).collect();
     sort_by_name(&mut chosen, |c| c);
     let text = match format.as_str() {
         "json" => export_json(&store, &chosen)?,

@@ -33,6 +33,8 @@ pub const FOLLOW_UP: u8 = b'F';
 pub const DUE: u8 = b'D';
 pub const UNDO: u8 = b'U';
 pub const REDO: u8 = b'V';
+/// Index entries (see `index`).
+pub const INDEX: u8 = b'I';
 
 pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";

@@ -16,8 +16,10 @@ pub mod apply;
 pub mod codec;
 pub mod error;
 mod held;
+pub mod index;
 mod ingest;
 pub mod keys;
+mod lookup;
 mod maintenance;
 pub mod op;
 mod outbox;
@@ -59,8 +61,9 @@ use txn::Txn;
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
 const CACHE_BYTES: u64 = 64 << 20;
 const TREE: &str = "view";
-/// Layout of the view; an older one is rebuilt from the journals.
-const VIEW_FORMAT: u8 = 3;
+/// Layout of the view; an older one is rebuilt from the journals (4: the
+/// indexes of `index`).
+const VIEW_FORMAT: u8 = 4;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 

@@ -1,9 +1,11 @@
 //! Reading the view. Every question the app asks is answered by a point
-//! lookup, a range scan over an index kept by `apply`, or one customer's
-//! body; only searches and the stay-in-touch reminders read all customers.
+//! lookup, a range scan over an index kept by `apply` (see `index` and
+//! `lookup`), or one customer's body; only a search for a part from
+//! inside a word, and lists without a stage, tag or owner, read all
+//! customers.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -408,33 +410,35 @@ impl View {
     }
 
     /// Open follow-ups and stay-in-touch reminders due on or before
-    /// `until`, most urgent (earliest) first, each with its customer. Reads
-    /// every customer: the UI keeps its own list and asks only for the
-    /// follow-ups.
+    /// `until`, most urgent (earliest) first, each with its customer: read
+    /// from the due-date indexes, so it costs what is due.
     pub fn agenda(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, Arc<Customer>)>, StoreError> {
-        let mut items = self.due_follow_ups(until)?;
-        let wanted: HashSet<CustomerId> = items.iter().map(|i| i.customer).collect();
-        // Only the customers something is due for are kept, each once.
         let mut customers: HashMap<CustomerId, Arc<Customer>> = HashMap::new();
-        self.for_each_customer(|c| {
-            let reminder = self.reminder(&c, until);
-            if reminder.is_some() || wanted.contains(&c.customer.id) {
-                items.extend(reminder);
-                customers.insert(c.customer.id, Arc::new(c.customer));
-            }
-            true
-        })?;
-        let mut out: Vec<(AgendaItem, Arc<Customer>)> = items
-            .into_iter()
-            .filter_map(|i| customers.get(&i.customer).cloned().map(|c| (i, c)))
-            .collect();
+        let mut out = Vec::new();
+        for (item, rec) in self.reminders_due(until)? {
+            let c = Arc::new(rec.customer);
+            customers.insert(c.id, c.clone());
+            out.push((item, c));
+        }
+        for item in self.due_follow_ups(until)? {
+            let c = match customers.entry(item.customer) {
+                Entry::Occupied(o) => o.get().clone(),
+                Entry::Vacant(v) => match self.live_customer(item.customer)? {
+                    Some(rec) => v.insert(Arc::new(rec.customer)).clone(),
+                    None => continue,
+                },
+            };
+            out.push((item, c));
+        }
         out.sort_by_cached_key(|(i, c)| i.sort_key(&c.name));
         Ok(out)
     }
 
     /// Finds the one customer a user means: an id, a unique id prefix (four
     /// digits or more), or a unique accent- and case-insensitive match on
-    /// name or email. Exact matches beat partial ones.
+    /// name, email or phone number. Exact matches (a whole name or email)
+    /// beat partial ones; words that start a word of the name (or an
+    /// email, or a phone number's digits) beat a part from inside a word.
     pub fn resolve_customer(&self, reference: &str) -> Result<CustomerRecord, StoreError> {
         let r = reference.trim();
         if let Ok(id) = r.parse::<CustomerId>()
@@ -460,20 +464,28 @@ impl View {
         let folded = fold(r);
         let mut partial = Vec::new();
         if !folded.is_empty() {
-            self.for_each_customer(|c| {
-                let name = fold(&c.customer.name);
-                let emails: Vec<String> = c.customer.emails.iter().map(|e| fold(e)).collect();
-                if name == folded || emails.contains(&folded) {
-                    if !strong.iter().any(|s: &CustomerRecord| s.customer.id == c.customer.id) {
-                        strong.push(c);
-                    }
-                } else if matches_words(&searchable(&c.customer.name), &folded)
-                    || emails.iter().any(|e| e.contains(&folded))
-                {
-                    partial.push(c);
+            // By the indexes: whole names and emails, then words, emails and
+            // phone numbers that start with each word typed.
+            let (exact, starting) = self.named(&folded)?;
+            for rec in self.records(&exact)? {
+                if !strong.iter().any(|s: &CustomerRecord| s.customer.id == rec.customer.id) {
+                    strong.push(rec);
                 }
-                true
-            })?;
+            }
+            if strong.is_empty() {
+                partial = self.records(&starting)?;
+            }
+            // A part from inside a word ("uyen", "example.vn") is found
+            // only by reading every customer, as before the indexes.
+            if strong.is_empty() && partial.is_empty() {
+                self.for_each_customer(|c| {
+                    let emails = || c.customer.emails.iter().map(|e| fold(e));
+                    if matches_words(&searchable(&c.customer.name), &folded) || emails().any(|e| e.contains(&folded)) {
+                        partial.push(c);
+                    }
+                    true
+                })?;
+            }
         }
         let pool = if strong.is_empty() { partial } else { strong };
         match pool.len() {

@@ -45,7 +45,10 @@ enum Chunk {
 /// True for keys a snapshot carries: shared state, not this replica's own
 /// bookkeeping (read positions, undo history).
 fn shared(key: &[u8]) -> bool {
-    !matches!(key.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO))
+    !matches!(
+        key.first(),
+        Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO) | Some(&keys::INDEX)
+    )
 }
 
 /// How far a view (or snapshot) holds each replica's changes.
@@ -108,6 +111,10 @@ impl Store {
         let mut batch = Vec::with_capacity(ENTRIES_PER_FRAME);
         let mut count = 0u64;
         self.view.for_each_shared_entry(|k, v| {
+            // Indexes are made again from the records by whoever loads it.
+            if !shared(&k) {
+                return Ok(());
+            }
             batch.push((k, v));
             count += 1;
             if batch.len() == ENTRIES_PER_FRAME {
@@ -313,6 +320,11 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
                             loaded += 1;
                         } else if shared(&k) {
                             check_entry(&k, &v)?;
+                            if k.first() == Some(&keys::CUSTOMER) {
+                                // Indexes are not in snapshots: made here.
+                                let rec = codec::decode(&v).map_err(StoreError::codec("snapshot customer"))?;
+                                tx.reindex(&Default::default(), &super::index::entries_of(&rec));
+                            }
                             tx.put(k, v);
                             loaded += 1;
                         }

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::codec;
 use super::error::StoreError;
+use super::index;
 use super::keys::{self, describe_key, prefix_end};
 use super::pack::Loc;
 use super::records::{Body, CustomerRecord};
@@ -27,6 +28,8 @@ pub type Entry = (Vec<u8>, Vec<u8>);
 
 struct Slot {
     record: CustomerRecord,
+    /// The index entries of the record as stored, replaced at commit.
+    indexed: BTreeSet<Vec<u8>>,
     dirty: bool,
     activity_stale: bool,
 }
@@ -35,6 +38,7 @@ impl Slot {
     fn new(id: CustomerId, stored: Option<CustomerRecord>) -> Slot {
         let record = stored.unwrap_or_else(|| CustomerRecord::new(id));
         Slot {
+            indexed: index::entries_of(&record),
             record,
             dirty: false,
             activity_stale: false,
@@ -253,6 +257,7 @@ impl<'t> Txn<'t> {
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         for (id, slot) in slots {
             self.put_encoded(keys::customer(id), &slot.record)?;
+            self.reindex(&slot.indexed, &index::entries_of(&slot.record));
         }
         self.write_bodies()?;
         let mut batch = sled::Batch::default();
@@ -264,6 +269,16 @@ impl<'t> Txn<'t> {
         }
         self.storage.tree.apply_batch(batch)?;
         Ok(std::mem::take(&mut self.touched))
+    }
+
+    /// Replaces a record's index entries `old` with `new`.
+    pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) {
+        for gone in old.difference(new) {
+            self.delete(gone.clone());
+        }
+        for added in new.difference(old) {
+            self.put(added.clone(), Vec::new());
+        }
     }
 
     fn write_bodies(&mut self) -> Result<(), StoreError> {

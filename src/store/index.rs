@@ -1,0 +1,170 @@
+//! Indexes kept by apply: what a command looks customers up or filters
+//! them by, so it reads the keys it needs instead of every customer.
+//!
+//! Every index entry is a key with an empty value:
+//! `I <kind> <term> 0x00 <customer id>`, where the term is folded text
+//! (no accents, no case), a stage or level byte, or an ordered instant.
+//! The transaction that writes a customer record writes its entries too,
+//! removing the ones the old record had (`Txn::commit`), so the indexes
+//! follow every op — local, a teammate's, a replay — through the one apply
+//! path. They are derived data: snapshots leave them out and a snapshot's
+//! load makes them from the records it brings.
+//!
+//! The stay-in-touch reminder of a customer falls due a cadence after its
+//! last touch, and the cadence of a stage comes from the config, which may
+//! change without any op. So the index keeps the last touch per stage
+//! (`touch`), and the due instant only for customers with a cadence of
+//! their own (`own_cadence`); the agenda reads each stage's range up to
+//! its own bound.
+
+use std::collections::BTreeSet;
+
+use super::keys::{INDEX, ordered_i64, prefix_end, read_ordered_i64};
+use super::records::CustomerRecord;
+use crate::domain::text::{fold, searchable};
+use crate::domain::{CustomerId, Level, Stage};
+
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// What an index entry is about; its byte follows `I` in the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A word of the name (folded; the pinyin of a Chinese name too), an
+    /// email address and its part before `@`, a phone number's digits.
+    Word,
+    /// The whole folded name, or a whole folded email: an exact match.
+    Exact,
+    Stage,
+    Level,
+    Owner,
+    Tag,
+    Segment,
+    /// Stage, then the last touch (the customer follows its stage's cadence).
+    Touch,
+    /// When the reminder of a customer with a cadence of its own is due.
+    OwnCadence,
+}
+
+impl Kind {
+    fn byte(self) -> u8 {
+        match self {
+            Kind::Word => b'w',
+            Kind::Exact => b'e',
+            Kind::Stage => b's',
+            Kind::Level => b'l',
+            Kind::Owner => b'o',
+            Kind::Tag => b't',
+            Kind::Segment => b'g',
+            Kind::Touch => b'c',
+            Kind::OwnCadence => b'k',
+        }
+    }
+}
+
+fn entry(kind: Kind, term: &[u8], id: CustomerId) -> Vec<u8> {
+    let mut k = Vec::with_capacity(3 + term.len() + 8);
+    k.push(INDEX);
+    k.push(kind.byte());
+    k.extend_from_slice(term);
+    k.push(0);
+    k.extend_from_slice(&id.to_bytes());
+    k
+}
+
+/// The first key of the entries of `kind` whose term starts with `start`.
+pub fn term_prefix(kind: Kind, start: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(2 + start.len());
+    k.push(INDEX);
+    k.push(kind.byte());
+    k.extend_from_slice(start);
+    k
+}
+
+/// The keys of the entries of `kind` with exactly this term.
+pub fn term_exact(kind: Kind, term: &[u8]) -> Vec<u8> {
+    let mut k = term_prefix(kind, term);
+    k.push(0);
+    k
+}
+
+/// The end (exclusive) of a prefix's range.
+pub fn end_of(prefix: &[u8]) -> Vec<u8> {
+    prefix_end(prefix).unwrap_or_else(|| vec![INDEX + 1])
+}
+
+/// The customer an index entry is about.
+pub fn customer_of(key: &[u8]) -> Option<CustomerId> {
+    let id = key.len().checked_sub(8).and_then(|at| key.get(at..))?;
+    Some(CustomerId(u64::from_be_bytes(id.try_into().ok()?)))
+}
+
+/// The instant kept in a `Touch` or `OwnCadence` entry.
+pub fn instant_of(key: &[u8]) -> Option<i64> {
+    let at = key.len().checked_sub(8 + 1 + 8)?;
+    read_ordered_i64(key.get(at..at + 8)?)
+}
+
+/// The term of a stage: its byte.
+pub fn stage_term(stage: Stage) -> [u8; 1] {
+    [stage.index() as u8]
+}
+
+pub fn level_term(level: Level) -> [u8; 1] {
+    [level.index() as u8]
+}
+
+/// A `Touch` entry's term up to the instant: the stage byte, then the
+/// instant in order.
+pub fn touch_term(stage: Stage, at: i64) -> Vec<u8> {
+    let mut t = stage_term(stage).to_vec();
+    t.extend_from_slice(&ordered_i64(at));
+    t
+}
+
+/// Every index entry of a customer's record; none for a deleted one.
+pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
+    let mut out = BTreeSet::new();
+    if !rec.is_live() {
+        return out;
+    }
+    let c = &rec.customer;
+    let id = c.id;
+    let mut put = |kind: Kind, term: &[u8]| {
+        if !term.is_empty() {
+            out.insert(entry(kind, term, id));
+        }
+    };
+    for word in searchable(&c.name).split_whitespace() {
+        put(Kind::Word, word.as_bytes());
+    }
+    put(Kind::Exact, fold(&c.name).as_bytes());
+    for email in &c.emails {
+        let email = fold(email);
+        put(Kind::Exact, email.as_bytes());
+        put(Kind::Word, email.as_bytes());
+        if let Some((local, _)) = email.split_once('@') {
+            put(Kind::Word, local.as_bytes());
+        }
+    }
+    for phone in &c.phones {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        put(Kind::Word, digits.as_bytes());
+    }
+    put(Kind::Stage, &stage_term(c.stage));
+    put(Kind::Level, &level_term(c.level));
+    put(Kind::Owner, fold(&c.owner).as_bytes());
+    put(Kind::Segment, fold(&c.segment).as_bytes());
+    for tag in &c.tags {
+        put(Kind::Tag, fold(tag).as_bytes());
+    }
+    let touch = crate::domain::cadence::last_touch(c);
+    match c.cadence_days {
+        None => put(Kind::Touch, &touch_term(c.stage, touch)),
+        Some(days) => {
+            let due = touch.saturating_add(i64::from(days).saturating_mul(DAY_MS));
+            put(Kind::OwnCadence, &ordered_i64(due));
+        }
+    }
+    out
+}

@@ -1,0 +1,121 @@
+//! Reading the indexes of `index`: the customers with a term, the ones a
+//! reference may mean, and the stay-in-touch reminders due by a day. Each
+//! reads the keys it needs and the records they name, so it costs what it
+//! returns, not what the workspace holds.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::error::StoreError;
+use super::index::{self, DAY_MS, Kind};
+use super::keys::ordered_i64;
+use super::query::{AgendaItem, View};
+use super::records::CustomerRecord;
+use crate::domain::dates::date_to_days;
+use crate::domain::{CustomerId, Stage};
+
+/// Days from 0001-01-01 (chrono's day numbers) to 1970-01-01.
+const EPOCH_DAYS: i64 = 719_163;
+
+impl View {
+    /// The customers with an entry of `kind` whose term is exactly `term`.
+    pub fn ids_with(&self, kind: Kind, term: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
+        self.ids_in_prefix(&index::term_exact(kind, term))
+    }
+
+    /// The customers with an entry of `kind` whose term starts with `start`.
+    pub fn ids_starting(&self, kind: Kind, start: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
+        self.ids_in_prefix(&index::term_prefix(kind, start))
+    }
+
+    fn ids_in_prefix(&self, prefix: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
+        self.ids_in(prefix.to_vec(), index::end_of(prefix))
+    }
+
+    fn ids_in(&self, from: Vec<u8>, to: Vec<u8>) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let mut out = BTreeSet::new();
+        for entry in self.storage.tree.range(from..to) {
+            let (k, _) = entry?;
+            out.extend(index::customer_of(&k));
+        }
+        Ok(out)
+    }
+
+    /// The live records of `ids`, in id order.
+    pub fn records(&self, ids: &BTreeSet<CustomerId>) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.live_customer(*id)?);
+        }
+        Ok(out)
+    }
+
+    /// The customers a folded reference names by a whole name or email
+    /// (`exact`), and the ones whose words, emails or phone numbers start
+    /// with each of its words (`partial`).
+    pub fn named(&self, folded: &str) -> Result<(BTreeSet<CustomerId>, BTreeSet<CustomerId>), StoreError> {
+        let exact = self.ids_with(Kind::Exact, folded.as_bytes())?;
+        let mut partial: Option<BTreeSet<CustomerId>> = None;
+        for word in folded.split_whitespace() {
+            let found = self.ids_starting(Kind::Word, word.as_bytes())?;
+            let narrowed = match partial {
+                Some(so_far) => so_far.intersection(&found).copied().collect(),
+                None => found,
+            };
+            if narrowed.is_empty() {
+                return Ok((exact, narrowed));
+            }
+            partial = Some(narrowed);
+        }
+        Ok((exact, partial.unwrap_or_default()))
+    }
+
+    /// The stay-in-touch reminders due on or before `until`, with their
+    /// customers: each stage's customers whose last touch is a cadence or
+    /// more before it, and those with a cadence of their own due by then.
+    pub fn reminders_due(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, CustomerRecord)>, StoreError> {
+        let mut ids = BTreeSet::new();
+        for stage in Stage::ALL {
+            let cadence = i64::from(self.rules.cadence.for_stage(stage));
+            // The last touch's local day must be `cadence` days before
+            // `until` or earlier; a day more covers every time zone, and
+            // `reminder` below decides exactly.
+            let last_day = i64::from(date_to_days(until)) - EPOCH_DAYS - cadence;
+            let bound = (last_day + 2).saturating_mul(DAY_MS);
+            let from = index::term_prefix(Kind::Touch, &index::touch_term(stage, i64::MIN));
+            let to = index::term_prefix(Kind::Touch, &index::touch_term(stage, bound));
+            ids.extend(self.ids_in(from, to)?);
+        }
+        let bound = (i64::from(date_to_days(until)) - EPOCH_DAYS + 2).saturating_mul(DAY_MS);
+        let from = index::term_prefix(Kind::OwnCadence, &ordered_i64(i64::MIN));
+        let to = index::term_prefix(Kind::OwnCadence, &ordered_i64(bound));
+        ids.extend(self.ids_in(from, to)?);
+        let mut out = Vec::new();
+        for rec in self.records(&ids)? {
+            if let Some(item) = self.reminder(&rec, until) {
+                out.push((item, rec));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl View {
+    /// Index entries that are not what the records make, and entries the
+    /// records make that are missing: zero in a healthy view (checked by
+    /// `doctor` and the tests).
+    pub fn index_mismatches(&self) -> Result<usize, StoreError> {
+        let mut wanted = BTreeSet::new();
+        for entry in self.storage.tree.scan_prefix([super::keys::CUSTOMER]) {
+            let (_, v) = entry?;
+            let rec: CustomerRecord = super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+            wanted.extend(index::entries_of(&rec));
+        }
+        let mut stored = BTreeSet::new();
+        for entry in self.storage.tree.scan_prefix([super::keys::INDEX]) {
+            stored.insert(entry?.0.to_vec());
+        }
+        Ok(wanted.symmetric_difference(&stored).count())
+    }
+}
