@@ -50,10 +50,17 @@ impl CustomerFilter {
 }
 
 impl Matcher {
-    /// The customers the filter keeps, in id order: read through the
-    /// indexes of stage, tag and owner when one is given (so the cost is
-    /// what is returned), else by reading every customer.
+    /// The customers the filter keeps, in id order.
     pub fn customers(&self, view: &View) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut found = Vec::new();
+        self.for_each(view, |rec| found.push(rec))?;
+        Ok(found)
+    }
+
+    /// Calls `f` with each customer the filter keeps, in id order: read
+    /// through the indexes of stage, tag and owner when one is given (so
+    /// the cost is what is returned), else by reading every customer.
+    pub fn for_each(&self, view: &View, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
         let mut sets = Vec::new();
         if let Some(s) = self.stage {
             sets.push(view.ids_with(Kind::Stage, &index::stage_term(s))?);
@@ -64,17 +71,24 @@ impl Matcher {
         if let Some(o) = &self.owner {
             sets.push(view.ids_with(Kind::Owner, o.as_bytes())?);
         }
-        let mut found = Vec::new();
         match sets.into_iter().reduce(|a, b| a.intersection(&b).copied().collect()) {
-            Some(ids) => found.extend(view.records(&ids)?.into_iter().filter(|r| self.keeps(&r.customer))),
+            Some(ids) => {
+                for id in ids {
+                    if let Some(rec) = view.live_customer(id)?
+                        && self.keeps(&rec.customer)
+                    {
+                        f(rec);
+                    }
+                }
+            }
             None => view.for_each_customer(|rec| {
                 if self.keeps(&rec.customer) {
-                    found.push(rec);
+                    f(rec);
                 }
                 true
             })?,
         }
-        Ok(found)
+        Ok(())
     }
 
     pub fn keeps(&self, c: &Customer) -> bool {
