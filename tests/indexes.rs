@@ -246,3 +246,32 @@ fn references_are_found_by_word_start_phone_and_email_and_inside_words() {
     add(&mut store, "Nguyễn Văn An", "an@example.vn", "0900 000 000");
     assert!(store.resolve_customer("nguyen").is_err());
 }
+
+/// A view made before the indexes existed gets them from its records the
+/// first time it opens, without replaying the journals.
+#[test]
+fn a_view_from_before_the_indexes_gets_them_when_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path(), Rules::default())).unwrap();
+    let mut c = Customer::empty(store.new_customer_id());
+    c.name = "Đặng Văn Lâm".into();
+    c.stage = Stage::Loyalty;
+    let lam = store.add_customer(c).unwrap();
+    let view_dir = store.workspace().view_dir();
+    drop(store);
+    {
+        let db = sled::open(&view_dir).unwrap();
+        let tree = db.open_tree("view").unwrap();
+        let index: Vec<_> = tree.scan_prefix(b"I").map(|e| e.unwrap().0).collect();
+        assert!(!index.is_empty(), "the view had index entries");
+        for k in index {
+            tree.remove(k).unwrap();
+        }
+        tree.remove(b"Mindexed").unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(options(dir.path(), Rules::default())).unwrap();
+    assert!(!store.recovery().rebuilt_view, "made from the records, not a rebuild");
+    assert_eq!(store.index_mismatches().unwrap(), 0);
+    assert_eq!(store.resolve_customer("dang van").unwrap().customer.id, lam);
+}

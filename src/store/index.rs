@@ -19,10 +19,54 @@
 
 use std::collections::BTreeSet;
 
-use super::keys::{INDEX, ordered_i64, prefix_end, read_ordered_i64};
+use super::codec;
+use super::error::StoreError;
+use super::keys::{self, INDEX, ordered_i64, prefix_end, read_ordered_i64};
 use super::records::CustomerRecord;
+use super::storage::Storage;
 use crate::domain::text::{fold, searchable};
 use crate::domain::{CustomerId, Level, Stage};
+
+/// The layout of the entries below; a view with another (or none) has
+/// its entries made again from its records when it opens.
+pub const VERSION: u8 = 1;
+
+/// Entries written per sled batch while making the indexes.
+const BATCH: usize = 20_000;
+
+/// Makes the index entries of a view whose records are from before them
+/// (or from another layout of them), from its records alone.
+pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
+    let tree = &storage.tree;
+    if tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]) {
+        return Ok(());
+    }
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    for entry in tree.scan_prefix([INDEX]) {
+        batch.remove(entry?.0);
+        pending += 1;
+        if pending >= BATCH {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            pending = 0;
+        }
+    }
+    for entry in tree.scan_prefix([keys::CUSTOMER]) {
+        let (_, v) = entry?;
+        let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+        for k in entries_of(&rec) {
+            batch.insert(k, Vec::new());
+            pending += 1;
+        }
+        if pending >= BATCH {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            pending = 0;
+        }
+    }
+    batch.insert(keys::META_INDEXED, &[VERSION]);
+    tree.apply_batch(batch)?;
+    Ok(())
+}
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;

@@ -411,6 +411,7 @@ impl Store {
                 || k == keys::META_SNAPSHOT
                 || k == keys::META_PACK
                 || k == keys::META_UNDO_MENDED
+                || k == keys::META_INDEXED
                 || ((started_from_snapshot || undo_mended)
                     && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
         };

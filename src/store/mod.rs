@@ -61,9 +61,8 @@ use txn::Txn;
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
 const CACHE_BYTES: u64 = 64 << 20;
 const TREE: &str = "view";
-/// Layout of the view; an older one is rebuilt from the journals (4: the
-/// indexes of `index`).
-const VIEW_FORMAT: u8 = 4;
+/// Layout of the view; an older one is rebuilt from the journals.
+const VIEW_FORMAT: u8 = 3;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
@@ -499,6 +498,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     match tree.get(keys::META_FORMAT)?.and_then(|v| v.first().copied()) {
         None => {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
+            tree.insert(keys::META_INDEXED, &[index::VERSION])?;
         }
         Some(VIEW_FORMAT) => {}
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
@@ -512,7 +512,11 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         return Err(StoreError::StaleView);
     }
     pack.remove_others()?;
-    Ok((db, Storage { tree, pack }))
+    let storage = Storage { tree, pack };
+    // A view from before the indexes gets them from its records: far
+    // quicker than replaying every journal.
+    index::make_missing(&storage)?;
+    Ok((db, storage))
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {

@@ -381,10 +381,15 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
 }
 
 fn clear(tree: &sled::Tree) -> Result<(), StoreError> {
-    let format = tree.get(keys::META_FORMAT)?;
+    let kept: Vec<(&[u8], Option<sled::IVec>)> = [keys::META_FORMAT, keys::META_INDEXED]
+        .into_iter()
+        .map(|k| tree.get(k).map(|v| (k, v)))
+        .collect::<Result<_, _>>()?;
     tree.clear()?;
-    if let Some(f) = format {
-        tree.insert(keys::META_FORMAT, f)?;
+    for (k, v) in kept {
+        if let Some(v) = v {
+            tree.insert(k, v)?;
+        }
     }
     Ok(())
 }
