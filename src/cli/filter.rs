@@ -6,7 +6,7 @@ use clap::Args;
 use crate::domain::text::{fold, matches_words};
 use crate::domain::{Customer, InputError, Stage, validate};
 use crate::i18n::collate::name_key;
-use crate::store::index::{self, Kind};
+use crate::store::index::Kind;
 use crate::store::records::CustomerRecord;
 use crate::store::{StoreError, View};
 
@@ -63,7 +63,7 @@ impl Matcher {
     pub fn for_each(&self, view: &View, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
         let mut sets = Vec::new();
         if let Some(s) = self.stage {
-            sets.push(view.ids_with(Kind::Stage, &index::stage_term(s))?);
+            sets.push(view.ids_in_stage(s)?);
         }
         if let Some(t) = &self.tag {
             sets.push(view.ids_with(Kind::Tag, fold(t).as_bytes())?);

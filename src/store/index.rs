@@ -3,7 +3,7 @@
 //!
 //! Every index entry is a key with an empty value:
 //! `I <kind> <term> 0x00 <customer id>`, where the term is folded text
-//! (no accents, no case), a stage or level byte, or an ordered instant.
+//! (no accents, no case), or a stage byte and an ordered instant.
 //! The transaction that writes a customer record writes its entries too,
 //! removing the ones the old record had (`Txn::commit`), so the indexes
 //! follow every op — local, a teammate's, a replay — through the one apply
@@ -21,15 +21,15 @@ use std::collections::BTreeSet;
 
 use super::codec;
 use super::error::StoreError;
-use super::keys::{self, INDEX, ordered_i64, prefix_end, read_ordered_i64};
+use super::keys::{self, INDEX, ordered_i64, prefix_end};
 use super::records::CustomerRecord;
 use super::storage::Storage;
 use crate::domain::text::{fold, searchable};
-use crate::domain::{CustomerId, Level, Stage};
+use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Entries written per sled batch while making the indexes.
 const BATCH: usize = 20_000;
@@ -71,22 +71,22 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
 
-/// What an index entry is about; its byte follows `I` in the key.
+/// What an index entry is about; its byte follows `I` in the key. Few
+/// kinds and few entries per customer: each is a key sled writes with
+/// every change of the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A word of the name (folded; the pinyin of a Chinese name too), an
-    /// email address and its part before `@`, a phone number's digits.
+    /// A word of the name (folded; the pinyin of a Chinese name too), a
+    /// whole email address (its part before `@` is a prefix of it), a
+    /// phone number's digits.
     Word,
-    /// The whole folded name, or a whole folded email: an exact match.
-    Exact,
-    Stage,
-    Level,
     Owner,
     Tag,
-    Segment,
-    /// Stage, then the last touch (the customer follows its stage's cadence).
+    /// Stage, then the last touch: a customer who follows its stage's
+    /// cadence. With `OwnCadence`, also what a stage filter reads.
     Touch,
-    /// When the reminder of a customer with a cadence of its own is due.
+    /// Stage, then when the reminder of a customer with a cadence of its
+    /// own is due.
     OwnCadence,
 }
 
@@ -94,12 +94,8 @@ impl Kind {
     fn byte(self) -> u8 {
         match self {
             Kind::Word => b'w',
-            Kind::Exact => b'e',
-            Kind::Stage => b's',
-            Kind::Level => b'l',
             Kind::Owner => b'o',
             Kind::Tag => b't',
-            Kind::Segment => b'g',
             Kind::Touch => b'c',
             Kind::OwnCadence => b'k',
         }
@@ -143,24 +139,14 @@ pub fn customer_of(key: &[u8]) -> Option<CustomerId> {
     Some(CustomerId(u64::from_be_bytes(id.try_into().ok()?)))
 }
 
-/// The instant kept in a `Touch` or `OwnCadence` entry.
-pub fn instant_of(key: &[u8]) -> Option<i64> {
-    let at = key.len().checked_sub(8 + 1 + 8)?;
-    read_ordered_i64(key.get(at..at + 8)?)
-}
-
 /// The term of a stage: its byte.
 pub fn stage_term(stage: Stage) -> [u8; 1] {
     [stage.index() as u8]
 }
 
-pub fn level_term(level: Level) -> [u8; 1] {
-    [level.index() as u8]
-}
-
-/// A `Touch` entry's term up to the instant: the stage byte, then the
+/// A `Touch` or `OwnCadence` entry's term: the stage byte, then the
 /// instant in order.
-pub fn touch_term(stage: Stage, at: i64) -> Vec<u8> {
+pub fn dated_term(stage: Stage, at: i64) -> Vec<u8> {
     let mut t = stage_term(stage).to_vec();
     t.extend_from_slice(&ordered_i64(at));
     t
@@ -182,32 +168,23 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
     for word in searchable(&c.name).split_whitespace() {
         put(Kind::Word, word.as_bytes());
     }
-    put(Kind::Exact, fold(&c.name).as_bytes());
     for email in &c.emails {
-        let email = fold(email);
-        put(Kind::Exact, email.as_bytes());
-        put(Kind::Word, email.as_bytes());
-        if let Some((local, _)) = email.split_once('@') {
-            put(Kind::Word, local.as_bytes());
-        }
+        put(Kind::Word, fold(email).as_bytes());
     }
     for phone in &c.phones {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         put(Kind::Word, digits.as_bytes());
     }
-    put(Kind::Stage, &stage_term(c.stage));
-    put(Kind::Level, &level_term(c.level));
     put(Kind::Owner, fold(&c.owner).as_bytes());
-    put(Kind::Segment, fold(&c.segment).as_bytes());
     for tag in &c.tags {
         put(Kind::Tag, fold(tag).as_bytes());
     }
     let touch = crate::domain::cadence::last_touch(c);
     match c.cadence_days {
-        None => put(Kind::Touch, &touch_term(c.stage, touch)),
+        None => put(Kind::Touch, &dated_term(c.stage, touch)),
         Some(days) => {
             let due = touch.saturating_add(i64::from(days).saturating_mul(DAY_MS));
-            put(Kind::OwnCadence, &ordered_i64(due));
+            put(Kind::OwnCadence, &dated_term(c.stage, due));
         }
     }
     out

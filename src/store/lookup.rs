@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 
 use super::error::StoreError;
 use super::index::{self, DAY_MS, Kind};
-use super::keys::ordered_i64;
 use super::query::{AgendaItem, View};
 use super::records::CustomerRecord;
 use crate::domain::dates::date_to_days;
@@ -51,24 +50,30 @@ impl View {
         Ok(out)
     }
 
-    /// The customers a folded reference names by a whole name or email
-    /// (`exact`), and the ones whose words, emails or phone numbers start
-    /// with each of its words (`partial`).
-    pub fn named(&self, folded: &str) -> Result<(BTreeSet<CustomerId>, BTreeSet<CustomerId>), StoreError> {
-        let exact = self.ids_with(Kind::Exact, folded.as_bytes())?;
-        let mut partial: Option<BTreeSet<CustomerId>> = None;
+    /// The customers in a stage.
+    pub fn ids_in_stage(&self, stage: Stage) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let term = index::stage_term(stage);
+        let mut ids = self.ids_starting(Kind::Touch, &term)?;
+        ids.extend(self.ids_starting(Kind::OwnCadence, &term)?);
+        Ok(ids)
+    }
+
+    /// The customers whose name words, emails or phone numbers start with
+    /// each word of a folded reference.
+    pub fn named(&self, folded: &str) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let mut found: Option<BTreeSet<CustomerId>> = None;
         for word in folded.split_whitespace() {
-            let found = self.ids_starting(Kind::Word, word.as_bytes())?;
-            let narrowed = match partial {
-                Some(so_far) => so_far.intersection(&found).copied().collect(),
-                None => found,
+            let starting = self.ids_starting(Kind::Word, word.as_bytes())?;
+            let narrowed = match found {
+                Some(so_far) => so_far.intersection(&starting).copied().collect(),
+                None => starting,
             };
             if narrowed.is_empty() {
-                return Ok((exact, narrowed));
+                return Ok(narrowed);
             }
-            partial = Some(narrowed);
+            found = Some(narrowed);
         }
-        Ok((exact, partial.unwrap_or_default()))
+        Ok(found.unwrap_or_default())
     }
 
     /// The stay-in-touch reminders due on or before `until`, with their
@@ -83,14 +88,14 @@ impl View {
             // `reminder` below decides exactly.
             let last_day = i64::from(date_to_days(until)) - EPOCH_DAYS - cadence;
             let bound = (last_day + 2).saturating_mul(DAY_MS);
-            let from = index::term_prefix(Kind::Touch, &index::touch_term(stage, i64::MIN));
-            let to = index::term_prefix(Kind::Touch, &index::touch_term(stage, bound));
+            let from = index::term_prefix(Kind::Touch, &index::dated_term(stage, i64::MIN));
+            let to = index::term_prefix(Kind::Touch, &index::dated_term(stage, bound));
+            ids.extend(self.ids_in(from, to)?);
+            let bound = (i64::from(date_to_days(until)) - EPOCH_DAYS + 2).saturating_mul(DAY_MS);
+            let from = index::term_prefix(Kind::OwnCadence, &index::dated_term(stage, i64::MIN));
+            let to = index::term_prefix(Kind::OwnCadence, &index::dated_term(stage, bound));
             ids.extend(self.ids_in(from, to)?);
         }
-        let bound = (i64::from(date_to_days(until)) - EPOCH_DAYS + 2).saturating_mul(DAY_MS);
-        let from = index::term_prefix(Kind::OwnCadence, &ordered_i64(i64::MIN));
-        let to = index::term_prefix(Kind::OwnCadence, &ordered_i64(bound));
-        ids.extend(self.ids_in(from, to)?);
         let mut out = Vec::new();
         for rec in self.records(&ids)? {
             if let Some(item) = self.reminder(&rec, until) {

@@ -464,16 +464,18 @@ impl View {
         let folded = fold(r);
         let mut partial = Vec::new();
         if !folded.is_empty() {
-            // By the indexes: whole names and emails, then words, emails and
-            // phone numbers that start with each word typed.
-            let (exact, starting) = self.named(&folded)?;
-            for rec in self.records(&exact)? {
-                if !strong.iter().any(|s: &CustomerRecord| s.customer.id == rec.customer.id) {
-                    strong.push(rec);
+            // By the index: names, emails and phone numbers with words that
+            // start with each word typed; a whole name or email among them
+            // is an exact match.
+            for rec in self.records(&self.named(&folded)?)? {
+                let c = &rec.customer;
+                if fold(&c.name) == folded || c.emails.iter().any(|e| fold(e) == folded) {
+                    if !strong.iter().any(|s: &CustomerRecord| s.customer.id == c.id) {
+                        strong.push(rec);
+                    }
+                } else {
+                    partial.push(rec);
                 }
-            }
-            if strong.is_empty() {
-                partial = self.records(&starting)?;
             }
             // A part from inside a word ("uyen", "example.vn") is found
             // only by reading every customer, as before the indexes.

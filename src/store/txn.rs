@@ -28,17 +28,28 @@ pub type Entry = (Vec<u8>, Vec<u8>);
 
 struct Slot {
     record: CustomerRecord,
-    /// The index entries of the record as stored, replaced at commit.
-    indexed: BTreeSet<Vec<u8>>,
+    /// The index entries of the record as stored, replaced at commit; made
+    /// when the record is first changed (most records a batch reads it
+    /// does not change).
+    indexed: Option<BTreeSet<Vec<u8>>>,
     dirty: bool,
     activity_stale: bool,
 }
 
 impl Slot {
+    /// Marks the record for writing, noting its index entries first.
+    fn change(&mut self) -> &mut CustomerRecord {
+        if self.indexed.is_none() {
+            self.indexed = Some(index::entries_of(&self.record));
+        }
+        self.dirty = true;
+        &mut self.record
+    }
+
     fn new(id: CustomerId, stored: Option<CustomerRecord>) -> Slot {
         let record = stored.unwrap_or_else(|| CustomerRecord::new(id));
         Slot {
-            indexed: index::entries_of(&record),
+            indexed: None,
             record,
             dirty: false,
             activity_stale: false,
@@ -160,9 +171,7 @@ impl<'t> Txn<'t> {
     /// The customer, to change; it is written back at commit.
     pub fn customer_mut(&mut self, id: CustomerId) -> Result<&mut CustomerRecord, StoreError> {
         self.touched.insert(id);
-        let slot = self.slot(id)?;
-        slot.dirty = true;
-        Ok(&mut slot.record)
+        Ok(self.slot(id)?.change())
     }
 
     /// Asks for the customer's activity to be recounted from its timeline
@@ -171,7 +180,7 @@ impl<'t> Txn<'t> {
     pub fn recount_activity(&mut self, id: CustomerId) -> Result<(), StoreError> {
         self.touched.insert(id);
         let slot = self.slot(id)?;
-        slot.dirty = true;
+        slot.change();
         slot.activity_stale = true;
         Ok(())
     }
@@ -257,7 +266,7 @@ impl<'t> Txn<'t> {
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         for (id, slot) in slots {
             self.put_encoded(keys::customer(id), &slot.record)?;
-            self.reindex(&slot.indexed, &index::entries_of(&slot.record));
+            self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record));
         }
         self.write_bodies()?;
         let mut batch = sled::Batch::default();
