@@ -15,6 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/contacts.rs"]
 mod contacts;
+#[path = "common/figures.rs"]
+mod figures;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +39,8 @@ use guanxi::tui::keymap::Keymap;
 use guanxi::tui::theme::Theme;
 use guanxi::workspace::Clock;
 
+use figures::{Figure, median, percentile};
+
 const BIN: &str = env!("CARGO_BIN_EXE_guanxi");
 const SEED: &str = "7";
 /// Start-ups of the real binary measured (the median is reported).
@@ -45,31 +49,6 @@ const KEYSTROKES: usize = 200;
 const SAMPLES: usize = 200;
 const COLS: u16 = 120;
 const ROWS: u16 = 40;
-
-struct Figure {
-    name: String,
-    value: f64,
-    unit: &'static str,
-    target: Option<f64>,
-    baseline: Option<f64>,
-}
-
-impl Figure {
-    fn new(name: impl Into<String>, value: f64, unit: &'static str, target: Option<f64>) -> Figure {
-        Figure {
-            name: name.into(),
-            value,
-            unit,
-            target,
-            baseline: None,
-        }
-    }
-
-    fn against(mut self, baseline: f64) -> Figure {
-        self.baseline = Some(baseline);
-        self
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -136,27 +115,7 @@ fn main() {
         if quick { " (quick)" } else { "" },
         started.elapsed().as_secs_f64()
     );
-    println!("name value unit target baseline ratio verdict");
-    let mut failed = false;
-    for f in &figures {
-        let target = f.target.map_or("-".to_string(), |t| format!("<{t}"));
-        let (baseline, ratio) = match f.baseline {
-            Some(b) if b > 0.0 => (format!("{b:.2}"), format!("{:.1}", f.value / b)),
-            _ => ("-".to_string(), "-".to_string()),
-        };
-        let verdict = match f.target {
-            Some(t) if f.value > t * tolerance => {
-                failed = true;
-                "OVER"
-            }
-            Some(_) => "ok",
-            None => "-",
-        };
-        println!(
-            "{} {:.2} {} {target} {baseline} {ratio} {verdict}",
-            f.name, f.value, f.unit
-        );
-    }
+    let failed = figures::report(&figures, tolerance);
     if failed {
         std::process::exit(1);
     }
@@ -692,21 +651,8 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    percentile(v, 0.5)
-}
-
 fn p95(v: &mut [f64]) -> f64 {
     percentile(v, 0.95)
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let i = ((v.len() - 1) as f64 * p).round() as usize;
-    v[i]
 }
 
 fn max(v: &[f64]) -> f64 {

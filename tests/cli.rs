@@ -410,3 +410,14 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `--version` alone is answered before anything is read; it says what
+/// clap says when the full command line is parsed.
+#[test]
+fn the_version_is_the_same_however_it_is_asked() {
+    let s = Sandbox::new();
+    let quick = s.ok(&["--version"]);
+    assert_eq!(quick, format!("guanxi {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(s.ok(&["-V"]), quick);
+    assert_eq!(s.ok(&["--lang", "vi", "--version"]), quick, "through clap");
+}

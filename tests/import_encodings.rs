@@ -10,48 +10,7 @@ use encoding_rs::{BIG5, Encoding, GBK, WINDOWS_1258};
 use guanxi::interop::{csv, vcard};
 use unicode_normalization::UnicodeNormalization;
 
-const SIMPLIFIED: [&str; 12] = [
-    "王小明",
-    "陈美玲",
-    "张伟",
-    "李娜",
-    "刘洋",
-    "杨静",
-    "赵磊",
-    "黄丽华",
-    "周杰",
-    "吴敏",
-    "徐建国",
-    "孙晓燕",
-];
-const TRADITIONAL: [&str; 12] = [
-    "陳美玲",
-    "張偉",
-    "王小明",
-    "李娜",
-    "劉洋",
-    "楊靜",
-    "趙磊",
-    "黃麗華",
-    "周傑",
-    "吳敏",
-    "徐建國",
-    "孫曉燕",
-];
-const VIETNAMESE: [&str; 12] = [
-    "Nguyễn Thị Hương",
-    "Trần Văn Đức",
-    "Lê Thị Mỹ Linh",
-    "Phạm Quốc Bảo",
-    "Hoàng Minh Tuấn",
-    "Vũ Thị Thu Hà",
-    "Đặng Văn Hùng",
-    "Bùi Thị Ngọc Ánh",
-    "Đỗ Quang Huy",
-    "Hồ Thị Lan",
-    "Ngô Đức Thắng",
-    "Dương Thị Phượng",
-];
+include!("fixtures/encoding_names.rs");
 
 /// An Excel-like export: a header and a row per name.
 fn sheet(names: &[&str], company: &str) -> String {

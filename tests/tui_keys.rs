@@ -1,10 +1,12 @@
 //! Every key the UI reacts to is named by the keymap, and every key the
 //! footer hints at does what it says: walked over every layer and pane.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guanxi::domain::draft::InteractionValues;
-use guanxi::domain::{Channel, Customer, CustomerId, Direction, Rules, Stage};
+use guanxi::domain::{Channel, Customer, CustomerId, Direction, Stage};
 use guanxi::i18n::{Lang, set_thread_language};
 use guanxi::store::{OpenOptions, Store};
 use guanxi::tui::app::App;
@@ -27,11 +29,8 @@ struct Fixture {
 
 fn open_store(dir: &TempDir) -> Store {
     Store::open(OpenOptions {
-        workspace: dir.path().join("team"),
-        state_root: dir.path().join("state"),
-        author: "An".into(),
         clock: Clock::fixed(now()),
-        rules: Rules::default(),
+        ..common::store::options_in(dir.path(), "An")
     })
     .unwrap()
 }

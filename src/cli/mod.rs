@@ -93,6 +93,14 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Scripts ask for the version to check what is installed: answered
+    // before the config, the catalogues and the localized help are read.
+    if let [_, flag] = args.as_slice()
+        && (flag == "--version" || flag == "-V")
+    {
+        print(concat!("guanxi ", env!("CARGO_PKG_VERSION"), "\n"));
+        return ExitCode::SUCCESS;
+    }
     let config = localize::early_config();
     i18n::set_language(localize::choose_language(&args, config.as_ref()));
     if let Some(code) = config.as_ref().and_then(|c| c.currency.as_deref()) {

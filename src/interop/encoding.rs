@@ -271,48 +271,7 @@ mod tests {
         assert!(d.text.starts_with("Nguyễn Thị Hương"), "{}", d.text);
     }
 
-    const CHINESE: [&str; 12] = [
-        "王小明",
-        "陈美玲",
-        "张伟",
-        "李娜",
-        "刘洋",
-        "杨静",
-        "赵磊",
-        "黄丽华",
-        "周杰",
-        "吴敏",
-        "徐建国",
-        "孙晓燕",
-    ];
-    const TRADITIONAL: [&str; 12] = [
-        "陳美玲",
-        "張偉",
-        "王小明",
-        "李娜",
-        "劉洋",
-        "楊靜",
-        "趙磊",
-        "黃麗華",
-        "周傑",
-        "吳敏",
-        "徐建國",
-        "孫曉燕",
-    ];
-    const VIETNAMESE: [&str; 12] = [
-        "Nguyễn Thị Hương",
-        "Trần Văn Đức",
-        "Lê Thị Mỹ Linh",
-        "Phạm Quốc Bảo",
-        "Hoàng Minh Tuấn",
-        "Vũ Thị Thu Hà",
-        "Đặng Văn Hùng",
-        "Bùi Thị Ngọc Ánh",
-        "Đỗ Quang Huy",
-        "Hồ Thị Lan",
-        "Ngô Đức Thắng",
-        "Dương Thị Phượng",
-    ];
+    include!("../../tests/fixtures/encoding_names.rs");
 
     fn sheet(names: &[&str], company: &str) -> String {
         let mut s = "Name,Company,Email,Phone\r\n".to_string();
@@ -325,7 +284,7 @@ mod tests {
     #[test]
     fn guesses_gbk_big5_and_windows_1258() {
         let cases = [
-            (sheet(&CHINESE, "深圳华信科技有限公司"), GBK, "GBK"),
+            (sheet(&SIMPLIFIED, "深圳华信科技有限公司"), GBK, "GBK"),
             (sheet(&TRADITIONAL, "台北華信科技股份有限公司"), BIG5, "Big5"),
             (
                 sheet(&VIETNAMESE, "Công ty Điện lực Miền Nam"),

@@ -91,6 +91,9 @@ pub struct Pack {
     file: File,
     /// The end of the file: where the next frame goes.
     end: Mutex<u64>,
+    /// Frames were written since the last `sync`: a command that only
+    /// reads has nothing to make durable.
+    unsynced: std::sync::atomic::AtomicBool,
 }
 
 impl Pack {
@@ -118,6 +121,7 @@ impl Pack {
             generation,
             file,
             end: Mutex::new(end),
+            unsynced: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -157,6 +161,7 @@ impl Pack {
             });
             frame::encode(p, &mut buf);
         }
+        self.unsynced.store(true, std::sync::atomic::Ordering::SeqCst);
         positional::write_all_at(&self.file, &buf, *end).map_err(self.io())?;
         *end += buf.len() as u64;
         Ok(locs)
@@ -191,7 +196,14 @@ impl Pack {
 
     /// Makes everything appended so far durable.
     pub fn sync(&self) -> Result<(), PackError> {
-        self.file.sync_data().map_err(self.io())
+        if self.unsynced.swap(false, std::sync::atomic::Ordering::SeqCst)
+            && let Err(e) = self.file.sync_data()
+        {
+            // Still to do: the next sync tries again.
+            self.unsynced.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Err(self.io()(e));
+        }
+        Ok(())
     }
 
     /// Removes the files of every other generation in `dir` (left behind
