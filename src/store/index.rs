@@ -1,14 +1,20 @@
 //! Indexes kept by apply: what a command looks customers up or filters
 //! them by, so it reads the keys it needs instead of every customer.
 //!
-//! Every index entry is a key with an empty value:
-//! `I <kind> <term> 0x00 <customer id>`, where the term is folded text
-//! (no accents, no case), or a stage byte and an ordered instant.
-//! The transaction that writes a customer record writes its entries too,
-//! removing the ones the old record had (`Txn::commit`), so the indexes
-//! follow every op — local, a teammate's, a replay — through the one apply
-//! path. They are derived data: snapshots leave them out and a snapshot's
-//! load makes them from the records it brings.
+//! An index entry is `<kind> <term> <customer id>`, where the term is
+//! folded text (no accents, no case), or a stage byte and a day. Entries
+//! are kept in groups, one sled key each: `I <kind> <term's first bytes>
+//! 0x00 <id's first byte>`, whose value lists the group's entries. sled
+//! spends several microseconds on every key it writes, so one key per
+//! entry made an import three times slower; a group gathers the entries
+//! that share a term's start (and a 256th of the ids), and a batch that
+//! adds many customers writes each group once. A lookup reads the groups
+//! of its term's start and keeps the entries whose whole term matches.
+//! The transaction that writes a customer record changes its entries too
+//! (`Txn::commit`), so the indexes follow every op — local, a teammate's,
+//! a replay — through the one apply path. They are derived data:
+//! snapshots leave them out and a snapshot's load makes them from the
+//! records it brings.
 //!
 //! The stay-in-touch reminder of a customer falls due a cadence after its
 //! last touch, and the cadence of a stage comes from the config, which may
@@ -17,11 +23,11 @@
 //! their own (`own_cadence`); the agenda reads each stage's range up to
 //! its own bound.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::codec;
 use super::error::StoreError;
-use super::keys::{self, INDEX, ordered_i64, prefix_end};
+use super::keys::{self, INDEX, ordered_i32, prefix_end};
 use super::records::CustomerRecord;
 use super::storage::Storage;
 use crate::domain::text::{fold, searchable};
@@ -29,13 +35,13 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
-/// Entries written per sled batch while making the indexes.
+/// Groups written per sled batch while making the indexes.
 const BATCH: usize = 20_000;
 
-/// Makes the index entries of a view whose records are from before them
-/// (or from another layout of them), from its records alone.
+/// Makes the index of a view whose records are from before it (or from
+/// another layout of it), from its records alone.
 pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
     let tree = &storage.tree;
     if tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]) {
@@ -51,13 +57,17 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
             pending = 0;
         }
     }
+    let mut groups = Groups::default();
     for entry in tree.scan_prefix([keys::CUSTOMER]) {
         let (_, v) = entry?;
         let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
-        for k in entries_of(&rec) {
-            batch.insert(k, Vec::new());
-            pending += 1;
+        for e in entries_of(&rec) {
+            groups.entry(&e).insert(member_of(&e));
         }
+    }
+    for (key, value) in groups.encoded() {
+        batch.insert(key, value);
+        pending += 1;
         if pending >= BATCH {
             tree.apply_batch(std::mem::take(&mut batch))?;
             pending = 0;
@@ -66,6 +76,143 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
     batch.insert(keys::META_INDEXED, &[VERSION]);
     tree.apply_batch(batch)?;
     Ok(())
+}
+
+/// One entry of a group: its whole term and its customer.
+pub type Member = (Vec<u8>, u64);
+
+/// Groups of entries by their sled key, as a batch changes them.
+#[derive(Debug, Default)]
+pub struct Groups {
+    map: BTreeMap<Vec<u8>, BTreeSet<Member>>,
+}
+
+impl Groups {
+    /// The group of an entry (see `entries_of`), empty when new.
+    fn entry(&mut self, entry: &[u8]) -> &mut BTreeSet<Member> {
+        self.map.entry(group_key(entry)).or_default()
+    }
+
+    /// The group of `entry`, loaded by `load` the first time it is needed.
+    pub fn load(
+        &mut self,
+        entry: &[u8],
+        load: impl FnOnce(&[u8]) -> Result<Option<Vec<u8>>, StoreError>,
+    ) -> Result<&mut BTreeSet<Member>, StoreError> {
+        let key = group_key(entry);
+        if !self.map.contains_key(&key) {
+            let stored = load(&key)?.map(|v| members(&v)).unwrap_or_default();
+            self.map.insert(key.clone(), stored);
+        }
+        Ok(self.map.entry(key).or_default())
+    }
+
+    /// Every group as its key and encoded value; an empty one's value is
+    /// empty (the key goes).
+    pub fn encoded(self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> {
+        self.map.into_iter().map(|(k, m)| (k, encode(&m)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// How many bytes of a term name its group; the rest is in the value.
+/// Dated terms (a stage and a day) name it whole: their ranges are read
+/// by day.
+fn group_len(kind: u8) -> usize {
+    if kind == Kind::Touch.byte() || kind == Kind::OwnCadence.byte() {
+        usize::MAX
+    } else {
+        3
+    }
+}
+
+/// The parts of an entry: kind, term, id.
+fn parts(entry: &[u8]) -> (u8, &[u8], [u8; 8]) {
+    let kind = entry.get(1).copied().unwrap_or(0);
+    let end = entry.len().saturating_sub(9).max(2);
+    let term = entry.get(2..end).unwrap_or(&[]);
+    let mut id = [0u8; 8];
+    if let Some(tail) = entry.len().checked_sub(8).and_then(|at| entry.get(at..)) {
+        id.copy_from_slice(tail);
+    }
+    (kind, term, id)
+}
+
+fn group_key(entry: &[u8]) -> Vec<u8> {
+    let (kind, term, id) = parts(entry);
+    let head = &term[..term.len().min(group_len(kind))];
+    let mut k = Vec::with_capacity(4 + head.len());
+    k.push(INDEX);
+    k.push(kind);
+    k.extend_from_slice(head);
+    k.push(0);
+    k.push(id[0]);
+    k
+}
+
+pub fn member_of(entry: &[u8]) -> Member {
+    let (_, term, id) = parts(entry);
+    (term.to_vec(), u64::from_be_bytes(id))
+}
+
+/// A group's value: each member as a two-byte length, its term, its id.
+fn encode(members: &BTreeSet<Member>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(members.iter().map(|(t, _)| t.len() + 10).sum());
+    for (term, id) in members {
+        let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&term[..usize::from(len)]);
+        out.extend_from_slice(&id.to_be_bytes());
+    }
+    out
+}
+
+/// A group's members; what does not decode is left out (the index is
+/// derived: `doctor` and a rebuild make it again).
+pub fn members(value: &[u8]) -> BTreeSet<Member> {
+    let mut out = BTreeSet::new();
+    let mut rest = value;
+    while let Some((len, tail)) = rest.split_first_chunk::<2>() {
+        let len = usize::from(u16::from_le_bytes(*len));
+        let (Some(term), Some(id)) = (tail.get(..len), tail.get(len..len + 8)) else {
+            break;
+        };
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(id);
+        out.insert((term.to_vec(), u64::from_be_bytes(raw)));
+        rest = &tail[len + 8..];
+    }
+    out
+}
+
+/// Where the groups of entries of `kind` whose term starts with `start`
+/// are: the range of keys to read (their members still to be filtered by
+/// the whole term).
+pub fn group_range(kind: Kind, start: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let limit = group_len(kind.byte());
+    let mut from = vec![INDEX, kind.byte()];
+    if start.len() >= limit {
+        from.extend_from_slice(&start[..limit]);
+        from.push(0);
+    } else {
+        from.extend_from_slice(start);
+    }
+    let to = end_of(&from);
+    (from, to)
+}
+
+/// The first group key of `kind` at or after a dated term.
+pub fn dated_key(kind: Kind, term: &[u8]) -> Vec<u8> {
+    let mut k = vec![INDEX, kind.byte()];
+    k.extend_from_slice(term);
+    k
 }
 
 /// Milliseconds in a day.
@@ -91,7 +238,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn byte(self) -> u8 {
+    pub fn byte(self) -> u8 {
         match self {
             Kind::Word => b'w',
             Kind::Owner => b'o',
@@ -112,31 +259,9 @@ fn entry(kind: Kind, term: &[u8], id: CustomerId) -> Vec<u8> {
     k
 }
 
-/// The first key of the entries of `kind` whose term starts with `start`.
-pub fn term_prefix(kind: Kind, start: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(2 + start.len());
-    k.push(INDEX);
-    k.push(kind.byte());
-    k.extend_from_slice(start);
-    k
-}
-
-/// The keys of the entries of `kind` with exactly this term.
-pub fn term_exact(kind: Kind, term: &[u8]) -> Vec<u8> {
-    let mut k = term_prefix(kind, term);
-    k.push(0);
-    k
-}
-
 /// The end (exclusive) of a prefix's range.
 pub fn end_of(prefix: &[u8]) -> Vec<u8> {
     prefix_end(prefix).unwrap_or_else(|| vec![INDEX + 1])
-}
-
-/// The customer an index entry is about.
-pub fn customer_of(key: &[u8]) -> Option<CustomerId> {
-    let id = key.len().checked_sub(8).and_then(|at| key.get(at..))?;
-    Some(CustomerId(u64::from_be_bytes(id.try_into().ok()?)))
 }
 
 /// The term of a stage: its byte.
@@ -144,11 +269,13 @@ pub fn stage_term(stage: Stage) -> [u8; 1] {
     [stage.index() as u8]
 }
 
-/// A `Touch` or `OwnCadence` entry's term: the stage byte, then the
-/// instant in order.
+/// A `Touch` or `OwnCadence` entry's term: the stage byte, then the day
+/// (UTC) of the instant, in order: customers touched the same day share
+/// a group.
 pub fn dated_term(stage: Stage, at: i64) -> Vec<u8> {
+    let day = i32::try_from(at.div_euclid(DAY_MS)).unwrap_or(if at < 0 { i32::MIN } else { i32::MAX });
     let mut t = stage_term(stage).to_vec();
-    t.extend_from_slice(&ordered_i64(at));
+    t.extend_from_slice(&ordered_i32(day));
     t
 }
 

@@ -20,23 +20,32 @@ const EPOCH_DAYS: i64 = 719_163;
 impl View {
     /// The customers with an entry of `kind` whose term is exactly `term`.
     pub fn ids_with(&self, kind: Kind, term: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
-        self.ids_in_prefix(&index::term_exact(kind, term))
+        let (from, to) = index::group_range(kind, term);
+        self.ids_in(from, to, |t| t == term)
     }
 
     /// The customers with an entry of `kind` whose term starts with `start`.
     pub fn ids_starting(&self, kind: Kind, start: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
-        self.ids_in_prefix(&index::term_prefix(kind, start))
+        let (from, to) = index::group_range(kind, start);
+        self.ids_in(from, to, |t| t.starts_with(start))
     }
 
-    fn ids_in_prefix(&self, prefix: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
-        self.ids_in(prefix.to_vec(), index::end_of(prefix))
-    }
-
-    fn ids_in(&self, from: Vec<u8>, to: Vec<u8>) -> Result<BTreeSet<CustomerId>, StoreError> {
+    /// The customers of the entries in the groups from `from` to `to`
+    /// whose term `keep` keeps.
+    fn ids_in(
+        &self,
+        from: Vec<u8>,
+        to: Vec<u8>,
+        keep: impl Fn(&[u8]) -> bool,
+    ) -> Result<BTreeSet<CustomerId>, StoreError> {
         let mut out = BTreeSet::new();
         for entry in self.storage.tree.range(from..to) {
-            let (k, _) = entry?;
-            out.extend(index::customer_of(&k));
+            let (_, v) = entry?;
+            for (term, id) in index::members(&v) {
+                if keep(&term) {
+                    out.insert(CustomerId(id));
+                }
+            }
         }
         Ok(out)
     }
@@ -76,6 +85,14 @@ impl View {
         Ok(found.unwrap_or_default())
     }
 
+    /// The customers of a stage with a dated entry of `kind` before the
+    /// day of `before` (milliseconds).
+    fn ids_dated(&self, kind: Kind, stage: Stage, before: i64) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let from = index::dated_key(kind, &index::dated_term(stage, i64::MIN));
+        let to = index::dated_key(kind, &index::dated_term(stage, before));
+        self.ids_in(from, to, |_| true)
+    }
+
     /// The stay-in-touch reminders due on or before `until`, with their
     /// customers: each stage's customers whose last touch is a cadence or
     /// more before it, and those with a cadence of their own due by then.
@@ -88,13 +105,9 @@ impl View {
             // `reminder` below decides exactly.
             let last_day = i64::from(date_to_days(until)) - EPOCH_DAYS - cadence;
             let bound = (last_day + 2).saturating_mul(DAY_MS);
-            let from = index::term_prefix(Kind::Touch, &index::dated_term(stage, i64::MIN));
-            let to = index::term_prefix(Kind::Touch, &index::dated_term(stage, bound));
-            ids.extend(self.ids_in(from, to)?);
+            ids.extend(self.ids_dated(Kind::Touch, stage, bound)?);
             let bound = (i64::from(date_to_days(until)) - EPOCH_DAYS + 2).saturating_mul(DAY_MS);
-            let from = index::term_prefix(Kind::OwnCadence, &index::dated_term(stage, i64::MIN));
-            let to = index::term_prefix(Kind::OwnCadence, &index::dated_term(stage, bound));
-            ids.extend(self.ids_in(from, to)?);
+            ids.extend(self.ids_dated(Kind::OwnCadence, stage, bound)?);
         }
         let mut out = Vec::new();
         for rec in self.records(&ids)? {
@@ -111,15 +124,20 @@ impl View {
     /// records make that are missing: zero in a healthy view (checked by
     /// `doctor` and the tests).
     pub fn index_mismatches(&self) -> Result<usize, StoreError> {
-        let mut wanted = BTreeSet::new();
+        let mut wanted = index::Groups::default();
         for entry in self.storage.tree.scan_prefix([super::keys::CUSTOMER]) {
             let (_, v) = entry?;
-            let rec: CustomerRecord = super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
-            wanted.extend(index::entries_of(&rec));
+            let rec: CustomerRecord =
+                super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+            for e in index::entries_of(&rec) {
+                wanted.load(&e, |_| Ok(None))?.insert(index::member_of(&e));
+            }
         }
+        let wanted: BTreeSet<(Vec<u8>, Vec<u8>)> = wanted.encoded().collect();
         let mut stored = BTreeSet::new();
         for entry in self.storage.tree.scan_prefix([super::keys::INDEX]) {
-            stored.insert(entry?.0.to_vec());
+            let (k, v) = entry?;
+            stored.insert((k.to_vec(), v.to_vec()));
         }
         Ok(wanted.symmetric_difference(&stored).count())
     }

@@ -70,6 +70,8 @@ pub(crate) struct Txn<'t> {
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     customers: HashMap<CustomerId, Slot>,
     bodies: HashMap<CustomerId, BodySlot>,
+    /// Index groups this batch changes.
+    groups: index::Groups,
     /// Customers whose record, timeline or follow-ups this batch changed.
     touched: BTreeSet<CustomerId>,
 }
@@ -81,13 +83,14 @@ impl<'t> Txn<'t> {
             writes: BTreeMap::new(),
             customers: HashMap::new(),
             bodies: HashMap::new(),
+            groups: index::Groups::default(),
             touched: BTreeSet::new(),
         }
     }
 
     /// Writes waiting for commit; callers bound batches by it.
     pub fn pending(&self) -> usize {
-        self.writes.len() + self.customers.len() + self.bodies.len()
+        self.writes.len() + self.customers.len() + self.bodies.len() + self.groups.len()
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
@@ -266,8 +269,9 @@ impl<'t> Txn<'t> {
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         for (id, slot) in slots {
             self.put_encoded(keys::customer(id), &slot.record)?;
-            self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record));
+            self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record))?;
         }
+        self.write_groups();
         self.write_bodies()?;
         let mut batch = sled::Batch::default();
         for (k, v) in std::mem::take(&mut self.writes) {
@@ -280,13 +284,28 @@ impl<'t> Txn<'t> {
         Ok(std::mem::take(&mut self.touched))
     }
 
-    /// Replaces a record's index entries `old` with `new`.
-    pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) {
+    /// Replaces a record's index entries `old` with `new`, in the groups
+    /// written at commit.
+    pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) -> Result<(), StoreError> {
+        let storage = self.storage;
+        let load = |key: &[u8]| -> Result<Option<Vec<u8>>, StoreError> { Ok(storage.tree.get(key)?.map(|v| v.to_vec())) };
         for gone in old.difference(new) {
-            self.delete(gone.clone());
+            self.groups.load(gone, load)?.remove(&index::member_of(gone));
         }
         for added in new.difference(old) {
-            self.put(added.clone(), Vec::new());
+            self.groups.load(added, load)?.insert(index::member_of(added));
+        }
+        Ok(())
+    }
+
+    /// The index groups changed by the batch, into its writes.
+    fn write_groups(&mut self) {
+        for (key, value) in std::mem::take(&mut self.groups).encoded() {
+            if value.is_empty() {
+                self.delete(key);
+            } else {
+                self.put(key, value);
+            }
         }
     }
 
