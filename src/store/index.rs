@@ -4,10 +4,10 @@
 //! An index entry is `<kind> <term> <customer id>`, where the term is
 //! folded text (no accents, no case), or a stage byte and a day. Entries
 //! are kept in groups, one sled key each: `I <kind> <term's first bytes>
-//! 0x00 <id's first byte>`, whose value lists the group's entries. sled
+//! 0x00 <id's first four bits>`, whose value lists the group's entries. sled
 //! spends several microseconds on every key it writes, so one key per
 //! entry made an import three times slower; a group gathers the entries
-//! that share a term's start (and a 256th of the ids), and a batch that
+//! that share a term's start (and a sixteenth of the ids), and a batch that
 //! adds many customers writes each group once. A lookup reads the groups
 //! of its term's start and keeps the entries whose whole term matches.
 //! The transaction that writes a customer record changes its entries too
@@ -122,6 +122,12 @@ impl Groups {
     }
 }
 
+/// Ids are split among 16 groups per term start (their first four bits):
+/// enough that a change rewrites a small part of a common word's
+/// entries, few enough that a batch of new customers writes each group
+/// once.
+const BUCKET_SHIFT: u8 = 4;
+
 /// How many bytes of a term name its group; the rest is in the value.
 /// Dated terms (a stage and a day) name it whole: their ranges are read
 /// by day.
@@ -153,7 +159,7 @@ fn group_key(entry: &[u8]) -> Vec<u8> {
     k.push(kind);
     k.extend_from_slice(head);
     k.push(0);
-    k.push(id[0]);
+    k.push(id[0] >> BUCKET_SHIFT);
     k
 }
 

@@ -127,8 +127,7 @@ impl View {
         let mut wanted = index::Groups::default();
         for entry in self.storage.tree.scan_prefix([super::keys::CUSTOMER]) {
             let (_, v) = entry?;
-            let rec: CustomerRecord =
-                super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+            let rec: CustomerRecord = super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
             for e in index::entries_of(&rec) {
                 wanted.load(&e, |_| Ok(None))?.insert(index::member_of(&e));
             }

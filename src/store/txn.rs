@@ -288,7 +288,8 @@ impl<'t> Txn<'t> {
     /// written at commit.
     pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) -> Result<(), StoreError> {
         let storage = self.storage;
-        let load = |key: &[u8]| -> Result<Option<Vec<u8>>, StoreError> { Ok(storage.tree.get(key)?.map(|v| v.to_vec())) };
+        let load =
+            |key: &[u8]| -> Result<Option<Vec<u8>>, StoreError> { Ok(storage.tree.get(key)?.map(|v| v.to_vec())) };
         for gone in old.difference(new) {
             self.groups.load(gone, load)?.remove(&index::member_of(gone));
         }
