@@ -35,7 +35,7 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// Groups written per sled batch while making the indexes.
 const BATCH: usize = 20_000;
@@ -57,16 +57,16 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
             pending = 0;
         }
     }
-    let mut groups = Groups::default();
+    let mut changes = Changes::default();
     for entry in tree.scan_prefix([keys::CUSTOMER]) {
         let (_, v) = entry?;
         let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
         for e in entries_of(&rec) {
-            groups.entry(&e).insert(member_of(&e));
+            changes.add(&e);
         }
     }
-    for (key, value) in groups.encoded() {
-        batch.insert(key, value);
+    for (group, adds, removes) in changes.into_groups() {
+        batch.insert(delta_key(&group, 0), encode_delta(&adds, &removes));
         pending += 1;
         if pending >= BATCH {
             tree.apply_batch(std::mem::take(&mut batch))?;
@@ -81,44 +81,93 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
 /// One entry of a group: its whole term and its customer.
 pub type Member = (Vec<u8>, u64);
 
-/// Groups of entries by their sled key, as a batch changes them.
+/// What a batch changes in each group: entries added and removed.
 #[derive(Debug, Default)]
-pub struct Groups {
-    map: BTreeMap<Vec<u8>, BTreeSet<Member>>,
+pub struct Changes {
+    map: BTreeMap<Vec<u8>, (BTreeSet<Member>, BTreeSet<Member>)>,
 }
 
-impl Groups {
-    /// The group of an entry (see `entries_of`), empty when new.
-    fn entry(&mut self, entry: &[u8]) -> &mut BTreeSet<Member> {
-        self.map.entry(group_key(entry)).or_default()
+impl Changes {
+    pub fn add(&mut self, entry: &[u8]) {
+        let (adds, removes) = self.map.entry(group_key(entry)).or_default();
+        let m = member_of(entry);
+        removes.remove(&m);
+        adds.insert(m);
     }
 
-    /// The group of `entry`, loaded by `load` the first time it is needed.
-    pub fn load(
-        &mut self,
-        entry: &[u8],
-        load: impl FnOnce(&[u8]) -> Result<Option<Vec<u8>>, StoreError>,
-    ) -> Result<&mut BTreeSet<Member>, StoreError> {
-        let key = group_key(entry);
-        if !self.map.contains_key(&key) {
-            let stored = load(&key)?.map(|v| members(&v)).unwrap_or_default();
-            self.map.insert(key.clone(), stored);
-        }
-        Ok(self.map.entry(key).or_default())
+    pub fn remove(&mut self, entry: &[u8]) {
+        let (adds, removes) = self.map.entry(group_key(entry)).or_default();
+        let m = member_of(entry);
+        adds.remove(&m);
+        removes.insert(m);
     }
 
-    /// Every group as its key and encoded value; an empty one's value is
-    /// empty (the key goes).
-    pub fn encoded(self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> {
-        self.map.into_iter().map(|(k, m)| (k, encode(&m)))
+    pub fn len(&self) -> usize {
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.map.len()
+    /// The groups changed, each with its entries added and removed.
+    pub fn into_groups(self) -> impl Iterator<Item = (Vec<u8>, BTreeSet<Member>, BTreeSet<Member>)> {
+        self.map
+            .into_iter()
+            .filter(|(_, (a, r))| !a.is_empty() || !r.is_empty())
+            .map(|(k, (a, r))| (k, a, r))
+    }
+}
+
+/// A group's deltas past this many are merged into one when the next is
+/// written: lookups read few keys per group, and a common word's entries
+/// are not rewritten with every change.
+pub const MAX_DELTAS: usize = 16;
+
+/// The key of a group's delta number `seq`.
+pub fn delta_key(group: &[u8], seq: u64) -> Vec<u8> {
+    let mut k = group.to_vec();
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// A delta's value: each entry as a flag (1 added, 0 removed), a two-byte
+/// length, its term and its id.
+pub fn encode_delta(adds: &BTreeSet<Member>, removes: &BTreeSet<Member>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (flag, set) in [(1u8, adds), (0u8, removes)] {
+        for (term, id) in set {
+            let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
+            out.push(flag);
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&term[..usize::from(len)]);
+            out.extend_from_slice(&id.to_be_bytes());
+        }
+    }
+    out
+}
+
+/// Applies a delta to the entries known so far (deltas are read in the
+/// order they were written); what does not decode is left out: the index
+/// is derived, and `doctor` and a rebuild make it again.
+pub fn apply_delta(value: &[u8], to: &mut BTreeSet<Member>) {
+    let mut rest = value;
+    while let Some((&flag, tail)) = rest.split_first()
+        && let Some((len, tail)) = tail.split_first_chunk::<2>()
+    {
+        let len = usize::from(u16::from_le_bytes(*len));
+        let (Some(term), Some(id)) = (tail.get(..len), tail.get(len..len + 8)) else {
+            break;
+        };
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(id);
+        let m = (term.to_vec(), u64::from_be_bytes(raw));
+        if flag == 1 {
+            to.insert(m);
+        } else {
+            to.remove(&m);
+        }
+        rest = &tail[len + 8..];
     }
 }
 
@@ -151,7 +200,7 @@ fn parts(entry: &[u8]) -> (u8, &[u8], [u8; 8]) {
     (kind, term, id)
 }
 
-fn group_key(entry: &[u8]) -> Vec<u8> {
+pub fn group_key(entry: &[u8]) -> Vec<u8> {
     let (kind, term, id) = parts(entry);
     let head = &term[..term.len().min(group_len(kind))];
     let mut k = Vec::with_capacity(4 + head.len());
@@ -166,36 +215,6 @@ fn group_key(entry: &[u8]) -> Vec<u8> {
 pub fn member_of(entry: &[u8]) -> Member {
     let (_, term, id) = parts(entry);
     (term.to_vec(), u64::from_be_bytes(id))
-}
-
-/// A group's value: each member as a two-byte length, its term, its id.
-fn encode(members: &BTreeSet<Member>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(members.iter().map(|(t, _)| t.len() + 10).sum());
-    for (term, id) in members {
-        let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&term[..usize::from(len)]);
-        out.extend_from_slice(&id.to_be_bytes());
-    }
-    out
-}
-
-/// A group's members; what does not decode is left out (the index is
-/// derived: `doctor` and a rebuild make it again).
-pub fn members(value: &[u8]) -> BTreeSet<Member> {
-    let mut out = BTreeSet::new();
-    let mut rest = value;
-    while let Some((len, tail)) = rest.split_first_chunk::<2>() {
-        let len = usize::from(u16::from_le_bytes(*len));
-        let (Some(term), Some(id)) = (tail.get(..len), tail.get(len..len + 8)) else {
-            break;
-        };
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(id);
-        out.insert((term.to_vec(), u64::from_be_bytes(raw)));
-        rest = &tail[len + 8..];
-    }
-    out
 }
 
 /// Where the groups of entries of `kind` whose term starts with `start`
@@ -294,8 +313,14 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
     let c = &rec.customer;
     let id = c.id;
     let mut put = |kind: Kind, term: &[u8]| {
+        // A zero byte ends a group's name in its key: none in a text term
+        // (dated terms are all the same length, so theirs are harmless).
+        let term: Vec<u8> = match kind {
+            Kind::Touch | Kind::OwnCadence => term.to_vec(),
+            _ => term.iter().copied().filter(|b| *b != 0).collect(),
+        };
         if !term.is_empty() {
-            out.insert(entry(kind, term, id));
+            out.insert(entry(kind, &term, id));
         }
     };
     for word in searchable(&c.name).split_whitespace() {

@@ -48,6 +48,8 @@ pub const META_UNDO_MENDED: &[u8] = b"Mundo-mended";
 pub const META_PACK: &[u8] = b"Mpack";
 /// The version of the indexes the view holds (see `index`).
 pub const META_INDEXED: &[u8] = b"Mindexed";
+/// The number of the last batch that wrote index deltas.
+pub const META_INDEX_SEQ: &[u8] = b"Mindexseq";
 const META_CURSOR: &[u8] = b"Mcursor/";
 const META_ABOVE: &[u8] = b"Mabove/";
 const META_FILE: &[u8] = b"Mfile/";

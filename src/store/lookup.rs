@@ -3,7 +3,7 @@
 //! reads the keys it needs and the records they name, so it costs what it
 //! returns, not what the workspace holds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -38,16 +38,19 @@ impl View {
         to: Vec<u8>,
         keep: impl Fn(&[u8]) -> bool,
     ) -> Result<BTreeSet<CustomerId>, StoreError> {
-        let mut out = BTreeSet::new();
+        // A group's deltas are read in the order they were written, and an
+        // entry lives in one group only: applying every delta of the range
+        // in key order gives the entries as they are.
+        let mut entries = BTreeSet::new();
         for entry in self.storage.tree.range(from..to) {
             let (_, v) = entry?;
-            for (term, id) in index::members(&v) {
-                if keep(&term) {
-                    out.insert(CustomerId(id));
-                }
-            }
+            index::apply_delta(&v, &mut entries);
         }
-        Ok(out)
+        Ok(entries
+            .into_iter()
+            .filter(|(term, _)| keep(term))
+            .map(|(_, id)| CustomerId(id))
+            .collect())
     }
 
     /// The live records of `ids`, in id order.
@@ -124,20 +127,24 @@ impl View {
     /// records make that are missing: zero in a healthy view (checked by
     /// `doctor` and the tests).
     pub fn index_mismatches(&self) -> Result<usize, StoreError> {
-        let mut wanted = index::Groups::default();
+        let mut wanted: BTreeSet<(Vec<u8>, index::Member)> = BTreeSet::new();
         for entry in self.storage.tree.scan_prefix([super::keys::CUSTOMER]) {
             let (_, v) = entry?;
             let rec: CustomerRecord = super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
             for e in index::entries_of(&rec) {
-                wanted.load(&e, |_| Ok(None))?.insert(index::member_of(&e));
+                wanted.insert((index::group_key(&e), index::member_of(&e)));
             }
         }
-        let wanted: BTreeSet<(Vec<u8>, Vec<u8>)> = wanted.encoded().collect();
-        let mut stored = BTreeSet::new();
+        let mut stored: BTreeMap<Vec<u8>, BTreeSet<index::Member>> = BTreeMap::new();
         for entry in self.storage.tree.scan_prefix([super::keys::INDEX]) {
             let (k, v) = entry?;
-            stored.insert((k.to_vec(), v.to_vec()));
+            let group = k.get(..k.len().saturating_sub(8)).unwrap_or(&[]).to_vec();
+            index::apply_delta(&v, stored.entry(group).or_default());
         }
+        let stored: BTreeSet<(Vec<u8>, index::Member)> = stored
+            .into_iter()
+            .flat_map(|(g, ms)| ms.into_iter().map(move |m| (g.clone(), m)))
+            .collect();
         Ok(wanted.symmetric_difference(&stored).count())
     }
 }

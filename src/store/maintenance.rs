@@ -412,6 +412,10 @@ impl Store {
                 || k == keys::META_PACK
                 || k == keys::META_UNDO_MENDED
                 || k == keys::META_INDEXED
+                // Index deltas are numbered by the batches that wrote them:
+                // compared by what they hold, below.
+                || k == keys::META_INDEX_SEQ
+                || k.first() == Some(&keys::INDEX)
                 || ((started_from_snapshot || undo_mended)
                     && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
         };
@@ -453,6 +457,10 @@ impl Store {
                     differences.push(d);
                 }
             }
+        }
+        let index = self.index_mismatches()?;
+        if index > 0 {
+            report.problems.push(tf("doctor.index_differs", &[("count", &index)]));
         }
         if count == 0 {
             report.notes.push(tf("doctor.matches", &[("keys", &tree.len())]));

@@ -110,7 +110,7 @@ impl View {
         }
     }
 
-    /// Every shared entry of the view (records, bodies and indexes, not
+    /// Every shared entry of the view (records and bodies, not indexes nor
     /// this replica's bookkeeping), in key order, with each body as its
     /// encoded content rather than its place in the pack: what two
     /// converged replicas hold identically, and what a snapshot carries.
@@ -129,7 +129,12 @@ impl View {
     ) -> Result<(), StoreError> {
         for entry in self.storage.entries() {
             let (k, v) = entry?;
-            if !matches!(k.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO)) {
+            // Index entries are left out: they are derived, and numbered by
+            // the batches that wrote them (`index_mismatches` checks them).
+            if !matches!(
+                k.first(),
+                Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO) | Some(&keys::INDEX)
+            ) {
                 f(k, v)?;
             }
         }

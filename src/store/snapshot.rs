@@ -323,7 +323,7 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
                             if k.first() == Some(&keys::CUSTOMER) {
                                 // Indexes are not in snapshots: made here.
                                 let rec = codec::decode(&v).map_err(StoreError::codec("snapshot customer"))?;
-                                tx.reindex(&Default::default(), &super::index::entries_of(&rec))?;
+                                tx.reindex(&Default::default(), &super::index::entries_of(&rec));
                             }
                             tx.put(k, v);
                             loaded += 1;

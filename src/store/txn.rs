@@ -71,7 +71,7 @@ pub(crate) struct Txn<'t> {
     customers: HashMap<CustomerId, Slot>,
     bodies: HashMap<CustomerId, BodySlot>,
     /// Index groups this batch changes.
-    groups: index::Groups,
+    groups: index::Changes,
     /// Customers whose record, timeline or follow-ups this batch changed.
     touched: BTreeSet<CustomerId>,
 }
@@ -83,7 +83,7 @@ impl<'t> Txn<'t> {
             writes: BTreeMap::new(),
             customers: HashMap::new(),
             bodies: HashMap::new(),
-            groups: index::Groups::default(),
+            groups: index::Changes::default(),
             touched: BTreeSet::new(),
         }
     }
@@ -269,9 +269,9 @@ impl<'t> Txn<'t> {
         let slots: Vec<(CustomerId, Slot)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         for (id, slot) in slots {
             self.put_encoded(keys::customer(id), &slot.record)?;
-            self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record))?;
+            self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record));
         }
-        self.write_groups();
+        self.write_groups()?;
         self.write_bodies()?;
         let mut batch = sled::Batch::default();
         for (k, v) in std::mem::take(&mut self.writes) {
@@ -286,28 +286,61 @@ impl<'t> Txn<'t> {
 
     /// Replaces a record's index entries `old` with `new`, in the groups
     /// written at commit.
-    pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) -> Result<(), StoreError> {
-        let storage = self.storage;
-        let load =
-            |key: &[u8]| -> Result<Option<Vec<u8>>, StoreError> { Ok(storage.tree.get(key)?.map(|v| v.to_vec())) };
+    pub fn reindex(&mut self, old: &BTreeSet<Vec<u8>>, new: &BTreeSet<Vec<u8>>) {
         for gone in old.difference(new) {
-            self.groups.load(gone, load)?.remove(&index::member_of(gone));
+            self.groups.remove(gone);
         }
         for added in new.difference(old) {
-            self.groups.load(added, load)?.insert(index::member_of(added));
+            self.groups.add(added);
         }
-        Ok(())
     }
 
-    /// The index groups changed by the batch, into its writes.
-    fn write_groups(&mut self) {
-        for (key, value) in std::mem::take(&mut self.groups).encoded() {
-            if value.is_empty() {
-                self.delete(key);
-            } else {
-                self.put(key, value);
+    /// The batch's index changes as one new delta per group; a group with
+    /// too many deltas gets them merged into one.
+    fn write_groups(&mut self) -> Result<(), StoreError> {
+        let changes = std::mem::take(&mut self.groups);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let seq = match self.get(keys::META_INDEX_SEQ)? {
+            Some(v) => {
+                v.get(..8)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u64::from_be_bytes)
+                    .unwrap_or(0)
+                    + 1
+            }
+            None => 1,
+        };
+        self.put(keys::META_INDEX_SEQ.to_vec(), seq.to_be_bytes().to_vec());
+        for (group, adds, removes) in changes.into_groups() {
+            let mut end = group.clone();
+            end.extend_from_slice(&[0xff; 9]);
+            let deltas = self.storage.tree.range(group.clone()..end).keys().count();
+            if deltas + 1 < index::MAX_DELTAS {
+                self.put(index::delta_key(&group, seq), index::encode_delta(&adds, &removes));
+                continue;
+            }
+            let mut merged = BTreeSet::new();
+            let mut end = group.clone();
+            end.extend_from_slice(&[0xff; 9]);
+            for entry in self.storage.tree.range(group.clone()..end) {
+                let (k, v) = entry?;
+                index::apply_delta(&v, &mut merged);
+                self.delete(k.to_vec());
+            }
+            for m in &removes {
+                merged.remove(m);
+            }
+            merged.extend(adds);
+            if !merged.is_empty() {
+                self.put(
+                    index::delta_key(&group, seq),
+                    index::encode_delta(&merged, &BTreeSet::new()),
+                );
             }
         }
+        Ok(())
     }
 
     fn write_bodies(&mut self) -> Result<(), StoreError> {
