@@ -1,14 +1,17 @@
 //! `add`, `list`, `show`, `edit`, `delete`.
 
+use std::io::Write;
+
 use anyhow::Result;
 use clap::Args;
 
 use super::context::Context;
-use super::filter::{CustomerFilter, sort_by_name};
+use super::filter::{CustomerFilter, Matcher, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
 use super::output::{Table, day, escape, escape_lines, fit_escaped, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
 use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary, kept};
+use crate::i18n::collate::name_key;
 use crate::i18n::{t, tf};
 use crate::store::{CustomerRecord, Store};
 
@@ -106,23 +109,14 @@ pub struct ListArgs {
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     let store = ctx.open()?;
     let matcher = a.filter.matcher(store.author())?;
-    let mut found = Vec::new();
-    store.for_each_customer(|rec| {
-        if matcher.keeps(&rec.customer) {
-            found.push(rec);
-        }
-        true
-    })?;
+    if a.json {
+        list_json(&store, &matcher)?;
+        return Ok(String::new());
+    }
+    let mut found = matcher.customers(&store)?;
     sort_by_name(&mut found, |r| &r.customer);
     let now = store.clock().now_ms();
     let rules = *store.rules();
-    if a.json {
-        let items: Vec<CustomerJson> = found
-            .iter()
-            .map(|r| CustomerJson::new(r, &Summary::of(&r.customer, &rules, now)))
-            .collect();
-        return Ok(serde_json::to_string_pretty(&items)? + "\n");
-    }
     if found.is_empty() {
         return Ok(format!("{}\n", t("cli.no_customers")));
     }
@@ -148,6 +142,53 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         ]);
     }
     Ok(table.render() + &tf("cli.customer_count", &[("count", &found.len())]) + "\n")
+}
+
+/// `list --json`, written to stdout as it is read: only the name order is
+/// kept in memory (a sort key per customer), and each record is read
+/// again when its turn comes, so memory stays flat whatever the size.
+fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
+    let mut order: Vec<(String, CustomerId)> = Vec::new();
+    matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
+    order.sort_unstable();
+    let now = store.clock().now_ms();
+    let rules = *store.rules();
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut json = serde_json::Serializer::pretty(out);
+    let written = (|| -> Result<()> {
+        let mut seq = json.serialize_seq(None)?;
+        for (_, id) in order {
+            if let Some(rec) = store.live_customer(id)? {
+                seq.serialize_element(&CustomerJson::new(&rec, &Summary::of(&rec.customer, &rules, now)))?;
+            }
+        }
+        seq.end()?;
+        let mut out = json.into_inner();
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(())
+    })();
+    match written {
+        // A closed pipe (`guanxi list --json | head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|j| j.io_error_kind())
+                    .map(|k| k == std::io::ErrorKind::BrokenPipe)
+            })
+            .unwrap_or(false)
+    })
 }
 
 #[derive(Debug, Args)]

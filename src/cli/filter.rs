@@ -6,6 +6,8 @@ use clap::Args;
 use crate::domain::text::{fold, matches_words};
 use crate::domain::{Customer, InputError, Stage, validate};
 use crate::i18n::collate::name_key;
+use crate::store::records::CustomerRecord;
+use crate::store::{StoreError, View};
 
 #[derive(Debug, Args)]
 pub struct CustomerFilter {
@@ -47,6 +49,23 @@ impl CustomerFilter {
 }
 
 impl Matcher {
+    /// Calls `f` with each customer the filter keeps, in id order.
+    pub fn for_each(&self, view: &View, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
+        view.for_each_customer(|rec| {
+            if self.keeps(&rec.customer) {
+                f(rec);
+            }
+            true
+        })
+    }
+
+    /// The customers the filter keeps, in id order.
+    pub fn customers(&self, view: &View) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut found = Vec::new();
+        self.for_each(view, |rec| found.push(rec))?;
+        Ok(found)
+    }
+
     pub fn keeps(&self, c: &Customer) -> bool {
         self.stage.is_none_or(|s| c.stage == s)
             && self.tag.as_ref().is_none_or(|t| c.tags.contains(t))
