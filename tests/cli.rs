@@ -421,3 +421,37 @@ fn the_version_is_the_same_however_it_is_asked() {
     assert_eq!(s.ok(&["-V"]), quick);
     assert_eq!(s.ok(&["--lang", "vi", "--version"]), quick, "through clap");
 }
+
+/// `list --json` writes as it reads, and a reader that stops early
+/// (`guanxi list --json | head`) ends it quietly, with success; what it
+/// writes is the same JSON as before it streamed.
+#[test]
+fn a_json_list_streams_and_stops_quietly_when_the_reader_does() {
+    use std::io::Read;
+    let s = Sandbox::new();
+    s.demo(&["--customers", "400", "--interactions", "400"]);
+    let whole = s.json(&["list", "--json"]);
+    assert_eq!(whole.as_array().map(Vec::len), Some(400));
+    let text = s.ok(&["list", "--json"]);
+    assert!(
+        text.starts_with("[\n  {\n    \"id\": \"") && text.ends_with("\n  }\n]\n"),
+        "pretty-printed, one record after another, as before it streamed"
+    );
+    let mut child = s
+        .command(&["list", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, long before the list is written.
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

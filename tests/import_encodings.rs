@@ -6,40 +6,11 @@
 mod common;
 
 use common::{Sandbox, sorted_names};
-use encoding_rs::{BIG5, Encoding, GBK, WINDOWS_1258};
+use encoding_rs::{BIG5, GBK, WINDOWS_1258};
 use guanxi::interop::{csv, vcard};
 use unicode_normalization::UnicodeNormalization;
 
-include!("fixtures/encoding_names.rs");
-
-/// An Excel-like export: a header and a row per name.
-fn sheet(names: &[&str], company: &str) -> String {
-    let mut s = "Name,Email,Phone,Company\r\n".to_string();
-    for (i, n) in names.iter().enumerate() {
-        s.push_str(&format!("{n},kh{i}@example.com,0903 12{i:02} 456,{company}\r\n"));
-    }
-    s
-}
-
-fn encoded(text: &str, encoding: &'static Encoding) -> Vec<u8> {
-    let (bytes, _, unmappable) = encoding.encode(text);
-    assert!(!unmappable, "{text} has no {} bytes", encoding.name());
-    bytes.into_owned()
-}
-
-/// Vietnamese as windows-1258 holds it: letters with their circumflex,
-/// breve or horn precomposed, tone marks as combining characters.
-fn tones_apart(text: &str) -> String {
-    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-    let mut out = String::new();
-    for c in text.chars() {
-        let parts: String = c.to_string().nfd().collect();
-        let base: String = parts.chars().filter(|p| !TONES.contains(p)).collect();
-        out.extend(base.nfc());
-        out.extend(parts.chars().filter(|p| TONES.contains(p)));
-    }
-    out
-}
+include!("fixtures/encodings.rs");
 
 /// Imports `bytes` as `file` (a dry run first): both say the encoding,
 /// and the names listed are `names`.

@@ -160,6 +160,18 @@ proptest! {
                 .map(|f| json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history))
                 .collect(),
         );
+        // Written one customer at a time (what `guanxi export` does), the
+        // text is the same.
+        let mut streamed = Vec::new();
+        let count = json::write_to(
+            &mut streamed,
+            customers
+                .iter()
+                .map(|f| Ok(json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history))),
+        )
+        .unwrap();
+        assert_eq!(count, customers.len());
+        assert_eq!(String::from_utf8(streamed).unwrap(), original);
         let dir = tempfile::tempdir().unwrap();
         let mut a = open(dir.path(), "a");
         import_into(&mut a, &original);

@@ -13,6 +13,17 @@ fn open(s: &Sandbox, cols: u16, rows: u16) -> Tui {
     tui
 }
 
+/// Quits with `q`; the program must end cleanly.
+fn quit(tui: &mut Tui) {
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+/// How many customers the command line lists afterwards.
+fn listed(s: &Sandbox) -> usize {
+    common::names_in(&s.json(&["list", "--json"])).len()
+}
+
 fn ctrl_s(tui: &mut Tui) {
     tui.key("ctrl-s");
 }
@@ -87,8 +98,7 @@ fn a_salesperson_day_from_the_keyboard() {
                 .any(|l| l.contains("Gửi báo giá") && !l.contains("Done:"))
         },
     );
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
 
     // Reopen: everything is there.
     let mut tui = open(&s, 100, 30);
@@ -100,8 +110,7 @@ fn a_salesperson_day_from_the_keyboard() {
     tui.key("enter");
     tui.key("3");
     tui.wait_for("Gọi điện tư vấn sản phẩm");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
 
     let shown = s.json(&["show", "nguyen", "--json"]);
     assert_eq!(shown["stage"], "build");
@@ -135,9 +144,8 @@ fn a_delete_is_undone() {
     tui.wait_for("Undid: delete customer");
     tui.wait_for("Customers · 2");
     tui.wait_for("Lý Thường Kiệt");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
-    assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 2);
+    quit(&mut tui);
+    assert_eq!(listed(&s), 2);
 }
 
 #[test]
@@ -161,9 +169,8 @@ fn invalid_fields_are_marked_and_nothing_is_saved() {
     tui.wait_for("is not an email address");
     tui.key("esc");
     tui.wait_for("This workspace has no customers yet");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
-    assert!(s.json(&["list", "--json"]).as_array().unwrap().is_empty());
+    quit(&mut tui);
+    assert_eq!(listed(&s), 0);
 }
 
 #[test]
@@ -172,8 +179,7 @@ fn the_terminal_is_restored_after_quitting() {
     s.ok(&["add", "--name", "Phan Bội Châu"]);
     let mut tui = open(&s, 80, 24);
     tui.wait_for("Phan Bội Châu");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
     // Back on the main screen, not the alternate one, with the cursor shown.
     tui.with_screen(|screen| {
         assert!(!screen.alternate_screen(), "left the alternate screen");
@@ -198,8 +204,7 @@ fn a_teammates_change_appears_without_restarting() {
     tui.wait_for("王芳");
     tui.wait_for("Customers · 2");
     tui.wait_for("1 changes from teammates");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
 }
 
 #[test]
@@ -230,8 +235,7 @@ fn long_notes_are_written_in_the_editor() {
     tui.wait_for("1 Customers");
     tui.key("ctrl-s");
     tui.wait_for("Saved Nguyễn Du");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
     let shown = s.json(&["show", "nguyen du", "--json"]);
     assert_eq!(shown["notes"], "Thích thơ; muốn mua bản in giới hạn.");
 }
@@ -257,8 +261,7 @@ fn contacts_are_imported_from_the_ui() {
     tui.key("enter");
     tui.wait_for("Imported: 1 new, 1 merged");
     tui.wait_for("Customers · 2");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
+    quit(&mut tui);
     assert_eq!(s.json(&["show", "tran quoc toan", "--json"])["title"], "Giám đốc");
 }
 
@@ -287,9 +290,8 @@ fn a_path_pasted_into_the_import_box_is_read() {
     tui.key("enter");
     tui.wait_for("Imported: 2 new");
     tui.wait_for("Customers · 3");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
-    assert_eq!(common::names_in(&s.json(&["list", "--json"])).len(), 3);
+    quit(&mut tui);
+    assert_eq!(listed(&s), 3);
 }
 
 #[test]
@@ -321,9 +323,8 @@ fn an_import_is_one_undo_and_a_shared_phone_is_only_a_question() {
     tui.wait_for("Customers · 1");
     tui.key("ctrl-r");
     tui.wait_for("Customers · 4");
-    tui.key("q");
-    assert_eq!(tui.wait_exit(), 0);
-    assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 4);
+    quit(&mut tui);
+    assert_eq!(listed(&s), 4);
 }
 
 #[test]

@@ -2,22 +2,23 @@
 //! the same person twice.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 
 use super::context::Context;
-use super::filter::{CustomerFilter, sort_by_name};
+use super::filter::{CustomerFilter, Matcher, sort_by_name};
 use super::output::escape;
 use crate::domain::duplicates;
 use crate::domain::escape::neutralize;
 use crate::domain::phone::Region;
-use crate::domain::{Customer, InputError};
+use crate::domain::{Customer, CustomerId, InputError};
+use crate::i18n::collate::name_key;
 use crate::i18n::{t, tf};
 use crate::interop::import::{self, Format, Outcome};
 use crate::interop::{Contact, csv, ics, json, vcard};
-use crate::store::{Store, View};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -211,10 +212,12 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     }
     let store = ctx.open()?;
     let matcher = a.filter.matcher(store.author())?;
+    if format == "json" {
+        return export_json(&store, &matcher, a.output.as_deref());
+    }
     let mut chosen: Vec<Customer> = matcher.customers(&store)?.into_iter().map(|r| r.customer).collect();
     sort_by_name(&mut chosen, |c| c);
     let text = match format.as_str() {
-        "json" => export_json(&store, &chosen)?,
         "csv" => csv::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
         "ics" => {
             let mut items = Vec::new();
@@ -248,13 +251,55 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
     }
 }
 
-fn export_json(view: &View, chosen: &[Customer]) -> Result<String> {
-    let mut out = Vec::new();
-    for c in chosen {
-        let (interactions, follow_ups, history) = view.timeline(c.id)?.into_items();
-        out.push(json::customer_out(c, &interactions, &follow_ups, &history));
+/// A guanxi JSON export, written as it is read: each customer with its
+/// timeline is read and written in turn, in name order, so only the
+/// order is held in memory whatever the size.
+fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Result<String> {
+    let mut order: Vec<(String, CustomerId)> = Vec::new();
+    matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
+    order.sort_unstable();
+    let customers = order.into_iter().filter_map(|(_, id)| {
+        let read = || -> Result<Option<json::CustomerOut>, StoreError> {
+            let Some(rec) = store.live_customer(id)? else {
+                return Ok(None);
+            };
+            let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
+            Ok(Some(json::customer_out(
+                &rec.customer,
+                &interactions,
+                &follow_ups,
+                &history,
+            )))
+        };
+        read().map_err(|e| e.to_string()).transpose()
+    });
+    match output {
+        Some(path) => {
+            // Written beside it, then put in its place: a failure halfway
+            // leaves whatever was at `path` as it was.
+            let cannot = || tf("cli.export.cannot_write", &[("path", &path.display())]);
+            let mut partial = path.as_os_str().to_owned();
+            partial.push(".partial");
+            let partial = PathBuf::from(partial);
+            let written = (|| -> Result<usize> {
+                let file = crate::workspace::private::create(&partial)?;
+                crate::workspace::private::tighten_file(&partial);
+                let count = json::write_to(std::io::BufWriter::new(file), customers)?;
+                std::fs::rename(&partial, path)?;
+                Ok(count)
+            })();
+            if written.is_err() {
+                let _ = std::fs::remove_file(&partial);
+            }
+            let count = written.with_context(cannot)?;
+            Ok(tf("cli.export.wrote", &[("count", &count), ("path", &path.display())]) + "\n")
+        }
+        None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers) {
+            // A closed pipe (`guanxi export | head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+            other => other.map(|_| String::new()).map_err(Into::into),
+        },
     }
-    Ok(json::write(out))
 }
 
 #[derive(Debug, Args)]

@@ -195,31 +195,17 @@ fn composed(text: Cow<'_, str>) -> String {
     }
 }
 
-/// Vietnamese as windows-1258 holds it (for tests): letters with their
-/// circumflex, breve or horn precomposed, tone marks combining.
+/// Fixtures shared with tests/import_encodings.rs.
 #[cfg(test)]
-pub(crate) fn tones_apart(text: &str) -> String {
-    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-    let mut out = String::new();
-    for c in text.chars() {
-        let parts: String = c.to_string().nfd().collect();
-        let base: String = parts.chars().filter(|p| !TONES.contains(p)).collect();
-        out.extend(base.nfc());
-        out.extend(parts.chars().filter(|p| TONES.contains(p)));
-    }
-    out
+pub(crate) mod fixtures {
+    include!("../../tests/fixtures/encodings.rs");
 }
 
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{SIMPLIFIED, TRADITIONAL, VIETNAMESE, encoded, sheet, tones_apart};
     use super::*;
     use encoding_rs::{BIG5, GBK, WINDOWS_1258};
-
-    fn encoded(text: &str, encoding: &'static Encoding) -> Vec<u8> {
-        let (bytes, _, unmappable) = encoding.encode(text);
-        assert!(!unmappable, "{text} in {}", encoding.name());
-        bytes.into_owned()
-    }
 
     #[test]
     fn boms_and_utf16_without_one() {
@@ -269,16 +255,6 @@ mod tests {
         assert_eq!(d.encoding, UTF_8);
         assert!(d.text.ends_with("Café €\r\n"), "{}", d.text);
         assert!(d.text.starts_with("Nguyễn Thị Hương"), "{}", d.text);
-    }
-
-    include!("../../tests/fixtures/encoding_names.rs");
-
-    fn sheet(names: &[&str], company: &str) -> String {
-        let mut s = "Name,Company,Email,Phone\r\n".to_string();
-        for (i, n) in names.iter().enumerate() {
-            s.push_str(&format!("{n},{company},kh{i}@example.com,0903 12{i:02} 456\r\n"));
-        }
-        s
     }
 
     #[test]

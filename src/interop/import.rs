@@ -136,13 +136,25 @@ pub struct Read {
     pub records: Vec<Result<Incoming, Note>>,
 }
 
+/// A CSV or vCard reader's contacts as records, each problem noted at
+/// its line.
+fn contacts(rows: impl Iterator<Item = Result<Contact, (usize, String)>>) -> Vec<Result<Incoming, Note>> {
+    rows.map(|r| {
+        r.map(|c| Incoming::Contact(Box::new(c)))
+            .map_err(|(line, message)| Note {
+                place: crate::i18n::tf("import.place.line", &[("line", &line)]),
+                message,
+            })
+    })
+    .collect()
+}
+
 /// Reads a file: `claimed` is the format named for it (`--format`, or its
 /// extension, see [`Format::from_path`]), else it is recognised. A file
 /// that is not what it claims, or none of whose records can be used, is
 /// refused as a whole (see `sniff`).
 pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)]) -> Result<Read, ImportError> {
     let format = sniff::check(bytes, claimed)?;
-    let line = |n: usize| crate::i18n::tf("import.place.line", &[("line", &n)]);
     let read = match format {
         Format::Vcard => {
             let read = vcard::read_file(bytes);
@@ -150,16 +162,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 format,
                 encoding: read.encoding,
                 mapping: Vec::new(),
-                records: read
-                    .cards
-                    .into_iter()
-                    .map(|r| {
-                        r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
-                            place: line(e.line),
-                            message: e.message,
-                        })
-                    })
-                    .collect(),
+                records: contacts(read.cards.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
             }
         }
         Format::Csv => {
@@ -172,16 +175,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                     .iter()
                     .map(|(c, t)| (c.clone(), format!("{t:?}")))
                     .collect(),
-                records: read
-                    .rows
-                    .into_iter()
-                    .map(|r| {
-                        r.map(|c| Incoming::Contact(Box::new(c))).map_err(|e| Note {
-                            place: line(e.line),
-                            message: e.message,
-                        })
-                    })
-                    .collect(),
+                records: contacts(read.rows.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
             }
         }
         Format::Json => Read {

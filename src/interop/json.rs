@@ -395,6 +395,49 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
 }
 
 /// Writes an export.
+/// Writes an export of the customers `customers` yields, one at a time,
+/// to `out`: the same text `write` makes, without holding them all.
+/// Returns how many were written.
+pub fn write_to<W: std::io::Write>(
+    out: W,
+    customers: impl Iterator<Item = Result<CustomerOut, String>>,
+) -> std::io::Result<usize> {
+    use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+    use std::cell::{Cell, RefCell};
+
+    /// The customers as a sequence serialized while they are read.
+    struct Lazy<I> {
+        items: RefCell<Option<I>>,
+        count: Cell<usize>,
+    }
+    impl<I: Iterator<Item = Result<CustomerOut, String>>> Serialize for Lazy<I> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut seq = serializer.serialize_seq(None)?;
+            if let Some(items) = self.items.borrow_mut().take() {
+                for item in items {
+                    seq.serialize_element(&item.map_err(serde::ser::Error::custom)?)?;
+                    self.count.set(self.count.get() + 1);
+                }
+            }
+            seq.end()
+        }
+    }
+    let lazy = Lazy {
+        items: RefCell::new(Some(customers)),
+        count: Cell::new(0),
+    };
+    let mut json = serde_json::Serializer::pretty(out);
+    let mut export = json.serialize_struct("Export", 3)?;
+    export.serialize_field("format", FORMAT)?;
+    export.serialize_field("version", &VERSION)?;
+    export.serialize_field("customers", &lazy)?;
+    SerializeStruct::end(export)?;
+    let mut out = json.into_inner();
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(lazy.count.get())
+}
+
 pub fn write(customers: Vec<CustomerOut>) -> String {
     let export = Export {
         format: FORMAT.into(),

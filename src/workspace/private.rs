@@ -55,10 +55,16 @@ pub fn create(path: &Path) -> io::Result<File> {
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let mut file = create(path)?;
-    if file.metadata().is_ok_and(|m| m.is_file()) {
+    tighten_file(path);
+    file.write_all(bytes)
+}
+
+/// Takes group and other permissions away from a regular file that was
+/// there before `create` (which sets them only on a new one).
+pub fn tighten_file(path: &Path) {
+    if fs::metadata(path).is_ok_and(|m| m.is_file()) {
         tighten_one(path);
     }
-    file.write_all(bytes)
 }
 
 /// Creates a new private file, failing if the name is taken (a file in a

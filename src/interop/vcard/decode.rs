@@ -140,7 +140,7 @@ pub(super) fn value_text(p: &Prop, unlabelled: &'static encoding::Encoding) -> (
 #[cfg(test)]
 mod tests {
     use super::super::read_file;
-    use crate::interop::encoding::tones_apart;
+    use crate::interop::encoding::fixtures::tones_apart;
     use encoding_rs::{BIG5, Encoding, WINDOWS_1258};
 
     fn bytes(text: &str, encoding: &'static Encoding) -> Vec<u8> {
