@@ -275,3 +275,62 @@ fn a_view_from_before_the_indexes_gets_them_when_it_opens() {
     assert_eq!(store.index_mismatches().unwrap(), 0);
     assert_eq!(store.resolve_customer("dang van").unwrap().customer.id, lam);
 }
+
+/// Bulk loads leave the indexes for the end and make them once: sample
+/// data, a large import into an empty workspace, and a bulk load killed
+/// before the end (the next open makes them from the records).
+#[test]
+fn bulk_loads_make_the_indexes_once_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path(), Rules::default())).unwrap();
+    let spec = guanxi::demo::DemoSpec {
+        customers: 300,
+        interactions: 1500,
+        seed: 3,
+    };
+    guanxi::demo::generate(&mut store, &spec, |_| {}).unwrap();
+    assert_eq!(store.index_mismatches().unwrap(), 0, "after sample data");
+    let someone = store.customers().unwrap().remove(0).customer;
+    assert_eq!(store.resolve_customer(&someone.name).unwrap().customer.id, someone.id);
+
+    let other = tempfile::tempdir().unwrap();
+    let mut empty = Store::open(options(other.path(), Rules::default())).unwrap();
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..2500 {
+        csv.push_str(&format!("Trần Thị Mai {i},mai{i}@example.vn\n"));
+    }
+    let read = guanxi::interop::import::read(csv.as_bytes(), None, &[]).unwrap();
+    let mut plan = guanxi::interop::import::plan(&mut empty, read.records, 0).unwrap();
+    guanxi::interop::import::apply(&mut empty, &mut plan, None, |_, _| true).unwrap();
+    assert_eq!(
+        empty.index_mismatches().unwrap(),
+        0,
+        "after an import into an empty workspace"
+    );
+    let found = empty.resolve_customer("mai2499@example.vn").unwrap();
+    assert_eq!(found.customer.name, "Trần Thị Mai 2499");
+
+    let killed = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(killed.path(), Rules::default())).unwrap();
+    store.defer_indexes().unwrap();
+    let mut c = Customer::empty(store.new_customer_id());
+    c.name = "Lý Tiểu Long".into();
+    let id = c.id;
+    store
+        .commit_bulk(vec![(
+            vec![guanxi::store::Edit::CreateCustomer {
+                id,
+                fields: c.to_fields(),
+            }],
+            None,
+        )])
+        .unwrap();
+    drop(store);
+    let store = Store::open(options(killed.path(), Rules::default())).unwrap();
+    assert_eq!(
+        store.index_mismatches().unwrap(),
+        0,
+        "after a bulk load killed before the end"
+    );
+    assert_eq!(store.resolve_customer("ly tieu").unwrap().customer.id, id);
+}

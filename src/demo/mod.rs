@@ -99,6 +99,7 @@ pub fn generate(
     let mut saved = DemoProgress::default();
     let mut pending = DemoProgress::default();
     let mut changes: Vec<(Vec<Edit>, Option<i64>)> = Vec::with_capacity(CHUNK_OPS + 64);
+    store.defer_indexes()?;
     for (index, &(stage, count)) in counts.iter().enumerate() {
         let plan = plan_customer(&lists, spec.seed, index as u64, stage, count, anchor, today, &author);
         let id = plan.customer.id;
@@ -147,6 +148,7 @@ pub fn generate(
             on_saved(&saved);
         }
     }
+    store.make_indexes()?;
     store.flush()?;
     Ok(saved)
 }

@@ -3,13 +3,16 @@
 //!
 //! An index entry is `<kind> <term> <customer id>`, where the term is
 //! folded text (no accents, no case), or a stage byte and a day. Entries
-//! are kept in groups, one sled key each: `I <kind> <term's first bytes>
-//! 0x00 <id's first four bits>`, whose value lists the group's entries. sled
-//! spends several microseconds on every key it writes, so one key per
-//! entry made an import three times slower; a group gathers the entries
-//! that share a term's start (and a sixteenth of the ids), and a batch that
-//! adds many customers writes each group once. A lookup reads the groups
-//! of its term's start and keeps the entries whose whole term matches.
+//! are kept in groups: `I <kind> <term's first bytes> 0x00 <id's first
+//! two bits>` names a group, whose entries are one frame in the pack
+//! (like a customer's body) and sled keeps where. sled spends several
+//! microseconds on every key it writes and keeps two to three times the
+//! live size of its entries on disk, so one key per entry made an import
+//! three times slower and the view half as large again; a group gathers
+//! the entries that share a term's start (and a quarter of the ids), a
+//! batch that adds many customers writes each group once, and a change
+//! rewrites only the groups it touches. A lookup reads the groups of its
+//! term's start and keeps the entries whose whole term matches.
 //! The transaction that writes a customer record changes its entries too
 //! (`Txn::commit`), so the indexes follow every op — local, a teammate's,
 //! a replay — through the one apply path. They are derived data:
@@ -35,46 +38,102 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 
-/// Groups written per sled batch while making the indexes.
-const BATCH: usize = 20_000;
+/// How the indexes are kept while a view is being filled in bulk.
+#[derive(Debug, Default)]
+pub enum Deferral {
+    /// Kept by every commit.
+    #[default]
+    Kept,
+    /// Complete when the deferral began: commits gather their changes
+    /// here, and `make_missing` writes each group once.
+    Gathering(Changes),
+    /// Missing or from another layout: `make_missing` makes them from the
+    /// records; commits leave them alone.
+    FromRecords,
+}
 
-/// Makes the index of a view whose records are from before it (or from
-/// another layout of it), from its records alone.
-pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
+/// The view's deferral, shared by its clones.
+pub type Deferred = std::sync::Arc<std::sync::Mutex<Deferral>>;
+
+fn deferral(storage: &Storage) -> std::sync::MutexGuard<'_, Deferral> {
+    storage.deferred.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Leaves the indexes of a view without them (new, from before them, or
+/// killed while they were deferred) to `make_missing`: gathered from the
+/// commits when the view holds nothing yet, else made from its records.
+pub(super) fn defer_if_missing(storage: &Storage) -> Result<(), StoreError> {
     let tree = &storage.tree;
     if tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]) {
         return Ok(());
     }
-    let mut batch = sled::Batch::default();
-    let mut pending = 0;
-    for entry in tree.scan_prefix([INDEX]) {
-        batch.remove(entry?.0);
-        pending += 1;
-        if pending >= BATCH {
-            tree.apply_batch(std::mem::take(&mut batch))?;
-            pending = 0;
+    let empty = tree.scan_prefix([keys::CUSTOMER]).next().is_none() && tree.scan_prefix([INDEX]).next().is_none();
+    *deferral(storage) = if empty {
+        Deferral::Gathering(Changes::default())
+    } else {
+        Deferral::FromRecords
+    };
+    Ok(())
+}
+
+/// Stops writing the indexes with every commit until `make_missing`: for
+/// a bulk load, where writing each changed group once at the end costs
+/// far less than once per batch. The marker goes first, so a process
+/// killed before the end leaves a view that makes them when it opens.
+pub(super) fn defer(storage: &Storage) -> Result<(), StoreError> {
+    let mut state = deferral(storage);
+    if matches!(*state, Deferral::Kept) {
+        storage.tree.remove(keys::META_INDEXED)?;
+        *state = Deferral::Gathering(Changes::default());
+    }
+    Ok(())
+}
+
+/// Leaves the indexes to be made from the records by `make_missing`: for
+/// records written around the index (a snapshot's load).
+pub(super) fn make_from_records_later(storage: &Storage) -> Result<(), StoreError> {
+    storage.tree.remove(keys::META_INDEXED)?;
+    *deferral(storage) = Deferral::FromRecords;
+    Ok(())
+}
+
+/// Takes a commit's index changes while the indexes are deferred:
+/// gathered for `make_missing`, or dropped when it makes them from the
+/// records.
+pub(super) fn defer_changes(storage: &Storage, changes: &mut Changes) {
+    match &mut *deferral(storage) {
+        Deferral::Kept => {}
+        Deferral::Gathering(all) => all.absorb(std::mem::take(changes)),
+        Deferral::FromRecords => *changes = Changes::default(),
+    }
+}
+
+/// Makes the indexes deferred, missing, or of another layout: writes what
+/// was gathered, or makes them from the records.
+pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
+    let state = std::mem::take(&mut *deferral(storage));
+    let mut txn = super::txn::Txn::new(storage);
+    match state {
+        Deferral::Gathering(changes) => txn.write_index(changes),
+        Deferral::Kept if storage.tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]) => return Ok(()),
+        Deferral::Kept | Deferral::FromRecords => {
+            txn.drop_index()?;
+            let mut changes = Changes::default();
+            for entry in storage.tree.scan_prefix([keys::CUSTOMER]) {
+                let (_, v) = entry?;
+                let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+                for e in entries_of(&rec) {
+                    changes.add(&e);
+                }
+            }
+            // Written as new groups: the old ones are deleted above.
+            txn.write_index(changes.into_fresh());
         }
     }
-    let mut changes = Changes::default();
-    for entry in tree.scan_prefix([keys::CUSTOMER]) {
-        let (_, v) = entry?;
-        let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
-        for e in entries_of(&rec) {
-            changes.add(&e);
-        }
-    }
-    for (group, adds, removes) in changes.into_groups() {
-        batch.insert(delta_key(&group, 0), encode_delta(&adds, &removes));
-        pending += 1;
-        if pending >= BATCH {
-            tree.apply_batch(std::mem::take(&mut batch))?;
-            pending = 0;
-        }
-    }
-    batch.insert(keys::META_INDEXED, &[VERSION]);
-    tree.apply_batch(batch)?;
+    txn.put(keys::META_INDEXED.to_vec(), vec![VERSION]);
+    txn.commit()?;
     Ok(())
 }
 
@@ -85,6 +144,8 @@ pub type Member = (Vec<u8>, u64);
 #[derive(Debug, Default)]
 pub struct Changes {
     map: BTreeMap<Vec<u8>, (BTreeSet<Member>, BTreeSet<Member>)>,
+    /// The groups are whole: what is stored for them is not read.
+    pub fresh: bool,
 }
 
 impl Changes {
@@ -106,6 +167,27 @@ impl Changes {
         self.map.len()
     }
 
+    /// Adds a later batch's changes to these.
+    pub fn absorb(&mut self, later: Changes) {
+        for (group, (adds, removes)) in later.map {
+            let (a, r) = self.map.entry(group).or_default();
+            for m in removes {
+                a.remove(&m);
+                r.insert(m);
+            }
+            for m in adds {
+                r.remove(&m);
+                a.insert(m);
+            }
+        }
+    }
+
+    /// These changes as whole groups to write over whatever is stored.
+    pub fn into_fresh(mut self) -> Changes {
+        self.fresh = true;
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -119,63 +201,41 @@ impl Changes {
     }
 }
 
-/// A group's deltas past this many are merged into one when the next is
-/// written: lookups read few keys per group, and a common word's entries
-/// are not rewritten with every change.
-pub const MAX_DELTAS: usize = 16;
-
-/// The key of a group's delta number `seq`.
-pub fn delta_key(group: &[u8], seq: u64) -> Vec<u8> {
-    let mut k = group.to_vec();
-    k.extend_from_slice(&seq.to_be_bytes());
-    k
-}
-
-/// A delta's value: each entry as a flag (1 added, 0 removed), a two-byte
-/// length, its term and its id.
-pub fn encode_delta(adds: &BTreeSet<Member>, removes: &BTreeSet<Member>) -> Vec<u8> {
+/// A group's value, in the pack: each entry as a two-byte length, its
+/// term and its id.
+pub fn encode_group(members: &BTreeSet<Member>) -> Vec<u8> {
     let mut out = Vec::new();
-    for (flag, set) in [(1u8, adds), (0u8, removes)] {
-        for (term, id) in set {
-            let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
-            out.push(flag);
-            out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(&term[..usize::from(len)]);
-            out.extend_from_slice(&id.to_be_bytes());
-        }
+    for (term, id) in members {
+        let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&term[..usize::from(len)]);
+        out.extend_from_slice(&id.to_be_bytes());
     }
     out
 }
 
-/// Applies a delta to the entries known so far (deltas are read in the
-/// order they were written); what does not decode is left out: the index
-/// is derived, and `doctor` and a rebuild make it again.
-pub fn apply_delta(value: &[u8], to: &mut BTreeSet<Member>) {
+/// Adds a group's entries to `to`; what does not decode is left out: the
+/// index is derived, and `doctor` and a rebuild make it again.
+pub fn decode_group(value: &[u8], to: &mut BTreeSet<Member>) {
     let mut rest = value;
-    while let Some((&flag, tail)) = rest.split_first()
-        && let Some((len, tail)) = tail.split_first_chunk::<2>()
-    {
+    while let Some((len, tail)) = rest.split_first_chunk::<2>() {
         let len = usize::from(u16::from_le_bytes(*len));
         let (Some(term), Some(id)) = (tail.get(..len), tail.get(len..len + 8)) else {
             break;
         };
         let mut raw = [0u8; 8];
         raw.copy_from_slice(id);
-        let m = (term.to_vec(), u64::from_be_bytes(raw));
-        if flag == 1 {
-            to.insert(m);
-        } else {
-            to.remove(&m);
-        }
+        to.insert((term.to_vec(), u64::from_be_bytes(raw)));
         rest = &tail[len + 8..];
     }
 }
 
-/// Ids are split among 16 groups per term start (their first four bits):
-/// enough that a change rewrites a small part of a common word's
-/// entries, few enough that a batch of new customers writes each group
-/// once.
-const BUCKET_SHIFT: u8 = 4;
+/// Ids are split among 4 groups per term start (their first two bits):
+/// a change to a customer with a common name rewrites a quarter of that
+/// word's entries, and a batch of new customers writes few groups (every
+/// group is a sled key: 16 per term start made an import of 10,000
+/// contacts 40% slower).
+const BUCKET_SHIFT: u8 = 6;
 
 /// How many bytes of a term name its group; the rest is in the value.
 /// Dated terms (a stage and a day) name it whole: their ranges are read

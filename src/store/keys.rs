@@ -33,8 +33,14 @@ pub const FOLLOW_UP: u8 = b'F';
 pub const DUE: u8 = b'D';
 pub const UNDO: u8 = b'U';
 pub const REDO: u8 = b'V';
-/// Index entries (see `index`).
+/// Index groups (see `index`).
 pub const INDEX: u8 = b'I';
+
+/// Whether a key's value is a place in the pack (a body or an index
+/// group) rather than the data itself.
+pub fn in_pack(key: &[u8]) -> bool {
+    matches!(key.first(), Some(&BODY) | Some(&INDEX))
+}
 
 pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
@@ -48,8 +54,6 @@ pub const META_UNDO_MENDED: &[u8] = b"Mundo-mended";
 pub const META_PACK: &[u8] = b"Mpack";
 /// The version of the indexes the view holds (see `index`).
 pub const META_INDEXED: &[u8] = b"Mindexed";
-/// The number of the last batch that wrote index deltas.
-pub const META_INDEX_SEQ: &[u8] = b"Mindexseq";
 const META_CURSOR: &[u8] = b"Mcursor/";
 const META_ABOVE: &[u8] = b"Mabove/";
 const META_FILE: &[u8] = b"Mfile/";

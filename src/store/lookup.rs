@@ -11,6 +11,7 @@ use super::error::StoreError;
 use super::index::{self, DAY_MS, Kind};
 use super::query::{AgendaItem, View};
 use super::records::CustomerRecord;
+use super::storage::loc_of;
 use crate::domain::dates::date_to_days;
 use crate::domain::{CustomerId, Stage};
 
@@ -38,13 +39,11 @@ impl View {
         to: Vec<u8>,
         keep: impl Fn(&[u8]) -> bool,
     ) -> Result<BTreeSet<CustomerId>, StoreError> {
-        // A group's deltas are read in the order they were written, and an
-        // entry lives in one group only: applying every delta of the range
-        // in key order gives the entries as they are.
         let mut entries = BTreeSet::new();
         for entry in self.storage.tree.range(from..to) {
-            let (_, v) = entry?;
-            index::apply_delta(&v, &mut entries);
+            let (k, v) = entry?;
+            let loc = loc_of(&k, &v)?;
+            index::decode_group(&self.storage.pack.read(loc)?, &mut entries);
         }
         Ok(entries
             .into_iter()
@@ -138,8 +137,8 @@ impl View {
         let mut stored: BTreeMap<Vec<u8>, BTreeSet<index::Member>> = BTreeMap::new();
         for entry in self.storage.tree.scan_prefix([super::keys::INDEX]) {
             let (k, v) = entry?;
-            let group = k.get(..k.len().saturating_sub(8)).unwrap_or(&[]).to_vec();
-            index::apply_delta(&v, stored.entry(group).or_default());
+            let loc = loc_of(&k, &v)?;
+            index::decode_group(&self.storage.pack.read(loc)?, stored.entry(k.to_vec()).or_default());
         }
         let stored: BTreeSet<(Vec<u8>, index::Member)> = stored
             .into_iter()

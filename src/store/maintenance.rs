@@ -362,6 +362,9 @@ impl Store {
             .cache_capacity(super::CACHE_BYTES)
             .open()?;
         let fresh = Storage {
+            // The replay is compared without its indexes (the live view's
+            // are checked against its own records): none are made.
+            deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };
@@ -412,9 +415,8 @@ impl Store {
                 || k == keys::META_PACK
                 || k == keys::META_UNDO_MENDED
                 || k == keys::META_INDEXED
-                // Index deltas are numbered by the batches that wrote them:
+                // Groups hold their entries in the order they were added:
                 // compared by what they hold, below.
-                || k == keys::META_INDEX_SEQ
                 || k.first() == Some(&keys::INDEX)
                 || ((started_from_snapshot || undo_mended)
                     && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
@@ -475,7 +477,8 @@ impl Store {
 }
 
 impl Store {
-    /// Copies every live body into the pack of the next generation and
+    /// Copies every live body and index group into the pack of the next
+    /// generation and
     /// points sled at the copies in one batch; the old file goes after.
     /// Interrupted anywhere, the view still points into one whole file.
     pub(super) fn compact_bodies(&mut self, state: PackState) -> Result<(), StoreError> {
@@ -502,7 +505,7 @@ impl Store {
             payloads.clear();
             Ok(())
         };
-        for entry in tree.scan_prefix([keys::BODY]) {
+        for entry in tree.scan_prefix([keys::BODY]).chain(tree.scan_prefix([keys::INDEX])) {
             let (k, v) = entry?;
             let loc = super::storage::loc_of(&k, &v)?;
             let payload = old.read(loc)?;

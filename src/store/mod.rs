@@ -170,6 +170,7 @@ impl Store {
         // This replica's own journal was read and settled just above.
         let arrived = store.ingest_teammates_at_open()?;
         store.recovery.absorb(arrived);
+        index::make_missing(&store.view.storage)?;
         store.compact_if_wasteful()?;
         Ok(store)
     }
@@ -235,6 +236,37 @@ impl Store {
         let n = changes.len();
         self.commit_ops(changes.into_iter().map(|(e, at)| (e, Origin::Bulk, at)).collect())?;
         Ok(n)
+    }
+
+    /// Before many `commit_bulk` calls into a view that holds few customers
+    /// yet: the indexes are left until `make_indexes`, which makes them in
+    /// one pass instead of rewriting their common groups with every batch.
+    /// Lookups and filters are wrong in between; a process killed in
+    /// between makes them when the view next opens.
+    pub fn defer_indexes(&mut self) -> Result<(), StoreError> {
+        index::defer(&self.view.storage)
+    }
+
+    /// Defers the indexes (see `defer_indexes`) when `adding` new
+    /// customers is more than the view holds: making them all once then
+    /// costs less than keeping them batch by batch.
+    pub fn defer_indexes_for(&mut self, adding: usize) -> Result<(), StoreError> {
+        let holds = self
+            .view
+            .storage
+            .tree
+            .scan_prefix([keys::CUSTOMER])
+            .take(adding)
+            .count();
+        if holds < adding {
+            self.defer_indexes()?;
+        }
+        Ok(())
+    }
+
+    /// Makes the indexes deferred by `defer_indexes`.
+    pub fn make_indexes(&mut self) -> Result<(), StoreError> {
+        index::make_missing(&self.view.storage)
     }
 
     /// The edits that would take `edits` back, read against the view as it
@@ -498,7 +530,6 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     match tree.get(keys::META_FORMAT)?.and_then(|v| v.first().copied()) {
         None => {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
-            tree.insert(keys::META_INDEXED, &[index::VERSION])?;
         }
         Some(VIEW_FORMAT) => {}
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
@@ -512,10 +543,16 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         return Err(StoreError::StaleView);
     }
     pack.remove_others()?;
-    let storage = Storage { tree, pack };
-    // A view from before the indexes gets them from its records: far
-    // quicker than replaying every journal.
-    index::make_missing(&storage)?;
+    let storage = Storage {
+        tree,
+        pack,
+        deferred: Default::default(),
+    };
+    // A new view, or one from before the indexes (or killed while they
+    // were left for later), gets them in one pass over its records once
+    // open has brought everything in: far quicker than keeping them op by
+    // op through a replay of every journal.
+    index::defer_if_missing(&storage)?;
     Ok((db, storage))
 }
 

@@ -143,6 +143,9 @@ impl Pack {
 
     /// Appends each payload as a frame, in one write; returns where each is.
     pub fn append(&self, payloads: &[Vec<u8>]) -> Result<Vec<Loc>, PackError> {
+        if payloads.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut end = self.end.lock().unwrap_or_else(|e| e.into_inner());
         let mut buf = Vec::with_capacity(payloads.iter().map(|p| p.len() + FRAME_HEADER).sum());
         let mut locs = Vec::with_capacity(payloads.len());

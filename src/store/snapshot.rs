@@ -292,6 +292,9 @@ fn coverage(snapshot: &SnapshotFile) -> Result<Option<Coverage>, StoreError> {
 
 /// Loads a snapshot into an empty view; false when it is not whole.
 pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, StoreError> {
+    // Indexes are not in snapshots, and the records are put as they are:
+    // the indexes are made from them once open has brought everything in.
+    super::index::make_from_records_later(storage)?;
     let mut tx = Txn::new(storage);
     let mut loaded = 0u64;
     let mut ended = false;
@@ -320,11 +323,6 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
                             loaded += 1;
                         } else if shared(&k) {
                             check_entry(&k, &v)?;
-                            if k.first() == Some(&keys::CUSTOMER) {
-                                // Indexes are not in snapshots: made here.
-                                let rec = codec::decode(&v).map_err(StoreError::codec("snapshot customer"))?;
-                                tx.reindex(&Default::default(), &super::index::entries_of(&rec));
-                            }
                             tx.put(k, v);
                             loaded += 1;
                         }
@@ -381,7 +379,7 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
 }
 
 fn clear(tree: &sled::Tree) -> Result<(), StoreError> {
-    let kept: Vec<(&[u8], Option<sled::IVec>)> = [keys::META_FORMAT, keys::META_INDEXED]
+    let kept: Vec<(&[u8], Option<sled::IVec>)> = [keys::META_FORMAT]
         .into_iter()
         .map(|k| tree.get(k).map(|v| (k, v)))
         .collect::<Result<_, _>>()?;

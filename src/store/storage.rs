@@ -16,6 +16,9 @@ use crate::domain::CustomerId;
 pub(crate) struct Storage {
     pub tree: sled::Tree,
     pub pack: Arc<Pack>,
+    /// How commits keep the indexes (deferred while a view is filled in
+    /// bulk).
+    pub deferred: super::index::Deferred,
 }
 
 impl Storage {
@@ -48,7 +51,7 @@ impl Storage {
     pub fn entries(&self) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
         self.tree.iter().map(|entry| {
             let (k, v) = entry?;
-            if k.first() == Some(&keys::BODY) {
+            if keys::in_pack(&k) {
                 let loc = loc_of(&k, &v)?;
                 Ok((k.to_vec(), self.pack.read(loc)?))
             } else {

@@ -18,9 +18,9 @@ use super::codec;
 use super::error::StoreError;
 use super::index;
 use super::keys::{self, describe_key, prefix_end};
-use super::pack::Loc;
+use super::pack::{Loc, PackState};
 use super::records::{Body, CustomerRecord};
-use super::storage::Storage;
+use super::storage::{Storage, loc_of};
 use crate::domain::{Activity, CustomerId};
 
 /// A key and its value.
@@ -72,6 +72,11 @@ pub(crate) struct Txn<'t> {
     bodies: HashMap<CustomerId, BodySlot>,
     /// Index groups this batch changes.
     groups: index::Changes,
+    /// Write `groups` even while the indexes are deferred.
+    index_now: bool,
+    /// Bytes of pack frames this batch leaves unused besides those it
+    /// replaces.
+    freed: u64,
     /// Customers whose record, timeline or follow-ups this batch changed.
     touched: BTreeSet<CustomerId>,
 }
@@ -84,6 +89,8 @@ impl<'t> Txn<'t> {
             customers: HashMap::new(),
             bodies: HashMap::new(),
             groups: index::Changes::default(),
+            index_now: false,
+            freed: 0,
             touched: BTreeSet::new(),
         }
     }
@@ -271,8 +278,18 @@ impl<'t> Txn<'t> {
             self.put_encoded(keys::customer(id), &slot.record)?;
             self.reindex(&slot.indexed.unwrap_or_default(), &index::entries_of(&slot.record));
         }
-        self.write_groups()?;
-        self.write_bodies()?;
+        if !self.index_now {
+            index::defer_changes(self.storage, &mut self.groups);
+        }
+        if !self.groups.is_empty() || self.bodies.values().any(|b| b.dirty) || self.freed > 0 {
+            let mut state = self.storage.pack_state()?;
+            state.garbage += self.freed;
+            self.write_groups(&mut state)?;
+            self.write_bodies(&mut state)?;
+            state.generation = self.storage.pack.generation();
+            state.len = self.storage.pack.size();
+            self.put_encoded(keys::META_PACK.to_vec(), &state)?;
+        }
         let mut batch = sled::Batch::default();
         for (k, v) in std::mem::take(&mut self.writes) {
             match v {
@@ -295,62 +312,58 @@ impl<'t> Txn<'t> {
         }
     }
 
-    /// The batch's index changes as one new delta per group; a group with
-    /// too many deltas gets them merged into one.
-    fn write_groups(&mut self) -> Result<(), StoreError> {
-        let changes = std::mem::take(&mut self.groups);
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let seq = match self.get(keys::META_INDEX_SEQ)? {
-            Some(v) => {
-                v.get(..8)
-                    .and_then(|b| b.try_into().ok())
-                    .map(u64::from_be_bytes)
-                    .unwrap_or(0)
-                    + 1
-            }
-            None => 1,
-        };
-        self.put(keys::META_INDEX_SEQ.to_vec(), seq.to_be_bytes().to_vec());
-        for (group, adds, removes) in changes.into_groups() {
-            let mut end = group.clone();
-            end.extend_from_slice(&[0xff; 9]);
-            let deltas = self.storage.tree.range(group.clone()..end).keys().count();
-            if deltas + 1 < index::MAX_DELTAS {
-                self.put(index::delta_key(&group, seq), index::encode_delta(&adds, &removes));
-                continue;
-            }
-            let mut merged = BTreeSet::new();
-            let mut end = group.clone();
-            end.extend_from_slice(&[0xff; 9]);
-            for entry in self.storage.tree.range(group.clone()..end) {
-                let (k, v) = entry?;
-                index::apply_delta(&v, &mut merged);
-                self.delete(k.to_vec());
-            }
-            for m in &removes {
-                merged.remove(m);
-            }
-            merged.extend(adds);
-            if !merged.is_empty() {
-                self.put(
-                    index::delta_key(&group, seq),
-                    index::encode_delta(&merged, &BTreeSet::new()),
-                );
-            }
+    /// Writes `changes` to the index at commit, deferred or not (what a
+    /// deferral gathered, or indexes made from the records).
+    pub fn write_index(&mut self, changes: index::Changes) {
+        self.groups = changes;
+        self.index_now = true;
+    }
+
+    /// Deletes every index group; their frames become garbage.
+    pub fn drop_index(&mut self) -> Result<(), StoreError> {
+        for entry in self.storage.tree.scan_prefix([keys::INDEX]) {
+            let (k, v) = entry?;
+            self.freed += loc_of(&k, &v)?.framed_len();
+            self.delete(k.to_vec());
         }
         Ok(())
     }
 
-    fn write_bodies(&mut self) -> Result<(), StoreError> {
-        let mut dirty: Vec<(CustomerId, BodySlot)> = self.bodies.drain().filter(|(_, s)| s.dirty).collect();
-        if dirty.is_empty() {
-            return Ok(());
+    /// Each group the batch changes, written anew to the pack; the frame
+    /// it replaces becomes garbage.
+    fn write_groups(&mut self, state: &mut PackState) -> Result<(), StoreError> {
+        let changes = std::mem::take(&mut self.groups);
+        let fresh = changes.fresh;
+        let mut groups = Vec::new();
+        let mut payloads = Vec::new();
+        for (group, adds, removes) in changes.into_groups() {
+            let mut members = BTreeSet::new();
+            if !fresh && let Some(v) = self.get(&group)? {
+                let loc = loc_of(&group, &v)?;
+                state.garbage += loc.framed_len();
+                index::decode_group(&self.storage.pack.read(loc)?, &mut members);
+            }
+            for m in &removes {
+                members.remove(m);
+            }
+            members.extend(adds);
+            if members.is_empty() {
+                self.delete(group);
+            } else {
+                payloads.push(index::encode_group(&members));
+                groups.push(group);
+            }
         }
+        for (group, loc) in groups.into_iter().zip(self.storage.pack.append(&payloads)?) {
+            self.put(group, loc.to_bytes().to_vec());
+        }
+        Ok(())
+    }
+
+    fn write_bodies(&mut self, state: &mut PackState) -> Result<(), StoreError> {
+        let mut dirty: Vec<(CustomerId, BodySlot)> = self.bodies.drain().filter(|(_, s)| s.dirty).collect();
         // Customer order: the file is then in the order the view reads it.
         dirty.sort_by_key(|(id, _)| *id);
-        let mut state = self.storage.pack_state()?;
         let mut payloads = Vec::new();
         let mut written = Vec::new();
         for (id, slot) in &dirty {
@@ -368,9 +381,7 @@ impl<'t> Txn<'t> {
         for (id, loc) in written.into_iter().zip(locs) {
             self.put(keys::body(id), loc.to_bytes().to_vec());
         }
-        state.generation = self.storage.pack.generation();
-        state.len = self.storage.pack.size();
-        self.put_encoded(keys::META_PACK.to_vec(), &state)
+        Ok(())
     }
 }
 
@@ -384,6 +395,7 @@ mod tests {
         let db = sled::Config::new().temporary(true).open().unwrap();
         let tree = db.open_tree("t").unwrap();
         let storage = Storage {
+            deferred: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };

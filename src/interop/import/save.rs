@@ -106,6 +106,8 @@ pub fn finish(
         .chain(plan.undo_before.drain(..).rev())
         .collect();
     store.commit_undo_point(chunks.into_iter().flatten().collect())?;
+    // Deferred for a large import into a small workspace (`apply`).
+    store.make_indexes()?;
     if let Some(path) = resume_file
         && !stopped
     {
@@ -125,6 +127,8 @@ pub fn apply(
 ) -> Result<Report, Interrupted> {
     let mut report = Report::default();
     let total = plan.steps.len();
+    let creates = plan.steps.iter().filter(|s| s.outcome == Outcome::Create).count();
+    store.defer_indexes_for(creates).map_err(|e| interrupted(plan, 0, e))?;
     let mut done = 0;
     while done < total {
         done = apply_chunk(store, plan, done, resume_file, &mut report).map_err(|e| interrupted(plan, done, e))?;
