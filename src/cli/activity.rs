@@ -160,11 +160,8 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
     let until = today.checked_add_days(Days::new(u64::from(a.days))).unwrap_or(today);
     let items = store.agenda(until)?;
     if a.json {
-        let out: Vec<AgendaJson> = items
-            .iter()
-            .map(|(i, c)| AgendaJson::new(i, c, today, what(i, c)))
-            .collect();
-        return Ok(serde_json::to_string_pretty(&out)? + "\n");
+        super::json::print_array(items.iter().map(|(i, c)| Ok(AgendaJson::new(i, c, today, what(i, c)))))?;
+        return Ok(String::new());
     }
     if items.is_empty() {
         return Ok(format!("{}\n", t("agenda.empty")));

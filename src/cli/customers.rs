@@ -1,7 +1,5 @@
 //! `add`, `list`, `show`, `edit`, `delete`.
 
-use std::io::Write;
-
 use anyhow::Result;
 use clap::Args;
 
@@ -148,47 +146,18 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
 /// kept in memory (a sort key per customer), and each record is read
 /// again when its turn comes, so memory stays flat whatever the size.
 fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
-    use serde::ser::{SerializeSeq, Serializer};
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
     let now = store.clock().now_ms();
     let rules = *store.rules();
-    let out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut json = serde_json::Serializer::pretty(out);
-    let written = (|| -> Result<()> {
-        let mut seq = json.serialize_seq(None)?;
-        for (_, id) in order {
-            if let Some(rec) = store.live_customer(id)? {
-                seq.serialize_element(&CustomerJson::new(&rec, &Summary::of(&rec.customer, &rules, now)))?;
-            }
-        }
-        seq.end()?;
-        let mut out = json.into_inner();
-        out.write_all(b"\n")?;
-        out.flush()?;
-        Ok(())
-    })();
-    match written {
-        // A closed pipe (`guanxi list --json | head`) is not an error.
-        Err(e) if is_broken_pipe(&e) => Ok(()),
-        other => other,
-    }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .map(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            .or_else(|| {
-                cause
-                    .downcast_ref::<serde_json::Error>()
-                    .and_then(|j| j.io_error_kind())
-                    .map(|k| k == std::io::ErrorKind::BrokenPipe)
-            })
-            .unwrap_or(false)
-    })
+    let records = order
+        .into_iter()
+        .filter_map(|(_, id)| store.live_customer(id).transpose());
+    super::json::print_array(records.map(|rec| {
+        let rec = rec?;
+        Ok(CustomerJson::new(&rec, &Summary::of(&rec.customer, &rules, now)))
+    }))
 }
 
 #[derive(Debug, Args)]

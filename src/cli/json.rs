@@ -9,6 +9,46 @@ use crate::domain::dates::from_millis;
 use crate::domain::{Customer, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary};
 use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
 
+/// Prints `items` to stdout as one JSON array, each written as it comes,
+/// so the output of any size takes no more memory than one item. A reader
+/// that stops early (`guanxi list --json | head`) ends it quietly.
+pub fn print_array<T: Serialize>(items: impl Iterator<Item = anyhow::Result<T>>) -> anyhow::Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
+    use std::io::Write;
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut json = serde_json::Serializer::pretty(out);
+    let written = (|| -> anyhow::Result<()> {
+        let mut seq = json.serialize_seq(None)?;
+        for item in items {
+            seq.serialize_element(&item?)?;
+        }
+        seq.end()?;
+        let mut out = json.into_inner();
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(())
+    })();
+    match written {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|j| j.io_error_kind())
+                    .map(|k| k == std::io::ErrorKind::BrokenPipe)
+            })
+            .unwrap_or(false)
+    })
+}
+
 fn instant(ms: i64) -> String {
     from_millis(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

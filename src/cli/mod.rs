@@ -173,6 +173,24 @@ fn print(text: &str) {
 
 fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
     let ctx = Context::new(cli.workspace, workspace_from_flag)?;
+    if matches!(
+        cli.command,
+        Some(
+            Command::Add(_)
+                | Command::List(_)
+                | Command::Show(_)
+                | Command::Edit(_)
+                | Command::Delete(_)
+                | Command::Log(_)
+                | Command::Stage(_)
+                | Command::FollowUp(_)
+                | Command::Done(_)
+                | Command::Agenda(_)
+                | Command::Export(_)
+        )
+    ) {
+        crate::store::use_small_cache();
+    }
     let text = match cli.command {
         None => return Ok((overview(&ctx)?, true)),
         Some(Command::Add(a)) => customers::add(&ctx, a)?,
