@@ -168,13 +168,19 @@ fn compaction_keeps_every_body_and_drops_the_old_file() {
         log_call(&mut store, id, &format!("gọi lần {n}"));
     }
     let (len, garbage) = store.pack_usage().unwrap();
-    // Every change rewrote the body: all but the last copy is garbage.
+    // Changes were added to the body's chain, which was written whole
+    // again past 16 frames (and index groups were rewritten): the frames
+    // that replaced are garbage.
     assert!(garbage > 0 && garbage < len, "{len} {garbage}");
     let before = timeline(&store, id);
     store.compact().unwrap();
     let (len_after, garbage_after) = store.pack_usage().unwrap();
     assert_eq!(garbage_after, 0);
-    assert_eq!(len_after, len - garbage);
+    // What was live is copied, each chain as one whole frame: no more.
+    assert!(
+        len_after > 0 && len_after <= len - garbage,
+        "{len_after} {len} {garbage}"
+    );
     assert_eq!(timeline(&store, id), before);
     assert_eq!(pack_files(&view_dir(dir.path())).len(), 1);
     assert!(store.doctor().unwrap().healthy());

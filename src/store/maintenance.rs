@@ -507,8 +507,14 @@ impl Store {
         };
         for entry in tree.scan_prefix([keys::BODY]).chain(tree.scan_prefix([keys::INDEX])) {
             let (k, v) = entry?;
-            let loc = super::storage::loc_of(&k, &v)?;
-            let payload = old.read(loc)?;
+            // A body's chain is copied as one whole frame.
+            let payload = match super::storage::chain_of(&k, &v) {
+                Ok(chain) if k.first() == Some(&keys::BODY) && chain.locs().len() > 1 => {
+                    let body = self.view.storage.read_body(&chain)?;
+                    codec::encode(&body).map_err(StoreError::codec("customer body"))?
+                }
+                _ => old.read(super::storage::loc_of(&k, &v)?)?,
+            };
             bytes += payload.len();
             keys_waiting.push(k);
             payloads.push(payload);

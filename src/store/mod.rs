@@ -13,6 +13,7 @@
 
 pub mod actions;
 pub mod apply;
+mod chain;
 pub mod codec;
 pub mod error;
 mod held;
@@ -72,7 +73,12 @@ pub fn use_small_cache() {
 }
 const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
-const VIEW_FORMAT: u8 = 3;
+/// 4: bodies are chains of frames and the indexes are kept (a guanxi
+/// that knows neither must not write to such a view).
+const VIEW_FORMAT: u8 = 4;
+/// A view of format 3 is one of format 4 whose bodies are chains of one
+/// frame and whose indexes are still to be made: taken as it is.
+const VIEW_FORMAT_UPGRADED: u8 = 3;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
@@ -542,6 +548,10 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
         }
         Some(VIEW_FORMAT) => {}
+        Some(VIEW_FORMAT_UPGRADED) => {
+            tree.remove(keys::META_INDEXED)?;
+            tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
+        }
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
         Some(v) => return Err(StoreError::NewerView(v)),
     }

@@ -131,7 +131,7 @@ pub(super) fn remake(
     for entry in storage.tree.scan_prefix([keys::BODY]) {
         let (k, v) = entry?;
         let home = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
-        let body = storage.read_body(super::storage::loc_of(&k, &v)?)?;
+        let body = storage.read_body(&super::storage::chain_of(&k, &v)?)?;
         for (id, rec) in &body.interactions {
             let id = *id;
             let written = lost_writes::<Interaction>(&rec.registers, &rec.interaction, &run_of)

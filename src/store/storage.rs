@@ -1,8 +1,10 @@
 //! The view's two parts: the sled tree (records and indexes) and the pack
-//! file (customer bodies), and how a body is found from a customer.
+//! file (customer bodies and index groups), and how a body is found from a
+//! customer.
 
 use std::sync::Arc;
 
+use super::chain::{self, Chain};
 use super::codec;
 use super::error::StoreError;
 use super::keys;
@@ -22,22 +24,33 @@ pub(crate) struct Storage {
 }
 
 impl Storage {
-    /// Where the customer's body is; an entry that is not a location is
-    /// damage, never "no body" (a write would then replace the body).
-    pub fn body_loc(&self, id: CustomerId) -> Result<Option<Loc>, StoreError> {
+    /// Where the customer's body is; an entry that is not a chain of
+    /// locations is damage, never "no body" (a write would then replace
+    /// the body).
+    pub fn body_chain(&self, id: CustomerId) -> Result<Option<Chain>, StoreError> {
         let key = keys::body(id);
-        self.tree.get(&key)?.map(|v| loc_of(&key, &v)).transpose()
+        self.tree.get(&key)?.map(|v| chain_of(&key, &v)).transpose()
     }
 
-    pub fn read_body(&self, loc: Loc) -> Result<Body, StoreError> {
-        let bytes = self.pack.read(loc)?;
-        codec::decode(&bytes).map_err(StoreError::codec("customer body"))
+    /// The body a chain holds: its whole frame with each change laid over.
+    pub fn read_body(&self, chain: &Chain) -> Result<Body, StoreError> {
+        let mut body = Body::default();
+        for (n, loc) in chain.locs().iter().enumerate() {
+            let bytes = self.pack.read(*loc)?;
+            let part: Body = codec::decode(&bytes).map_err(StoreError::codec("customer body"))?;
+            if n == 0 {
+                body = part;
+            } else {
+                chain::overlay(&mut body, part);
+            }
+        }
+        Ok(body)
     }
 
     /// The customer's body; empty when it has none.
     pub fn body(&self, id: CustomerId) -> Result<Body, StoreError> {
-        match self.body_loc(id)? {
-            Some(loc) => self.read_body(loc),
+        match self.body_chain(id)? {
+            Some(chain) => self.read_body(&chain),
             None => Ok(Body::default()),
         }
     }
@@ -51,7 +64,13 @@ impl Storage {
     pub fn entries(&self) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
         self.tree.iter().map(|entry| {
             let (k, v) = entry?;
-            if keys::in_pack(&k) {
+            if k.first() == Some(&keys::BODY) {
+                let body = self.read_body(&chain_of(&k, &v)?)?;
+                Ok((
+                    k.to_vec(),
+                    codec::encode(&body).map_err(StoreError::codec("customer body"))?,
+                ))
+            } else if keys::in_pack(&k) {
                 let loc = loc_of(&k, &v)?;
                 Ok((k.to_vec(), self.pack.read(loc)?))
             } else {
@@ -64,6 +83,12 @@ impl Storage {
 /// A `B` entry's value as a place in the pack.
 pub(crate) fn loc_of(key: &[u8], value: &[u8]) -> Result<Loc, StoreError> {
     Loc::from_bytes(value)
+        .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(keys::describe_key(key))))
+}
+
+/// A `B` entry's value as the chain of its body's frames.
+pub(crate) fn chain_of(key: &[u8], value: &[u8]) -> Result<Chain, StoreError> {
+    Chain::from_bytes(value)
         .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(keys::describe_key(key))))
 }
 

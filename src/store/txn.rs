@@ -14,11 +14,12 @@ use std::ops::Bound;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::chain::{self, Chain};
 use super::codec;
 use super::error::StoreError;
 use super::index;
 use super::keys::{self, describe_key, prefix_end};
-use super::pack::{Loc, PackState};
+use super::pack::PackState;
 use super::records::{Body, CustomerRecord};
 use super::storage::{Storage, loc_of};
 use crate::domain::{Activity, CustomerId};
@@ -58,9 +59,13 @@ impl Slot {
 }
 
 struct BodySlot {
-    /// Where the body was before this batch: its frame becomes garbage
-    /// when the body is rewritten.
-    stored: Option<Loc>,
+    /// Where the body was before this batch: a change is added to the
+    /// chain, or the body is written whole and the chain's frames become
+    /// garbage.
+    stored: Option<Chain>,
+    /// The body as stored, kept when the batch first changes it: what the
+    /// change is made against.
+    before: Option<Body>,
     body: Body,
     dirty: bool,
 }
@@ -197,15 +202,16 @@ impl<'t> Txn<'t> {
 
     fn body_slot(&mut self, id: CustomerId) -> Result<&mut BodySlot, StoreError> {
         if !self.bodies.contains_key(&id) {
-            let stored = self.storage.body_loc(id)?;
-            let body = match stored {
-                Some(loc) => self.storage.read_body(loc)?,
+            let stored = self.storage.body_chain(id)?;
+            let body = match &stored {
+                Some(chain) => self.storage.read_body(chain)?,
                 None => Body::default(),
             };
             self.bodies.insert(
                 id,
                 BodySlot {
                     stored,
+                    before: None,
                     body,
                     dirty: false,
                 },
@@ -226,6 +232,9 @@ impl<'t> Txn<'t> {
     pub fn body_mut(&mut self, id: CustomerId) -> Result<&mut Body, StoreError> {
         self.touched.insert(id);
         let slot = self.body_slot(id)?;
+        if !slot.dirty && slot.stored.is_some() {
+            slot.before = Some(slot.body.clone());
+        }
         slot.dirty = true;
         Ok(&mut slot.body)
     }
@@ -365,21 +374,44 @@ impl<'t> Txn<'t> {
         // Customer order: the file is then in the order the view reads it.
         dirty.sort_by_key(|(id, _)| *id);
         let mut payloads = Vec::new();
-        let mut written = Vec::new();
-        for (id, slot) in &dirty {
-            if let Some(old) = slot.stored {
-                state.garbage += old.framed_len();
-            }
-            if slot.body.is_empty() {
-                self.delete(keys::body(*id));
-            } else {
-                payloads.push(codec::encode(&slot.body).map_err(StoreError::codec("customer body"))?);
-                written.push(*id);
+        // Each payload's customer, and the chain it is added to (none when
+        // the body is written whole).
+        let mut written: Vec<(CustomerId, Option<Chain>)> = Vec::new();
+        for (id, slot) in dirty {
+            // A change to a chain with room for it, unless the body lost
+            // an entry (which laying changes over cannot express).
+            let extend = match (slot.stored, &slot.before) {
+                (Some(chain), Some(before)) if chain.has_room() && !chain::lost_entries(before, &slot.body) => {
+                    Ok((chain, chain::changes(before, &slot.body)))
+                }
+                (stored, _) => Err(stored),
+            };
+            match extend {
+                Ok((_, change)) if change.is_empty() => {}
+                Ok((chain, change)) => {
+                    payloads.push(codec::encode(&change).map_err(StoreError::codec("customer body"))?);
+                    written.push((id, Some(chain)));
+                }
+                Err(stored) => {
+                    if let Some(old) = stored {
+                        state.garbage += old.framed_len();
+                    }
+                    if slot.body.is_empty() {
+                        self.delete(keys::body(id));
+                    } else {
+                        payloads.push(codec::encode(&slot.body).map_err(StoreError::codec("customer body"))?);
+                        written.push((id, None));
+                    }
+                }
             }
         }
         let locs = self.storage.pack.append(&payloads)?;
-        for (id, loc) in written.into_iter().zip(locs) {
-            self.put(keys::body(id), loc.to_bytes().to_vec());
+        for ((id, chain), loc) in written.into_iter().zip(locs) {
+            let chain = match chain {
+                Some(chain) => chain.then(loc),
+                None => Chain::whole(loc),
+            };
+            self.put(keys::body(id), chain.to_bytes());
         }
         Ok(())
     }

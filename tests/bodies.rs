@@ -1,0 +1,162 @@
+//! A customer's interactions, follow-ups and stage history grow by
+//! appending: logging to a customer with a long history writes the new
+//! interaction, not the whole history again, and what is read back, after
+//! undo, a merge, a compaction or a reopen, is what was written.
+
+mod common;
+
+use chrono::{DateTime, Days, Utc};
+use guanxi::domain::draft::InteractionValues;
+use guanxi::domain::{Channel, Customer, CustomerId, Direction, Rules, Stage};
+use guanxi::store::{OpenOptions, Store};
+use guanxi::workspace::Clock;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn options(root: &std::path::Path) -> OpenOptions {
+    OpenOptions {
+        clock: Clock::fixed(now()),
+        rules: Rules::default(),
+        ..common::store::options_in(root, "Lan")
+    }
+}
+
+fn log(store: &mut Store, id: CustomerId, n: u64) {
+    let at = now().checked_sub_days(Days::new(1000 - n)).unwrap();
+    store
+        .log_interaction(
+            id,
+            InteractionValues {
+                summary: format!("Cuộc gọi số {n}: hỏi về đơn hàng tháng sau"),
+                channel: Channel::Call,
+                at,
+                amount: None,
+                satisfaction: None,
+                outcome: String::new(),
+                direction: Direction::Outbound,
+                body: "Khách hỏi giá, hẹn gọi lại.".repeat(3),
+            },
+        )
+        .unwrap();
+}
+
+fn pack_bytes(store: &Store) -> u64 {
+    std::fs::read_dir(store.workspace().view_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".pack"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+fn add(store: &mut Store, name: &str) -> CustomerId {
+    let mut c = Customer::empty(store.new_customer_id());
+    c.name = name.into();
+    store.add_customer(c).unwrap()
+}
+
+#[test]
+fn a_long_history_grows_by_what_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path())).unwrap();
+    let id = add(&mut store, "Phạm Minh Châu");
+    for n in 0..300 {
+        log(&mut store, id, n);
+    }
+    let history = store.timeline(id).unwrap().into_items().0.len();
+    assert_eq!(history, 300);
+
+    // 300 interactions of ~150 bytes: a body of ~50 KB. Written whole for
+    // each log, the pack would grow by the body's size every time.
+    let before = pack_bytes(&store);
+    for n in 300..332 {
+        log(&mut store, id, n);
+    }
+    let grown = pack_bytes(&store) - before;
+    let body = guanxi::store::codec::encode(&store.timeline(id).unwrap().into_items().0)
+        .unwrap()
+        .len() as u64;
+    // 32 logs: at most two whole rewrites (one per 16 frames) and the
+    // changes themselves.
+    assert!(
+        grown < 3 * body,
+        "32 logs grew the pack by {grown} bytes; the body is {body} bytes"
+    );
+
+    // Undo takes back the last one; a stage move and a follow-up ride along.
+    store.undo().unwrap();
+    let c = store.customer(id).unwrap().unwrap().customer;
+    store.move_stage(&c, Stage::Build).unwrap();
+    assert_eq!(store.timeline(id).unwrap().into_items().0.len(), 331);
+    assert!(store.doctor().unwrap().healthy(), "the view matches a replay");
+
+    // Compaction makes each chain one frame again; reopening reads the same.
+    let items = store.timeline(id).unwrap().into_items();
+    store.compact().unwrap();
+    assert_eq!(store.timeline(id).unwrap().into_items(), items);
+    drop(store);
+    let store = Store::open(options(dir.path())).unwrap();
+    assert_eq!(store.timeline(id).unwrap().into_items(), items);
+    assert!(store.doctor().unwrap().healthy());
+}
+
+#[test]
+fn merged_customers_keep_every_interaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path())).unwrap();
+    let a = add(&mut store, "Lưu Đức Hoa");
+    let b = add(&mut store, "Lưu Đức Hoa (2)");
+    for n in 0..20 {
+        log(&mut store, a, n);
+        log(&mut store, b, n + 100);
+    }
+    store.merge_customers(a, &[b]).unwrap();
+    for n in 200..205 {
+        log(&mut store, a, n);
+    }
+    assert_eq!(store.timeline(a).unwrap().into_items().0.len(), 45);
+    assert!(store.doctor().unwrap().healthy());
+}
+
+/// A view from the guanxi before chains (format 3: every body one frame,
+/// no indexes) is taken as it is, not rebuilt; a view from a newer guanxi
+/// is refused rather than misread.
+#[test]
+fn an_older_view_is_taken_as_it_is_and_a_newer_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path())).unwrap();
+    let id = add(&mut store, "Trịnh Công Sơn");
+    for n in 0..3 {
+        log(&mut store, id, n);
+    }
+    store.compact().unwrap();
+    let items = store.timeline(id).unwrap().into_items();
+    let view = store.workspace().view_dir();
+    drop(store);
+    let set_format = |format: u8| {
+        let db = sled::open(&view).unwrap();
+        let tree = db.open_tree("view").unwrap();
+        tree.insert(b"Mformat", &[format]).unwrap();
+        for k in tree.scan_prefix(b"I").keys() {
+            tree.remove(k.unwrap()).unwrap();
+        }
+        tree.remove(b"Mindexed").unwrap();
+        db.flush().unwrap();
+    };
+    set_format(3);
+    let store = Store::open(options(dir.path())).unwrap();
+    assert!(!store.recovery().rebuilt_view, "taken as it is");
+    assert_eq!(store.timeline(id).unwrap().into_items(), items);
+    assert_eq!(store.index_mismatches().unwrap(), 0, "indexes made from the records");
+    assert_eq!(store.resolve_customer("trinh cong").unwrap().customer.id, id);
+    drop(store);
+    set_format(9);
+    assert!(matches!(
+        Store::open(options(dir.path())),
+        Err(guanxi::store::StoreError::NewerView(9))
+    ));
+}
