@@ -365,6 +365,7 @@ impl Store {
             // The replay is compared without its indexes (the live view's
             // are checked against its own records): none are made.
             deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
+            written: Default::default(),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };

@@ -480,9 +480,15 @@ impl Store {
     /// Writes the view to disk. Changes are safe in the journal as soon as
     /// they are made; this only spares the next start a replay.
     pub fn flush(&mut self) -> Result<(), StoreError> {
-        // Bodies first: what sled points to must be on disk before it does.
-        self.view.storage.pack.sync()?;
-        self.db.flush()?;
+        // Nothing written since the last flush (a command that only
+        // reads): nothing to sync.
+        let written = &self.view.storage.written;
+        if written.load(std::sync::atomic::Ordering::Relaxed) {
+            // Bodies first: what sled points to must be on disk before it does.
+            self.view.storage.pack.sync()?;
+            self.db.flush()?;
+            written.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
         self.flushed_seq = self.seq;
         Ok(())
     }
@@ -527,8 +533,8 @@ impl std::ops::Deref for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        let _ = self.view.storage.pack.sync();
-        let _ = self.db.flush();
+        // A command that only read has nothing to make durable.
+        let _ = self.flush();
     }
 }
 
@@ -567,6 +573,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         tree,
         pack,
         deferred: Default::default(),
+        written: Default::default(),
     };
     // A new view, or one from before the indexes (or killed while they
     // were left for later), gets them in one pass over its records once

@@ -21,6 +21,9 @@ pub(crate) struct Storage {
     /// How commits keep the indexes (deferred while a view is filled in
     /// bulk).
     pub deferred: super::index::Deferred,
+    /// Something was written to the view since it opened: closing it
+    /// then makes it durable.
+    pub written: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Storage {

@@ -300,13 +300,17 @@ impl<'t> Txn<'t> {
             self.put_encoded(keys::META_PACK.to_vec(), &state)?;
         }
         let mut batch = sled::Batch::default();
+        let batch_is_empty = self.writes.is_empty();
         for (k, v) in std::mem::take(&mut self.writes) {
             match v {
                 Some(v) => batch.insert(k, v),
                 None => batch.remove(k),
             }
         }
-        self.storage.tree.apply_batch(batch)?;
+        if !batch_is_empty {
+            self.storage.written.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.storage.tree.apply_batch(batch)?;
+        }
         Ok(std::mem::take(&mut self.touched))
     }
 
@@ -428,6 +432,7 @@ mod tests {
         let tree = db.open_tree("t").unwrap();
         let storage = Storage {
             deferred: Default::default(),
+            written: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };
