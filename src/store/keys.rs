@@ -52,6 +52,8 @@ pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
 pub const META_UNDO_MENDED: &[u8] = b"Mundo-mended";
 /// Which pack file holds the bodies, how long it is, how much is dead.
 pub const META_PACK: &[u8] = b"Mpack";
+/// Where the pack's files start, and the compaction under way.
+pub const META_PACK_LAYOUT: &[u8] = b"Mpacklayout";
 /// The version of the indexes the view holds (see `index`).
 pub const META_INDEXED: &[u8] = b"Mindexed";
 const META_CURSOR: &[u8] = b"Mcursor/";

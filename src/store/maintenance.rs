@@ -2,14 +2,12 @@
 //! each other.
 
 use std::fs;
-use std::sync::Arc;
 
 use super::codec;
 use super::error::StoreError;
 use super::ingest::ingest_replica;
 use super::keys::{self, describe_key};
 use super::op::{Op, OpHead};
-use super::pack::{Pack, PackState};
 use super::storage::Storage;
 use super::txn::Txn;
 use super::{OpenOptions, Store, TREE};
@@ -414,6 +412,7 @@ impl Store {
                 || k.starts_with(keys::own_segment_prefix())
                 || k == keys::META_SNAPSHOT
                 || k == keys::META_PACK
+                || k == keys::META_PACK_LAYOUT
                 || k == keys::META_UNDO_MENDED
                 || k == keys::META_INDEXED
                 // Groups hold their entries in the order they were added:
@@ -473,72 +472,6 @@ impl Store {
                 .problems
                 .extend(differences.into_iter().map(|d| format!("  {d}")));
         }
-        Ok(())
-    }
-}
-
-impl Store {
-    /// Copies every live body and index group into the pack of the next
-    /// generation and
-    /// points sled at the copies in one batch; the old file goes after.
-    /// Interrupted anywhere, the view still points into one whole file.
-    pub(super) fn compact_bodies(&mut self, state: PackState) -> Result<(), StoreError> {
-        /// Bodies copied per write.
-        const CHUNK_BYTES: usize = 16 << 20;
-        let dir = self.ws.view_dir();
-        let next = state.generation + 1;
-        let path = Pack::path_of(&dir, next);
-        if path.exists() {
-            // Left by a compaction that was cut short.
-            fs::remove_file(&path).map_err(|source| StoreError::Workspace(WorkspaceError::Io { path, source }))?;
-        }
-        let new = Pack::open(&dir, next)?;
-        let old = self.view.storage.pack.clone();
-        let tree = self.view.storage.tree.clone();
-        let mut batch = sled::Batch::default();
-        let mut keys_waiting = Vec::new();
-        let mut payloads = Vec::new();
-        let mut bytes = 0usize;
-        let mut copy = |keys_waiting: &mut Vec<sled::IVec>, payloads: &mut Vec<Vec<u8>>| -> Result<(), StoreError> {
-            for (k, loc) in keys_waiting.drain(..).zip(new.append(payloads)?) {
-                batch.insert(k, loc.to_bytes().to_vec());
-            }
-            payloads.clear();
-            Ok(())
-        };
-        for entry in tree.scan_prefix([keys::BODY]).chain(tree.scan_prefix([keys::INDEX])) {
-            let (k, v) = entry?;
-            // A body's chain is copied as one whole frame.
-            let payload = match super::storage::chain_of(&k, &v) {
-                Ok(chain) if k.first() == Some(&keys::BODY) && chain.locs().len() > 1 => {
-                    let body = self.view.storage.read_body(&chain)?;
-                    codec::encode(&body).map_err(StoreError::codec("customer body"))?
-                }
-                _ => old.read(super::storage::loc_of(&k, &v)?)?,
-            };
-            bytes += payload.len();
-            keys_waiting.push(k);
-            payloads.push(payload);
-            if bytes >= CHUNK_BYTES {
-                copy(&mut keys_waiting, &mut payloads)?;
-                bytes = 0;
-            }
-        }
-        copy(&mut keys_waiting, &mut payloads)?;
-        new.sync()?;
-        let fresh = PackState {
-            generation: next,
-            len: new.size(),
-            garbage: 0,
-        };
-        batch.insert(
-            keys::META_PACK,
-            codec::encode(&fresh).map_err(StoreError::codec("pack state"))?,
-        );
-        tree.apply_batch(batch)?;
-        self.db.flush()?;
-        self.view.storage.pack = Arc::new(new);
-        self.view.storage.pack.remove_others()?;
         Ok(())
     }
 }

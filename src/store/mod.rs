@@ -15,6 +15,7 @@ pub mod actions;
 pub mod apply;
 mod chain;
 pub mod codec;
+mod compaction;
 pub mod error;
 mod held;
 pub mod index;
@@ -187,7 +188,7 @@ impl Store {
         let arrived = store.ingest_teammates_at_open()?;
         store.recovery.absorb(arrived);
         index::make_missing(&store.view.storage)?;
-        store.compact_if_wasteful()?;
+        store.compact_a_step()?;
         Ok(store)
     }
 
@@ -374,6 +375,9 @@ impl Store {
         }
         tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
         self.touched.extend(tx.commit()?);
+        // The change is saved; a compaction step that fails now is tried
+        // again with the next change or the next start.
+        let _ = self.drain_a_step();
         Ok(ops)
     }
 
@@ -493,31 +497,6 @@ impl Store {
         Ok(())
     }
 
-    /// Copies the live bodies into a new pack file when the old one is
-    /// mostly garbage. Only while no other handle on the view is out (at
-    /// start, and at the end of bulk work): readers hold the old file.
-    pub fn compact_if_wasteful(&mut self) -> Result<bool, StoreError> {
-        let state = self.view.storage.pack_state()?;
-        if !state.wasteful() || Arc::strong_count(&self.view.storage.pack) > 1 {
-            return Ok(false);
-        }
-        self.compact_bodies(state)?;
-        Ok(true)
-    }
-
-    /// Copies the live bodies into a new pack file whatever the waste, on
-    /// the same terms as `compact_if_wasteful`.
-    pub fn compact(&mut self) -> Result<(), StoreError> {
-        let state = self.view.storage.pack_state()?;
-        self.compact_bodies(state)
-    }
-
-    /// Bytes of the pack file and how many of them no body uses any more.
-    pub fn pack_usage(&self) -> Result<(u64, u64), StoreError> {
-        let state = self.view.storage.pack_state()?;
-        Ok((state.len, state.garbage))
-    }
-
     /// True when changes were made since the last `flush`.
     pub fn unflushed(&self) -> bool {
         self.flushed_seq != self.seq
@@ -562,10 +541,18 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         Some(v) => return Err(StoreError::NewerView(v)),
     }
     let state = storage::read_pack_state(&tree)?;
-    let pack = Arc::new(Pack::open(dir, state.generation)?);
+    let layout = storage::read_layout(&tree)?;
+    let pack = Arc::new(Pack::open_layout(dir, state.generation, &layout)?);
     // A pack shorter than what sled points into lost its end (the machine
     // went down before it reached the disk): the view must be made again.
     if pack.size() < state.len {
+        return Err(StoreError::StaleView);
+    }
+    // So did a file still being drained that is shorter than where the
+    // current one starts.
+    if let (Some(older), Some((_, len))) = (&layout.older, pack.older())
+        && older.base + len < layout.base
+    {
         return Err(StoreError::StaleView);
     }
     pack.remove_others()?;

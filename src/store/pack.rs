@@ -1,23 +1,25 @@
-//! Customer bodies (interactions, follow-ups, stage history) in one
-//! append-only local file beside the sled database.
+//! Customer bodies (interactions, follow-ups, stage history) and index
+//! groups in an append-only local file beside the sled database.
 //!
 //! Why not in sled: sled 0.34 keeps several times the live size of small
 //! entries on disk, and its start-up time and memory grow with the number
 //! of entries and with every rewrite of them. A million interactions as
 //! sled entries made a 1.4 GB view that took a quarter of a second and
-//! 150 MB just to open. Here a body is one frame, written whole; sled
-//! keeps only where it is.
+//! 150 MB just to open. Here a body is a chain of frames (`chain`) and an
+//! index group one frame; sled keeps only where they are.
 //!
-//! A changed body is appended and its old frame becomes garbage. When the
-//! garbage outweighs what is live, the live bodies are copied into a new
-//! file (the next *generation*) and the old one is removed. Frames are the
-//! journal's (length, CRC, payload), so reading a torn or stale region is
-//! caught rather than decoded.
+//! What replaces a frame is appended and the old frame becomes garbage.
+//! When the garbage outweighs what is live, new frames go to a new file
+//! (the next *generation*) and the old one is drained into it in bounded
+//! steps (`compaction`), then removed. Offsets run on from one file to the
+//! next, so a location says which file it is in. Frames are the journal's
+//! (length, CRC, payload), so reading a torn or stale region is caught
+//! rather than decoded.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -85,24 +87,33 @@ pub enum PackError {
     TooLarge { path: PathBuf, len: usize },
 }
 
+/// The pack: the file new frames go to and, while a compaction drains
+/// it, the file before it. Offsets are the pack's own (each file starts
+/// at the offset where the one before it ended), so a location names its
+/// file and stays valid whichever file the pack is in.
 pub struct Pack {
+    current: PackFile,
+    /// The previous generation, while its live frames are being copied
+    /// into the current one; nothing is written to it.
+    older: RwLock<Option<PackFile>>,
+}
+
+/// One file of the pack.
+struct PackFile {
     path: PathBuf,
     generation: u32,
+    /// The pack offset of the file's first byte.
+    base: u64,
     file: File,
-    /// The end of the file: where the next frame goes.
+    /// The pack offset of the file's end: where the next frame goes.
     end: Mutex<u64>,
     /// Frames were written since the last `sync`: a command that only
     /// reads has nothing to make durable.
     unsynced: std::sync::atomic::AtomicBool,
 }
 
-impl Pack {
-    pub fn path_of(dir: &Path, generation: u32) -> PathBuf {
-        dir.join(format!("bodies-{generation}.pack"))
-    }
-
-    /// Opens (or creates) the pack of `generation` in `dir`.
-    pub fn open(dir: &Path, generation: u32) -> Result<Pack, PackError> {
+impl PackFile {
+    fn open(dir: &Path, generation: u32, base: u64) -> Result<PackFile, PackError> {
         let path = Pack::path_of(dir, generation);
         let io = |source| PackError::Io {
             path: path.clone(),
@@ -115,22 +126,18 @@ impl Pack {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        let end = file.metadata().map_err(io)?.len();
-        Ok(Pack {
+        let len = file.metadata().map_err(io)?.len();
+        Ok(PackFile {
             path,
             generation,
+            base,
             file,
-            end: Mutex::new(end),
+            end: Mutex::new(base + len),
             unsynced: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
-    pub fn generation(&self) -> u32 {
-        self.generation
-    }
-
-    /// Bytes in the file.
-    pub fn size(&self) -> u64 {
+    fn size(&self) -> u64 {
         *self.end.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -141,8 +148,7 @@ impl Pack {
         }
     }
 
-    /// Appends each payload as a frame, in one write; returns where each is.
-    pub fn append(&self, payloads: &[Vec<u8>]) -> Result<Vec<Loc>, PackError> {
+    fn append(&self, payloads: &[Vec<u8>]) -> Result<Vec<Loc>, PackError> {
         if payloads.is_empty() {
             return Ok(Vec::new());
         }
@@ -165,23 +171,25 @@ impl Pack {
             frame::encode(p, &mut buf);
         }
         self.unsynced.store(true, std::sync::atomic::Ordering::SeqCst);
-        positional::write_all_at(&self.file, &buf, *end).map_err(self.io())?;
+        positional::write_all_at(&self.file, &buf, *end - self.base).map_err(self.io())?;
         *end += buf.len() as u64;
         Ok(locs)
     }
 
-    /// The payload at `loc`, checked against its frame.
-    pub fn read(&self, loc: Loc) -> Result<Vec<u8>, PackError> {
+    fn read(&self, loc: Loc) -> Result<Vec<u8>, PackError> {
         let damaged = || PackError::Damaged {
             path: self.path.clone(),
             offset: loc.offset,
         };
         // The location comes from sled: check it before allocating for it.
-        if loc.len as usize > frame::MAX_PAYLOAD || loc.offset.saturating_add(loc.framed_len()) > self.size() {
+        if loc.len as usize > frame::MAX_PAYLOAD
+            || loc.offset < self.base
+            || loc.offset.saturating_add(loc.framed_len()) > self.size()
+        {
             return Err(damaged());
         }
         let mut buf = vec![0u8; loc.framed_len() as usize];
-        positional::read_exact_at(&self.file, &mut buf, loc.offset).map_err(|e| {
+        positional::read_exact_at(&self.file, &mut buf, loc.offset - self.base).map_err(|e| {
             if e.kind() == io::ErrorKind::UnexpectedEof {
                 damaged()
             } else {
@@ -197,8 +205,7 @@ impl Pack {
         }
     }
 
-    /// Makes everything appended so far durable.
-    pub fn sync(&self) -> Result<(), PackError> {
+    fn sync(&self) -> Result<(), PackError> {
         if self.unsynced.swap(false, std::sync::atomic::Ordering::SeqCst)
             && let Err(e) = self.file.sync_data()
         {
@@ -208,11 +215,116 @@ impl Pack {
         }
         Ok(())
     }
+}
+
+impl Pack {
+    pub fn path_of(dir: &Path, generation: u32) -> PathBuf {
+        dir.join(format!("bodies-{generation}.pack"))
+    }
+
+    /// Opens (or creates) the pack of `generation` in `dir`, a single file
+    /// starting at offset 0.
+    pub fn open(dir: &Path, generation: u32) -> Result<Pack, PackError> {
+        Pack::open_layout(dir, generation, &Layout::default())
+    }
+
+    /// Opens the pack as `layout` says: the current file's base, and the
+    /// older file still being drained, if any.
+    pub fn open_layout(dir: &Path, generation: u32, layout: &Layout) -> Result<Pack, PackError> {
+        let older = match &layout.older {
+            Some(o) => Some(PackFile::open(dir, o.generation, o.base)?),
+            None => None,
+        };
+        Ok(Pack {
+            current: PackFile::open(dir, generation, layout.base)?,
+            older: RwLock::new(older),
+        })
+    }
+
+    /// A pack whose new frames go to a new file (the next generation),
+    /// this one's current file becoming the older one to drain. Only for
+    /// a pack with nothing left to drain.
+    pub fn successor(&self) -> Result<Pack, PackError> {
+        let dir = self.current.path.parent().unwrap_or(Path::new("."));
+        let next = self.current.generation + 1;
+        let path = Pack::path_of(dir, next);
+        if path.exists() {
+            // Left by a compaction that was cut short before it began.
+            fs::remove_file(&path).map_err(|source| PackError::Io { path, source })?;
+        }
+        Ok(Pack {
+            current: PackFile::open(dir, next, self.size())?,
+            older: RwLock::new(Some(PackFile::open(dir, self.current.generation, self.current.base)?)),
+        })
+    }
+
+    pub fn generation(&self) -> u32 {
+        self.current.generation
+    }
+
+    /// The offset of the current file's first byte.
+    pub fn base(&self) -> u64 {
+        self.current.base
+    }
+
+    /// The end of the pack: where the next frame goes.
+    pub fn size(&self) -> u64 {
+        self.current.size()
+    }
+
+    /// Whether `loc` is in the older file, still to be copied.
+    pub fn in_older(&self, loc: Loc) -> bool {
+        loc.offset < self.current.base
+    }
+
+    /// The older file's generation and its length, while there is one.
+    pub fn older(&self) -> Option<(u32, u64)> {
+        let older = self.older.read().unwrap_or_else(|e| e.into_inner());
+        older.as_ref().map(|f| (f.generation, f.size() - f.base))
+    }
+
+    /// Appends each payload as a frame, in one write; returns where each is.
+    pub fn append(&self, payloads: &[Vec<u8>]) -> Result<Vec<Loc>, PackError> {
+        self.current.append(payloads)
+    }
+
+    /// The payload at `loc`, checked against its frame.
+    pub fn read(&self, loc: Loc) -> Result<Vec<u8>, PackError> {
+        if self.in_older(loc) {
+            let older = self.older.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(file) = older.as_ref() {
+                return file.read(loc);
+            }
+            return Err(PackError::Damaged {
+                path: self.current.path.clone(),
+                offset: loc.offset,
+            });
+        }
+        self.current.read(loc)
+    }
+
+    /// Makes everything appended so far durable.
+    pub fn sync(&self) -> Result<(), PackError> {
+        self.current.sync()
+    }
+
+    /// Forgets the older file once nothing points into it any more (the
+    /// view that says so is on disk) and removes it.
+    pub fn drop_older(&self) -> Result<(), PackError> {
+        let gone = self.older.write().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(file) = gone {
+            let path = file.path.clone();
+            drop(file);
+            fs::remove_file(&path).map_err(|source| PackError::Io { path, source })?;
+        }
+        Ok(())
+    }
 
     /// Removes the files of every other generation in `dir` (left behind
-    /// by a compaction that was interrupted, or finished).
+    /// by a compaction that was interrupted, or finished); the current
+    /// file and the older one being drained stay.
     pub fn remove_others(&self) -> Result<(), PackError> {
-        let Some(dir) = self.path.parent() else {
+        let Some(dir) = self.current.path.parent() else {
             return Ok(());
         };
         let entries = match fs::read_dir(dir) {
@@ -224,16 +336,40 @@ impl Pack {
                 });
             }
         };
+        let older = self.older().map(|(g, _)| Pack::path_of(dir, g));
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with("bodies-") && name.ends_with(".pack") && path != self.path {
+            if name.starts_with("bodies-")
+                && name.ends_with(".pack")
+                && path != self.current.path
+                && Some(&path) != older.as_ref()
+            {
                 fs::remove_file(&path).map_err(|source| PackError::Io { path, source })?;
             }
         }
         Ok(())
     }
+}
+
+/// Where the pack's files start, and the compaction under way (kept in
+/// sled's meta beside `PackState`; none in a view from before it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Layout {
+    /// The pack offset of the current file's first byte.
+    pub base: u64,
+    pub older: Option<Older>,
+}
+
+/// The file a compaction is draining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Older {
+    pub generation: u32,
+    pub base: u64,
+    /// The last key whose frames were copied: the next step goes on after
+    /// it.
+    pub cursor: Vec<u8>,
 }
 
 /// Reads and writes at an offset without moving a shared cursor, so the

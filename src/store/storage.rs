@@ -8,7 +8,7 @@ use super::chain::{self, Chain};
 use super::codec;
 use super::error::StoreError;
 use super::keys;
-use super::pack::{Loc, Pack, PackState};
+use super::pack::{Layout, Loc, Pack, PackState};
 use super::records::Body;
 use crate::domain::CustomerId;
 
@@ -93,6 +93,14 @@ pub(crate) fn loc_of(key: &[u8], value: &[u8]) -> Result<Loc, StoreError> {
 pub(crate) fn chain_of(key: &[u8], value: &[u8]) -> Result<Chain, StoreError> {
     Chain::from_bytes(value)
         .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(keys::describe_key(key))))
+}
+
+/// The pack's layout; a view from before it has one file from offset 0.
+pub(crate) fn read_layout(tree: &sled::Tree) -> Result<Layout, StoreError> {
+    match tree.get(keys::META_PACK_LAYOUT)? {
+        Some(v) => codec::decode(&v).map_err(StoreError::codec("pack layout")),
+        None => Ok(Layout::default()),
+    }
 }
 
 pub(crate) fn read_pack_state(tree: &sled::Tree) -> Result<PackState, StoreError> {

@@ -385,7 +385,11 @@ impl<'t> Txn<'t> {
             // A change to a chain with room for it, unless the body lost
             // an entry (which laying changes over cannot express).
             let extend = match (slot.stored, &slot.before) {
-                (Some(chain), Some(before)) if chain.has_room() && !chain::lost_entries(before, &slot.body) => {
+                (Some(chain), Some(before))
+                    if chain.has_room()
+                        && !chain::lost_entries(before, &slot.body)
+                        && !chain.locs().iter().any(|l| self.storage.pack.in_older(*l)) =>
+                {
                     Ok((chain, chain::changes(before, &slot.body)))
                 }
                 (stored, _) => Err(stored),
