@@ -230,7 +230,11 @@ fn references_are_found_by_word_start_phone_and_email_and_inside_words() {
     );
     let binh = add(&mut store, "Trần Văn Bình", "binh.tran@example.vn", "0987 654 321");
     let fang = add(&mut store, "王芳", "wangfang@jincheng.cn", "+86 138 0013 8000");
+    let chenyang = add(&mut store, "蔡晨阳", "cai@haiyun.cn", "+86 139 0000 1111");
     let found = |r: &str| store.resolve_customer(r).map(|c| c.customer.id).ok();
+    assert_eq!(found("Cai Chenyang"), Some(chenyang), "pinyin as a name is written");
+    assert_eq!(found("caichenyang"), Some(chenyang), "the whole name together");
+    assert_eq!(found("cai chen"), Some(chenyang), "by syllable");
     assert_eq!(found("nguyen thi"), Some(nhung), "word starts, no accents");
     assert_eq!(found("NHUNG"), Some(nhung));
     assert_eq!(found("binh.tran"), Some(binh), "an email's part before @");

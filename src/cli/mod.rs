@@ -13,6 +13,7 @@ mod json;
 mod localize;
 mod maintenance;
 mod output;
+mod process;
 mod team;
 
 use std::io::{IsTerminal, Write};
@@ -189,7 +190,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Export(_)
         )
     ) {
-        crate::store::use_small_cache();
+        process::one_short_command();
     }
     let text = match cli.command {
         None => return Ok((overview(&ctx)?, true)),

@@ -153,7 +153,7 @@ impl Customer {
         // contact, and a company's pinyin would double what every key
         // typed in search has to scan.
         let folded = crate::domain::text::fold(&parts.join(" "));
-        match crate::domain::text::pinyin(&self.name) {
+        match crate::domain::text::name_pinyin(&self.name) {
             Some(p) => format!("{folded} {p}"),
             None => folded,
         }

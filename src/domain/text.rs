@@ -105,10 +105,48 @@ pub fn pinyin(text: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Folded text plus, for Chinese, its pinyin: what search compares with.
+/// Surnames of two characters: the given name starts after them.
+const COMPOUND_SURNAMES: [&str; 20] = [
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯",
+    "端木", "独孤", "南宫", "西门", "澹台", "歐陽",
+];
+
+/// A Chinese name's pinyin as people type it: each syllable ("cai chen
+/// yang"), the given name written together ("chenyang", as in "Cai
+/// Chenyang") and the whole name together ("caichenyang"); `None` when
+/// the name has no Chinese characters.
+pub fn name_pinyin(name: &str) -> Option<String> {
+    let syllables: Vec<String> = name.to_pinyin().flatten().map(|p| p.plain().to_string()).collect();
+    if syllables.is_empty() {
+        return None;
+    }
+    let mut out = syllables.join(" ");
+    if syllables.len() >= 2 {
+        let han: String = name.chars().filter(|c| c.to_pinyin().is_some()).collect();
+        let surname = if COMPOUND_SURNAMES.iter().any(|s| han.starts_with(s)) {
+            2
+        } else {
+            1
+        };
+        if syllables.len() >= surname + 2 {
+            out.push(' ');
+            out.push_str(&syllables[surname..].concat());
+        }
+        if surname == 2 {
+            out.push(' ');
+            out.push_str(&syllables[..2].concat());
+        }
+        out.push(' ');
+        out.push_str(&syllables.concat());
+    }
+    Some(out)
+}
+
+/// Folded text plus, for Chinese, its pinyin as people type it: what
+/// search and name lookups compare with.
 pub fn searchable(text: &str) -> String {
     let folded = fold(text);
-    match pinyin(text) {
+    match name_pinyin(text) {
         Some(p) => format!("{folded} {p}"),
         None => folded,
     }
@@ -279,6 +317,18 @@ mod tests {
         assert_eq!(pinyin("Lan"), None);
         assert!(searchable("张伟").contains("zhang"));
         assert!(searchable("张伟").contains("张"));
+        // The given name and the whole name written together, as pinyin
+        // names are.
+        assert_eq!(
+            name_pinyin("蔡晨阳").as_deref(),
+            Some("cai chen yang chenyang caichenyang")
+        );
+        assert_eq!(
+            name_pinyin("欧阳娜娜").as_deref(),
+            Some("ou yang na na nana ouyang ouyangnana")
+        );
+        assert_eq!(name_pinyin("张伟").as_deref(), Some("zhang wei zhangwei"));
+        assert_eq!(name_pinyin("Lan"), None);
     }
 
     #[test]
