@@ -2,13 +2,14 @@
 //! exits (`show`, `log`, `list`…), as against the UI and bulk work.
 
 /// Lightens the process for one short command: a small sled cache (it
-/// reads each record once) and no transparent huge pages. mimalloc asks
+/// reads each record once), no closing flush when nothing was written,
+/// and no transparent huge pages. mimalloc asks
 /// the kernel for huge pages, and each is zeroed whole (2 MiB) when first
 /// touched: a quarter of a 20 ms `show`, which held 53 MB instead of 25.
 /// The UI, imports and sample data keep them: they allocate a great deal
 /// for longer, and huge pages made a 10,000-contact import faster.
 pub fn one_short_command() {
-    crate::store::use_small_cache();
+    crate::store::for_one_command();
     no_huge_pages();
 }
 

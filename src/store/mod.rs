@@ -62,15 +62,23 @@ use txn::Txn;
 
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
 const CACHE_BYTES: u64 = 64 << 20;
-/// The cache of views opened from now on (see `use_small_cache`).
+/// The cache of views opened from now on (see `for_one_command`).
 static VIEW_CACHE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(CACHE_BYTES);
+/// Views closed from now on skip sled's own close (see `for_one_command`).
+static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// For a process that runs one command over the view: a command reads
-/// each record once or a handful of records, so a cache the size of the
-/// UI's only adds to its memory (`list --json` at 100,000 customers filled
-/// 64 MiB of it).
-pub fn use_small_cache() {
+/// For a process that runs one command over the view and exits:
+/// - a small cache: a command reads each record once or a handful of
+///   records, and a cache the size of the UI's only adds to its memory
+///   (`list --json` at 100,000 customers filled 64 MiB of it);
+/// - a view is left, after its own flush (which syncs what was written,
+///   if anything), without sled's close, which flushes and fsyncs again
+///   even when there is nothing left to write: sled's handle is kept to
+///   the end of the process (an exit is a crash to sled, and sled
+///   recovers from one at every open).
+pub fn for_one_command() {
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
+    SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
@@ -117,6 +125,10 @@ pub struct Store {
     news: Recovery,
     /// Customers changed since `take_touched` was last called.
     touched: BTreeSet<CustomerId>,
+    /// Close without sled's own close (see `for_one_command`): set once
+    /// the store is fully open, so a store dropped on an error while
+    /// opening closes sled as usual.
+    quick_close: bool,
 }
 
 impl Store {
@@ -127,7 +139,7 @@ impl Store {
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
         maintenance::undo_unfinished_rebuild(&ws)?;
-        match Store::open_in(ws, options.author.clone(), options.clock, options.rules, false) {
+        let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules, false) {
             Err(e) if e.is_view_damage() => {
                 let reason = match &e {
                     StoreError::StaleView => None,
@@ -144,7 +156,11 @@ impl Store {
                 Ok(store)
             }
             other => other,
-        }
+        };
+        opened.map(|mut store| {
+            store.quick_close = SKIP_SLED_CLOSE.load(std::sync::atomic::Ordering::Relaxed);
+            store
+        })
     }
 
     /// `trust_own_journal`: every op of this replica found in its journal is
@@ -174,6 +190,7 @@ impl Store {
             recovery: Recovery::default(),
             news: Recovery::default(),
             touched: BTreeSet::new(),
+            quick_close: false,
         };
         if store.start_from_snapshot()?.is_some() {
             let clock = read_clock(&store.view.storage.tree)?;
@@ -513,7 +530,9 @@ impl std::ops::Deref for Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // A command that only read has nothing to make durable.
-        let _ = self.flush();
+        if self.flush().is_ok() && self.quick_close {
+            std::mem::forget(self.db.clone());
+        }
     }
 }
 
