@@ -105,6 +105,48 @@ pub fn pinyin(text: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Surnames read otherwise than the characters usually are (曾 is Zēng
+/// as a surname, céng elsewhere): the syllables, each with its tone.
+const SURNAME_READINGS: [(&str, &[(&str, char)]); 26] = [
+    ("尉迟", &[("yu", '4'), ("chi", '2')]),
+    ("万俟", &[("mo", '4'), ("qi", '2')]),
+    ("单于", &[("chan", '2'), ("yu", '2')]),
+    ("长孙", &[("zhang", '3'), ("sun", '1')]),
+    ("澹台", &[("tan", '2'), ("tai", '2')]),
+    ("曾", &[("zeng", '1')]),
+    ("单", &[("shan", '4')]),
+    ("解", &[("xie", '4')]),
+    ("区", &[("ou", '1')]),
+    ("仇", &[("qiu", '2')]),
+    ("朴", &[("piao", '2')]),
+    ("查", &[("zha", '1')]),
+    ("盖", &[("ge", '3')]),
+    ("缪", &[("miao", '4')]),
+    ("乐", &[("yue", '4')]),
+    ("覃", &[("qin", '2')]),
+    ("翟", &[("zhai", '2')]),
+    ("曲", &[("qu", '1')]),
+    ("员", &[("yun", '4')]),
+    ("召", &[("shao", '4')]),
+    ("宓", &[("fu", '2')]),
+    ("秘", &[("bi", '4')]),
+    ("种", &[("chong", '2')]),
+    ("句", &[("gou", '1')]),
+    ("能", &[("nai", '4')]),
+    ("祭", &[("zhai", '4')]),
+];
+
+/// The surname reading of a Chinese name that starts with a surname read
+/// otherwise than its characters usually are: how many characters it
+/// covers, and its syllables with their tones.
+pub fn surname_reading(name: &str) -> Option<(usize, &'static [(&'static str, char)])> {
+    let name = name.trim_start();
+    SURNAME_READINGS
+        .iter()
+        .find(|(surname, _)| name.starts_with(surname))
+        .map(|(surname, readings)| (surname.chars().count(), *readings))
+}
+
 /// Surnames of two characters: the given name starts after them.
 const COMPOUND_SURNAMES: [&str; 20] = [
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯",
@@ -116,9 +158,16 @@ const COMPOUND_SURNAMES: [&str; 20] = [
 /// Chenyang") and the whole name together ("caichenyang"); `None` when
 /// the name has no Chinese characters.
 pub fn name_pinyin(name: &str) -> Option<String> {
-    let syllables: Vec<String> = name.to_pinyin().flatten().map(|p| p.plain().to_string()).collect();
+    let mut syllables: Vec<String> = name.to_pinyin().flatten().map(|p| p.plain().to_string()).collect();
     if syllables.is_empty() {
         return None;
+    }
+    if let Some((chars, readings)) = surname_reading(name)
+        && syllables.len() >= chars
+    {
+        for (s, (reading, _)) in syllables.iter_mut().zip(readings) {
+            *s = (*reading).to_string();
+        }
     }
     let mut out = syllables.join(" ");
     if syllables.len() >= 2 {
@@ -329,6 +378,14 @@ mod tests {
         );
         assert_eq!(name_pinyin("张伟").as_deref(), Some("zhang wei zhangwei"));
         assert_eq!(name_pinyin("Lan"), None);
+        // Surnames by their surname reading.
+        assert_eq!(name_pinyin("曾国藩").as_deref(), Some("zeng guo fan guofan zengguofan"));
+        assert!(name_pinyin("单田芳").unwrap().starts_with("shan "));
+        assert!(name_pinyin("解缙").unwrap().starts_with("xie "));
+        assert!(name_pinyin("区志明").unwrap().starts_with("ou "));
+        assert!(name_pinyin("尉迟恭").unwrap().starts_with("yu chi "));
+        // Elsewhere in a name the usual reading stays: 张曾 is zhang ceng.
+        assert_eq!(name_pinyin("张曾").as_deref(), Some("zhang ceng zhangceng"));
     }
 
     #[test]

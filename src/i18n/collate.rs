@@ -47,6 +47,12 @@ fn sort_key(text: &str, vietnamese_alphabet: bool) -> String {
     let mut primary = String::with_capacity(text.len() * 2);
     let mut secondary = String::new();
     let mut space = false;
+    // A surname read otherwise than its characters usually are (曾 Zēng):
+    // its syllables stand for its first characters.
+    let (mut surname_chars, mut surname) = match crate::domain::text::surname_reading(text) {
+        Some((chars, readings)) => (chars, readings.iter()),
+        None => (0, [].iter()),
+    };
     for c in text.chars() {
         if c.is_whitespace() {
             space = !primary.is_empty();
@@ -55,6 +61,15 @@ fn sort_key(text: &str, vietnamese_alphabet: bool) -> String {
         if space {
             primary.push(' ');
             space = false;
+        }
+        if surname_chars > 0 {
+            surname_chars -= 1;
+            if let Some((plain, tone)) = surname.next() {
+                primary.push_str(plain);
+                primary.push(' ');
+                secondary.push(*tone);
+                continue;
+            }
         }
         if let Some(p) = c.to_pinyin() {
             // A syllable is a unit: 詹 (zhan) comes before 张 (zhang).
@@ -175,6 +190,17 @@ mod tests {
         assert_eq!(
             sorted(&names, Lang::Zh),
             ["李娜", "Lily", "王芳", "Zara", "詹明", "张伟"]
+        );
+    }
+
+    #[test]
+    fn chinese_surnames_sort_by_their_surname_reading() {
+        // 曾 is Zēng as a surname (céng elsewhere), 单 Shàn (dān), 区 Ōu
+        // (qū): they file under Z, S and O, not C, D and Q.
+        let names = ["曾小贤", "陈伟", "张伟", "单田芳", "丁力", "区志明", "钱明"];
+        assert_eq!(
+            sorted(&names, Lang::Zh),
+            ["陈伟", "丁力", "区志明", "钱明", "单田芳", "曾小贤", "张伟"]
         );
     }
 

@@ -38,7 +38,7 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 6;
+pub const VERSION: u8 = 7;
 
 /// How the indexes are kept while a view is being filled in bulk.
 #[derive(Debug, Default)]
