@@ -6,8 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Days, Utc};
-use guanxi::domain::draft::InteractionValues;
-use guanxi::domain::{Channel, Customer, CustomerId, Direction, Rules, Stage};
+use guanxi::domain::{Customer, CustomerId, Rules, Stage};
 use guanxi::store::{OpenOptions, Store};
 use guanxi::workspace::Clock;
 
@@ -27,20 +26,10 @@ fn options(root: &std::path::Path) -> OpenOptions {
 
 fn log(store: &mut Store, id: CustomerId, n: u64) {
     let at = now().checked_sub_days(Days::new(1000 - n)).unwrap();
+    let summary = format!("Cuộc gọi số {n}: hỏi về đơn hàng tháng sau");
+    let body = "Khách hỏi giá, hẹn gọi lại.".repeat(3);
     store
-        .log_interaction(
-            id,
-            InteractionValues {
-                summary: format!("Cuộc gọi số {n}: hỏi về đơn hàng tháng sau"),
-                channel: Channel::Call,
-                at,
-                amount: None,
-                satisfaction: None,
-                outcome: String::new(),
-                direction: Direction::Outbound,
-                body: "Khách hỏi giá, hẹn gọi lại.".repeat(3),
-            },
-        )
+        .log_interaction(id, common::store::call(&summary, at, &body))
         .unwrap();
 }
 

@@ -8,8 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use guanxi::domain::draft::InteractionValues;
-use guanxi::domain::{Channel, Customer, CustomerId, Direction, Rules, Stage};
+use guanxi::domain::{Customer, CustomerId, Rules, Stage};
 use guanxi::store::{AgendaWhat, OpenOptions, Store};
 use guanxi::workspace::Clock;
 use proptest::prelude::*;
@@ -31,19 +30,7 @@ fn options(root: &std::path::Path, rules: Rules) -> OpenOptions {
 fn log(store: &mut Store, id: CustomerId, days_ago: u64) {
     let at = now().checked_sub_days(Days::new(days_ago)).unwrap();
     store
-        .log_interaction(
-            id,
-            InteractionValues {
-                summary: "Gọi điện".into(),
-                channel: Channel::Call,
-                at,
-                amount: None,
-                satisfaction: None,
-                outcome: String::new(),
-                direction: Direction::Outbound,
-                body: String::new(),
-            },
-        )
+        .log_interaction(id, common::store::call("Gọi điện", at, ""))
         .unwrap();
 }
 

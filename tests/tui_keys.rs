@@ -5,8 +5,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use guanxi::domain::draft::InteractionValues;
-use guanxi::domain::{Channel, Customer, CustomerId, Direction, Stage};
+use guanxi::domain::{Customer, CustomerId, Stage};
 use guanxi::i18n::{Lang, set_thread_language};
 use guanxi::store::{OpenOptions, Store};
 use guanxi::tui::app::App;
@@ -53,20 +52,8 @@ fn fixture(empty: bool) -> Fixture {
             c.stage = Stage::Build;
             s.add_customer(c).unwrap();
         }
-        s.log_interaction(
-            CustomerId(3),
-            InteractionValues {
-                summary: "Gọi điện".into(),
-                channel: Channel::Call,
-                at: now(),
-                amount: None,
-                satisfaction: None,
-                outcome: String::new(),
-                direction: Direction::Outbound,
-                body: String::new(),
-            },
-        )
-        .unwrap();
+        s.log_interaction(CustomerId(3), common::store::call("Gọi điện", now(), ""))
+            .unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         s.schedule_follow_up(CustomerId(3), "Gửi báo giá".into(), due).unwrap();
     }

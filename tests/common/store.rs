@@ -4,9 +4,25 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use guanxi::domain::{Customer, Rules};
+use chrono::{DateTime, Utc};
+use guanxi::domain::draft::InteractionValues;
+use guanxi::domain::{Channel, Customer, Direction, Rules};
 use guanxi::store::{Edit, OpenOptions, Store};
 use guanxi::workspace::Clock;
+
+/// An outbound call at `at`, with its summary and notes: what tests log.
+pub fn call(summary: &str, at: DateTime<Utc>, body: &str) -> InteractionValues {
+    InteractionValues {
+        summary: summary.into(),
+        channel: Channel::Call,
+        at,
+        amount: None,
+        satisfaction: None,
+        outcome: String::new(),
+        direction: Direction::Outbound,
+        body: body.into(),
+    }
+}
 
 /// `user`'s view of the workspace `root/ws`, with local state in
 /// `root/state-<user>`.
