@@ -129,8 +129,9 @@ impl View {
     ) -> Result<(), StoreError> {
         for entry in self.storage.entries() {
             let (k, v) = entry?;
-            // Index entries are left out: they are derived, and numbered by
-            // the batches that wrote them (`index_mismatches` checks them).
+            // Index groups are left out: they are derived, and made from
+            // the records where they are needed (`index_mismatches` checks
+            // them).
             if !matches!(
                 k.first(),
                 Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO) | Some(&keys::INDEX)
