@@ -167,7 +167,10 @@ fn invalid_fields_are_marked_and_nothing_is_saved() {
     tui.type_text("Hoàng Yến");
     ctrl_s(&mut tui);
     tui.wait_for("is not an email address");
+    // Leaving what was typed asks first.
     tui.key("esc");
+    tui.wait_for("Throw away what you changed in this form?");
+    tui.key("y");
     tui.wait_for("This workspace has no customers yet");
     quit(&mut tui);
     assert_eq!(listed(&s), 0);

@@ -6,7 +6,7 @@ use clap::Args;
 use super::context::Context;
 use super::filter::{CustomerFilter, Matcher, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
-use super::output::{Table, day, escape, escape_lines, fit_escaped, money, relative, when};
+use super::output::{Table, day, escape, escape_lines, money, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
 use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary, kept};
 use crate::i18n::collate::name_key;
@@ -338,10 +338,28 @@ fn render_detail(
                 "  {}  {}  {}{}  — {}\n",
                 when(i.at),
                 pad_to(t(&format!("channel.{}", i.channel.key())), 10),
-                fit_escaped(&i.summary, 60),
+                escape(&i.summary),
                 amount,
                 escape(&i.author)
             ));
+            // What was said: the outcome, the rating and the notes, each
+            // note line as written, under the interaction.
+            let indent = " ".repeat(6);
+            if !i.outcome.trim().is_empty() {
+                out.push_str(&format!(
+                    "{indent}{}\n",
+                    escape(&tf("detail.outcome", &[("outcome", &i.outcome)]))
+                ));
+            }
+            if let Some(s) = i.satisfaction {
+                let rating = t(&format!("satisfaction.{s}"));
+                out.push_str(&format!("{indent}{}\n", tf("detail.rated", &[("rating", &rating)])));
+            }
+            if !i.body.trim().is_empty() {
+                for line in escape_lines(i.body.trim_end()) {
+                    out.push_str(&format!("{indent}{}\n", line.trim_end()));
+                }
+            }
         }
     }
     if !history.is_empty() {

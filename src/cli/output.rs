@@ -5,7 +5,7 @@
 use unicode_width::UnicodeWidthStr;
 
 pub use crate::domain::escape::{escape, escape_lines};
-pub use crate::domain::text::{fit, fit_escaped};
+pub use crate::domain::text::fit;
 pub use crate::i18n::{date as day, datetime as when, money, relative};
 
 fn pad(s: &str, width: usize) -> String {

@@ -244,6 +244,84 @@ pub fn fit_escaped(s: &str, width: usize) -> String {
     fit(&escape::escape(s), width)
 }
 
+/// A text of several lines (a note) made safe for a terminal and broken
+/// into lines of at most `width` columns: its own line breaks are kept,
+/// long lines break at a space where there is one (Vietnamese, English)
+/// and between characters where there is none (Chinese), never inside an
+/// escape or a grapheme. Blank lines (paragraph breaks) stay.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in escape::escape_lines(s.trim_end()) {
+        let line = line.trim_end();
+        if line.width() <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut current = String::new();
+        let mut used = 0;
+        for piece in wrap_pieces(line) {
+            let w = piece.width();
+            if used + w > width && !current.is_empty() {
+                out.push(current.trim_end().to_string());
+                current = String::new();
+                used = 0;
+            }
+            if current.is_empty() && piece.trim().is_empty() {
+                // A line never starts with the space it broke at.
+                continue;
+            }
+            if w > width {
+                // A word longer than the line: cut between characters.
+                for g in piece.graphemes(true) {
+                    let gw = g.width();
+                    if used + gw > width && !current.is_empty() {
+                        out.push(std::mem::take(&mut current));
+                        used = 0;
+                    }
+                    current.push_str(g);
+                    used += gw;
+                }
+                continue;
+            }
+            current.push_str(piece);
+            used += w;
+        }
+        if !current.trim().is_empty() {
+            out.push(current.trim_end().to_string());
+        }
+    }
+    out
+}
+
+/// Where a line may break: words with the spaces after them, and wide
+/// characters (Chinese, Japanese) one by one. An escape such as `\u{202E}`
+/// stays inside its word.
+fn wrap_pieces(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut after_space = false;
+    for (i, g) in line.grapheme_indices(true) {
+        let space = g.chars().all(char::is_whitespace);
+        let wide = g.width() > 1;
+        if i > start && ((after_space && !space) || wide) {
+            pieces.push(&line[start..i]);
+            start = i;
+        }
+        if wide {
+            pieces.push(&line[i..i + g.len()]);
+            start = i + g.len();
+            after_space = false;
+            continue;
+        }
+        after_space = space;
+    }
+    if start < line.len() {
+        pieces.push(&line[start..]);
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +473,31 @@ mod tests {
         assert!(matches_words(&hay, "nhung"));
         assert!(!matches_words(&hay, "tran"));
         assert!(matches_words(&fold("张伟"), &fold("张")));
+    }
+
+    #[test]
+    fn wrap_keeps_paragraphs_and_breaks_at_spaces_or_between_wide_characters() {
+        let note = "Gặp anh An ở văn phòng.\n\nAnh muốn báo giá cho 30 máy\r\nvà hợp đồng bảo trì";
+        assert_eq!(
+            wrap(note, 14),
+            [
+                "Gặp anh An ở",
+                "văn phòng.",
+                "",
+                "Anh muốn báo",
+                "giá cho 30 máy",
+                "và hợp đồng",
+                "bảo trì"
+            ]
+        );
+        assert_eq!(
+            wrap("客户希望下周安排演示会议", 8),
+            ["客户希望", "下周安排", "演示会议"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert!(wrap("a\u{1b}[2J b", 80)[0].contains("\\e"));
+        for line in wrap(&"Trần Thị Hồng ".repeat(30), 17) {
+            assert!(line.width() <= 17, "{line}");
+        }
     }
 }

@@ -105,6 +105,42 @@ pub fn money(m: Money) -> String {
     }
 }
 
+/// Money cut short to fit a narrow column: `273k`, `1.2M` in English,
+/// `1,2 tr` in Vietnamese, `1.2万` in Chinese (each language's own
+/// steps, from `format.compact`), the currency sign where `money` puts
+/// it. Amounts under the first step are shown whole, without cents.
+pub fn money_short(m: Money) -> String {
+    let c = currency();
+    let units = m.hundredths() / 100;
+    let sign = if units < 0 { "-" } else { "" };
+    let whole = units.unsigned_abs();
+    // "1000=k;1000000=M": the largest step not above the amount.
+    let step = t("format.compact")
+        .split(';')
+        .filter_map(|s| s.split_once('='))
+        .filter_map(|(n, suffix)| n.parse::<u64>().ok().map(|n| (n, suffix)))
+        .filter(|(n, _)| *n > 1 && whole >= *n)
+        .max_by_key(|(n, _)| *n);
+    let out = match step {
+        None => group(&whole.to_string(), sign),
+        Some((n, suffix)) => {
+            // One decimal under ten of a step (1.2M), none above (273k).
+            let tenths = (whole * 10 + n / 2) / n;
+            let number = if tenths < 100 && !tenths.is_multiple_of(10) {
+                format!("{}{}{}", tenths / 10, t("format.decimal"), tenths % 10)
+            } else {
+                group(&((whole + n / 2) / n).to_string(), "")
+            };
+            format!("{sign}{number}{suffix}")
+        }
+    };
+    match (c.symbol.as_str(), c.before) {
+        ("", _) => out,
+        (s, true) => format!("{s}{out}"),
+        (s, false) => format!("{out} {s}"),
+    }
+}
+
 /// How far `due` is from `today`, in words: "today", "in 3 days",
 /// "2 days overdue".
 pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
@@ -144,6 +180,26 @@ mod tests {
         assert_eq!(date(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()), "2026-11-02");
         set_thread_language(Lang::Zh);
         assert_eq!(number(12_345), "12,345");
+    }
+
+    #[test]
+    fn short_money_fits_a_column() {
+        // The currency is the process's (unset in tests: no sign).
+        set_thread_language(Lang::En);
+        assert_eq!(money_short(Money::from_units(950)), "950");
+        assert_eq!(money_short(Money::from_units(273_400)), "273k");
+        assert_eq!(money_short(Money::from_units(2_990_147)), "3M");
+        assert_eq!(money_short(Money::from_units(1_249_000)), "1.2M");
+        assert_eq!(money_short(Money::from_units(12_450_000_000)), "12B");
+        assert_eq!(money_short(Money::from_units(-45_600)), "-46k");
+        set_thread_language(Lang::Vi);
+        assert_eq!(money_short(Money::from_units(1_249_000)), "1,2 tr");
+        assert_eq!(money_short(Money::from_units(3_500_000_000)), "3,5 tỷ");
+        set_thread_language(Lang::Zh);
+        assert_eq!(money_short(Money::from_units(12_345)), "1.2万");
+        assert_eq!(money_short(Money::from_units(273_400_000)), "2.7亿");
+        assert_eq!(money_short(Money::from_units(5_300_000)), "530万");
+        set_thread_language(Lang::En);
     }
 
     #[test]

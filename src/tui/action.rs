@@ -26,6 +26,8 @@ actions! {
     Quit,
     Help,
     Palette,
+    /// The status bar's messages, whole.
+    Messages,
     NextPane,
     PrevPane,
     ShowCustomers,

@@ -77,11 +77,15 @@ impl Field {
     /// What the field shows: for a choice, the label of its value.
     pub fn shown(&self) -> String {
         match &self.choices {
-            Some(c) if !self.input.is_empty() => {
-                let label = t(&format!("{}.{}", c.label_prefix, self.input.text()));
-                label.to_string()
+            // An empty choice has a label of its own where the catalogue
+            // gives one (the channel's "call, or purchase with an amount").
+            Some(c) => {
+                let key = format!("{}.{}", c.label_prefix, self.input.text());
+                match crate::i18n::lookup(&key) {
+                    Some(label) => label.to_string(),
+                    None => "-".to_string(),
+                }
             }
-            Some(_) => "-".to_string(),
             None => self.input.text().to_string(),
         }
     }
@@ -140,6 +144,9 @@ pub struct Form {
     pub focus: usize,
     /// First field shown, for forms taller than the screen.
     pub scroll: usize,
+    /// What the fields held when the form opened: leaving a changed form
+    /// asks first.
+    pristine: Vec<String>,
 }
 
 fn keys_of<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<String> {
@@ -168,12 +175,7 @@ impl Form {
                 }
             })
             .collect();
-        Form {
-            kind,
-            fields,
-            focus: 0,
-            scroll: 0,
-        }
+        Form::build(kind, fields)
     }
 
     pub fn interaction(customer: CustomerId, name: &str) -> Form {
@@ -182,8 +184,12 @@ impl Form {
             .map(|&input| {
                 let id = FieldId::Interaction(input);
                 match input {
+                    // Left as it is, the channel is a call, or a purchase
+                    // when an amount is given (as on the command line).
                     InteractionInput::Channel => {
-                        Field::choice(id, Channel::Call.key(), keys_of(&Channel::ALL, Channel::key), "channel")
+                        let mut values = vec![String::new()];
+                        values.extend(keys_of(&Channel::ALL, Channel::key));
+                        Field::choice(id, "", values, "channel")
                     }
                     InteractionInput::Direction => {
                         Field::choice(id, "out", vec!["out".into(), "in".into()], "direction")
@@ -199,34 +205,49 @@ impl Form {
                 }
             })
             .collect();
-        Form {
-            kind: FormKind::Interaction {
+        Form::build(
+            FormKind::Interaction {
                 customer,
                 name: name.to_string(),
             },
             fields,
-            focus: 0,
-            scroll: 0,
-        }
+        )
     }
 
     pub fn follow_up(customer: CustomerId, name: &str, due: NaiveDate, then_stage: Option<Stage>) -> Form {
-        Form {
-            kind: FormKind::FollowUp {
+        Form::build(
+            FormKind::FollowUp {
                 customer,
                 name: name.to_string(),
                 then_stage,
             },
-            fields: vec![
+            vec![
                 Field::text(FieldId::FollowUp(FollowUpInput::What), ""),
                 Field::text(
                     FieldId::FollowUp(FollowUpInput::Due),
                     &due.format("%Y-%m-%d").to_string(),
                 ),
             ],
+        )
+    }
+
+    fn build(kind: FormKind, fields: Vec<Field>) -> Form {
+        let pristine = fields.iter().map(|f| f.input.text().to_string()).collect();
+        Form {
+            kind,
+            fields,
             focus: 0,
             scroll: 0,
+            pristine,
         }
+    }
+
+    /// True when a field holds something other than what it opened with.
+    pub fn is_changed(&self) -> bool {
+        self.fields
+            .iter()
+            .zip(&self.pristine)
+            .any(|(f, before)| f.input.text() != before)
     }
 
     /// The catalogue key of the form's title, and the name it is about.
@@ -278,10 +299,17 @@ impl Form {
         field.input.handle(key)
     }
 
-    /// Replaces a field's text (after the editor returns).
+    /// Replaces a field's text (after the editor returns). A long text
+    /// (notes) keeps its line breaks, so paragraphs stay paragraphs; a
+    /// one-line field takes the lines joined.
     pub fn set_text(&mut self, index: usize, text: &str) {
         if let Some(f) = self.fields.get_mut(index) {
-            f.input.set(text.replace(['\n', '\r'], " ").trim_end());
+            let text = text.replace("\r\n", "\n");
+            if f.id.is_long() {
+                f.input.set(text.trim_end());
+            } else {
+                f.input.set(text.replace(['\n', '\r'], " ").trim_end());
+            }
         }
     }
 
@@ -359,17 +387,34 @@ mod tests {
     }
 
     #[test]
-    fn channel_defaults_to_call_and_cycles() {
+    fn channel_left_as_it_is_is_a_call_or_a_purchase_with_an_amount() {
         let mut f = Form::interaction(CustomerId(1), "x");
         f.focus = 1;
+        assert_eq!(f.fields[1].input.text(), "");
+        assert_eq!(f.fields[1].shown(), "Call (Purchase with an amount)");
+        press(&mut f, KeyCode::Right);
         assert_eq!(f.fields[1].input.text(), "call");
         press(&mut f, KeyCode::Right);
         assert_eq!(f.fields[1].input.text(), "email");
         press(&mut f, KeyCode::Left);
         press(&mut f, KeyCode::Left);
+        press(&mut f, KeyCode::Left);
         assert_eq!(f.fields[1].input.text(), "other");
         press(&mut f, KeyCode::Char('p'));
         assert_eq!(f.fields[1].input.text(), "purchase");
+
+        let now = chrono::Utc::now();
+        let mut f = Form::interaction(CustomerId(1), "x");
+        f.set_text(0, "Ký hợp đồng");
+        assert_eq!(
+            f.interaction_draft().check(now, &chrono::Utc).unwrap().channel,
+            Channel::Call
+        );
+        f.set_text(3, "1200000");
+        assert_eq!(
+            f.interaction_draft().check(now, &chrono::Utc).unwrap().channel,
+            Channel::Purchase
+        );
     }
 
     #[test]

@@ -9,6 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::domain::escape::escape_typed;
 
+/// How a line break in a note shows in its one-line box.
+const NEWLINE_MARK: &str = "↵";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     text: String,
@@ -121,7 +124,15 @@ impl LineInput {
         let graphemes: Vec<(usize, std::borrow::Cow<str>)> = self
             .text
             .grapheme_indices(true)
-            .map(|(i, g)| (i, escape_typed(g)))
+            .map(|(i, g)| {
+                // A note's line break (from the editor) shows as a mark,
+                // one step of the cursor like any character.
+                if g == "\n" || g == "\r\n" {
+                    (i, std::borrow::Cow::Borrowed(NEWLINE_MARK))
+                } else {
+                    (i, escape_typed(g))
+                }
+            })
             .collect();
         let cursor_index = graphemes
             .iter()
@@ -229,6 +240,13 @@ mod tests {
         i.handle(&key(KeyCode::Left));
         i.handle(&key(KeyCode::Backspace));
         assert_eq!(i.text(), "a\u{1b}[2Jb\\c");
+    }
+
+    #[test]
+    fn a_notes_line_breaks_show_as_marks_and_stay_in_the_text() {
+        let i = LineInput::new("Gặp anh An.\n\nBáo giá tuần sau");
+        assert_eq!(i.text(), "Gặp anh An.\n\nBáo giá tuần sau");
+        assert_eq!(i.view(40).0, "Gặp anh An.↵↵Báo giá tuần sau");
     }
 
     #[test]

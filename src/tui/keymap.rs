@@ -656,6 +656,7 @@ mod tests {
                     ("quit", &["q", "ctrl-c"]),
                     ("help", &["?"]),
                     ("palette", &[":"]),
+                    ("messages", &["M"]),
                     ("next_pane", &["tab"]),
                     ("prev_pane", &["shift-tab"]),
                     ("show_customers", &["1"]),

@@ -1,7 +1,7 @@
 //! What each pane lists and where its cursor is: the customer table, the
 //! pipeline board, the log and the agenda, each with its own moves.
 
-use crate::domain::{CustomerId, Interaction, Money, Stage};
+use crate::domain::{CustomerId, Interaction, InteractionId, Money, Stage};
 use crate::store::AgendaItem;
 use crate::tui::roster::Roster;
 
@@ -106,6 +106,8 @@ pub struct LogList {
     pub everyone: bool,
     pub items: Vec<Interaction>,
     pub cursor: usize,
+    /// The row opened to show its whole note.
+    pub expanded: Option<InteractionId>,
 }
 
 impl LogList {
@@ -116,6 +118,18 @@ impl LogList {
     pub fn set(&mut self, items: Vec<Interaction>) {
         self.items = items;
         self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+        if self.expanded.is_some_and(|id| !self.items.iter().any(|i| i.id == id)) {
+            self.expanded = None;
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Interaction> {
+        self.items.get(self.cursor)
+    }
+
+    /// True when the row under the cursor shows its whole note.
+    pub fn selected_is_expanded(&self) -> bool {
+        self.selected().is_some_and(|i| Some(i.id) == self.expanded)
     }
 }
 

@@ -13,6 +13,7 @@ mod teammates;
 
 pub use lists::{AgendaList, Board, LogList, Table, step};
 pub use panes::{Pane, SortColumn};
+pub use refresh::AGENDA_DAYS;
 
 use chrono::NaiveDate;
 
@@ -22,10 +23,13 @@ use super::layers::Layer;
 use super::roster::Roster;
 use super::search::Search;
 use super::theme::Theme;
-use crate::domain::{CustomerId, FollowUp, StageChange};
+use crate::domain::{CustomerId, FollowUp, Interaction, StageChange};
 use crate::store::{Store, StoreError};
 use loader::Loader;
 use teammates::Teammates;
+
+/// How many of the status bar's messages can be read again.
+const MESSAGES_KEPT: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -47,6 +51,8 @@ pub struct Focused {
     pub record: crate::store::CustomerRecord,
     pub follow_ups: Vec<FollowUp>,
     pub history: Vec<StageChange>,
+    /// What was said last time.
+    pub latest: Option<Interaction>,
 }
 
 /// The editor the event loop should open (it owns the terminal).
@@ -79,6 +85,8 @@ pub struct App {
     /// Popups and full-screen views over the panes, the top one last.
     pub layers: Vec<Box<dyn Layer>>,
     pub message: Option<Message>,
+    /// The latest messages, oldest first (the bar shows only the last).
+    pub messages: Vec<Message>,
     pub teammates: Teammates,
     /// Changes kept on this machine while the workspace folder is away.
     pub kept_locally: usize,
@@ -176,6 +184,7 @@ impl App {
             focus: None,
             layers: Vec::new(),
             message: None,
+            messages: Vec::new(),
             teammates,
             kept_locally: 0,
             today,
@@ -213,10 +222,15 @@ impl App {
     }
 
     pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
-        self.message = Some(Message {
+        let m = Message {
             text: text.into(),
             tone,
-        });
+        };
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.messages.push(m.clone());
+        self.message = Some(m);
     }
 
     /// Reports a failure from the store without losing the UI.

@@ -9,7 +9,7 @@ use crate::store::{AgendaWhat, CustomerRecord};
 use crate::tui::action::Action;
 use crate::tui::forms::Form;
 use crate::tui::keymap::Mode;
-use crate::tui::layers::{Help, Hint, Import, Palette, Prompt, Searching, Then};
+use crate::tui::layers::{Help, Hint, Import, Messages, Palette, Prompt, Searching, Then};
 
 /// Rows a page key moves.
 const PAGE: isize = 10;
@@ -73,6 +73,13 @@ impl SortColumn {
         }
     }
 
+    /// True when the column's first order runs from low to high (names
+    /// A→Z, earliest date first); health, value and the last contact start
+    /// from the highest.
+    pub fn starts_ascending(self) -> bool {
+        !matches!(self, SortColumn::Health | SortColumn::Clv | SortColumn::LastContact)
+    }
+
     const CYCLE: [SortColumn; 8] = [
         SortColumn::Relevance,
         SortColumn::Name,
@@ -114,6 +121,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.open(Help::default()),
             Action::Palette => self.open(Palette::default()),
+            Action::Messages => self.open(Messages::default()),
             Action::NextPane | Action::PrevPane => {
                 let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
                 let n = Pane::ALL.len();
@@ -145,10 +153,23 @@ impl App {
                 self.layers.retain(|l| !l.closes_with_pane());
                 self.open(Searching);
             }
+            // In the log, the first Enter opens the row to its whole note,
+            // the second opens the customer it is about.
+            Action::Open if self.pane == Pane::Log && self.log.selected().is_some() => {
+                match self.log.selected().map(|i| (i.id, i.customer)) {
+                    Some((row, _)) if self.log.expanded != Some(row) => self.log.expanded = Some(row),
+                    Some((_, id)) => {
+                        self.select(id);
+                        self.open_detail(id);
+                    }
+                    None => return false,
+                }
+            }
             Action::Open => match self.current {
                 Some(id) => self.open_detail(id),
                 None => return false,
             },
+            Action::Back if self.pane == Pane::Log && self.log.expanded.is_some() => self.log.expanded = None,
             Action::Back if !self.query.is_empty() => self.clear_search(),
             Action::Add => self.open(Form::new_customer()),
             Action::Edit => self.with_target(|app, rec| app.open(Form::edit_customer(&rec.customer))),
@@ -212,6 +233,11 @@ impl App {
             Action::ToggleMine => {
                 self.mine_only = !self.mine_only;
                 self.recompute_visible();
+                // Every pane: the log and the agenda too.
+                self.reload_agenda();
+                if self.log.everyone {
+                    self.reload_log();
+                }
                 let key = if self.mine_only {
                     "status.mine_on"
                 } else {
@@ -290,6 +316,10 @@ impl App {
         self.table.cursor = 0;
         if changed || !self.search.is_active() {
             self.recompute_visible();
+        } else {
+            // The cursor moved to the top row: the panel follows it, so it
+            // never shows a customer other than the one marked.
+            self.sync_current();
         }
     }
 

@@ -151,6 +151,13 @@ impl App {
             Pane::Customers => self.table.selected(),
             Pane::Pipeline => self.board.selected(),
             Pane::Agenda => self.agenda.selected().map(|i| i.customer).or(self.current),
+            // Everyone's log is about the customer of the row in view.
+            Pane::Log if self.log.everyone => self
+                .log
+                .selected()
+                .map(|i| i.customer)
+                .filter(|c| self.roster.get(*c).is_some())
+                .or(self.current),
             Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
         };
         if self.current.is_none() {
@@ -175,11 +182,12 @@ impl App {
             let Some(record) = view.live_customer(id)? else {
                 return Ok(None);
             };
-            let (_, follow_ups, history) = view.timeline(id)?.into_items();
+            let (interactions, follow_ups, history) = view.timeline(id)?.into_items();
             Ok(Some(super::Focused {
                 record,
                 follow_ups,
                 history,
+                latest: interactions.into_iter().filter(|i| !i.deleted).max_by_key(|i| i.at),
             }))
         })();
         match loaded {
@@ -197,9 +205,12 @@ impl App {
         // read, from their index.
         self.roster.rank();
         let roster = &self.roster;
-        match self.store.due_follow_ups_of(until, |c| roster.get(c).is_some()) {
+        let me = fold(self.store.author());
+        let mine_only = self.mine_only;
+        let shown = |c: CustomerId| roster.get(c).is_some_and(|r| !mine_only || fold(&r.owner) == me);
+        match self.store.due_follow_ups_of(until, shown) {
             Ok(mut items) => {
-                items.extend(self.roster.reminders(until));
+                items.extend(self.roster.reminders(until).into_iter().filter(|i| shown(i.customer)));
                 let roster = &self.roster;
                 items.sort_by_cached_key(|i| {
                     let reminder = matches!(i.what, AgendaWhat::StayInTouch { .. });
@@ -213,8 +224,11 @@ impl App {
 
     pub fn reload_log(&mut self) {
         let result = if self.log.everyone {
-            self.store
-                .recent_interactions(self.roster.by_recent_contact(), LOG_LIMIT)
+            let mut customers = self.roster.by_recent_contact();
+            if self.mine_only {
+                customers.retain(|(id, _)| self.is_mine(*id));
+            }
+            self.store.recent_interactions(customers, LOG_LIMIT)
         } else if let Some(c) = self.current {
             self.store.interactions_of(c).map(|mut v| {
                 v.reverse();
@@ -227,6 +241,13 @@ impl App {
             Ok(items) => self.log.set(items),
             Err(e) => self.fail(e),
         }
+    }
+
+    /// True when the user owns `id` (what "only mine" keeps).
+    pub fn is_mine(&self, id: CustomerId) -> bool {
+        self.roster
+            .get(id)
+            .is_some_and(|r| fold(&r.owner) == fold(self.store.author()))
     }
 
     pub fn open_detail(&mut self, id: CustomerId) {

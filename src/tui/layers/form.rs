@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Flow, Hint, Layer, Prompt, Then};
+use super::{Flow, Hint, Layer};
 use crate::domain::draft::{CustomerInput, InteractionValues};
 use crate::domain::next_step::suggest_stage;
 use crate::domain::{Customer, CustomerId, Stage};
@@ -42,6 +42,11 @@ impl Layer for Form {
             Action::PrevField => self.prev_field(),
             Action::Submit if !self.on_last_field() => self.next_field(),
             Action::Submit | Action::Save => return save(self, app),
+            // What was typed is not thrown away on one key.
+            Action::Cancel if self.is_changed() => app.open(super::Prompt {
+                question: t("prompt.discard").to_string(),
+                then: super::Then::DiscardForm,
+            }),
             Action::Cancel => return Flow::Close,
             Action::OpenEditor => {
                 if let Some(field) = self.focused()
@@ -154,14 +159,8 @@ fn save_interaction(form: &Form, customer: CustomerId, app: &mut App) -> Result<
         .report(logged, |_| tf("status.logged", &[("name", &before.name)]))
         .is_some()
     {
-        // Offer the next step while the conversation is fresh.
-        app.open(Prompt {
-            question: tf("prompt.schedule_next", &[("name", &before.name)]),
-            then: Then::ScheduleNext {
-                customer,
-                then_stage: suggest_stage(before.stage, channel),
-            },
-        });
+        // Offer the next steps while the conversation is fresh.
+        app.offer_next_steps(customer, suggest_stage(before.stage, channel));
     }
     Ok(())
 }

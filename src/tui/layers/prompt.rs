@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{Flow, Hint, Layer};
-use crate::domain::{CustomerId, Stage};
+use crate::domain::{CustomerId, FollowUp, Stage};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -24,6 +24,14 @@ pub enum Then {
         customer: CustomerId,
         to: Stage,
     },
+    /// After logging: tick off the follow-up the interaction answered,
+    /// then ask `next`.
+    CompleteAnswered {
+        follow_up: Box<FollowUp>,
+        next: Box<Then>,
+    },
+    /// Close the form under the question without saving it.
+    DiscardForm,
     /// Merge duplicates into the first.
     Merge {
         keep: CustomerId,
@@ -50,15 +58,14 @@ impl Layer for Prompt {
         match action {
             Action::Yes => yes(self.then.clone(), app),
             // Declining the follow-up still leaves the stage question.
-            Action::No => {
-                if let Then::ScheduleNext {
+            Action::No => match &self.then {
+                Then::ScheduleNext {
                     customer,
                     then_stage: Some(to),
-                } = self.then
-                {
-                    app.offer_stage(customer, to);
-                }
-            }
+                } => app.offer_stage(*customer, *to),
+                Then::CompleteAnswered { next, .. } => app.ask((**next).clone()),
+                _ => {}
+            },
             _ => return Flow::Ignored,
         }
         Flow::Close
@@ -81,6 +88,15 @@ fn yes(then: Then, app: &mut App) {
                 app.open(Form::follow_up(customer, &rec.customer.name, due, then_stage));
             }
         }
+        Then::CompleteAnswered { follow_up, next } => {
+            app.complete_follow_up(Some(*follow_up));
+            app.ask(*next);
+        }
+        Then::DiscardForm => {
+            if app.top::<Form>().is_some() {
+                app.layers.pop();
+            }
+        }
         Then::Merge { keep, others } => {
             let merged = app.store.merge_customers(keep, &others);
             app.report(merged, |_| t("status.merged").to_string());
@@ -94,6 +110,63 @@ fn yes(then: Then, app: &mut App) {
 }
 
 impl App {
+    /// After an interaction was logged with `customer`: offers to tick off
+    /// the open follow-up it most likely answered (the earliest one due
+    /// within the agenda's week), then to schedule the next one.
+    pub(crate) fn offer_next_steps(&mut self, customer: CustomerId, then_stage: Option<Stage>) {
+        let Ok(Some(rec)) = self.store.live_customer(customer) else {
+            return;
+        };
+        let next = Then::ScheduleNext { customer, then_stage };
+        let horizon = self.today + chrono::Days::new(crate::tui::app::AGENDA_DAYS);
+        let answered = self.store.timeline(customer).ok().and_then(|t| {
+            let (_, follow_ups, _) = t.into_items();
+            follow_ups
+                .into_iter()
+                .filter(|f| f.is_open() && f.due_date() <= horizon)
+                .min_by_key(|f| f.due)
+        });
+        match answered {
+            Some(f) => {
+                let due = crate::i18n::date(f.due_date());
+                let when = crate::i18n::relative(f.due_date(), self.today);
+                self.open(Prompt {
+                    question: tf(
+                        "prompt.complete_answered",
+                        &[
+                            ("name", &rec.customer.name),
+                            ("what", &f.what),
+                            ("due", &due),
+                            ("when", &when),
+                        ],
+                    ),
+                    then: Then::CompleteAnswered {
+                        follow_up: Box::new(f),
+                        next: Box::new(next),
+                    },
+                });
+            }
+            None => self.ask(next),
+        }
+    }
+
+    /// Opens the question whose "yes" does `then`.
+    pub(crate) fn ask(&mut self, then: Then) {
+        match then {
+            Then::ScheduleNext { customer, .. } => {
+                let Ok(Some(rec)) = self.store.live_customer(customer) else {
+                    return;
+                };
+                self.open(Prompt {
+                    question: tf("prompt.schedule_next", &[("name", &rec.customer.name)]),
+                    then,
+                });
+            }
+            Then::MoveStage { customer, to } => self.offer_stage(customer, to),
+            other => yes(other, self),
+        }
+    }
+
     /// Asks whether to move `customer` to `to`.
     pub(crate) fn offer_stage(&mut self, customer: CustomerId, to: Stage) {
         let Ok(Some(rec)) = self.store.live_customer(customer) else {

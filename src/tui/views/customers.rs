@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::widgets::{day, escape, fit, fit_escaped, gauge, level_label, local_day, money, relative, stage_label};
+use super::widgets::{
+    channel_label, day, escape, fit, fit_escaped, gauge, interaction_notes, level_label, local_day, money, relative,
+    stage_label,
+};
 use crate::domain::{Factor, SpinPart};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, SortColumn};
@@ -100,7 +103,7 @@ fn columns(width: u16) -> Vec<Column> {
 
 fn table(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let title = if app.filtering() || app.searching() {
+    let title = if app.filtering() || app.searching() || app.mine_only {
         tf(
             "customers.title_filtered",
             &[("shown", &app.table.visible.len()), ("total", &app.roster.len())],
@@ -142,7 +145,9 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
     for c in &cols {
         let mut label = t(&format!("column.{}", c.key)).to_string();
         if c.sort == app.sort && app.sort != SortColumn::Relevance && c.key != "level" {
-            label.push(if app.descending { '▲' } else { '▼' });
+            // One meaning on every column: ▲ low to high, ▼ high to low.
+            let ascending = c.sort.starts_ascending() != app.descending;
+            label.push(if ascending { '▲' } else { '▼' });
         }
         header.push(Span::styled(pad(&fit(&label, c.width), c.width + 1), th.header));
     }
@@ -284,6 +289,45 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
             th.money,
         ),
     ]));
+    // What was said last time and what was promised next come before the
+    // scores: they are what a salesperson reads before calling.
+    if let Some(i) = &focus.latest {
+        lines.push(Line::from(Span::styled(t("detail.latest"), th.header)));
+        let when = format!("{} ", local_day(i.at));
+        let channel = format!("{} ", channel_label(i.channel));
+        let amount = i.amount.map(|a| format!("  {}", money(a))).unwrap_or_default();
+        let room = (inner.width as usize).saturating_sub(when.width() + channel.width() + amount.width());
+        let spans = vec![
+            Span::styled(when, th.muted),
+            Span::styled(channel, th.channel),
+            Span::styled(fit_escaped(&i.summary, room), th.text),
+            Span::styled(amount, th.money),
+        ];
+        lines.push(Line::from(spans));
+        lines.extend(interaction_notes(th, i, inner.width as usize, 2, 4));
+    }
+    {
+        let mut open: Vec<_> = focus.follow_ups.iter().filter(|f| f.is_open()).collect();
+        open.sort_by_key(|f| f.due);
+        if let Some(f) = open.first() {
+            lines.push(Line::from(Span::styled(t("detail.next_follow_up"), th.header)));
+            let due = f.due_date();
+            let mut spans = vec![
+                Span::styled(
+                    format!("{} ({}) ", day(due), relative(due, app.today)),
+                    super::widgets::due_style(th, due, app.today),
+                ),
+                Span::styled(escape(&f.what).into_owned(), th.text),
+            ];
+            if open.len() > 1 {
+                spans.push(Span::styled(
+                    format!(" · {}", tf("detail.more_follow_ups", &[("count", &(open.len() - 1))])),
+                    th.muted,
+                ));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
     for f in Factor::ALL {
         let mut spans = vec![label(&format!("factor.{}", f.key()))];
         spans.extend(gauge(th, c.factors.get(f), 10));
@@ -296,19 +340,6 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
                 label(&format!("spin.{}", part.key())),
                 Span::styled(escape(text).into_owned(), th.text),
             ]));
-        }
-    }
-    {
-        let open: Vec<_> = focus.follow_ups.iter().filter(|f| f.is_open()).collect();
-        if !open.is_empty() {
-            lines.push(Line::from(Span::styled(t("detail.follow_ups"), th.header)));
-            for f in open {
-                let due = f.due_date();
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", day(due)), super::widgets::due_style(th, due, app.today)),
-                    Span::styled(escape(&f.what).into_owned(), th.text),
-                ]));
-            }
         }
     }
     let history = &focus.history;

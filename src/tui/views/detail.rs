@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
 use super::widgets::{
-    channel_label, day, escape, escape_lines, field_label_width, gauge, level_label, local_time, money, relative,
-    stage_label,
+    channel_label, day, escape, escape_lines, field_label_width, gauge, interaction_notes, level_label, local_time,
+    money, relative, stage_label,
 };
 use crate::domain::{Factor, SpinPart, Summary, kept};
 use crate::i18n::{t, tf};
@@ -150,6 +150,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         }
         spans.push(Span::styled(format!("  {}", escape(&i.author)), th.author));
         lines.push(Line::from(spans));
+        lines.extend(interaction_notes(th, i, inner.width as usize, 2, usize::MAX));
     }
     if !d.history.is_empty() {
         lines.push(Line::default());

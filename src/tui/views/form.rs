@@ -9,8 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::customers::pad;
-use super::widgets::{escape, fit, fit_escaped};
+use super::widgets::{fit, fit_escaped};
 use crate::domain::escape::escape_typed;
+use crate::domain::text::wrap;
 use crate::i18n::{t, tf};
 use crate::tui::app::App;
 use crate::tui::forms::Form;
@@ -19,11 +20,29 @@ use crate::tui::forms::Form;
 /// these bounds, so that values line up and stay wide enough to type in.
 const LABEL_MIN: usize = 12;
 const LABEL_MAX: usize = 24;
+/// The popup's width, when the screen has it.
+const WIDTH: u16 = 76;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     let th = &app.theme;
-    let rows: u16 = form.fields.iter().map(|f| 1 + u16::from(f.error.is_some())).sum();
-    let popup = centered(area, 76, rows + 2);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| t(&f.id.label_key()).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(LABEL_MIN, LABEL_MAX);
+    // A reason wraps under its field rather than being cut at the border.
+    let reason_width = (WIDTH.min(area.width) as usize)
+        .saturating_sub(2 + label_width + 2)
+        .max(10);
+    let reasons: Vec<Vec<String>> = form
+        .fields
+        .iter()
+        .map(|f| f.error.as_deref().map(|e| wrap(e, reason_width)).unwrap_or_default())
+        .collect();
+    let rows: u16 = reasons.iter().map(|r| 1 + r.len() as u16).sum();
+    let popup = centered(area, WIDTH, rows + 2);
     super::clear(frame, popup);
     let (title_key, name) = form.title();
     let title = if name.is_empty() {
@@ -40,13 +59,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
         ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let label_width = form
-        .fields
-        .iter()
-        .map(|f| t(&f.id.label_key()).width())
-        .max()
-        .unwrap_or(0)
-        .clamp(LABEL_MIN, LABEL_MAX);
     let value_width = (inner.width as usize).saturating_sub(label_width + 1);
     // Lines of each field, to scroll the focused one into view.
     let mut lines: Vec<(usize, Line)> = Vec::new();
@@ -100,11 +112,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
             ));
         }
         lines.push((i, Line::from(spans)));
-        if let Some(e) = &field.error {
+        for (n, reason) in reasons[i].iter().enumerate() {
+            let mark = if n == 0 { "↳ " } else { "  " };
             lines.push((
                 i,
                 Line::from(Span::styled(
-                    format!("{}↳ {}", " ".repeat(label_width + 1), escape(e)),
+                    format!("{}{mark}{reason}", " ".repeat(label_width + 1)),
                     th.error,
                 )),
             ));

@@ -9,6 +9,7 @@ pub(crate) mod form;
 pub(crate) mod help;
 pub(crate) mod import;
 mod log;
+pub(crate) mod messages;
 pub(crate) mod palette;
 mod pipeline;
 pub(crate) mod prompt;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::scroll_offset;
-use super::widgets::{fit, fit_escaped, money, stage_label};
+use super::widgets::{fit, fit_escaped, money_short, stage_label};
 use crate::domain::Stage;
 use crate::tui::app::App;
 
@@ -37,7 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(Line::from(vec![
                 Span::styled(format!("{} ", ids.len()), th.header),
                 Span::styled(
-                    fit(&money(total), width.saturating_sub(ids.len().to_string().len() + 1)),
+                    fit(
+                        &money_short(total),
+                        width.saturating_sub(ids.len().to_string().len() + 1),
+                    ),
                     th.money,
                 ),
             ])),

@@ -19,10 +19,18 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
             th.tab
         };
         spans.push(Span::styled("│", th.border));
-        spans.push(Span::styled(
-            format!(" {} {} ", i + 1, t(&format!("pane.{}", pane.key()))),
-            style,
-        ));
+        let mut label = format!(" {} {} ", i + 1, t(&format!("pane.{}", pane.key())));
+        // The pipeline has no title of its own: its tab counts the cards.
+        if *pane == Pane::Pipeline && app.pane == Pane::Pipeline && !app.welcome() {
+            let shown = app.table.visible.len();
+            let count = if app.filtering() || app.mine_only {
+                tf("pane.shown_of", &[("shown", &shown), ("total", &app.roster.len())])
+            } else {
+                shown.to_string()
+            };
+            label = format!("{}· {count} ", label);
+        }
+        spans.push(Span::styled(label, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -64,10 +72,18 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
         };
         // The message gets what it needs, up to two thirds of the row.
         let most = (area.width as usize * 2 / 3).max(1);
-        let text = format!(
-            " {} ",
-            crate::domain::text::fit_escaped(&m.text, most.saturating_sub(2))
-        );
+        let whole = crate::domain::escape::escape(&m.text);
+        let text = if unicode_width::UnicodeWidthStr::width(whole.as_ref()) + 2 <= most {
+            format!(" {whole} ")
+        } else {
+            // Cut: the key that shows it whole follows.
+            let key = app
+                .keymap
+                .label_for(crate::tui::keymap::Mode::Global, crate::tui::action::Action::Messages);
+            let more = crate::i18n::tf("status.more", &[("key", &key)]);
+            let room = most.saturating_sub(3 + unicode_width::UnicodeWidthStr::width(more.as_str()));
+            format!(" {} {more} ", crate::domain::text::fit(&whole, room))
+        };
         room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
         frame.render_widget(Paragraph::new(text).style(style).alignment(Alignment::Right), area);
     }

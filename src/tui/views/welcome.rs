@@ -34,7 +34,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(format!("  {}", t("welcome.quit")), th.text),
         ]),
     ];
-    let box_area = centered(area, 60, lines.len() as u16 + 2);
+    // As wide as the longest line (the tagline is one line whenever the
+    // screen has room for it), and as tall as the lines once wrapped.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
+    let width = (widest + 2).clamp(20, area.width.max(20));
+    let inner = usize::from(width.max(1));
+    let height: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let box_area = centered(area, width, height as u16 + 2);
     frame.render_widget(
         Paragraph::new(lines)
             .alignment(Alignment::Center)

@@ -8,11 +8,11 @@
 
 use chrono::NaiveDate;
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::{Channel, Factor, Level, SpinPart, Stage};
-use crate::i18n::t;
+use crate::domain::{Channel, Factor, Interaction, Level, SpinPart, Stage};
+use crate::i18n::{t, tf};
 use crate::tui::theme::Theme;
 
 pub use crate::domain::escape::{escape, escape_lines};
@@ -42,7 +42,7 @@ pub fn local_day(ms: i64) -> String {
     crate::i18n::date(crate::domain::dates::local_day(ms))
 }
 
-pub use crate::i18n::{money, relative};
+pub use crate::i18n::{money, money_short, relative};
 
 /// The style that says how urgent a due date is.
 pub fn due_style(theme: &Theme, due: NaiveDate, today: NaiveDate) -> Style {
@@ -51,6 +51,44 @@ pub fn due_style(theme: &Theme, due: NaiveDate, today: NaiveDate) -> Style {
         0 => theme.due_today,
         _ => theme.upcoming,
     }
+}
+
+/// What an interaction said beyond its one-line summary: the outcome,
+/// how the experience compared with the promise, and the notes with their
+/// own line breaks, wrapped to `width` columns under `indent` spaces. At
+/// most `max` lines (the last one marked `…` when more were left out).
+pub fn interaction_notes(
+    theme: &Theme,
+    i: &Interaction,
+    width: usize,
+    indent: usize,
+    max: usize,
+) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(indent).max(10);
+    let pad = " ".repeat(indent);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if !i.outcome.trim().is_empty() {
+        for text in crate::domain::text::wrap(&tf("detail.outcome", &[("outcome", &i.outcome)]), room) {
+            lines.push(Line::from(vec![Span::raw(pad.clone()), Span::styled(text, theme.text)]));
+        }
+    }
+    if let Some(s) = i.satisfaction {
+        let rating = t(&format!("satisfaction.{s}"));
+        lines.push(Line::from(vec![
+            Span::raw(pad.clone()),
+            Span::styled(tf("detail.rated", &[("rating", &rating)]), theme.muted),
+        ]));
+    }
+    for text in crate::domain::text::wrap(&i.body, room) {
+        lines.push(Line::from(vec![Span::raw(pad.clone()), Span::styled(text, theme.text)]));
+    }
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            last.spans.push(Span::styled(" …", theme.muted));
+        }
+    }
+    lines
 }
 
 /// A 0-5 score as a small bar.
