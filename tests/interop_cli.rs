@@ -373,6 +373,54 @@ fn json_export_and_import_move_a_whole_workspace() {
 }
 
 #[test]
+fn not_duplicates_travel_in_a_json_export() {
+    let a = Sandbox::new();
+    let minh = a.ok(&[
+        "add",
+        "--name",
+        "Trần Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let other = a.ok(&[
+        "add",
+        "--name",
+        "Tran Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let (minh, other) = (minh.trim(), other.trim());
+    a.ok(&["add", "--name", "Lê Lan", "--email", "lan@x.vn"]);
+    a.ok(&["dupes", "--not", minh, other]);
+    let file = a.dir.path().join("all.json");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains(&format!("\"not_duplicates_of\": [\n        \"{other}\"")),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not_duplicates_of").count(),
+        2,
+        "only on the two kept apart"
+    );
+    // Imported elsewhere, the two stay two, still kept apart.
+    let b = Sandbox::new();
+    let said = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(said.contains("3 new"), "{said}");
+    assert!(b.ok(&["dupes"]).contains("No duplicates found."));
+    let again = b.dir.path().join("again.json");
+    b.ok(&["export", "-o", again.to_str().unwrap()]);
+    assert_eq!(text, std::fs::read_to_string(&again).unwrap());
+    // Importing it again changes nothing.
+    assert!(b.ok(&["import", file.to_str().unwrap()]).contains("3 already here"));
+}
+
+#[test]
 fn calendars_get_follow_ups_and_meetings() {
     let s = Sandbox::new();
     s.ok(&["add", "--name", "Hoàng Yến"]);

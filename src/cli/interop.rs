@@ -258,18 +258,24 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
+    // Who is said not to be whose duplicate, by customer: few, if any.
+    let mut apart: std::collections::HashMap<CustomerId, Vec<String>> = std::collections::HashMap::new();
+    for (a, b) in store.apart()? {
+        apart.entry(a).or_default().push(b.to_string());
+        apart.entry(b).or_default().push(a.to_string());
+    }
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
                 return Ok(None);
             };
             let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
-            Ok(Some(json::customer_out(
-                &rec.customer,
-                &interactions,
-                &follow_ups,
-                &history,
-            )))
+            let mut out = json::customer_out(&rec.customer, &interactions, &follow_ups, &history);
+            if let Some(others) = apart.get(&id) {
+                out.not_duplicates_of = others.clone();
+                out.not_duplicates_of.sort();
+            }
+            Ok(Some(out))
         };
         read().map_err(|e| e.to_string()).transpose()
     });

@@ -68,6 +68,17 @@ impl View {
             .map(|(ids, _)| ids)
             .collect())
     }
+
+    /// Whether two customers are kept apart.
+    pub fn is_apart(&self, a: CustomerId, b: CustomerId) -> Result<bool, StoreError> {
+        let (a, b) = pair(a, b);
+        match self.storage.tree.get(keys::apart(a, b))? {
+            Some(v) => Ok(super::codec::decode::<ApartRecord>(&v)
+                .map_err(StoreError::codec("apart record"))?
+                .apart),
+            None => Ok(false),
+        }
+    }
 }
 
 impl Store {
