@@ -45,8 +45,11 @@ pub(super) fn current(tx: &Txn, a: CustomerId, b: CustomerId) -> Result<bool, St
         .is_some_and(|r| r.apart))
 }
 
+/// Two customers, the lower id first.
+type Pair = (CustomerId, CustomerId);
+
 /// Every pair's record, for restating lost ops and for checks.
-pub(super) fn records(tree: &sled::Tree) -> Result<Vec<((CustomerId, CustomerId), ApartRecord)>, StoreError> {
+pub(super) fn records(tree: &sled::Tree) -> Result<Vec<(Pair, ApartRecord)>, StoreError> {
     let mut out = Vec::new();
     for entry in tree.scan_prefix([keys::APART]) {
         let (k, v) = entry?;
