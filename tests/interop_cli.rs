@@ -234,6 +234,129 @@ fn duplicates_are_found_merged_and_unmerged() {
 }
 
 #[test]
+fn duplicates_say_why_keep_the_chosen_record_and_stay_apart_when_told() {
+    let s = Sandbox::new();
+    let older = s.ok(&[
+        "add",
+        "--name",
+        "Trần Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let newer = s.ok(&[
+        "add",
+        "--name",
+        "Tran Minh",
+        "--company",
+        "SAO MAI",
+        "--email",
+        "MINH@saomai.vn",
+        "--phone",
+        "0903 111 222",
+    ]);
+    let (older, newer) = (older.trim(), newer.trim());
+    let lan = s
+        .ok(&["add", "--name", "Lê Lan", "--phone", "+84 912 345 678"])
+        .trim()
+        .to_string();
+    let lan_too = s
+        .ok(&["add", "--name", "Le Lan", "--phone", "+84 912-345-678"])
+        .trim()
+        .to_string();
+
+    // Why each group matched, and each record's company, email and phone.
+    let listed = s.ok(&["dupes"]);
+    assert!(listed.contains("same email, same name and company"), "{listed}");
+    assert!(listed.contains("same phone\n"), "{listed}");
+    assert!(
+        listed.contains(&format!("{newer}  Tran Minh (SAO MAI)  MINH@saomai.vn; 0903 111 222")),
+        "{listed}"
+    );
+    let json = s.json(&["dupes", "--json"]);
+    let groups = json.as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    let record = |id: &str| {
+        groups
+            .iter()
+            .find_map(|g| {
+                g["records"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["id"] == id)
+                    .map(|r| (g, r))
+            })
+            .unwrap_or_else(|| panic!("{id} in no group: {json}"))
+    };
+    let (minh, newer_one) = record(newer);
+    assert_eq!(minh["reasons"], serde_json::json!(["email", "name_company"]));
+    assert_eq!(minh["certain"], true);
+    assert_eq!(newer_one["company"], "SAO MAI");
+    assert_eq!(newer_one["phones"], serde_json::json!(["0903 111 222"]));
+    assert_eq!(record(older).1["emails"], serde_json::json!(["minh@saomai.vn"]));
+    assert_eq!(record(&lan).0["reasons"], serde_json::json!(["phone"]));
+
+    // The newer record is the one kept: its id lives on, with both emails.
+    let merged = s.ok(&["dupes", "--merge", "--keep", newer]);
+    assert!(merged.contains("merged 1 group(s)"), "{merged}");
+    let kept = s.json(&["show", newer, "--json"]);
+    assert_eq!(kept["name"], "Tran Minh");
+    assert_eq!(
+        kept["emails"],
+        serde_json::json!(["MINH@saomai.vn"]),
+        "one email, in either case"
+    );
+    assert!(
+        s.run(&["show", older]).status.code() != Some(0),
+        "the older one merged away"
+    );
+    assert_eq!(
+        s.json(&["dupes", "--json"]).as_array().unwrap().len(),
+        1,
+        "Lan's group is left"
+    );
+
+    // Not duplicates: the group stops coming back, and undo brings it back.
+    let said = s.ok(&["dupes", "--not", &lan, &lan_too]);
+    assert!(said.contains("marked 2 records as different people"), "{said}");
+    assert!(s.ok(&["dupes"]).contains("No duplicates found."));
+    assert!(s.ok(&["dupes", "--not", &lan_too, &lan]).contains("already marked"));
+    s.ok(&["undo"]);
+    assert!(s.ok(&["dupes"]).contains("Lê Lan"));
+    s.ok(&["redo"]);
+    assert!(s.ok(&["dupes"]).contains("No duplicates found."));
+    // A newcomer matching one of them still groups with it.
+    let third = s.ok(&[
+        "add",
+        "--name",
+        "Lan",
+        "--phone",
+        "+84 (912) 345678",
+        "--email",
+        "lan@x.vn",
+    ]);
+    let json = s.json(&["dupes", "--json"]);
+    let ids: Vec<&str> = json[0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(json.as_array().unwrap().len(), 1, "{json}");
+    assert!(ids.contains(&third.trim()), "{json}");
+
+    // Mistakes are rejected with one line.
+    assert!(s.rejected(&["dupes", "--not", &lan, &lan]).contains("at least two"));
+    assert!(
+        s.rejected(&["dupes", "--merge", "--keep", newer])
+            .contains("in no group")
+    );
+    s.rejected(&["dupes", "--keep", newer]);
+}
+
+#[test]
 fn json_export_and_import_move_a_whole_workspace() {
     let a = Sandbox::new();
     a.demo(&["--customers", "15", "--interactions", "80"]);
@@ -247,6 +370,54 @@ fn json_export_and_import_move_a_whole_workspace() {
         std::fs::read_to_string(&file).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
+}
+
+#[test]
+fn not_duplicates_travel_in_a_json_export() {
+    let a = Sandbox::new();
+    let minh = a.ok(&[
+        "add",
+        "--name",
+        "Trần Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let other = a.ok(&[
+        "add",
+        "--name",
+        "Tran Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let (minh, other) = (minh.trim(), other.trim());
+    a.ok(&["add", "--name", "Lê Lan", "--email", "lan@x.vn"]);
+    a.ok(&["dupes", "--not", minh, other]);
+    let file = a.dir.path().join("all.json");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains(&format!("\"not_duplicates_of\": [\n        \"{other}\"")),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not_duplicates_of").count(),
+        2,
+        "only on the two kept apart"
+    );
+    // Imported elsewhere, the two stay two, still kept apart.
+    let b = Sandbox::new();
+    let said = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(said.contains("3 new"), "{said}");
+    assert!(b.ok(&["dupes"]).contains("No duplicates found."));
+    let again = b.dir.path().join("again.json");
+    b.ok(&["export", "-o", again.to_str().unwrap()]);
+    assert_eq!(text, std::fs::read_to_string(&again).unwrap());
+    // Importing it again changes nothing.
+    assert!(b.ok(&["import", file.to_str().unwrap()]).contains("3 already here"));
 }
 
 #[test]

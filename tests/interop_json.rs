@@ -131,6 +131,7 @@ fn full() -> impl Strategy<Value = FullCustomer> {
                 interactions,
                 follow_ups,
                 history,
+                apart_from: Vec::new(),
             })
     })
 }

@@ -23,6 +23,8 @@ enum Step {
     FollowUp(usize),
     Done(usize),
     Delete(usize),
+    /// Two customers said to be different people, or not.
+    Apart(usize, usize, bool),
     Undo,
 }
 
@@ -36,6 +38,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::FollowUp),
         1 => any::<usize>().prop_map(Step::Done),
         1 => any::<usize>().prop_map(Step::Delete),
+        1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(a, b, on)| Step::Apart(a, b, on)),
         1 => Just(Step::Undo),
     ]
 }
@@ -141,6 +144,14 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
                 fields: vec![CustomerField::Deleted(true)],
             }],
             None => return,
+        },
+        Step::Apart(a, b, apart) => match (pick(a, made.customers.len()), pick(b, made.customers.len())) {
+            (Some(a), Some(b)) if a != b => vec![Edit::SetApart {
+                a: made.customers[a],
+                b: made.customers[b],
+                apart,
+            }],
+            _ => return,
         },
         Step::Undo => {
             let _ = store.undo();

@@ -53,6 +53,13 @@ enum Step {
     Undo {
         machine: usize,
     },
+    /// Says two customers are not duplicates, or takes it back.
+    Apart {
+        machine: usize,
+        a: u8,
+        b: u8,
+        apart: bool,
+    },
     /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
     /// it (256 = all), as a conflict copy or not.
     Deliver {
@@ -83,6 +90,8 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
             forward
         }),
         1 => m.clone().prop_map(|machine| Step::Undo { machine }),
+        1 => (m.clone(), any::<u8>(), any::<u8>(), prop::bool::weighted(0.7))
+            .prop_map(|(machine, a, b, apart)| Step::Apart { machine, a, b, apart }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
         3 => m.prop_map(|machine| Step::Sync { machine }),
@@ -270,6 +279,13 @@ fn run(steps: Vec<Step>, machines: usize) {
                 // Nothing to undo is fine.
                 let _ = ms[machine].store.undo();
             }
+            Step::Apart { machine, a, b, apart } => {
+                let store = &mut ms[machine].store;
+                let all = known(store);
+                if let (Some(x), Some(y)) = (pick(&all, a), pick(&all, b)) {
+                    store.set_apart(&[x.id, y.id], apart).unwrap();
+                }
+            }
             Step::Deliver { from, to, cut, copy } => {
                 if from != to {
                     deliver(&ms[from], &ms[to], cut, copy, &mut serial);
@@ -343,6 +359,60 @@ fn run(steps: Vec<Step>, machines: usize) {
     let _ = Stage::Attract;
 }
 
+/// "Not duplicates" said on one machine reaches a teammate: the group
+/// stops showing there too, and a later "they are duplicates after all"
+/// from the teammate wins over the older answer everywhere.
+#[test]
+fn not_duplicates_reaches_teammates() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("folder-0");
+    let second = dir.path().join("folder-1");
+    let lan = open(&first, &dir.path().join("state-0"), "Lan");
+    fs::create_dir_all(&second).unwrap();
+    fs::copy(first.join(META_FILE), second.join(META_FILE)).unwrap();
+    let wei = open(&second, &dir.path().join("state-1"), "Wei");
+    let mut ms = [
+        Machine {
+            store: lan,
+            folder: first,
+        },
+        Machine {
+            store: wei,
+            folder: second,
+        },
+    ];
+    for name in ["Trần Minh", "Tran Minh"] {
+        let store = &mut ms[0].store;
+        let mut c = Customer::empty(store.new_customer_id());
+        c.name = name.into();
+        c.company = "Sao Mai".into();
+        c.emails = vec!["minh@saomai.vn".into()];
+        store.add_customer(c).unwrap();
+    }
+    let groups = |store: &Store| guanxi::domain::duplicates::groups(&known(store), None, &store.apart().unwrap());
+    let mut serial = 0;
+    deliver(&ms[0], &ms[1], 256, false, &mut serial);
+    ms[1].store.ingest_others().unwrap();
+    assert_eq!(groups(&ms[1].store).len(), 1, "the teammate sees the group");
+    let ids = groups(&ms[0].store)[0].ids.clone();
+    assert!(ms[0].store.set_apart(&ids, true).unwrap());
+    assert!(groups(&ms[0].store).is_empty());
+    deliver(&ms[0], &ms[1], 256, false, &mut serial);
+    ms[1].store.ingest_others().unwrap();
+    assert!(groups(&ms[1].store).is_empty(), "the teammate no longer sees it");
+    // The teammate changes their mind later: that answer wins on both.
+    assert!(ms[1].store.set_apart(&ids, false).unwrap());
+    deliver(&ms[1], &ms[0], 256, false, &mut serial);
+    ms[0].store.ingest_others().unwrap();
+    for m in &ms {
+        assert_eq!(groups(&m.store).len(), 1);
+    }
+    assert_eq!(
+        ms[0].store.shared_entries().unwrap(),
+        ms[1].store.shared_entries().unwrap()
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -410,6 +480,12 @@ fn clamp(s: Step, n: usize) -> Step {
             forward,
         },
         Step::Undo { machine } => Step::Undo { machine: c(machine) },
+        Step::Apart { machine, a, b, apart } => Step::Apart {
+            machine: c(machine),
+            a,
+            b,
+            apart,
+        },
         Step::Deliver { from, to, cut, copy } => Step::Deliver {
             from: c(from),
             to: c(to),

@@ -357,3 +357,85 @@ fn a_workspace_folder_that_goes_away_keeps_the_change_and_gets_it_when_back() {
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(s.ok(&["doctor"]).contains("healthy"));
 }
+
+/// Two records of one person, the older without a phone.
+fn two_of_minh(s: &Sandbox) -> (String, String) {
+    let older = s.ok(&[
+        "add",
+        "--name",
+        "Trần Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+    ]);
+    let newer = s.ok(&[
+        "add",
+        "--name",
+        "Tran Minh",
+        "--company",
+        "Sao Mai",
+        "--email",
+        "minh@saomai.vn",
+        "--phone",
+        "0903 111 222",
+    ]);
+    (older.trim().to_string(), newer.trim().to_string())
+}
+
+#[test]
+fn the_record_to_keep_is_chosen_in_the_duplicates_list() {
+    let s = Sandbox::new();
+    let (older, newer) = two_of_minh(&s);
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 2");
+    tui.key("D");
+    tui.wait_for("same email, same name and company");
+    tui.wait_for("0903 111 222");
+    tui.wait_for("▸ Trần Minh · Sao Mai (kept)");
+    tui.key("j");
+    tui.wait_for("▸ Tran Minh · Sao Mai (kept)");
+    tui.key("enter");
+    tui.wait_for("Merge these 2 records into Tran Minh?");
+    tui.key("y");
+    tui.wait_for("Merged");
+    tui.wait_for("Customers · 1");
+    quit(&mut tui);
+    assert_eq!(s.json(&["show", &newer, "--json"])["phones"][0], "0903 111 222");
+    assert!(
+        !s.run(&["show", &older]).status.success(),
+        "the older record merged into the chosen one"
+    );
+}
+
+#[test]
+fn not_duplicates_sends_the_group_away_for_good() {
+    let s = Sandbox::new();
+    two_of_minh(&s);
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 2");
+    tui.key("D");
+    tui.wait_for("same email, same name and company");
+    tui.key("n");
+    tui.wait_for("Marked as not duplicates");
+    tui.wait_until_gone("Possible duplicates");
+    tui.key("D");
+    tui.wait_for("No duplicates found.");
+    // Undo brings the group back; redo sends it away again.
+    tui.key("u");
+    tui.wait_for("Undid: mark as not duplicates");
+    tui.key("D");
+    tui.wait_for("same email, same name and company");
+    tui.key("esc");
+    tui.wait_until_gone("Possible duplicates");
+    tui.key("ctrl-r");
+    tui.wait_for("Redid: mark as not duplicates");
+    quit(&mut tui);
+    // After a restart, and on the command line, it stays away.
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 2");
+    tui.key("D");
+    tui.wait_for("No duplicates found.");
+    quit(&mut tui);
+    assert!(s.ok(&["dupes"]).contains("No duplicates found."));
+}

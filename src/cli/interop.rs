@@ -258,18 +258,24 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
+    // Who is said not to be whose duplicate, by customer: few, if any.
+    let mut apart: std::collections::HashMap<CustomerId, Vec<String>> = std::collections::HashMap::new();
+    for (a, b) in store.apart()? {
+        apart.entry(a).or_default().push(b.to_string());
+        apart.entry(b).or_default().push(a.to_string());
+    }
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
                 return Ok(None);
             };
             let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
-            Ok(Some(json::customer_out(
-                &rec.customer,
-                &interactions,
-                &follow_ups,
-                &history,
-            )))
+            let mut out = json::customer_out(&rec.customer, &interactions, &follow_ups, &history);
+            if let Some(others) = apart.get(&id) {
+                out.not_duplicates_of = others.clone();
+                out.not_duplicates_of.sort();
+            }
+            Ok(Some(out))
         };
         read().map_err(|e| e.to_string()).transpose()
     });
@@ -310,13 +316,42 @@ pub struct DupesArgs {
     /// With --merge: merge only group N as listed, certain or possible
     #[arg(long, value_name = "N", requires = "merge")]
     group: Option<usize>,
+    /// With --merge: the record that keeps everything (id, id prefix or name); merges only its group
+    #[arg(long, value_name = "CUSTOMER", requires = "merge")]
+    keep: Option<String>,
+    /// These records are not duplicates (two or more ids or names): they are never grouped together again
+    #[arg(long = "not", value_name = "CUSTOMER", num_args = 2.., conflicts_with = "merge")]
+    not: Vec<String>,
+    /// Print the groups as JSON
+    #[arg(long, conflicts_with_all = ["merge", "not"])]
+    json: bool,
 }
 
 pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     let mut store = ctx.open()?;
+    if !a.not.is_empty() {
+        return not_duplicates(&mut store, &a.not);
+    }
     let customers: Vec<Customer> = store.customers()?.into_iter().map(|r| r.customer).collect();
-    let groups = duplicates::groups(&customers, store.rules().region);
+    let groups = duplicates::groups(&customers, store.rules().region, &store.apart()?);
+    let by_id: std::collections::HashMap<_, _> = customers.iter().map(|c| (c.id, c)).collect();
+    if a.json {
+        super::json::print_array(
+            groups
+                .iter()
+                .enumerate()
+                .map(|(n, g)| Ok(super::json::DupesGroupJson::new(n + 1, g, &by_id))),
+        )?;
+        return Ok(String::new());
+    }
+    let keep = match &a.keep {
+        Some(reference) => Some(store.resolve_customer(reference)?.customer),
+        None => None,
+    };
     if groups.is_empty() {
+        if let Some(keep) = keep {
+            return Err(InputError::Invalid(tf("cli.dupes.no_group_of", &[("name", &keep.display_name())])).into());
+        }
         return Ok(format!("{}\n", t("dupes.none")));
     }
     if let Some(n) = a.group
@@ -324,41 +359,40 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     {
         return Err(InputError::Invalid(tf("cli.dupes.no_group", &[("value", &n), ("count", &groups.len())])).into());
     }
-    let by_id: std::collections::HashMap<_, _> = customers.iter().map(|c| (c.id, c)).collect();
-    let mut out = String::new();
-    for (n, group) in groups.iter().enumerate() {
-        out.push_str(&format!("{}.", n + 1));
-        if !group.certain {
-            out.push(' ');
-            out.push_str(t("dupes.possible"));
-            out.push_str("\n  ");
-        }
-        for id in &group.ids {
-            if let Some(c) = by_id.get(id) {
-                let contact = [c.emails.join(", "), c.phones.join(", ")]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                out.push_str(&format!(
-                    "  {}  {}  {}\n  ",
-                    c.id,
-                    escape(&c.display_name()),
-                    escape(&contact)
-                ));
+    // The group to merge into the chosen record: its own, which must be
+    // the one --group names when both are given.
+    let kept_in = match &keep {
+        Some(keep) => {
+            let found = groups.iter().position(|g| g.ids.contains(&keep.id));
+            match found {
+                Some(n) if a.group.is_none_or(|g| g == n + 1) => Some((keep.id, n)),
+                _ => {
+                    let key = match a.group {
+                        Some(_) if found.is_some() => "cli.dupes.not_in_group",
+                        _ => "cli.dupes.no_group_of",
+                    };
+                    let n = a.group.unwrap_or_default();
+                    return Err(InputError::Invalid(tf(key, &[("name", &keep.display_name()), ("value", &n)])).into());
+                }
             }
         }
-        out.push('\n');
-    }
+        None => None,
+    };
+    let mut out = list_groups(&groups, &by_id);
     let possible = groups.iter().filter(|g| !g.certain).count();
     if a.merge {
-        let chosen: Vec<&duplicates::Group> = match a.group {
-            Some(n) => groups.get(n - 1).into_iter().collect(),
-            None => groups.iter().filter(|g| g.certain).collect(),
+        let merged = match kept_in {
+            Some((keep, n)) => usize::from(store.merge_customers(keep, &groups[n].ids)?),
+            None => {
+                let chosen: Vec<&duplicates::Group> = match a.group {
+                    Some(n) => groups.get(n - 1).into_iter().collect(),
+                    None => groups.iter().filter(|g| g.certain).collect(),
+                };
+                merge_all(&mut store, &chosen)?
+            }
         };
-        let merged = merge_all(&mut store, &chosen)?;
         out.push_str(&tf("cli.dupes.merged", &[("count", &merged)]));
-        if a.group.is_none() && possible > 0 {
+        if a.group.is_none() && kept_in.is_none() && possible > 0 {
             out.push('\n');
             out.push_str(&tf("cli.dupes.left", &[("count", &possible)]));
         }
@@ -371,10 +405,71 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
         if possible > 0 {
             said.push(tf("cli.dupes.left", &[("count", &possible)]));
         }
+        said.push(t("cli.dupes.how_to_choose").to_string());
         out.push_str(&said.join("\n"));
     }
     out.push('\n');
     Ok(out)
+}
+
+/// The groups as the user reads them: each numbered, with why its records
+/// matched, then one line per record with its id, name, company, emails
+/// and phones.
+fn list_groups(groups: &[duplicates::Group], by_id: &std::collections::HashMap<CustomerId, &Customer>) -> String {
+    let mut out = String::new();
+    for (n, group) in groups.iter().enumerate() {
+        out.push_str(&format!("{}. {}", n + 1, reasons_text(group)));
+        if !group.certain {
+            out.push_str(" · ");
+            out.push_str(t("dupes.possible"));
+        }
+        out.push('\n');
+        for id in &group.ids {
+            if let Some(c) = by_id.get(id) {
+                // The name with its company: "Trần Minh (Sao Mai)".
+                let who = c.display_name();
+                let contact = [c.emails.join(", "), c.phones.join(", ")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let line = format!("   {}  {}  {}", c.id, escape(&who), escape(&contact));
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Why a group's records matched, in words: "same email, same phone".
+fn reasons_text(group: &duplicates::Group) -> String {
+    let words: Vec<&str> = group
+        .reasons
+        .iter()
+        .map(|r| t(&format!("dupes.reason.{}", r.key())))
+        .collect();
+    crate::i18n::list(&words)
+}
+
+/// `dupes --not`: the named records are different people.
+fn not_duplicates(store: &mut Store, references: &[String]) -> Result<String> {
+    let mut ids = Vec::new();
+    for r in references {
+        let id = store.resolve_customer(r)?.customer.id;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() < 2 {
+        return Err(InputError::Invalid(t("cli.dupes.not_two").to_string()).into());
+    }
+    let key = if store.set_apart(&ids, true)? {
+        "cli.dupes.kept_apart"
+    } else {
+        "cli.dupes.already_apart"
+    };
+    Ok(tf(key, &[("count", &ids.len())]) + "\n")
 }
 
 fn merge_all(store: &mut Store, groups: &[&duplicates::Group]) -> Result<usize> {

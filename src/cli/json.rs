@@ -304,3 +304,48 @@ impl AgendaJson {
         }
     }
 }
+
+/// One group of `dupes --json`: why its records matched and who they are,
+/// the record a merge keeps first.
+#[derive(Debug, Serialize)]
+pub struct DupesGroupJson {
+    group: usize,
+    certain: bool,
+    reasons: Vec<&'static str>,
+    records: Vec<DupeJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct DupeJson {
+    id: String,
+    name: String,
+    company: String,
+    emails: Vec<String>,
+    phones: Vec<String>,
+}
+
+impl DupesGroupJson {
+    pub fn new(
+        number: usize,
+        group: &crate::domain::duplicates::Group,
+        by_id: &std::collections::HashMap<crate::domain::CustomerId, &Customer>,
+    ) -> DupesGroupJson {
+        DupesGroupJson {
+            group: number,
+            certain: group.certain,
+            reasons: group.reasons.iter().map(|r| r.key()).collect(),
+            records: group
+                .ids
+                .iter()
+                .filter_map(|id| by_id.get(id))
+                .map(|c| DupeJson {
+                    id: c.id.to_string(),
+                    name: c.name.clone(),
+                    company: c.company.clone(),
+                    emails: c.emails.clone(),
+                    phones: c.phones.clone(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -11,7 +11,7 @@
 //! Phones are compared as whole international numbers (`domain::phone`):
 //! `region` is where national numbers were written, when known.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::phone::{self, Region};
 use super::text::{fold, pinyin, squash};
@@ -203,8 +203,41 @@ impl Index {
     }
 }
 
+/// Why records were grouped: the kind of key they share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    Email,
+    Phone,
+    /// The same name at the same company.
+    NameCompany,
+}
+
+impl Reason {
+    /// The reason a key (`e:`, `p:`, `n:`, see [`keys`]) stands for.
+    fn of(key: &str) -> Reason {
+        match key.as_bytes().first() {
+            Some(b'e') => Reason::Email,
+            Some(b'p') => Reason::Phone,
+            _ => Reason::NameCompany,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// Its name in messages (`dupes.reason.<key>`) and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::Email => "email",
+            Reason::Phone => "phone",
+            Reason::NameCompany => "name_company",
+        }
+    }
+}
+
 /// Customers that look like one person, oldest first (the one a merge
-/// keeps).
+/// keeps unless the user picks another).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Group {
     pub ids: Vec<CustomerId>,
@@ -212,40 +245,85 @@ pub struct Group {
     /// clearly different names: a question for the user, never merged
     /// without being asked.
     pub certain: bool,
+    /// Why they were grouped: every kind of key that links two of them,
+    /// in [`Reason`] order.
+    pub reasons: Vec<Reason>,
+}
+
+/// Pairs of customers the user said are different people, each as
+/// [`pair`] writes it.
+pub type Apart = HashSet<(CustomerId, CustomerId)>;
+
+/// Two customers as one unordered pair: the lower id first.
+pub fn pair(a: CustomerId, b: CustomerId) -> (CustomerId, CustomerId) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// Every pair of `ids`, as [`pair`] writes them: what "not duplicates"
+/// records for a group.
+pub fn pairs_of(ids: &[CustomerId]) -> Vec<(CustomerId, CustomerId)> {
+    let mut out = Vec::new();
+    for (n, a) in ids.iter().enumerate() {
+        for b in &ids[n + 1..] {
+            if a != b {
+                out.push(pair(*a, *b));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Groups of customers that are the same person. Customers are linked
-/// when they share any key; a group is certain when its links by email,
-/// name and company, or phone under agreeing names hold it together.
-pub fn groups(customers: &[Customer], region: Option<Region>) -> Vec<Group> {
+/// when they share any key, unless `apart` says the two are different
+/// people; a group is certain when its links by email, name and company,
+/// or phone under agreeing names hold it together. A pair kept apart can
+/// still meet in one group through a third customer that matches both.
+pub fn groups(customers: &[Customer], region: Option<Region>, apart: &Apart) -> Vec<Group> {
     let n = customers.len();
     let mut any = Links::new(n);
     let mut sure = Links::new(n);
-    let mut first_with: HashMap<String, usize> = HashMap::new();
-    // Everyone under a phone key, to compare names with.
-    let mut phone_holders: HashMap<String, Vec<usize>> = HashMap::new();
+    // Everyone under each key, in order: each newcomer is compared with
+    // all of them, since a pair kept apart leaves a key's holders in
+    // different groups.
+    let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+    // Which kinds of keys linked each customer to another.
+    let mut reasons = vec![0u8; n];
+    let at: HashMap<CustomerId, usize> = if apart.is_empty() {
+        HashMap::new()
+    } else {
+        customers.iter().enumerate().map(|(i, c)| (c.id, i)).collect()
+    };
+    let apart: HashSet<(usize, usize)> = apart
+        .iter()
+        .filter_map(|(a, b)| Some((*at.get(a)?, *at.get(b)?)))
+        .flat_map(|(a, b)| [(a, b), (b, a)])
+        .collect();
     for (i, c) in customers.iter().enumerate() {
         let name = real_name(c);
         for k in customer_keys(c, region) {
-            let first = *first_with.entry(k.clone()).or_insert(i);
-            if first == i {
-                if k.starts_with("p:") {
-                    phone_holders.insert(k, vec![i]);
-                }
+            let reason = Reason::of(&k);
+            let list = holders.entry(k).or_default();
+            if list.last() == Some(&i) {
                 continue;
             }
-            any.join(i, first);
-            match phone_holders.get_mut(&k) {
-                Some(holders) => {
-                    for &j in holders.iter() {
-                        if names_agree(name, real_name(&customers[j])) {
-                            sure.join(i, j);
-                        }
-                    }
-                    holders.push(i);
+            for &j in list.iter() {
+                if apart.contains(&(i, j)) {
+                    continue;
                 }
-                None => sure.join(i, first),
+                reasons[i] |= reason.bit();
+                reasons[j] |= reason.bit();
+                if any.root(i) == any.root(j) && sure.root(i) == sure.root(j) {
+                    continue;
+                }
+                let agree = reason != Reason::Phone || names_agree(name, real_name(&customers[j]));
+                if agree {
+                    sure.join(i, j);
+                }
+                any.join(i, j);
             }
+            list.push(i);
         }
     }
     let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -259,10 +337,15 @@ pub fn groups(customers: &[Customer], region: Option<Region>) -> Vec<Group> {
         .map(|mut g| {
             let one = sure.root(g[0]);
             let certain = g.iter().all(|&i| sure.root(i) == one);
+            let bits = g.iter().fold(0, |b, &i| b | reasons[i]);
             g.sort_by_key(|&i| (customers[i].created_at, customers[i].id));
             Group {
                 ids: g.into_iter().map(|i| customers[i].id).collect(),
                 certain,
+                reasons: [Reason::Email, Reason::Phone, Reason::NameCompany]
+                    .into_iter()
+                    .filter(|r| bits & r.bit() != 0)
+                    .collect(),
             }
         })
         .collect();
@@ -401,11 +484,16 @@ mod tests {
         Region::parse("VN")
     }
 
-    fn certain(ids: &[u64]) -> Group {
+    fn certain(ids: &[u64], reasons: &[Reason]) -> Group {
         Group {
             ids: ids.iter().map(|i| CustomerId(*i)).collect(),
             certain: true,
+            reasons: reasons.to_vec(),
         }
+    }
+
+    fn grouped(customers: &[Customer], region: Option<Region>) -> Vec<Group> {
+        groups(customers, region, &Apart::new())
     }
 
     #[test]
@@ -419,7 +507,56 @@ mod tests {
             person(6, "Nguyễn Văn An", "", "", "", 1),
             person(7, "Nguyễn Văn An", "Thép Hòa Bình", "", "", 1),
         ];
-        assert_eq!(groups(&all, None), vec![certain(&[2, 1, 3]), certain(&[4, 5])]);
+        assert_eq!(
+            grouped(&all, None),
+            vec![
+                certain(&[2, 1, 3], &[Reason::Email, Reason::NameCompany]),
+                certain(&[4, 5], &[Reason::Phone])
+            ]
+        );
+    }
+
+    #[test]
+    fn every_reason_a_group_holds_is_named() {
+        let all = [
+            person(1, "Lê Lan", "Sao Mai", "lan@saomai.vn", "0912 345 678", 1),
+            person(2, "Le Lan", "SAO MAI", "LAN@saomai.vn", "+84 912 345 678", 2),
+        ];
+        let both = grouped(&all, vn());
+        assert_eq!(
+            both,
+            vec![certain(&[1, 2], &[Reason::Email, Reason::Phone, Reason::NameCompany])]
+        );
+        assert_eq!(
+            grouped(&all, None)[0].reasons,
+            [Reason::Email, Reason::NameCompany],
+            "without a region the national number is not the international one"
+        );
+        let keys: Vec<&str> = both[0].reasons.iter().map(|r| r.key()).collect();
+        assert_eq!(keys, ["email", "phone", "name_company"]);
+    }
+
+    #[test]
+    fn a_pair_kept_apart_is_not_grouped_but_a_newcomer_still_is() {
+        let a = person(1, "Trần Minh", "Sao Mai", "minh@saomai.vn", "", 1);
+        let b = person(2, "Tran Minh", "Sao Mai", "minh@saomai.vn", "0912 345 678", 2);
+        let apart: Apart = pairs_of(&[b.id, a.id]).into_iter().collect();
+        assert_eq!(apart, Apart::from([(CustomerId(1), CustomerId(2))]));
+        assert!(groups(&[a.clone(), b.clone()], vn(), &apart).is_empty());
+        // A third record sharing only B's phone groups with B alone.
+        let c = person(3, "Minh Tran", "", "", "+84 912 345 678", 3);
+        assert_eq!(
+            groups(&[a.clone(), b.clone(), c.clone()], vn(), &apart),
+            vec![certain(&[2, 3], &[Reason::Phone])]
+        );
+        // One matching both brings both, though the pair itself stays unlinked.
+        let d = person(4, "Trần Minh", "", "MINH@saomai.vn", "", 4);
+        let found = groups(&[a.clone(), b.clone(), d], None, &apart);
+        assert_eq!(found, vec![certain(&[1, 2, 4], &[Reason::Email])]);
+        // Apart from one another, and each from the newcomer: nothing left.
+        let d_too: Apart = pairs_of(&[a.id, b.id, CustomerId(4)]).into_iter().collect();
+        let d = person(4, "Trần Minh", "", "MINH@saomai.vn", "", 4);
+        assert!(groups(&[a, b, d], None, &d_too).is_empty());
     }
 
     #[test]
@@ -430,25 +567,26 @@ mod tests {
             person(3, "Wang Lei", "", "", "+86 903 111 222", 3),
         ];
         assert!(
-            groups(&all, None).is_empty(),
+            grouped(&all, None).is_empty(),
             "no region: (903) 111-222 is no known country's"
         );
         assert_eq!(
-            groups(&all, vn()),
+            grouped(&all, vn()),
             vec![Group {
                 ids: vec![CustomerId(1), CustomerId(2)],
-                certain: false
+                certain: false,
+                reasons: vec![Reason::Phone],
             }]
         );
         let us = Region::parse("US");
-        assert!(groups(&all, us).is_empty(), "+1 903 111 222 is nobody's");
+        assert!(grouped(&all, us).is_empty(), "+1 903 111 222 is nobody's");
         // A third record that agrees with both names does not make it certain.
         let mut more = all.to_vec();
         more.push(person(4, "Tám", "", "", "0903111222", 4));
-        assert!(!groups(&more, vn())[0].certain);
+        assert!(!grouped(&more, vn())[0].certain);
         more.truncate(1);
         more.push(person(4, "L. V. Tám", "", "", "0903111222", 4));
-        assert_eq!(groups(&more, vn()), vec![certain(&[1, 4])]);
+        assert_eq!(grouped(&more, vn()), vec![certain(&[1, 4], &[Reason::Phone])]);
     }
 
     #[test]

@@ -80,6 +80,13 @@ fn group(digits: &str, sign: &str) -> String {
     out
 }
 
+/// Items as the language lists them: "same email, same phone" in
+/// English, "邮箱相同、电话相同" in Chinese.
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    items.join(t("format.list"))
+}
+
 /// Money in the workspace currency, grouped the language's way:
 /// `1,500,000 ₫` in English, `1.500.000 ₫` in Vietnamese, `¥1,250.50`.
 pub fn money(m: Money) -> String {

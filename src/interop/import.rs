@@ -396,7 +396,16 @@ pub fn plan_in(
             .as_ref()
             .map(|_| candidate.id)
             .filter(|id| id.0 != 0 && (existing.contains(id) || created.contains_key(id)));
-        let (found, possible) = match by_id.map(Found::Same).or_else(|| index.find(&name, &keys)) {
+        // Never into one the file says is someone else (`dupes --not`).
+        let apart_from = children_of
+            .as_ref()
+            .map(|full| full.apart_from.as_slice())
+            .unwrap_or_default();
+        let found = by_id.map(Found::Same).or_else(|| index.find(&name, &keys));
+        let found = found.filter(|f| match f {
+            Found::Same(id) | Found::Possible(id) => !apart_from.contains(id),
+        });
+        let (found, possible) = match found {
             Some(Found::Same(id)) => (Some(id), None),
             Some(Found::Possible(id)) => {
                 let theirs = match created.get(&id) {

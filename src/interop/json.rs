@@ -68,6 +68,10 @@ pub struct CustomerOut {
     pub interactions: Vec<InteractionOut>,
     pub follow_ups: Vec<FollowUpOut>,
     pub stage_history: Vec<StageChangeOut>,
+    /// The ids of customers the user said are not this one's duplicates
+    /// (`dupes --not`); left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_duplicates_of: Vec<String>,
 }
 
 impl Default for CustomerOut {
@@ -97,6 +101,7 @@ impl Default for CustomerOut {
             interactions: Vec::new(),
             follow_ups: Vec::new(),
             stage_history: Vec::new(),
+            not_duplicates_of: Vec::new(),
         }
     }
 }
@@ -222,6 +227,7 @@ pub fn customer_out(
                 to: h.to.key().into(),
             })
             .collect(),
+        not_duplicates_of: Vec::new(),
     }
 }
 
@@ -232,6 +238,8 @@ pub struct FullCustomer {
     pub interactions: Vec<Interaction>,
     pub follow_ups: Vec<FollowUp>,
     pub history: Vec<StageChange>,
+    /// Customers said not to be this one's duplicates.
+    pub apart_from: Vec<CustomerId>,
 }
 
 /// Why one customer of a JSON file could not be read.
@@ -386,11 +394,17 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    let apart_from = c
+        .not_duplicates_of
+        .iter()
+        .map(|id| id_of(id, "not_duplicates_of").map(CustomerId))
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(FullCustomer {
         customer: out,
         interactions,
         follow_ups,
         history,
+        apart_from,
     })
 }
 

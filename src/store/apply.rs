@@ -69,6 +69,7 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::UpdateFollowUp { id, home, fields } => {
             apply_follow_up(tx, stamp, *id, *home, fields, false)?;
         }
+        Edit::SetApart { a, b, apart } => super::apart::apply(tx, stamp, *a, *b, *apart)?,
     }
     Ok(())
 }
@@ -317,6 +318,11 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                     fields: Registers::current(&current.follow_up, fields.iter().map(FollowUpField::key)),
                 }
             }
+            Edit::SetApart { a, b, .. } => Edit::SetApart {
+                a: *a,
+                b: *b,
+                apart: super::apart::current(tx, *a, *b)?,
+            },
         });
     }
     Ok(out)

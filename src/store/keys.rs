@@ -17,6 +17,7 @@
 //! | `D` | due day, follow-up  | FollowUp (copy)  | open follow-ups by due date        |
 //! | `U` | op seq              | UndoEntry        | the undo stack                     |
 //! | `V` | op seq              | UndoEntry        | the redo stack                     |
+//! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -35,6 +36,8 @@ pub const UNDO: u8 = b'U';
 pub const REDO: u8 = b'V';
 /// Index groups (see `index`).
 pub const INDEX: u8 = b'I';
+/// Pairs of customers said to be different people (see `apart`).
+pub const APART: u8 = b'A';
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -180,6 +183,15 @@ pub fn seq_of_stack_key(k: &[u8]) -> Option<u64> {
     read_u64(k.get(1..)?)
 }
 
+/// A pair of customers, the lower id first (see `domain::duplicates::pair`).
+pub fn apart(a: CustomerId, b: CustomerId) -> Vec<u8> {
+    key(&[&[APART], &a.to_bytes(), &b.to_bytes()])
+}
+
+pub fn pair_of_apart_key(k: &[u8]) -> Option<(CustomerId, CustomerId)> {
+    Some((CustomerId(read_u64(k.get(1..)?)?), CustomerId(read_u64(k.get(9..)?)?)))
+}
+
 /// The first key after every key starting with `prefix`.
 pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
     let mut end = prefix.to_vec();
@@ -234,5 +246,6 @@ mod tests {
         assert!(due(739_000, f) < due_until(739_000));
         assert!(due(739_001, f) > due_until(739_000));
         assert_eq!(seq_of_stack_key(&undo(42)), Some(42));
+        assert_eq!(pair_of_apart_key(&apart(c, CustomerId(7))), Some((c, CustomerId(7))));
     }
 }

@@ -12,6 +12,7 @@
 //! workspace, and can always be rebuilt from the journals.
 
 pub mod actions;
+mod apart;
 pub mod apply;
 mod chain;
 pub mod codec;

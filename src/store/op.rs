@@ -91,6 +91,14 @@ pub enum Edit {
         id: CustomerId,
         change: StageChange,
     },
+    /// Says two customers are different people (`apart`), or takes that
+    /// back: the duplicates finder does not link a pair kept apart. Per
+    /// pair, the latest write wins (see `apart`).
+    SetApart {
+        a: CustomerId,
+        b: CustomerId,
+        apart: bool,
+    },
 }
 
 impl Edit {
@@ -105,6 +113,8 @@ impl Edit {
             Edit::UpdateInteraction { fields, home, .. } => interaction_customer(fields).or(Some(*home)),
             Edit::AddFollowUp { fields, .. } => follow_up_customer(fields),
             Edit::UpdateFollowUp { fields, home, .. } => follow_up_customer(fields).or(Some(*home)),
+            // About a pair, not one customer.
+            Edit::SetApart { .. } => None,
         }
     }
 }
@@ -156,6 +166,8 @@ pub fn describe(edits: &[Edit]) -> String {
             [FollowUpField::Deleted(false)] => "restore_follow_up",
             _ => "edit_follow_up",
         },
+        Edit::SetApart { apart: true, .. } => "mark_apart",
+        Edit::SetApart { apart: false, .. } => "unmark_apart",
     };
     if edits.len() > 1 {
         format!("{what}+{}", edits.len() - 1)

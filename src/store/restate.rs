@@ -1,9 +1,9 @@
 //! Making lost ops again from the view. When this replica's journal lost
 //! ops the view still holds (a damaged frame, a file rolled back to an
 //! older version, a deleted folder), what those ops still decide in the
-//! view is found by their stamps: every register, record and stage-history
-//! entry this replica wrote with a stamp between the clocks of the ops
-//! around the loss. Each lost stamp becomes one op again, with the same
+//! view is found by their stamps: every register, record, stage-history
+//! entry and pair kept apart this replica wrote with a stamp between the
+//! clocks of the ops around the loss. Each lost stamp becomes one op again, with the same
 //! stamp, so it merges exactly as the original did everywhere: a teammate
 //! who had the original changes nothing, one who did not catches up, and
 //! what later writes replaced stays replaced. What a lost op wrote that was
@@ -187,6 +187,12 @@ pub(super) fn remake(
                     ),
                 );
             }
+        }
+    }
+    for ((a, b), rec) in super::apart::records(&storage.tree)? {
+        if let Some(i) = run_of(rec.stamp) {
+            let edit = Edit::SetApart { a, b, apart: rec.apart };
+            by_run[i].entry(rec.stamp).or_default().updates.push(edit);
         }
     }
     let mut out = Vec::new();

@@ -367,6 +367,9 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         Some(&keys::DUE) => {
             codec::decode::<crate::domain::FollowUp>(value).map_err(StoreError::codec("snapshot follow-up"))?;
         }
+        Some(&keys::APART) => {
+            codec::decode::<super::apart::ApartRecord>(value).map_err(StoreError::codec("snapshot pair"))?;
+        }
         Some(&keys::FOLLOW_UP) if value.len() != 8 => {
             return Err(StoreError::Codec {
                 what: "snapshot follow-up".into(),

@@ -80,6 +80,8 @@ actions! {
     // Files and duplicates.
     Import,
     Duplicates,
+    /// In the duplicates list: the group is different people.
+    NotDuplicates,
 }
 
 impl Action {

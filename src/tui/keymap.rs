@@ -31,10 +31,12 @@ pub enum Mode {
     Input,
     Prompt,
     Welcome,
+    /// The duplicates list's own keys.
+    Duplicates,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Global,
         Mode::Navigation,
         Mode::Customer,
@@ -42,6 +44,7 @@ impl Mode {
         Mode::Input,
         Mode::Prompt,
         Mode::Welcome,
+        Mode::Duplicates,
     ];
 
     /// The table name in keymap files: `[global]`, `[navigation]`, ...
@@ -54,6 +57,7 @@ impl Mode {
             Mode::Input => "input",
             Mode::Prompt => "prompt",
             Mode::Welcome => "welcome",
+            Mode::Duplicates => "duplicates",
         }
     }
 
@@ -729,6 +733,7 @@ mod tests {
                 Mode::Welcome,
                 &[("add", &["a"]), ("load_sample", &["s"]), ("quit", &["q", "ctrl-c"])],
             ),
+            (Mode::Duplicates, &[("not_duplicates", &["n"])]),
         ];
         let map = Keymap::defaults().unwrap();
         assert_eq!(expected.len(), Mode::ALL.len());

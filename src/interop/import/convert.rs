@@ -71,6 +71,15 @@ pub(super) fn children_edits(
             });
         }
     }
+    for &other in &full.apart_from {
+        if other != target && !store.is_apart(target, other)? {
+            edits.push(Edit::SetApart {
+                a: target,
+                b: other,
+                apart: true,
+            });
+        }
+    }
     Ok(edits)
 }
 
