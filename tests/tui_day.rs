@@ -268,3 +268,57 @@ fn a_message_too_long_for_the_status_bar_is_read_whole() {
     tui.wait_until_gone(" Messages ");
     quit(&mut tui);
 }
+
+/// The name in the side panel's title (the customer it shows), and the
+/// name on the highlighted row of the list, from a 120-column screen.
+fn panel_and_row(tui: &Tui) -> (String, String) {
+    tui.with_screen(|screen| {
+        let (_, cols) = screen.size();
+        let title: String = (0..cols.get())
+            .filter_map(|c| screen.cell(1, c).map(|cell| cell.contents().to_string()))
+            .collect();
+        let panel = title
+            .rsplit("┌ ")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(|c| c == '─' || c == '┐' || c == ' ')
+            .to_string();
+        let row = (3..screen.size().0.get())
+            .find(|r| screen.cell(*r, 2).is_some_and(|c| c.inverse() || c.bgcolor() != vt100::Color::Default))
+            .map(|r| {
+                let line: String = (1..40)
+                    .filter_map(|c| screen.cell(r, c).map(|cell| cell.contents().to_string()))
+                    .collect();
+                line.split("  ").next().unwrap_or_default().trim().to_string()
+            })
+            .unwrap_or_default();
+        (panel, row)
+    })
+}
+
+#[test]
+fn while_searching_the_side_panel_shows_the_highlighted_visible_row() {
+    let s = Sandbox::new();
+    for name in ["Trần Văn Bình", "Trần Thị Lan", "Trần Công Minh", "Phạm Thị Hoa"] {
+        s.ok(&["add", "--name", name]);
+    }
+    let mut tui = Tui::start(&s, &[], 120, 32);
+    tui.wait_for("Customers · 4");
+    tui.key("/");
+    tui.type_text("tran");
+    tui.wait_for("Customers · 3 of 4");
+    // Down to a row the next letters hide.
+    tui.key("down");
+    tui.key("down");
+    tui.wait_until("the panel to follow the cursor", std::time::Duration::from_secs(5), |_| {
+        let (panel, row) = panel_and_row(&tui);
+        !row.is_empty() && panel == row
+    });
+    tui.type_text(" thi");
+    tui.wait_for("Customers · 1 of 4");
+    tui.wait_until("the panel to show the one row left", std::time::Duration::from_secs(5), |_| {
+        panel_and_row(&tui) == ("Trần Thị Lan".to_string(), "Trần Thị Lan".to_string())
+    });
+    tui.key("enter");
+    quit(&mut tui);
+}
