@@ -252,6 +252,9 @@ pub fn fit_escaped(s: &str, width: usize) -> String {
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
+    if s.trim().is_empty() {
+        return out;
+    }
     for line in escape::escape_lines(s.trim_end()) {
         let line = line.trim_end();
         if line.width() <= width {
@@ -495,6 +498,7 @@ mod tests {
             ["客户希望", "下周安排", "演示会议"]
         );
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert!(wrap(" \n ", 10).is_empty());
         assert!(wrap("a\u{1b}[2J b", 80)[0].contains("\\e"));
         for line in wrap(&"Trần Thị Hồng ".repeat(30), 17) {
             assert!(line.width() <= 17, "{line}");
