@@ -108,13 +108,7 @@ fn everyones_log_opens_the_customer_of_the_row_not_the_one_selected_elsewhere() 
 fn paragraphs_written_in_the_editor_are_kept() {
     let s = Sandbox::new();
     s.ok(&["add", "--name", "Nguyễn Du"]);
-    let editor = s.dir.path().join("editor.sh");
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\nprintf 'Khách thích thơ.\\n\\nMuốn mua bản in giới hạn.\\n' > \"$1\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = common::editor_writing(&s, "Khách thích thơ.\\n\\nMuốn mua bản in giới hạn.\\n");
     let mut cmd = Tui::command(&s, &s.workspace(), &[]);
     cmd.env("EDITOR", &editor);
     let mut tui = Tui::spawn(cmd, 100, 30);
@@ -284,7 +278,11 @@ fn panel_and_row(tui: &Tui) -> (String, String) {
             .trim_end_matches(|c| c == '─' || c == '┐' || c == ' ')
             .to_string();
         let row = (3..screen.size().0.get())
-            .find(|r| screen.cell(*r, 2).is_some_and(|c| c.inverse() || c.bgcolor() != vt100::Color::Default))
+            .find(|r| {
+                screen
+                    .cell(*r, 2)
+                    .is_some_and(|c| c.inverse() || c.bgcolor() != vt100::Color::Default)
+            })
             .map(|r| {
                 let line: String = (1..40)
                     .filter_map(|c| screen.cell(r, c).map(|cell| cell.contents().to_string()))
@@ -310,15 +308,21 @@ fn while_searching_the_side_panel_shows_the_highlighted_visible_row() {
     // Down to a row the next letters hide.
     tui.key("down");
     tui.key("down");
-    tui.wait_until("the panel to follow the cursor", std::time::Duration::from_secs(5), |_| {
-        let (panel, row) = panel_and_row(&tui);
-        !row.is_empty() && panel == row
-    });
+    tui.wait_until(
+        "the panel to follow the cursor",
+        std::time::Duration::from_secs(5),
+        |_| {
+            let (panel, row) = panel_and_row(&tui);
+            !row.is_empty() && panel == row
+        },
+    );
     tui.type_text(" thi");
     tui.wait_for("Customers · 1 of 4");
-    tui.wait_until("the panel to show the one row left", std::time::Duration::from_secs(5), |_| {
-        panel_and_row(&tui) == ("Trần Thị Lan".to_string(), "Trần Thị Lan".to_string())
-    });
+    tui.wait_until(
+        "the panel to show the one row left",
+        std::time::Duration::from_secs(5),
+        |_| panel_and_row(&tui) == ("Trần Thị Lan".to_string(), "Trần Thị Lan".to_string()),
+    );
     tui.key("enter");
     quit(&mut tui);
 }

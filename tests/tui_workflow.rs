@@ -214,14 +214,7 @@ fn a_teammates_change_appears_without_restarting() {
 fn long_notes_are_written_in_the_editor() {
     let s = Sandbox::new();
     s.ok(&["add", "--name", "Nguyễn Du"]);
-    // An "editor" that writes a note into the file it is given.
-    let editor = s.dir.path().join("editor.sh");
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\nprintf 'Thích thơ; muốn mua bản in giới hạn.\\n' > \"$1\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = common::editor_writing(&s, "Thích thơ; muốn mua bản in giới hạn.\\n");
     let mut cmd = Tui::command(&s, &s.workspace(), &[]);
     cmd.env("EDITOR", &editor);
     let mut tui = Tui::spawn(cmd, 100, 30);

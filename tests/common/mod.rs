@@ -113,6 +113,16 @@ impl Sandbox {
 }
 
 /// The customers' names in a `list --json` answer, in its order.
+/// An "editor" for `$EDITOR`: a script that writes `printf_format` (a
+/// `printf` format: `\\n` is a line break) into the file it is given.
+#[cfg(unix)]
+pub fn editor_writing(s: &Sandbox, printf_format: &str) -> PathBuf {
+    let editor = s.dir.path().join("editor.sh");
+    std::fs::write(&editor, format!("#!/bin/sh\nprintf '{printf_format}' > \"$1\"\n")).unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    editor
+}
+
 pub fn names_in(list: &serde_json::Value) -> Vec<String> {
     list.as_array()
         .expect("a JSON list")

@@ -9,9 +9,6 @@ use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Mode;
 
-/// Lines a page key scrolls.
-const PAGE: u16 = 10;
-
 #[derive(Debug, Clone, Default)]
 pub struct Messages {
     pub scroll: u16,
@@ -23,24 +20,14 @@ impl Layer for Messages {
     }
 
     fn hints(&self, _app: &App) -> Vec<Hint> {
-        vec![
-            Hint::of(Mode::Navigation, Action::Down),
-            Hint::of(Mode::Navigation, Action::Up),
-            Hint::of(Mode::Customer, Action::Back),
-        ]
+        super::reading_hints()
     }
 
     fn handle(&mut self, action: Action, _app: &mut App) -> Flow {
         match action {
-            Action::Down => self.scroll = self.scroll.saturating_add(1),
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(PAGE),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(PAGE),
-            Action::Top => self.scroll = 0,
-            Action::Messages | Action::Back | Action::Quit => return Flow::Close,
-            _ => return Flow::Ignored,
+            Action::Messages | Action::Back | Action::Quit => Flow::Close,
+            _ => super::read_on(&mut self.scroll, action),
         }
-        Flow::Stay
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {

@@ -190,6 +190,32 @@ pub trait Layer: AsAny + Debug {
     }
 }
 
+/// Lines a page key scrolls in a popup that is only read.
+const PAGE: u16 = 10;
+
+/// Moves a popup that is only read (help, the messages): lines, pages,
+/// the top.
+fn read_on(scroll: &mut u16, action: Action) -> Flow {
+    match action {
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(PAGE),
+        Action::PageUp => *scroll = scroll.saturating_sub(PAGE),
+        Action::Top => *scroll = 0,
+        _ => return Flow::Ignored,
+    }
+    Flow::Stay
+}
+
+/// What the footer hints in a popup that is only read.
+fn reading_hints() -> Vec<Hint> {
+    vec![
+        Hint::of(Mode::Navigation, Action::Down),
+        Hint::of(Mode::Navigation, Action::Up),
+        Hint::of(Mode::Customer, Action::Back),
+    ]
+}
+
 impl App {
     /// A key from the terminal. The top layer's (or else the pane's) modes
     /// turn it into an action; a key they do not bind is typing, for the
