@@ -275,7 +275,7 @@ fn panel_and_row(tui: &Tui) -> (String, String) {
             .rsplit("┌ ")
             .next()
             .unwrap_or_default()
-            .trim_end_matches(|c| c == '─' || c == '┐' || c == ' ')
+            .trim_end_matches(['─', '┐', ' '])
             .to_string();
         let row = (3..screen.size().0.get())
             .find(|r| {
