@@ -75,7 +75,7 @@ pub fn sample_workspace_like(like: &Store, spec: &DemoSpec) -> Result<(Store, De
         state_root,
         author: like.author().to_string(),
         clock: *like.clock(),
-        rules: *like.rules(),
+        rules: like.rules().clone(),
     })?;
     let saved = generate(&mut store, spec, |_| {})?;
     store.compact_if_wasteful()?;

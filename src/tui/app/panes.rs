@@ -160,11 +160,20 @@ impl App {
                 app.open(Form::follow_up(rec.customer.id, &rec.customer.name, due, None));
             }),
             Action::Done => {
-                let chosen = match self.agenda.selected().map(|i| &i.what) {
-                    Some(AgendaWhat::FollowUp(f)) if self.pane == Pane::Agenda => Some((**f).clone()),
-                    _ => None,
-                };
-                self.complete_follow_up(chosen);
+                let selected = self.agenda.selected().filter(|_| self.pane == Pane::Agenda);
+                match selected.map(|i| (&i.what, i.customer)) {
+                    Some((AgendaWhat::FollowUp(f), _)) => {
+                        let f = (**f).clone();
+                        self.complete_follow_up(Some(f));
+                    }
+                    // A stay-in-touch reminder is done by getting in
+                    // touch: the key logs the interaction that resets it.
+                    Some((AgendaWhat::StayInTouch { .. }, customer)) => {
+                        let name = self.roster.get(customer).map(|r| r.name.clone()).unwrap_or_default();
+                        self.open(Form::interaction(customer, &name));
+                    }
+                    None => self.complete_follow_up(None),
+                }
             }
             Action::NextStage | Action::PrevStage => self.with_target(|app, rec| {
                 let c = &rec.customer;
