@@ -75,7 +75,7 @@ fn the_agenda_groups_and_ranks_by_what_is_at_stake() {
     // A large buyer a week late, and a small one sixty days late.
     at(
         &s,
-        then,
+        TODAY,
         &[
             "log",
             "Big Late",
@@ -89,12 +89,12 @@ fn the_agenda_groups_and_ranks_by_what_is_at_stake() {
     );
     at(
         &s,
-        then,
+        TODAY,
         &["log", "Big Late", "--summary", "call", "--at", "2026-11-08 10:00"],
     );
     at(
         &s,
-        then,
+        TODAY,
         &[
             "log",
             "Small Late",
@@ -108,17 +108,17 @@ fn the_agenda_groups_and_ranks_by_what_is_at_stake() {
     );
     at(
         &s,
-        then,
+        TODAY,
         &["log", "Small Late", "--summary", "call", "--at", "2026-09-16 10:00"],
     );
     at(
         &s,
-        then,
+        TODAY,
         &["log", "Due Today", "--summary", "call", "--at", "2026-11-15 10:00"],
     );
     at(
         &s,
-        then,
+        TODAY,
         &["log", "Due Soon", "--summary", "call", "--at", "2026-11-18 10:00"],
     );
     at(
@@ -194,4 +194,50 @@ fn the_priority_segment_comes_first_at_equal_stakes() {
     let items = agenda_json(&s);
     let names: Vec<&str> = items.iter().filter_map(|i| i["customer_name"].as_str()).collect();
     assert_eq!(names, ["Zoe Key", "Anh Plain"]);
+}
+
+#[test]
+fn an_interaction_after_today_or_a_follow_up_before_it_needs_force() {
+    let s = Sandbox::new();
+    at(&s, TODAY, &["add", "--name", "Lê Thu Hà"]);
+    let refused = |args: &[&str]| {
+        let out = run_at(&s, TODAY, args);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        stderr
+    };
+    let future = ["log", "Lê Thu Hà", "--summary", "Gặp mặt", "--at", "2026-11-29 10:00"];
+    let e = refused(&future);
+    assert!(
+        e.starts_with("error: the interaction is dated 2026-11-29, after today") && e.contains("--force"),
+        "{e}"
+    );
+    let past = ["follow-up", "Lê Thu Hà", "--due", "2026-11-12", "--what", "Gửi báo giá"];
+    let e = refused(&past);
+    assert!(
+        e.starts_with("error: the follow-up would be due 2026-11-12, before today") && e.contains("--force"),
+        "{e}"
+    );
+    assert_eq!(
+        agenda_json(&s).len(),
+        1,
+        "only the stay-in-touch reminder: nothing was saved"
+    );
+    // Today and yesterday are ordinary; with --force, so are the others.
+    at(
+        &s,
+        TODAY,
+        &["log", "Lê Thu Hà", "--summary", "Gọi", "--at", "yesterday"],
+    );
+    at(
+        &s,
+        TODAY,
+        &["follow-up", "Lê Thu Hà", "--due", "today", "--what", "Gọi lại"],
+    );
+    at(&s, TODAY, &[&future[..], &["--force"]].concat());
+    at(&s, TODAY, &[&past[..], &["--force"]].concat());
+    let shown = at(&s, TODAY, &["show", "Lê Thu Hà", "--json"]);
+    assert!(shown.contains("2026-11-12") && shown.contains("Gặp mặt"), "{shown}");
 }

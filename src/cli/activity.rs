@@ -9,7 +9,7 @@ use super::customers::first_error;
 use super::json::AgendaJson;
 use super::output::{Table, day, escape, money, overdue_mark, relative, when};
 use crate::domain::Customer;
-use crate::domain::draft::{FollowUpDraft, InteractionDraft};
+use crate::domain::draft::{FollowUpDraft, InteractionDraft, follow_up_doubt};
 use crate::domain::value::lifetime_value;
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
@@ -43,6 +43,9 @@ pub struct LogArgs {
     /// `out` when you reached out, `in` when they did [default: out]
     #[arg(long)]
     direction: Option<String>,
+    /// Log it even when dated after today
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
@@ -58,6 +61,9 @@ pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
         body: text(a.body),
     };
     let values = draft.check(ctx.clock.now(), &Local).map_err(first_error)?;
+    if let Some(doubt) = values.doubt(ctx.clock.today(), &Local).filter(|_| !a.force) {
+        return Err(doubt.into());
+    }
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
     let id = store.log_interaction(customer.customer.id, values)?;
@@ -115,6 +121,9 @@ pub struct FollowUpArgs {
     /// What was promised
     #[arg(long)]
     what: String,
+    /// Schedule it even when due before today
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
@@ -123,6 +132,9 @@ pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
         due: a.due,
     };
     let (what, due) = draft.check(ctx.clock.today()).map_err(first_error)?;
+    if let Some(doubt) = follow_up_doubt(due, ctx.clock.today()).filter(|_| !a.force) {
+        return Err(doubt.into());
+    }
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
     let id = store.schedule_follow_up(customer.customer.id, what, due)?;
