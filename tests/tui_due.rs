@@ -90,3 +90,58 @@ fn the_done_key_on_a_stay_in_touch_row_logs_a_touch() {
     tui.key("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+#[test]
+fn a_date_that_looks_like_a_mistake_is_questioned_before_it_is_saved() {
+    let s = Sandbox::new();
+    at(&s, PROMISED_AT, &["add", "--name", "Phạm Quốc Bảo"]);
+    let mut tui = open_at(&s, TODAY);
+    tui.wait_for("Phạm Quốc Bảo");
+
+    // An interaction dated next week: asked about; no leaves the form
+    // open to correct it, and nothing is saved.
+    tui.key("i");
+    tui.wait_for("Log an interaction with Phạm Quốc Bảo");
+    tui.type_text("Gặp ở hội chợ");
+    tui.key("tab");
+    tui.key("tab");
+    tui.type_text("2026-11-29 10:00");
+    tui.key("ctrl-s");
+    tui.wait_for("This interaction is dated 2026-11-29, after today");
+    tui.key("n");
+    tui.wait_until_gone("after today");
+    tui.wait_for("Log an interaction with Phạm Quốc Bảo");
+    // Corrected to yesterday, it is saved without a question.
+    tui.key("ctrl-u");
+    tui.type_text("2026-11-21 10:00");
+    tui.key("ctrl-s");
+    tui.wait_for("Schedule the next follow-up");
+    tui.key("y");
+
+    // A follow-up due before today: asked about; yes saves it as typed.
+    tui.wait_for("Follow-up with Phạm Quốc Bảo");
+    tui.type_text("Gửi catalogue");
+    tui.key("tab");
+    tui.key("ctrl-u");
+    tui.type_text("2026-11-12");
+    tui.key("ctrl-s");
+    tui.wait_for("This follow-up would be due 2026-11-12, before today");
+    tui.key("y");
+    tui.wait_for("Follow-up scheduled: Gửi catalogue");
+    tui.wait_for("from Attract to Establish?");
+    tui.key("n");
+    tui.wait_until_gone("from Attract to Establish?");
+    tui.key("q");
+    assert_eq!(tui.wait_exit(), 0);
+
+    let shown = at(&s, TODAY, &["show", "Phạm Quốc Bảo", "--json"]);
+    assert!(
+        shown.contains("Gặp ở hội chợ") && shown.contains("2026-11-21"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("2026-11-29"),
+        "the questioned date was not saved: {shown}"
+    );
+    assert!(shown.contains("\"due\": \"2026-11-12\""), "{shown}");
+}

@@ -140,6 +140,9 @@ pub struct Form {
     pub focus: usize,
     /// First field shown, for forms taller than the screen.
     pub scroll: usize,
+    /// The user said yes to saving a date that looks like a mistake (an
+    /// interaction after today, a follow-up before it).
+    pub date_confirmed: bool,
 }
 
 fn keys_of<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<String> {
@@ -173,6 +176,7 @@ impl Form {
             fields,
             focus: 0,
             scroll: 0,
+            date_confirmed: false,
         }
     }
 
@@ -207,6 +211,7 @@ impl Form {
             fields,
             focus: 0,
             scroll: 0,
+            date_confirmed: false,
         }
     }
 
@@ -226,6 +231,7 @@ impl Form {
             ],
             focus: 0,
             scroll: 0,
+            date_confirmed: false,
         }
     }
 
