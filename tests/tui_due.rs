@@ -83,6 +83,8 @@ fn the_done_key_on_a_stay_in_touch_row_logs_a_touch() {
     let mut tui = open_at(&s, TODAY);
     tui.key("4");
     tui.wait_for("stay in touch");
+    // The footer says what the key does here.
+    tui.wait_for("log a touch");
     tui.key("x");
     tui.wait_for("Log an interaction with Trần Minh Khôi");
     tui.key("esc");

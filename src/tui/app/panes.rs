@@ -103,7 +103,21 @@ impl App {
         if self.at_welcome() {
             return [Add, LoadSample, Quit].map(|a| Hint::of(Mode::Welcome, a)).to_vec();
         }
-        let mut h: Vec<Hint> = self.pane.hints().iter().map(|a| Hint::of(Mode::Customer, *a)).collect();
+        // On a stay-in-touch row the done key logs a touch: say so.
+        let touch_row = self.pane == Pane::Agenda
+            && matches!(
+                self.agenda.selected().map(|i| &i.what),
+                Some(AgendaWhat::StayInTouch { .. })
+            );
+        let mut h: Vec<Hint> = self
+            .pane
+            .hints()
+            .iter()
+            .map(|a| match a {
+                Done if touch_row => Hint::saying(Mode::Customer, Done, "hint.log_touch"),
+                _ => Hint::of(Mode::Customer, *a),
+            })
+            .collect();
         h.extend([Help, Palette, Quit].map(|a| Hint::of(Mode::Global, a)));
         h
     }
