@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use guanxi::domain::{Customer, CustomerId, Rules, Stage};
+use guanxi::domain::{Customer, CustomerId, FollowUp, Rules, Stage};
 use guanxi::store::{AgendaWhat, OpenOptions, Store};
 use guanxi::workspace::Clock;
 use proptest::prelude::*;
@@ -76,6 +76,7 @@ enum Change {
     Log { target: u8, days_ago: u8 },
     Stage { target: u8, forward: bool },
     FollowUp { target: u8, days: u8 },
+    Done { target: u8 },
     Delete { target: u8 },
     Undo,
 }
@@ -98,6 +99,7 @@ fn change() -> impl Strategy<Value = Change> {
         2 => (any::<u8>(), 0..120u8).prop_map(|(target, days_ago)| Change::Log { target, days_ago }),
         1 => (any::<u8>(), any::<bool>()).prop_map(|(target, forward)| Change::Stage { target, forward }),
         1 => (any::<u8>(), 0..20u8).prop_map(|(target, days)| Change::FollowUp { target, days }),
+        1 => any::<u8>().prop_map(|target| Change::Done { target }),
         1 => any::<u8>().prop_map(|target| Change::Delete { target }),
         1 => Just(Change::Undo),
     ]
@@ -156,6 +158,13 @@ fn run(changes: &[Change]) {
                     store.schedule_follow_up(c.id, "Gửi báo giá".into(), due).unwrap();
                 }
             }
+            Change::Done { target } => {
+                if let Some(c) = pick(&store, target)
+                    && let Some(f) = store.follow_ups_of(c.id).unwrap().into_iter().find(|f| f.is_open())
+                {
+                    store.complete_follow_up(&f).unwrap();
+                }
+            }
             Change::Delete { target } => {
                 if let Some(c) = pick(&store, target) {
                     store.delete_customer(c.id).unwrap();
@@ -166,6 +175,15 @@ fn run(changes: &[Change]) {
             }
         }
         assert_eq!(store.index_mismatches().unwrap(), 0, "after {change:?}");
+    }
+    // Each customer's earliest open follow-up (its next contact when
+    // earlier than the cadence), read from the due-date index, is what
+    // its body holds.
+    let by_index = store.earliest_follow_ups().unwrap();
+    for rec in store.customers().unwrap() {
+        let id = rec.customer.id;
+        let by_body = FollowUp::earliest_open(&store.follow_ups_of(id).unwrap());
+        assert_eq!(by_index.get(&id).copied(), by_body, "earliest follow-up of {id}");
     }
     let today = now().date_naive();
     for days in [0, 7, 30, 400] {

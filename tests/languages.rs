@@ -168,7 +168,16 @@ fn dates_numbers_and_money_follow_the_language_and_currency() {
         "2026-11-02 10:00",
     ];
     s.ok(&log);
-    s.ok(&["follow-up", "nhung", "--due", "2026-12-03", "--what", "Gửi báo giá"]);
+    // A fixed date, in the past once the calendar passes it.
+    s.ok(&[
+        "follow-up",
+        "nhung",
+        "--due",
+        "2026-12-03",
+        "--what",
+        "Gửi báo giá",
+        "--force",
+    ]);
     let env = [("GUANXI_NOW", "2026-11-22T08:00:00Z")];
     let vi = output_with(&s, &["--lang", "vi", "show", "nhung"], &env);
     assert!(vi.contains("03/12/2026"), "{vi}");

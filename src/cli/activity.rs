@@ -7,9 +7,10 @@ use clap::Args;
 use super::context::Context;
 use super::customers::first_error;
 use super::json::AgendaJson;
-use super::output::{Table, day, escape, relative, when};
+use super::output::{Table, day, escape, money, overdue_mark, relative, when};
 use crate::domain::Customer;
-use crate::domain::draft::{FollowUpDraft, InteractionDraft};
+use crate::domain::draft::{FollowUpDraft, InteractionDraft, follow_up_doubt};
+use crate::domain::value::lifetime_value;
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
 use crate::store::{AgendaItem, AgendaWhat};
@@ -42,6 +43,9 @@ pub struct LogArgs {
     /// `out` when you reached out, `in` when they did [default: out]
     #[arg(long)]
     direction: Option<String>,
+    /// Log it even when dated after today
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
@@ -57,6 +61,9 @@ pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
         body: text(a.body),
     };
     let values = draft.check(ctx.clock.now(), &Local).map_err(first_error)?;
+    if let Some(doubt) = values.doubt(ctx.clock.today(), &Local).filter(|_| !a.force) {
+        return Err(doubt.into());
+    }
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
     let id = store.log_interaction(customer.customer.id, values)?;
@@ -114,6 +121,9 @@ pub struct FollowUpArgs {
     /// What was promised
     #[arg(long)]
     what: String,
+    /// Schedule it even when due before today
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
@@ -122,6 +132,9 @@ pub fn follow_up(ctx: &Context, a: FollowUpArgs) -> Result<String> {
         due: a.due,
     };
     let (what, due) = draft.check(ctx.clock.today()).map_err(first_error)?;
+    if let Some(doubt) = follow_up_doubt(due, ctx.clock.today()).filter(|_| !a.force) {
+        return Err(doubt.into());
+    }
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;
     let id = store.schedule_follow_up(customer.customer.id, what, due)?;
@@ -159,27 +172,51 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
     let today = store.clock().today();
     let until = today.checked_add_days(Days::new(u64::from(a.days))).unwrap_or(today);
     let items = store.agenda(until)?;
+    let now = store.clock().now_ms();
+    let clv = |c: &Customer| lifetime_value(&c.activity, now, &store.rules().clv);
     if a.json {
-        super::json::print_array(items.iter().map(|(i, c)| Ok(AgendaJson::new(i, c, today, what(i, c)))))?;
+        super::json::print_array(
+            items
+                .iter()
+                .map(|(i, c)| Ok(AgendaJson::new(i, c, today, what(i, c), clv(c)))),
+        )?;
         return Ok(String::new());
     }
     if items.is_empty() {
         return Ok(format!("{}\n", t("agenda.empty")));
     }
     let mut table = Table::new(&[
-        (t("cli.due"), 22),
-        (t("cli.customer"), 30),
+        (t("cli.due"), 32),
+        (t("cli.customer"), 26),
+        (t("column.company"), 22),
+        (t("column.stage"), 12),
+        (t("column.clv"), 16),
         (t("cli.to_do"), 50),
         ("ID", 8),
     ]);
-    for (i, c) in &items {
+    let mut group = None;
+    for (n, (i, c)) in items.iter().enumerate() {
+        let this = i.group(today);
+        if group != Some(this) {
+            let count = items[n..].iter().take_while(|(j, _)| j.group(today) == this).count();
+            table.heading(tf(&format!("agenda.group.{}", this.key()), &[("count", &count)]));
+            group = Some(this);
+        }
         let id = match &i.what {
             AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
             AgendaWhat::StayInTouch { .. } => String::new(),
         };
         table.row(vec![
-            format!("{} ({})", day(i.due), relative(i.due, today)),
-            c.display_name(),
+            format!(
+                "{}{} ({})",
+                overdue_mark(i.due, today),
+                day(i.due),
+                relative(i.due, today)
+            ),
+            c.name.clone(),
+            c.company.clone(),
+            stage_label(c.stage).to_string(),
+            money(clv(c)),
             what(i, c),
             id,
         ]);

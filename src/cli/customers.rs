@@ -6,9 +6,9 @@ use clap::Args;
 use super::context::Context;
 use super::filter::{CustomerFilter, Matcher, sort_by_name};
 use super::json::{CustomerDetailJson, CustomerJson};
-use super::output::{Table, day, escape, escape_lines, money, relative, when};
+use super::output::{Table, day, escape, escape_lines, money, overdue_mark, relative, when};
 use crate::domain::draft::{CustomerDraft, CustomerInput};
-use crate::domain::{Customer, CustomerId, Factor, InputError, SpinPart, Summary, kept};
+use crate::domain::{Customer, CustomerId, Factor, FollowUp, InputError, SpinPart, Summary, kept};
 use crate::i18n::collate::name_key;
 use crate::i18n::{t, tf};
 use crate::store::{CustomerRecord, Store};
@@ -114,7 +114,8 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     let mut found = matcher.customers(&store)?;
     sort_by_name(&mut found, |r| &r.customer);
     let now = store.clock().now_ms();
-    let rules = *store.rules();
+    let rules = store.rules().clone();
+    let follow_ups = store.earliest_follow_ups()?;
     if found.is_empty() {
         return Ok(format!("{}\n", t("cli.no_customers")));
     }
@@ -125,18 +126,23 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         (t("column.company"), 28),
         (t("column.stage"), 11),
         (t("column.health"), 6),
-        (t("detail.next_contact"), 28),
+        (t("detail.next_contact"), 32),
     ]);
     for r in &found {
         let c = &r.customer;
-        let s = Summary::of(c, &rules, now);
+        let s = Summary::of(c, &rules, now, follow_ups.get(&c.id).copied());
         table.row(vec![
             c.id.to_string()[..8].to_string(),
             c.name.clone(),
             c.company.clone(),
             t(&format!("stage.{}", c.stage.key())).to_string(),
             s.health.map(|h| format!("{h}%")).unwrap_or_else(|| "-".into()),
-            format!("{} ({})", day(s.next_contact_due), relative(s.next_contact_due, today)),
+            format!(
+                "{}{} ({})",
+                overdue_mark(s.next_contact_due, today),
+                day(s.next_contact_due),
+                relative(s.next_contact_due, today)
+            ),
         ]);
     }
     Ok(table.render() + &tf("cli.customer_count", &[("count", &found.len())]) + "\n")
@@ -150,13 +156,18 @@ fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
     let now = store.clock().now_ms();
-    let rules = *store.rules();
+    let rules = store.rules().clone();
+    let follow_ups = store.earliest_follow_ups()?;
     let records = order
         .into_iter()
         .filter_map(|(_, id)| store.live_customer(id).transpose());
     super::json::print_array(records.map(|rec| {
         let rec = rec?;
-        Ok(CustomerJson::new(&rec, &Summary::of(&rec.customer, &rules, now)))
+        let earliest = follow_ups.get(&rec.customer.id).copied();
+        Ok(CustomerJson::new(
+            &rec,
+            &Summary::of(&rec.customer, &rules, now, earliest),
+        ))
     }))
 }
 
@@ -174,7 +185,8 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let rec = store.resolve_customer(&a.customer)?;
     let id = rec.customer.id;
     let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
-    let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms());
+    let earliest = FollowUp::earliest_open(&follow_ups);
+    let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
     if a.json {
         let detail = CustomerDetailJson::new(&rec, &summary, &interactions, &follow_ups, &history);
         return Ok(serde_json::to_string_pretty(&detail)? + "\n");
@@ -295,7 +307,8 @@ fn render_detail(
     field(
         label("detail.next_contact"),
         &format!(
-            "{} ({}) · {}",
+            "{}{} ({}) · {}",
+            overdue_mark(s.next_contact_due, today),
             day(s.next_contact_due),
             relative(s.next_contact_due, today),
             tf("detail.every", &[("days", &s.cadence_days)])

@@ -267,18 +267,23 @@ impl CustomerDetailJson {
 pub struct AgendaJson {
     kind: &'static str,
     status: &'static str,
+    /// overdue, today, this_week or later (`domain::agenda::Group`).
+    group: &'static str,
     due: String,
     days_overdue: i64,
     customer_id: String,
     customer_name: String,
     company: String,
+    stage: &'static str,
+    /// The customer's lifetime value, as `clv` in `list --json`.
+    clv: f64,
     what: String,
     follow_up_id: Option<String>,
     last_contact: Option<String>,
 }
 
 impl AgendaJson {
-    pub fn new(item: &AgendaItem, c: &Customer, today: NaiveDate, what: String) -> AgendaJson {
+    pub fn new(item: &AgendaItem, c: &Customer, today: NaiveDate, what: String, clv: Money) -> AgendaJson {
         let days_overdue = (today - item.due).num_days();
         AgendaJson {
             kind: match item.what {
@@ -290,11 +295,14 @@ impl AgendaJson {
                 0 => "today",
                 _ => "upcoming",
             },
+            group: item.group(today).key(),
             due: day(item.due),
             days_overdue,
             customer_id: c.id.to_string(),
             customer_name: c.name.clone(),
             company: c.company.clone(),
+            stage: c.stage.key(),
+            clv: money(clv),
             what,
             follow_up_id: match &item.what {
                 AgendaWhat::FollowUp(f) => Some(f.id.to_string()),

@@ -8,6 +8,15 @@ pub use crate::domain::escape::{escape, escape_lines};
 pub use crate::domain::text::fit;
 pub use crate::i18n::{date as day, datetime as when, money, relative};
 
+/// `! ` before a late date, so it shows without colour; else nothing.
+pub fn overdue_mark(due: chrono::NaiveDate, today: chrono::NaiveDate) -> &'static str {
+    if crate::domain::cadence::is_overdue(due, today) {
+        "! "
+    } else {
+        ""
+    }
+}
+
 fn pad(s: &str, width: usize) -> String {
     let w = s.width();
     let mut out = s.to_string();
@@ -23,6 +32,8 @@ pub struct Table {
     headers: Vec<String>,
     max: Vec<usize>,
     rows: Vec<Vec<String>>,
+    /// Lines drawn across the table before the row at each position.
+    headings: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -31,7 +42,14 @@ impl Table {
             headers: columns.iter().map(|c| c.0.to_uppercase()).collect(),
             max: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
+            headings: Vec::new(),
         }
+    }
+
+    /// A line of its own before the next row (a group's title); it does
+    /// not widen the columns.
+    pub fn heading(&mut self, text: String) {
+        self.headings.push((self.rows.len(), escape(&text).into_owned()));
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
@@ -73,7 +91,11 @@ impl Table {
             s
         };
         let mut out = line(self.headers.clone());
-        for row in &self.rows {
+        let mut headings = self.headings.iter().peekable();
+        for (n, row) in self.rows.iter().enumerate() {
+            while let Some((_, h)) = headings.next_if(|(at, _)| *at == n) {
+                out.push_str(&format!("\n{h}\n"));
+            }
             out.push_str(&line(row.clone()));
         }
         out

@@ -75,7 +75,7 @@ pub fn sample_workspace_like(like: &Store, spec: &DemoSpec) -> Result<(Store, De
         state_root,
         author: like.author().to_string(),
         clock: *like.clock(),
-        rules: *like.rules(),
+        rules: like.rules().clone(),
     })?;
     let saved = generate(&mut store, spec, |_| {})?;
     store.compact_if_wasteful()?;
@@ -277,6 +277,33 @@ fn plan_customer(
     c.created_at = anchor - age_days * DAY_MS - rng.between(0, DAY_MS - 1);
     c.created_by = c.owner.clone();
 
+    // Where the relationship stands today: a working salesperson's book,
+    // mostly looked after, a few contacts due today, some a little late
+    // and a handful badly so. Either the stay-in-touch clock or an open
+    // follow-up carries a customer's lateness, not both.
+    let cadence = i64::from(
+        c.cadence_days
+            .unwrap_or_else(|| CadenceRules::default().for_stage(stage)),
+    );
+    let standing = Standing::draw(&mut rng, cadence);
+    let follow_up_carries = matches!(standing, Standing::Due(_)) && rng.chance(0.35);
+    // Days from the last touch to today: due in 1 to `cadence` - 1 days
+    // when looked after, today when due today, else as late as drawn.
+    let touch_days = match standing {
+        Standing::Due(late) if !follow_up_carries => cadence + late,
+        _ => rng.between(1, (cadence - 1).max(1)),
+    };
+    // Some time during that day's working hours: always before today.
+    let touch_at = anchor - touch_days * DAY_MS + rng.between(8 * 3600 * 1000, 18 * 3600 * 1000);
+    if interactions == 0 || c.created_at > touch_at {
+        // A customer never contacted was added on its last "touch" day.
+        c.created_at = if interactions == 0 {
+            touch_at
+        } else {
+            touch_at - rng.between(1, 30) * DAY_MS
+        };
+    }
+
     // Stage moves, attract → stage, spread over the customer's life.
     let mut move_times: Vec<i64> = (0..stage.index())
         .map(|_| rng.between(c.created_at, anchor - DAY_MS))
@@ -288,21 +315,11 @@ fn plan_customer(
         .map(|(k, &at)| (at, Stage::ALL[k], Stage::ALL[k + 1]))
         .collect();
 
-    let mut times: Vec<i64> = (0..interactions)
-        .map(|_| rng.between(c.created_at, anchor - 1))
-        .collect();
+    // The interactions run up to the last touch, which is the latest.
+    let mut times: Vec<i64> = (0..interactions).map(|_| rng.between(c.created_at, touch_at)).collect();
     times.sort_unstable();
-    // Most relationships are looked after: their latest contact falls
-    // within their cadence. The rest are the ones the agenda should flag.
-    let cadence = i64::from(
-        c.cadence_days
-            .unwrap_or_else(|| CadenceRules::default().for_stage(stage)),
-    );
-    if let Some(last) = times.last_mut()
-        && rng.chance(0.75)
-    {
-        *last = (anchor - rng.between(1, cadence * DAY_MS)).max(c.created_at);
-        times.sort_unstable();
+    if let Some(last) = times.last_mut() {
+        *last = touch_at;
     }
     let purchase_weight = 2 + 4 * stage.index() as u32;
     let weights = [25, 20, 12, 15, 3, 5, 3, purchase_weight, 6, 2];
@@ -340,29 +357,70 @@ fn plan_customer(
         })
         .collect();
 
+    // Follow-ups: past ones done, open ones ahead; the one that is late
+    // or due today when the customer's standing is carried by a promise.
     let mut follow_ups = Vec::new();
-    if rng.chance(0.6) {
-        for _ in 0..1 + rng.below(2) {
-            let due = today
-                .checked_add_days(Days::new(rng.below(32)))
-                .and_then(|d| d.checked_sub_days(Days::new(10)))
-                .unwrap_or(today);
-            let mut f = FollowUp::empty(FollowUpId(rng.next_u64()), c.id);
-            f.due = date_to_days(due);
-            f.what = pick(&mut rng, act.follow_ups.get(lang));
-            f.author = c.owner.clone();
-            f.created_at = (anchor - rng.between(1, 14) * DAY_MS).max(c.created_at);
-            if due < today && rng.chance(0.5) {
-                f.done_at = Some(local_midnight(due) + 10 * 3600 * 1000);
-            }
-            follow_ups.push(f);
+    let mut follow_up = |rng: &mut Rng, due: NaiveDate, done: bool| {
+        let mut f = FollowUp::empty(FollowUpId(rng.next_u64()), c.id);
+        f.due = date_to_days(due);
+        f.what = pick(rng, act.follow_ups.get(lang));
+        f.author = c.owner.clone();
+        f.created_at = (local_midnight(due) - rng.between(1, 14) * DAY_MS)
+            .min(anchor - DAY_MS)
+            .max(c.created_at);
+        if done {
+            f.done_at = Some(local_midnight(due) + 10 * 3600 * 1000);
         }
+        follow_ups.push(f);
+    };
+    let ago = |days: i64| today.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(today);
+    if rng.chance(0.3) {
+        let due = ago(rng.between(1, 60));
+        follow_up(&mut rng, due, true);
+    }
+    if follow_up_carries {
+        follow_up(&mut rng, ago(standing.late_days()), false);
+    } else if rng.chance(0.5) {
+        let ahead = rng.between(1, 28);
+        let due = today.checked_add_days(Days::new(ahead.unsigned_abs())).unwrap_or(today);
+        follow_up(&mut rng, due, false);
     }
     Plan {
         customer: c,
         moves,
         interactions: log,
         follow_ups,
+    }
+}
+
+/// How a sample relationship stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// Contacted within its cadence: nothing due yet.
+    LookedAfter,
+    /// Due this many days ago (0: due today).
+    Due(i64),
+}
+
+impl Standing {
+    /// Of every 1,000 relationships: 20 due today, 35 a little late (up to
+    /// half a cadence, two weeks at most), 4 badly late (one to five
+    /// months), the rest looked after.
+    fn draw(rng: &mut Rng, cadence: i64) -> Standing {
+        match rng.weighted(&[941, 20, 35, 4]) {
+            0 => Standing::LookedAfter,
+            1 => Standing::Due(0),
+            2 => Standing::Due(rng.between(1, (cadence / 2).clamp(1, 14))),
+            _ => Standing::Due(rng.between(30, 150)),
+        }
+    }
+
+    /// Days late: 0 when due today (or looked after).
+    fn late_days(self) -> i64 {
+        match self {
+            Standing::LookedAfter => 0,
+            Standing::Due(days) => days,
+        }
     }
 }
 
@@ -435,6 +493,37 @@ mod tests {
             assert_eq!(counts.len(), customers);
             assert_eq!(counts.iter().map(|c| c.1).sum::<usize>(), spec.interactions);
         }
+    }
+
+    #[test]
+    fn the_book_is_mostly_looked_after_with_a_few_due_and_a_handful_badly_late() {
+        let lists = Lists::load().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let anchor = local_midnight(today);
+        let rules = CadenceRules::default();
+        let (mut looked_after, mut due_today, mut late, mut badly_late) = (0, 0, 0, 0);
+        for index in 0..2000 {
+            let stage = Stage::ALL[index % 7];
+            let mut plan = plan_customer(&lists, 1, index as u64, stage, index % 12, anchor, today, "me");
+            assert!(plan.interactions.iter().all(|i| i.at < anchor), "nothing in the future");
+            plan.customer.activity = crate::domain::Activity::from_interactions(&plan.interactions);
+            // The stage comes with the moves the store applies.
+            plan.customer.stage = stage;
+            let next = rules.next_contact(&plan.customer, FollowUp::earliest_open(&plan.follow_ups));
+            match (today - next).num_days() {
+                d if d < 0 => looked_after += 1,
+                0 => due_today += 1,
+                d if d < 30 => late += 1,
+                _ => badly_late += 1,
+            }
+        }
+        assert!(
+            looked_after > 1800,
+            "{looked_after} looked after, {due_today} today, {late} late, {badly_late} badly"
+        );
+        assert!((20..=60).contains(&due_today), "{due_today} due today");
+        assert!((30..=120).contains(&late), "{late} late");
+        assert!((2..=20).contains(&badly_late), "{badly_late} badly late");
     }
 
     #[test]

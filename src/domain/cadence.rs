@@ -63,10 +63,30 @@ impl CadenceRules {
         c.cadence_days.unwrap_or_else(|| self.for_stage(c.stage))
     }
 
-    /// The day the next contact is due.
+    /// The day the stay-in-touch cadence runs out.
     pub fn next_contact_due(&self, c: &Customer) -> NaiveDate {
         due_after(last_touch(c), self.cadence_of(c))
     }
+
+    /// When `c` should next be contacted, given the due day of its
+    /// earliest open follow-up: what "next contact", the overdue mark and
+    /// the agenda all read.
+    pub fn next_contact(&self, c: &Customer, earliest_follow_up: Option<NaiveDate>) -> NaiveDate {
+        next_contact(self.next_contact_due(c), earliest_follow_up)
+    }
+}
+
+/// The next contact: the earlier of the day the stay-in-touch cadence runs
+/// out and the earliest open follow-up. A promise made for a day is as
+/// binding as the cadence, so a follow-up ten days late makes the customer
+/// ten days late, however recently they were last in touch.
+pub fn next_contact(stay_in_touch: NaiveDate, earliest_follow_up: Option<NaiveDate>) -> NaiveDate {
+    earliest_follow_up.map_or(stay_in_touch, |f| f.min(stay_in_touch))
+}
+
+/// Whether a contact due on `due` is late on `today`.
+pub fn is_overdue(due: NaiveDate, today: NaiveDate) -> bool {
+    due < today
 }
 
 /// The instant the stay-in-touch clock last reset: the latest interaction,
@@ -117,6 +137,24 @@ mod tests {
         assert_eq!(rules.next_contact_due(&c), day(2026, 3, 2));
         c.cadence_days = Some(3);
         assert_eq!(rules.next_contact_due(&c), day(2026, 1, 4));
+    }
+
+    #[test]
+    fn an_earlier_follow_up_brings_the_next_contact_forward() {
+        let rules = CadenceRules::default();
+        let mut c = Customer::empty(CustomerId(1));
+        c.activity.last_contact = Some(noon(2026, 11, 20));
+        let today = day(2026, 11, 26);
+        // Touched six days ago on a seven-day cadence: not late...
+        assert_eq!(rules.next_contact(&c, None), day(2026, 11, 27));
+        assert!(!is_overdue(rules.next_contact(&c, None), today));
+        // ...unless a follow-up promised for ten days ago is still open.
+        let late = rules.next_contact(&c, Some(day(2026, 11, 16)));
+        assert_eq!(late, day(2026, 11, 16));
+        assert!(is_overdue(late, today));
+        // A follow-up after the cadence runs out does not put it off.
+        assert_eq!(rules.next_contact(&c, Some(day(2026, 12, 20))), day(2026, 11, 27));
+        assert!(!is_overdue(today, today));
     }
 
     #[test]

@@ -451,6 +451,22 @@ pub enum FollowUpInput {
     Due,
 }
 
+impl InteractionValues {
+    /// Whether the date is almost certainly a mistake: after `today` in
+    /// `zone` (a meeting cannot have happened tomorrow). Asked about, or
+    /// needs `--force`, rather than refused: clocks and zones do differ.
+    pub fn doubt<Tz: TimeZone>(&self, today: NaiveDate, zone: &Tz) -> Option<InputError> {
+        let day = self.at.with_timezone(zone).date_naive();
+        (day > today).then_some(InputError::FutureInteraction { day })
+    }
+}
+
+/// Whether a follow-up's due day is almost certainly a mistake: before
+/// `today` (a promise made for yesterday is late the moment it is made).
+pub fn follow_up_doubt(due: NaiveDate, today: NaiveDate) -> Option<InputError> {
+    (due < today).then_some(InputError::PastFollowUp { day: due })
+}
+
 impl FollowUpDraft {
     pub fn check(&self, today: NaiveDate) -> Result<(String, NaiveDate), Vec<(FollowUpInput, InputError)>> {
         let mut errors = Vec::new();
@@ -476,6 +492,37 @@ mod tests {
     use super::*;
     use crate::domain::CustomerId;
     use chrono::FixedOffset;
+
+    #[test]
+    fn dates_that_are_almost_certainly_mistakes_are_doubted() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+        let hanoi = FixedOffset::east_opt(7 * 3600).unwrap();
+        let today = now.with_timezone(&hanoi).date_naive();
+        let logged = |at: &str| {
+            InteractionDraft {
+                summary: "Gọi điện".into(),
+                at: at.into(),
+                ..Default::default()
+            }
+            .check(now, &hanoi)
+            .unwrap()
+        };
+        // Later today is fine; tomorrow is not.
+        assert_eq!(logged("2026-11-22 23:00").doubt(today, &hanoi), None);
+        assert_eq!(logged("yesterday").doubt(today, &hanoi), None);
+        let tomorrow = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            logged("2026-11-23 09:00").doubt(today, &hanoi),
+            Some(InputError::FutureInteraction { day: tomorrow })
+        );
+        assert_eq!(follow_up_doubt(today, today), None);
+        assert_eq!(follow_up_doubt(tomorrow, today), None);
+        let yesterday = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        assert_eq!(
+            follow_up_doubt(yesterday, today),
+            Some(InputError::PastFollowUp { day: yesterday })
+        );
+    }
 
     #[test]
     fn a_customer_round_trips_through_its_draft() {

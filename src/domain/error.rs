@@ -68,6 +68,15 @@ pub enum InputError {
     },
     /// Already in the user's language.
     Invalid(String),
+    /// An interaction dated after today: almost certainly a mistake, so
+    /// the command line needs `--force` and the UI asks.
+    FutureInteraction {
+        day: chrono::NaiveDate,
+    },
+    /// A follow-up due before today: likewise.
+    PastFollowUp {
+        day: chrono::NaiveDate,
+    },
 }
 
 /// Its `Display` is in `i18n::input_error`.

@@ -42,6 +42,11 @@ impl FollowUp {
         self.done_at.is_none() && !self.deleted
     }
 
+    /// The due day of the earliest open follow-up among `all`.
+    pub fn earliest_open<'a>(all: impl IntoIterator<Item = &'a FollowUp>) -> Option<NaiveDate> {
+        all.into_iter().filter(|f| f.is_open()).map(FollowUp::due_date).min()
+    }
+
     pub fn to_fields(&self) -> Vec<FollowUpField> {
         vec![
             FollowUpField::Customer(self.customer),

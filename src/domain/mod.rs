@@ -3,6 +3,7 @@
 //! value and stay-in-touch dates from them. Pure: no I/O here.
 
 pub mod activity;
+pub mod agenda;
 pub mod cadence;
 pub mod channel;
 pub mod customer;
@@ -45,11 +46,21 @@ pub use value::ClvAssumptions;
 use serde::{Deserialize, Serialize};
 
 /// The team's assumptions, from the config file.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
     /// Where national phone numbers were written, when known (see `phone`).
     pub region: Option<phone::Region>,
+    /// The segment a plan aims at first (seeds 002, 003), folded; empty
+    /// for none. Its customers come first on the agenda at equal stakes.
+    pub priority_segment: String,
+}
+
+impl Rules {
+    /// Whether `c` is in the priority segment.
+    pub fn is_priority(&self, c: &Customer) -> bool {
+        !self.priority_segment.is_empty() && text::fold(c.segment.trim()) == self.priority_segment
+    }
 }

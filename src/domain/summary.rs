@@ -15,17 +15,21 @@ pub struct Summary {
     pub revenue: Money,
     pub clv: Money,
     pub cadence_days: u16,
+    /// The next contact: the earlier of the stay-in-touch day and the
+    /// earliest open follow-up (`cadence::next_contact`).
     pub next_contact_due: NaiveDate,
 }
 
 impl Summary {
-    pub fn of(c: &Customer, rules: &Rules, now_ms: i64) -> Summary {
+    /// `earliest_follow_up`: the due day of the customer's earliest open
+    /// follow-up, if any.
+    pub fn of(c: &Customer, rules: &Rules, now_ms: i64, earliest_follow_up: Option<NaiveDate>) -> Summary {
         Summary {
             health: c.factors.health(),
             revenue: c.activity.revenue,
             clv: lifetime_value(&c.activity, now_ms, &rules.clv),
             cadence_days: rules.cadence.cadence_of(c),
-            next_contact_due: rules.cadence.next_contact_due(c),
+            next_contact_due: rules.cadence.next_contact(c, earliest_follow_up),
         }
     }
 }

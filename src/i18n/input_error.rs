@@ -41,6 +41,8 @@ impl fmt::Display for InputError {
             InputError::UnknownDirection(v) => tf("error.unknown_direction", &[("value", v)]),
             InputError::BadDate { value } => tf("error.bad_date", &[("value", value)]),
             InputError::BadDateTime { value } => tf("error.bad_datetime", &[("value", value)]),
+            InputError::FutureInteraction { day } => tf("error.future_interaction", &[("day", &super::date(*day))]),
+            InputError::PastFollowUp { day } => tf("error.past_follow_up", &[("day", &super::date(*day))]),
             InputError::BadSatisfaction(v) => tf("error.bad_satisfaction", &[("value", v)]),
             InputError::BadFactor { factor, value } => tf(
                 "error.bad_factor",

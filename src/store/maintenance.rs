@@ -70,7 +70,7 @@ impl Store {
             && undo_unfinished_rebuild(&ws).is_ok()
         {
             // A view that cannot open cannot help; the rebuild goes on.
-            let _ = Store::open_in(ws, options.author.clone(), options.clock, options.rules, false);
+            let _ = Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false);
         }
         Store::rebuild_view(options, false)
     }

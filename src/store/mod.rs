@@ -140,7 +140,7 @@ impl Store {
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
         maintenance::undo_unfinished_rebuild(&ws)?;
-        let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules, false) {
+        let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false) {
             Err(e) if e.is_view_damage() => {
                 let reason = match &e {
                     StoreError::StaleView => None,

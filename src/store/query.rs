@@ -15,11 +15,13 @@ use super::error::StoreError;
 use super::keys;
 use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 use super::storage::Storage;
+use crate::domain::agenda::{Group, Standing, rank};
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words, searchable};
+use crate::domain::value::lifetime_value;
 use crate::domain::{
-    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
+    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Money, Rules, StageChange,
 };
 use crate::i18n::collate::name_key;
 use crate::workspace::Clock;
@@ -45,14 +47,20 @@ pub enum AgendaWhat {
 }
 
 impl AgendaItem {
-    /// The order of the agenda: earliest first; on the same day promised
-    /// follow-ups before reminders; then by name.
-    pub fn sort_key(&self, name: &str) -> (NaiveDate, bool, String) {
-        (
-            self.due,
-            matches!(self.what, AgendaWhat::StayInTouch { .. }),
-            name_key(name),
-        )
+    /// Where the item stands among the others (`domain::agenda::rank`),
+    /// given its customer's lifetime value, cadence and segment.
+    pub fn standing(&self, clv: Money, cadence_days: u16, priority: bool) -> Standing {
+        Standing {
+            due: self.due,
+            clv,
+            cadence_days,
+            priority,
+        }
+    }
+
+    /// The item's group on `today`.
+    pub fn group(&self, today: NaiveDate) -> Group {
+        Group::of(self.due, today)
     }
 }
 
@@ -401,6 +409,24 @@ impl View {
         Ok(items)
     }
 
+    /// The due day of every customer's earliest open follow-up, read from
+    /// the due-date index alone (it holds open follow-ups only, earliest
+    /// first): what lists show as the next contact.
+    pub fn earliest_follow_ups(&self) -> Result<HashMap<CustomerId, NaiveDate>, StoreError> {
+        let mut out = HashMap::new();
+        for entry in self.storage.tree.scan_prefix([keys::DUE]) {
+            let (_, v) = entry?;
+            let f: FollowUp = codec::decode(&v).map_err(StoreError::codec("due follow-up"))?;
+            out.entry(f.customer).or_insert_with(|| f.due_date());
+        }
+        Ok(out)
+    }
+
+    /// The due day of one customer's earliest open follow-up.
+    pub fn earliest_follow_up(&self, id: CustomerId) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(FollowUp::earliest_open(&self.follow_ups_of(id)?))
+    }
+
     /// The stay-in-touch reminder for a customer whose cadence runs out by
     /// `until`.
     pub fn reminder(&self, c: &CustomerRecord, until: NaiveDate) -> Option<AgendaItem> {
@@ -416,7 +442,8 @@ impl View {
     }
 
     /// Open follow-ups and stay-in-touch reminders due on or before
-    /// `until`, most urgent (earliest) first, each with its customer: read
+    /// `until`, in the agenda's groups and by what is at stake in each
+    /// (`domain::agenda`), each with its customer: read
     /// from the due-date indexes, so it costs what is due.
     pub fn agenda(&self, until: NaiveDate) -> Result<Vec<(AgendaItem, Arc<Customer>)>, StoreError> {
         let mut customers: HashMap<CustomerId, Arc<Customer>> = HashMap::new();
@@ -436,7 +463,13 @@ impl View {
             };
             out.push((item, c));
         }
-        out.sort_by_cached_key(|(i, c)| i.sort_key(&c.name));
+        let today = self.clock.today();
+        let now = self.clock.now_ms();
+        out.sort_by_cached_key(|(i, c)| {
+            let clv = lifetime_value(&c.activity, now, &self.rules.clv);
+            let standing = i.standing(clv, self.rules.cadence.cadence_of(c), self.rules.is_priority(c));
+            (rank(&standing, today), name_key(&c.name), c.id)
+        });
         Ok(out)
     }
 

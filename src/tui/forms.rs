@@ -147,6 +147,9 @@ pub struct Form {
     /// What the fields held when the form opened: leaving a changed form
     /// asks first.
     pristine: Vec<String>,
+    /// The user said yes to saving a date that looks like a mistake (an
+    /// interaction after today, a follow-up before it).
+    pub date_confirmed: bool,
 }
 
 fn keys_of<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<String> {
@@ -239,6 +242,7 @@ impl Form {
             focus: 0,
             scroll: 0,
             pristine,
+            date_confirmed: false,
         }
     }
 

@@ -20,12 +20,17 @@ pub struct Row {
     pub level: Level,
     pub health: Option<u8>,
     pub last_contact: Option<i64>,
-    /// When the stay-in-touch cadence runs out.
+    /// The next contact: when the stay-in-touch cadence runs out, or the
+    /// earliest open follow-up if that comes first.
     pub next_due: NaiveDate,
+    /// When the stay-in-touch cadence alone runs out (the agenda's reminder).
+    pub touch_due: NaiveDate,
     pub cadence_days: u16,
     /// When the cadence clock last reset (last contact, or creation).
     pub last_touch: i64,
     pub clv: Money,
+    /// In the priority segment (`Rules::is_priority`).
+    pub priority: bool,
     pub owner: String,
     /// What search matches (`Customer::search_text`), shared with the
     /// search worker's copy of the rows.
@@ -35,12 +40,14 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn of(rec: &CustomerRecord, view: &View) -> Row {
-        Row::of_customer(&rec.customer, view.rules(), view.clock().now_ms())
+    /// `earliest_follow_up`: the due day of the customer's earliest open
+    /// follow-up (`View::earliest_follow_up`).
+    pub fn of(rec: &CustomerRecord, view: &View, earliest_follow_up: Option<NaiveDate>) -> Row {
+        Row::of_customer(&rec.customer, view.rules(), view.clock().now_ms(), earliest_follow_up)
     }
 
-    pub fn of_customer(c: &Customer, rules: &Rules, now_ms: i64) -> Row {
-        let s = Summary::of(c, rules, now_ms);
+    pub fn of_customer(c: &Customer, rules: &Rules, now_ms: i64, earliest_follow_up: Option<NaiveDate>) -> Row {
+        let s = Summary::of(c, rules, now_ms, earliest_follow_up);
         let search = c.search_text();
         Row {
             id: c.id,
@@ -51,9 +58,11 @@ impl Row {
             health: s.health,
             last_contact: c.activity.last_contact,
             next_due: s.next_contact_due,
+            touch_due: rules.cadence.next_contact_due(c),
             cadence_days: s.cadence_days,
             last_touch: crate::domain::cadence::last_touch(c),
             clv: s.clv,
+            priority: rules.is_priority(c),
             owner: c.owner.clone(),
             search_name_len: crate::domain::text::fold(&c.name).len().min(search.len()),
             search: search.into(),
@@ -120,11 +129,13 @@ impl Roster {
             }
             result
         });
+        // Open follow-ups come from their due-date index, read once.
+        let follow_ups = view.earliest_follow_ups()?;
         let mut roster = Roster::default();
         // Row::of sorts names by this thread's language; the reader only decodes.
         for chunk in rx {
             for rec in &chunk {
-                roster.insert(Row::of(rec, view));
+                roster.insert(Row::of(rec, view, follow_ups.get(&rec.customer.id).copied()));
             }
         }
         match reader.join() {
@@ -200,9 +211,9 @@ impl Roster {
     pub fn reminders(&self, until: NaiveDate) -> Vec<AgendaItem> {
         self.rows
             .iter()
-            .filter(|r| r.next_due <= until)
+            .filter(|r| r.touch_due <= until)
             .map(|r| AgendaItem {
-                due: r.next_due,
+                due: r.touch_due,
                 customer: r.id,
                 what: AgendaWhat::StayInTouch {
                     cadence_days: r.cadence_days,
@@ -272,7 +283,7 @@ mod tests {
     fn row(id: u64, name: &str) -> Row {
         let mut c = Customer::empty(CustomerId(id));
         c.name = name.into();
-        Row::of_customer(&c, &Rules::default(), 0)
+        Row::of_customer(&c, &Rules::default(), 0, None)
     }
 
     fn names(r: &Roster) -> Vec<String> {

@@ -329,7 +329,7 @@ mod tests {
         for (i, name) in ["Đặng Văn Lâm", "Trần Hưng"].iter().enumerate() {
             let mut c = crate::domain::Customer::empty(CustomerId(i as u64 + 1));
             c.name = (*name).into();
-            roster.upsert(crate::tui::roster::Row::of_customer(&c, &Default::default(), 0));
+            roster.upsert(crate::tui::roster::Row::of_customer(&c, &Default::default(), 0, None));
         }
         roster.rank();
         s.rebuild(&roster);

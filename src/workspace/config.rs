@@ -7,6 +7,7 @@
 //! lang = "vi"                        # en, vi or zh (else LC_ALL / LANG)
 //! currency = "VND"                   # how amounts are shown
 //! region = "VN"                      # where national phone numbers are from
+//! priority_segment = "enterprise"    # first on the agenda at equal stakes
 //!
 //! [clv]
 //! remaining_years = 3.0
@@ -40,6 +41,8 @@ pub struct Config {
     /// written in (`VN`, `CN`, `US`): how `0903 111 222` is compared with
     /// `+84 903 111 222`.
     pub region: Option<String>,
+    /// The segment whose customers come first on the agenda at equal stakes.
+    pub priority_segment: Option<String>,
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
 }
@@ -139,6 +142,11 @@ impl Config {
             clv: self.clv,
             cadence: self.cadence,
             region: self.region.as_deref().and_then(Region::parse),
+            priority_segment: self
+                .priority_segment
+                .as_deref()
+                .map(|s| crate::domain::text::fold(s.trim()))
+                .unwrap_or_default(),
         }
     }
 

@@ -1,6 +1,9 @@
 //! What each pane lists and where its cursor is: the customer table, the
 //! pipeline board, the log and the agenda, each with its own moves.
 
+use chrono::NaiveDate;
+
+use crate::domain::agenda::Group;
 use crate::domain::{CustomerId, Interaction, InteractionId, Money, Stage};
 use crate::store::AgendaItem;
 use crate::tui::roster::Roster;
@@ -133,11 +136,21 @@ impl LogList {
     }
 }
 
-/// What is due in the coming days.
+/// What is due in the coming days, in the agenda's groups.
 #[derive(Debug, Default)]
 pub struct AgendaList {
     pub items: Vec<AgendaItem>,
     pub cursor: usize,
+    /// Each group shown, with where it starts in `items` and how many
+    /// items it holds: a heading is drawn above its first item.
+    pub groups: Vec<(Group, usize, usize)>,
+}
+
+/// One line of the agenda pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgendaLine {
+    Heading(Group, usize),
+    Item(usize),
 }
 
 impl AgendaList {
@@ -149,9 +162,44 @@ impl AgendaList {
         self.items.get(self.cursor)
     }
 
-    pub fn set(&mut self, items: Vec<AgendaItem>) {
+    /// Takes `items`, already in the agenda's order (grouped), and notes
+    /// where each group starts on `today`.
+    pub fn set(&mut self, items: Vec<AgendaItem>, today: NaiveDate) {
+        self.groups.clear();
+        for (n, item) in items.iter().enumerate() {
+            let group = item.group(today);
+            match self.groups.last_mut() {
+                Some((g, _, count)) if *g == group => *count += 1,
+                _ => self.groups.push((group, n, 1)),
+            }
+        }
         self.items = items;
         self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+    }
+
+    /// How many lines the pane has: the items and a heading per group.
+    pub fn line_count(&self) -> usize {
+        self.items.len() + self.groups.len()
+    }
+
+    /// The line an item is drawn on.
+    pub fn line_of(&self, item: usize) -> usize {
+        item + self.groups.iter().filter(|g| g.1 <= item).count()
+    }
+
+    /// What is drawn on a line: cheap, so only the lines in view are made.
+    pub fn at_line(&self, line: usize) -> Option<AgendaLine> {
+        let mut headings_before = 0;
+        for (k, &(group, start, count)) in self.groups.iter().enumerate() {
+            let heading = start + k;
+            match line.cmp(&heading) {
+                std::cmp::Ordering::Equal => return Some(AgendaLine::Heading(group, count)),
+                std::cmp::Ordering::Greater => headings_before = k + 1,
+                std::cmp::Ordering::Less => break,
+            }
+        }
+        let item = line.checked_sub(headings_before)?;
+        (item < self.items.len()).then_some(AgendaLine::Item(item))
     }
 }
 
@@ -174,7 +222,41 @@ pub fn step(at: usize, by: isize, len: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::step;
+    use super::*;
+    use crate::store::AgendaWhat;
+
+    #[test]
+    fn agenda_lines_put_a_heading_above_each_group() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let item = |days: i64| AgendaItem {
+            due: today + chrono::Duration::days(days),
+            customer: CustomerId(days.unsigned_abs()),
+            what: AgendaWhat::StayInTouch {
+                cadence_days: 7,
+                last_touch: 0,
+            },
+        };
+        let mut list = AgendaList::default();
+        list.set(vec![item(-3), item(-2), item(0), item(3)], today);
+        assert_eq!(list.line_count(), 7);
+        let lines: Vec<_> = (0..8).map(|l| list.at_line(l)).collect();
+        assert_eq!(
+            lines,
+            [
+                Some(AgendaLine::Heading(Group::Overdue, 2)),
+                Some(AgendaLine::Item(0)),
+                Some(AgendaLine::Item(1)),
+                Some(AgendaLine::Heading(Group::Today, 1)),
+                Some(AgendaLine::Item(2)),
+                Some(AgendaLine::Heading(Group::ThisWeek, 1)),
+                Some(AgendaLine::Item(3)),
+                None,
+            ]
+        );
+        for n in 0..4 {
+            assert_eq!(list.at_line(list.line_of(n)), Some(AgendaLine::Item(n)));
+        }
+    }
 
     #[test]
     fn steps_stay_in_range() {

@@ -11,7 +11,7 @@ mod panes;
 mod refresh;
 mod teammates;
 
-pub use lists::{AgendaList, Board, LogList, Table, step};
+pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
 

@@ -110,7 +110,21 @@ impl App {
         if self.at_welcome() {
             return [Add, LoadSample, Quit].map(|a| Hint::of(Mode::Welcome, a)).to_vec();
         }
-        let mut h: Vec<Hint> = self.pane.hints().iter().map(|a| Hint::of(Mode::Customer, *a)).collect();
+        // On a stay-in-touch row the done key logs a touch: say so.
+        let touch_row = self.pane == Pane::Agenda
+            && matches!(
+                self.agenda.selected().map(|i| &i.what),
+                Some(AgendaWhat::StayInTouch { .. })
+            );
+        let mut h: Vec<Hint> = self
+            .pane
+            .hints()
+            .iter()
+            .map(|a| match a {
+                Done if touch_row => Hint::saying(Mode::Customer, Done, "hint.log_touch"),
+                _ => Hint::of(Mode::Customer, *a),
+            })
+            .collect();
         h.extend([Help, Palette, Quit].map(|a| Hint::of(Mode::Global, a)));
         h
     }
@@ -181,11 +195,20 @@ impl App {
                 app.open(Form::follow_up(rec.customer.id, &rec.customer.name, due, None));
             }),
             Action::Done => {
-                let chosen = match self.agenda.selected().map(|i| &i.what) {
-                    Some(AgendaWhat::FollowUp(f)) if self.pane == Pane::Agenda => Some((**f).clone()),
-                    _ => None,
-                };
-                self.complete_follow_up(chosen);
+                let selected = self.agenda.selected().filter(|_| self.pane == Pane::Agenda);
+                match selected.map(|i| (&i.what, i.customer)) {
+                    Some((AgendaWhat::FollowUp(f), _)) => {
+                        let f = (**f).clone();
+                        self.complete_follow_up(Some(f));
+                    }
+                    // A stay-in-touch reminder is done by getting in
+                    // touch: the key logs the interaction that resets it.
+                    Some((AgendaWhat::StayInTouch { .. }, customer)) => {
+                        let name = self.roster.get(customer).map(|r| r.name.clone()).unwrap_or_default();
+                        self.open(Form::interaction(customer, &name));
+                    }
+                    None => self.complete_follow_up(None),
+                }
             }
             Action::NextStage | Action::PrevStage => self.with_target(|app, rec| {
                 let c = &rec.customer;

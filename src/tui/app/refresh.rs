@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use chrono::Days;
 
 use super::{App, Pane, SortColumn};
-use crate::domain::CustomerId;
+use crate::domain::agenda::rank;
 use crate::domain::text::fold;
-use crate::store::AgendaWhat;
+use crate::domain::{CustomerId, Money};
 use crate::tui::layers::Detail;
 use crate::tui::roster::{Roster, Row};
 
@@ -32,8 +32,11 @@ impl App {
         let view = self.store.view();
         let mut searchable_changed = false;
         for id in &touched {
-            match view.live_customer(*id) {
-                Ok(Some(rec)) => searchable_changed |= self.roster.upsert(Row::of(&rec, &view)),
+            let read = view
+                .live_customer(*id)
+                .and_then(|rec| rec.map(|r| Ok((view.earliest_follow_up(*id)?, r))).transpose());
+            match read {
+                Ok(Some((follow_up, rec))) => searchable_changed |= self.roster.upsert(Row::of(&rec, &view, follow_up)),
                 Ok(None) => searchable_changed |= self.roster.remove(*id),
                 Err(e) => self.fail(e),
             }
@@ -212,11 +215,15 @@ impl App {
             Ok(mut items) => {
                 items.extend(self.roster.reminders(until).into_iter().filter(|i| shown(i.customer)));
                 let roster = &self.roster;
+                let today = self.today;
                 items.sort_by_cached_key(|i| {
-                    let reminder = matches!(i.what, AgendaWhat::StayInTouch { .. });
-                    (i.due, reminder, roster.name_rank(i.customer), i.customer)
+                    let standing = match roster.get(i.customer) {
+                        Some(r) => i.standing(r.clv, r.cadence_days, r.priority),
+                        None => i.standing(Money::ZERO, 1, false),
+                    };
+                    (rank(&standing, today), roster.name_rank(i.customer), i.customer)
                 });
-                self.agenda.set(items);
+                self.agenda.set(items, today);
             }
             Err(e) => self.fail(e),
         }

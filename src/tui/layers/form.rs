@@ -6,11 +6,11 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Flow, Hint, Layer};
-use crate::domain::draft::{CustomerInput, InteractionValues};
+use super::{Flow, Hint, Layer, Prompt, Then};
+use crate::domain::draft::{CustomerInput, InteractionValues, follow_up_doubt};
 use crate::domain::next_step::suggest_stage;
-use crate::domain::{Customer, CustomerId, Stage};
-use crate::i18n::{t, tf};
+use crate::domain::{Customer, CustomerId, InputError, Stage};
+use crate::i18n::{date, t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::{App, EditorRequest, Tone};
 use crate::tui::forms::{FieldId, Form, FormKind};
@@ -97,7 +97,8 @@ impl App {
 }
 
 /// Saves what the form holds: it closes when saved and stays, marked,
-/// when a field is wrong.
+/// when a field is wrong, or under a question when a date looks like a
+/// mistake.
 fn save(form: &mut Form, app: &mut App) -> Flow {
     let result = match &form.kind {
         FormKind::NewCustomer | FormKind::EditCustomer(_) => save_customer(form, app),
@@ -107,7 +108,8 @@ fn save(form: &mut Form, app: &mut App) -> Flow {
         } => save_follow_up(form, *customer, *then_stage, app),
     };
     match result {
-        Ok(()) => Flow::Close,
+        Ok(Saved::Yes) => Flow::Close,
+        Ok(Saved::Asking) => Flow::Stay,
         Err(problems) => {
             form.show_errors(problems);
             app.say(Tone::Error, t("status.form_invalid"));
@@ -116,7 +118,29 @@ fn save(form: &mut Form, app: &mut App) -> Flow {
     }
 }
 
-fn save_customer(form: &Form, app: &mut App) -> Result<(), Problems> {
+/// What a save did, when nothing was wrong.
+enum Saved {
+    Yes,
+    /// A date looks like a mistake: a question is open, the form stays.
+    Asking,
+}
+
+/// Asks whether a date that is almost certainly a mistake is meant;
+/// `Then::SaveAnyway` saves the form again, with the date confirmed.
+fn ask_about(doubt: &InputError, app: &mut App) -> Saved {
+    let question = match doubt {
+        InputError::FutureInteraction { day } => tf("prompt.future_interaction", &[("day", &date(*day))]),
+        InputError::PastFollowUp { day } => tf("prompt.past_follow_up", &[("day", &date(*day))]),
+        other => other.to_string(),
+    };
+    app.open(Prompt {
+        question,
+        then: Then::SaveAnyway,
+    });
+    Saved::Asking
+}
+
+fn save_customer(form: &Form, app: &mut App) -> Result<Saved, Problems> {
     let draft = form.customer_draft();
     let base = match &form.kind {
         FormKind::EditCustomer(c) => c.as_ref().clone(),
@@ -137,20 +161,25 @@ fn save_customer(form: &Form, app: &mut App) -> Result<(), Problems> {
     if let Some(id) = app.report(result, |_| tf("status.saved_customer", &[("name", &name)])) {
         app.select(id);
     }
-    Ok(())
+    Ok(Saved::Yes)
 }
 
-fn save_interaction(form: &Form, customer: CustomerId, app: &mut App) -> Result<(), Problems> {
+fn save_interaction(form: &Form, customer: CustomerId, app: &mut App) -> Result<Saved, Problems> {
     let values: InteractionValues = form
         .interaction_draft()
         .check(app.store.clock().now(), &Local)
         .map_err(|errors| problems(errors, FieldId::Interaction))?;
+    if !form.date_confirmed
+        && let Some(doubt) = values.doubt(app.today, &Local)
+    {
+        return Ok(ask_about(&doubt, app));
+    }
     let before = match app.store.live_customer(customer) {
         Ok(Some(rec)) => rec.customer,
-        Ok(None) => return Ok(()),
+        Ok(None) => return Ok(Saved::Yes),
         Err(e) => {
             app.fail(e);
-            return Ok(());
+            return Ok(Saved::Yes);
         }
     };
     let channel = values.channel;
@@ -162,14 +191,24 @@ fn save_interaction(form: &Form, customer: CustomerId, app: &mut App) -> Result<
         // Offer the next steps while the conversation is fresh.
         app.offer_next_steps(customer, suggest_stage(before.stage, channel));
     }
-    Ok(())
+    Ok(Saved::Yes)
 }
 
-fn save_follow_up(form: &Form, customer: CustomerId, then_stage: Option<Stage>, app: &mut App) -> Result<(), Problems> {
+fn save_follow_up(
+    form: &Form,
+    customer: CustomerId,
+    then_stage: Option<Stage>,
+    app: &mut App,
+) -> Result<Saved, Problems> {
     let (what, due) = form
         .follow_up_draft()
         .check(app.today)
         .map_err(|errors| problems(errors, FieldId::FollowUp))?;
+    if !form.date_confirmed
+        && let Some(doubt) = follow_up_doubt(due, app.today)
+    {
+        return Ok(ask_about(&doubt, app));
+    }
     let scheduled = app.store.schedule_follow_up(customer, what.clone(), due);
     let said = tf("status.scheduled", &[("what", &what), ("due", &due.format("%Y-%m-%d"))]);
     if app.report(scheduled, |_| said).is_some()
@@ -177,7 +216,7 @@ fn save_follow_up(form: &Form, customer: CustomerId, then_stage: Option<Stage>, 
     {
         app.offer_stage(customer, to);
     }
-    Ok(())
+    Ok(Saved::Yes)
 }
 
 /// A draft's errors as the form's problems.

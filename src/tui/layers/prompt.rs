@@ -37,6 +37,10 @@ pub enum Then {
         keep: CustomerId,
         others: Vec<CustomerId>,
     },
+    /// Save the form under the question with the date it questioned (an
+    /// interaction after today, a follow-up before it); no leaves the form
+    /// open to correct it.
+    SaveAnyway,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +60,12 @@ impl Layer for Prompt {
 
     fn handle(&mut self, action: Action, app: &mut App) -> Flow {
         match action {
+            Action::Yes if self.then == Then::SaveAnyway => {
+                if let Some(form) = app.top_mut::<Form>() {
+                    form.date_confirmed = true;
+                }
+                return Flow::CloseThen(Action::Save);
+            }
             Action::Yes => yes(self.then.clone(), app),
             // Declining the follow-up still leaves the stage question.
             Action::No => match &self.then {
@@ -106,6 +116,8 @@ fn yes(then: Then, app: &mut App) {
                 app.move_stage(&rec.customer, to);
             }
         }
+        // Answered in `handle`: it saves the form below.
+        Then::SaveAnyway => {}
     }
 }
 

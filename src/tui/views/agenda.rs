@@ -1,16 +1,20 @@
-//! Pane 4: today's work, most urgent first: overdue and due follow-ups,
-//! and customers nobody has been in touch with for too long.
+//! Pane 4: today's work in groups (overdue, today, this week, later),
+//! each ranked by what is at stake (`domain::agenda`): follow-ups, and
+//! customers nobody has been in touch with for too long, with each
+//! customer's company, stage and lifetime value.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::{pad, scroll_offset};
-use super::widgets::{due_style, fit, fit_escaped, relative};
+use super::widgets::{due_style, fit, fit_escaped, money, overdue_mark, relative, stage_label};
+use crate::domain::agenda::Group;
 use crate::i18n::{t, tf};
-use crate::store::AgendaWhat;
-use crate::tui::app::App;
+use crate::store::{AgendaItem, AgendaWhat};
+use crate::tui::app::{AgendaLine, App};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
@@ -31,42 +35,116 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Span::styled(t("agenda.empty"), th.muted)), inner);
         return;
     }
+    let list = &app.agenda;
     let height = inner.height as usize;
-    let offset = scroll_offset(app.agenda.cursor, height, app.agenda.items.len());
-    let width = inner.width as usize;
-    let when_width = 18.min(width / 3);
-    let who_width = 24.min(width / 3);
-    for (n, item) in app.agenda.items.iter().enumerate().skip(offset).take(height) {
-        let what = match &item.what {
-            AgendaWhat::FollowUp(f) => f.what.clone(),
-            AgendaWhat::StayInTouch { cadence_days, .. } => tf("agenda.stay_in_touch", &[("days", cadence_days)]),
+    let cursor_line = list.line_of(list.cursor);
+    let offset = scroll_offset(cursor_line, height, list.line_count());
+    let cols = Columns::for_width(inner.width as usize);
+    // Only the lines in view are made: the agenda may hold thousands.
+    for (y, line_no) in (offset..list.line_count()).take(height).enumerate() {
+        let line = match list.at_line(line_no) {
+            Some(AgendaLine::Heading(group, count)) => heading(app, group, count),
+            Some(AgendaLine::Item(n)) => {
+                let line = item_line(app, &cols, &list.items[n]);
+                if n == list.cursor {
+                    line.style(th.selected)
+                } else {
+                    line
+                }
+            }
+            None => break,
         };
-        let kind_style = match item.what {
-            AgendaWhat::FollowUp(_) => th.text,
-            AgendaWhat::StayInTouch { .. } => th.muted,
-        };
-        let room = width.saturating_sub(when_width + who_width + 2);
-        let mut line = Line::from(vec![
-            Span::styled(
-                pad(&fit(&relative(item.due, app.today), when_width), when_width + 1),
-                due_style(th, item.due, app.today),
-            ),
-            Span::styled(
-                pad(
-                    &fit_escaped(
-                        app.roster.get(item.customer).map(|r| r.name.as_str()).unwrap_or(""),
-                        who_width,
-                    ),
-                    who_width + 1,
-                ),
-                th.text,
-            ),
-            Span::styled(fit_escaped(&what, room), kind_style),
-        ]);
-        if n == app.agenda.cursor {
-            line = line.style(th.selected);
-        }
-        let y = inner.y + (n - offset) as u16;
+        let y = inner.y + y as u16;
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..inner });
     }
+}
+
+/// The widths of a row's parts; narrow panes put the company after the name.
+struct Columns {
+    when: usize,
+    name: usize,
+    company: usize,
+    stage: usize,
+    value: usize,
+    what: usize,
+}
+
+impl Columns {
+    fn for_width(width: usize) -> Columns {
+        let (when, name, company, stage, value) = if width >= 110 {
+            (16, 22, 18, 11, 12)
+        } else {
+            (15, 20, 0, 9, 12)
+        };
+        let used =
+            MARK + [when, name, company, stage, value].iter().map(|w| w + 1).sum::<usize>() - usize::from(company == 0);
+        Columns {
+            when,
+            name,
+            company,
+            stage,
+            value,
+            what: width.saturating_sub(used),
+        }
+    }
+}
+
+/// The overdue mark's width: `!` and a space.
+const MARK: usize = 2;
+
+fn heading(app: &App, group: Group, count: usize) -> Line<'static> {
+    let th = &app.theme;
+    let style = match group {
+        Group::Overdue => th.overdue,
+        Group::Today => th.due_today,
+        Group::ThisWeek | Group::Later => th.upcoming,
+    };
+    Line::from(Span::styled(
+        tf(&format!("agenda.group.{}", group.key()), &[("count", &count)]),
+        style.add_modifier(Modifier::BOLD),
+    ))
+}
+
+fn item_line(app: &App, cols: &Columns, item: &AgendaItem) -> Line<'static> {
+    let th = &app.theme;
+    let row = app.roster.get(item.customer);
+    let what = match &item.what {
+        AgendaWhat::FollowUp(f) => f.what.clone(),
+        AgendaWhat::StayInTouch { cadence_days, .. } => tf("agenda.stay_in_touch", &[("days", cadence_days)]),
+    };
+    let kind_style = match item.what {
+        AgendaWhat::FollowUp(_) => th.text,
+        AgendaWhat::StayInTouch { .. } => th.muted,
+    };
+    let due = due_style(th, item.due, app.today);
+    let name = row.map(|r| r.name.as_str()).unwrap_or("");
+    let company = row.map(|r| r.company.as_str()).unwrap_or("");
+    let who = if cols.company == 0 && !company.is_empty() {
+        format!("{name} · {company}")
+    } else {
+        name.to_string()
+    };
+    let cell = |text: &str, width: usize| pad(&fit_escaped(text, width), width + 1);
+    let mut spans = vec![
+        Span::styled(pad(overdue_mark(item.due, app.today), MARK), due),
+        Span::styled(cell(&relative(item.due, app.today), cols.when), due),
+        Span::styled(cell(&who, cols.name), th.text),
+    ];
+    if cols.company > 0 {
+        spans.push(Span::styled(cell(company, cols.company), th.muted));
+    }
+    match row {
+        Some(r) => {
+            spans.push(Span::styled(
+                cell(stage_label(r.stage), cols.stage),
+                th.stage(r.stage.index()),
+            ));
+            // Right-aligned, so values line up by magnitude.
+            let value = fit(&money(r.clv), cols.value);
+            spans.push(Span::styled(format!("{value:>width$} ", width = cols.value), th.money));
+        }
+        None => spans.push(Span::raw(" ".repeat(cols.stage + cols.value + 2))),
+    }
+    spans.push(Span::styled(fit_escaped(&what, cols.what), kind_style));
+    Line::from(spans)
 }

@@ -44,7 +44,12 @@ fn columns(width: u16) -> Vec<Column> {
             key: "name",
             sort: SortColumn::Name,
             width: 18,
-            cell: |r, _| r.name.clone(),
+            // Marked when the next contact is late, as on the pipeline's
+            // cards: the colour of the date alone is lost without colour.
+            cell: |r, app| match super::widgets::overdue_mark(r.next_due, app.today) {
+                "" => r.name.clone(),
+                mark => format!("{mark} {}", r.name),
+            },
         },
         Column {
             key: "company",
@@ -244,7 +249,12 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
     let block = block.title(Span::styled(format!(" {} ", escape(&c.name)), th.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let s = crate::domain::Summary::of(c, app.store.rules(), app.store.clock().now_ms());
+    let s = crate::domain::Summary::of(
+        c,
+        app.store.rules(),
+        app.store.clock().now_ms(),
+        crate::domain::FollowUp::earliest_open(&focus.follow_ups),
+    );
     let label_width = super::widgets::field_label_width();
     let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
     let mut lines = Vec::new();

@@ -26,7 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let c = &d.record.customer;
-    let s = Summary::of(c, app.store.rules(), app.store.clock().now_ms());
+    let s = Summary::of(
+        c,
+        app.store.rules(),
+        app.store.clock().now_ms(),
+        crate::domain::FollowUp::earliest_open(&d.follow_ups),
+    );
     let label_width = field_label_width();
     let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
     let mut lines: Vec<Line> = Vec::new();

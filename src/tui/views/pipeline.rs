@@ -57,8 +57,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let offset = scroll_offset(cursor, per_page, ids.len());
         for (n, id) in ids.iter().enumerate().skip(offset).take(per_page) {
             let Some(r) = app.roster.get(*id) else { continue };
-            let overdue = r.next_due < app.today;
-            let mark = if overdue { "! " } else { "" };
+            let mark = match super::widgets::overdue_mark(r.next_due, app.today) {
+                "" => "",
+                _ => "! ",
+            };
             let name_width = width.saturating_sub(mark.len());
             let mut name = Line::from(vec![
                 Span::styled(mark, th.overdue),

@@ -44,6 +44,16 @@ pub fn local_day(ms: i64) -> String {
 
 pub use crate::i18n::{money, money_short, relative};
 
+/// The mark of a late contact, so it shows without colour (`NO_COLOR`):
+/// `!` when `due` is overdue on `today`, else nothing.
+pub fn overdue_mark(due: NaiveDate, today: NaiveDate) -> &'static str {
+    if crate::domain::cadence::is_overdue(due, today) {
+        "!"
+    } else {
+        ""
+    }
+}
+
 /// The style that says how urgent a due date is.
 pub fn due_style(theme: &Theme, due: NaiveDate, today: NaiveDate) -> Style {
     match (due - today).num_days() {
