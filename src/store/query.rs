@@ -443,8 +443,11 @@ impl View {
     /// Finds the one customer a user means: an id, a unique id prefix (four
     /// digits or more), or a unique accent- and case-insensitive match on
     /// name, email or phone number. Exact matches (a whole name or email)
-    /// beat partial ones; words that start a word of the name (or an
-    /// email, or a phone number's digits) beat a part from inside a word.
+    /// beat partial ones; then words typed that are whole words of a name
+    /// (or its pinyin) or a phone number's digits ("an" is "Nguyễn Văn
+    /// An", not "Lan Anh"); then words that start a word of the name (or
+    /// an email, or a phone number's digits); last a part from inside a
+    /// word.
     pub fn resolve_customer(&self, reference: &str) -> Result<CustomerRecord, StoreError> {
         let r = reference.trim();
         if let Ok(id) = r.parse::<CustomerId>()
@@ -473,15 +476,21 @@ impl View {
             // By the index: names, emails and phone numbers with words that
             // start with each word typed; a whole name or email among them
             // is an exact match.
+            let mut whole = Vec::new();
             for rec in self.records(&self.named(&folded)?)? {
                 let c = &rec.customer;
                 if fold(&c.name) == folded || c.emails.iter().any(|e| fold(e) == folded) {
                     if !strong.iter().any(|s: &CustomerRecord| s.customer.id == c.id) {
                         strong.push(rec);
                     }
+                } else if has_whole_words(c, &folded) {
+                    whole.push(rec);
                 } else {
                     partial.push(rec);
                 }
+            }
+            if !whole.is_empty() {
+                partial = whole;
             }
             // A part from inside a word ("uyen", "example.vn") is found
             // only by reading every customer, as before the indexes.
@@ -570,4 +579,19 @@ fn customer_in(v: &[u8]) -> CustomerId {
             .map(u64::from_be_bytes)
             .unwrap_or(0),
     )
+}
+
+/// True when every word of a folded reference is a whole word of the
+/// customer's name (or of its pinyin), or a phone number's digits: the
+/// words a name is indexed by, matched whole rather than by their start.
+fn has_whole_words(c: &Customer, folded: &str) -> bool {
+    let name = searchable(&c.name);
+    let digits: Vec<String> = c
+        .phones
+        .iter()
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    folded
+        .split_whitespace()
+        .all(|w| name.split_whitespace().any(|n| n == w) || digits.iter().any(|d| d == w))
 }
