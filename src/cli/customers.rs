@@ -139,7 +139,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
             format!("{} ({})", day(s.next_contact_due), relative(s.next_contact_due, today)),
         ]);
     }
-    Ok(table.render() + &tf("cli.customer_count", &[("count", &found.len())]) + "\n")
+    Ok(table.render() + &crate::i18n::tn("cli.customer_count", found.len(), &[]) + "\n")
 }
 
 /// `list --json`, written to stdout as it is read: only the name order is
@@ -298,7 +298,7 @@ fn render_detail(
             "{} ({}) · {}",
             day(s.next_contact_due),
             relative(s.next_contact_due, today),
-            tf("detail.every", &[("days", &s.cadence_days)])
+            crate::i18n::tn("detail.every", s.cadence_days, &[("days", &s.cadence_days)])
         ),
         ONE_LINE,
     );

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::{pad, scroll_offset};
 use super::widgets::{due_style, fit, fit_escaped, relative};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::store::AgendaWhat;
 use crate::tui::app::App;
 
@@ -39,7 +39,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for (n, item) in app.agenda.items.iter().enumerate().skip(offset).take(height) {
         let what = match &item.what {
             AgendaWhat::FollowUp(f) => f.what.clone(),
-            AgendaWhat::StayInTouch { cadence_days, .. } => tf("agenda.stay_in_touch", &[("days", cadence_days)]),
+            AgendaWhat::StayInTouch { cadence_days, .. } => {
+                tn("agenda.stay_in_touch", *cadence_days, &[("days", cadence_days)])
+            }
         };
         let kind_style = match item.what {
             AgendaWhat::FollowUp(_) => th.text,

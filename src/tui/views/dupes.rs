@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::centered;
 use super::widgets::{accept_clear, fit, fit_escaped};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tn};
 use crate::tui::app::App;
 use crate::tui::layers::Dupes;
 
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
         .borders(Borders::ALL)
         .border_style(th.border_focused)
         .title(Span::styled(
-            format!(" {} ", tf("dupes.title", &[("count", &d.groups.len())])),
+            format!(" {} ", tn("dupes.title", d.groups.len(), &[])),
             th.title,
         ));
     let inner = block.inner(popup);
