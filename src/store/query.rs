@@ -17,7 +17,7 @@ use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 use super::storage::Storage;
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
-use crate::domain::text::{fold, matches_words, searchable};
+use crate::domain::text::{fold, matches_words, searchable, words};
 use crate::domain::{
     Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
 };
@@ -582,16 +582,17 @@ fn customer_in(v: &[u8]) -> CustomerId {
 }
 
 /// True when every word of a folded reference is a whole word of the
-/// customer's name (or of its pinyin), or a phone number's digits: the
-/// words a name is indexed by, matched whole rather than by their start.
+/// customer's name (or of its pinyin), or a phone number's digits. Words
+/// are runs of letters and digits, as search in the UI reads them:
+/// "Nguyen-Van-An" has the word "an".
 fn has_whole_words(c: &Customer, folded: &str) -> bool {
-    let name = searchable(&c.name);
-    let digits: Vec<String> = c
-        .phones
-        .iter()
-        .map(|p| p.chars().filter(char::is_ascii_digit).collect())
-        .collect();
-    folded
-        .split_whitespace()
-        .all(|w| name.split_whitespace().any(|n| n == w) || digits.iter().any(|d| d == w))
+    let searchable = searchable(&c.name);
+    let mut name: Vec<String> = words(&searchable).map(str::to_string).collect();
+    name.extend(
+        c.phones
+            .iter()
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
+    );
+    let mut typed = words(folded).peekable();
+    typed.peek().is_some() && typed.all(|w| name.iter().any(|n| n == w))
 }

@@ -27,7 +27,7 @@ use nucleo::{Config, Matcher, Utf32Str};
 
 use super::roster::Roster;
 use crate::domain::CustomerId;
-use crate::domain::text::fold;
+use crate::domain::text::{fold, words};
 
 /// One customer as search sees it.
 #[derive(Debug, Clone)]
@@ -217,12 +217,9 @@ pub fn find(haystacks: &[Haystack], query: &str, stale: &(dyn Fn() -> bool + Syn
     scored.into_iter().map(|(_, _, id)| id).collect()
 }
 
-/// The words of a (folded) name or query: its runs of letters and digits,
-/// so "Nguyen-Van-An" and "nguyen van an" have the same words.
+/// The words of a (folded) name or query (see `text::words`).
 fn name_words(text: &str) -> Vec<&str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect()
+    words(text).collect()
 }
 
 /// How well the words typed meet a name's words, best highest: 4 + order
