@@ -203,7 +203,7 @@ fn a_teammates_change_appears_without_restarting() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     tui.wait_for("王芳");
     tui.wait_for("Customers · 2");
-    tui.wait_for("1 changes from teammates");
+    tui.wait_for("1 change from teammates");
     quit(&mut tui);
 }
 
