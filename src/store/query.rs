@@ -504,7 +504,7 @@ impl View {
                 })?;
             }
         }
-        let pool = if strong.is_empty() { partial } else { strong };
+        let mut pool = if strong.is_empty() { partial } else { strong };
         match pool.len() {
             0 => Err(InputError::NoSuchCustomer(r.to_string()).into()),
             1 => Ok(pool
@@ -512,6 +512,8 @@ impl View {
                 .next()
                 .ok_or_else(|| InputError::NoSuchCustomer(r.to_string()))?),
             n => {
+                // Listed by name, as the user looks for one among them.
+                pool.sort_by_cached_key(|c| name_key(&c.customer.name));
                 let mut candidates: Vec<String> = pool
                     .iter()
                     .take(MAX_CANDIDATES)
@@ -522,6 +524,7 @@ impl View {
                 }
                 Err(InputError::AmbiguousCustomer {
                     reference: r.to_string(),
+                    count: n,
                     candidates,
                 }
                 .into())
@@ -556,6 +559,7 @@ impl View {
             1 => found.pop().ok_or_else(none),
             n => Err(InputError::AmbiguousFollowUp {
                 reference: reference.trim().to_string(),
+                count: n,
                 candidates: found
                     .iter()
                     .take(MAX_CANDIDATES)
