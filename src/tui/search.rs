@@ -27,7 +27,7 @@ use nucleo::{Config, Matcher, Utf32Str};
 
 use super::roster::Roster;
 use crate::domain::CustomerId;
-use crate::domain::text::{fold, words};
+use crate::domain::text::{self, fold};
 
 /// One customer as search sees it.
 #[derive(Debug, Clone)]
@@ -195,10 +195,21 @@ pub fn find(haystacks: &[Haystack], query: &str, stale: &(dyn Fn() -> bool + Syn
         return Vec::new();
     }
     let finders: Vec<Finder> = words.iter().map(|w| Finder::new(w.as_bytes())).collect();
-    let typed = name_words(query);
+    let typed: Vec<&str> = text::words(query).collect();
     let mut scored = in_parallel(haystacks, stale, |h| {
-        let score = substring_score(h, &finders)?;
-        let fit = name_fit(&name_words(h.text.get(..h.name_len).unwrap_or("")), &typed);
+        let (score, all_in_name) = substring_score(h, &finders)?;
+        // A word typed that is not in the name starts none of its words.
+        let fit = if all_in_name {
+            let mut name = [""; MAX_NAME_WORDS];
+            let mut len = 0;
+            for (slot, w) in name.iter_mut().zip(text::words(h.text.get(..h.name_len).unwrap_or(""))) {
+                *slot = w;
+                len += 1;
+            }
+            name_fit(&name[..len], &typed)
+        } else {
+            0
+        };
         Some(fit << 16 | score.min(0xFFFF))
     });
     if scored.is_empty() && query.chars().count() >= 3 {
@@ -217,10 +228,10 @@ pub fn find(haystacks: &[Haystack], query: &str, stale: &(dyn Fn() -> bool + Syn
     scored.into_iter().map(|(_, _, id)| id).collect()
 }
 
-/// The words of a (folded) name or query (see `text::words`).
-fn name_words(text: &str) -> Vec<&str> {
-    words(text).collect()
-}
+/// The words of a name that ranking compares (a name's pinyin included;
+/// more are rare and ignored): kept on the stack, as every customer
+/// found is ranked on every key typed.
+const MAX_NAME_WORDS: usize = 24;
 
 /// How well the words typed meet a name's words, best highest: 4 + order
 /// when every word typed is a whole word of the name, 0 + order when each
@@ -251,17 +262,20 @@ fn order_of(name: &[&str], typed: &[&str], fit: impl Fn(&str, &str) -> bool) -> 
     Some(if in_order { 2 } else { 1 })
 }
 
-/// Per word: 2 at the start of a word, 1 inside one, doubled in the name.
-fn substring_score(h: &Haystack, finders: &[Finder]) -> Option<u32> {
+/// Per word: 2 at the start of a word, 1 inside one, doubled in the
+/// name; and whether every word is in the name.
+fn substring_score(h: &Haystack, finders: &[Finder]) -> Option<(u32, bool)> {
     let bytes = h.text.as_bytes();
     let mut score = 0;
+    let mut all_in_name = true;
     for f in finders {
         let at = f.find(bytes)?;
         let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
         let in_name = at < h.name_len;
+        all_in_name &= in_name;
         score += (1 + u32::from(word_start)) * (1 + u32::from(in_name));
     }
-    Some(score)
+    Some((score, all_in_name))
 }
 
 type Scored = (u32, u32, CustomerId);
