@@ -259,6 +259,50 @@ fn bad_input_is_one_clear_line_and_changes_nothing() {
 }
 
 #[test]
+fn a_whole_name_word_beats_the_start_of_one_and_pinyin() {
+    let s = Sandbox::new();
+    for name in [
+        "Nguyễn Văn An",
+        "Lan Anh",
+        "张伟",
+        "Trần Thị Lan",
+        "Lâm Lanh",
+        "曾国藩",
+        "Zengler Tom",
+        "单田芳",
+        "Shannon Lee",
+        "解缙",
+        "区志明",
+        "Ouyang Mei",
+    ] {
+        s.ok(&["add", "--name", name]);
+    }
+    let shown = |reference: &str| {
+        let out = s.ok(&["show", reference]);
+        out.lines().next().unwrap_or("").to_string()
+    };
+    // "an" is a word of one name only; "Anh" starts with it and 张伟's
+    // pinyin (zhang) holds it.
+    assert!(shown("an").contains("Nguyễn Văn An"), "{}", shown("an"));
+    // Surnames by their surname reading, whole, before names starting so.
+    assert!(shown("zeng").contains("曾国藩"));
+    assert!(shown("shan").contains("单田芳"));
+    assert!(shown("xie").contains("解缙"));
+    assert!(shown("ou").contains("区志明"));
+    assert!(shown("ou zhiming").contains("区志明"));
+    // Two names with the word: the candidates are listed, and only they.
+    let stderr = s.rejected(&["show", "lan"]);
+    assert!(stderr.contains("matches 2 customers"), "{stderr}");
+    assert!(
+        stderr.contains("Lan Anh") && stderr.contains("Trần Thị Lan") && !stderr.contains("Lâm Lanh"),
+        "{stderr}"
+    );
+    // With no whole word, the starts of words count, as before.
+    assert!(shown("lanh").contains("Lâm Lanh"));
+    assert!(s.rejected(&["show", "sha"]).contains("matches 2 customers"));
+}
+
+#[test]
 fn nothing_to_undo_is_input_error() {
     let s = Sandbox::new();
     s.ok(&["init", s.workspace().to_str().unwrap()]);

@@ -254,6 +254,19 @@ fn references_are_found_by_word_start_phone_and_email_and_inside_words() {
     // Both start a word: the reference is ambiguous and changes nothing.
     add(&mut store, "Nguyễn Văn An", "an@example.vn", "0900 000 000");
     assert!(store.resolve_customer("nguyen").is_err());
+    // More than are listed: the count is of them all, the list by name.
+    for i in (1..=11).rev() {
+        let (email, phone) = (format!("k{i}@example.vn"), format!("0911 000 0{i:02}"));
+        add(&mut store, &format!("Nguyễn Khách {i:02}"), &email, &phone);
+    }
+    let err = store.resolve_customer("nguyen").unwrap_err().to_string();
+    assert!(err.contains("matches 13 customers"), "{err}");
+    assert!(err.contains("and 3 more"), "{err}");
+    let listed: Vec<&str> = err.lines().skip(1).take(2).collect();
+    assert!(
+        listed[0].ends_with("Nguyễn Khách 01") && listed[1].ends_with("Nguyễn Khách 02"),
+        "{err}"
+    );
 }
 
 /// A view made before the indexes existed gets them from its records the

@@ -208,9 +208,9 @@ fn duplicates_are_found_merged_and_unmerged() {
     s.ok(&["log", "An Nguyen", "--summary", "Mua hàng", "--amount", "500"]);
     s.ok(&["add", "--name", "张伟", "--phone", "+86 138 0013 8000"]);
     let listed = s.ok(&["dupes"]);
-    assert!(listed.contains("1 group(s)"), "{listed}");
+    assert!(listed.contains("1 group;"), "{listed}");
     let merged = s.ok(&["dupes", "--merge"]);
-    assert!(merged.contains("merged 1 group(s)"), "{merged}");
+    assert!(merged.contains("merged 1 group;"), "{merged}");
     let list = s.json(&["list", "--json"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
     let an = s.json(&["show", "nguyen van an", "--json"]);

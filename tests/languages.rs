@@ -257,3 +257,48 @@ fn names_sort_as_each_language_reads_them() {
         ]
     );
 }
+
+/// A count takes the form its language gives it: "1 day" and "2 days" in
+/// English; Vietnamese and Chinese nouns do not change.
+#[test]
+fn counts_are_said_as_each_language_says_them() {
+    let s = Sandbox::new();
+    let today = chrono::Utc::now().date_naive();
+    // A one-day cadence from a contact two (three) days ago fell due one
+    // (two) days ago.
+    for (name, days_ago) in [("Lan", 2), ("Hùng", 3)] {
+        s.ok(&["add", "--name", name, "--email", &format!("{days_ago}@example.vn")]);
+        s.ok(&["edit", name, "--set", "cadence=1"]);
+        let at = (today - chrono::Days::new(days_ago)).to_string();
+        s.ok(&["log", name, "--summary", "Gọi điện", "--at", &at]);
+    }
+    // The same person twice: one group of duplicates.
+    s.ok(&["add", "--name", "Mai", "--email", "mai@example.vn"]);
+    s.ok(&["add", "--name", "Mai", "--email", "mai@example.vn"]);
+    let said = |lang: &str, args: &[&str]| {
+        let mut all = vec!["--lang", lang];
+        all.extend_from_slice(args);
+        s.ok(&all)
+    };
+    let list = said("en", &["list"]);
+    assert!(
+        list.contains("(1 day overdue)") && list.contains("(2 days overdue)"),
+        "{list}"
+    );
+    assert!(list.ends_with("4 customers\n"), "{list}");
+    assert!(said("en", &["list", "-q", "hung"]).ends_with("\n1 customer\n"));
+    assert!(said("en", &["dupes"]).contains("1 group; `guanxi dupes --merge` merges it"));
+
+    let list = said("vi", &["list"]);
+    assert!(
+        list.contains("(quá hạn 1 ngày)") && list.contains("(quá hạn 2 ngày)"),
+        "{list}"
+    );
+    assert!(said("vi", &["list", "-q", "hung"]).ends_with("\n1 khách hàng\n"));
+    assert!(said("vi", &["dupes"]).contains("1 nhóm;"));
+
+    let list = said("zh", &["list"]);
+    assert!(list.contains("(逾期 1 天)") && list.contains("(逾期 2 天)"), "{list}");
+    assert!(said("zh", &["list", "-q", "hung"]).ends_with("\n1 位客户\n"));
+    assert!(said("zh", &["dupes"]).contains("1 组；"));
+}

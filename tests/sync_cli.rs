@@ -105,7 +105,7 @@ fn init_join_and_sync_report_who_did_what() {
         &["log", "thanh tong", "--summary", "Gặp mặt", "--channel", "meeting"],
     ));
     let report = finish(spawn(&wei, &shared, &["sync"]));
-    assert!(report.contains("2 change(s) from replica"), "{report}");
+    assert!(report.contains("2 changes from replica"), "{report}");
     assert!(report.contains("2 by Lan"), "{report}");
     finish(spawn(&wei, &shared, &["stage", "thanh tong", "next"]));
     let report = finish(spawn(&lan, &shared, &["sync"]));

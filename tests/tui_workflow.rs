@@ -206,7 +206,7 @@ fn a_teammates_change_appears_without_restarting() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     tui.wait_for("王芳");
     tui.wait_for("Customers · 2");
-    tui.wait_for("1 changes from teammates");
+    tui.wait_for("1 change from teammates");
     quit(&mut tui);
 }
 
@@ -315,7 +315,7 @@ fn an_import_is_one_undo_and_a_shared_phone_is_only_a_question() {
     tui.wait_for("Imported: 3 new");
     tui.wait_for("Customers · 4");
     tui.key("u");
-    tui.wait_for("Undid: import of 3 customer(s)");
+    tui.wait_for("Undid: import of 3 customers");
     tui.wait_for("Customers · 1");
     tui.key("ctrl-r");
     tui.wait_for("Customers · 4");
@@ -338,11 +338,11 @@ fn a_workspace_folder_that_goes_away_keeps_the_change_and_gets_it_when_back() {
     tui.type_text("Khi vắng thư mục");
     ctrl_s(&mut tui);
     tui.wait_for("Workspace folder gone");
-    tui.wait_for("1 change(s) kept here");
+    tui.wait_for("1 change kept here");
     assert!(!ws.exists(), "the UI never makes the workspace again itself");
     // It is back: within a few seconds the kept change is written to it.
     std::fs::rename(&away, &ws).unwrap();
-    tui.wait_for_within("1 kept change(s) written", std::time::Duration::from_secs(20));
+    tui.wait_for_within("1 kept change written", std::time::Duration::from_secs(20));
     tui.wait_for("all changes saved");
     tui.key("q");
     tui.wait_exit();

@@ -237,7 +237,10 @@ fn what(item: &AgendaItem, customer: &Customer) -> String {
             } else {
                 t("cli.no_contact_yet").to_string()
             };
-            format!("{} · {since}", tf("agenda.stay_in_touch", &[("days", cadence_days)]))
+            format!(
+                "{} · {since}",
+                crate::i18n::tn("agenda.stay_in_touch", *cadence_days, &[("days", cadence_days)])
+            )
         }
     }
 }

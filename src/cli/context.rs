@@ -151,8 +151,9 @@ fn note(text: &str) {
 /// Says on stderr what opening (or a later read of the journals) found.
 pub fn warn_about(r: &crate::store::Recovery) {
     for s in &r.salvaged {
-        note(&tf(
+        note(&crate::i18n::tn(
             "cli.note.salvaged",
+            s.bytes,
             &[
                 ("bytes", &s.bytes),
                 ("segment", &s.segment.display()),
@@ -173,10 +174,10 @@ pub fn warn_about(r: &crate::store::Recovery) {
         note(&tf("cli.note.unmended", &[("why", why)]));
     }
     if let Some(restored) = &r.restored {
-        note(&tf(
+        note(&crate::i18n::tn(
             "cli.note.restored",
+            restored.kept + restored.remade,
             &[
-                ("count", &(restored.kept + restored.remade)),
                 ("seqs", &crate::store::describe_runs(&restored.seqs)),
                 ("segment", &restored.segment.display()),
             ],
@@ -186,8 +187,9 @@ pub fn warn_about(r: &crate::store::Recovery) {
         note(&tf("cli.note.new_identity", &[("old", &old), ("new", &new)]));
     }
     for w in &r.clock_warnings {
-        note(&tf(
+        note(&crate::i18n::tn(
             "cli.note.clock_ahead",
+            w.ahead_ms / 60_000,
             &[("replica", &w.replica), ("minutes", &(w.ahead_ms / 60_000))],
         ));
     }

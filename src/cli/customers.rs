@@ -145,7 +145,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
             ),
         ]);
     }
-    Ok(table.render() + &tf("cli.customer_count", &[("count", &found.len())]) + "\n")
+    Ok(table.render() + &crate::i18n::tn("cli.customer_count", found.len(), &[]) + "\n")
 }
 
 /// `list --json`, written to stdout as it is read: only the name order is
@@ -311,7 +311,7 @@ fn render_detail(
             overdue_mark(s.next_contact_due, today),
             day(s.next_contact_due),
             relative(s.next_contact_due, today),
-            tf("detail.every", &[("days", &s.cadence_days)])
+            crate::i18n::tn("detail.every", s.cadence_days, &[("days", &s.cadence_days)])
         ),
         ONE_LINE,
     );

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::context::Context;
 use crate::demo::{DemoSpec, generate, temporary_workspace};
-use crate::i18n::tf;
+use crate::i18n::{tf, tn};
 use crate::workspace::{self, WorkspaceError};
 
 #[derive(Debug, Args)]
@@ -51,10 +51,18 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
             tf(
                 "cli.demo.saved",
                 &[
-                    ("customers", &p.customers),
-                    ("total_customers", &spec.customers),
-                    ("interactions", &p.interactions),
-                    ("total_interactions", &spec.interactions),
+                    (
+                        "customers",
+                        &tn("cli.demo.customers_of", spec.customers, &[("done", &p.customers)]),
+                    ),
+                    (
+                        "interactions",
+                        &tn(
+                            "cli.demo.interactions_of",
+                            spec.interactions,
+                            &[("done", &p.interactions)]
+                        ),
+                    ),
                 ],
             )
         );
@@ -71,9 +79,9 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
     Ok(tf(
         "cli.demo.done",
         &[
-            ("customers", &saved.customers),
-            ("interactions", &saved.interactions),
-            ("follow_ups", &saved.follow_ups),
+            ("customers", &tn("cli.demo.customers", saved.customers, &[])),
+            ("interactions", &tn("cli.demo.interactions", saved.interactions, &[])),
+            ("follow_ups", &tn("cli.demo.follow_ups", saved.follow_ups, &[])),
             ("path", &shown.display()),
         ],
     ) + "\n")

@@ -15,7 +15,7 @@ use crate::domain::escape::neutralize;
 use crate::domain::phone::Region;
 use crate::domain::{Customer, CustomerId, InputError};
 use crate::i18n::collate::name_key;
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::interop::import::{self, Format, Outcome};
 use crate::interop::{Contact, csv, ics, json, vcard};
 use crate::store::{Store, StoreError};
@@ -104,7 +104,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push('\n');
     }
     if skip > 0 {
-        out.push_str(&tf("import.resuming", &[("count", &skip)]));
+        out.push_str(&tn("import.resuming", skip, &[]));
         out.push('\n');
     }
     let skipped = plan.skipped.len();
@@ -236,10 +236,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
             // Customer data: readable by the user alone, like the local state.
             crate::workspace::private::write(&path, text.as_bytes())
                 .with_context(|| tf("cli.export.cannot_write", &[("path", &path.display())]))?;
-            Ok(tf(
-                "cli.export.wrote",
-                &[("count", &chosen.len()), ("path", &path.display())],
-            ) + "\n")
+            Ok(tn("cli.export.wrote", chosen.len(), &[("path", &path.display())]) + "\n")
         }
         // On a terminal CSV, vCard and iCalendar are for reading: control
         // characters escaped, line breaks kept, and backslashes left as
@@ -298,7 +295,7 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
                 let _ = std::fs::remove_file(&partial);
             }
             let count = written.with_context(cannot)?;
-            Ok(tf("cli.export.wrote", &[("count", &count), ("path", &path.display())]) + "\n")
+            Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
         None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers) {
             // A closed pipe (`guanxi export | head`) is not an error.
@@ -357,7 +354,7 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
     if let Some(n) = a.group
         && (n == 0 || n > groups.len())
     {
-        return Err(InputError::Invalid(tf("cli.dupes.no_group", &[("value", &n), ("count", &groups.len())])).into());
+        return Err(InputError::Invalid(tn("cli.dupes.no_group", groups.len(), &[("value", &n)])).into());
     }
     // The group to merge into the chosen record: its own, which must be
     // the one --group names when both are given.
@@ -391,19 +388,19 @@ pub fn dupes(ctx: &Context, a: DupesArgs) -> Result<String> {
                 merge_all(&mut store, &chosen)?
             }
         };
-        out.push_str(&tf("cli.dupes.merged", &[("count", &merged)]));
+        out.push_str(&tn("cli.dupes.merged", merged, &[]));
         if a.group.is_none() && kept_in.is_none() && possible > 0 {
             out.push('\n');
-            out.push_str(&tf("cli.dupes.left", &[("count", &possible)]));
+            out.push_str(&tn("cli.dupes.left", possible, &[]));
         }
     } else {
         let certain = groups.len() - possible;
         let mut said = Vec::new();
         if certain > 0 {
-            said.push(tf("cli.dupes.found", &[("count", &certain)]));
+            said.push(tn("cli.dupes.found", certain, &[]));
         }
         if possible > 0 {
-            said.push(tf("cli.dupes.left", &[("count", &possible)]));
+            said.push(tn("cli.dupes.left", possible, &[]));
         }
         said.push(t("cli.dupes.how_to_choose").to_string());
         out.push_str(&said.join("\n"));

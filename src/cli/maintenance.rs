@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::context::{Context, warn_about_recovery};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::store::Store;
 
 pub fn rebuild(ctx: &Context) -> Result<String> {
@@ -12,10 +12,7 @@ pub fn rebuild(ctx: &Context) -> Result<String> {
     warn_about_recovery(&store);
     ctx.opened_state(&store.workspace().state_dir);
     let customers = store.customers()?.len();
-    Ok(tf(
-        "cli.rebuilt",
-        &[("path", &store.workspace().root.display()), ("count", &customers)],
-    ) + "\n")
+    Ok(tn("cli.rebuilt", customers, &[("path", &store.workspace().root.display())]) + "\n")
 }
 
 /// Prints what was checked; fails (status 1) when something is wrong.

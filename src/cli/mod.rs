@@ -25,7 +25,7 @@ use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::domain::InputError;
 use crate::domain::escape::neutralize;
-use crate::i18n::{self, Currency, Lang, tf};
+use crate::i18n::{self, Currency, Lang, tn};
 use crate::store::StoreError;
 use crate::workspace::WorkspaceError;
 use context::Context;
@@ -230,12 +230,9 @@ fn overview(ctx: &Context) -> anyhow::Result<String> {
     // Not in a terminal, this only reports: it makes no workspace.
     let store = ctx.open()?;
     let customers = store.customers()?.len();
-    Ok(tf(
+    Ok(tn(
         "cli.overview",
-        &[
-            ("path", &store.workspace().root.display()),
-            ("count", &customers),
-            ("user", &store.author()),
-        ],
+        customers,
+        &[("path", &store.workspace().root.display()), ("user", &store.author())],
     ) + "\n")
 }

@@ -48,9 +48,10 @@ pub fn sync(ctx: &Context) -> Result<String> {
             .map(|(name, n)| tf("cli.sync.by", &[("count", n), ("who", &escape(name))]))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push_str(&tf(
+        out.push_str(&crate::i18n::tn(
             "cli.sync.arrived",
-            &[("count", &a.count), ("replica", &a.replica), ("who", &who)],
+            a.count,
+            &[("replica", &a.replica), ("who", &who)],
         ));
         out.push('\n');
     }

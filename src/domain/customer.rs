@@ -140,11 +140,18 @@ impl Customer {
     /// and the other names and companies a merge kept (`kept`), folded (no
     /// accents, no case), plus the pinyin of Chinese names.
     pub fn search_text(&self) -> String {
+        self.search_text_and_name_len().0
+    }
+
+    /// `search_text`, and how many of its bytes are the name: the name
+    /// comes first, with its pinyin, so search can rank a match in the
+    /// name (by any of its readings) above one in the rest.
+    pub fn search_text_and_name_len(&self) -> (String, usize) {
         let others: Vec<String> = crate::domain::kept::other_names(&self.extra)
             .into_iter()
             .chain(crate::domain::kept::other_companies(&self.extra))
             .collect();
-        let mut parts = vec![self.name.as_str(), self.company.as_str()];
+        let mut parts = vec![self.company.as_str()];
         parts.extend(self.emails.iter().map(String::as_str));
         parts.extend(self.phones.iter().map(String::as_str));
         parts.extend(self.tags.iter().map(String::as_str));
@@ -152,11 +159,16 @@ impl Customer {
         // Pinyin for the name only: it is what people type for a Chinese
         // contact, and a company's pinyin would double what every key
         // typed in search has to scan.
-        let folded = crate::domain::text::fold(&parts.join(" "));
-        match crate::domain::text::name_pinyin(&self.name) {
-            Some(p) => format!("{folded} {p}"),
-            None => folded,
+        let mut text = crate::domain::text::searchable(&self.name);
+        let name_len = text.len();
+        let rest = crate::domain::text::fold(&parts.join(" "));
+        if !rest.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&rest);
         }
+        (text, name_len)
     }
 
     /// Name and company together, as lists show them.

@@ -39,13 +39,16 @@ pub enum InputError {
     UnknownField(String),
     BadAssignment(String),
     NoSuchCustomer(String),
+    /// `count` customers match; `candidates` shows the first of them.
     AmbiguousCustomer {
         reference: String,
+        count: usize,
         candidates: Vec<String>,
     },
     NoSuchFollowUp(String),
     AmbiguousFollowUp {
         reference: String,
+        count: usize,
         candidates: Vec<String>,
     },
     NoPreviousStage(String),

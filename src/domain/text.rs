@@ -91,6 +91,13 @@ pub fn matches_words(folded_haystack: &str, folded_query: &str) -> bool {
         .all(|w| folded_haystack.contains(w))
 }
 
+/// The words of a folded text as search compares them whole: its runs of
+/// letters and digits, so "nguyen-van-an" and "nguyen van an" have the
+/// same words.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
 /// The pinyin of the Chinese characters in `text`, syllables separated by
 /// spaces ("张伟" → "zhang wei"), or `None` when it has none. Added to
 /// what search looks in, so "zhang" finds 张伟.

@@ -196,12 +196,35 @@ mod tests {
     #[test]
     fn chinese_surnames_sort_by_their_surname_reading() {
         // 曾 is Zēng as a surname (céng elsewhere), 单 Shàn (dān), 区 Ōu
-        // (qū): they file under Z, S and O, not C, D and Q.
-        let names = ["曾小贤", "陈伟", "张伟", "单田芳", "丁力", "区志明", "钱明"];
-        assert_eq!(
-            sorted(&names, Lang::Zh),
-            ["陈伟", "丁力", "区志明", "钱明", "单田芳", "曾小贤", "张伟"]
-        );
+        // (qū), 解 Xiè (jiě): they file under Z, S, O and X, not C, D, Q
+        // and J.
+        let names = [
+            "曾小贤",
+            "陈伟",
+            "张伟",
+            "单田芳",
+            "丁力",
+            "区志明",
+            "钱明",
+            "解缙",
+            "江华",
+            "徐静",
+        ];
+        let expected = [
+            "陈伟",
+            "丁力",
+            "江华",
+            "区志明",
+            "钱明",
+            "单田芳",
+            "解缙",
+            "徐静",
+            "曾小贤",
+            "张伟",
+        ];
+        for lang in Lang::ALL {
+            assert_eq!(sorted(&names, lang), expected, "{lang:?}");
+        }
     }
 
     #[test]

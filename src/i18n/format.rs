@@ -154,8 +154,8 @@ pub fn relative(due: NaiveDate, today: NaiveDate) -> String {
     match (due - today).num_days() {
         0 => t("when.today").to_string(),
         1 => t("when.tomorrow").to_string(),
-        d if d < 0 => super::tf("when.overdue", &[("days", &-d)]),
-        d => super::tf("when.in_days", &[("days", &d)]),
+        d if d < 0 => super::tn("when.overdue", -d, &[("days", &-d)]),
+        d => super::tn("when.in_days", d, &[("days", &d)]),
     }
 }
 

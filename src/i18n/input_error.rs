@@ -62,26 +62,20 @@ impl fmt::Display for InputError {
             InputError::NoSuchCustomer(v) => tf("error.no_such_customer", &[("value", v)]),
             InputError::AmbiguousCustomer {
                 reference,
+                count,
                 candidates: c,
             } => tf(
                 "error.ambiguous_customer",
-                &[
-                    ("value", reference),
-                    ("count", &c.len()),
-                    ("candidates", &candidates(c)),
-                ],
+                &[("value", reference), ("count", count), ("candidates", &candidates(c))],
             ),
             InputError::NoSuchFollowUp(v) => tf("error.no_such_follow_up", &[("value", v)]),
             InputError::AmbiguousFollowUp {
                 reference,
+                count,
                 candidates: c,
             } => tf(
                 "error.ambiguous_follow_up",
-                &[
-                    ("value", reference),
-                    ("count", &c.len()),
-                    ("candidates", &candidates(c)),
-                ],
+                &[("value", reference), ("count", count), ("candidates", &candidates(c))],
             ),
             InputError::NoPreviousStage(name) => tf("error.no_previous_stage", &[("name", name)]),
             InputError::NoNextStage(name) => tf("error.no_next_stage", &[("name", name)]),

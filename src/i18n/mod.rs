@@ -125,6 +125,48 @@ pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     s
 }
 
+/// The plural category `count` takes in `lang` (the CLDR cardinal rules,
+/// for whole numbers): English says "1 day" and "2 days" ("one",
+/// "other"); Vietnamese and Chinese nouns do not change with the number
+/// ("other" only).
+pub fn plural_category(lang: Lang, count: u64) -> &'static str {
+    match lang {
+        Lang::En if count == 1 => "one",
+        Lang::En | Lang::Vi | Lang::Zh => "other",
+    }
+}
+
+/// The plural categories a language's catalogue writes out.
+pub fn plural_categories(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::En => &["one", "other"],
+        Lang::Vi | Lang::Zh => &["other"],
+    }
+}
+
+/// The text of a message about `count` things: `key.one`, `key.other`
+/// (`key = { one = "…", other = "…" }` in the catalogue), as the
+/// language's plural rules pick for `count`, with `{count}` and the
+/// other placeholders replaced.
+pub fn tn(key: &str, count: impl TryInto<u64>, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    // A count too large (or below zero) is "other" in every language.
+    let count: u64 = count.try_into().unwrap_or(u64::MAX);
+    let pick = |lang: Lang| {
+        let catalogue = lang.catalogue();
+        catalogue
+            .get(&format!("{key}.{}", plural_category(lang, count)))
+            .or_else(|| catalogue.get(&format!("{key}.other")))
+    };
+    let mut s = pick(language())
+        .or_else(|| pick(Lang::En))
+        .unwrap_or_else(|| leak_missing(key))
+        .to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    s.replace("{count}", &count.to_string())
+}
+
 /// Missing keys are shown as themselves; each is leaked once at most,
 /// which only happens when a catalogue has a gap.
 fn leak_missing(key: &str) -> &'static str {
@@ -162,6 +204,50 @@ mod tests {
         assert!(tf("status.undid", &[("what", &"add customer")]).contains("add customer"));
     }
 
+    #[test]
+    fn plural_forms_follow_each_languages_rules() {
+        assert_eq!(plural_category(Lang::En, 1), "one");
+        for n in [0, 2, 11, 21, 101] {
+            assert_eq!(plural_category(Lang::En, n), "other", "{n}");
+        }
+        for n in [0, 1, 2, 21] {
+            assert_eq!(plural_category(Lang::Vi, n), "other");
+            assert_eq!(plural_category(Lang::Zh, n), "other");
+        }
+        let overdue = |n: i64| tn("when.overdue", n, &[("days", &n)]);
+        set_thread_language(Lang::En);
+        assert_eq!(overdue(1), "1 day overdue");
+        assert_eq!(overdue(2), "2 days overdue");
+        assert_eq!(overdue(0), "0 days overdue");
+        assert_eq!(tn("dupes.title", 1usize, &[]), "Possible duplicates · 1 group");
+        assert_eq!(tn("dupes.title", 3usize, &[]), "Possible duplicates · 3 groups");
+        assert_eq!(tn("detail.every", 1u16, &[("days", &1)]), "every day");
+        assert_eq!(tn("detail.every", 7u16, &[("days", &7)]), "every 7 days");
+        // Below zero, or too large to count: "other".
+        assert_eq!(tn("cli.customer_count", -1i64, &[]), format!("{} customers", u64::MAX));
+        assert_eq!(tn("no.such.plural", 1, &[]), "no.such.plural");
+        set_thread_language(Lang::Vi);
+        assert_eq!(overdue(1), "quá hạn 1 ngày");
+        assert_eq!(overdue(2), "quá hạn 2 ngày");
+        assert_eq!(tn("dupes.title", 1usize, &[]), "Có thể trùng lặp · 1 nhóm");
+        set_thread_language(Lang::Zh);
+        assert_eq!(overdue(1), "逾期 1 天");
+        assert_eq!(tn("dupes.title", 1usize, &[]), "可能的重复项 · 1 组");
+        set_thread_language(Lang::En);
+    }
+
+    /// No message says "(s)" for a count: it has a form per number.
+    #[test]
+    fn no_message_hedges_its_plural() {
+        for lang in Lang::ALL {
+            let catalogue = Catalogue::parse(lang.source()).expect("catalogue parses");
+            for key in catalogue.keys() {
+                let text = catalogue.get(key).unwrap_or("");
+                assert!(!text.contains("(s)"), "{}.toml {key}: {text}", lang.code());
+            }
+        }
+    }
+
     /// A stage, level, factor or channel is parsed by its name in every
     /// catalogue, whichever language is shown.
     #[test]
@@ -191,7 +277,7 @@ mod tests {
                     scan(&path, found);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).expect("source readable");
-                    for call in ["t(\"", "tf(\"", "lookup(\""] {
+                    for call in ["t(\"", "tf(\"", "lookup(\"", "tn(\""] {
                         for (at, _) in text.match_indices(call) {
                             let before = text[..at].chars().next_back().unwrap_or(' ');
                             if before.is_alphanumeric() || before == '_' {
@@ -199,7 +285,9 @@ mod tests {
                             }
                             let rest = &text[at + call.len()..];
                             if let Some(end) = rest.find('"') {
-                                found.push((rest[..end].to_string(), path.display().to_string()));
+                                // A plural message is found by its `other` form.
+                                let suffix = if call == "tn(\"" { ".other" } else { "" };
+                                found.push((format!("{}{suffix}", &rest[..end]), path.display().to_string()));
                             }
                         }
                     }
@@ -238,12 +326,57 @@ mod tests {
         }
     }
 
+    /// A plural message's form for a category (`key.one`) splits into
+    /// the message's key and the category; `None` for any other key.
+    fn plural_form<'a>(catalogue: &Catalogue, key: &'a str) -> Option<(&'a str, &'a str)> {
+        let (message, category) = key.rsplit_once('.')?;
+        let is_category = ["zero", "one", "two", "few", "many", "other"].contains(&category);
+        let siblings = ["zero", "one", "two", "few", "many"]
+            .iter()
+            .any(|c| catalogue.get(&format!("{message}.{c}")).is_some());
+        (is_category && siblings && catalogue.get(&format!("{message}.other")).is_some()).then_some((message, category))
+    }
+
     #[test]
     fn catalogues_are_complete() {
         let en = Catalogue::parse(Lang::En.source()).expect("en.toml parses");
+        // Every plural message of English has its `other` form in every
+        // language, and each form its language's plural rules use, no more.
+        for lang in Lang::ALL {
+            let catalogue = Catalogue::parse(lang.source()).expect("catalogue parses");
+            for key in catalogue.keys() {
+                if let Some((message, category)) = plural_form(&en, key) {
+                    assert!(
+                        plural_categories(lang).contains(&category),
+                        "{}.toml {key}: {} has no plural form '{category}'",
+                        lang.code(),
+                        lang.code()
+                    );
+                    let holes = |k: &str| {
+                        let mut h: Vec<String> = catalogue
+                            .get(k)
+                            .unwrap_or("")
+                            .split('{')
+                            .skip(1)
+                            .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                            .collect();
+                        h.sort();
+                        h.dedup();
+                        h
+                    };
+                    let other = holes(&format!("{message}.other"));
+                    assert!(
+                        holes(key).iter().all(|h| other.contains(h)),
+                        "{}.toml {key}: placeholders the 'other' form lacks",
+                        lang.code()
+                    );
+                }
+            }
+        }
         for lang in [Lang::Vi, Lang::Zh] {
             let other = Catalogue::parse(lang.source()).unwrap_or_else(|e| panic!("{}.toml: {e}", lang.code()));
-            let mut missing: Vec<&str> = en.keys().filter(|k| other.get(k).is_none()).collect();
+            let unused = |k: &&str| plural_form(&en, k).is_some_and(|(_, c)| !plural_categories(lang).contains(&c));
+            let mut missing: Vec<&str> = en.keys().filter(|k| !unused(k) && other.get(k).is_none()).collect();
             missing.sort_unstable();
             assert!(
                 missing.is_empty(),
@@ -259,7 +392,7 @@ mod tests {
                 lang.code()
             );
             // Placeholders must survive translation.
-            for key in en.keys() {
+            for key in en.keys().filter(|k| !unused(k)) {
                 let (a, b) = (en.get(key).unwrap_or(""), other.get(key).unwrap_or(""));
                 let holes = |s: &str| {
                     let mut h: Vec<String> = s

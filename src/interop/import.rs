@@ -98,7 +98,7 @@ pub enum ImportError {
     #[error("{}", crate::i18n::tf("import.error.looks_like", &[("expected", &expected.label()), ("found", &found.label()), ("key", &found.key())]))]
     LooksLike { expected: Format, found: Format },
     /// Every record of the file is unusable: how many, and the first.
-    #[error("{}", crate::i18n::tf("import.error.unreadable", &[("count", count), ("place", &first.place), ("message", &first.message)]))]
+    #[error("{}", crate::i18n::tn("import.error.unreadable", *count, &[("place", &first.place), ("message", &first.message)]))]
     Unreadable { count: usize, first: Note },
     #[error(transparent)]
     Csv(#[from] csv::CsvError),

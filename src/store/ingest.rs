@@ -70,8 +70,9 @@ impl Damage {
     pub fn describe(&self) -> String {
         let file = self.file.display();
         match &self.kind {
-            DamageKind::Bytes => tf(
+            DamageKind::Bytes => crate::i18n::tn(
                 "sync.damaged_bytes",
+                self.end - self.start,
                 &[
                     ("file", &file),
                     ("at", &self.start),

@@ -11,7 +11,7 @@ use super::op::{Op, OpHead};
 use super::storage::Storage;
 use super::txn::Txn;
 use super::{OpenOptions, Store, TREE};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::sync::Hlc;
 use crate::sync::journal::{self, Tail};
 use crate::sync::sources::sources;
@@ -143,13 +143,12 @@ impl Store {
         let mut report = DoctorReport::default();
         let recovery = &self.recovery;
         if recovery.replayed > 0 {
-            report
-                .notes
-                .push(tf("doctor.replayed", &[("count", &recovery.replayed)]));
+            report.notes.push(tn("doctor.replayed", recovery.replayed, &[]));
         }
         for s in &recovery.salvaged {
-            report.notes.push(tf(
+            report.notes.push(tn(
                 "doctor.salvaged",
+                s.bytes,
                 &[
                     ("bytes", &s.bytes),
                     ("segment", &s.segment.display()),
@@ -163,10 +162,10 @@ impl Store {
                 .push(tf("doctor.new_identity", &[("old", &old), ("new", &new)]));
         }
         if let Some(r) = &recovery.restored {
-            report.notes.push(tf(
+            report.notes.push(tn(
                 "doctor.restored",
+                r.kept + r.remade,
                 &[
-                    ("count", &(r.kept + r.remade)),
                     ("seqs", &super::describe_runs(&r.seqs)),
                     ("segment", &r.segment.display()),
                 ],
@@ -216,8 +215,9 @@ impl Store {
             let frames = journal::read_segment(path, 0)?;
             for d in &frames.damaged {
                 damaged_parts += 1;
-                report.notes.push(tf(
+                report.notes.push(tn(
                     "doctor.damaged_frame",
+                    d.bytes(),
                     &[("path", &path.display()), ("at", &d.start), ("bytes", &d.bytes())],
                 ));
             }
@@ -260,8 +260,9 @@ impl Store {
                 )),
                 _ => {
                     damaged_parts += 1;
-                    report.notes.push(tf(
+                    report.notes.push(tn(
                         "doctor.unfinished_tail",
+                        frames.scan.len - frames.scan.end,
                         &[
                             ("path", &path.display()),
                             ("at", &frames.scan.end),
@@ -311,24 +312,29 @@ impl Store {
         let held = super::held::read(&self.storage.tree, replica)?;
         let lacking = present.iter().filter(|p| p.0 >= start && !held.contains(p.0)).count();
         if lacking > 0 {
-            report.problems.push(tf(
+            report.problems.push(tn(
                 "doctor.behind",
+                present.len(),
                 &[("who", &who), ("lacking", &lacking), ("journaled", &present.len())],
             ));
         }
         report.notes.push(if damaged_parts == 0 {
             tf(
                 "doctor.journal_ok",
-                &[("who", &who), ("files", &files.len()), ("changes", &present.len())],
+                &[
+                    ("who", &who),
+                    ("files", &tn("doctor.files", files.len(), &[])),
+                    ("changes", &tn("doctor.changes", present.len(), &[])),
+                ],
             )
         } else {
             tf(
                 "doctor.journal_damaged",
                 &[
                     ("who", &who),
-                    ("files", &files.len()),
-                    ("changes", &present.len()),
-                    ("damaged", &damaged_parts),
+                    ("files", &tn("doctor.files", files.len(), &[])),
+                    ("changes", &tn("doctor.changes", present.len(), &[])),
+                    ("damaged", &tn("doctor.damaged_parts", damaged_parts, &[])),
                 ],
             )
         });
@@ -462,12 +468,14 @@ impl Store {
         }
         let index = self.index_mismatches()?;
         if index > 0 {
-            report.problems.push(tf("doctor.index_differs", &[("count", &index)]));
+            report.problems.push(tn("doctor.index_differs", index, &[]));
         }
         if count == 0 {
-            report.notes.push(tf("doctor.matches", &[("keys", &tree.len())]));
+            report
+                .notes
+                .push(tn("doctor.matches", tree.len(), &[("keys", &tree.len())]));
         } else {
-            report.problems.push(tf("doctor.differs", &[("count", &count)]));
+            report.problems.push(tn("doctor.differs", count, &[]));
             report
                 .problems
                 .extend(differences.into_iter().map(|d| format!("  {d}")));

@@ -197,12 +197,12 @@ pub fn label_text(label: &str) -> String {
     if let Some((key, count)) = label.split_once(':')
         && let Ok(n) = count.parse::<usize>()
     {
-        return crate::i18n::tf(&format!("op.{key}"), &[("count", &n)]);
+        return crate::i18n::tn(&format!("op.{key}"), n, &[]);
     }
     let (key, more) = label.split_once('+').unwrap_or((label, ""));
     let text = crate::i18n::t(&format!("op.{key}")).to_string();
     match more.parse::<usize>() {
-        Ok(n) => crate::i18n::tf("op.more", &[("what", &text), ("count", &n)]),
+        Ok(n) => crate::i18n::tn("op.more", n, &[("what", &text)]),
         Err(_) => text,
     }
 }

@@ -18,7 +18,7 @@ use super::storage::Storage;
 use crate::domain::agenda::{Group, Standing, rank};
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
-use crate::domain::text::{fold, matches_words, searchable};
+use crate::domain::text::{fold, matches_words, searchable, words};
 use crate::domain::value::lifetime_value;
 use crate::domain::{
     Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Money, Rules, StageChange,
@@ -476,8 +476,11 @@ impl View {
     /// Finds the one customer a user means: an id, a unique id prefix (four
     /// digits or more), or a unique accent- and case-insensitive match on
     /// name, email or phone number. Exact matches (a whole name or email)
-    /// beat partial ones; words that start a word of the name (or an
-    /// email, or a phone number's digits) beat a part from inside a word.
+    /// beat partial ones; then words typed that are whole words of a name
+    /// (or its pinyin) or a phone number's digits ("an" is "Nguyễn Văn
+    /// An", not "Lan Anh"); then words that start a word of the name (or
+    /// an email, or a phone number's digits); last a part from inside a
+    /// word.
     pub fn resolve_customer(&self, reference: &str) -> Result<CustomerRecord, StoreError> {
         let r = reference.trim();
         if let Ok(id) = r.parse::<CustomerId>()
@@ -506,15 +509,21 @@ impl View {
             // By the index: names, emails and phone numbers with words that
             // start with each word typed; a whole name or email among them
             // is an exact match.
+            let mut whole = Vec::new();
             for rec in self.records(&self.named(&folded)?)? {
                 let c = &rec.customer;
                 if fold(&c.name) == folded || c.emails.iter().any(|e| fold(e) == folded) {
                     if !strong.iter().any(|s: &CustomerRecord| s.customer.id == c.id) {
                         strong.push(rec);
                     }
+                } else if has_whole_words(c, &folded) {
+                    whole.push(rec);
                 } else {
                     partial.push(rec);
                 }
+            }
+            if !whole.is_empty() {
+                partial = whole;
             }
             // A part from inside a word ("uyen", "example.vn") is found
             // only by reading every customer, as before the indexes.
@@ -528,7 +537,7 @@ impl View {
                 })?;
             }
         }
-        let pool = if strong.is_empty() { partial } else { strong };
+        let mut pool = if strong.is_empty() { partial } else { strong };
         match pool.len() {
             0 => Err(InputError::NoSuchCustomer(r.to_string()).into()),
             1 => Ok(pool
@@ -536,6 +545,8 @@ impl View {
                 .next()
                 .ok_or_else(|| InputError::NoSuchCustomer(r.to_string()))?),
             n => {
+                // Listed by name, as the user looks for one among them.
+                pool.sort_by_cached_key(|c| name_key(&c.customer.name));
                 let mut candidates: Vec<String> = pool
                     .iter()
                     .take(MAX_CANDIDATES)
@@ -546,6 +557,7 @@ impl View {
                 }
                 Err(InputError::AmbiguousCustomer {
                     reference: r.to_string(),
+                    count: n,
                     candidates,
                 }
                 .into())
@@ -580,6 +592,7 @@ impl View {
             1 => found.pop().ok_or_else(none),
             n => Err(InputError::AmbiguousFollowUp {
                 reference: reference.trim().to_string(),
+                count: n,
                 candidates: found
                     .iter()
                     .take(MAX_CANDIDATES)
@@ -603,4 +616,20 @@ fn customer_in(v: &[u8]) -> CustomerId {
             .map(u64::from_be_bytes)
             .unwrap_or(0),
     )
+}
+
+/// True when every word of a folded reference is a whole word of the
+/// customer's name (or of its pinyin), or a phone number's digits. Words
+/// are runs of letters and digits, as search in the UI reads them:
+/// "Nguyen-Van-An" has the word "an".
+fn has_whole_words(c: &Customer, folded: &str) -> bool {
+    let searchable = searchable(&c.name);
+    let mut name: Vec<String> = words(&searchable).map(str::to_string).collect();
+    name.extend(
+        c.phones
+            .iter()
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
+    );
+    let mut typed = words(folded).peekable();
+    typed.peek().is_some() && typed.all(|w| name.iter().any(|n| n == w))
 }

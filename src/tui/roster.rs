@@ -35,7 +35,7 @@ pub struct Row {
     /// What search matches (`Customer::search_text`), shared with the
     /// search worker's copy of the rows.
     pub search: std::sync::Arc<str>,
-    /// How much of `search` is the name.
+    /// How much of `search` is the name (with its pinyin).
     pub search_name_len: usize,
 }
 
@@ -48,7 +48,7 @@ impl Row {
 
     pub fn of_customer(c: &Customer, rules: &Rules, now_ms: i64, earliest_follow_up: Option<NaiveDate>) -> Row {
         let s = Summary::of(c, rules, now_ms, earliest_follow_up);
-        let search = c.search_text();
+        let (search, search_name_len) = c.search_text_and_name_len();
         Row {
             id: c.id,
             name: c.name.clone(),
@@ -64,7 +64,7 @@ impl Row {
             clv: s.clv,
             priority: rules.is_priority(c),
             owner: c.owner.clone(),
-            search_name_len: crate::domain::text::fold(&c.name).len().min(search.len()),
+            search_name_len,
             search: search.into(),
         }
     }

@@ -148,7 +148,7 @@ pub fn apply(
 /// An import that could not go on (a full disk, a workspace gone): what it
 /// saved before, which running it again keeps and carries on from.
 #[derive(Debug, Error)]
-#[error("{}", crate::i18n::tf("import.interrupted", &[("saved", &crate::i18n::number(*saved as i64)), ("total", &crate::i18n::number(*total as i64))]))]
+#[error("{}", crate::i18n::tn("import.interrupted", *total, &[("saved", &crate::i18n::number(*saved as i64)), ("total", &crate::i18n::number(*total as i64))]))]
 pub struct Interrupted {
     /// Records of the file saved, counting those of earlier runs.
     pub saved: usize,

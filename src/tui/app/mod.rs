@@ -306,7 +306,11 @@ impl App {
         }
         if let Some(w) = report.clock_warnings.first() {
             let minutes = w.ahead_ms / 60_000;
-            let said = tf("status.clock_ahead", &[("replica", &w.replica), ("minutes", &minutes)]);
+            let said = crate::i18n::tn(
+                "status.clock_ahead",
+                minutes,
+                &[("replica", &w.replica), ("minutes", &minutes)],
+            );
             self.say(Tone::Error, said);
             changed = true;
         }
@@ -329,7 +333,7 @@ impl App {
     /// and when this replica's journal had to be mended. Returns true when
     /// the screen must be redrawn.
     pub fn note_saving(&mut self) -> bool {
-        use crate::i18n::{t, tf};
+        use crate::i18n::{t, tn};
         let news = self.store.take_news();
         let kept = self.store.kept_locally();
         let mut changed = kept != self.kept_locally;
@@ -338,9 +342,9 @@ impl App {
         }
         if let Some(r) = news.restored {
             if r.kept > 0 {
-                self.say(Tone::Success, tf("status.workspace_back", &[("count", &r.kept)]));
+                self.say(Tone::Success, tn("status.workspace_back", r.kept, &[]));
             } else {
-                self.say(Tone::Info, tf("status.journal_restored", &[("count", &r.remade)]));
+                self.say(Tone::Info, tn("status.journal_restored", r.remade, &[]));
             }
             changed = true;
         }

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::customers::{pad, scroll_offset};
 use super::widgets::{due_style, fit, fit_escaped, money, overdue_mark, relative, stage_label};
 use crate::domain::agenda::Group;
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::store::{AgendaItem, AgendaWhat};
 use crate::tui::app::{AgendaLine, App};
 
@@ -110,7 +110,9 @@ fn item_line(app: &App, cols: &Columns, item: &AgendaItem) -> Line<'static> {
     let row = app.roster.get(item.customer);
     let what = match &item.what {
         AgendaWhat::FollowUp(f) => f.what.clone(),
-        AgendaWhat::StayInTouch { cadence_days, .. } => tf("agenda.stay_in_touch", &[("days", cadence_days)]),
+        AgendaWhat::StayInTouch { cadence_days, .. } => {
+            tn("agenda.stay_in_touch", *cadence_days, &[("days", cadence_days)])
+        }
     };
     let kind_style = match item.what {
         AgendaWhat::FollowUp(_) => th.text,

@@ -12,7 +12,7 @@ use super::widgets::{
     money, relative, stage_label,
 };
 use crate::domain::{Factor, SpinPart, Summary, kept};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::tui::app::App;
 use crate::tui::layers::Detail;
 
@@ -94,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
                 "{} ({}) · {}",
                 day(s.next_contact_due),
                 relative(s.next_contact_due, app.today),
-                tf("detail.every", &[("days", &s.cadence_days)])
+                tn("detail.every", s.cadence_days, &[("days", &s.cadence_days)])
             ),
             super::widgets::due_style(th, s.next_contact_due, app.today),
         ),

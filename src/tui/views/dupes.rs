@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::widgets::{fit, fit_escaped};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Mode;
@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Dupes) {
         .borders(Borders::ALL)
         .border_style(th.border_focused)
         .title(Span::styled(
-            format!(" {} ", tf("dupes.title", &[("count", &d.groups.len())])),
+            format!(" {} ", tn("dupes.title", d.groups.len(), &[])),
             th.title,
         ));
     let inner = block.inner(popup);

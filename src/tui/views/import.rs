@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 use super::centered;
 use super::customers::pad;
 use super::widgets::{accept_clear, fit, fit_escaped};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::interop::import::Outcome;
 use crate::tui::app::App;
 use crate::tui::layers::{Import as ImportState, ImportJob};
@@ -105,13 +105,13 @@ fn preview(frame: &mut Frame, area: Rect, app: &App, job: &ImportJob) {
     let possible = plan.possible_duplicates().count();
     if possible > 0 {
         lines.push(Line::from(Span::styled(
-            fit(&tf("import.possible_count", &[("count", &possible)]), width),
+            fit(&tn("import.possible_count", possible, &[]), width),
             th.warning,
         )));
     }
     if plan.resumed_from > 0 {
         lines.push(Line::from(Span::styled(
-            tf("import.resuming", &[("count", &plan.resumed_from)]),
+            tn("import.resuming", plan.resumed_from, &[]),
             th.warning,
         )));
     }

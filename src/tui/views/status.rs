@@ -5,7 +5,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::tui::app::{App, Pane, Tone};
 use crate::tui::keymap::Mode;
 
@@ -43,24 +43,18 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
         " {} · {} · {}",
         ws,
         app.store.author(),
-        tf("status.customers", &[("count", &app.roster.len())])
+        tn("status.customers", app.roster.len(), &[])
     );
     if app.mine_only {
         left.push_str(&format!(" · {}", t("status.mine_filter")));
     }
     if app.kept_locally > 0 {
-        left.push_str(&format!(
-            " · {}",
-            tf("status.kept_locally", &[("count", &app.kept_locally)])
-        ));
+        left.push_str(&format!(" · {}", tn("status.kept_locally", app.kept_locally, &[])));
     } else {
         left.push_str(&format!(" · {}", t("status.saved")));
     }
     if app.teammates.arrived > 0 {
-        left.push_str(&format!(
-            " · {}",
-            tf("status.arrived", &[("count", &app.teammates.arrived)])
-        ));
+        left.push_str(&format!(" · {}", tn("status.arrived", app.teammates.arrived, &[])));
     }
     left.push(' ');
     let mut room = area.width as usize;
