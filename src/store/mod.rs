@@ -21,6 +21,7 @@ mod held;
 pub mod index;
 mod ingest;
 pub mod keys;
+mod lent;
 mod lookup;
 mod maintenance;
 pub mod op;
@@ -41,6 +42,7 @@ use std::sync::Arc;
 
 pub use error::StoreError;
 pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};
+pub use lent::{Changed, Mark};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
@@ -79,6 +81,13 @@ static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 pub fn for_one_command() {
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// For a command run on a view lent by the UI: views closed from now on
+/// are closed by sled too, so its lock is free for the UI to open the
+/// view again as soon as the command has let go.
+pub fn close_views_fully() {
+    SKIP_SLED_CLOSE.store(false, std::sync::atomic::Ordering::Relaxed);
 }
 const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
@@ -172,7 +181,7 @@ impl Store {
         rules: Rules,
         trust_own_journal: bool,
     ) -> Result<Store, StoreError> {
-        let (db, storage) = open_view(&ws.view_dir())?;
+        let (db, storage) = open_view(&ws.view_dir()).map_err(|e| held_elsewhere(e, &ws))?;
         let stored_clock = read_clock(&storage.tree)?;
         let outbox = Outbox::open(&ws.state_dir)?;
         let mut store = Store {
@@ -587,6 +596,25 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     // op through a replay of every journal.
     index::defer_if_missing(&storage)?;
     Ok((db, storage))
+}
+
+/// sled's own lock on the view, held by a process that has let go of the
+/// workspace's lock and is still closing sled: the workspace is open
+/// elsewhere (for a moment), which is no damage to rebuild.
+fn held_elsewhere(e: StoreError, ws: &Workspace) -> StoreError {
+    match &e {
+        StoreError::Db(sled::Error::Io(io))
+            if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock") =>
+        {
+            crate::workspace::WorkspaceError::AlreadyOpen {
+                workspace: ws.root.clone(),
+                pid: None,
+                state_dir: ws.state_dir.clone(),
+            }
+            .into()
+        }
+        _ => e,
+    }
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {
