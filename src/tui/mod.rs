@@ -128,13 +128,17 @@ pub fn run(mut app: App) -> Result<()> {
             dirty = true;
         }
     }
-    drop(lender);
     drop(guard);
     app.store.flush()?;
     // Teammates learn how far this view got (for removing old segments);
     // a failure here is not worth an error on the way out.
     let _ = app.store.publish_seen();
-    if let Some(path) = &app.sample_workspace {
+    let sample_workspace = app.sample_workspace.take();
+    // The view goes before the socket: a command that was waiting to
+    // borrow it then opens it itself.
+    drop(app);
+    drop(lender);
+    if let Some(path) = &sample_workspace {
         println!("{}", crate::i18n::tf("cli.demo.stays", &[("path", &path.display())]));
     }
     Ok(())
