@@ -70,3 +70,27 @@ fn teammates_changes_read_by_the_command_mean_reading_everything() {
     let mut ui = Store::open(options).unwrap();
     assert_eq!(ui.changed_since(&mark), Changed::Unknown);
 }
+
+/// The UI opens its view again the moment a command closed it: sled's
+/// own lock, let go a moment after the last handle (its writer threads
+/// hold it while they finish), is waited for, never taken for a damaged
+/// view (which would be made again from the journals).
+#[test]
+fn a_view_opened_again_at_once_is_not_rebuilt() {
+    let root = tempfile::tempdir().unwrap();
+    let options = options_in(root.path(), "Lan");
+    let mut store = Store::open(options.clone()).unwrap();
+    add(&mut store, "Hồ Xuân Hương");
+    let view_dir = store.workspace().view_dir();
+    drop(store);
+    // sled's lock alone, as a closing process holds it.
+    let closing = sled::Config::new().path(&view_dir).open().unwrap();
+    let lets_go = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(closing);
+    });
+    let store = Store::open(options).unwrap();
+    lets_go.join().unwrap();
+    assert!(!store.recovery().rebuilt_view);
+    assert_eq!(common::store::names(&store), ["Hồ Xuân Hương"]);
+}

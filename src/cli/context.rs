@@ -28,7 +28,7 @@ pub struct Context {
     /// False in the UI: it keeps the view, so it never borrows it.
     may_borrow: Cell<bool>,
     /// Views borrowed from a UI open on the same workspace, given back
-    /// when the command ends (declared last: dropped after the stores).
+    /// when the command ends (its stores are closed by then).
     loans: RefCell<Vec<loan::Loan>>,
 }
 

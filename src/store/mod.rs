@@ -181,7 +181,7 @@ impl Store {
         rules: Rules,
         trust_own_journal: bool,
     ) -> Result<Store, StoreError> {
-        let (db, storage) = open_view(&ws.view_dir()).map_err(|e| held_elsewhere(e, &ws))?;
+        let (db, storage) = open_view_when_free(&ws)?;
         let stored_clock = read_clock(&storage.tree)?;
         let outbox = Outbox::open(&ws.state_dir)?;
         let mut store = Store {
@@ -598,22 +598,34 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     Ok((db, storage))
 }
 
-/// sled's own lock on the view, held by a process that has let go of the
-/// workspace's lock and is still closing sled: the workspace is open
-/// elsewhere (for a moment), which is no damage to rebuild.
-fn held_elsewhere(e: StoreError, ws: &Workspace) -> StoreError {
-    match &e {
-        StoreError::Db(sled::Error::Io(io))
-            if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock") =>
-        {
-            crate::workspace::WorkspaceError::AlreadyOpen {
-                workspace: ws.root.clone(),
-                pid: None,
-                state_dir: ws.state_dir.clone(),
+/// How long sled's own lock on the view may stay taken once the
+/// workspace's lock is free: the process that had it is closing (sled's
+/// writer threads let go of its files a moment after the last handle, and
+/// a short command keeps sled's handle until it exits).
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens the view, waiting for sled's lock while the process that
+/// held it closes. A lock still held then is the workspace being open
+/// elsewhere, which is no damage to rebuild.
+fn open_view_when_free(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
+    let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
+    loop {
+        match open_view(&ws.view_dir()) {
+            Err(StoreError::Db(sled::Error::Io(io)))
+                if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock") =>
+            {
+                if std::time::Instant::now() >= deadline {
+                    return Err(crate::workspace::WorkspaceError::AlreadyOpen {
+                        workspace: ws.root.clone(),
+                        pid: None,
+                        state_dir: ws.state_dir.clone(),
+                    }
+                    .into());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
             }
-            .into()
+            other => return other,
         }
-        _ => e,
     }
 }
 
