@@ -194,3 +194,80 @@ fn a_socket_left_by_a_killed_ui_is_no_obstacle() {
     tui.wait_for_within("Lý Thường Kiệt", Duration::from_secs(1));
     quit(&mut tui);
 }
+
+/// A file of `n` contacts with nothing that marks two as one person.
+fn contacts(s: &Sandbox, n: usize) -> PathBuf {
+    let mut csv = String::from("Name,Email\r\n");
+    for i in 0..n {
+        csv.push_str(&format!("Khách hàng số {i},khach{i}@example.vn\r\n"));
+    }
+    let path = s.dir.path().join("contacts.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+fn listed(s: &Sandbox) -> usize {
+    common::names_in(&serde_json::from_str(&ok(s, &["list", "--json"])).unwrap()).len()
+}
+
+/// A real command killed at some point of its run beside the UI (before,
+/// during or after borrowing the view): the UI goes on, and running the
+/// import again finishes it with nobody twice.
+#[test]
+fn an_import_killed_beside_the_ui_loses_and_doubles_nothing() {
+    let s = Sandbox::new();
+    setup(&s, &["add", "--name", "Hồ Xuân Hương"]);
+    let file = contacts(&s, 3000);
+    let file = file.to_str().unwrap();
+    let mut tui = open_ui(&s, 1);
+    // Alone, the import takes about half a second in a debug build.
+    for ms in [150, 350] {
+        let mut import = s.command(&["import", file]).env("GUANXI_NOW", NOW).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = import.kill();
+        let _ = import.wait();
+    }
+
+    // The UI answers keys and saves.
+    tui.key("a");
+    tui.wait_for("New customer");
+    tui.type_text("Trần Văn Bình");
+    tui.key("ctrl-s");
+    tui.wait_for("Saved Trần Văn Bình");
+
+    let out = run(&s, &["import", file]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    tui.wait_for_within("Customers · 3002", Duration::from_secs(2));
+    quit(&mut tui);
+    assert_eq!(listed(&s), 3002);
+}
+
+/// The UI killed while a command runs on its view: the command finishes
+/// as it would alone.
+#[test]
+fn a_command_finishes_when_the_ui_is_killed_beside_it() {
+    let s = Sandbox::new();
+    setup(&s, &["add", "--name", "Hồ Xuân Hương"]);
+    let file = contacts(&s, 3000);
+    let mut tui = open_ui(&s, 1);
+    let import = s
+        .command(&["import", file.to_str().unwrap()])
+        .env("GUANXI_NOW", NOW)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = tui.process_id().expect("a pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tui.wait_exit();
+    let out = import.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(listed(&s), 3001);
+}
