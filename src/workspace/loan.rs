@@ -20,19 +20,9 @@
 //! Only on Unix; elsewhere a second process is told the workspace is open.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// The socket's name in the workspace's local state folder.
 pub const SOCKET: &str = "ui.sock";
-const BORROW: &[u8] = b"borrow 1\n";
-const READY: &[u8] = b"ready\n";
-const DONE: &[u8] = b"done\n";
-/// How long a command waits for the UI to let go: the UI lends between
-/// keys, once its customers are loaded and no import is running, and not
-/// while an editor it opened is in front.
-const WAIT_FOR_READY: Duration = Duration::from_secs(10);
-/// How long the UI waits for a borrower to say what it wants.
-const WAIT_FOR_ASK: Duration = Duration::from_secs(1);
 
 pub fn socket_path(state_dir: &Path) -> PathBuf {
     state_dir.join(SOCKET)
@@ -44,8 +34,20 @@ mod imp {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
+    use std::time::Duration;
 
-    use super::{BORROW, DONE, READY, WAIT_FOR_ASK, WAIT_FOR_READY, socket_path};
+    use super::socket_path;
+
+    /// What is said on the socket.
+    const BORROW: &[u8] = b"borrow 1\n";
+    const READY: &[u8] = b"ready\n";
+    const DONE: &[u8] = b"done\n";
+    /// How long a command waits for the UI to let go: the UI lends between
+    /// keys, once its customers are loaded and no import is running, and not
+    /// while an editor it opened is in front.
+    const WAIT_FOR_READY: Duration = Duration::from_secs(10);
+    /// How long the UI waits for a borrower to say what it wants.
+    const WAIT_FOR_ASK: Duration = Duration::from_secs(1);
 
     /// The UI's side: asked for the view on its socket.
     pub struct Lender {
@@ -186,6 +188,8 @@ pub use imp::{Lender, Lent, Loan, Request, borrow};
 
 #[cfg(all(test, unix))]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
