@@ -1,14 +1,17 @@
 //! What every command needs: where the workspace is, who the user is, the
 //! team's rules and the time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::i18n::tf;
-use crate::store::{OpenOptions, Store};
-use crate::workspace::{self, Clock, Config, Locations, WorkspaceError};
+use crate::store::{OpenOptions, Store, StoreError};
+use crate::workspace::{self, Clock, Config, Locations, WorkspaceError, loan};
+
+/// How long a process that let go of the view may still hold its locks.
+const LOCK_RELEASE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Context {
     pub locations: Locations,
@@ -22,6 +25,11 @@ pub struct Context {
     /// The local state folders opened by this command, made private again
     /// when it ends (sled makes files of its own as it goes).
     opened: RefCell<Vec<PathBuf>>,
+    /// False in the UI: it keeps the view, so it never borrows it.
+    may_borrow: Cell<bool>,
+    /// Views borrowed from a UI open on the same workspace, given back
+    /// when the command ends (its stores are closed by then).
+    loans: RefCell<Vec<loan::Loan>>,
 }
 
 impl Context {
@@ -35,6 +43,8 @@ impl Context {
             workspace_from_flag,
             clock: Clock::from_env(),
             opened: RefCell::new(Vec::new()),
+            may_borrow: Cell::new(true),
+            loans: RefCell::new(Vec::new()),
         })
     }
 
@@ -110,12 +120,51 @@ impl Context {
         self.chosen_workspace.is_none() && self.config.workspace.is_none()
     }
 
+    /// For the UI, which holds the view for long: it never borrows one
+    /// (a second UI is told the workspace is open).
+    pub fn keep_view(&self) {
+        self.may_borrow.set(false);
+    }
+
     /// Opens (or creates) the workspace at `path`, says what opening
-    /// repaired, and keeps its local state private.
+    /// repaired, and keeps its local state private. A view held by a UI
+    /// open on the workspace is borrowed from it until the command ends.
     pub fn open_at(&self, path: PathBuf) -> Result<Store> {
-        let store = Store::open(self.options(path))?;
+        let store = match Store::open(self.options(path.clone())) {
+            Err(e) => match held_in(&e).filter(|_| self.may_borrow.get()) {
+                Some(state_dir) => self.borrow(&state_dir, path)?,
+                None => return Err(e.into()),
+            },
+            Ok(store) => store,
+        };
         warn_about_recovery(&store);
         self.opened_state(&store.workspace().state_dir);
+        Ok(store)
+    }
+
+    /// Opens the workspace whose view a UI holds in `state_dir`, borrowed
+    /// from it (`workspace::loan`). Opened once more even when no UI
+    /// lends it (one that was closing may have let go meanwhile): then
+    /// the error says the workspace is open elsewhere.
+    fn borrow(&self, state_dir: &Path, path: PathBuf) -> Result<Store, StoreError> {
+        let Some(loan) = loan::borrow(state_dir) else {
+            return Store::open(self.options(path));
+        };
+        // The UI opens the view again when the command lets go: sled is
+        // closed with the store, not at the end of the process.
+        crate::store::close_views_fully();
+        // The UI closed its store before saying so; a moment more is
+        // allowed for the operating system to see its locks go.
+        let deadline = std::time::Instant::now() + LOCK_RELEASE;
+        let store = loop {
+            match Store::open(self.options(path.clone())) {
+                Err(e) if held_in(&e).is_some() && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        };
+        self.loans.borrow_mut().push(loan);
         Ok(store)
     }
 
@@ -128,12 +177,22 @@ impl Context {
 }
 
 /// At the end of a command (the stores it opened are closed by then): the
-/// files sled made in the local state since opening are private too.
+/// files sled made in the local state since opening are private too, and
+/// a borrowed view goes back to the UI.
 impl Drop for Context {
     fn drop(&mut self) {
         for dir in self.opened.get_mut().iter() {
             workspace::private::tighten(dir);
         }
+        self.loans.get_mut().clear();
+    }
+}
+
+/// The local state folder of a workspace another process has open.
+fn held_in(e: &StoreError) -> Option<PathBuf> {
+    match e {
+        StoreError::Workspace(WorkspaceError::AlreadyOpen { state_dir, .. }) => Some(state_dir.clone()),
+        _ => None,
     }
 }
 

@@ -223,6 +223,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
 /// terminal (a script, a pipe), where things are and what to do next.
 fn overview(ctx: &Context) -> anyhow::Result<String> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        ctx.keep_view();
         let store = ctx.open_or_create()?;
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
         return Ok(String::new());

@@ -22,6 +22,7 @@ mod held;
 pub mod index;
 mod ingest;
 pub mod keys;
+mod lent;
 mod lookup;
 mod maintenance;
 pub mod op;
@@ -42,6 +43,7 @@ use std::sync::Arc;
 
 pub use error::StoreError;
 pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};
+pub use lent::{Changed, Mark};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
@@ -80,6 +82,13 @@ static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 pub fn for_one_command() {
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// For a command run on a view lent by the UI: views closed from now on
+/// are closed by sled too, so its lock is free for the UI to open the
+/// view again as soon as the command has let go.
+pub fn close_views_fully() {
+    SKIP_SLED_CLOSE.store(false, std::sync::atomic::Ordering::Relaxed);
 }
 const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
@@ -173,7 +182,7 @@ impl Store {
         rules: Rules,
         trust_own_journal: bool,
     ) -> Result<Store, StoreError> {
-        let (db, storage) = open_view(&ws.view_dir())?;
+        let (db, storage) = open_view_when_free(&ws)?;
         let stored_clock = read_clock(&storage.tree)?;
         let outbox = Outbox::open(&ws.state_dir)?;
         let mut store = Store {
@@ -588,6 +597,37 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     // op through a replay of every journal.
     index::defer_if_missing(&storage)?;
     Ok((db, storage))
+}
+
+/// How long sled's own lock on the view may stay taken once the
+/// workspace's lock is free: the process that had it is closing (sled's
+/// writer threads let go of its files a moment after the last handle, and
+/// a short command keeps sled's handle until it exits).
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens the view, waiting for sled's lock while the process that
+/// held it closes. A lock still held then is the workspace being open
+/// elsewhere, which is no damage to rebuild.
+fn open_view_when_free(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
+    let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
+    loop {
+        match open_view(&ws.view_dir()) {
+            Err(StoreError::Db(sled::Error::Io(io)))
+                if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock") =>
+            {
+                if std::time::Instant::now() >= deadline {
+                    return Err(crate::workspace::WorkspaceError::AlreadyOpen {
+                        workspace: ws.root.clone(),
+                        pid: None,
+                        state_dir: ws.state_dir.clone(),
+                    }
+                    .into());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod input;
 pub mod keymap;
 pub mod layers;
+mod lend;
 pub mod roster;
 pub mod search;
 pub mod terminal;
@@ -21,7 +22,7 @@ pub mod theme;
 pub mod views;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -31,6 +32,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::store::Store;
+use crate::workspace::loan::Lender;
 use app::{App, Tone};
 use keymap::Keymap;
 use terminal::TerminalGuard;
@@ -41,6 +43,9 @@ const IDLE_POLL: Duration = Duration::from_millis(250);
 /// ...and while search results or the customers are still coming: the
 /// results show within a few milliseconds of being ready.
 const BUSY_POLL: Duration = Duration::from_millis(4);
+/// ...and while listening for a command asking for the view: how long
+/// the command may wait for the UI to notice.
+const LEND_POLL: Duration = Duration::from_millis(40);
 
 /// Loads the keymap and theme with the user's overrides from `config_dir`;
 /// a broken override file falls back to the defaults and says why.
@@ -77,13 +82,20 @@ pub fn run(mut app: App) -> Result<()> {
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
+    let mut lender = Listening::at(&app.store);
     let mut dirty = true;
     while !app.quit {
         if dirty {
             draw(&mut terminal, &app)?;
             dirty = false;
         }
-        let wait = if app.busy() { BUSY_POLL } else { IDLE_POLL };
+        let wait = if app.busy() {
+            BUSY_POLL
+        } else if lender.lender.is_some() {
+            LEND_POLL
+        } else {
+            IDLE_POLL
+        };
         if event::poll(wait)? {
             // Take every key already typed, then draw once.
             loop {
@@ -108,16 +120,51 @@ pub fn run(mut app: App) -> Result<()> {
             app.editor_done(request, edited);
             dirty = true;
         }
+        lender.follow(&app.store);
+        if app.can_lend()
+            && let Some(request) = lender.lender.as_ref().and_then(Lender::asked)
+        {
+            app = lend::lend(app, request)?;
+            dirty = true;
+        }
     }
     drop(guard);
     app.store.flush()?;
     // Teammates learn how far this view got (for removing old segments);
     // a failure here is not worth an error on the way out.
     let _ = app.store.publish_seen();
-    if let Some(path) = &app.sample_workspace {
+    let sample_workspace = app.sample_workspace.take();
+    // The view goes before the socket: a command that was waiting to
+    // borrow it then opens it itself.
+    drop(app);
+    drop(lender);
+    if let Some(path) = &sample_workspace {
         println!("{}", crate::i18n::tf("cli.demo.stays", &[("path", &path.display())]));
     }
     Ok(())
+}
+
+/// Where the UI listens for commands asking for the view: in the local
+/// state of the workspace it shows (which changes when it moves to sample
+/// data).
+struct Listening {
+    state_dir: PathBuf,
+    lender: Option<Lender>,
+}
+
+impl Listening {
+    fn at(store: &Store) -> Listening {
+        let state_dir = store.workspace().state_dir.clone();
+        let lender = Lender::listen(&state_dir);
+        Listening { state_dir, lender }
+    }
+
+    fn follow(&mut self, store: &Store) {
+        if store.workspace().state_dir != self.state_dir {
+            self.lender = None;
+            *self = Listening::at(store);
+        }
+    }
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Result<()> {

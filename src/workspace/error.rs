@@ -38,7 +38,13 @@ pub enum WorkspaceError {
         Some(p) => tf("error.workspace.already_open_pid", &[("path", &workspace.display()), ("pid", p)]),
         None => tf("error.workspace.already_open", &[("path", &workspace.display())]),
     })]
-    AlreadyOpen { workspace: PathBuf, pid: Option<u32> },
+    AlreadyOpen {
+        workspace: PathBuf,
+        pid: Option<u32>,
+        /// The workspace's local state, where the holder may lend the view
+        /// (`crate::workspace::loan`).
+        state_dir: PathBuf,
+    },
     /// A folder this machine opened as a workspace is missing or empty now.
     #[error("{}", tf("error.workspace.vanished", &[("path", &path.display()), ("name", name)]))]
     Vanished { path: PathBuf, name: String },

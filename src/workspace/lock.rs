@@ -31,6 +31,7 @@ pub fn acquire(path: &Path, workspace: &Path) -> Result<Lock, WorkspaceError> {
             return Err(WorkspaceError::AlreadyOpen {
                 workspace: workspace.to_path_buf(),
                 pid: text.trim().parse().ok(),
+                state_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             });
         }
         Err(TryLockError::Error(e)) => return Err(io_at(path)(e)),

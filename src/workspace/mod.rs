@@ -7,12 +7,14 @@
 //! WORKSPACE/replicas/<replica>/*.journal  one folder per replica
 //! STATE_ROOT/<workspace id>/replica      this machine's replica id
 //! STATE_ROOT/<workspace id>/lock
+//! STATE_ROOT/<workspace id>/ui.sock       where an open UI lends the view (`loan`)
 //! STATE_ROOT/<workspace id>/view/        sled database (rebuildable)
 //! ```
 
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod loan;
 pub mod locations;
 pub mod lock;
 pub mod private;

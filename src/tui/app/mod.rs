@@ -352,6 +352,32 @@ impl App {
         changed
     }
 
+    /// True when the view can be lent to a command (`crate::tui::lend`):
+    /// no thread reads it and no import is under way.
+    pub fn can_lend(&self) -> bool {
+        !self.loading() && !self.top_working()
+    }
+
+    /// After the view was lent to a command: shows what the command
+    /// changed, and says so.
+    pub fn view_returned(&mut self, mark: &crate::store::Mark) {
+        use crate::store::Changed;
+        match self.store.changed_since(mark) {
+            Changed::Nothing => {
+                // What opening again replayed, if anything.
+                self.refresh();
+                return;
+            }
+            Changed::Customers => self.refresh(),
+            Changed::Unknown => {
+                // Read again behind the screen, as at start.
+                self.store.take_touched();
+                self.loader = Loader::start(&self.store);
+            }
+        }
+        self.say(Tone::Info, crate::i18n::t("status.changed_from_command_line"));
+    }
+
     /// True while search workers are busy (the loop then polls faster).
     pub fn busy(&mut self) -> bool {
         self.loading() || self.top_working() || (self.search.is_active() && self.search.running())
