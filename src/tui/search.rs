@@ -416,7 +416,7 @@ mod tests {
             let mut c = crate::domain::Customer::empty(CustomerId(i as u64 + 1));
             c.name = (*name).into();
             c.company = (*company).into();
-            roster.upsert(crate::tui::roster::Row::of_customer(&c, &Default::default(), 0));
+            roster.upsert(crate::tui::roster::Row::of_customer(&c, &Default::default(), 0, None));
         }
         roster
             .rows()
