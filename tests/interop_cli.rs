@@ -300,7 +300,7 @@ fn duplicates_say_why_keep_the_chosen_record_and_stay_apart_when_told() {
 
     // The newer record is the one kept: its id lives on, with both emails.
     let merged = s.ok(&["dupes", "--merge", "--keep", newer]);
-    assert!(merged.contains("merged 1 group(s)"), "{merged}");
+    assert!(merged.contains("merged 1 group;"), "{merged}");
     let kept = s.json(&["show", newer, "--json"]);
     assert_eq!(kept["name"], "Tran Minh");
     assert_eq!(
