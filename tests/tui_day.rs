@@ -326,3 +326,32 @@ fn while_searching_the_side_panel_shows_the_highlighted_visible_row() {
     tui.key("enter");
     quit(&mut tui);
 }
+
+#[test]
+fn after_a_change_from_the_command_line_the_agenda_acts_on_the_row_under_the_cursor() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "An Khang"]);
+    s.ok(&["add", "--name", "Bình Minh"]);
+    let ago = |days| (chrono::Utc::now().date_naive() - chrono::Days::new(days)).to_string();
+    let promised = s.ok(&[
+        "follow-up",
+        "khang",
+        "--what",
+        "Gửi hợp đồng",
+        "--due",
+        &ago(10),
+        "--force",
+    ]);
+    s.ok(&["follow-up", "minh", "--what", "Gọi lại", "--due", &ago(5), "--force"]);
+    let mut tui = Tui::start(&s, &[], 120, 32);
+    tui.wait_for("Customers · 2");
+    tui.key("4");
+    tui.wait_for("Gửi hợp đồng");
+    // An Khang's follow-up is on the first row; it is done elsewhere.
+    s.ok(&["done", promised.trim()]);
+    tui.wait_until_gone("Gửi hợp đồng");
+    tui.key("i");
+    tui.wait_for("Log an interaction with Bình Minh");
+    tui.key("esc");
+    quit(&mut tui);
+}

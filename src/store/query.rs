@@ -47,6 +47,15 @@ pub enum AgendaWhat {
 }
 
 impl AgendaItem {
+    /// What the row is about, whatever its date: the customer and, for a
+    /// follow-up, which one.
+    pub fn identity(&self) -> (CustomerId, Option<crate::domain::FollowUpId>) {
+        match &self.what {
+            AgendaWhat::FollowUp(f) => (self.customer, Some(f.id)),
+            AgendaWhat::StayInTouch { .. } => (self.customer, None),
+        }
+    }
+
     /// Where the item stands among the others (`domain::agenda::rank`),
     /// given its customer's lifetime value, cadence and segment.
     pub fn standing(&self, clv: Money, cadence_days: u16, priority: bool) -> Standing {

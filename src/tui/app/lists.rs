@@ -173,8 +173,14 @@ impl AgendaList {
                 _ => self.groups.push((group, n, 1)),
             }
         }
+        // The row under the cursor stays under it when it is still there
+        // (a reload after a change elsewhere), else the cursor stays put.
+        let kept = self.selected().map(AgendaItem::identity);
         self.items = items;
-        self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+        self.cursor = kept
+            .and_then(|k| self.items.iter().position(|i| i.identity() == k))
+            .unwrap_or(self.cursor)
+            .min(self.items.len().saturating_sub(1));
     }
 
     /// How many lines the pane has: the items and a heading per group.

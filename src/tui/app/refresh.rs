@@ -224,6 +224,10 @@ impl App {
                     (rank(&standing, today), roster.name_rank(i.customer), i.customer)
                 });
                 self.agenda.set(items, today);
+                if self.pane == Pane::Agenda {
+                    // The panel and the actions follow the row under the cursor.
+                    self.sync_current();
+                }
             }
             Err(e) => self.fail(e),
         }

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
 use super::widgets::{
-    channel_label, day, escape, escape_lines, field_label_width, gauge, interaction_notes, level_label, local_time,
-    money, relative, stage_label,
+    channel_label, channel_width, day, escape, escape_lines, field_label_width, gauge, interaction_notes, level_label,
+    local_time, money, relative, stage_label,
 };
 use crate::domain::{Factor, SpinPart, Summary, kept};
 use crate::i18n::{t, tf, tn};
@@ -147,7 +147,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     for i in d.interactions.iter().take(50) {
         let mut spans = vec![
             Span::styled(format!("{} ", local_time(i.at)), th.muted),
-            Span::styled(pad(channel_label(i.channel), 9), th.channel),
+            Span::styled(pad(channel_label(i.channel), channel_width() + 1), th.channel),
             Span::styled(escape(&i.summary).into_owned(), th.text),
         ];
         if let Some(a) = i.amount {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::customers::{pad, scroll_offset};
-use super::widgets::{channel_label, escape, fit_escaped, interaction_notes, local_time, money};
+use super::widgets::{channel_label, channel_width, escape, fit_escaped, interaction_notes, local_time, money};
 use crate::domain::Interaction;
 use crate::domain::text::wrap;
 use crate::i18n::{t, tf};
@@ -86,7 +86,7 @@ fn row(app: &App, i: &Interaction, width: usize, wide: bool) -> (Vec<Span<'stati
     let th = &app.theme;
     let mut spans = vec![
         Span::styled(format!("{} ", local_time(i.at)), th.muted),
-        Span::styled(pad(channel_label(i.channel), 10), th.channel),
+        Span::styled(pad(channel_label(i.channel), channel_width() + 1), th.channel),
     ];
     if app.log.everyone {
         let who = app.roster.get(i.customer).map(|r| r.name.as_str()).unwrap_or("");

@@ -30,6 +30,16 @@ pub fn channel_label(c: Channel) -> &'static str {
     t(&format!("channel.{}", c.key()))
 }
 
+/// The width of the longest channel label in the user's language, so a
+/// column of channels lines up ("Mạng xã hội" is longer than "Call").
+pub fn channel_width() -> usize {
+    Channel::ALL
+        .iter()
+        .map(|c| channel_label(*c).width())
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn day(d: NaiveDate) -> String {
     crate::i18n::date(d)
 }
