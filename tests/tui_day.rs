@@ -353,5 +353,7 @@ fn after_a_change_from_the_command_line_the_agenda_acts_on_the_row_under_the_cur
     tui.key("i");
     tui.wait_for("Log an interaction with Bình Minh");
     tui.key("esc");
+    // (A key right after Esc would be read as Alt-key.)
+    tui.wait_until_gone("Log an interaction with Bình Minh");
     quit(&mut tui);
 }
