@@ -87,6 +87,22 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
     items.join(t("format.list"))
 }
 
+/// A customer's loyalty tier as the detail shows it: `Gold (by rule) ·
+/// relationship price: 5% off`; no price when the tier gives none.
+pub fn tier(tier: &crate::domain::Tier) -> String {
+    let source = match tier.source {
+        crate::domain::TierSource::Rule => t("detail.tier_rule"),
+        crate::domain::TierSource::Manual => t("detail.tier_manual"),
+    };
+    let mut out = format!("{} ({source})", tier.name);
+    if let Some(d) = tier.discount.filter(|d| *d > 0.0) {
+        let percent = crate::domain::tier::percent(d).replace('.', t("format.decimal"));
+        out.push_str(" · ");
+        out.push_str(&super::tf("detail.tier_price", &[("discount", &percent)]));
+    }
+    out
+}
+
 /// Money in the workspace currency, grouped the language's way:
 /// `1,500,000 ₫` in English, `1.500.000 ₫` in Vietnamese, `¥1,250.50`.
 pub fn money(m: Money) -> String {
