@@ -89,12 +89,12 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
 
 /// A customer's loyalty tier as the detail shows it: `Gold (by rule) ·
 /// relationship price: 5% off`; no price when the tier gives none.
-pub fn tier(tier: &crate::domain::Tier) -> String {
+pub fn tier_line(tier: &crate::domain::Tier) -> String {
     let source = match tier.source {
         crate::domain::TierSource::Rule => t("detail.tier_rule"),
         crate::domain::TierSource::Manual => t("detail.tier_manual"),
     };
-    let mut out = format!("{} ({source})", tier.name);
+    let mut out = super::tf("detail.tier_named", &[("tier", &tier.name), ("source", &source)]);
     if let Some(d) = tier.discount.filter(|d| *d > 0.0) {
         let percent = crate::domain::tier::percent(d).replace('.', t("format.decimal"));
         out.push_str(" · ");
