@@ -76,11 +76,18 @@ pub struct Tier {
 pub fn tier_of(c: &Customer, clv: Money, rules: &[TierRule]) -> Option<Tier> {
     let manual = c.loyalty_tier.trim();
     if !manual.is_empty() {
-        let folded = fold(manual);
+        // Folded only when there is a rule to compare with: the roster
+        // works this out for every customer at start-up.
+        let discount = if rules.is_empty() {
+            None
+        } else {
+            let folded = fold(manual);
+            rules.iter().rev().find(|r| fold(&r.name) == folded).map(|r| r.discount)
+        };
         return Some(Tier {
             name: manual.to_string(),
             source: TierSource::Manual,
-            discount: rules.iter().rev().find(|r| fold(&r.name) == folded).map(|r| r.discount),
+            discount,
         });
     }
     rules.iter().rev().find(|r| r.is_met_by(c, clv)).map(|r| Tier {
