@@ -233,4 +233,30 @@ mod tests {
         assert_eq!((cny.symbol.as_str(), cny.before, cny.decimals), ("¥", true, 2));
         assert_eq!(Currency::from_code("XAU").symbol, "XAU");
     }
+
+    #[test]
+    fn a_tier_says_where_it_comes_from_and_its_price_the_languages_way() {
+        use crate::domain::{Tier, TierSource};
+        let gold = Tier {
+            name: "Gold".into(),
+            source: TierSource::Rule,
+            discount: Some(2.5),
+        };
+        set_thread_language(Lang::En);
+        assert_eq!(tier_line(&gold), "Gold (by rule) · relationship price: 2.5% off");
+        set_thread_language(Lang::Vi);
+        assert_eq!(tier_line(&gold), "Gold (theo quy tắc) · giá quan hệ: giảm 2,5%");
+        set_thread_language(Lang::Zh);
+        let partner = Tier {
+            name: "Partner".into(),
+            source: TierSource::Manual,
+            discount: None,
+        };
+        assert_eq!(tier_line(&partner), "Partner（手动设定）");
+        let free = Tier {
+            discount: Some(0.0),
+            ..partner
+        };
+        assert_eq!(tier_line(&free), "Partner（手动设定）", "no price when nothing is off");
+    }
 }
