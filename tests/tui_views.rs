@@ -7,7 +7,9 @@ use std::sync::Once;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guanxi::domain::draft::InteractionValues;
-use guanxi::domain::{Channel, Customer, CustomerId, Direction, Factor, Level, Money, Rules, SpinPart, Stage};
+use guanxi::domain::{
+    Channel, Customer, CustomerId, Direction, Factor, Level, Money, Rules, SpinPart, Stage, TierRule,
+};
 use guanxi::i18n::{Lang, set_thread_language};
 use guanxi::store::{OpenOptions, Store};
 use guanxi::tui::app::App;
@@ -53,12 +55,16 @@ struct Fixture {
 }
 
 fn store(dir: &TempDir) -> Store {
+    store_with(dir, Rules::default())
+}
+
+fn store_with(dir: &TempDir, rules: Rules) -> Store {
     Store::open(OpenOptions {
         workspace: dir.path().join("team"),
         state_root: dir.path().join("state"),
         author: "An".into(),
         clock: Clock::fixed(now()),
-        rules: Rules::default(),
+        rules,
     })
     .unwrap()
 }
@@ -94,9 +100,13 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(Rules::default())
+}
+
+fn fixture_with(rules: Rules) -> Fixture {
     utc();
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store(&dir);
+    let mut s = store_with(&dir, rules);
     let mut nhung = customer(
         0x1001,
         "Nguyễn Thị Hồng Nhung",
@@ -289,6 +299,54 @@ fn detail_popup() {
         assert_eq!(app.target(), Some(CustomerId(0x1001)));
         press(app, KeyCode::Enter);
     });
+}
+
+/// Silver from 1,000,000 of lifetime value; Gold from 100,000,000 once
+/// the relationship develops: Nhung (450,000,000) is Gold.
+fn tiers() -> Rules {
+    let tier = |name: &str, min_clv: i64, min_stage: Option<Stage>, discount: f64| TierRule {
+        name: name.into(),
+        min_clv: Money::from_units(min_clv),
+        min_stage,
+        min_health: None,
+        discount,
+    };
+    Rules {
+        tiers: vec![
+            tier("Silver", 1_000_000, None, 2.0),
+            tier("Gold", 100_000_000, Some(Stage::Develop), 5.0),
+        ],
+        ..Rules::default()
+    }
+}
+
+/// The tier column where the table has room (100 columns, the summary
+/// below the table), and the tier with its price in the summary and the
+/// detail.
+#[test]
+fn tiers_in_the_list_the_panel_and_the_detail() {
+    for lang in Lang::ALL {
+        set_thread_language(lang);
+        let mut f = fixture_with(tiers());
+        for _ in 0..5 {
+            if f.app.target() == Some(CustomerId(0x1001)) {
+                break;
+            }
+            press(&mut f.app, KeyCode::Char('j'));
+        }
+        assert_eq!(f.app.target(), Some(CustomerId(0x1001)));
+        let size = (100, 30);
+        insta::assert_snapshot!(
+            snapshot_name("customers_tiers", lang, size),
+            render(&f.app, size.0, size.1)
+        );
+        press(&mut f.app, KeyCode::Enter);
+        let size = (120, 40);
+        insta::assert_snapshot!(
+            snapshot_name("detail_tiers", lang, size),
+            render(&f.app, size.0, size.1)
+        );
+    }
 }
 
 #[test]

@@ -120,30 +120,48 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return Ok(format!("{}\n", t("cli.no_customers")));
     }
     let today = store.clock().today();
-    let mut table = Table::new(&[
+    let rows: Vec<_> = found
+        .iter()
+        .map(|r| {
+            let c = &r.customer;
+            let s = Summary::of(c, &rules, now, follow_ups.get(&c.id).copied());
+            let tier = rules.tier_of(c, s.clv);
+            (c, s, tier)
+        })
+        .collect();
+    // The tier column only when someone listed has a tier: a workspace
+    // without tiers keeps its table as it was.
+    let tiers = rows.iter().any(|(_, _, tier)| tier.is_some());
+    let mut columns = vec![
         ("ID", 8),
         (t("column.name"), 28),
         (t("column.company"), 28),
         (t("column.stage"), 11),
         (t("column.health"), 6),
-        (t("detail.next_contact"), 32),
-    ]);
-    for r in &found {
-        let c = &r.customer;
-        let s = Summary::of(c, &rules, now, follow_ups.get(&c.id).copied());
-        table.row(vec![
+    ];
+    if tiers {
+        columns.push((t("column.tier"), 16));
+    }
+    columns.push((t("detail.next_contact"), 32));
+    let mut table = Table::new(&columns);
+    for (c, s, tier) in &rows {
+        let mut cells = vec![
             c.id.to_string()[..8].to_string(),
             c.name.clone(),
             c.company.clone(),
             t(&format!("stage.{}", c.stage.key())).to_string(),
             s.health.map(|h| format!("{h}%")).unwrap_or_else(|| "-".into()),
-            format!(
-                "{}{} ({})",
-                overdue_mark(s.next_contact_due, today),
-                day(s.next_contact_due),
-                relative(s.next_contact_due, today)
-            ),
-        ]);
+        ];
+        if tiers {
+            cells.push(tier.as_ref().map_or_else(|| "-".into(), |tier| tier.name.clone()));
+        }
+        cells.push(format!(
+            "{}{} ({})",
+            overdue_mark(s.next_contact_due, today),
+            day(s.next_contact_due),
+            relative(s.next_contact_due, today)
+        ));
+        table.row(cells);
     }
     Ok(table.render() + &crate::i18n::tn("cli.customer_count", found.len(), &[]) + "\n")
 }
@@ -164,10 +182,9 @@ fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
     super::json::print_array(records.map(|rec| {
         let rec = rec?;
         let earliest = follow_ups.get(&rec.customer.id).copied();
-        Ok(CustomerJson::new(
-            &rec,
-            &Summary::of(&rec.customer, &rules, now, earliest),
-        ))
+        let summary = Summary::of(&rec.customer, &rules, now, earliest);
+        let tier = rules.tier_of(&rec.customer, summary.clv);
+        Ok(CustomerJson::new(&rec, &summary, tier.as_ref()))
     }))
 }
 
@@ -187,14 +204,16 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
     let earliest = FollowUp::earliest_open(&follow_ups);
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
+    let tier = store.rules().tier_of(&rec.customer, summary.clv);
     if a.json {
-        let detail = CustomerDetailJson::new(&rec, &summary, &interactions, &follow_ups, &history);
+        let detail = CustomerDetailJson::new(&rec, &summary, tier.as_ref(), &interactions, &follow_ups, &history);
         return Ok(serde_json::to_string_pretty(&detail)? + "\n");
     }
     Ok(render_detail(
         &store,
         &rec,
         &summary,
+        tier.as_ref(),
         &interactions,
         &follow_ups,
         &history,
@@ -205,6 +224,7 @@ fn render_detail(
     store: &Store,
     rec: &CustomerRecord,
     s: &Summary,
+    tier: Option<&crate::domain::Tier>,
     interactions: &[crate::domain::Interaction],
     follow_ups: &[crate::domain::FollowUp],
     history: &[crate::domain::StageChange],
@@ -256,7 +276,11 @@ fn render_detail(
     field(label("field.customer.segment"), &c.segment, ONE_LINE);
     field(label("field.customer.source"), &c.source, ONE_LINE);
     field(label("field.customer.owner"), &c.owner, ONE_LINE);
-    field(label("field.customer.tier"), &c.loyalty_tier, ONE_LINE);
+    field(
+        label("field.customer.tier"),
+        &tier.map(crate::i18n::tier_line).unwrap_or_default(),
+        ONE_LINE,
+    );
     field(
         label("detail.stage"),
         &format!(

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::dates::from_millis;
-use crate::domain::{Customer, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary};
+use crate::domain::{Customer, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
 use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
 
 /// Prints `items` to stdout as one JSON array, each written as it comes,
@@ -84,7 +84,14 @@ pub struct CustomerJson {
     segment: String,
     source: String,
     owner: String,
+    /// The customer's tier: set by hand, else the highest `[[tiers]]` rule
+    /// it meets; empty when neither.
     loyalty_tier: String,
+    /// `"manual"`, `"rule"`, or null when there is no tier.
+    tier_source: Option<&'static str>,
+    /// The tier's relationship price, percent off; null when the tier has
+    /// no rule (or there is no tier).
+    discount: Option<f64>,
     health: Option<u8>,
     factors: Factors,
     revenue: f64,
@@ -100,7 +107,8 @@ pub struct CustomerJson {
 }
 
 impl CustomerJson {
-    pub fn new(rec: &CustomerRecord, summary: &Summary) -> CustomerJson {
+    /// `tier`: the customer's tier (`Rules::tier_of`).
+    pub fn new(rec: &CustomerRecord, summary: &Summary, tier: Option<&Tier>) -> CustomerJson {
         let c = &rec.customer;
         CustomerJson {
             id: c.id.to_string(),
@@ -115,7 +123,9 @@ impl CustomerJson {
             segment: c.segment.clone(),
             source: c.source.clone(),
             owner: c.owner.clone(),
-            loyalty_tier: c.loyalty_tier.clone(),
+            loyalty_tier: tier.map(|t| t.name.clone()).unwrap_or_default(),
+            tier_source: tier.map(|t| t.source.key()),
+            discount: tier.and_then(|t| t.discount),
             health: summary.health,
             factors: Factors {
                 trust: c.factors.get(Factor::Trust),
@@ -230,13 +240,14 @@ impl CustomerDetailJson {
     pub fn new(
         rec: &CustomerRecord,
         summary: &Summary,
+        tier: Option<&Tier>,
         interactions: &[Interaction],
         follow_ups: &[FollowUp],
         history: &[StageChange],
     ) -> CustomerDetailJson {
         let c = &rec.customer;
         CustomerDetailJson {
-            customer: CustomerJson::new(rec, summary),
+            customer: CustomerJson::new(rec, summary, tier),
             other_names: crate::domain::kept::other_names(&c.extra),
             other_companies: crate::domain::kept::other_companies(&c.extra),
             address: c.address.clone(),

@@ -25,6 +25,7 @@ pub mod phone;
 pub mod stage;
 pub mod summary;
 pub mod text;
+pub mod tier;
 pub mod validate;
 pub mod value;
 
@@ -41,6 +42,7 @@ pub use level::Level;
 pub use money::Money;
 pub use stage::{Stage, StageChange};
 pub use summary::Summary;
+pub use tier::{Tier, TierRule, TierSource};
 pub use value::ClvAssumptions;
 
 use serde::{Deserialize, Serialize};
@@ -56,11 +58,18 @@ pub struct Rules {
     /// The segment a plan aims at first (seeds 002, 003), folded; empty
     /// for none. Its customers come first on the agenda at equal stakes.
     pub priority_segment: String,
+    /// Loyalty tiers, lowest first (`tier`).
+    pub tiers: Vec<TierRule>,
 }
 
 impl Rules {
     /// Whether `c` is in the priority segment.
     pub fn is_priority(&self, c: &Customer) -> bool {
         !self.priority_segment.is_empty() && text::fold(c.segment.trim()) == self.priority_segment
+    }
+
+    /// `c`'s loyalty tier, given its lifetime value (`Summary::clv`).
+    pub fn tier_of(&self, c: &Customer, clv: Money) -> Option<Tier> {
+        tier::tier_of(c, clv, &self.tiers)
     }
 }

@@ -87,6 +87,22 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
     items.join(t("format.list"))
 }
 
+/// A customer's loyalty tier as the detail shows it: `Gold (by rule) ·
+/// relationship price: 5% off`; no price when the tier gives none.
+pub fn tier_line(tier: &crate::domain::Tier) -> String {
+    let source = match tier.source {
+        crate::domain::TierSource::Rule => t("detail.tier_rule"),
+        crate::domain::TierSource::Manual => t("detail.tier_manual"),
+    };
+    let mut out = super::tf("detail.tier_named", &[("tier", &tier.name), ("source", &source)]);
+    if let Some(d) = tier.discount.filter(|d| *d > 0.0) {
+        let percent = crate::domain::tier::percent(d).replace('.', t("format.decimal"));
+        out.push_str(" · ");
+        out.push_str(&super::tf("detail.tier_price", &[("discount", &percent)]));
+    }
+    out
+}
+
 /// Money in the workspace currency, grouped the language's way:
 /// `1,500,000 ₫` in English, `1.500.000 ₫` in Vietnamese, `¥1,250.50`.
 pub fn money(m: Money) -> String {
@@ -216,5 +232,31 @@ mod tests {
         let cny = Currency::from_code("CNY");
         assert_eq!((cny.symbol.as_str(), cny.before, cny.decimals), ("¥", true, 2));
         assert_eq!(Currency::from_code("XAU").symbol, "XAU");
+    }
+
+    #[test]
+    fn a_tier_says_where_it_comes_from_and_its_price_the_languages_way() {
+        use crate::domain::{Tier, TierSource};
+        let gold = Tier {
+            name: "Gold".into(),
+            source: TierSource::Rule,
+            discount: Some(2.5),
+        };
+        set_thread_language(Lang::En);
+        assert_eq!(tier_line(&gold), "Gold (by rule) · relationship price: 2.5% off");
+        set_thread_language(Lang::Vi);
+        assert_eq!(tier_line(&gold), "Gold (theo quy tắc) · giá quan hệ: giảm 2,5%");
+        set_thread_language(Lang::Zh);
+        let partner = Tier {
+            name: "Partner".into(),
+            source: TierSource::Manual,
+            discount: None,
+        };
+        assert_eq!(tier_line(&partner), "Partner（手动设定）");
+        let free = Tier {
+            discount: Some(0.0),
+            ..partner
+        };
+        assert_eq!(tier_line(&free), "Partner（手动设定）", "no price when nothing is off");
     }
 }

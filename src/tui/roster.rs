@@ -31,6 +31,8 @@ pub struct Row {
     pub clv: Money,
     /// In the priority segment (`Rules::is_priority`).
     pub priority: bool,
+    /// The loyalty tier's name (`Rules::tier_of`), if any.
+    pub tier: Option<String>,
     pub owner: String,
     /// What search matches (`Customer::search_text`), shared with the
     /// search worker's copy of the rows.
@@ -63,6 +65,7 @@ impl Row {
             last_touch: crate::domain::cadence::last_touch(c),
             clv: s.clv,
             priority: rules.is_priority(c),
+            tier: rules.tier_of(c, s.clv).map(|t| t.name),
             owner: c.owner.clone(),
             search_name_len,
             search: search.into(),

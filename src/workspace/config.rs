@@ -16,6 +16,12 @@
 //! [cadence]                          # days between contacts, per stage
 //! attract = 7
 //! loyalty = 60
+//!
+//! [[tiers]]                          # loyalty tiers, lowest first
+//! name = "Gold"
+//! min_clv = 100000
+//! min_stage = "maintain"
+//! discount = 5
 //! ```
 
 use std::fs;
@@ -27,7 +33,7 @@ use serde::Deserialize;
 use super::error::WorkspaceError;
 use crate::domain::cadence::MAX_CADENCE_DAYS;
 use crate::domain::phone::Region;
-use crate::domain::{CadenceRules, ClvAssumptions, Rules};
+use crate::domain::{CadenceRules, ClvAssumptions, Money, Rules, Stage, TierRule};
 use crate::i18n::{Lang, tf};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,6 +51,29 @@ pub struct Config {
     pub priority_segment: Option<String>,
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
+    /// Loyalty tiers, lowest first: a customer is in the last one whose
+    /// conditions it meets (`domain::tier`).
+    pub tiers: Vec<TierConfig>,
+}
+
+/// One `[[tiers]]` table as written. Only `name` is required; a tier with
+/// no condition is met by everyone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierConfig {
+    pub name: String,
+    /// Lifetime value to reach, in units of the workspace currency.
+    #[serde(default)]
+    pub min_clv: f64,
+    /// A stage key or name (`maintain`, `duy trì`, `维持`).
+    #[serde(default)]
+    pub min_stage: Option<String>,
+    /// Health score to reach, 0-100.
+    #[serde(default)]
+    pub min_health: Option<i64>,
+    /// The relationship price: percent off, 0-100.
+    #[serde(default)]
+    pub discount: f64,
 }
 
 impl Config {
@@ -71,10 +100,53 @@ impl Config {
     /// at fault, for a value guanxi cannot use as for a typo.
     fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| located(text, e.span(), e.message()))?;
-        match config.problem() {
-            Some((key, message)) => Err(located(text, value_span(text, key), &message)),
-            None => Ok(config),
+        if let Some((key, message)) = config.problem() {
+            return Err(located(text, value_span(text, key), &message));
         }
+        if let Some((index, key, message)) = config.tier_problem() {
+            return Err(located(text, tier_span(text, index, key), &message));
+        }
+        Ok(config)
+    }
+
+    /// The first `[[tiers]]` value that cannot be used: the tier's place,
+    /// the key (`name` for the whole tier) and what is wrong, naming it.
+    fn tier_problem(&self) -> Option<(usize, &'static str, String)> {
+        let mut seen: Vec<String> = Vec::new();
+        for (index, tier) in self.tiers.iter().enumerate() {
+            let name = tier.name.trim();
+            let said = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+                let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("tier", &name)];
+                all.extend_from_slice(args);
+                tf(key, &all)
+            };
+            if name.is_empty() {
+                return Some((index, "name", tf("error.config.tier_name", &[("number", &(index + 1))])));
+            }
+            let folded = crate::domain::text::fold(name);
+            if seen.contains(&folded) {
+                return Some((index, "name", said("error.config.tier_twice", &[])));
+            }
+            seen.push(folded);
+            if !(tier.min_clv >= 0.0 && tier.min_clv <= MAX_AMOUNT) {
+                let args: [(&str, &dyn std::fmt::Display); 1] = [("value", &tier.min_clv)];
+                return Some((index, "min_clv", said("error.config.tier_clv", &args)));
+            }
+            if let Some(stage) = &tier.min_stage
+                && let Err(e) = Stage::parse(stage)
+            {
+                return Some((index, "min_stage", said("error.config.tier_stage", &[("error", &e)])));
+            }
+            if let Some(health) = tier.min_health.filter(|h| !(0..=100).contains(h)) {
+                let args: [(&str, &dyn std::fmt::Display); 1] = [("value", &health)];
+                return Some((index, "min_health", said("error.config.tier_health", &args)));
+            }
+            if !(0.0..=100.0).contains(&tier.discount) {
+                let args: [(&str, &dyn std::fmt::Display); 1] = [("value", &tier.discount)];
+                return Some((index, "discount", said("error.config.tier_discount", &args)));
+            }
+        }
+        None
     }
 
     /// The first value that parses but cannot be used, with its key.
@@ -147,6 +219,17 @@ impl Config {
                 .as_deref()
                 .map(|s| crate::domain::text::fold(s.trim()))
                 .unwrap_or_default(),
+            tiers: self
+                .tiers
+                .iter()
+                .map(|t| TierRule {
+                    name: t.name.trim().to_string(),
+                    min_clv: Money::from_f64(t.min_clv),
+                    min_stage: t.min_stage.as_deref().and_then(|s| Stage::parse(s).ok()),
+                    min_health: t.min_health.and_then(|h| u8::try_from(h).ok()),
+                    discount: t.discount,
+                })
+                .collect(),
         }
     }
 
@@ -214,6 +297,24 @@ fn value_span(text: &str, key: &[&str]) -> Option<std::ops::Range<usize>> {
     }
     Some(table.get(*last)?.span())
 }
+
+/// Where the value of `key` in the `index`th `[[tiers]]` table is in
+/// `text`, or the table itself when the key is not written there.
+fn tier_span(text: &str, index: usize, key: &str) -> Option<std::ops::Range<usize>> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let toml::de::DeValue::Array(tiers) = document.get_ref().get("tiers")?.get_ref() else {
+        return None;
+    };
+    let tier = tiers.get(index)?;
+    match tier.get_ref() {
+        toml::de::DeValue::Table(t) => Some(t.get(key).map_or_else(|| tier.span(), |v| v.span())),
+        _ => Some(tier.span()),
+    }
+}
+
+/// The largest lifetime value a tier can ask for, in currency units: far
+/// above any real one, and well inside what `Money` holds.
+const MAX_AMOUNT: f64 = 1e15;
 
 /// An ISO 4217 currency code (or RMB, the common name for CNY).
 fn known_currency(code: &str) -> bool {
@@ -327,5 +428,62 @@ mod tests {
         fs::write(&path, "region = \"Vietnam\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("Vietnam") && err.contains("VN"), "{err}");
+    }
+
+    #[test]
+    fn tiers_are_read_lowest_first() {
+        let c = Config::parse(
+            "[[tiers]]\nname = \"Silver\"\nmin_clv = 10000\ndiscount = 2\n\n[[tiers]]\nname = \" Gold \"\nmin_clv = 100000.5\nmin_stage = \"duy trì\"\nmin_health = 60\ndiscount = 5\n[[tiers]]\nname = \"Everyone\"\n",
+        )
+        .unwrap();
+        let tiers = c.rules().tiers;
+        assert_eq!(tiers.len(), 3);
+        assert_eq!(tiers[0].name, "Silver");
+        assert_eq!(tiers[0].min_clv, Money::from_units(10_000));
+        assert_eq!(
+            (tiers[0].min_stage, tiers[0].min_health, tiers[0].discount),
+            (None, None, 2.0)
+        );
+        assert_eq!(tiers[1].name, "Gold");
+        assert_eq!(tiers[1].min_clv, Money(10_000_050));
+        assert_eq!(tiers[1].min_stage, Some(Stage::Maintain));
+        assert_eq!((tiers[1].min_health, tiers[1].discount), (Some(60), 5.0));
+        assert_eq!(tiers[2].min_clv, Money::ZERO);
+        assert_eq!(tiers[2].discount, 0.0);
+    }
+
+    #[test]
+    fn unusable_tiers_are_refused_naming_the_tier_and_line() {
+        let gold = "[[tiers]]\nname = \"Gold\"\n";
+        let cases: Vec<(String, usize, &str)> = vec![
+            (format!("{gold}discount = 150\n"), 3, "tier \"Gold\": discount = 150"),
+            (format!("{gold}discount = -1\n"), 3, "tier \"Gold\": discount = -1"),
+            (format!("{gold}discount = nan\n"), 3, "tier \"Gold\": discount = NaN"),
+            (format!("{gold}min_clv = -5\n"), 3, "tier \"Gold\": min_clv = -5"),
+            (
+                format!("{gold}min_stage = \"vip\"\n"),
+                3,
+                "tier \"Gold\": min_stage: unknown stage 'vip'",
+            ),
+            (
+                format!("{gold}min_health = 101\n"),
+                3,
+                "tier \"Gold\": min_health = 101",
+            ),
+            (format!("{gold}min_health = -1\n"), 3, "tier \"Gold\": min_health = -1"),
+            (
+                format!("{gold}\n[[tiers]]\nname = \"gold\"\n"),
+                5,
+                "tier \"gold\" is listed twice",
+            ),
+            ("[[tiers]]\nname = \"  \"\n".to_string(), 2, "tier 1 in [[tiers]]"),
+            (format!("{gold}colour = \"gold\"\n"), 3, "colour"),
+            ("[[tiers]]\ndiscount = 5\n".to_string(), 1, "name"),
+        ];
+        for (text, line, says) in cases {
+            let err = refusal(&text);
+            assert!(err.starts_with(&format!("line {line}, ")), "{text:?}: {err}");
+            assert!(err.contains(says), "{text:?}: {err}");
+        }
     }
 }

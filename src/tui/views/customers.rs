@@ -98,6 +98,14 @@ fn columns(width: u16) -> Vec<Column> {
         width: 11,
         cell: |r, _| money(r.clv),
     });
+    // Last, so it is the first to go where there is no room. Tiers have
+    // no order of their own to sort by: the column never shows an arrow.
+    cols.push(Column {
+        key: "tier",
+        sort: SortColumn::Clv,
+        width: 10,
+        cell: |r, _| r.tier.clone().unwrap_or_else(|| "-".into()),
+    });
     // Short columns are widened to their header (and its sort arrow) in
     // languages whose words are longer than the values.
     for c in cols.iter_mut().skip(2) {
@@ -149,7 +157,7 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
     let mut header = Vec::new();
     for c in &cols {
         let mut label = t(&format!("column.{}", c.key)).to_string();
-        if c.sort == app.sort && app.sort != SortColumn::Relevance && c.key != "level" {
+        if c.sort == app.sort && app.sort != SortColumn::Relevance && !matches!(c.key, "level" | "tier") {
             // One meaning on every column: ▲ low to high, ▼ high to low.
             let ascending = c.sort.starts_ascending() != app.descending;
             label.push(if ascending { '▲' } else { '▼' });
@@ -278,6 +286,12 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(stage_label(c.stage), th.stage(c.stage.index())),
         Span::styled(format!(" · {}", level_label(c.level)), th.text),
     ]));
+    if let Some(tier) = app.store.rules().tier_of(c, s.clv) {
+        lines.push(Line::from(vec![
+            label("field.customer.tier"),
+            Span::styled(escape(&crate::i18n::tier_line(&tier)).into_owned(), th.text),
+        ]));
+    }
     lines.push(Line::from(vec![
         label("detail.next_contact"),
         Span::styled(

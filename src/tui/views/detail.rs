@@ -75,7 +75,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     field("field.customer.segment", c.segment.clone());
     field("field.customer.source", c.source.clone());
     field("field.customer.owner", c.owner.clone());
-    field("field.customer.tier", c.loyalty_tier.clone());
+    // The tier in force (set by hand, else by the rules) and its price.
+    let tier = app.store.rules().tier_of(c, s.clv);
+    field(
+        "field.customer.tier",
+        tier.as_ref().map(crate::i18n::tier_line).unwrap_or_default(),
+    );
     lines.push(Line::from(vec![
         label("detail.stage"),
         Span::styled(stage_label(c.stage), th.stage(c.stage.index())),
