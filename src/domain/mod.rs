@@ -8,6 +8,7 @@ pub mod cadence;
 pub mod channel;
 pub mod customer;
 pub mod dates;
+pub mod deal;
 pub mod draft;
 pub mod duplicates;
 pub mod error;
@@ -32,10 +33,11 @@ pub use activity::Activity;
 pub use cadence::CadenceRules;
 pub use channel::{Channel, Direction};
 pub use customer::{Customer, CustomerField, CustomerKey, Spin, SpinPart};
+pub use deal::{Deal, DealField, DealKey, DealProbability, DealStatus};
 pub use error::InputError;
 pub use factors::{Factor, Factors};
 pub use follow_up::{FollowUp, FollowUpField, FollowUpKey};
-pub use ids::{CustomerId, FollowUpId, InteractionId};
+pub use ids::{CustomerId, DealId, FollowUpId, InteractionId};
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;
@@ -56,6 +58,8 @@ pub struct Rules {
     /// The segment a plan aims at first (seeds 002, 003), folded; empty
     /// for none. Its customers come first on the agenda at equal stakes.
     pub priority_segment: String,
+    /// Default deal probabilities per stage (see `deal`).
+    pub deal_probability: DealProbability,
 }
 
 impl Rules {
