@@ -199,3 +199,61 @@ fn merging_duplicates_takes_their_deals_along() {
     store.undo().unwrap();
     assert_eq!(store.deals_of(other).unwrap().len(), 1, "undo brings it back");
 }
+
+#[test]
+fn a_json_export_carries_the_deals_and_an_old_one_still_imports() {
+    let a = Sandbox::new();
+    a.ok(&["add", "--name", "Lan Anh", "--stage", "maintain"]);
+    let open = a.ok(&[
+        "deal",
+        "add",
+        "Lan",
+        "--title",
+        "Gia hạn",
+        "--amount",
+        "1200.50",
+        "--close",
+        "2027-03-01",
+    ]);
+    let won = a.ok(&[
+        "deal",
+        "add",
+        "Lan",
+        "--title",
+        "Won one",
+        "--amount",
+        "10",
+        "--probability",
+        "5",
+    ]);
+    let lost = a.ok(&["deal", "add", "Lan", "--title", "Lost one", "--amount", "20"]);
+    a.ok(&["deal", "won", won.trim()]);
+    a.ok(&["deal", "lost", lost.trim(), "--reason", "ngân sách"]);
+    let file = a.dir.path().join("export.json");
+    a.ok(&["export", "--format", "json", "-o", file.to_str().unwrap()]);
+    let b = Sandbox::for_user("Wei");
+    b.ok(&["import", file.to_str().unwrap()]);
+    for status in ["open", "won", "lost"] {
+        assert_eq!(
+            deals(&b, &["--status", status]),
+            deals(&a, &["--status", status]),
+            "{status} deals after export and import"
+        );
+    }
+    assert_eq!(deals(&b, &[])[0]["id"], open.trim());
+    // Importing it again adds nothing.
+    b.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(deals(&b, &[]).len(), 1);
+    // An export from before deals has no `deals` field: it imports.
+    let text = fs::read_to_string(&file).unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for c in old["customers"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("deals");
+    }
+    let old_file = a.dir.path().join("old.json");
+    fs::write(&old_file, old.to_string()).unwrap();
+    let c = Sandbox::new();
+    c.ok(&["import", old_file.to_str().unwrap()]);
+    assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 1);
+    assert!(deals(&c, &[]).is_empty());
+}
