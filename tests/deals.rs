@@ -124,6 +124,8 @@ fn winning_logs_the_purchase_and_losing_needs_a_reason() {
     assert_eq!(closed[0]["weighted"], 0.0);
     assert_eq!(deals(&s, &["--status", "won"])[0]["weighted"], 500.0);
     s.rejected(&["deal", "list", "--status", "pending"]);
+    let err = s.rejected(&["deal", "lost", won.trim(), "--reason", "changed mind"]);
+    assert!(err.contains("won"), "a won deal is not lost afterwards: {err}");
     s.rejected(&["deal", "won", "zzzz"]);
     s.rejected(&[
         "deal",

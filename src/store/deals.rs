@@ -215,8 +215,13 @@ impl Store {
     }
 
     /// Marks a deal lost, saying why; false when it already was, for the
-    /// same reason.
+    /// same reason. A won deal is refused: its purchase is logged, and
+    /// calling it lost would leave that revenue behind (undo takes a win
+    /// back).
     pub fn lose_deal(&mut self, deal: &Deal, reason: String) -> Result<bool, StoreError> {
+        if deal.status == DealStatus::Won {
+            return Err(InputError::Invalid(crate::i18n::tf("error.deal_won", &[("title", &deal.title)])).into());
+        }
         if deal.status == DealStatus::Lost && deal.reason == reason {
             return Ok(false);
         }
