@@ -2,8 +2,8 @@
 //! workspace and exporting again gives the same file, for any customers.
 
 use guanxi::domain::{
-    Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId, Level, Money,
-    Rules, SpinPart, Stage, StageChange,
+    Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
+    InteractionId, Level, Money, Rules, SpinPart, Stage, StageChange,
 };
 use guanxi::interop::import;
 use guanxi::interop::json::{self, FullCustomer};
@@ -26,13 +26,20 @@ fn export(store: &Store) -> String {
     let mut out = Vec::new();
     let mut all: Vec<Customer> = store.customers().unwrap().into_iter().map(|r| r.customer).collect();
     all.sort_by_key(|c| c.id);
+    let deals = store.deals().unwrap();
     for c in &all {
-        out.push(json::customer_out(
+        let mut one = json::customer_out(
             c,
             &store.interactions_of(c.id).unwrap(),
             &store.follow_ups_of(c.id).unwrap(),
             &store.stage_history(c.id).unwrap(),
-        ));
+        );
+        one.deals = deals
+            .iter()
+            .filter(|d| d.customer == c.id)
+            .map(json::DealOut::new)
+            .collect();
+        out.push(one);
     }
     json::write(out)
 }
@@ -91,6 +98,24 @@ prop_compose! {
 }
 
 prop_compose! {
+    fn deal(customer: CustomerId)(id in any::<u64>(), title in text(), amount in -100_000i64..10_000_000_000,
+        close in proptest::option::of(700_000i32..760_000), probability in 0..=100u8, status in 0..3usize,
+        reason in text(), owner in text(), created in millis(), closed in proptest::option::of(millis())) -> Deal {
+        let mut d = Deal::empty(DealId(id), customer);
+        d.title = title;
+        d.amount = Money(amount);
+        d.close = close;
+        d.probability = probability;
+        d.status = DealStatus::ALL[status];
+        d.reason = reason;
+        d.owner = owner;
+        d.created_at = created;
+        d.closed_at = closed;
+        d
+    }
+}
+
+prop_compose! {
     fn change()(at in millis(), by in text(), from in 0..7usize, to in 0..7usize) -> StageChange {
         StageChange { at, by, from: Stage::ALL[from], to: Stage::ALL[to] }
     }
@@ -125,13 +150,15 @@ fn full() -> impl Strategy<Value = FullCustomer> {
             proptest::collection::vec(interaction(id), 0..4),
             proptest::collection::vec(follow_up(id), 0..3),
             proptest::collection::vec(change(), 0..3),
+            proptest::collection::vec(deal(id), 0..3),
         )
-            .prop_map(|(customer, interactions, follow_ups, history)| FullCustomer {
+            .prop_map(|(customer, interactions, follow_ups, history, deals)| FullCustomer {
                 customer,
                 interactions,
                 follow_ups,
                 history,
                 apart_from: Vec::new(),
+                deals,
             })
     })
 }
@@ -150,6 +177,8 @@ proptest! {
             }
             f.interactions.retain(|i| seen.insert(i.id.0));
             f.follow_ups.retain(|x| seen.insert(x.id.0));
+            f.deals.retain(|x| seen.insert(x.id.0));
+            f.deals.sort_by_key(|d| d.id);
             f.history.dedup();
             unique.push(f);
         }
@@ -158,7 +187,7 @@ proptest! {
         let original = json::write(
             customers
                 .iter()
-                .map(|f| json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history))
+                .map(out_of)
                 .collect(),
         );
         // Written one customer at a time (what `guanxi export` does), the
@@ -168,7 +197,7 @@ proptest! {
             &mut streamed,
             customers
                 .iter()
-                .map(|f| Ok(json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history))),
+                .map(|f| Ok(out_of(f))),
         )
         .unwrap();
         assert_eq!(count, customers.len());
@@ -185,4 +214,11 @@ proptest! {
         import_into(&mut a, &first);
         prop_assert_eq!(export(&a), first);
     }
+}
+
+/// What `guanxi export` writes for a customer: with its deals.
+fn out_of(f: &FullCustomer) -> json::CustomerOut {
+    let mut out = json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history);
+    out.deals = f.deals.iter().map(json::DealOut::new).collect();
+    out
 }

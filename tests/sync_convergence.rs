@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeZone, Utc};
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, Rules, Stage};
-use guanxi::store::{Edit, OpenOptions, Store};
+use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
 use guanxi::workspace::{Clock, META_FILE};
 use proptest::prelude::*;
 
@@ -60,6 +60,25 @@ enum Step {
         b: u8,
         apart: bool,
     },
+    /// Adds a deal to a customer.
+    Deal {
+        machine: usize,
+        target: u8,
+        amount: u16,
+        probability: Option<u8>,
+    },
+    /// Wins (logging its purchase) or loses a deal.
+    CloseDeal {
+        machine: usize,
+        target: u8,
+        won: bool,
+    },
+    /// Merges one customer into another: their deals move with them.
+    Merge {
+        machine: usize,
+        keep: u8,
+        other: u8,
+    },
     /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
     /// it (256 = all), as a conflict copy or not.
     Deliver {
@@ -92,6 +111,10 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
         1 => m.clone().prop_map(|machine| Step::Undo { machine }),
         1 => (m.clone(), any::<u8>(), any::<u8>(), prop::bool::weighted(0.7))
             .prop_map(|(machine, a, b, apart)| Step::Apart { machine, a, b, apart }),
+        2 => (m.clone(), any::<u8>(), 1..1000u16, proptest::option::of(0..=100u8))
+            .prop_map(|(machine, target, amount, probability)| Step::Deal { machine, target, amount, probability }),
+        1 => (m.clone(), any::<u8>(), any::<bool>()).prop_map(|(machine, target, won)| Step::CloseDeal { machine, target, won }),
+        1 => (m.clone(), any::<u8>(), any::<u8>()).prop_map(|(machine, keep, other)| Step::Merge { machine, keep, other }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
         3 => m.prop_map(|machine| Step::Sync { machine }),
@@ -284,6 +307,42 @@ fn run(steps: Vec<Step>, machines: usize) {
                 let all = known(store);
                 if let (Some(x), Some(y)) = (pick(&all, a), pick(&all, b)) {
                     store.set_apart(&[x.id, y.id], apart).unwrap();
+                }
+            }
+            Step::Deal {
+                machine,
+                target,
+                amount,
+                probability,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    store
+                        .add_deal(NewDeal {
+                            customer: c.id,
+                            title: format!("Đơn {amount}"),
+                            amount: guanxi::domain::Money::from_units(i64::from(amount)),
+                            close: None,
+                            probability,
+                        })
+                        .unwrap();
+                }
+            }
+            Step::CloseDeal { machine, target, won } => {
+                let store = &mut ms[machine].store;
+                if let Some(d) = pick(&store.deals().unwrap(), target) {
+                    if won {
+                        store.win_deal(&d, when).unwrap();
+                    } else {
+                        store.lose_deal(&d, "giá cao".into()).unwrap();
+                    }
+                }
+            }
+            Step::Merge { machine, keep, other } => {
+                let store = &mut ms[machine].store;
+                let all = known(store);
+                if let (Some(k), Some(o)) = (pick(&all, keep), pick(&all, other)) {
+                    store.merge_customers(k.id, &[o.id]).unwrap();
                 }
             }
             Step::Deliver { from, to, cut, copy } => {
@@ -485,6 +544,27 @@ fn clamp(s: Step, n: usize) -> Step {
             a,
             b,
             apart,
+        },
+        Step::Deal {
+            machine,
+            target,
+            amount,
+            probability,
+        } => Step::Deal {
+            machine: c(machine),
+            target,
+            amount,
+            probability,
+        },
+        Step::CloseDeal { machine, target, won } => Step::CloseDeal {
+            machine: c(machine),
+            target,
+            won,
+        },
+        Step::Merge { machine, keep, other } => Step::Merge {
+            machine: c(machine),
+            keep,
+            other,
         },
         Step::Deliver { from, to, cut, copy } => Step::Deliver {
             from: c(from),

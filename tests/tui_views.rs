@@ -11,7 +11,7 @@ use guanxi::domain::{
     Channel, Customer, CustomerId, Direction, Factor, Level, Money, Rules, SpinPart, Stage, TierRule,
 };
 use guanxi::i18n::{Lang, set_thread_language};
-use guanxi::store::{OpenOptions, Store};
+use guanxi::store::{NewDeal, OpenOptions, Store};
 use guanxi::tui::app::App;
 use guanxi::tui::keymap::Keymap;
 use guanxi::tui::theme::Theme;
@@ -179,6 +179,31 @@ fn fixture_with(rules: Rules) -> Fixture {
         .unwrap();
     let lam = s.live_customer(CustomerId(0x3003)).unwrap().unwrap().customer;
     s.move_stage(&lam, Stage::Establish).unwrap();
+    // Deals: one open past its close day, months apart, one undated, one lost.
+    let deal = |s: &mut Store, id: u64, title: &str, amount: i64, close: Option<&str>, probability: Option<u8>| {
+        s.add_deal(NewDeal {
+            customer: CustomerId(id),
+            title: title.into(),
+            amount: Money::from_units(amount),
+            close: close.map(day),
+            probability,
+        })
+        .unwrap()
+    };
+    deal(
+        &mut s,
+        0x1001,
+        "Gia hạn hợp đồng 2027",
+        300_000_000,
+        Some("2026-12-15"),
+        None,
+    );
+    deal(&mut s, 0x1001, "Máy đóng gói", 80_000_000, Some("2026-11-15"), Some(40));
+    deal(&mut s, 0x2002, "服务器扩容", 120_000, Some("2027-01-20"), None);
+    deal(&mut s, 0x4004, "Annual renewal", 50_000, None, None);
+    let lost = deal(&mut s, 0x3003, "Thép cuộn", 20_000_000, Some("2026-11-30"), None);
+    let lost = s.resolve_deal(&lost.to_string()).unwrap();
+    s.lose_deal(&lost, "Giá cao hơn đối thủ".into()).unwrap();
     let app = App::new(s, Keymap::defaults().unwrap(), Theme::defaults().unwrap()).unwrap();
     Fixture { _dir: dir, app }
 }
@@ -269,6 +294,39 @@ fn search_without_diacritics() {
 #[test]
 fn pipeline_pane() {
     check("pipeline", |app| press(app, KeyCode::Char('2')));
+}
+
+#[test]
+fn deals_pipeline() {
+    check("pipeline_deals", |app| {
+        press(app, KeyCode::Char('2'));
+        press(app, KeyCode::Char('$'));
+        assert!(app.deal_board.on);
+    });
+}
+
+/// The deals key switches the pipeline between deals and stages, opens
+/// the pipeline from elsewhere, and the customer of the deal under the
+/// cursor is the one the keys act on.
+#[test]
+fn the_deals_key_switches_the_pipeline() {
+    utc();
+    let mut f = fixture();
+    let app = &mut f.app;
+    press(app, KeyCode::Char('$'));
+    assert!(app.deal_board.on);
+    assert_eq!(app.pane, guanxi::tui::app::Pane::Pipeline);
+    let months: Vec<usize> = app.deal_board.columns.iter().map(|c| c.deals.len()).collect();
+    assert_eq!(months, [1, 1, 1, 1], "Nov, Dec, Jan, undated; the lost deal left out");
+    assert_eq!(app.target(), Some(CustomerId(0x1001)), "the November deal is Nhung's");
+    press(app, KeyCode::Char('l'));
+    press(app, KeyCode::Char('l'));
+    assert_eq!(app.target(), Some(CustomerId(0x2002)));
+    press(app, KeyCode::Char('$'));
+    assert!(!app.deal_board.on, "back to the stages");
+    press(app, KeyCode::Char('1'));
+    press(app, KeyCode::Char('$'));
+    assert!(app.deal_board.on, "from another pane the key shows the deals");
 }
 
 #[test]

@@ -261,6 +261,11 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
         apart.entry(a).or_default().push(b.to_string());
         apart.entry(b).or_default().push(a.to_string());
     }
+    // Deals by customer, read once: a workspace holds few.
+    let mut deals: std::collections::HashMap<CustomerId, Vec<crate::domain::Deal>> = std::collections::HashMap::new();
+    for d in store.deals()? {
+        deals.entry(d.customer).or_default().push(d);
+    }
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
@@ -268,6 +273,10 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             };
             let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
             let mut out = json::customer_out(&rec.customer, &interactions, &follow_ups, &history);
+            out.deals = deals
+                .get(&id)
+                .map(|ds| ds.iter().map(json::DealOut::new).collect())
+                .unwrap_or_default();
             if let Some(others) = apart.get(&id) {
                 out.not_duplicates_of = others.clone();
                 out.not_duplicates_of.sort();

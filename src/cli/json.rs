@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::dates::from_millis;
-use crate::domain::{Customer, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
+use crate::domain::{Customer, Deal, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
 use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
 
 /// Prints `items` to stdout as one JSON array, each written as it comes,
@@ -365,6 +365,40 @@ impl DupesGroupJson {
                     phones: c.phones.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// One deal, as `deal list --json` prints it.
+#[derive(Serialize)]
+pub struct DealJson {
+    id: String,
+    customer: String,
+    customer_name: String,
+    title: String,
+    amount: f64,
+    probability: u8,
+    weighted: f64,
+    close: Option<String>,
+    status: &'static str,
+    reason: String,
+    owner: String,
+}
+
+impl DealJson {
+    pub fn new(d: &Deal, customer_name: String) -> DealJson {
+        DealJson {
+            id: d.id.to_string(),
+            customer: d.customer.to_string(),
+            customer_name,
+            title: d.title.clone(),
+            amount: money(d.amount),
+            probability: d.probability,
+            weighted: money(d.weighted()),
+            close: d.close_date().map(day),
+            status: d.status.key(),
+            reason: d.reason.clone(),
+            owner: d.owner.clone(),
         }
     }
 }

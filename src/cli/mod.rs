@@ -5,6 +5,7 @@
 mod activity;
 mod context;
 mod customers;
+mod deals;
 mod demo;
 mod filter;
 mod history;
@@ -90,6 +91,9 @@ enum Command {
     Export(interop::ExportArgs),
     /// Find customers that look like the same person, and merge them
     Dupes(interop::DupesArgs),
+    /// Deals: hoped-for purchases and the weighted forecast
+    #[command(disable_help_subcommand = true)]
+    Deal(deals::DealArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -150,6 +154,7 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Show(a)) => a.json,
         Some(Command::Agenda(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
+        Some(Command::Deal(a)) => a.writes_data(),
         _ => false,
     }
 }
@@ -188,6 +193,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Done(_)
                 | Command::Agenda(_)
                 | Command::Export(_)
+                | Command::Deal(_)
         )
     ) {
         process::one_short_command();
@@ -215,6 +221,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Import(a)) => interop::import(&ctx, a)?,
         Some(Command::Export(a)) => interop::export(&ctx, a)?,
         Some(Command::Dupes(a)) => interop::dupes(&ctx, a)?,
+        Some(Command::Deal(a)) => deals::run(&ctx, a)?,
     };
     Ok((text, true))
 }

@@ -27,6 +27,8 @@ pub enum InputError {
         value: String,
     },
     BadAmount(String),
+    /// Not a whole percent from 0 to 100.
+    BadProbability(String),
     BadEmail(String),
     BadPhone(String),
     BadTag(String),
@@ -47,6 +49,12 @@ pub enum InputError {
     },
     NoSuchFollowUp(String),
     AmbiguousFollowUp {
+        reference: String,
+        count: usize,
+        candidates: Vec<String>,
+    },
+    NoSuchDeal(String),
+    AmbiguousDeal {
         reference: String,
         count: usize,
         candidates: Vec<String>,

@@ -1,4 +1,4 @@
-//! Identifiers of customers, interactions and follow-ups.
+//! Identifiers of customers, interactions, follow-ups and deals.
 //!
 //! Ids are 64-bit values shown as 16 lower-case hex digits. They are made by
 //! hashing the replica and clock stamp of the op that creates the thing, so
@@ -70,6 +70,11 @@ id_type!(
     /// One promised follow-up.
     FollowUpId,
     "follow-up"
+);
+id_type!(
+    /// One deal: a hoped-for purchase.
+    DealId,
+    "deal"
 );
 
 /// Parses exactly 16 hex digits.

@@ -8,6 +8,7 @@ pub mod cadence;
 pub mod channel;
 pub mod customer;
 pub mod dates;
+pub mod deal;
 pub mod draft;
 pub mod duplicates;
 pub mod error;
@@ -33,10 +34,11 @@ pub use activity::Activity;
 pub use cadence::CadenceRules;
 pub use channel::{Channel, Direction};
 pub use customer::{Customer, CustomerField, CustomerKey, Spin, SpinPart};
+pub use deal::{Deal, DealField, DealKey, DealProbability, DealStatus};
 pub use error::InputError;
 pub use factors::{Factor, Factors};
 pub use follow_up::{FollowUp, FollowUpField, FollowUpKey};
-pub use ids::{CustomerId, FollowUpId, InteractionId};
+pub use ids::{CustomerId, DealId, FollowUpId, InteractionId};
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;
@@ -60,6 +62,8 @@ pub struct Rules {
     pub priority_segment: String,
     /// Loyalty tiers, lowest first (`tier`).
     pub tiers: Vec<TierRule>,
+    /// Default deal probabilities per stage (see `deal`).
+    pub deal_probability: DealProbability,
 }
 
 impl Rules {

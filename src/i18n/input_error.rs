@@ -77,6 +77,16 @@ impl fmt::Display for InputError {
                 "error.ambiguous_follow_up",
                 &[("value", reference), ("count", count), ("candidates", &candidates(c))],
             ),
+            InputError::BadProbability(v) => tf("error.bad_probability", &[("value", v)]),
+            InputError::NoSuchDeal(v) => tf("error.no_such_deal", &[("value", v)]),
+            InputError::AmbiguousDeal {
+                reference,
+                count,
+                candidates: c,
+            } => tf(
+                "error.ambiguous_deal",
+                &[("value", reference), ("count", count), ("candidates", &candidates(c))],
+            ),
             InputError::NoPreviousStage(name) => tf("error.no_previous_stage", &[("name", name)]),
             InputError::NoNextStage(name) => tf("error.no_next_stage", &[("name", name)]),
             InputError::NothingToUndo => t("error.nothing_to_undo").to_string(),

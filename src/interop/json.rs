@@ -1,5 +1,5 @@
 //! guanxi's own JSON: every customer with its interactions, follow-ups,
-//! factors, SPIN notes and stage history, so that exporting and importing
+//! deals, factors, SPIN notes and stage history, so that exporting and importing
 //! again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
 use crate::domain::{
-    Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId, Level, Money,
-    SpinPart, Stage, StageChange,
+    Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
+    InteractionId, Level, Money, SpinPart, Stage, StageChange,
 };
 
 pub const FORMAT: &str = "guanxi";
@@ -72,6 +72,10 @@ pub struct CustomerOut {
     /// (`dupes --not`); left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_duplicates_of: Vec<String>,
+    /// Its deals, open and closed; left out when there are none (and
+    /// missing from exports made before deals).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deals: Vec<DealOut>,
 }
 
 impl Default for CustomerOut {
@@ -102,6 +106,7 @@ impl Default for CustomerOut {
             follow_ups: Vec::new(),
             stage_history: Vec::new(),
             not_duplicates_of: Vec::new(),
+            deals: Vec::new(),
         }
     }
 }
@@ -130,6 +135,39 @@ pub struct FollowUpOut {
     pub done_at: Option<String>,
     pub author: String,
     pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealOut {
+    pub id: String,
+    pub title: String,
+    pub amount: f64,
+    /// `YYYY-MM-DD`, when an expected close day was given.
+    pub close: Option<String>,
+    pub probability: u8,
+    pub status: String,
+    pub reason: String,
+    pub owner: String,
+    pub created_at: String,
+    pub closed_at: Option<String>,
+}
+
+impl DealOut {
+    pub fn new(d: &Deal) -> DealOut {
+        DealOut {
+            id: d.id.to_string(),
+            title: d.title.clone(),
+            amount: d.amount.as_f64(),
+            close: d.close_date().map(|c| c.format("%Y-%m-%d").to_string()),
+            probability: d.probability,
+            status: d.status.key().into(),
+            reason: d.reason.clone(),
+            owner: d.owner.clone(),
+            created_at: instant(d.created_at),
+            closed_at: d.closed_at.map(instant),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -228,6 +266,7 @@ pub fn customer_out(
             })
             .collect(),
         not_duplicates_of: Vec::new(),
+        deals: Vec::new(),
     }
 }
 
@@ -240,6 +279,7 @@ pub struct FullCustomer {
     pub history: Vec<StageChange>,
     /// Customers said not to be this one's duplicates.
     pub apart_from: Vec<CustomerId>,
+    pub deals: Vec<Deal>,
 }
 
 /// Why one customer of a JSON file could not be read.
@@ -399,12 +439,48 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
         .iter()
         .map(|id| id_of(id, "not_duplicates_of").map(CustomerId))
         .collect::<Result<Vec<_>, String>>()?;
+    let deals = c
+        .deals
+        .into_iter()
+        .map(|d| {
+            let mut x = Deal::empty(DealId(id_of(&d.id, "deals.id")?), cid);
+            x.title = d.title;
+            x.amount = Money::from_f64(d.amount);
+            x.close = d
+                .close
+                .as_deref()
+                .map(|c| {
+                    chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d")
+                        .map(date_to_days)
+                        .map_err(|_| tf("import.error.json_due", &[("value", &c)]))
+                })
+                .transpose()?;
+            if d.probability > 100 {
+                return Err(crate::domain::InputError::BadProbability(d.probability.to_string()).to_string());
+            }
+            x.probability = d.probability;
+            x.status =
+                DealStatus::parse(&d.status).ok_or_else(|| tf("error.unknown_deal_status", &[("value", &d.status)]))?;
+            x.reason = d.reason;
+            x.owner = d.owner;
+            if !d.created_at.is_empty() {
+                x.created_at = parse_instant(&d.created_at, "deals.created_at")?;
+            }
+            x.closed_at = d
+                .closed_at
+                .as_deref()
+                .map(|c| parse_instant(c, "deals.closed_at"))
+                .transpose()?;
+            Ok(x)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(FullCustomer {
         customer: out,
         interactions,
         follow_ups,
         history,
         apart_from,
+        deals,
     })
 }
 

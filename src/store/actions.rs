@@ -121,8 +121,8 @@ impl Store {
 
 impl Store {
     /// Merges duplicates into `keep`: its record gains what the others add
-    /// (see `domain::duplicates::merged`), their interactions, follow-ups and
-    /// stage history move to it, and they are deleted. One change, so one
+    /// (see `domain::duplicates::merged`), their interactions, follow-ups,
+    /// deals and stage history move to it, and they are deleted. One change, so one
     /// undo takes it all back.
     pub fn merge_customers(&mut self, keep: CustomerId, others: &[CustomerId]) -> Result<bool, StoreError> {
         let Some(kept) = self.live_customer(keep)? else {
@@ -148,6 +148,12 @@ impl Store {
                     id: f.item.id,
                     home: f.home,
                     fields: vec![FollowUpField::Customer(keep)],
+                });
+            }
+            for d in self.deals_of(other)? {
+                edits.push(Edit::UpdateDeal {
+                    id: d.id,
+                    fields: vec![crate::domain::DealField::Customer(keep)],
                 });
             }
             for change in timeline.history {

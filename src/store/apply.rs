@@ -70,6 +70,8 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
             apply_follow_up(tx, stamp, *id, *home, fields, false)?;
         }
         Edit::SetApart { a, b, apart } => super::apart::apply(tx, stamp, *a, *b, *apart)?,
+        Edit::AddDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, true)?,
+        Edit::UpdateDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, false)?,
     }
     Ok(())
 }
@@ -323,6 +325,17 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 b: *b,
                 apart: super::apart::current(tx, *a, *b)?,
             },
+            Edit::AddDeal { id, .. } => Edit::UpdateDeal {
+                id: *id,
+                fields: vec![crate::domain::DealField::Deleted(true)],
+            },
+            Edit::UpdateDeal { id, fields } => {
+                let current = super::deals::current(tx, *id)?;
+                Edit::UpdateDeal {
+                    id: *id,
+                    fields: Registers::current(&current.deal, fields.iter().map(crate::domain::DealField::key)),
+                }
+            }
         });
     }
     Ok(out)

@@ -18,13 +18,19 @@
 //! | `U` | op seq              | UndoEntry        | the undo stack                     |
 //! | `V` | op seq              | UndoEntry        | the redo stack                     |
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
+//! | `E` | deal                | DealRecord       | a deal by id; every deal           |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
 //! another customer without moving it between bodies; the new customer's
 //! body lists it as a guest.
+//!
+//! Deals are records of their own rather than part of a body: a
+//! workspace holds few of them, so reading them all for a list or a
+//! customer costs little, and bodies (and the snapshots holding them) keep
+//! their layout.
 
-use crate::domain::{CustomerId, FollowUpId};
+use crate::domain::{CustomerId, DealId, FollowUpId};
 use crate::sync::ReplicaId;
 
 pub const META: u8 = b'M';
@@ -38,6 +44,8 @@ pub const REDO: u8 = b'V';
 pub const INDEX: u8 = b'I';
 /// Pairs of customers said to be different people (see `apart`).
 pub const APART: u8 = b'A';
+/// Deals (see `deals`).
+pub const DEAL: u8 = b'E';
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -190,6 +198,14 @@ pub fn apart(a: CustomerId, b: CustomerId) -> Vec<u8> {
 
 pub fn pair_of_apart_key(k: &[u8]) -> Option<(CustomerId, CustomerId)> {
     Some((CustomerId(read_u64(k.get(1..)?)?), CustomerId(read_u64(k.get(9..)?)?)))
+}
+
+pub fn deal(id: DealId) -> Vec<u8> {
+    key(&[&[DEAL], &id.to_bytes()])
+}
+
+pub fn deal_of_key(k: &[u8]) -> Option<DealId> {
+    read_u64(k.get(1..)?).map(DealId)
 }
 
 /// The first key after every key starting with `prefix`.

@@ -126,6 +126,13 @@ fn customer_of(edit: &Edit) -> Option<CustomerId> {
             None
         }
         Edit::UpdateFollowUp { fields, .. } if fields.iter().any(|f| matches!(f, FollowUpField::Customer(_))) => None,
+        Edit::UpdateDeal { fields, .. }
+            if fields
+                .iter()
+                .any(|f| matches!(f, crate::domain::DealField::Customer(_))) =>
+        {
+            None
+        }
         other => other.customer(),
     }
 }

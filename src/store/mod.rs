@@ -17,6 +17,7 @@ pub mod apply;
 mod chain;
 pub mod codec;
 mod compaction;
+mod deals;
 pub mod error;
 mod held;
 pub mod index;
@@ -41,13 +42,14 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use deals::NewDeal;
 pub use error::StoreError;
 pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};
 pub use lent::{Changed, Mark};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
-pub use records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
+pub use records::{Body, CustomerRecord, DealRecord, FollowUpRecord, InteractionRecord};
 pub use txn::Entry;
 
 use crate::domain::ids::scramble;

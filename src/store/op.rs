@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage, StageChange,
+    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage,
+    StageChange,
 };
 use crate::sync::Stamp;
 
@@ -99,6 +100,16 @@ pub enum Edit {
         b: CustomerId,
         apart: bool,
     },
+    /// Adds a deal; carries every field.
+    AddDeal {
+        id: DealId,
+        fields: Vec<DealField>,
+    },
+    /// Changes a deal.
+    UpdateDeal {
+        id: DealId,
+        fields: Vec<DealField>,
+    },
 }
 
 impl Edit {
@@ -115,6 +126,7 @@ impl Edit {
             Edit::UpdateFollowUp { fields, home, .. } => follow_up_customer(fields).or(Some(*home)),
             // About a pair, not one customer.
             Edit::SetApart { .. } => None,
+            Edit::AddDeal { fields, .. } | Edit::UpdateDeal { fields, .. } => deal_customer(fields),
         }
     }
 }
@@ -131,6 +143,14 @@ pub fn interaction_customer(fields: &[InteractionField]) -> Option<CustomerId> {
 pub fn follow_up_customer(fields: &[FollowUpField]) -> Option<CustomerId> {
     fields.iter().find_map(|f| match f {
         FollowUpField::Customer(c) => Some(*c),
+        _ => None,
+    })
+}
+
+/// The customer named in a deal's fields.
+pub fn deal_customer(fields: &[DealField]) -> Option<CustomerId> {
+    fields.iter().find_map(|f| match f {
+        DealField::Customer(c) => Some(*c),
         _ => None,
     })
 }
@@ -168,6 +188,20 @@ pub fn describe(edits: &[Edit]) -> String {
         },
         Edit::SetApart { apart: true, .. } => "mark_apart",
         Edit::SetApart { apart: false, .. } => "unmark_apart",
+        Edit::AddDeal { .. } => "add_deal",
+        Edit::UpdateDeal { fields, .. } => match fields.iter().find_map(|f| match f {
+            DealField::Status(s) => Some(*s),
+            _ => None,
+        }) {
+            Some(crate::domain::DealStatus::Won) => "win_deal",
+            Some(crate::domain::DealStatus::Lost) => "lose_deal",
+            Some(crate::domain::DealStatus::Open) => "reopen_deal",
+            None => match fields.as_slice() {
+                [DealField::Deleted(true)] => "remove_deal",
+                [DealField::Deleted(false)] => "restore_deal",
+                _ => "edit_deal",
+            },
+        },
     };
     if edits.len() > 1 {
         format!("{what}+{}", edits.len() - 1)

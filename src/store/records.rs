@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::keys;
 use super::op::Edit;
 use crate::domain::{
-    Customer, CustomerField, CustomerId, CustomerKey, FollowUp, FollowUpField, FollowUpId, FollowUpKey, Interaction,
-    InteractionField, InteractionId, InteractionKey, StageChange,
+    Customer, CustomerField, CustomerId, CustomerKey, Deal, DealField, DealId, DealKey, FollowUp, FollowUpField,
+    FollowUpId, FollowUpKey, Interaction, InteractionField, InteractionId, InteractionKey, StageChange,
 };
 use crate::sync::Stamp;
 use crate::sync::merge::{Registered, Registers};
@@ -57,6 +57,40 @@ impl Registered for FollowUp {
     }
     fn read(&self, k: &FollowUpKey) -> FollowUpField {
         k.read(self)
+    }
+}
+
+impl Registered for Deal {
+    type Key = DealKey;
+    type Field = DealField;
+    fn key_of(f: &DealField) -> DealKey {
+        f.key()
+    }
+    fn apply(&mut self, f: DealField) {
+        f.apply_to(self)
+    }
+    fn read(&self, k: &DealKey) -> DealField {
+        k.read(self)
+    }
+}
+
+/// A deal and its merge registers, kept under its own key (see `keys`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealRecord {
+    pub deal: Deal,
+    pub registers: Registers<DealKey>,
+}
+
+impl DealRecord {
+    pub fn new(id: DealId) -> DealRecord {
+        DealRecord {
+            deal: Deal::empty(id, CustomerId(0)),
+            registers: Registers::default(),
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.registers.created.is_some() && !self.deal.deleted
     }
 }
 

@@ -195,6 +195,17 @@ pub(super) fn remake(
             by_run[i].entry(rec.stamp).or_default().updates.push(edit);
         }
     }
+    for rec in super::deals::records(&storage.tree)? {
+        let id = rec.deal.id;
+        let written = lost_writes::<crate::domain::Deal>(&rec.registers, &rec.deal, &run_of)
+            .into_iter()
+            .map(|(stamp, fields)| (stamp, Edit::UpdateDeal { id, fields }))
+            .collect();
+        gather(&mut by_run, rec.registers.created, written, &mut || Edit::AddDeal {
+            id,
+            fields: rec.deal.to_fields(),
+        });
+    }
     let mut out = Vec::new();
     for (run, stamps) in runs.iter().zip(by_run) {
         let mut seqs = run.seqs.clone();

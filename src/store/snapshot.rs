@@ -370,6 +370,9 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         Some(&keys::APART) => {
             codec::decode::<super::apart::ApartRecord>(value).map_err(StoreError::codec("snapshot pair"))?;
         }
+        Some(&keys::DEAL) => {
+            codec::decode::<super::records::DealRecord>(value).map_err(StoreError::codec("snapshot deal"))?;
+        }
         Some(&keys::FOLLOW_UP) if value.len() != 8 => {
             return Err(StoreError::Codec {
                 what: "snapshot follow-up".into(),

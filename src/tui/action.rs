@@ -82,6 +82,8 @@ actions! {
     Duplicates,
     /// In the duplicates list: the group is different people.
     NotDuplicates,
+    /// The pipeline: relationship stages, or open deals by close month.
+    ToggleDeals,
 }
 
 impl Action {

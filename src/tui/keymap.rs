@@ -704,6 +704,7 @@ mod tests {
                     ("toggle_mine", &["m"]),
                     ("import", &["I"]),
                     ("duplicates", &["D"]),
+                    ("toggle_deals", &["$"]),
                 ],
             ),
             (

@@ -22,6 +22,9 @@
 //! min_clv = 100000
 //! min_stage = "maintain"
 //! discount = 5
+//! [deal_probability]                 # percent a new deal gets, per stage
+//! attract = 10
+//! loyalty = 90
 //! ```
 
 use std::fs;
@@ -33,7 +36,7 @@ use serde::Deserialize;
 use super::error::WorkspaceError;
 use crate::domain::cadence::MAX_CADENCE_DAYS;
 use crate::domain::phone::Region;
-use crate::domain::{CadenceRules, ClvAssumptions, Money, Rules, Stage, TierRule};
+use crate::domain::{CadenceRules, ClvAssumptions, DealProbability, Money, Rules, Stage, TierRule};
 use crate::i18n::{Lang, tf};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -54,6 +57,7 @@ pub struct Config {
     /// Loyalty tiers, lowest first: a customer is in the last one whose
     /// conditions it meets (`domain::tier`).
     pub tiers: Vec<TierConfig>,
+    pub deal_probability: DealProbability,
 }
 
 /// One `[[tiers]]` table as written. Only `name` is required; a tier with
@@ -201,6 +205,13 @@ impl Config {
                 return Some((key, tf("error.config.cadence", &args)));
             }
         }
+        for (stage, percent) in self.deal_probability.entries() {
+            if percent > 100 {
+                let key = probability_key(stage);
+                let args: [(&str, &dyn std::fmt::Display); 2] = [("key", &key.join(".")), ("value", &percent)];
+                return Some((key, tf("error.config.probability", &args)));
+            }
+        }
         None
     }
 
@@ -213,6 +224,7 @@ impl Config {
         Rules {
             clv: self.clv,
             cadence: self.cadence,
+            deal_probability: self.deal_probability,
             region: self.region.as_deref().and_then(Region::parse),
             priority_segment: self
                 .priority_segment
@@ -335,6 +347,20 @@ const ISO_4217: &str = "
     XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
 ";
 
+/// The config key of a stage's default deal probability.
+fn probability_key(stage: crate::domain::Stage) -> &'static [&'static str] {
+    use crate::domain::Stage;
+    match stage {
+        Stage::Attract => &["deal_probability", "attract"],
+        Stage::Establish => &["deal_probability", "establish"],
+        Stage::Build => &["deal_probability", "build"],
+        Stage::Develop => &["deal_probability", "develop"],
+        Stage::Maintain => &["deal_probability", "maintain"],
+        Stage::Consolidate => &["deal_probability", "consolidate"],
+        Stage::Loyalty => &["deal_probability", "loyalty"],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +385,10 @@ mod tests {
         assert_eq!(c.cadence.loyalty, 90);
         assert_eq!(c.cadence.attract, 7);
         assert_eq!(c.clv.remaining_years, 5.0);
+        fs::write(&path, "[deal_probability]\nbuild = 45\n").unwrap();
+        let rules = Config::load(&path).unwrap().rules();
+        assert_eq!(rules.deal_probability.for_stage(crate::domain::Stage::Build), 45);
+        assert_eq!(rules.deal_probability.for_stage(crate::domain::Stage::Loyalty), 90);
         fs::write(&path, "[cadense]\nloyalty = 90\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("cadense"), "{err}");
@@ -393,6 +423,12 @@ mod tests {
             ("[cadence]\nattract = 7\nloyalty = 0\n", 3, "cadence.loyalty = 0"),
             ("[cadence]\nbuild = 4000\n", 2, "cadence.build = 4000"),
             ("[cadence]\nbuild = -3\n", 2, "-3"),
+            (
+                "[deal_probability]\nbuild = 40\nloyalty = 120\n",
+                3,
+                "deal_probability.loyalty = 120",
+            ),
+            ("[deal_probability]\nbuild = -1\n", 2, "-1"),
             ("currency = \"dollars\"\n", 1, "dollars"),
             ("currency = \"\"\n", 1, "currency"),
             ("\nlang = \"klingon\"\n", 2, "klingon"),

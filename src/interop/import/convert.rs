@@ -71,6 +71,16 @@ pub(super) fn children_edits(
             });
         }
     }
+    for d in &full.deals {
+        if planned.insert(d.id.0) && store.deal(d.id)?.is_none() {
+            let mut d = d.clone();
+            d.customer = target;
+            edits.push(Edit::AddDeal {
+                id: d.id,
+                fields: d.to_fields(),
+            });
+        }
+    }
     for &other in &full.apart_from {
         if other != target && !store.is_apart(target, other)? {
             edits.push(Edit::SetApart {
@@ -88,7 +98,11 @@ pub(super) fn children_edits(
 pub(super) fn full_sizes(full: &FullCustomer) -> Result<(), crate::domain::InputError> {
     validate::customer_sizes(&full.customer)?;
     full.interactions.iter().try_for_each(validate::interaction_sizes)?;
-    full.follow_ups.iter().try_for_each(validate::follow_up_sizes)
+    full.follow_ups.iter().try_for_each(validate::follow_up_sizes)?;
+    full.deals.iter().try_for_each(|d| {
+        validate::within("field.deal.title", &d.title, validate::LINE_LIMIT)?;
+        validate::within("field.deal.reason", &d.reason, validate::LINE_LIMIT)
+    })
 }
 
 /// A customer from a contact, and what could not be used as such (kept in

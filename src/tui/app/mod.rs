@@ -5,12 +5,14 @@
 //! (`crate::tui::layers`); the screen is drawn from the state alone
 //! (`crate::tui::views`).
 
+mod deal_board;
 mod lists;
 mod loader;
 mod panes;
 mod refresh;
 mod teammates;
 
+pub use deal_board::{DealBoard, DealColumn, by_close_month};
 pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
@@ -77,6 +79,8 @@ pub struct App {
     pub mine_only: bool,
     pub table: Table,
     pub board: Board,
+    /// The open deals by close month: the pipeline's other face.
+    pub deal_board: DealBoard,
     pub log: LogList,
     pub agenda: AgendaList,
     /// The customer the panes are about, and what is shown of it.
@@ -178,6 +182,7 @@ impl App {
             mine_only: false,
             table: Table::default(),
             board: Board::default(),
+            deal_board: DealBoard::default(),
             log: LogList::default(),
             agenda: AgendaList::default(),
             current: None,

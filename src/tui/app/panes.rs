@@ -156,9 +156,20 @@ impl App {
             Action::PageUp => self.move_cursor(-PAGE),
             Action::Top => self.move_cursor(isize::MIN),
             Action::Bottom => self.move_cursor(isize::MAX),
+            Action::Left | Action::Right if self.pane == Pane::Pipeline && self.deal_board.on => {
+                self.deal_board.move_column(action == Action::Right);
+                self.sync_current();
+            }
             Action::Left | Action::Right if self.pane == Pane::Pipeline => {
                 self.board.move_column(action == Action::Right);
                 self.sync_current();
+            }
+            // From another pane it shows the deals; on the pipeline it
+            // switches between deals and stages.
+            Action::ToggleDeals => {
+                self.deal_board.on = self.pane != Pane::Pipeline || !self.deal_board.on;
+                self.rebuild_deals();
+                self.show(Pane::Pipeline);
             }
             Action::Search => {
                 if !matches!(self.pane, Pane::Customers | Pane::Pipeline) {
@@ -296,6 +307,7 @@ impl App {
     fn move_cursor(&mut self, by: isize) {
         match self.pane {
             Pane::Customers => self.table.step(by),
+            Pane::Pipeline if self.deal_board.on => self.deal_board.step(by),
             Pane::Pipeline => self.board.step(by),
             Pane::Log => self.log.step(by),
             Pane::Agenda => self.agenda.step(by),

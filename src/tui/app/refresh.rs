@@ -135,6 +135,7 @@ impl App {
         }
         self.table.visible = ids;
         self.board.rebuild(&self.table.visible, &self.roster, keep_current);
+        self.rebuild_deals();
         // Keep the same customer selected when it is still there.
         self.table.keep(keep_current);
         if let Some(c) = keep_current
@@ -147,11 +148,27 @@ impl App {
         self.sync_current();
     }
 
+    /// Regroups the open deals of the customers shown (search and "mine"
+    /// apply), while the pipeline shows deals: read only then.
+    pub fn rebuild_deals(&mut self) {
+        if !self.deal_board.on {
+            return;
+        }
+        match self.store.deals() {
+            Ok(deals) => {
+                let shown: std::collections::HashSet<CustomerId> = self.table.visible.iter().copied().collect();
+                self.deal_board.rebuild(deals, |c| shown.contains(&c));
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
     /// Sets `current` from the cursor of the pane in view.
     pub fn sync_current(&mut self) {
         let before = self.current;
         self.current = match self.pane {
             Pane::Customers => self.table.selected(),
+            Pane::Pipeline if self.deal_board.on => self.deal_board.selected().map(|d| d.customer),
             Pane::Pipeline => self.board.selected(),
             Pane::Agenda => self.agenda.selected().map(|i| i.customer).or(self.current),
             // Everyone's log is about the customer of the row in view.

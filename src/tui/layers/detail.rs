@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{Changed, Flow, Hint, Layer};
-use crate::domain::{CustomerId, FollowUp, Interaction, StageChange};
+use crate::domain::{CustomerId, Deal, FollowUp, Interaction, StageChange};
 use crate::store::{CustomerRecord, StoreError, View};
 use crate::tui::action::Action;
 use crate::tui::app::{App, step};
@@ -25,6 +25,8 @@ pub struct Detail {
     /// Newest first.
     pub interactions: Vec<Interaction>,
     pub history: Vec<StageChange>,
+    /// Open ones first, by close day (see `View::deals_of`).
+    pub deals: Vec<Deal>,
     /// Index into the open follow-ups.
     pub selected: usize,
     pub scroll: u16,
@@ -38,12 +40,14 @@ impl Detail {
         };
         let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
         interactions.reverse();
+        let deals = view.deals_of(id)?;
         Ok(Some(Detail {
             customer: id,
             record,
             follow_ups,
             interactions,
             history,
+            deals,
             selected: 0,
             scroll: 0,
         }))
@@ -92,7 +96,11 @@ impl Layer for Detail {
             Action::Top => self.scroll = 0,
             // Roughly the detail's length; the view clamps it exactly.
             Action::Bottom => {
-                self.scroll = (self.interactions.len().min(50) + self.history.len() + self.follow_ups.len() + 30) as u16
+                self.scroll = (self.interactions.len().min(50)
+                    + self.history.len()
+                    + self.follow_ups.len()
+                    + self.deals.len()
+                    + 30) as u16
             }
             Action::Done => {
                 let chosen = self.open_follow_ups().get(self.selected).map(|f| (*f).clone());

@@ -1,5 +1,6 @@
 //! A customer, opened full-screen: everything about them, the open
-//! follow-ups to tick off, the interaction log and the stage history.
+//! follow-ups to tick off, their deals, the interaction log and the stage
+//! history.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -134,6 +135,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         }
         lines.push(line);
     }
+    if !d.deals.is_empty() {
+        lines.push(Line::default());
+        lines.extend(deal_lines(app, d));
+    }
     lines.push(Line::default());
     for f in Factor::ALL {
         let mut spans = vec![label(&format!("factor.{}", f.key()))];
@@ -180,4 +185,54 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     }
     let max = (lines.len() as u16).saturating_sub(inner.height);
     frame.render_widget(Paragraph::new(lines).scroll((d.scroll.min(max), 0)), inner);
+}
+
+/// The customer's deals under a heading with the open ones' amount and
+/// weighted amount: close day (marked `!` when open past it), title,
+/// amount, probability and status, and why a lost one was lost.
+fn deal_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let open: Vec<&crate::domain::Deal> = d.deals.iter().filter(|x| x.is_open()).collect();
+    let mut heading = vec![Span::styled(t("detail.deals"), th.header)];
+    if !open.is_empty() {
+        let amount: crate::domain::Money = open.iter().map(|x| x.amount).sum();
+        let weighted: crate::domain::Money = open.iter().map(|x| x.weighted()).sum();
+        heading.push(Span::styled(
+            format!(
+                " · {}",
+                tf(
+                    "detail.deal_weighted",
+                    &[("amount", &money(amount)), ("weighted", &money(weighted))]
+                )
+            ),
+            th.money,
+        ));
+    }
+    let mut lines = vec![Line::from(heading)];
+    for x in &d.deals {
+        let close = match x.close_date() {
+            Some(c) if x.is_overdue(app.today) => Span::styled(format!("! {} ", day(c)), th.overdue),
+            Some(c) if x.is_open() => Span::styled(format!("{} ", day(c)), super::widgets::due_style(th, c, app.today)),
+            Some(c) => Span::styled(format!("{} ", day(c)), th.muted),
+            None => Span::styled("— ".to_string(), th.muted),
+        };
+        let mut spans = vec![
+            close,
+            Span::styled(escape(&x.title).into_owned(), th.text),
+            Span::styled(format!("  {}", money(x.amount)), th.money),
+            Span::styled(
+                format!(
+                    " · {}% · {}",
+                    x.probability,
+                    t(&format!("deal_status.{}", x.status.key()))
+                ),
+                if x.is_open() { th.text } else { th.muted },
+            ),
+        ];
+        if !x.reason.is_empty() {
+            spans.push(Span::styled(format!(" · {}", escape(&x.reason)), th.muted));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
 }
