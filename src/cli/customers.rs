@@ -99,14 +99,35 @@ pub fn first_error<F>(errors: Vec<(F, InputError)>) -> InputError {
 pub struct ListArgs {
     #[command(flatten)]
     filter: CustomerFilter,
+    /// Save these filters as a list under NAME (replacing a list of that name)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["saved", "json"])]
+    save: Option<String>,
+    /// With --save: make the list the priority segment
+    #[arg(long, requires = "save")]
+    priority: bool,
+    /// The customers of the saved list NAME, as they are now (other filters narrow it)
+    #[arg(long, value_name = "NAME")]
+    saved: Option<String>,
     /// Print JSON instead of a table
     #[arg(long)]
     pub(super) json: bool,
 }
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
+    if let Some(name) = &a.save {
+        return super::lists::save(ctx, name, &a.filter, a.priority);
+    }
     let store = ctx.open()?;
-    let matcher = a.filter.matcher(store.author())?;
+    let mut filter = a.filter.to_filter()?;
+    if let Some(name) = &a.saved {
+        // The saved criteria, then the flags: a flag replaces the saved
+        // criterion of its kind.
+        let saved = store.saved_list(name)?.filter;
+        let mut criteria = saved.criteria();
+        criteria.extend(filter.criteria());
+        filter = crate::domain::list_filter::ListFilter::of_criteria(&criteria);
+    }
+    let matcher = Matcher::new(filter, &store, store.author())?;
     if a.json {
         list_json(&store, &matcher)?;
         return Ok(String::new());
@@ -120,6 +141,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return Ok(format!("{}\n", t("cli.no_customers")));
     }
     let today = store.clock().today();
+    let priority = store.priority()?;
     let mut table = Table::new(&[
         ("ID", 8),
         (t("column.name"), 28),
@@ -133,7 +155,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         let s = Summary::of(c, &rules, now, follow_ups.get(&c.id).copied());
         table.row(vec![
             c.id.to_string()[..8].to_string(),
-            c.name.clone(),
+            super::lists::marked(&c.name, priority.holds(c)),
             c.company.clone(),
             t(&format!("stage.{}", c.stage.key())).to_string(),
             s.health.map(|h| format!("{h}%")).unwrap_or_else(|| "-".into()),

@@ -70,6 +70,7 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
             apply_follow_up(tx, stamp, *id, *home, fields, false)?;
         }
         Edit::SetApart { a, b, apart } => super::apart::apply(tx, stamp, *a, *b, *apart)?,
+        Edit::SetList { name, change } => super::lists::apply(tx, stamp, name, change)?,
     }
     Ok(())
 }
@@ -323,6 +324,7 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 b: *b,
                 apart: super::apart::current(tx, *a, *b)?,
             },
+            Edit::SetList { name, change } => super::lists::inverse(tx, name, change)?,
         });
     }
     Ok(out)

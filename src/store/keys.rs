@@ -18,6 +18,7 @@
 //! | `U` | op seq              | UndoEntry        | the undo stack                     |
 //! | `V` | op seq              | UndoEntry        | the redo stack                     |
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
+//! | `L` | folded list name    | ListRecord       | saved lists                        |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -38,6 +39,8 @@ pub const REDO: u8 = b'V';
 pub const INDEX: u8 = b'I';
 /// Pairs of customers said to be different people (see `apart`).
 pub const APART: u8 = b'A';
+/// Saved lists, by folded name (see `lists`).
+pub const LIST: u8 = b'L';
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -190,6 +193,11 @@ pub fn apart(a: CustomerId, b: CustomerId) -> Vec<u8> {
 
 pub fn pair_of_apart_key(k: &[u8]) -> Option<(CustomerId, CustomerId)> {
     Some((CustomerId(read_u64(k.get(1..)?)?), CustomerId(read_u64(k.get(9..)?)?)))
+}
+
+/// A saved list, by its folded name.
+pub fn list(folded_name: &str) -> Vec<u8> {
+    key(&[&[LIST], folded_name.as_bytes()])
 }
 
 /// The first key after every key starting with `prefix`.
