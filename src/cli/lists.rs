@@ -13,17 +13,8 @@ use crate::domain::list_filter::ListFilter;
 use crate::i18n::{t, tf, tn};
 use crate::store::{Matcher, SavedList};
 
-/// The mark of a customer in the priority segment.
-pub const PRIORITY_MARK: &str = "★";
-
-/// A name with the priority mark before it when `priority`.
-pub fn marked(name: &str, priority: bool) -> String {
-    if priority {
-        format!("{PRIORITY_MARK} {name}")
-    } else {
-        name.to_string()
-    }
-}
+/// A name with the priority mark (★) before it when `priority`, as the UI shows it.
+pub use crate::tui::views::widgets::priority_name as marked;
 
 /// `list [FILTERS] --save NAME [--priority]`.
 pub fn save(ctx: &Context, name: &str, flags: &CustomerFilter, priority: bool) -> Result<String> {

@@ -119,7 +119,9 @@ fn item_line(app: &App, cols: &Columns, item: &AgendaItem) -> Line<'static> {
         AgendaWhat::StayInTouch { .. } => th.muted,
     };
     let due = due_style(th, item.due, app.today);
-    let name = row.map(|r| r.name.as_str()).unwrap_or("");
+    let name = row
+        .map(|r| super::widgets::priority_name(&r.name, r.priority))
+        .unwrap_or_default();
     let company = row.map(|r| r.company.as_str()).unwrap_or("");
     let who = if cols.company == 0 && !company.is_empty() {
         format!("{name} · {company}")

@@ -46,9 +46,13 @@ fn columns(width: u16) -> Vec<Column> {
             width: 18,
             // Marked when the next contact is late, as on the pipeline's
             // cards: the colour of the date alone is lost without colour.
-            cell: |r, app| match super::widgets::overdue_mark(r.next_due, app.today) {
-                "" => r.name.clone(),
-                mark => format!("{mark} {}", r.name),
+            // The priority segment's customers are marked ★.
+            cell: |r, app| {
+                let name = super::widgets::priority_name(&r.name, r.priority);
+                match super::widgets::overdue_mark(r.next_due, app.today) {
+                    "" => name,
+                    mark => format!("{mark} {name}"),
+                }
             },
         },
         Column {
