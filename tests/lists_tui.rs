@@ -67,3 +67,80 @@ fn priority_customers_are_marked_in_every_pane() {
         assert!(!screen.contains("★ Lý Minh"), "pane {pane}:\n{screen}");
     }
 }
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn the_picker_narrows_the_panes_to_a_list_and_saves_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir);
+    press(&mut app, KeyCode::Char('L'));
+    let screen = render(&app);
+    assert!(
+        screen.contains("Saved lists") && screen.contains("★ Khách VIP"),
+        "{screen}"
+    );
+    assert!(screen.contains("--tag vip"), "the filter is shown:\n{screen}");
+    type_text(&mut app, "vip");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    assert!(screen.contains("Customers · list Khách VIP · 1 of 2"), "{screen}");
+    assert!(screen.contains("Trần Bảo") && !screen.contains("Lý Minh"), "{screen}");
+    press(&mut app, KeyCode::Char('2'));
+    let screen = render(&app);
+    assert!(
+        screen.contains("list Khách VIP"),
+        "the pipeline's tab names the list:\n{screen}"
+    );
+    assert!(!screen.contains("Lý Minh"), "{screen}");
+    press(&mut app, KeyCode::Char('4'));
+    let screen = render(&app);
+    assert!(screen.contains("Agenda · list Khách VIP"), "{screen}");
+    assert!(!screen.contains("Lý Minh"), "{screen}");
+    // Back to every customer: the first row.
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('L'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.list.is_none());
+    assert_eq!(app.table.visible.len(), 2);
+    // Search, then save what shows as a list.
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ly");
+    app.settle_search();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('L'));
+    type_text(&mut app, "Khách Lý");
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let saved = app.store.saved_list("khach ly").unwrap();
+    assert_eq!(saved.filter.query.as_deref(), Some("ly"));
+    assert_eq!(app.list.as_ref().map(|l| l.name.as_str()), Some("Khách Lý"));
+    let screen = render(&app);
+    assert!(screen.contains("Lý Minh") && !screen.contains("Trần Bảo"), "{screen}");
+    // A customer who comes to fit the list shows in it at once.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    app.choose_list(Some("Khách VIP"));
+    assert_eq!(app.table.visible.len(), 1);
+    let id = app
+        .store
+        .customers()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.customer.name == "Lý Minh")
+        .unwrap()
+        .customer
+        .id;
+    app.store
+        .commit(vec![guanxi::store::Edit::UpdateCustomer {
+            id,
+            fields: vec![guanxi::domain::CustomerField::Tag("vip".into(), true)],
+        }])
+        .unwrap();
+    app.refresh();
+    assert_eq!(app.table.visible.len(), 2, "judged again when it changed");
+}

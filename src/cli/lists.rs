@@ -100,35 +100,13 @@ pub fn lists(ctx: &Context, a: ListsArgs) -> Result<String> {
     Ok(out)
 }
 
-/// A filter as the flags that make it again (`--stage build --overdue`).
+/// A filter as the flags that make it again, or "every customer".
 pub fn describe(f: &ListFilter) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut flag = |name: &str, value: Option<String>| {
-        if let Some(v) = value {
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                parts.push(format!("--{name} \"{v}\""));
-            } else {
-                parts.push(format!("--{name} {v}"));
-            }
-        }
-    };
-    flag("stage", f.stage.map(|s| s.key().to_string()));
-    flag("level", f.level.map(|l| l.key().to_string()));
-    flag("segment", f.segment.clone());
-    flag("tag", f.tag.clone());
-    flag("owner", f.owner.clone());
-    flag("tier", f.tier.clone());
-    flag("health-below", f.health_below.map(|n| n.to_string()));
-    flag("clv-above", f.clv_above.map(|m| m.as_f64().to_string()));
-    flag("quiet-days", f.quiet_days.map(|n| n.to_string()));
-    flag("query", f.query.clone());
-    if f.overdue {
-        parts.push("--overdue".into());
-    }
-    if parts.is_empty() {
+    let flags = f.as_flags();
+    if flags.is_empty() {
         t("cli.lists.everyone").to_string()
     } else {
-        parts.join(" ")
+        flags
     }
 }
 

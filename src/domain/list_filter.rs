@@ -145,6 +145,35 @@ impl ListFilter {
         *self == ListFilter::default()
     }
 
+    /// The filter as the `list` flags that make it again
+    /// (`--stage build --overdue`); empty for no criteria.
+    pub fn as_flags(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut flag = |name: &str, value: Option<String>| {
+            if let Some(v) = value {
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    parts.push(format!("--{name} \"{v}\""));
+                } else {
+                    parts.push(format!("--{name} {v}"));
+                }
+            }
+        };
+        flag("stage", self.stage.map(|s| s.key().to_string()));
+        flag("level", self.level.map(|l| l.key().to_string()));
+        flag("segment", self.segment.clone());
+        flag("tag", self.tag.clone());
+        flag("owner", self.owner.clone());
+        flag("tier", self.tier.clone());
+        flag("health-below", self.health_below.map(|n| n.to_string()));
+        flag("clv-above", self.clv_above.map(|m| m.as_f64().to_string()));
+        flag("quiet-days", self.quiet_days.map(|n| n.to_string()));
+        flag("query", self.query.clone());
+        if self.overdue {
+            parts.push("--overdue".into());
+        }
+        parts.join(" ")
+    }
+
     /// The criteria set, in a fixed order.
     pub fn criteria(&self) -> Vec<Criterion> {
         let mut out = Vec::new();
@@ -420,5 +449,11 @@ mod tests {
         };
         assert_eq!(ListFilter::of_criteria(&f.criteria()), f);
         assert_eq!(f.criteria().len(), 11);
+        assert_eq!(
+            f.as_flags(),
+            "--stage build --level reactive --segment smb --tag vip --owner me --tier gold \
+             --health-below 40 --clv-above 10 --quiet-days 30 --query an --overdue"
+        );
+        assert_eq!(ListFilter::default().as_flags(), "");
     }
 }

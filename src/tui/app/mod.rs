@@ -9,11 +9,13 @@ mod lists;
 mod loader;
 mod panes;
 mod refresh;
+mod saved;
 mod teammates;
 
 pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
+pub use saved::ChosenList;
 
 use chrono::NaiveDate;
 
@@ -75,6 +77,8 @@ pub struct App {
     pub sort: SortColumn,
     pub descending: bool,
     pub mine_only: bool,
+    /// The saved list the panes are narrowed to, if any.
+    pub list: Option<ChosenList>,
     pub table: Table,
     pub board: Board,
     pub log: LogList,
@@ -176,6 +180,7 @@ impl App {
             sort: SortColumn::Name,
             descending: false,
             mine_only: false,
+            list: None,
             table: Table::default(),
             board: Board::default(),
             log: LogList::default(),

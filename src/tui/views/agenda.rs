@@ -25,7 +25,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(
             format!(
                 " {} ",
-                tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.items.len())])
+                match &app.list {
+                    Some(list) => tf(
+                        "agenda.title_list",
+                        &[
+                            ("name", &list.name),
+                            ("due", &due_now),
+                            ("total", &app.agenda.items.len())
+                        ]
+                    ),
+                    None => tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.items.len())]),
+                }
             ),
             th.title,
         ));

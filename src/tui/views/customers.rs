@@ -112,7 +112,16 @@ fn columns(width: u16) -> Vec<Column> {
 
 fn table(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let title = if app.filtering() || app.searching() || app.mine_only {
+    let title = if let Some(list) = &app.list {
+        tf(
+            "customers.title_list",
+            &[
+                ("name", &list.name),
+                ("shown", &app.table.visible.len()),
+                ("total", &app.roster.len()),
+            ],
+        )
+    } else if app.filtering() || app.searching() || app.mine_only {
         tf(
             "customers.title_filtered",
             &[("shown", &app.table.visible.len()), ("total", &app.roster.len())],
