@@ -110,6 +110,18 @@ fn one_list_is_the_priority_segment_and_its_customers_are_marked() {
     let list = s.ok(&["list"]);
     assert!(list.contains("★ Lan"), "{list}");
     assert!(!list.contains("★ Wei"), "{list}");
+    assert!(s.ok(&["show", "Lan"]).contains("★ Lan"));
+    assert_eq!(s.json(&["show", "Lan", "--json"])["priority"], true);
+    assert_eq!(s.json(&["show", "Wei", "--json"])["priority"], false);
+    let json = s.json(&["list", "--json"]);
+    let marked: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["priority"] == true)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["Lan"]);
     s.ok(&["lists", "--priority", "wei"]);
     let lists = s.json(&["lists", "--json"]);
     let marked: Vec<&str> = lists

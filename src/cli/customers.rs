@@ -180,16 +180,17 @@ fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
     let now = store.clock().now_ms();
     let rules = store.rules().clone();
     let follow_ups = store.earliest_follow_ups()?;
+    let priority = store.priority()?;
     let records = order
         .into_iter()
         .filter_map(|(_, id)| store.live_customer(id).transpose());
     super::json::print_array(records.map(|rec| {
         let rec = rec?;
         let earliest = follow_ups.get(&rec.customer.id).copied();
-        Ok(CustomerJson::new(
-            &rec,
-            &Summary::of(&rec.customer, &rules, now, earliest),
-        ))
+        Ok(
+            CustomerJson::new(&rec, &Summary::of(&rec.customer, &rules, now, earliest))
+                .in_priority(priority.holds(&rec.customer)),
+        )
     }))
 }
 
@@ -210,7 +211,8 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let earliest = FollowUp::earliest_open(&follow_ups);
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
     if a.json {
-        let detail = CustomerDetailJson::new(&rec, &summary, &interactions, &follow_ups, &history);
+        let detail = CustomerDetailJson::new(&rec, &summary, &interactions, &follow_ups, &history)
+            .in_priority(store.priority()?.holds(&rec.customer));
         return Ok(serde_json::to_string_pretty(&detail)? + "\n");
     }
     Ok(render_detail(
@@ -253,7 +255,12 @@ fn render_detail(
         }
     };
     let label = |k: &str| t(k);
-    field(label("field.customer.name"), &c.name, ONE_LINE);
+    let priority = store.priority().is_ok_and(|p| p.holds(c));
+    field(
+        label("field.customer.name"),
+        &super::lists::marked(&c.name, priority),
+        ONE_LINE,
+    );
     field(
         label("detail.other_names"),
         &kept::other_names(&c.extra).join(", "),
