@@ -66,6 +66,12 @@ fn priority_customers_are_marked_in_every_pane() {
         assert!(screen.contains("★ Trần Bảo"), "pane {pane}:\n{screen}");
         assert!(!screen.contains("★ Lý Minh"), "pane {pane}:\n{screen}");
     }
+    // The list stops being the priority segment elsewhere (a command, a
+    // teammate): the marks follow, though no customer changed.
+    app.store.set_priority_list(None).unwrap();
+    app.refresh();
+    press(&mut app, KeyCode::Char('1'));
+    assert!(!render(&app).contains('★'), "{}", render(&app));
 }
 
 fn type_text(app: &mut App, text: &str) {

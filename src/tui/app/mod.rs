@@ -79,6 +79,8 @@ pub struct App {
     pub mine_only: bool,
     /// The saved list the panes are narrowed to, if any.
     pub list: Option<ChosenList>,
+    /// The priority list the rows' marks were made with.
+    priority_seen: Option<crate::store::SavedList>,
     pub table: Table,
     pub board: Board,
     pub log: LogList,
@@ -138,6 +140,7 @@ impl App {
     /// they were read.
     fn install(&mut self, roster: Roster) {
         self.roster = roster;
+        self.note_priority();
         self.reindex();
         self.recompute_visible();
         self.reload_agenda();
@@ -181,6 +184,7 @@ impl App {
             descending: false,
             mine_only: false,
             list: None,
+            priority_seen: None,
             table: Table::default(),
             board: Board::default(),
             log: LogList::default(),

@@ -25,6 +25,10 @@ impl App {
             // Left for when the customers are in (`install`).
             return;
         }
+        if self.check_lists() {
+            // Everything was read again.
+            return;
+        }
         let touched = self.store.take_touched();
         if touched.is_empty() {
             return;

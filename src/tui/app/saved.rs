@@ -88,6 +88,45 @@ impl App {
         }
     }
 
+    /// Notes the priority list the rows were just marked by.
+    pub(crate) fn note_priority(&mut self) {
+        self.priority_seen = self.store.priority_list().ok().flatten();
+    }
+
+    /// Saved lists change without touching a customer (here, from the
+    /// command line, from a teammate): a new or changed priority list
+    /// marks other rows, so everything is read again (true), and a changed
+    /// or deleted chosen list is judged again or let go.
+    pub(crate) fn check_lists(&mut self) -> bool {
+        let Ok(lists) = self.store.saved_lists() else {
+            return false;
+        };
+        let priority = lists.iter().find(|l| l.priority).cloned();
+        if priority != self.priority_seen {
+            self.reload_all();
+            return true;
+        }
+        if let Some(chosen) = &self.list {
+            let name = chosen.name.clone();
+            match lists.iter().find(|l| l.name == name) {
+                Some(l) if l.filter == chosen.filter => {}
+                Some(_) => {
+                    if let Ok(list) = self.judge_list(&name) {
+                        self.list = Some(list);
+                        self.recompute_visible();
+                        self.reload_agenda();
+                    }
+                }
+                None => {
+                    self.list = None;
+                    self.recompute_visible();
+                    self.reload_agenda();
+                }
+            }
+        }
+        false
+    }
+
     /// Whether `id` is shown under the chosen list (always, with none).
     pub fn in_list(&self, id: CustomerId) -> bool {
         self.list.as_ref().is_none_or(|l| l.members.contains(&id))
