@@ -35,12 +35,22 @@ impl App {
         }
         let view = self.store.view();
         let mut searchable_changed = false;
+        // Read once for all the rows (a teammate's sync may touch many).
+        let priority = match view.priority() {
+            Ok(p) => p,
+            Err(e) => {
+                self.fail(e);
+                crate::store::Priority::Nobody
+            }
+        };
         for id in &touched {
             let read = view
                 .live_customer(*id)
                 .and_then(|rec| rec.map(|r| Ok((view.earliest_follow_up(*id)?, r))).transpose());
             match read {
-                Ok(Some((follow_up, rec))) => searchable_changed |= self.roster.upsert(Row::of(&rec, &view, follow_up)),
+                Ok(Some((follow_up, rec))) => {
+                    searchable_changed |= self.roster.upsert(Row::of_in(&rec, &view, follow_up, &priority))
+                }
                 Ok(None) => searchable_changed |= self.roster.remove(*id),
                 Err(e) => self.fail(e),
             }
