@@ -14,7 +14,7 @@ use crate::i18n::{t, tf, tn};
 use crate::store::{Matcher, SavedList};
 
 /// A name with the priority mark (★) before it when `priority`, as the UI shows it.
-pub use crate::tui::views::widgets::priority_name as marked;
+pub use crate::domain::list_filter::priority_name as marked;
 
 /// `list [FILTERS] --save NAME [--priority]`.
 pub fn save(ctx: &Context, name: &str, flags: &CustomerFilter, priority: bool) -> Result<String> {

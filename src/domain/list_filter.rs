@@ -78,6 +78,19 @@ pub struct Judged<'a> {
     pub me: &'a str,
 }
 
+/// The mark before the name of a customer in the priority segment, in
+/// every table, card and agenda row.
+pub const PRIORITY_MARK: &str = "★";
+
+/// A name with the priority mark before it when `priority`.
+pub fn priority_name(name: &str, priority: bool) -> String {
+    if priority {
+        format!("{PRIORITY_MARK} {name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Folds a typed value; blank is no criterion.
 fn folded(s: &str) -> Option<String> {
     Some(fold(s.trim())).filter(|f| !f.is_empty())

@@ -54,18 +54,8 @@ pub fn local_day(ms: i64) -> String {
 
 pub use crate::i18n::{money, money_short, relative};
 
-/// The mark before the name of a customer in the priority segment (the
-/// saved list marked priority, or the config's segment).
-pub const PRIORITY_MARK: &str = "★";
-
-/// A name with the priority mark before it when `priority`.
-pub fn priority_name(name: &str, priority: bool) -> String {
-    if priority {
-        format!("{PRIORITY_MARK} {name}")
-    } else {
-        name.to_string()
-    }
-}
+/// The priority segment's mark before a name (`★ Lan`).
+pub use crate::domain::list_filter::priority_name;
 
 /// The mark of a late contact, so it shows without colour (`NO_COLOR`):
 /// `!` when `due` is overdue on `today`, else nothing.
