@@ -5,8 +5,9 @@
 
 use std::fs;
 
+use guanxi::domain::list_filter::Criterion;
 use guanxi::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, Stage};
-use guanxi::store::{Edit, Store};
+use guanxi::store::{Edit, ListChange, Store};
 use proptest::prelude::*;
 
 mod common;
@@ -25,6 +26,8 @@ enum Step {
     Delete(usize),
     /// Two customers said to be different people, or not.
     Apart(usize, usize, bool),
+    /// A saved list written (criteria, or none to delete it) or marked.
+    List(u8, u8),
     Undo,
 }
 
@@ -39,6 +42,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Done),
         1 => any::<usize>().prop_map(Step::Delete),
         1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(a, b, on)| Step::Apart(a, b, on)),
+        1 => (0..2u8, 0..4u8).prop_map(|(n, w)| Step::List(n, w)),
         1 => Just(Step::Undo),
     ]
 }
@@ -153,6 +157,16 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
             }],
             _ => return,
         },
+        Step::List(name, what) => {
+            let name = ["Khách VIP", "Trễ hẹn"][name as usize].to_string();
+            let change = match what {
+                0 => ListChange::Criteria(Some(vec![Criterion::Tag("vip".into())])),
+                1 => ListChange::Criteria(Some(vec![Criterion::Overdue, Criterion::Stage(Stage::Build)])),
+                2 => ListChange::Criteria(None),
+                _ => ListChange::Priority(true),
+            };
+            vec![Edit::SetList { name, change }]
+        }
         Step::Undo => {
             let _ = store.undo();
             return;

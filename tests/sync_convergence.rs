@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use guanxi::domain::draft::InteractionValues;
+use guanxi::domain::list_filter::ListFilter;
 use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, Rules, Stage};
 use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
 use guanxi::workspace::{Clock, META_FILE};
@@ -79,6 +80,12 @@ enum Step {
         keep: u8,
         other: u8,
     },
+    /// Saves, changes, deletes or marks a saved list (`what` picks).
+    List {
+        machine: usize,
+        name: u8,
+        what: u8,
+    },
     /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
     /// it (256 = all), as a conflict copy or not.
     Deliver {
@@ -115,6 +122,7 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
             .prop_map(|(machine, target, amount, probability)| Step::Deal { machine, target, amount, probability }),
         1 => (m.clone(), any::<u8>(), any::<bool>()).prop_map(|(machine, target, won)| Step::CloseDeal { machine, target, won }),
         1 => (m.clone(), any::<u8>(), any::<u8>()).prop_map(|(machine, keep, other)| Step::Merge { machine, keep, other }),
+        2 => (m.clone(), 0..3u8, 0..6u8).prop_map(|(machine, name, what)| Step::List { machine, name, what }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
         3 => m.prop_map(|machine| Step::Sync { machine }),
@@ -150,6 +158,26 @@ fn deleted_ones(store: &Store, created: &[CustomerId]) -> Vec<CustomerId> {
         .copied()
         .filter(|id| store.customer(*id).unwrap().is_some_and(|r| r.customer.deleted))
         .collect()
+}
+
+/// Three different filters a list can be saved with.
+fn filter_of(n: u8) -> ListFilter {
+    match n {
+        0 => ListFilter {
+            tag: Some("vip".into()),
+            ..Default::default()
+        },
+        1 => ListFilter {
+            stage: Some(Stage::Build),
+            overdue: true,
+            ..Default::default()
+        },
+        _ => ListFilter {
+            owner: Some("me".into()),
+            clv_above: Some(guanxi::domain::Money::from_units(100)),
+            ..Default::default()
+        },
+    }
 }
 
 fn pick<T: Clone>(items: &[T], n: u8) -> Option<T> {
@@ -345,6 +373,26 @@ fn run(steps: Vec<Step>, machines: usize) {
                     store.merge_customers(k.id, &[o.id]).unwrap();
                 }
             }
+            Step::List { machine, name, what } => {
+                let store = &mut ms[machine].store;
+                // Names that fold alike on purpose: one list, written two ways.
+                let name = ["Khách VIP", "khach vip", "Trễ hẹn"][name as usize];
+                match what {
+                    0 => store.save_list(name, &filter_of(0), false).unwrap(),
+                    1 => store.save_list(name, &filter_of(1), false).unwrap(),
+                    2 => store.save_list(name, &filter_of(2), true).unwrap(),
+                    3 => {
+                        // Deleting a list that is not there is refused.
+                        let _ = store.delete_list(name);
+                    }
+                    4 => {
+                        let _ = store.set_priority_list(Some(name));
+                    }
+                    _ => {
+                        store.set_priority_list(None).unwrap();
+                    }
+                }
+            }
             Step::Deliver { from, to, cut, copy } => {
                 if from != to {
                     deliver(&ms[from], &ms[to], cut, copy, &mut serial);
@@ -391,6 +439,12 @@ fn run(steps: Vec<Step>, machines: usize) {
             0,
             "machine {i}: the indexes against a full scan of its records"
         );
+        assert_eq!(
+            m.store.saved_lists().unwrap(),
+            reference.saved_lists().unwrap(),
+            "machine {i}: the saved lists and the one priority list"
+        );
+        assert!(m.store.saved_lists().unwrap().iter().filter(|l| l.priority).count() <= 1);
         let got = m.store.shared_entries().unwrap();
         assert!(
             got == expected,
@@ -565,6 +619,11 @@ fn clamp(s: Step, n: usize) -> Step {
             machine: c(machine),
             keep,
             other,
+        },
+        Step::List { machine, name, what } => Step::List {
+            machine: c(machine),
+            name,
+            what,
         },
         Step::Deliver { from, to, cut, copy } => Step::Deliver {
             from: c(from),

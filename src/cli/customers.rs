@@ -99,14 +99,35 @@ pub fn first_error<F>(errors: Vec<(F, InputError)>) -> InputError {
 pub struct ListArgs {
     #[command(flatten)]
     filter: CustomerFilter,
+    /// Save these filters as a list under NAME (replacing a list of that name)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["saved", "json"])]
+    save: Option<String>,
+    /// With --save: make the list the priority segment
+    #[arg(long, requires = "save")]
+    priority: bool,
+    /// The customers of the saved list NAME, as they are now (other filters narrow it)
+    #[arg(long, value_name = "NAME")]
+    saved: Option<String>,
     /// Print JSON instead of a table
     #[arg(long)]
     pub(super) json: bool,
 }
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
+    if let Some(name) = &a.save {
+        return super::lists::save(ctx, name, &a.filter, a.priority);
+    }
     let store = ctx.open()?;
-    let matcher = a.filter.matcher(store.author())?;
+    let mut filter = a.filter.to_filter()?;
+    if let Some(name) = &a.saved {
+        // The saved criteria, then the flags: a flag replaces the saved
+        // criterion of its kind.
+        let saved = store.saved_list(name)?.filter;
+        let mut criteria = saved.criteria();
+        criteria.extend(filter.criteria());
+        filter = crate::domain::list_filter::ListFilter::of_criteria(&criteria);
+    }
+    let matcher = Matcher::new(filter, &store, store.author())?;
     if a.json {
         list_json(&store, &matcher)?;
         return Ok(String::new());
@@ -120,6 +141,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return Ok(format!("{}\n", t("cli.no_customers")));
     }
     let today = store.clock().today();
+    let priority = store.priority()?;
     let rows: Vec<_> = found
         .iter()
         .map(|r| {
@@ -147,7 +169,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     for (c, s, tier) in &rows {
         let mut cells = vec![
             c.id.to_string()[..8].to_string(),
-            c.name.clone(),
+            super::lists::marked(&c.name, priority.holds(c)),
             c.company.clone(),
             t(&format!("stage.{}", c.stage.key())).to_string(),
             s.health.map(|h| format!("{h}%")).unwrap_or_else(|| "-".into()),
@@ -176,6 +198,7 @@ fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
     let now = store.clock().now_ms();
     let rules = store.rules().clone();
     let follow_ups = store.earliest_follow_ups()?;
+    let priority = store.priority()?;
     let records = order
         .into_iter()
         .filter_map(|(_, id)| store.live_customer(id).transpose());
@@ -184,7 +207,7 @@ fn list_json(store: &Store, matcher: &Matcher) -> Result<()> {
         let earliest = follow_ups.get(&rec.customer.id).copied();
         let summary = Summary::of(&rec.customer, &rules, now, earliest);
         let tier = rules.tier_of(&rec.customer, summary.clv);
-        Ok(CustomerJson::new(&rec, &summary, tier.as_ref()))
+        Ok(CustomerJson::new(&rec, &summary, tier.as_ref()).in_priority(priority.holds(&rec.customer)))
     }))
 }
 
@@ -206,7 +229,8 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
     let tier = store.rules().tier_of(&rec.customer, summary.clv);
     if a.json {
-        let detail = CustomerDetailJson::new(&rec, &summary, tier.as_ref(), &interactions, &follow_ups, &history);
+        let detail = CustomerDetailJson::new(&rec, &summary, tier.as_ref(), &interactions, &follow_ups, &history)
+            .in_priority(store.priority()?.holds(&rec.customer));
         return Ok(serde_json::to_string_pretty(&detail)? + "\n");
     }
     Ok(render_detail(
@@ -251,7 +275,12 @@ fn render_detail(
         }
     };
     let label = |k: &str| t(k);
-    field(label("field.customer.name"), &c.name, ONE_LINE);
+    let priority = store.priority().is_ok_and(|p| p.holds(c));
+    field(
+        label("field.customer.name"),
+        &super::lists::marked(&c.name, priority),
+        ONE_LINE,
+    );
     field(
         label("detail.other_names"),
         &kept::other_names(&c.extra).join(", "),

@@ -1,101 +1,74 @@
-//! Which customers `list` and `export` take: by stage, tag, owner and
-//! words, in the order a reader of the user's language expects.
+//! Which customers `list` and `export` take: the flags of a
+//! `domain::list_filter::ListFilter`, judged through the indexes where
+//! one fits, in the order a reader of the user's language expects.
 
 use clap::Args;
 
-use crate::domain::text::{fold, matches_words};
-use crate::domain::{Customer, InputError, Stage, validate};
+use crate::domain::list_filter::ListFilter;
+use crate::domain::{Customer, InputError, Level, Money, Stage, validate};
 use crate::i18n::collate::name_key;
-use crate::store::index::Kind;
-use crate::store::records::CustomerRecord;
-use crate::store::{StoreError, View};
+pub use crate::store::Matcher;
+use crate::store::View;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct CustomerFilter {
     /// Only customers in this stage
     #[arg(long)]
     stage: Option<String>,
+    /// Only customers at this relationship level
+    #[arg(long)]
+    level: Option<String>,
+    /// Only customers in this segment (accents and case ignored)
+    #[arg(long)]
+    segment: Option<String>,
     /// Only customers with this tag
     #[arg(long)]
     tag: Option<String>,
     /// Only customers owned by this team member (`me` for you)
     #[arg(long)]
     owner: Option<String>,
+    /// Only customers with this loyalty tier, as stored on the customer
+    #[arg(long)]
+    tier: Option<String>,
+    /// Only customers whose health (0-100) is below this; not yet assessed is not below
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    health_below: Option<u8>,
+    /// Only customers whose lifetime value is above this amount
+    #[arg(long, value_name = "AMOUNT")]
+    clv_above: Option<String>,
+    /// Only customers with no interaction for this many days
+    #[arg(long, value_name = "DAYS")]
+    quiet_days: Option<u16>,
+    /// Only customers whose next contact is late
+    #[arg(long)]
+    overdue: bool,
     /// Words to find in name, company, email, phone or tags (accents and case ignored)
     #[arg(long, short)]
     query: Option<String>,
 }
 
-/// A filter with its input checked and folded once.
-pub struct Matcher {
-    stage: Option<Stage>,
-    tag: Option<String>,
-    owner: Option<String>,
-    query: Option<String>,
-}
-
 impl CustomerFilter {
-    /// `me` as owner means `author`.
-    pub fn matcher(&self, author: &str) -> Result<Matcher, InputError> {
-        Ok(Matcher {
+    /// The filter the flags describe, checked and folded once. `me` as
+    /// owner stays `me`: it means whoever uses the filter.
+    pub fn to_filter(&self) -> Result<ListFilter, InputError> {
+        Ok(ListFilter {
             stage: self.stage.as_deref().map(Stage::parse).transpose()?,
+            level: self.level.as_deref().map(Level::parse).transpose()?,
+            segment: self.segment.as_deref().and_then(ListFilter::segment_of),
             tag: self.tag.as_deref().map(validate::tag).transpose()?,
-            owner: self
-                .owner
-                .as_deref()
-                .map(|o| if o == "me" { fold(author) } else { fold(o) }),
-            query: self.query.as_deref().map(fold).filter(|q| !q.is_empty()),
+            owner: self.owner.as_deref().and_then(ListFilter::owner_of),
+            tier: self.tier.as_deref().and_then(ListFilter::tier_of),
+            health_below: self.health_below,
+            clv_above: self.clv_above.as_deref().map(Money::parse).transpose()?,
+            quiet_days: self.quiet_days,
+            overdue: self.overdue,
+            query: self.query.as_deref().and_then(ListFilter::query_of),
         })
     }
-}
 
-impl Matcher {
-    /// The customers the filter keeps, in id order.
-    pub fn customers(&self, view: &View) -> Result<Vec<CustomerRecord>, StoreError> {
-        let mut found = Vec::new();
-        self.for_each(view, |rec| found.push(rec))?;
-        Ok(found)
-    }
-
-    /// Calls `f` with each customer the filter keeps, in id order: read
-    /// through the indexes of stage, tag and owner when one is given (so
-    /// the cost is what is returned), else by reading every customer.
-    pub fn for_each(&self, view: &View, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
-        let mut sets = Vec::new();
-        if let Some(s) = self.stage {
-            sets.push(view.ids_in_stage(s)?);
-        }
-        if let Some(t) = &self.tag {
-            sets.push(view.ids_with(Kind::Tag, fold(t).as_bytes())?);
-        }
-        if let Some(o) = &self.owner {
-            sets.push(view.ids_with(Kind::Owner, o.as_bytes())?);
-        }
-        match sets.into_iter().reduce(|a, b| a.intersection(&b).copied().collect()) {
-            Some(ids) => {
-                for id in ids {
-                    if let Some(rec) = view.live_customer(id)?
-                        && self.keeps(&rec.customer)
-                    {
-                        f(rec);
-                    }
-                }
-            }
-            None => view.for_each_customer(|rec| {
-                if self.keeps(&rec.customer) {
-                    f(rec);
-                }
-                true
-            })?,
-        }
-        Ok(())
-    }
-
-    pub fn keeps(&self, c: &Customer) -> bool {
-        self.stage.is_none_or(|s| c.stage == s)
-            && self.tag.as_ref().is_none_or(|t| c.tags.contains(t))
-            && self.owner.as_ref().is_none_or(|o| fold(&c.owner) == *o)
-            && self.query.as_ref().is_none_or(|q| matches_words(&c.search_text(), q))
+    /// The flags' filter, ready to judge customers for `author`.
+    pub fn matcher(&self, view: &View, author: &str) -> anyhow::Result<Matcher> {
+        Ok(Matcher::new(self.to_filter()?, view, author)?)
     }
 }
 

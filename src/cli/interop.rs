@@ -211,7 +211,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
         return Err(InputError::UnknownFormat(a.format.clone()).into());
     }
     let store = ctx.open()?;
-    let matcher = a.filter.matcher(store.author())?;
+    let matcher = a.filter.matcher(&store, store.author())?;
     if format == "json" {
         return export_json(&store, &matcher, a.output.as_deref());
     }

@@ -104,9 +104,18 @@ pub struct CustomerJson {
     created_at: String,
     created_by: String,
     updated_at: String,
+    /// In the priority segment (the saved list marked priority, else the
+    /// config's `priority_segment`): what `★` marks in tables.
+    priority: bool,
 }
 
 impl CustomerJson {
+    /// Says whether the customer is in the priority segment.
+    pub fn in_priority(mut self, priority: bool) -> CustomerJson {
+        self.priority = priority;
+        self
+    }
+
     /// `tier`: the customer's tier (`Rules::tier_of`).
     pub fn new(rec: &CustomerRecord, summary: &Summary, tier: Option<&Tier>) -> CustomerJson {
         let c = &rec.customer;
@@ -144,6 +153,7 @@ impl CustomerJson {
             created_at: instant(c.created_at),
             created_by: c.created_by.clone(),
             updated_at: instant(rec.updated_at()),
+            priority: false,
         }
     }
 }
@@ -237,6 +247,12 @@ pub struct CustomerDetailJson {
 }
 
 impl CustomerDetailJson {
+    /// Says whether the customer is in the priority segment.
+    pub fn in_priority(mut self, priority: bool) -> CustomerDetailJson {
+        self.customer.priority = priority;
+        self
+    }
+
     pub fn new(
         rec: &CustomerRecord,
         summary: &Summary,

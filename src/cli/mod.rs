@@ -11,6 +11,7 @@ mod filter;
 mod history;
 mod interop;
 mod json;
+mod lists;
 mod localize;
 mod maintenance;
 mod output;
@@ -52,6 +53,8 @@ enum Command {
     Add(customers::AddArgs),
     /// List customers
     List(customers::ListArgs),
+    /// Saved lists: show them with their counts, delete one, mark the priority segment
+    Lists(lists::ListsArgs),
     /// Show everything about one customer
     Show(customers::ShowArgs),
     /// Change a customer's fields
@@ -151,6 +154,7 @@ pub fn main() -> ExitCode {
 fn writes_data(cli: &Cli) -> bool {
     match &cli.command {
         Some(Command::List(a)) => a.json,
+        Some(Command::Lists(a)) => a.json,
         Some(Command::Show(a)) => a.json,
         Some(Command::Agenda(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
@@ -184,6 +188,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(
             Command::Add(_)
                 | Command::List(_)
+                | Command::Lists(_)
                 | Command::Show(_)
                 | Command::Edit(_)
                 | Command::Delete(_)
@@ -202,6 +207,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         None => return Ok((overview(&ctx)?, true)),
         Some(Command::Add(a)) => customers::add(&ctx, a)?,
         Some(Command::List(a)) => customers::list(&ctx, a)?,
+        Some(Command::Lists(a)) => lists::lists(&ctx, a)?,
         Some(Command::Show(a)) => customers::show(&ctx, a)?,
         Some(Command::Edit(a)) => customers::edit(&ctx, a)?,
         Some(Command::Delete(a)) => customers::delete(&ctx, a)?,

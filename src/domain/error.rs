@@ -39,6 +39,9 @@ pub enum InputError {
         value: String,
     },
     UnknownField(String),
+    /// A saved list's name that is blank, too long or has control characters.
+    BadListName(String),
+    NoSuchList(String),
     BadAssignment(String),
     NoSuchCustomer(String),
     /// `count` customers match; `candidates` shows the first of them.

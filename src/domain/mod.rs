@@ -19,6 +19,7 @@ pub mod ids;
 pub mod interaction;
 pub mod kept;
 pub mod level;
+pub mod list_filter;
 pub mod money;
 pub mod names;
 pub mod next_step;

@@ -52,6 +52,8 @@ impl fmt::Display for InputError {
             InputError::BadEmail(v) => tf("error.bad_email", &[("value", v)]),
             InputError::BadPhone(v) => tf("error.bad_phone", &[("value", v)]),
             InputError::BadTag(v) => tf("error.bad_tag", &[("value", v)]),
+            InputError::BadListName(v) => tf("error.bad_list_name", &[("value", &escape_typed(v))]),
+            InputError::NoSuchList(v) => tf("error.no_such_list", &[("value", &escape_typed(v))]),
             InputError::BadCadence(v) => tf("error.bad_cadence", &[("value", v)]),
             InputError::BadId { what, value } => tf(
                 "error.bad_id",

@@ -72,6 +72,7 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::SetApart { a, b, apart } => super::apart::apply(tx, stamp, *a, *b, *apart)?,
         Edit::AddDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, true)?,
         Edit::UpdateDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, false)?,
+        Edit::SetList { name, change } => super::lists::apply(tx, stamp, name, change)?,
     }
     Ok(())
 }
@@ -336,6 +337,7 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                     fields: Registers::current(&current.deal, fields.iter().map(crate::domain::DealField::key)),
                 }
             }
+            Edit::SetList { name, change } => super::lists::inverse(tx, name, change)?,
         });
     }
     Ok(out)

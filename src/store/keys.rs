@@ -19,6 +19,7 @@
 //! | `V` | op seq              | UndoEntry        | the redo stack                     |
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
 //! | `E` | deal                | DealRecord       | a deal by id; every deal           |
+//! | `L` | folded list name    | ListRecord       | saved lists                        |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -46,6 +47,8 @@ pub const INDEX: u8 = b'I';
 pub const APART: u8 = b'A';
 /// Deals (see `deals`).
 pub const DEAL: u8 = b'E';
+/// Saved lists, by folded name (see `lists`).
+pub const LIST: u8 = b'L';
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -206,6 +209,11 @@ pub fn deal(id: DealId) -> Vec<u8> {
 
 pub fn deal_of_key(k: &[u8]) -> Option<DealId> {
     read_u64(k.get(1..)?).map(DealId)
+}
+
+/// A saved list, by its folded name.
+pub fn list(folded_name: &str) -> Vec<u8> {
+    key(&[&[LIST], folded_name.as_bytes()])
 }
 
 /// The first key after every key starting with `prefix`.

@@ -24,6 +24,7 @@ pub mod index;
 mod ingest;
 pub mod keys;
 mod lent;
+mod lists;
 mod lookup;
 mod maintenance;
 pub mod op;
@@ -46,8 +47,9 @@ pub use deals::NewDeal;
 pub use error::StoreError;
 pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};
 pub use lent::{Changed, Mark};
+pub use lists::{Matcher, Priority, SavedList, list_name};
 pub use maintenance::DoctorReport;
-pub use op::{Edit, Op, Origin};
+pub use op::{Edit, ListChange, Op, Origin};
 pub use query::{AgendaItem, AgendaWhat, Homed, Timeline, View};
 pub use records::{Body, CustomerRecord, DealRecord, FollowUpRecord, InteractionRecord};
 pub use txn::Entry;
@@ -190,7 +192,12 @@ impl Store {
         let mut store = Store {
             ws,
             db,
-            view: View { storage, rules, clock },
+            view: View {
+                storage,
+                rules,
+                clock,
+                me: author.as_str().into(),
+            },
             journal: None,
             journal_end: journal::Position::default(),
             outbox,

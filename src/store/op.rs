@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::list_filter::Criterion;
 use crate::domain::{
     CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage,
     StageChange,
@@ -110,6 +111,24 @@ pub enum Edit {
         id: DealId,
         fields: Vec<DealField>,
     },
+    /// Changes the saved list named `name` (its folded name is its key):
+    /// its criteria (none deletes it) or whether it is the priority
+    /// segment. Each of the two is its own register, the latest write
+    /// winning (see `lists`).
+    SetList {
+        name: String,
+        change: ListChange,
+    },
+}
+
+/// What an `Edit::SetList` changes. Stored by position: never reorder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ListChange {
+    /// The list's criteria; `None` deletes the list (a tombstone a later
+    /// save beats).
+    Criteria(Option<Vec<Criterion>>),
+    /// Whether the list is the priority segment.
+    Priority(bool),
 }
 
 impl Edit {
@@ -127,6 +146,8 @@ impl Edit {
             // About a pair, not one customer.
             Edit::SetApart { .. } => None,
             Edit::AddDeal { fields, .. } | Edit::UpdateDeal { fields, .. } => deal_customer(fields),
+            // About the workspace's lists.
+            Edit::SetList { .. } => None,
         }
     }
 }
@@ -201,6 +222,12 @@ pub fn describe(edits: &[Edit]) -> String {
                 [DealField::Deleted(false)] => "restore_deal",
                 _ => "edit_deal",
             },
+        },
+        Edit::SetList { change, .. } => match change {
+            ListChange::Criteria(Some(_)) => "save_list",
+            ListChange::Criteria(None) => "delete_list",
+            ListChange::Priority(true) => "mark_priority",
+            ListChange::Priority(false) => "unmark_priority",
         },
     };
     if edits.len() > 1 {

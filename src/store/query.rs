@@ -107,6 +107,8 @@ pub struct View {
     pub(super) storage: Storage,
     pub(super) rules: Rules,
     pub(super) clock: Clock,
+    /// The user: what a saved list's owner `me` means.
+    pub(super) me: Arc<str>,
 }
 
 impl View {
@@ -116,6 +118,11 @@ impl View {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The user of this view (the store's author).
+    pub fn me(&self) -> &str {
+        &self.me
     }
 
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -474,9 +481,10 @@ impl View {
         }
         let today = self.clock.today();
         let now = self.clock.now_ms();
+        let priority = self.priority()?;
         out.sort_by_cached_key(|(i, c)| {
             let clv = lifetime_value(&c.activity, now, &self.rules.clv);
-            let standing = i.standing(clv, self.rules.cadence.cadence_of(c), self.rules.is_priority(c));
+            let standing = i.standing(clv, self.rules.cadence.cadence_of(c), priority.holds(c));
             (rank(&standing, today), name_key(&c.name), c.id)
         });
         Ok(out)

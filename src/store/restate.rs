@@ -2,7 +2,7 @@
 //! ops the view still holds (a damaged frame, a file rolled back to an
 //! older version, a deleted folder), what those ops still decide in the
 //! view is found by their stamps: every register, record, stage-history
-//! entry and pair kept apart this replica wrote with a stamp between the
+//! entry, pair kept apart and saved list this replica wrote with a stamp between the
 //! clocks of the ops around the loss. Each lost stamp becomes one op again, with the same
 //! stamp, so it merges exactly as the original did everywhere: a teammate
 //! who had the original changes nothing, one who did not catches up, and
@@ -205,6 +205,13 @@ pub(super) fn remake(
             id,
             fields: rec.deal.to_fields(),
         });
+    }
+    for rec in super::lists::records(&storage.tree)? {
+        for (stamp, edit) in rec.writes() {
+            if let Some(i) = run_of(stamp) {
+                by_run[i].entry(stamp).or_default().updates.push(edit);
+            }
+        }
     }
     let mut out = Vec::new();
     for (run, stamps) in runs.iter().zip(by_run) {

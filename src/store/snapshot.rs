@@ -373,6 +373,9 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         Some(&keys::DEAL) => {
             codec::decode::<super::records::DealRecord>(value).map_err(StoreError::codec("snapshot deal"))?;
         }
+        Some(&keys::LIST) => {
+            codec::decode::<super::lists::ListRecord>(value).map_err(StoreError::codec("snapshot list"))?;
+        }
         Some(&keys::FOLLOW_UP) if value.len() != 8 => {
             return Err(StoreError::Codec {
                 what: "snapshot follow-up".into(),

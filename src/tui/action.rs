@@ -61,6 +61,8 @@ actions! {
     ReverseSort,
     ToggleTimeline,
     ToggleMine,
+    /// The picker of saved lists.
+    SavedLists,
     // Forms.
     NextField,
     PrevField,

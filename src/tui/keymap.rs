@@ -702,6 +702,7 @@ mod tests {
                     ("reverse_sort", &["S"]),
                     ("toggle_timeline", &["t"]),
                     ("toggle_mine", &["m"]),
+                    ("saved_lists", &["L"]),
                     ("import", &["I"]),
                     ("duplicates", &["D"]),
                     ("toggle_deals", &["$"]),

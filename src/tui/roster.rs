@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{Customer, CustomerId, Level, Money, Rules, Stage, Summary};
 use crate::i18n::collate::name_key;
-use crate::store::{AgendaItem, AgendaWhat, CustomerRecord, StoreError, View};
+use crate::store::{AgendaItem, AgendaWhat, CustomerRecord, Priority, StoreError, View};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -29,7 +29,8 @@ pub struct Row {
     /// When the cadence clock last reset (last contact, or creation).
     pub last_touch: i64,
     pub clv: Money,
-    /// In the priority segment (`Rules::is_priority`).
+    /// In the priority segment (`View::priority`: the saved list marked
+    /// priority, else the config's segment).
     pub priority: bool,
     /// The loyalty tier's name (`Rules::tier_of`), if any.
     pub tier: Option<String>,
@@ -45,7 +46,17 @@ impl Row {
     /// `earliest_follow_up`: the due day of the customer's earliest open
     /// follow-up (`View::earliest_follow_up`).
     pub fn of(rec: &CustomerRecord, view: &View, earliest_follow_up: Option<NaiveDate>) -> Row {
-        Row::of_customer(&rec.customer, view.rules(), view.clock().now_ms(), earliest_follow_up)
+        match view.priority() {
+            Ok(priority) => Row::of_in(rec, view, earliest_follow_up, &priority),
+            Err(_) => Row::of_in(rec, view, earliest_follow_up, &Priority::Nobody),
+        }
+    }
+
+    /// `of`, with the priority segment read once for many rows.
+    pub fn of_in(rec: &CustomerRecord, view: &View, earliest_follow_up: Option<NaiveDate>, priority: &Priority) -> Row {
+        let mut row = Row::of_customer(&rec.customer, view.rules(), view.clock().now_ms(), earliest_follow_up);
+        row.priority = priority.holds(&rec.customer);
+        row
     }
 
     pub fn of_customer(c: &Customer, rules: &Rules, now_ms: i64, earliest_follow_up: Option<NaiveDate>) -> Row {
@@ -134,11 +145,17 @@ impl Roster {
         });
         // Open follow-ups come from their due-date index, read once.
         let follow_ups = view.earliest_follow_ups()?;
+        let priority = view.priority()?;
         let mut roster = Roster::default();
         // Row::of sorts names by this thread's language; the reader only decodes.
         for chunk in rx {
             for rec in &chunk {
-                roster.insert(Row::of(rec, view, follow_ups.get(&rec.customer.id).copied()));
+                roster.insert(Row::of_in(
+                    rec,
+                    view,
+                    follow_ups.get(&rec.customer.id).copied(),
+                    &priority,
+                ));
             }
         }
         match reader.join() {

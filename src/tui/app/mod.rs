@@ -10,12 +10,14 @@ mod lists;
 mod loader;
 mod panes;
 mod refresh;
+mod saved;
 mod teammates;
 
 pub use deal_board::{DealBoard, DealColumn, by_close_month};
 pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
+pub use saved::ChosenList;
 
 use chrono::NaiveDate;
 
@@ -77,6 +79,10 @@ pub struct App {
     pub sort: SortColumn,
     pub descending: bool,
     pub mine_only: bool,
+    /// The saved list the panes are narrowed to, if any.
+    pub list: Option<ChosenList>,
+    /// The priority list the rows' marks were made with.
+    priority_seen: Option<crate::store::SavedList>,
     pub table: Table,
     pub board: Board,
     /// The open deals by close month: the pipeline's other face.
@@ -138,6 +144,7 @@ impl App {
     /// they were read.
     fn install(&mut self, roster: Roster) {
         self.roster = roster;
+        self.note_priority();
         self.reindex();
         self.recompute_visible();
         self.reload_agenda();
@@ -180,6 +187,8 @@ impl App {
             sort: SortColumn::Name,
             descending: false,
             mine_only: false,
+            list: None,
+            priority_seen: None,
             table: Table::default(),
             board: Board::default(),
             deal_board: DealBoard::default(),

@@ -279,6 +279,10 @@ impl App {
                 };
                 self.say(Tone::Info, t(key));
             }
+            Action::SavedLists => match crate::tui::layers::ListPicker::open(self) {
+                Ok(picker) => self.open(picker),
+                Err(e) => self.fail(e),
+            },
             Action::LoadSample => self.load_sample(),
             Action::Import => self.open(Import::ask()),
             Action::Duplicates => self.open_dupes(),

@@ -25,18 +25,32 @@ impl App {
             // Left for when the customers are in (`install`).
             return;
         }
+        if self.check_lists() {
+            // Everything was read again.
+            return;
+        }
         let touched = self.store.take_touched();
         if touched.is_empty() {
             return;
         }
         let view = self.store.view();
         let mut searchable_changed = false;
+        // Read once for all the rows (a teammate's sync may touch many).
+        let priority = match view.priority() {
+            Ok(p) => p,
+            Err(e) => {
+                self.fail(e);
+                crate::store::Priority::Nobody
+            }
+        };
         for id in &touched {
             let read = view
                 .live_customer(*id)
                 .and_then(|rec| rec.map(|r| Ok((view.earliest_follow_up(*id)?, r))).transpose());
             match read {
-                Ok(Some((follow_up, rec))) => searchable_changed |= self.roster.upsert(Row::of(&rec, &view, follow_up)),
+                Ok(Some((follow_up, rec))) => {
+                    searchable_changed |= self.roster.upsert(Row::of_in(&rec, &view, follow_up, &priority))
+                }
                 Ok(None) => searchable_changed |= self.roster.remove(*id),
                 Err(e) => self.fail(e),
             }
@@ -44,6 +58,7 @@ impl App {
         if searchable_changed {
             self.reindex();
         }
+        self.rejudge_list(&touched);
         self.recompute_visible();
         self.reload_agenda();
         if self.current.is_some_and(|c| touched.contains(&c)) {
@@ -88,7 +103,12 @@ impl App {
                 .map(|r| *owners.entry(r.owner.as_str()).or_insert_with(|| fold(&r.owner) == me))
                 .collect()
         });
-        let is_mine = |i: usize| mine.as_ref().is_none_or(|m| m.get(i).copied().unwrap_or(false));
+        // And whether it is in the chosen saved list.
+        let list = self.list.as_ref().map(|l| &l.members);
+        let is_mine = |i: usize| {
+            mine.as_ref().is_none_or(|m| m.get(i).copied().unwrap_or(false))
+                && list.is_none_or(|l| roster.rows().get(i).is_some_and(|r| l.contains(&r.id)))
+        };
         let sort = if self.sort == SortColumn::Relevance && !self.search.is_active() {
             SortColumn::Name
         } else {
@@ -112,7 +132,7 @@ impl App {
                 } else {
                     roster.rows().iter().map(|r| r.id).collect()
                 };
-                if mine.is_some() {
+                if mine.is_some() || list.is_some() {
                     ids.retain(|id| roster.index_of(*id).is_some_and(is_mine));
                 }
                 if sort == SortColumn::Company {
@@ -227,7 +247,10 @@ impl App {
         let roster = &self.roster;
         let me = fold(self.store.author());
         let mine_only = self.mine_only;
-        let shown = |c: CustomerId| roster.get(c).is_some_and(|r| !mine_only || fold(&r.owner) == me);
+        let list = self.list.as_ref().map(|l| &l.members);
+        let shown = |c: CustomerId| {
+            roster.get(c).is_some_and(|r| !mine_only || fold(&r.owner) == me) && list.is_none_or(|l| l.contains(&c))
+        };
         match self.store.due_follow_ups_of(until, shown) {
             Ok(mut items) => {
                 items.extend(self.roster.reminders(until).into_iter().filter(|i| shown(i.customer)));

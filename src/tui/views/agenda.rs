@@ -25,7 +25,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(
             format!(
                 " {} ",
-                tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.items.len())])
+                match &app.list {
+                    Some(list) => tf(
+                        "agenda.title_list",
+                        &[
+                            ("name", &list.name),
+                            ("due", &due_now),
+                            ("total", &app.agenda.items.len())
+                        ]
+                    ),
+                    None => tf("agenda.title", &[("due", &due_now), ("total", &app.agenda.items.len())]),
+                }
             ),
             th.title,
         ));
@@ -119,7 +129,9 @@ fn item_line(app: &App, cols: &Columns, item: &AgendaItem) -> Line<'static> {
         AgendaWhat::StayInTouch { .. } => th.muted,
     };
     let due = due_style(th, item.due, app.today);
-    let name = row.map(|r| r.name.as_str()).unwrap_or("");
+    let name = row
+        .map(|r| super::widgets::priority_name(&r.name, r.priority))
+        .unwrap_or_default();
     let company = row.map(|r| r.company.as_str()).unwrap_or("");
     let who = if cols.company == 0 && !company.is_empty() {
         format!("{name} · {company}")

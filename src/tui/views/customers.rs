@@ -46,9 +46,13 @@ fn columns(width: u16) -> Vec<Column> {
             width: 18,
             // Marked when the next contact is late, as on the pipeline's
             // cards: the colour of the date alone is lost without colour.
-            cell: |r, app| match super::widgets::overdue_mark(r.next_due, app.today) {
-                "" => r.name.clone(),
-                mark => format!("{mark} {}", r.name),
+            // The priority segment's customers are marked ★.
+            cell: |r, app| {
+                let name = super::widgets::priority_name(&r.name, r.priority);
+                match super::widgets::overdue_mark(r.next_due, app.today) {
+                    "" => name,
+                    mark => format!("{mark} {name}"),
+                }
             },
         },
         Column {
@@ -116,7 +120,16 @@ fn columns(width: u16) -> Vec<Column> {
 
 fn table(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let title = if app.filtering() || app.searching() || app.mine_only {
+    let title = if let Some(list) = &app.list {
+        tf(
+            "customers.title_list",
+            &[
+                ("name", &list.name),
+                ("shown", &app.table.visible.len()),
+                ("total", &app.roster.len()),
+            ],
+        )
+    } else if app.filtering() || app.searching() || app.mine_only {
         tf(
             "customers.title_filtered",
             &[("shown", &app.table.visible.len()), ("total", &app.roster.len())],

@@ -8,6 +8,7 @@ pub(crate) mod dupes;
 pub(crate) mod form;
 pub(crate) mod help;
 pub(crate) mod import;
+pub(crate) mod lists;
 mod log;
 pub(crate) mod messages;
 pub(crate) mod palette;

@@ -69,7 +69,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let name_width = width.saturating_sub(mark.len());
             let mut name = Line::from(vec![
                 Span::styled(mark, th.overdue),
-                Span::styled(fit_escaped(&r.name, name_width), th.text),
+                Span::styled(
+                    fit_escaped(&super::widgets::priority_name(&r.name, r.priority), name_width),
+                    th.text,
+                ),
             ]);
             let second = if r.company.is_empty() {
                 super::widgets::day(r.next_due)

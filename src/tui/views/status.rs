@@ -23,10 +23,15 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
         // The pipeline has no title of its own: its tab counts the cards.
         if *pane == Pane::Pipeline && app.pane == Pane::Pipeline && !app.welcome() {
             let shown = app.table.visible.len();
-            let count = if app.filtering() || app.mine_only {
+            let count = if app.filtering() || app.mine_only || app.list.is_some() {
                 tf("pane.shown_of", &[("shown", &shown), ("total", &app.roster.len())])
             } else {
                 shown.to_string()
+            };
+            // The saved list in force names itself on the board's tab.
+            let count = match &app.list {
+                Some(list) => tf("pane.with_list", &[("name", &list.name), ("count", &count)]),
+                None => count,
             };
             label = format!("{}· {count} ", label);
         }
@@ -47,6 +52,9 @@ pub fn status_bar(frame: &mut Frame, area: Rect, app: &App) {
     );
     if app.mine_only {
         left.push_str(&format!(" · {}", t("status.mine_filter")));
+    }
+    if let Some(list) = &app.list {
+        left.push_str(&format!(" · {}", tf("status.list_filter", &[("name", &list.name)])));
     }
     if app.kept_locally > 0 {
         left.push_str(&format!(" · {}", tn("status.kept_locally", app.kept_locally, &[])));

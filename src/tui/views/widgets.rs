@@ -54,6 +54,9 @@ pub fn local_day(ms: i64) -> String {
 
 pub use crate::i18n::{money, money_short, relative};
 
+/// The priority segment's mark before a name (`★ Lan`).
+pub use crate::domain::list_filter::priority_name;
+
 /// The mark of a late contact, so it shows without colour (`NO_COLOR`):
 /// `!` when `due` is overdue on `today`, else nothing.
 pub fn overdue_mark(due: NaiveDate, today: NaiveDate) -> &'static str {
