@@ -62,16 +62,7 @@ impl Default for DealProbability {
 impl DealProbability {
     /// The default probability of a deal with a customer in `stage`.
     pub fn for_stage(&self, stage: Stage) -> u8 {
-        let p = match stage {
-            Stage::Attract => self.attract,
-            Stage::Establish => self.establish,
-            Stage::Build => self.build,
-            Stage::Develop => self.develop,
-            Stage::Maintain => self.maintain,
-            Stage::Consolidate => self.consolidate,
-            Stage::Loyalty => self.loyalty,
-        };
-        p.min(100)
+        self.for_stage_raw(stage).min(100)
     }
 
     /// Every stage's key and value, in stage order (for checks and docs).

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::scroll_offset;
 use super::widgets::{fit, fit_escaped, money_short, stage_label};
-use crate::domain::Stage;
+use crate::domain::{Money, Stage};
 use crate::tui::app::App;
 use unicode_width::UnicodeWidthStr;
 
@@ -23,7 +23,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let col = columns[i];
         let focused = i == app.board.column && !app.covered();
         let ids = &app.board.columns[i];
-        let total = app.board.totals[i];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(if focused { th.border_focused } else { th.border })
@@ -37,26 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             continue;
         }
         let width = inner.width as usize;
-        // Count and value of the column, as much as fits.
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!("{} ", ids.len()), th.header),
-                Span::styled(
-                    fit(
-                        &money_short(total),
-                        width.saturating_sub(ids.len().to_string().len() + 1),
-                    ),
-                    th.money,
-                ),
-            ])),
-            Rect { height: 1, ..inner },
-        );
-        // Cards: two lines each, name then company or due date.
-        let cards_area = Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        let cards_area = column_head(frame, inner, th, ids.len(), app.board.totals[i]);
         let per_page = (cards_area.height / 2) as usize;
         let cursor = app.board.rows[i];
         let offset = scroll_offset(cursor, per_page, ids.len());
@@ -146,22 +126,7 @@ pub fn draw_deals(frame: &mut Frame, area: Rect, app: &App) {
             continue;
         }
         let width = inner.width as usize;
-        let count = column.deals.len().to_string();
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!("{count} "), th.header),
-                Span::styled(
-                    fit(&money_short(column.weighted), width.saturating_sub(count.len() + 1)),
-                    th.money,
-                ),
-            ])),
-            Rect { height: 1, ..inner },
-        );
-        let cards_area = Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        let cards_area = column_head(frame, inner, th, column.deals.len(), column.weighted);
         let per_page = (cards_area.height / 2) as usize;
         let cursor = board.rows.get(i).copied().unwrap_or(0);
         let offset = scroll_offset(cursor, per_page, column.deals.len());
@@ -192,5 +157,27 @@ pub fn draw_deals(frame: &mut Frame, area: Rect, app: &App) {
                 },
             );
         }
+    }
+}
+
+/// A column's first line, its count and money total (cut short to fit),
+/// and the area left under it for the cards.
+fn column_head(frame: &mut Frame, inner: Rect, th: &crate::tui::theme::Theme, count: usize, total: Money) -> Rect {
+    let count = count.to_string();
+    let width = inner.width as usize;
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{count} "), th.header),
+            Span::styled(
+                fit(&money_short(total), width.saturating_sub(count.len() + 1)),
+                th.money,
+            ),
+        ])),
+        Rect { height: 1, ..inner },
+    );
+    Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
     }
 }
