@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use super::agenda_item::AgendaItem;
 use super::error::StoreError;
 use super::index::{self, DAY_MS, Kind};
-use super::query::{AgendaItem, View};
+use super::query::View;
 use super::records::CustomerRecord;
 use super::storage::loc_of;
 use crate::domain::dates::date_to_days;

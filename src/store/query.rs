@@ -10,68 +10,25 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::agenda_item::{AgendaItem, AgendaWhat};
 use super::codec;
 use super::error::StoreError;
 use super::keys;
 use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 use super::storage::Storage;
-use crate::domain::agenda::{Group, Standing, rank};
+use crate::domain::agenda::rank;
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words, searchable, words};
 use crate::domain::value::lifetime_value;
 use crate::domain::{
-    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Money, Rules, StageChange,
+    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
 };
 use crate::i18n::collate::name_key;
 use crate::workspace::Clock;
 
 /// At most this many candidates are listed when a reference is ambiguous.
 const MAX_CANDIDATES: usize = 10;
-
-/// One thing to do on the agenda.
-#[derive(Debug, Clone)]
-pub struct AgendaItem {
-    pub due: NaiveDate,
-    pub customer: CustomerId,
-    pub what: AgendaWhat,
-}
-
-#[derive(Debug, Clone)]
-pub enum AgendaWhat {
-    /// A promised follow-up (boxed: most items are reminders, which are
-    /// small, and the UI keeps one for nearly every customer).
-    FollowUp(Box<FollowUp>),
-    /// Nobody has been in touch for the customer's cadence.
-    StayInTouch { cadence_days: u16, last_touch: i64 },
-}
-
-impl AgendaItem {
-    /// What the row is about, whatever its date: the customer and, for a
-    /// follow-up, which one.
-    pub fn identity(&self) -> (CustomerId, Option<crate::domain::FollowUpId>) {
-        match &self.what {
-            AgendaWhat::FollowUp(f) => (self.customer, Some(f.id)),
-            AgendaWhat::StayInTouch { .. } => (self.customer, None),
-        }
-    }
-
-    /// Where the item stands among the others (`domain::agenda::rank`),
-    /// given its customer's lifetime value, cadence and segment.
-    pub fn standing(&self, clv: Money, cadence_days: u16, priority: bool) -> Standing {
-        Standing {
-            due: self.due,
-            clv,
-            cadence_days,
-            priority,
-        }
-    }
-
-    /// The item's group on `today`.
-    pub fn group(&self, today: NaiveDate) -> Group {
-        Group::of(self.due, today)
-    }
-}
 
 /// An interaction or follow-up with the customer whose body keeps it, which
 /// is what an edit of it must name.
