@@ -150,3 +150,25 @@ fn the_picker_narrows_the_panes_to_a_list_and_saves_the_view() {
     app.refresh();
     assert_eq!(app.table.visible.len(), 2, "judged again when it changed");
 }
+
+#[test]
+fn a_lists_name_is_drawn_as_data_in_every_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir);
+    let vip = ListFilter {
+        tag: Some("vip".into()),
+        ..Default::default()
+    };
+    // A name a teammate wrote with a right-to-left override in it.
+    app.store.save_list("VIP\u{202E}kcah", &vip, false).unwrap();
+    app.refresh();
+    app.choose_list(Some("VIP\u{202E}kcah"));
+    // The title is the screen's second line; the pipeline's is its tab.
+    for (pane, title_line) in [('1', 1), ('2', 0), ('4', 1)] {
+        press(&mut app, KeyCode::Char(pane));
+        let screen = render(&app);
+        assert!(!screen.contains('\u{202E}'), "pane {pane}:\n{screen}");
+        let title = screen.lines().nth(title_line).unwrap_or_default();
+        assert!(title.contains("VIP\\u{202E}kcah"), "pane {pane}:\n{screen}");
+    }
+}

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Some(list) => tf(
                         "agenda.title_list",
                         &[
-                            ("name", &list.name),
+                            ("name", &crate::domain::escape::escape(&list.name)),
                             ("due", &due_now),
                             ("total", &app.agenda.items.len())
                         ]

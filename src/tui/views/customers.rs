@@ -124,7 +124,8 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
         tf(
             "customers.title_list",
             &[
-                ("name", &list.name),
+                // A teammate's list name is data: escaped like any.
+                ("name", &escape(&list.name)),
                 ("shown", &app.table.visible.len()),
                 ("total", &app.roster.len()),
             ],

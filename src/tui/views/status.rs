@@ -30,7 +30,10 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
             };
             // The saved list in force names itself on the board's tab.
             let count = match &app.list {
-                Some(list) => tf("pane.with_list", &[("name", &list.name), ("count", &count)]),
+                Some(list) => tf(
+                    "pane.with_list",
+                    &[("name", &crate::domain::escape::escape(&list.name)), ("count", &count)],
+                ),
                 None => count,
             };
             label = format!("{}· {count} ", label);
