@@ -1,4 +1,5 @@
-//! Identifiers of customers, interactions, follow-ups and deals.
+//! Identifiers of customers, interactions, follow-ups, deals,
+//! organizations and the tactics of account plans.
 //!
 //! Ids are 64-bit values shown as 16 lower-case hex digits. They are made by
 //! hashing the replica and clock stamp of the op that creates the thing, so
@@ -75,6 +76,17 @@ id_type!(
     /// One deal: a hoped-for purchase.
     DealId,
     "deal"
+);
+id_type!(
+    /// One organization: a company, partner, supplier, distributor or
+    /// referrer that people belong to.
+    OrganizationId,
+    "organization"
+);
+id_type!(
+    /// One tactic of an account plan.
+    TacticId,
+    "tactic"
 );
 
 /// Parses exactly 16 hex digits.

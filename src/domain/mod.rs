@@ -39,7 +39,7 @@ pub use deal::{Deal, DealField, DealKey, DealProbability, DealStatus};
 pub use error::InputError;
 pub use factors::{Factor, Factors};
 pub use follow_up::{FollowUp, FollowUpField, FollowUpKey};
-pub use ids::{CustomerId, DealId, FollowUpId, InteractionId};
+pub use ids::{CustomerId, DealId, FollowUpId, InteractionId, OrganizationId, TacticId};
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;

@@ -20,6 +20,8 @@
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
 //! | `E` | deal                | DealRecord       | a deal by id; every deal           |
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
+//! | `O` | organization        | (reserved)       | organizations                      |
+//! | `P` | plan target         | (reserved)       | account plans                      |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
