@@ -259,3 +259,105 @@ fn a_json_export_carries_the_deals_and_an_old_one_still_imports() {
     assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 1);
     assert!(deals(&c, &[]).is_empty());
 }
+
+#[test]
+fn show_lists_the_deals_in_plain_text_and_json() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Lan Anh", "--stage", "build"]);
+    s.ok(&["add", "--name", "Wei Zhang"]);
+    let late = s.ok(&[
+        "deal",
+        "add",
+        "Lan",
+        "--title",
+        "Gia hạn \u{202e}năm",
+        "--amount",
+        "1.500.000",
+        "--close",
+        "2020-01-31",
+    ]);
+    let lost = s.ok(&["deal", "add", "Lan", "--title", "Upsell", "--amount", "300"]);
+    s.ok(&["deal", "lost", lost.trim(), "--reason", "giá cao"]);
+    s.ok(&["deal", "add", "Wei", "--title", "Not Lan's", "--amount", "7"]);
+    let text = s.ok(&["show", "Lan"]);
+    let row = text
+        .lines()
+        .find(|l| l.contains(&late.trim()[..8]))
+        .unwrap_or_else(|| panic!("the late deal is listed: {text}"));
+    assert!(row.contains("! 2020-01-31"), "marked late: {row}");
+    assert!(row.contains("30%"), "{row}");
+    assert!(row.contains("Gia hạn \\u{202E}năm"), "the title escaped: {row}");
+    assert!(
+        text.lines().any(|l| l.contains("Upsell") && l.contains("giá cao")),
+        "a lost deal with its reason: {text}"
+    );
+    assert!(!text.contains("Not Lan's"), "only Lan's deals: {text}");
+    let shown = s.json(&["show", "Lan", "--json"]);
+    let deals = shown["deals"].as_array().unwrap_or_else(|| panic!("{shown}"));
+    assert_eq!(deals.len(), 2, "{shown}");
+    assert_eq!(deals[0]["id"], late.trim(), "open first");
+    assert_eq!(deals[0]["customer_name"], "Lan Anh");
+    assert_eq!(deals[1]["status"], "lost");
+    assert!(s.ok(&["show", "Wei"]).contains("Not Lan's"));
+}
+
+/// A customer's deals and the deals of a status are read through links
+/// kept beside the deal records; a view from before the links makes them
+/// from the records when it opens.
+#[test]
+fn deals_are_found_through_links_and_an_older_view_gets_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options_in(dir.path(), "Lan")).unwrap();
+    add(&mut store, "Wei Zhang");
+    add(&mut store, "Lan Anh");
+    let all: Vec<_> = store.customers().unwrap().into_iter().map(|r| r.customer.id).collect();
+    let new = |customer, title: &str| NewDeal {
+        customer,
+        title: title.into(),
+        amount: Money::from_units(100),
+        close: None,
+        probability: Some(50),
+    };
+    let a = store.add_deal(new(all[0], "A")).unwrap();
+    let b = store.add_deal(new(all[1], "B")).unwrap();
+    store.add_deal(new(all[1], "C")).unwrap();
+    let deal_b = store.resolve_deal(&b.to_string()).unwrap();
+    store.win_deal(&deal_b, chrono::Utc::now()).unwrap();
+    let ids = |ds: Vec<guanxi::domain::Deal>| ds.into_iter().map(|d| d.title).collect::<Vec<_>>();
+    let check = |store: &Store| {
+        let mut open = ids(store.deals_with_status(DealStatus::Open).unwrap());
+        open.sort();
+        assert_eq!(open, ["A", "C"]);
+        assert_eq!(ids(store.deals_with_status(DealStatus::Won).unwrap()), ["B"]);
+        assert!(store.deals_with_status(DealStatus::Lost).unwrap().is_empty());
+        assert_eq!(ids(store.deals_of(all[0]).unwrap()), ["A"]);
+        assert_eq!(ids(store.deals_of(all[1]).unwrap()), ["C", "B"], "open first");
+        assert_eq!(store.index_mismatches().unwrap(), 0);
+    };
+    check(&store);
+    let deal_a = store.resolve_deal(&a.to_string()).unwrap();
+    store.lose_deal(&deal_a, "no".into()).unwrap();
+    assert_eq!(ids(store.deals_with_status(DealStatus::Lost).unwrap()), ["A"]);
+    store.undo().unwrap();
+    check(&store);
+    let view_dir = store.workspace().view_dir();
+    drop(store);
+    {
+        let db = sled::open(&view_dir).unwrap();
+        let tree = db.open_tree("view").unwrap();
+        let links: Vec<_> = tree
+            .scan_prefix(b"K")
+            .chain(tree.scan_prefix(b"Q"))
+            .map(|e| e.unwrap().0)
+            .collect();
+        assert_eq!(links.len(), 6, "a link by customer and one by status per deal");
+        for k in links {
+            tree.remove(k).unwrap();
+        }
+        tree.remove(b"Mindexed").unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(options_in(dir.path(), "Lan")).unwrap();
+    assert!(!store.recovery().rebuilt_view, "made from the records, not a rebuild");
+    check(&store);
+}

@@ -228,33 +228,79 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let earliest = FollowUp::earliest_open(&follow_ups);
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
     let tier = store.rules().tier_of(&rec.customer, summary.clv);
+    let deals = store.deals_of(id)?;
     if a.json {
         let detail = CustomerDetailJson::new(&rec, &summary, tier.as_ref(), &interactions, &follow_ups, &history)
-            .in_priority(store.priority()?.holds(&rec.customer));
+            .in_priority(store.priority()?.holds(&rec.customer))
+            .with_deals(&deals);
         return Ok(serde_json::to_string_pretty(&detail)? + "\n");
     }
     Ok(render_detail(
         &store,
         &rec,
         &summary,
-        tier.as_ref(),
         &interactions,
         &follow_ups,
         &history,
+        &deals,
     ))
+}
+
+/// The customer's deals under a heading with the open ones' amount and
+/// weighted amount, as the UI's detail shows them: id, close day (`!`
+/// when open past it), title, amount, probability and status, and why a
+/// lost one was lost. Nothing when there are none.
+fn render_deals(deals: &[crate::domain::Deal], today: chrono::NaiveDate) -> String {
+    if deals.is_empty() {
+        return String::new();
+    }
+    let open = deals.iter().filter(|d| d.is_open());
+    let amount: crate::domain::Money = open.clone().map(|d| d.amount).sum();
+    let weighted: crate::domain::Money = open.map(|d| d.weighted()).sum();
+    let mut out = format!(
+        "\n{} · {}\n",
+        t("detail.deals"),
+        tf(
+            "detail.deal_weighted",
+            &[("amount", &money(amount)), ("weighted", &money(weighted))]
+        )
+    );
+    for d in deals {
+        let close = match d.close_date() {
+            Some(c) if d.is_overdue(today) => format!("! {}", day(c)),
+            Some(c) => day(c),
+            None => "—".to_string(),
+        };
+        let mut line = format!(
+            "  {}  {}  {}  {} · {}% · {}",
+            &d.id.to_string()[..8],
+            pad_to(&close, 12),
+            escape(&d.title),
+            money(d.amount),
+            d.probability,
+            t(&format!("deal_status.{}", d.status.key()))
+        );
+        if !d.reason.is_empty() {
+            line.push_str(&format!(" · {}", escape(&d.reason)));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 fn render_detail(
     store: &Store,
     rec: &CustomerRecord,
     s: &Summary,
-    tier: Option<&crate::domain::Tier>,
     interactions: &[crate::domain::Interaction],
     follow_ups: &[crate::domain::FollowUp],
     history: &[crate::domain::StageChange],
+    deals: &[crate::domain::Deal],
 ) -> String {
     let c = &rec.customer;
     let today = store.clock().today();
+    let tier = store.rules().tier_of(c, s.clv);
     let mut out = String::new();
     // Values are data, escaped for the terminal (a line break in a name
     // shows as `\n`); a text of several lines (notes, SPIN) goes on under
@@ -307,7 +353,7 @@ fn render_detail(
     field(label("field.customer.owner"), &c.owner, ONE_LINE);
     field(
         label("field.customer.tier"),
-        &tier.map(crate::i18n::tier_line).unwrap_or_default(),
+        &tier.as_ref().map(crate::i18n::tier_line).unwrap_or_default(),
         ONE_LINE,
     );
     field(
@@ -393,6 +439,7 @@ fn render_detail(
             ));
         }
     }
+    out.push_str(&render_deals(deals, today));
     if !interactions.is_empty() {
         out.push_str(&format!(
             "\n{}\n",

@@ -150,7 +150,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     };
     let store = ctx.open()?;
     let today = store.clock().today();
-    let mut deals: Vec<Deal> = store.deals()?.into_iter().filter(|d| d.status == status).collect();
+    let mut deals: Vec<Deal> = store.deals_with_status(status)?;
     // Soonest close first; undated last; then by title.
     deals.sort_by(|x, y| {
         (x.close.is_none(), x.close, &x.title, x.id).cmp(&(y.close.is_none(), y.close, &y.title, y.id))

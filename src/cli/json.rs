@@ -244,12 +244,20 @@ pub struct CustomerDetailJson {
     interactions: Vec<InteractionJson>,
     follow_ups: Vec<FollowUpJson>,
     stage_history: Vec<StageChangeJson>,
+    deals: Vec<DealJson>,
 }
 
 impl CustomerDetailJson {
     /// Says whether the customer is in the priority segment.
     pub fn in_priority(mut self, priority: bool) -> CustomerDetailJson {
         self.customer.priority = priority;
+        self
+    }
+
+    /// The customer's deals, as `deal list --json` gives them.
+    pub fn with_deals(mut self, deals: &[Deal]) -> CustomerDetailJson {
+        let name = &self.customer.name;
+        self.deals = deals.iter().map(|d| DealJson::new(d, name.clone())).collect();
         self
     }
 
@@ -286,6 +294,7 @@ impl CustomerDetailJson {
                     to: h.to.key(),
                 })
                 .collect(),
+            deals: Vec::new(),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Deals: hoped-for purchases, each a record of its own under `keys::deal`
-//! merged field by field like a follow-up. A deal follows its customer
+//! merged field by field like a follow-up, found from its customer and
+//! its status through links kept beside it (`links`), so a customer's
+//! deals and a list of one status cost what they return. A deal follows its customer
 //! when duplicates are merged (`merge_customers` moves it), and winning
 //! one logs the purchase in the same op, so one undo takes back both.
 
@@ -46,7 +48,68 @@ pub(super) fn apply(
     }
     tx.touch(before.deal.customer);
     tx.touch(rec.deal.customer);
+    let (old, new) = (links(&before), links(&rec));
+    for k in old.iter().filter(|k| !new.contains(k)) {
+        tx.delete(k.clone());
+    }
+    for k in new.iter().filter(|k| !old.contains(k)) {
+        tx.put(k.clone(), Vec::new());
+    }
     tx.put_encoded(keys::deal(id), &rec)
+}
+
+/// The byte a status is kept under in `keys::deal_by_status`.
+fn status_byte(status: DealStatus) -> u8 {
+    match status {
+        DealStatus::Open => 0,
+        DealStatus::Won => 1,
+        DealStatus::Lost => 2,
+    }
+}
+
+/// The keys that find a live deal from its customer and from its status
+/// (none for a deal not live). Derived from the record: kept by apply
+/// and made again from the records with the indexes (`relink`).
+fn links(rec: &DealRecord) -> Vec<Vec<u8>> {
+    if !rec.is_live() {
+        return Vec::new();
+    }
+    vec![
+        keys::deal_of_customer(rec.deal.customer, rec.deal.id),
+        keys::deal_by_status(status_byte(rec.deal.status), rec.deal.id),
+    ]
+}
+
+/// How many deal links differ from what the deal records say (missing
+/// or left over): for `doctor`, beside the indexes'.
+pub(super) fn link_mismatches(tree: &sled::Tree) -> Result<usize, StoreError> {
+    let mut wanted = std::collections::BTreeSet::new();
+    for rec in records(tree)? {
+        wanted.extend(links(&rec));
+    }
+    let mut stored = std::collections::BTreeSet::new();
+    for prefix in [keys::DEAL_OF_CUSTOMER, keys::DEAL_BY_STATUS] {
+        for entry in tree.scan_prefix([prefix]) {
+            stored.insert(entry?.0.to_vec());
+        }
+    }
+    Ok(wanted.symmetric_difference(&stored).count())
+}
+
+/// Makes every deal's links again from the deal records: for a view whose
+/// indexes are made from its records (an older view, a snapshot's load).
+pub(super) fn relink(tx: &mut Txn, tree: &sled::Tree) -> Result<(), StoreError> {
+    for prefix in [keys::DEAL_OF_CUSTOMER, keys::DEAL_BY_STATUS] {
+        for entry in tree.scan_prefix([prefix]) {
+            tx.delete(entry?.0.to_vec());
+        }
+    }
+    for rec in records(tree)? {
+        for k in links(&rec) {
+            tx.put(k, Vec::new());
+        }
+    }
+    Ok(())
 }
 
 /// The deal as the batch sees it (a blank record if unknown).
@@ -76,10 +139,33 @@ impl View {
             .collect())
     }
 
+    /// The live deals of one status, in id order: read through their
+    /// links, so a list costs what it returns.
+    pub fn deals_with_status(&self, status: DealStatus) -> Result<Vec<Deal>, StoreError> {
+        self.linked_deals(&[keys::DEAL_BY_STATUS, status_byte(status)])
+    }
+
+    /// The live deals whose links start with `prefix`.
+    fn linked_deals(&self, prefix: &[u8]) -> Result<Vec<Deal>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.storage.tree.scan_prefix(prefix) {
+            let (k, _) = entry?;
+            let Some(id) = keys::deal_of_link(&k) else { continue };
+            if let Some(rec) = self.deal(id)?.filter(DealRecord::is_live) {
+                out.push(rec.deal);
+            }
+        }
+        Ok(out)
+    }
+
     /// A customer's live deals: open ones first by close day (undated
     /// last), then the closed ones, latest first.
     pub fn deals_of(&self, customer: CustomerId) -> Result<Vec<Deal>, StoreError> {
-        let mut out: Vec<Deal> = self.deals()?.into_iter().filter(|d| d.customer == customer).collect();
+        let mut out: Vec<Deal> = self
+            .linked_deals(&keys::deals_of_customer(customer))?
+            .into_iter()
+            .filter(|d| d.customer == customer)
+            .collect();
         out.sort_by_key(|d| {
             (
                 !d.is_open(),

@@ -38,7 +38,7 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 7;
+pub const VERSION: u8 = 8;
 
 /// How the indexes are kept while a view is being filled in bulk.
 #[derive(Debug, Default)]
@@ -130,6 +130,7 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
             }
             // Written as new groups: the old ones are deleted above.
             txn.write_index(changes.into_fresh());
+            super::deals::relink(&mut txn, &storage.tree)?;
         }
     }
     txn.put(keys::META_INDEXED.to_vec(), vec![VERSION]);

@@ -20,6 +20,8 @@
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
 //! | `E` | deal                | DealRecord       | a deal by id; every deal           |
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
+//! | `K` | customer, deal      | empty            | a customer's deals (derived)       |
+//! | `Q` | deal status, deal   | empty            | deals by status (derived)          |
 //! | `O` | organization        | (reserved)       | organizations                      |
 //! | `P` | plan target         | (reserved)       | account plans                      |
 //!
@@ -51,6 +53,20 @@ pub const APART: u8 = b'A';
 pub const DEAL: u8 = b'E';
 /// Saved lists, by folded name (see `lists`).
 pub const LIST: u8 = b'L';
+/// A customer's deals: derived from the deal records (see `deals`).
+pub const DEAL_OF_CUSTOMER: u8 = b'K';
+/// Deals by status: derived from the deal records (see `deals`).
+pub const DEAL_BY_STATUS: u8 = b'Q';
+
+/// Whether a key is derived from the records (index groups, deal links):
+/// made again from them where needed, so left out of snapshots and of
+/// comparisons between views; `index_mismatches` checks them.
+pub fn is_derived(key: &[u8]) -> bool {
+    matches!(
+        key.first(),
+        Some(&INDEX) | Some(&DEAL_OF_CUSTOMER) | Some(&DEAL_BY_STATUS)
+    )
+}
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -211,6 +227,28 @@ pub fn deal(id: DealId) -> Vec<u8> {
 
 pub fn deal_of_key(k: &[u8]) -> Option<DealId> {
     read_u64(k.get(1..)?).map(DealId)
+}
+
+/// The link from a customer to one of its deals.
+pub fn deal_of_customer(customer: CustomerId, deal: DealId) -> Vec<u8> {
+    key(&[&[DEAL_OF_CUSTOMER], &customer.to_bytes(), &deal.to_bytes()])
+}
+
+/// Every link of a customer's deals starts with this.
+pub fn deals_of_customer(customer: CustomerId) -> Vec<u8> {
+    key(&[&[DEAL_OF_CUSTOMER], &customer.to_bytes()])
+}
+
+/// The link from a status to one deal in it; `status` is a byte per
+/// status (see `deals::status_byte`).
+pub fn deal_by_status(status: u8, deal: DealId) -> Vec<u8> {
+    key(&[&[DEAL_BY_STATUS, status], &deal.to_bytes()])
+}
+
+/// The deal a link (`deal_of_customer` or `deal_by_status`) points to:
+/// its last eight bytes.
+pub fn deal_of_link(k: &[u8]) -> Option<DealId> {
+    read_u64(k.get(k.len().checked_sub(8)?..)?).map(DealId)
 }
 
 /// A saved list, by its folded name.

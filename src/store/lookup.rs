@@ -145,6 +145,6 @@ impl View {
             .into_iter()
             .flat_map(|(g, ms)| ms.into_iter().map(move |m| (g.clone(), m)))
             .collect();
-        Ok(wanted.symmetric_difference(&stored).count())
+        Ok(wanted.symmetric_difference(&stored).count() + super::deals::link_mismatches(&self.storage.tree)?)
     }
 }

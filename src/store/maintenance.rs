@@ -421,9 +421,10 @@ impl Store {
                 || k == keys::META_PACK_LAYOUT
                 || k == keys::META_UNDO_MENDED
                 || k == keys::META_INDEXED
-                // Groups hold their entries in the order they were added:
-                // compared by what they hold, below.
-                || k.first() == Some(&keys::INDEX)
+                // Derived: index groups hold their entries in the order
+                // they were added, compared by what they hold below; deal
+                // links are checked against the deals there too.
+                || keys::is_derived(k)
                 || ((started_from_snapshot || undo_mended)
                     && matches!(k.first(), Some(&keys::UNDO) | Some(&keys::REDO)))
         };

@@ -110,13 +110,11 @@ impl View {
     ) -> Result<(), StoreError> {
         for entry in self.storage.entries() {
             let (k, v) = entry?;
-            // Index groups are left out: they are derived, and made from
-            // the records where they are needed (`index_mismatches` checks
-            // them).
-            if !matches!(
-                k.first(),
-                Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO) | Some(&keys::INDEX)
-            ) {
+            // Index groups and deal links are left out: they are derived,
+            // and made from the records where they are needed
+            // (`index_mismatches` checks them).
+            if !keys::is_derived(&k) && !matches!(k.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO))
+            {
                 f(k, v)?;
             }
         }

@@ -43,12 +43,10 @@ enum Chunk {
 }
 
 /// True for keys a snapshot carries: shared state, not this replica's own
-/// bookkeeping (read positions, undo history).
+/// bookkeeping (read positions, undo history) nor what is derived from
+/// the records (indexes, made again when a snapshot is loaded).
 fn shared(key: &[u8]) -> bool {
-    !matches!(
-        key.first(),
-        Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO) | Some(&keys::INDEX)
-    )
+    !keys::is_derived(key) && !matches!(key.first(), Some(&keys::META) | Some(&keys::UNDO) | Some(&keys::REDO))
 }
 
 /// How far a view (or snapshot) holds each replica's changes.

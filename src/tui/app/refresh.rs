@@ -174,7 +174,7 @@ impl App {
         if !self.deal_board.on {
             return;
         }
-        match self.store.deals() {
+        match self.store.deals_with_status(crate::domain::DealStatus::Open) {
             Ok(deals) => {
                 let shown: std::collections::HashSet<CustomerId> = self.table.visible.iter().copied().collect();
                 self.deal_board.rebuild(deals, |c| shown.contains(&c));
