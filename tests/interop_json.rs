@@ -198,6 +198,7 @@ proptest! {
             customers
                 .iter()
                 .map(|f| Ok(out_of(f))),
+            &[],
         )
         .unwrap();
         assert_eq!(count, customers.len());

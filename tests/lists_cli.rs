@@ -168,3 +168,91 @@ fn the_priority_list_ranks_first_on_the_agenda() {
     s.ok(&["lists", "--no-priority"]);
     assert_eq!(first(&s), "Zed", "the config's segment again");
 }
+
+/// A guanxi JSON export carries the saved lists (criteria and the
+/// priority mark), an import brings them back as they were, importing the
+/// same file again changes nothing, one undo takes them back with the
+/// customers, and an export from before lists still imports.
+#[test]
+fn saved_lists_go_through_a_json_export_and_import() {
+    let a = Sandbox::new();
+    add(&a, &["--name", "Lan Anh", "--stage", "loyalty", "--tag", "vip"]);
+    add(&a, &["--name", "Wei Zhang", "--stage", "build"]);
+    a.ok(&[
+        "list",
+        "--stage",
+        "trung thành",
+        "--tag",
+        "VIP",
+        "--save",
+        "Khách VIP",
+        "--priority",
+    ]);
+    a.ok(&[
+        "list",
+        "--owner",
+        "me",
+        "--overdue",
+        "--clv-above",
+        "1000000",
+        "--quiet-days",
+        "30",
+        "--save",
+        "我的",
+    ]);
+    let file = a.dir.path().join("export.json");
+    a.ok(&["export", "--format", "json", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let export: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(export["lists"].as_array().map(Vec::len), Some(2), "{export}");
+    let lists = |s: &Sandbox| {
+        let mut v: Vec<serde_json::Value> = match s.json(&["lists", "--json"]) {
+            serde_json::Value::Array(items) => items,
+            other => panic!("{other}"),
+        };
+        for l in &mut v {
+            l.as_object_mut().unwrap().remove("count");
+        }
+        v
+    };
+    let b = Sandbox::for_user("Wei");
+    b.ok(&["add", "--name", "Somebody"]);
+    b.ok(&["list", "--stage", "build", "--save", "Mine", "--priority"]);
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("2"), "says the lists were saved: {out}");
+    let mut want = lists(&a);
+    let mut got: Vec<_> = lists(&b).into_iter().filter(|l| l["name"] != "Mine").collect();
+    want.sort_by_key(|l| l["name"].to_string());
+    got.sort_by_key(|l| l["name"].to_string());
+    assert_eq!(got, want, "the lists as they were, priority mark included");
+    let mine = lists(&b).into_iter().find(|l| l["name"] == "Mine").unwrap();
+    assert_eq!(mine["priority"], false, "one priority segment: the imported one");
+    assert_eq!(
+        sorted_names(&b.json(&["list", "--saved", "khach vip", "--json"])),
+        ["Lan Anh"]
+    );
+    let again = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(!again.contains("saved lists"), "nothing new the second time: {again}");
+    b.ok(&["undo"]);
+    let left: Vec<_> = lists(&b).into_iter().map(|l| l["name"].clone()).collect();
+    assert_eq!(left, ["Mine"], "undo takes the import back whole");
+    assert_eq!(lists(&b)[0]["priority"], true, "and gives the mark back");
+    // An export from before lists: no "lists" key.
+    let mut old = export.clone();
+    old.as_object_mut().unwrap().remove("lists");
+    let old_file = a.dir.path().join("old.json");
+    std::fs::write(&old_file, serde_json::to_string(&old).unwrap()).unwrap();
+    let c = Sandbox::new();
+    c.ok(&["import", old_file.to_str().unwrap()]);
+    assert_eq!(c.json(&["lists", "--json"]), serde_json::json!([]));
+    // A list the file gets wrong is skipped and said, the rest imported.
+    let mut bad = export.clone();
+    bad["lists"][0]["filter"]["stage"] = "forever".into();
+    let bad_file = a.dir.path().join("bad.json");
+    std::fs::write(&bad_file, serde_json::to_string(&bad).unwrap()).unwrap();
+    let d = Sandbox::new();
+    let out = d.ok(&["import", bad_file.to_str().unwrap()]);
+    assert!(out.contains("forever"), "{out}");
+    assert_eq!(lists(&d).len(), 1, "the good list");
+    assert_eq!(sorted_names(&d.json(&["list", "--json"])), ["Lan Anh", "Wei Zhang"]);
+}

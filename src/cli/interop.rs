@@ -84,6 +84,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
     let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
+    import::plan_lists(&store, read.lists, &mut plan)?;
     let mut out = tf(
         "cli.import.file",
         &[("path", &a.file.display()), ("format", &format.key())],
@@ -139,6 +140,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
             out.push_str(&tf("cli.import.more", &[("count", &(plan.steps.len() - 20))]));
             out.push('\n');
         }
+        if plan.lists_changed > 0 {
+            out.push_str(&tn("cli.import.lists", plan.lists_changed, &[]));
+            out.push('\n');
+        }
     } else {
         let bar = (std::io::stderr().is_terminal() && plan.steps.len() > 1000).then(|| {
             let bar = indicatif::ProgressBar::new(plan.steps.len() as u64);
@@ -161,6 +166,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push_str(t("cli.import.imported"));
         out.push(' ');
         out.push_str(&summary(report.created, report.merged, report.unchanged));
+        if plan.lists_changed > 0 && report.stopped_after.is_none() {
+            out.push_str(&tn("cli.import.lists", plan.lists_changed, &[]));
+            out.push('\n');
+        }
     }
     for (step, other) in plan.possible_duplicates() {
         out.push_str(&tf(
@@ -252,6 +261,13 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
 /// timeline is read and written in turn, in name order, so only the
 /// order is held in memory whatever the size.
 fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Result<String> {
+    // The team's saved lists go with any export: they are definitions,
+    // evaluated where they are used.
+    let lists: Vec<json::ListOut> = store
+        .saved_lists()?
+        .iter()
+        .map(|l| json::ListOut::new(&l.name, &l.filter, l.priority))
+        .collect();
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
@@ -261,11 +277,6 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
         apart.entry(a).or_default().push(b.to_string());
         apart.entry(b).or_default().push(a.to_string());
     }
-    // Deals by customer, read once: a workspace holds few.
-    let mut deals: std::collections::HashMap<CustomerId, Vec<crate::domain::Deal>> = std::collections::HashMap::new();
-    for d in store.deals()? {
-        deals.entry(d.customer).or_default().push(d);
-    }
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
@@ -273,10 +284,9 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             };
             let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
             let mut out = json::customer_out(&rec.customer, &interactions, &follow_ups, &history);
-            out.deals = deals
-                .get(&id)
-                .map(|ds| ds.iter().map(json::DealOut::new).collect())
-                .unwrap_or_default();
+            let mut deals = store.deals_of(id)?;
+            deals.sort_by_key(|d| d.id);
+            out.deals = deals.iter().map(json::DealOut::new).collect();
             if let Some(others) = apart.get(&id) {
                 out.not_duplicates_of = others.clone();
                 out.not_duplicates_of.sort();
@@ -296,7 +306,7 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let written = (|| -> Result<usize> {
                 let file = crate::workspace::private::create(&partial)?;
                 crate::workspace::private::tighten_file(&partial);
-                let count = json::write_to(std::io::BufWriter::new(file), customers)?;
+                let count = json::write_to(std::io::BufWriter::new(file), customers, &lists)?;
                 std::fs::rename(&partial, path)?;
                 Ok(count)
             })();
@@ -306,7 +316,7 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let count = written.with_context(cannot)?;
             Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
-        None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers) {
+        None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers, &lists) {
             // A closed pipe (`guanxi export | head`) is not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
             other => other.map(|_| String::new()).map_err(Into::into),

@@ -11,6 +11,7 @@ use super::filter::CustomerFilter;
 use super::output::{Table, escape};
 use crate::domain::list_filter::ListFilter;
 use crate::i18n::{t, tf, tn};
+use crate::interop::saved_lists::FilterOut;
 use crate::store::{Matcher, SavedList};
 
 /// A name with the priority mark (★) before it when `priority`, as the UI shows it.
@@ -114,7 +115,7 @@ pub fn describe(f: &ListFilter) -> String {
 #[derive(Serialize)]
 pub struct ListJson {
     name: String,
-    filter: FilterJson,
+    filter: FilterOut,
     priority: bool,
     count: usize,
 }
@@ -123,54 +124,9 @@ impl ListJson {
     pub fn new(l: &SavedList, count: usize) -> ListJson {
         ListJson {
             name: l.name.clone(),
-            filter: FilterJson::new(&l.filter),
+            filter: FilterOut::new(&l.filter),
             priority: l.priority,
             count,
-        }
-    }
-}
-
-/// The criteria of a list, the ones set only, named as the flags are.
-#[derive(Serialize, Default)]
-pub struct FilterJson {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stage: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    level: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    health_below: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    clv_above: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quiet_days: Option<u16>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    overdue: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    query: Option<String>,
-}
-
-impl FilterJson {
-    fn new(f: &ListFilter) -> FilterJson {
-        FilterJson {
-            stage: f.stage.map(|s| s.key()),
-            level: f.level.map(|l| l.key()),
-            segment: f.segment.clone(),
-            tag: f.tag.clone(),
-            owner: f.owner.clone(),
-            tier: f.tier.clone(),
-            health_below: f.health_below,
-            clv_above: f.clv_above.map(|m| m.as_f64()),
-            quiet_days: f.quiet_days,
-            overdue: f.overdue,
-            query: f.query.clone(),
         }
     }
 }

@@ -134,6 +134,8 @@ pub struct Read {
     /// CSV: each column and what it feeds.
     pub mapping: Vec<(String, String)>,
     pub records: Vec<Result<Incoming, Note>>,
+    /// guanxi JSON: the team's saved lists (see [`plan_lists`]).
+    pub lists: Vec<json::ListOut>,
 }
 
 /// A CSV or vCard reader's contacts as records, each problem noted at
@@ -163,6 +165,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 encoding: read.encoding,
                 mapping: Vec::new(),
                 records: contacts(read.cards.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
+                lists: Vec::new(),
             }
         }
         Format::Csv => {
@@ -176,22 +179,28 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                     .map(|(c, t)| (c.clone(), format!("{t:?}")))
                     .collect(),
                 records: contacts(read.rows.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
+                lists: Vec::new(),
             }
         }
-        Format::Json => Read {
-            format,
-            encoding: encoding::name(encoding::UTF_8),
-            mapping: Vec::new(),
-            records: json::read(bytes)?
-                .into_iter()
-                .map(|r| {
-                    r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
-                        place: crate::i18n::tf("import.place.customer", &[("index", &e.index)]),
-                        message: e.message,
+        Format::Json => {
+            let export = json::read(bytes)?;
+            Read {
+                format,
+                encoding: encoding::name(encoding::UTF_8),
+                mapping: Vec::new(),
+                records: export
+                    .customers
+                    .into_iter()
+                    .map(|r| {
+                        r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
+                            place: crate::i18n::tf("import.place.customer", &[("index", &e.index)]),
+                            message: e.message,
+                        })
                     })
-                })
-                .collect(),
-        },
+                    .collect(),
+                lists: export.lists,
+            }
+        }
     };
     if !read.records.is_empty() && read.records.iter().all(Result::is_err) {
         let first = read.records.iter().find_map(|r| r.as_ref().err()).cloned();
@@ -273,6 +282,11 @@ pub struct Plan {
     /// Records already saved by an earlier run of the same import.
     pub resumed_from: usize,
     pub total_records: usize,
+    /// Saved lists the file brings that differ from the workspace's: saved
+    /// by [`finish`] when the customers are, in the same undoable change.
+    pub lists: Vec<Edit>,
+    /// How many lists of the file `lists` saves.
+    pub lists_changed: usize,
     /// What takes back each chunk saved so far (this run's, in the order
     /// saved), made one undoable change by [`finish`].
     undo: Vec<Vec<Edit>>,
@@ -293,6 +307,36 @@ impl Plan {
             .iter()
             .filter_map(|s| s.possible_duplicate.as_ref().map(|p| (s, p)))
     }
+}
+
+/// Adds to `plan` the saved lists of the file that the workspace does not
+/// hold as they are; a list whose name or criteria cannot be used is
+/// noted as skipped. A list marked priority in the file becomes the
+/// workspace's priority segment, as when it is saved here.
+pub fn plan_lists(store: &Store, lists: Vec<json::ListOut>, plan: &mut Plan) -> Result<(), StoreError> {
+    for (n, list) in lists.into_iter().enumerate() {
+        let place = crate::i18n::tf("import.place.list", &[("index", &(n + 1))]);
+        let filter = match list.filter.to_filter() {
+            Ok(f) => f,
+            Err(message) => {
+                plan.skipped.push(Note { place, message });
+                continue;
+            }
+        };
+        match store.list_edits(&list.name, &filter, list.priority) {
+            Ok(edits) if edits.is_empty() => {}
+            Ok(edits) => {
+                plan.lists.extend(edits);
+                plan.lists_changed += 1;
+            }
+            Err(StoreError::Input(e)) => plan.skipped.push(Note {
+                place,
+                message: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Where a record goes: a customer already in the workspace (with its

@@ -3,6 +3,7 @@
 //! again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
+pub use super::saved_lists::{FilterOut, ListOut};
 use crate::i18n::{t, tf};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct Export {
     pub format: String,
     pub version: u32,
     pub customers: Vec<CustomerOut>,
+    /// The team's saved lists (absent from exports before them).
+    #[serde(default)]
+    pub lists: Vec<ListOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -304,14 +308,22 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     t.starts_with('{') && t.contains("\"customers\"")
 }
 
+/// An export, read: its customers, each checked on its own, and the saved
+/// lists.
+#[derive(Debug)]
+pub struct ReadExport {
+    pub customers: Vec<Result<FullCustomer, EntryError>>,
+    pub lists: Vec<ListOut>,
+}
+
 /// Reads an export: the file must parse as a whole; each customer in it
 /// is then checked on its own, so one bad customer is reported and skipped.
-pub fn read(bytes: &[u8]) -> Result<Vec<Result<FullCustomer, EntryError>>, serde_json::Error> {
+pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
     let text = std::str::from_utf8(bytes)
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
     let export: Export = serde_json::from_str(text)?;
-    Ok(export
+    let customers = export
         .customers
         .into_iter()
         .enumerate()
@@ -323,7 +335,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Result<FullCustomer, EntryError>>, serde
                 message,
             })
         })
-        .collect())
+        .collect();
+    Ok(ReadExport {
+        customers,
+        lists: export.lists,
+    })
 }
 
 fn id_of(s: &str, what: &str) -> Result<u64, String> {
@@ -491,6 +507,7 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
 pub fn write_to<W: std::io::Write>(
     out: W,
     customers: impl Iterator<Item = Result<CustomerOut, String>>,
+    lists: &[ListOut],
 ) -> std::io::Result<usize> {
     use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
     use std::cell::{Cell, RefCell};
@@ -517,10 +534,11 @@ pub fn write_to<W: std::io::Write>(
         count: Cell::new(0),
     };
     let mut json = serde_json::Serializer::pretty(out);
-    let mut export = json.serialize_struct("Export", 3)?;
+    let mut export = json.serialize_struct("Export", 4)?;
     export.serialize_field("format", FORMAT)?;
     export.serialize_field("version", &VERSION)?;
     export.serialize_field("customers", &lazy)?;
+    export.serialize_field("lists", lists)?;
     SerializeStruct::end(export)?;
     let mut out = json.into_inner();
     out.write_all(b"\n")?;
@@ -533,6 +551,7 @@ pub fn write(customers: Vec<CustomerOut>) -> String {
         format: FORMAT.into(),
         version: VERSION,
         customers,
+        lists: Vec::new(),
     };
     serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
 }

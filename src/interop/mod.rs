@@ -8,6 +8,7 @@ pub mod ics;
 pub mod import;
 pub mod json;
 pub mod resume;
+pub mod saved_lists;
 pub mod sniff;
 pub mod vcard;
 

@@ -322,16 +322,30 @@ impl Store {
     /// marks it the priority segment when `priority` (unmarking the one
     /// marked before), as one undoable change.
     pub fn save_list(&mut self, name: &str, filter: &ListFilter, priority: bool) -> Result<(), StoreError> {
+        let edits = self.list_edits(name, filter, priority)?;
+        if !edits.is_empty() {
+            self.commit(edits)?;
+        }
+        Ok(())
+    }
+
+    /// The edits that save `filter` as `name`, and mark it the priority
+    /// segment when `priority` (a list not marked keeps its mark): none
+    /// when it is saved so already.
+    pub fn list_edits(&self, name: &str, filter: &ListFilter, priority: bool) -> Result<Vec<Edit>, StoreError> {
         let name = list_name(name)?;
-        let mut edits = vec![Edit::SetList {
-            name: name.clone(),
-            change: ListChange::Criteria(Some(filter.criteria())),
-        }];
+        let current = self.saved_list(&name).ok();
+        let mut edits = Vec::new();
+        if current.as_ref().is_none_or(|l| l.filter != *filter) {
+            edits.push(Edit::SetList {
+                name: name.clone(),
+                change: ListChange::Criteria(Some(filter.criteria())),
+            });
+        }
         if priority {
             edits.extend(self.priority_edits(Some(&name))?);
         }
-        self.commit(edits)?;
-        Ok(())
+        Ok(edits)
     }
 
     /// Deletes the list called `name`; an error when there is none.

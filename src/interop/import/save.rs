@@ -99,6 +99,13 @@ pub fn finish(
     resume_file: Option<&PathBuf>,
     stopped: bool,
 ) -> Result<(), StoreError> {
+    // The file's saved lists, once its customers are all in.
+    if !stopped && !plan.lists.is_empty() {
+        let lists = std::mem::take(&mut plan.lists);
+        let inverse = store.inverse_of(&lists)?;
+        store.commit_bulk(vec![(lists, None)])?;
+        plan.undo.push(inverse);
+    }
     let chunks: Vec<Vec<Edit>> = plan
         .undo
         .drain(..)
