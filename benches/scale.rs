@@ -1,5 +1,6 @@
 //! guanxi at scale: `cargo bench --bench scale` builds a workspace of
-//! 100,000 customers and 1,000,000 interactions with the real binary, then
+//! 100,000 customers, 1,000,000 interactions and 50,000 deals (sample
+//! data: a deal for every other customer) with the real binary, then
 //! measures what a salesperson waits on. `-- --quick` does the same with
 //! 10,000 and 100,000 (what `.ci/run` runs).
 //!
@@ -31,7 +32,7 @@ use ratatui::backend::TestBackend;
 
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::text::fold;
-use guanxi::domain::{Channel, CustomerId, Direction, Rules};
+use guanxi::domain::{Channel, CustomerId, DealStatus, Direction, Rules};
 use guanxi::store::codec;
 use guanxi::store::{OpenOptions, Store};
 use guanxi::tui::app::App;
@@ -373,6 +374,9 @@ impl Bench {
             for f in store.follow_ups_of(*id).expect("follow-ups") {
                 raw += codec::encode(&f).expect("encode").len() as u64;
             }
+            for d in store.deals_of(*id).expect("deals") {
+                raw += codec::encode(&d).expect("encode").len() as u64;
+            }
         }
         let ours = dir_size(&self.workspace()) + dir_size(&self.root.join("data"));
         let bare_size = dir_size(&self.root.join("bare"));
@@ -401,6 +405,25 @@ impl Bench {
             assert_eq!(n, m, "the baseline holds the same timeline");
         }
         figures.push(Figure::new("timeline_open_p95", p95(&mut ours), "ms", Some(5.0)).against(p95(&mut floor)));
+
+        // Deals: one customer's (read through its links, whatever the
+        // number of deals), and every open one for the deals pipeline.
+        let mut ours = Vec::new();
+        for id in &sample {
+            let t = Instant::now();
+            std::hint::black_box(store.deals_of(*id).expect("deals"));
+            ours.push(ms(t));
+        }
+        figures.push(Figure::new("customer_deals_p95", p95(&mut ours), "ms", Some(5.0)));
+        let mut ours = Vec::new();
+        let mut open = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            open = store.deals_with_status(DealStatus::Open).expect("open deals").len();
+            ours.push(ms(t));
+        }
+        assert!(open > 0, "the sample workspace has open deals");
+        figures.push(Figure::new("open_deals_all", median(&mut ours), "ms", Some(500.0)));
 
         // Filtering as you type, through the UI's own state and drawing.
         let names: Vec<String> = sample

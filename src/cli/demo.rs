@@ -82,6 +82,7 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
             ("customers", &tn("cli.demo.customers", saved.customers, &[])),
             ("interactions", &tn("cli.demo.interactions", saved.interactions, &[])),
             ("follow_ups", &tn("cli.demo.follow_ups", saved.follow_ups, &[])),
+            ("deals", &tn("cli.demo.deals", saved.deals, &[])),
             ("path", &shown.display()),
         ],
     ) + "\n")

@@ -90,6 +90,13 @@ pub struct Activity {
     pub segments: List,
     pub sources: List,
     pub loyalty_tiers: List,
+    pub deals: DealLists,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DealLists {
+    pub titles: PerLang,
+    pub lost_reasons: PerLang,
 }
 
 pub struct Lists {

@@ -3,6 +3,7 @@
 //! The same seed (on the same day) always gives the same data.
 
 mod data;
+mod deals;
 mod rng;
 
 use chrono::{Days, NaiveDate};
@@ -45,6 +46,7 @@ pub struct DemoProgress {
     pub customers: usize,
     pub interactions: usize,
     pub follow_ups: usize,
+    pub deals: usize,
 }
 
 /// A folder for a new sample workspace in the system's temporary folder,
@@ -139,6 +141,26 @@ pub fn generate(
                 Some(f.created_at),
             ));
         }
+        let probabilities = &store.rules().deal_probability;
+        if let Some(d) = deals::for_customer(
+            &lists,
+            spec.seed,
+            index as u64,
+            &plan.customer,
+            plan.lang,
+            anchor,
+            today,
+            probabilities,
+        ) {
+            changes.push((
+                vec![Edit::AddDeal {
+                    id: d.id,
+                    fields: d.to_fields(),
+                }],
+                Some(d.created_at),
+            ));
+            pending.deals += 1;
+        }
         pending.customers += 1;
         pending.interactions += plan.interactions.len();
         pending.follow_ups += plan.follow_ups.len();
@@ -184,6 +206,8 @@ fn interaction_counts(spec: &DemoSpec) -> Vec<(Stage, usize)> {
 
 struct Plan {
     customer: Customer,
+    /// The language the customer's data is drawn in.
+    lang: Lang,
     moves: Vec<(i64, Stage, Stage)>,
     interactions: Vec<Interaction>,
     follow_ups: Vec<FollowUp>,
@@ -387,6 +411,7 @@ fn plan_customer(
     }
     Plan {
         customer: c,
+        lang,
         moves,
         interactions: log,
         follow_ups,
