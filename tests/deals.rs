@@ -121,6 +121,11 @@ fn winning_logs_the_purchase_and_losing_needs_a_reason() {
     let closed = deals(&s, &["--status", "lost"]);
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0]["reason"], "price");
+    let table = s.ok(&["deal", "list", "--status", "lost"]);
+    assert!(
+        table.lines().any(|l| l.contains("Upsell") && l.contains("price")),
+        "the reason beside a lost deal: {table}"
+    );
     assert_eq!(closed[0]["weighted"], 0.0);
     assert_eq!(deals(&s, &["--status", "won"])[0]["weighted"], 500.0);
     s.rejected(&["deal", "list", "--status", "pending"]);
@@ -299,6 +304,9 @@ fn show_lists_the_deals_in_plain_text_and_json() {
     assert_eq!(deals[0]["customer_name"], "Lan Anh");
     assert_eq!(deals[1]["status"], "lost");
     assert!(s.ok(&["show", "Wei"]).contains("Not Lan's"));
+    s.ok(&["deal", "lost", late.trim(), "--reason", "budget"]);
+    let text = s.ok(&["show", "Lan"]);
+    assert!(text.contains("\nDeals\n"), "no open amounts when none is open: {text}");
 }
 
 /// A customer's deals and the deals of a status are read through links

@@ -254,17 +254,20 @@ fn render_deals(deals: &[crate::domain::Deal], today: chrono::NaiveDate) -> Stri
     if deals.is_empty() {
         return String::new();
     }
-    let open = deals.iter().filter(|d| d.is_open());
-    let amount: crate::domain::Money = open.clone().map(|d| d.amount).sum();
-    let weighted: crate::domain::Money = open.map(|d| d.weighted()).sum();
-    let mut out = format!(
-        "\n{} · {}\n",
-        t("detail.deals"),
-        tf(
-            "detail.deal_weighted",
-            &[("amount", &money(amount)), ("weighted", &money(weighted))]
-        )
-    );
+    let open: Vec<_> = deals.iter().filter(|d| d.is_open()).collect();
+    let mut out = format!("\n{}", t("detail.deals"));
+    if !open.is_empty() {
+        let amount: crate::domain::Money = open.iter().map(|d| d.amount).sum();
+        let weighted: crate::domain::Money = open.iter().map(|d| d.weighted()).sum();
+        out.push_str(&format!(
+            " · {}",
+            tf(
+                "detail.deal_weighted",
+                &[("amount", &money(amount)), ("weighted", &money(weighted))]
+            )
+        ));
+    }
+    out.push('\n');
     for d in deals {
         let close = match d.close_date() {
             Some(c) if d.is_overdue(today) => format!("! {}", day(c)),

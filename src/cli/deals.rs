@@ -164,7 +164,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
     if deals.is_empty() {
         return Ok(format!("{}\n", t(&format!("cli.deal.none_{}", status.key()))));
     }
-    let mut table = Table::new(&[
+    let mut columns = vec![
         (t("cli.deal.close"), 14),
         (t("cli.customer"), 26),
         (t("cli.deal.title"), 36),
@@ -172,7 +172,13 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         (t("cli.deal.probability"), 6),
         (t("cli.deal.weighted"), 18),
         ("ID", 8),
-    ]);
+    ];
+    // Why each was lost, when that is what is listed.
+    let lost = status == DealStatus::Lost;
+    if lost {
+        columns.push((t("cli.deal.reason"), 60));
+    }
+    let mut table = Table::new(&columns);
     let mut amount = Money::ZERO;
     let mut weighted = Money::ZERO;
     for d in &deals {
@@ -183,7 +189,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
             Some(c) => day(c),
             None => String::new(),
         };
-        table.row(vec![
+        let mut row = vec![
             close,
             name_of(d)?,
             d.title.clone(),
@@ -191,7 +197,11 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
             format!("{}%", d.probability),
             money(d.weighted()),
             d.id.to_string()[..8].to_string(),
-        ]);
+        ];
+        if lost {
+            row.push(d.reason.clone());
+        }
+        table.row(row);
     }
     table.row(vec![
         String::new(),

@@ -16,13 +16,15 @@ use crate::domain::{Customer, Deal, DealId, DealProbability, DealStatus, Money, 
 /// The stream deals are drawn from (customers use 2).
 const STREAM: u64 = 3;
 
-/// The deal of the customer made `index`th, if it has one: half of them do.
+/// The deal of the customer made `index`th, in `stage` (where its moves
+/// take it), if it has one: half of them do.
 #[allow(clippy::too_many_arguments)]
 pub fn for_customer(
     lists: &Lists,
     seed: u64,
     index: u64,
     c: &Customer,
+    stage: Stage,
     lang: Lang,
     anchor: i64,
     today: NaiveDate,
@@ -35,9 +37,9 @@ pub fn for_customer(
     let words = &lists.activity.deals;
     let mut d = Deal::empty(DealId(rng.next_u64()), c.id);
     d.title = pick(&mut rng, words.titles.get(lang));
-    let scale = 1 + c.stage.index() as i64;
+    let scale = 1 + stage.index() as i64;
     d.amount = Money::from_units(rng.between(10, 200 * scale) * 100);
-    d.probability = probabilities.for_stage(c.stage);
+    d.probability = probabilities.for_stage(stage);
     d.owner = c.owner.clone();
     d.created_at = rng.between(c.created_at, anchor - DAY_MS).max(c.created_at);
     let ahead = rng.between(-20, 120);
@@ -47,7 +49,7 @@ pub fn for_customer(
         today.checked_add_days(Days::new(ahead.unsigned_abs()))
     };
     d.close = close.map(date_to_days);
-    if c.stage > Stage::Attract && rng.chance(0.15) {
+    if stage > Stage::Attract && rng.chance(0.15) {
         d.status = DealStatus::Lost;
         d.reason = pick(&mut rng, words.lost_reasons.get(lang));
         d.closed_at = Some(rng.between(d.created_at, anchor - 1));

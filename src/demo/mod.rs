@@ -147,6 +147,7 @@ pub fn generate(
             spec.seed,
             index as u64,
             &plan.customer,
+            stage,
             plan.lang,
             anchor,
             today,
