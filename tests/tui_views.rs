@@ -653,3 +653,25 @@ fn an_oversized_note_is_marked_in_the_form_and_not_saved() {
     );
     assert_eq!(f.app.roster.len(), 5, "nothing saved");
 }
+
+/// The saved-list picker (`L`): the lists with their filters as flags,
+/// the priority segment marked, and the first row showing everyone again.
+#[test]
+fn saved_list_picker() {
+    use guanxi::domain::list_filter::ListFilter;
+    check("list_picker", |app| {
+        let loyal = ListFilter {
+            stage: Some(guanxi::domain::Stage::Loyalty),
+            ..ListFilter::default()
+        };
+        app.store.save_list("Khách trung thành", &loyal, true).unwrap();
+        let vip = ListFilter {
+            tag: Some("vip".into()),
+            overdue: true,
+            ..ListFilter::default()
+        };
+        app.store.save_list("VIP 逾期", &vip, false).unwrap();
+        app.reload_all();
+        press(app, KeyCode::Char('L'));
+    });
+}
