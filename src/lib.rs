@@ -19,6 +19,7 @@ pub mod domain;
 pub mod i18n;
 pub mod interop;
 pub mod lexicon;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod tui;

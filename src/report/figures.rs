@@ -1,0 +1,570 @@
+//! The report's figures, gathered one customer at a time (`Gather::add`)
+//! and one deal at a time (`Gather::add_deal`), so a report over the whole
+//! workspace holds its totals, not its customers. Every figure is computed
+//! from what is stored; nothing in a report is kept by hand.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::stays::{Stay, stage_at, stays};
+use crate::domain::dates::{days_to_date, local_day};
+use crate::domain::{Channel, Customer, Deal, DealStatus, FollowUp, Interaction, Money, Stage, StageChange};
+
+/// What a report covers: the period (whole days, local time), and the
+/// customers kept by the caller (owner, saved list, organization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    fn holds(&self, at: i64) -> bool {
+        let day = local_day(at);
+        self.from <= day && day <= self.to
+    }
+
+    /// The period as instants, for stays: from its first to its last
+    /// millisecond.
+    fn bounds(&self) -> (i64, i64) {
+        let start = crate::domain::dates::local_midnight(self.from);
+        let end = self
+            .to
+            .succ_opt()
+            .map_or(i64::MAX, crate::domain::dates::local_midnight)
+            - 1;
+        (start, end)
+    }
+}
+
+/// One row of the funnel: customers now in the stage, their revenue in
+/// the period and their lifetime value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StageRow {
+    pub customers: usize,
+    pub revenue: Money,
+    pub clv: Money,
+}
+
+/// Of those ever in a stage during the period, how many later reached
+/// the next stage or beyond.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Conversion {
+    pub reached_from: usize,
+    pub reached_to: usize,
+}
+
+impl Conversion {
+    /// The share, 0-1; none when nobody was in the stage.
+    pub fn rate(&self) -> Option<f64> {
+        (self.reached_from > 0).then(|| self.reached_to as f64 / self.reached_from as f64)
+    }
+}
+
+/// Revenue of one month.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MonthRevenue {
+    pub amount: Money,
+    pub purchases: usize,
+}
+
+/// Lifetime value and revenue of a group of customers (a segment, an
+/// organization).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupValue {
+    pub customers: usize,
+    pub clv: Money,
+    pub revenue: Money,
+}
+
+/// What was experienced against what was promised (seed 002), from the
+/// ratings (1-5) of interactions: 1-2 worse, 3 as promised, 4-5 better.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Touchpoint {
+    pub worse: usize,
+    pub as_promised: usize,
+    pub better: usize,
+    sum: u64,
+}
+
+impl Touchpoint {
+    fn add(&mut self, rating: u8) {
+        match rating {
+            1 | 2 => self.worse += 1,
+            3 => self.as_promised += 1,
+            _ => self.better += 1,
+        }
+        self.sum += u64::from(rating);
+    }
+
+    pub fn rated(&self) -> usize {
+        self.worse + self.as_promised + self.better
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        let n = self.rated();
+        (n > 0).then(|| self.sum as f64 / n as f64)
+    }
+
+    /// The mean less 3 (as promised): below zero, worse than promised.
+    pub fn gap(&self) -> Option<f64> {
+        self.mean().map(|m| m - 3.0)
+    }
+}
+
+/// Open deals expected to close in a month, weighted, beside those won.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MonthForecast {
+    pub open: Money,
+    pub weighted: Money,
+    pub won: Money,
+}
+
+/// What one person did in the period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonActivity {
+    pub interactions: usize,
+    pub customers_touched: usize,
+    pub follow_ups_done: usize,
+    pub follow_ups_overdue: usize,
+}
+
+/// The figures of a report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figures {
+    pub stages: BTreeMap<Stage, StageRow>,
+    /// By the stage converted from (every stage but the last).
+    pub conversion: BTreeMap<Stage, Conversion>,
+    /// Lengths in days of completed stays, by stage (for medians).
+    pub stays: BTreeMap<Stage, Vec<f64>>,
+    /// By the first day of the month.
+    pub revenue_by_month: BTreeMap<NaiveDate, MonthRevenue>,
+    pub clv_by_segment: BTreeMap<String, GroupValue>,
+    pub touchpoints: BTreeMap<Channel, Touchpoint>,
+    /// By the stage the customer was in when the interaction happened.
+    pub touchpoints_by_stage: BTreeMap<Stage, Touchpoint>,
+    /// By the first day of the expected close month; undated open deals
+    /// are left out.
+    pub forecast: BTreeMap<NaiveDate, MonthForecast>,
+    /// By person (interaction author, follow-up author).
+    pub activity: BTreeMap<String, PersonActivity>,
+}
+
+impl Figures {
+    /// The median length of the completed stays in `stage`, in days, with
+    /// how many there were.
+    pub fn days_in_stage(&self, stage: Stage) -> (Option<f64>, usize) {
+        let Some(days) = self.stays.get(&stage) else {
+            return (None, 0);
+        };
+        (median(days), days.len())
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    })
+}
+
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+const DAY_MS: f64 = 86_400_000.0;
+
+/// Gathers the figures over a period.
+#[derive(Debug)]
+pub struct Gather {
+    period: Period,
+    today: NaiveDate,
+    figures: Figures,
+}
+
+impl Gather {
+    pub fn new(period: Period, today: NaiveDate) -> Gather {
+        Gather {
+            period,
+            today,
+            figures: Figures::default(),
+        }
+    }
+
+    /// Counts one customer in: its stage, lifetime value `clv`, timeline
+    /// and stage history.
+    pub fn add(
+        &mut self,
+        c: &Customer,
+        clv: Money,
+        interactions: &[Interaction],
+        follow_ups: &[FollowUp],
+        history: &[StageChange],
+    ) {
+        let period = self.period;
+        let f = &mut self.figures;
+        let revenue: Money = interactions
+            .iter()
+            .filter(|i| !i.deleted && period.holds(i.at))
+            .filter_map(|i| i.amount)
+            .sum();
+        let row = f.stages.entry(c.stage).or_default();
+        row.customers += 1;
+        row.revenue += revenue;
+        row.clv += clv;
+        let segment = f.clv_by_segment.entry(c.segment.trim().to_string()).or_default();
+        segment.customers += 1;
+        segment.clv += clv;
+        segment.revenue += revenue;
+
+        let stays = stays(c.created_at, c.stage, history);
+        self::convert(f, &stays, period.bounds());
+        for s in &stays {
+            if let Some(left) = s.left
+                && left > s.entered
+                && period.holds(left)
+            {
+                f.stays
+                    .entry(s.stage)
+                    .or_default()
+                    .push((left - s.entered) as f64 / DAY_MS);
+            }
+        }
+
+        let mut touched_by: Vec<&str> = Vec::new();
+        for i in interactions.iter().filter(|i| !i.deleted && period.holds(i.at)) {
+            if let Some(amount) = i.amount {
+                let m = f.revenue_by_month.entry(month_of(local_day(i.at))).or_default();
+                m.amount += amount;
+                m.purchases += 1;
+            }
+            if let Some(rating) = i.satisfaction.filter(|r| (1..=5).contains(r)) {
+                f.touchpoints.entry(i.channel).or_default().add(rating);
+                if let Some(stage) = stage_at(&stays, i.at) {
+                    f.touchpoints_by_stage.entry(stage).or_default().add(rating);
+                }
+            }
+            let person = f.activity.entry(i.author.clone()).or_default();
+            person.interactions += 1;
+            if !touched_by.contains(&i.author.as_str()) {
+                person.customers_touched += 1;
+                touched_by.push(&i.author);
+            }
+        }
+        for fu in follow_ups.iter().filter(|f| !f.deleted) {
+            match fu.done_at {
+                Some(done) if period.holds(done) => {
+                    f.activity.entry(fu.author.clone()).or_default().follow_ups_done += 1;
+                }
+                None if fu.due_date() < self.today => {
+                    f.activity.entry(fu.author.clone()).or_default().follow_ups_overdue += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Counts one deal in the forecast: open ones by expected close month
+    /// (in the period or after it), won ones by the month they were won.
+    pub fn add_deal(&mut self, d: &Deal) {
+        if d.deleted {
+            return;
+        }
+        match d.status {
+            DealStatus::Open => {
+                let Some(close) = d.close.map(days_to_date) else {
+                    return;
+                };
+                if close < self.period.from {
+                    return;
+                }
+                let m = self.figures.forecast.entry(month_of(close)).or_default();
+                m.open += d.amount;
+                m.weighted += d.weighted();
+            }
+            DealStatus::Won => {
+                let Some(at) = d.closed_at.filter(|at| self.period.holds(*at)) else {
+                    return;
+                };
+                self.figures.forecast.entry(month_of(local_day(at))).or_default().won += d.amount;
+            }
+            DealStatus::Lost => {}
+        }
+    }
+
+    pub fn finish(self) -> Figures {
+        self.figures
+    }
+
+    /// The period counted, for whoever prints the figures.
+    pub fn period(&self) -> Period {
+        self.period
+    }
+}
+
+/// Counts a customer in the conversion of every stage it was in during
+/// the period (`bounds`): converted when a later stay is in a further
+/// stage.
+fn convert(f: &mut Figures, stays: &[Stay], (from, to): (i64, i64)) {
+    let mut counted: Vec<Stage> = Vec::new();
+    for (n, s) in stays.iter().enumerate() {
+        if s.stage.next().is_none() || counted.contains(&s.stage) || !s.overlaps(from, to) {
+            continue;
+        }
+        counted.push(s.stage);
+        let row = f.conversion.entry(s.stage).or_default();
+        row.reached_from += 1;
+        if stays[n + 1..].iter().any(|later| later.stage > s.stage) {
+            row.reached_to += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::local_midnight;
+    use crate::domain::{CustomerId, DealId, FollowUpId, InteractionId};
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn at(s: &str) -> i64 {
+        local_midnight(day(s)) + 10 * 3600 * 1000
+    }
+
+    fn year_2026() -> Gather {
+        Gather::new(
+            Period {
+                from: day("2026-01-01"),
+                to: day("2026-12-31"),
+            },
+            day("2026-11-26"),
+        )
+    }
+
+    fn customer(n: u64, stage: Stage, created: &str, segment: &str) -> Customer {
+        let mut c = Customer::empty(CustomerId(n));
+        c.stage = stage;
+        c.created_at = at(created);
+        c.segment = segment.into();
+        c
+    }
+
+    fn interaction(
+        n: u64,
+        when: &str,
+        channel: Channel,
+        amount: Option<i64>,
+        rating: Option<u8>,
+        by: &str,
+    ) -> Interaction {
+        let mut i = Interaction::empty(InteractionId(n), CustomerId(0));
+        i.at = at(when);
+        i.channel = channel;
+        i.amount = amount.map(Money::from_units);
+        i.satisfaction = rating;
+        i.author = by.into();
+        i
+    }
+
+    fn moved(when: &str, from: Stage, to: Stage) -> StageChange {
+        StageChange {
+            at: at(when),
+            by: "An".into(),
+            from,
+            to,
+        }
+    }
+
+    #[test]
+    fn an_empty_scope_has_no_figures() {
+        let f = year_2026().finish();
+        assert_eq!(f, Figures::default());
+        assert_eq!(f.days_in_stage(Stage::Build), (None, 0));
+    }
+
+    #[test]
+    fn stages_revenue_and_segments_count_the_period_only() {
+        let mut g = year_2026();
+        let lan = customer(1, Stage::Loyalty, "2025-06-01", "Doanh nghiệp");
+        let log = [
+            interaction(1, "2025-12-31", Channel::Purchase, Some(900), None, "An"),
+            interaction(2, "2026-03-05", Channel::Purchase, Some(100), Some(5), "An"),
+            interaction(3, "2026-03-20", Channel::Purchase, Some(50), None, "An"),
+            interaction(4, "2026-07-01", Channel::Call, None, Some(2), "Wei"),
+        ];
+        g.add(&lan, Money::from_units(5_000), &log, &[], &[]);
+        g.add(
+            &customer(2, Stage::Loyalty, "2026-02-01", ""),
+            Money::from_units(10),
+            &[],
+            &[],
+            &[],
+        );
+        let f = g.finish();
+        let loyalty = &f.stages[&Stage::Loyalty];
+        assert_eq!(loyalty.customers, 2);
+        assert_eq!(
+            loyalty.revenue,
+            Money::from_units(150),
+            "2025's purchase is out of scope"
+        );
+        assert_eq!(loyalty.clv, Money::from_units(5_010));
+        let march = &f.revenue_by_month[&day("2026-03-01")];
+        assert_eq!((march.amount, march.purchases), (Money::from_units(150), 2));
+        assert_eq!(f.revenue_by_month.len(), 1);
+        assert_eq!(f.clv_by_segment["Doanh nghiệp"].clv, Money::from_units(5_000));
+        assert_eq!(f.clv_by_segment[""].customers, 1);
+        assert_eq!(f.activity["An"].interactions, 2);
+        assert_eq!(f.activity["An"].customers_touched, 1);
+        assert_eq!(f.activity["Wei"].interactions, 1);
+    }
+
+    #[test]
+    fn touchpoints_compare_ratings_with_the_promise_per_channel_and_stage() {
+        let mut g = year_2026();
+        let c = customer(1, Stage::Build, "2026-01-01", "");
+        let history = [moved("2026-05-01", Stage::Attract, Stage::Build)];
+        let log = [
+            interaction(1, "2026-02-01", Channel::Call, None, Some(1), "An"),
+            interaction(2, "2026-03-01", Channel::Call, None, Some(3), "An"),
+            interaction(3, "2026-06-01", Channel::Call, None, Some(5), "An"),
+            interaction(4, "2026-06-02", Channel::Meeting, None, Some(4), "An"),
+            interaction(5, "2026-06-03", Channel::Meeting, None, None, "An"),
+        ];
+        g.add(&c, Money::ZERO, &log, &[], &history);
+        let f = g.finish();
+        let call = &f.touchpoints[&Channel::Call];
+        assert_eq!((call.worse, call.as_promised, call.better, call.rated()), (1, 1, 1, 3));
+        assert_eq!(call.mean(), Some(3.0));
+        assert_eq!(call.gap(), Some(0.0));
+        assert_eq!(f.touchpoints[&Channel::Meeting].gap(), Some(1.0), "unrated left out");
+        let attract = &f.touchpoints_by_stage[&Stage::Attract];
+        assert_eq!(attract.rated(), 2, "before the move");
+        assert_eq!(f.touchpoints_by_stage[&Stage::Build].rated(), 2, "after it");
+    }
+
+    #[test]
+    fn conversion_and_days_in_stage_come_from_the_stage_history() {
+        let mut g = year_2026();
+        // Reached build from establish, then fell back to establish.
+        let a = [
+            moved("2026-02-01", Stage::Attract, Stage::Establish),
+            moved("2026-02-11", Stage::Establish, Stage::Build),
+            moved("2026-03-01", Stage::Build, Stage::Establish),
+        ];
+        g.add(
+            &customer(1, Stage::Establish, "2026-01-01", ""),
+            Money::ZERO,
+            &[],
+            &[],
+            &a,
+        );
+        // Still in establish since 2026-04-01: in it, not converted.
+        let b = [moved("2026-04-01", Stage::Attract, Stage::Establish)];
+        g.add(
+            &customer(2, Stage::Establish, "2026-03-22", ""),
+            Money::ZERO,
+            &[],
+            &[],
+            &b,
+        );
+        // Left attract in 2025: not in the period's conversion.
+        let c = [moved("2025-05-01", Stage::Attract, Stage::Build)];
+        g.add(&customer(3, Stage::Build, "2025-04-01", ""), Money::ZERO, &[], &[], &c);
+        let f = g.finish();
+        let est = &f.conversion[&Stage::Establish];
+        assert_eq!((est.reached_from, est.reached_to), (2, 1), "counted once each");
+        assert_eq!(est.rate(), Some(0.5));
+        let attract = &f.conversion[&Stage::Attract];
+        assert_eq!((attract.reached_from, attract.reached_to), (2, 2));
+        let build = &f.conversion[&Stage::Build];
+        assert_eq!((build.reached_from, build.reached_to), (2, 0));
+        assert!(
+            !f.conversion.contains_key(&Stage::Loyalty),
+            "nothing beyond the last stage"
+        );
+        // Completed stays ending in 2026: attract 31 and 10 days,
+        // establish 10, build 18.
+        assert_eq!(f.days_in_stage(Stage::Attract), (Some(20.5), 2));
+        assert_eq!(f.days_in_stage(Stage::Establish), (Some(10.0), 1));
+        assert_eq!(f.days_in_stage(Stage::Build), (Some(18.0), 1));
+        assert_eq!(f.days_in_stage(Stage::Loyalty), (None, 0));
+    }
+
+    #[test]
+    fn the_forecast_weights_open_deals_by_close_month_beside_what_was_won() {
+        let mut g = year_2026();
+        let deal = |n: u64, close: Option<&str>, amount: i64, p: u8, status: DealStatus| {
+            let mut d = Deal::empty(DealId(n), CustomerId(1));
+            d.close = close.map(|c| crate::domain::dates::date_to_days(day(c)));
+            d.amount = Money::from_units(amount);
+            d.probability = p;
+            d.status = status;
+            if status != DealStatus::Open {
+                d.closed_at = Some(at("2026-11-03"));
+            }
+            d
+        };
+        g.add_deal(&deal(1, Some("2026-12-05"), 1_000, 30, DealStatus::Open));
+        g.add_deal(&deal(2, Some("2026-12-20"), 500, 50, DealStatus::Open));
+        g.add_deal(&deal(3, None, 700, 50, DealStatus::Open));
+        g.add_deal(&deal(4, Some("2025-01-01"), 700, 50, DealStatus::Open));
+        g.add_deal(&deal(5, Some("2026-11-30"), 400, 90, DealStatus::Won));
+        g.add_deal(&deal(6, Some("2026-11-30"), 400, 90, DealStatus::Lost));
+        let f = g.finish();
+        let dec = &f.forecast[&day("2026-12-01")];
+        assert_eq!(
+            (dec.open, dec.weighted),
+            (Money::from_units(1_500), Money::from_units(550))
+        );
+        assert_eq!(f.forecast[&day("2026-11-01")].won, Money::from_units(400));
+        assert_eq!(f.forecast.len(), 2, "undated, long past and lost deals left out");
+    }
+
+    #[test]
+    fn follow_ups_done_in_the_period_and_overdue_today_count_per_person() {
+        let mut g = year_2026();
+        let fu = |n: u64, due: &str, done: Option<&str>, by: &str| {
+            let mut f = FollowUp::empty(FollowUpId(n), CustomerId(1));
+            f.due = crate::domain::dates::date_to_days(day(due));
+            f.done_at = done.map(at);
+            f.author = by.into();
+            f
+        };
+        let fus = [
+            fu(1, "2026-03-01", Some("2026-03-02"), "Lan"),
+            fu(2, "2025-03-01", Some("2025-03-02"), "Lan"),
+            fu(3, "2026-11-20", None, "Lan"),
+            fu(4, "2026-12-20", None, "Lan"),
+        ];
+        g.add(
+            &customer(1, Stage::Build, "2025-01-01", ""),
+            Money::ZERO,
+            &[],
+            &fus,
+            &[],
+        );
+        let lan = &g.finish().activity["Lan"];
+        assert_eq!((lan.follow_ups_done, lan.follow_ups_overdue), (1, 1));
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[4.0]), Some(4.0));
+        assert_eq!(median(&[9.0, 1.0, 4.0]), Some(4.0));
+        assert_eq!(median(&[1.0, 2.0, 3.0, 10.0]), Some(2.5));
+    }
+}
