@@ -179,3 +179,24 @@ fn plan_edit_opens_the_editor_on_the_outline() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
     assert_eq!(s.json(&["plan", "show", "Wei", "--json"])["mission"], "成为唯一伙伴");
 }
+
+#[test]
+fn a_customers_plan_travels_in_the_json_export() {
+    let a = Sandbox::new();
+    a.ok(&["add", "--name", "Phú Thịnh Logistics"]);
+    let file = write(&a, "plan.txt", OUTLINE);
+    a.ok(&["plan", "set", "Phú Thịnh", "--file", &file]);
+    let id = tactics_in_agenda(&a)[0]["tactic_id"].as_str().unwrap().to_string();
+    a.ok(&["done", &id]);
+    let export = a.dir.path().join("export.json");
+    a.ok(&["export", "--format", "json", "-o", export.to_str().unwrap()]);
+    let b = Sandbox::for_user("Wei");
+    b.ok(&["import", export.to_str().unwrap()]);
+    assert_eq!(
+        b.json(&["plan", "show", "Phú Thịnh", "--json"]),
+        a.json(&["plan", "show", "Phú Thịnh", "--json"]),
+        "the same plan, the same tactic ids, the same done marks"
+    );
+    // The tactic still done is not on the new workspace's agenda.
+    assert_eq!(tactics_in_agenda(&b).len(), 1);
+}

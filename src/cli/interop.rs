@@ -277,6 +277,10 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
                 .get(&id)
                 .map(|ds| ds.iter().map(json::DealOut::new).collect())
                 .unwrap_or_default();
+            out.plan = store
+                .plan(&crate::domain::PlanTarget::Customer(id))?
+                .as_ref()
+                .map(json::PlanOut::new);
             if let Some(others) = apart.get(&id) {
                 out.not_duplicates_of = others.clone();
                 out.not_duplicates_of.sort();
