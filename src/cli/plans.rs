@@ -132,19 +132,8 @@ fn set(ctx: &Context, a: SetArgs) -> Result<String> {
 
 /// What the editor opens when the target has no plan yet.
 fn template(name: &str) -> String {
-    format!(
-        "# {}\n{}mission: \n",
-        tf("cli.plan.template", &[("name", &escape(name))]),
-        SYNTAX.lines().map(|l| format!("# {l}\n")).collect::<String>()
-    )
+    outline::template(&tf("cli.plan.template", &[("name", &escape(name))]))
 }
-
-/// The outline's lines, for the template's comment: keywords are the
-/// same in every language.
-const SYNTAX: &str = "mission: TEXT
-objective: TEXT
-  strategy KIND: TEXT    (KIND: core_service, customization, augmentation, pricing, internal, other)
-    tactic: TEXT | due YYYY-MM-DD | owner NAME | done";
 
 fn edit(ctx: &Context, a: TargetArgs) -> Result<String> {
     let mut store = ctx.open()?;

@@ -102,6 +102,23 @@ pub fn print(plan: &Plan) -> String {
     out
 }
 
+/// What an editor opens for a target with no plan yet: `about` (a line
+/// in the user's language) and the outline's lines as comments, then an
+/// empty mission. Saved unchanged, it is a mistake (no mission text).
+pub fn template(about: &str) -> String {
+    let comments: String = std::iter::once(about)
+        .chain(SYNTAX.lines())
+        .map(|l| format!("# {}\n", l.replace(['\n', '\r'], " ")))
+        .collect();
+    format!("{comments}mission: \n")
+}
+
+/// The outline's lines: the keywords are the same in every language.
+const SYNTAX: &str = "mission: TEXT
+objective: TEXT
+  strategy KIND: TEXT    (KIND: core_service, customization, augmentation, pricing, internal, other)
+    tactic: TEXT | due YYYY-MM-DD | owner NAME | done";
+
 /// A tactic's line after `tactic: `.
 pub fn tactic_line(t: &Tactic) -> String {
     let mut line = escape(&t.text);
@@ -198,7 +215,7 @@ fn tactic_of(raw: &str, line: usize) -> Result<Tactic, InputError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{InputError, NaiveDate, Objective, Plan, StrategyKind, Tactic, TacticId, parse, print};
+    use super::{InputError, NaiveDate, Objective, Plan, StrategyKind, Tactic, TacticId, parse, print, template};
     use crate::domain::plan::Strategy as PlanStrategy;
     use proptest::prelude::*;
 
@@ -245,6 +262,21 @@ objective: Win the Cần Thơ warehouse contract by June
         assert!(print(&plan).contains("tactic: a\\|b \\\\ c | owner Lan Anh | done"));
         // A backslash before anything else is kept as typed.
         assert_eq!(parse("mission: C:\\path").unwrap().mission, "C:\\path");
+    }
+
+    #[test]
+    fn the_template_is_comments_and_an_empty_mission() {
+        let text = template("The plan of X\ninjected: line");
+        assert!(text.lines().all(|l| l.starts_with('#') || l == "mission: "), "{text}");
+        assert_eq!(
+            parse(&text),
+            Err(InputError::BadOutline {
+                line: 6,
+                expected: "text"
+            })
+        );
+        // Filled in, it reads.
+        assert!(parse(&text.replace("mission: ", "mission: M")).is_ok());
     }
 
     #[test]

@@ -166,6 +166,7 @@ impl App {
             }
             // From another pane it shows the deals; on the pipeline it
             // switches between deals and stages.
+            Action::EditPlan => self.with_target(|app, rec| app.edit_plan(rec.customer.id, &rec.customer.name)),
             Action::ToggleDeals => {
                 self.deal_board.on = self.pane != Pane::Pipeline || !self.deal_board.on;
                 self.rebuild_deals();
