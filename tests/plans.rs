@@ -200,3 +200,29 @@ fn a_customers_plan_travels_in_the_json_export() {
     // The tactic still done is not on the new workspace's agenda.
     assert_eq!(tactics_in_agenda(&b).len(), 1);
 }
+
+#[test]
+fn merging_duplicates_brings_the_plan_along() {
+    let s = Sandbox::new();
+    let keep = s.ok(&["add", "--name", "Trần Minh", "--email", "minh@saomai.vn"]);
+    let other = s.ok(&["add", "--name", "Tran Minh", "--email", "minh@saomai.vn"]);
+    let file = write(&s, "plan.txt", OUTLINE);
+    s.ok(&["plan", "set", other.trim(), "--file", &file]);
+    let id = tactics_in_agenda(&s)[0]["tactic_id"].as_str().unwrap().to_string();
+    s.ok(&["done", &id]);
+    s.ok(&["dupes", "--merge", "--keep", keep.trim()]);
+    let plan = s.json(&["plan", "show", keep.trim(), "--json"]);
+    assert_eq!(plan["tactics_total"], 3);
+    assert_eq!(plan["tactics_done"], 1, "done marks come along");
+    let items = tactics_in_agenda(&s);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["customer_id"], keep.trim());
+    // The moved tactics are found by id, on the kept customer's plan.
+    s.ok(&["done", items[0]["tactic_id"].as_str().unwrap()]);
+    assert_eq!(s.json(&["plan", "show", keep.trim(), "--json"])["tactics_done"], 2);
+    // One undo takes the merge back, plan and all.
+    s.ok(&["undo"]);
+    s.ok(&["undo"]);
+    assert_eq!(s.json(&["plan", "show", other.trim(), "--json"])["tactics_done"], 1);
+    s.rejected(&["plan", "show", keep.trim()]);
+}

@@ -22,8 +22,8 @@
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
 //! | `O` | organization        | (reserved)       | organizations                      |
 //! | `P` | 0, plan target      | PlanRecord       | account plans                      |
-//! | `P` | 1, due day, tactic  | DueTactic        | open dated tactics by due date     |
-//! | `P` | 2, tactic           | plan target      | a tactic by id                     |
+//! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
+//! | `P` | 2, tactic, target   | plan target      | a tactic by id                     |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -232,9 +232,11 @@ pub fn plan(target: &[u8]) -> Vec<u8> {
     key(&[&[PLAN, PLAN_RECORD], target])
 }
 
-/// An open tactic due on `day`.
-pub fn plan_due(day: i32, id: TacticId) -> Vec<u8> {
-    key(&[&[PLAN, PLAN_DUE], &ordered_i32(day), &id.to_bytes()])
+/// An open tactic of the plan of `target` (its bytes) due on `day`. The
+/// target is part of the key so that two plans holding one tactic (a
+/// merge of customers) each keep their own entry.
+pub fn plan_due(day: i32, id: TacticId, target: &[u8]) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_DUE], &ordered_i32(day), &id.to_bytes(), target])
 }
 
 /// Open tactics due on or before `day`: keys below this bound.
@@ -242,9 +244,10 @@ pub fn plan_due_until(day: i32) -> Vec<u8> {
     key(&[&[PLAN, PLAN_DUE], &ordered_i32(day.saturating_add(1))])
 }
 
-/// A tactic by id.
-pub fn plan_tactic(id: TacticId) -> Vec<u8> {
-    key(&[&[PLAN, PLAN_TACTIC], &id.to_bytes()])
+/// A tactic of the plan of `target` (its bytes), by id; with no target
+/// bytes, where that tactic's entries start.
+pub fn plan_tactic(id: TacticId, target: &[u8]) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_TACTIC], &id.to_bytes(), target])
 }
 
 pub fn tactic_of_key(k: &[u8]) -> Option<TacticId> {

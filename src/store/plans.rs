@@ -19,7 +19,7 @@ use super::txn::Txn;
 use super::{Store, View};
 use crate::domain::dates::date_to_days;
 use crate::domain::ids::prefix_range;
-use crate::domain::{InputError, Plan, PlanTarget, Tactic, TacticId};
+use crate::domain::{CustomerId, InputError, Plan, PlanTarget, Tactic, TacticId};
 use crate::sync::Stamp;
 
 /// A tactic's done register. Stored by position: never reorder.
@@ -94,13 +94,14 @@ impl PlanRecord {
         let Some(plan) = &self.plan else {
             return Vec::new();
         };
+        let target = target_bytes(&self.target);
         plan.tactics()
             .filter(|p| !self.is_done(p.tactic.id))
             .filter_map(|p| {
                 let t = p.tactic;
                 let due = t.due?;
                 Some((
-                    keys::plan_due(due, t.id),
+                    keys::plan_due(due, t.id, &target),
                     DueTactic {
                         target: self.target.clone(),
                         tactic: t.id,
@@ -114,9 +115,10 @@ impl PlanRecord {
     }
 
     fn tactic_keys(&self) -> Vec<Vec<u8>> {
+        let target = target_bytes(&self.target);
         self.plan
             .iter()
-            .flat_map(|p| p.tactics().map(|t| keys::plan_tactic(t.tactic.id)))
+            .flat_map(|p| p.tactics().map(|t| keys::plan_tactic(t.tactic.id, &target)))
             .collect()
     }
 
@@ -281,18 +283,16 @@ impl View {
         Ok(out)
     }
 
-    /// Finds a tactic of a live plan by id or unique id prefix (four
-    /// digits or more, as follow-ups).
+    /// Finds a tactic of a plan by id or unique id prefix.
     pub fn resolve_tactic(&self, reference: &str) -> Result<(PlanTarget, Tactic), StoreError> {
         let r = reference.trim().to_lowercase();
         let none = || StoreError::from(InputError::NoSuchTactic(reference.trim().to_string()));
         let (low, high) = prefix_range(&r).ok_or_else(none)?;
         let mut found = Vec::new();
-        for entry in self
-            .storage
-            .tree
-            .range(keys::plan_tactic(TacticId(low))..=keys::plan_tactic(TacticId(high)))
-        {
+        let from = keys::plan_tactic(TacticId(low), &[]);
+        let last = keys::plan_tactic(TacticId(high), &[]);
+        let to = keys::prefix_end(&last).unwrap_or(last);
+        for entry in self.storage.tree.range(from..to) {
             let (k, v) = entry?;
             let Some(id) = keys::tactic_of_key(&k) else {
                 continue;
@@ -415,5 +415,37 @@ impl View {
                 .unwrap_or_else(|| folded.clone()),
             PlanTarget::Organization(id) => id.to_string(),
         })
+    }
+}
+
+impl Store {
+    /// The edits that move the plan of customer `from` to customer `to`
+    /// (which has none), its tactics keeping their ids and done marks:
+    /// none when `from` has no plan.
+    pub(super) fn plan_moving(&self, from: CustomerId, to: CustomerId) -> Result<Vec<Edit>, StoreError> {
+        let (source, target) = (PlanTarget::Customer(from), PlanTarget::Customer(to));
+        let Some(mut plan) = self.plan(&source)? else {
+            return Ok(Vec::new());
+        };
+        let done: Vec<TacticId> = plan.tactics().filter(|p| p.tactic.done).map(|p| p.tactic.id).collect();
+        for t in plan.tactics_mut() {
+            t.done = false;
+        }
+        let mut edits = vec![
+            Edit::SetPlan {
+                target: source,
+                plan: None,
+            },
+            Edit::SetPlan {
+                target: target.clone(),
+                plan: Some(plan),
+            },
+        ];
+        edits.extend(done.into_iter().map(|tactic| Edit::SetTacticDone {
+            target: target.clone(),
+            tactic,
+            done: true,
+        }));
+        Ok(edits)
     }
 }
