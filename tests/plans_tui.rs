@@ -41,7 +41,11 @@ fn app(dir: &tempfile::TempDir) -> (App, CustomerId) {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    render_at(app, 120, 40)
+}
+
+fn render_at(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| views::draw(frame, app)).unwrap();
     terminal.backend().to_string()
 }
@@ -125,6 +129,21 @@ fn the_plan_is_written_in_the_editor_and_worked_from_the_detail_and_the_agenda()
     let plan = app.store.plan(&target).unwrap().unwrap();
     let second = plan.tactics().nth(1).unwrap().tactic.clone();
     assert_eq!(second.due_date(), chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+
+    // On a short screen the view scrolls to keep the cursor's row in sight.
+    assert!(!render_at(&app, 80, 12).contains("Workshop"));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert!(
+        render_at(&app, 80, 12).contains("Workshop"),
+        "{}",
+        render_at(&app, 80, 12)
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    assert!(render_at(&app, 80, 12).contains("Gửi đề xuất"));
 
     // ← folds the objective under the cursor, → opens it again.
     press(&mut app, KeyCode::Char('h'));

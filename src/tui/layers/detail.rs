@@ -36,6 +36,12 @@ pub struct Detail {
     /// Index into the rows that can be picked (`picks`).
     pub selected: usize,
     pub scroll: u16,
+    /// Set when the cursor last moved (not the page keys): the view then
+    /// scrolls to keep the picked row in sight.
+    pub follow: bool,
+    /// How far the view was scrolled when last drawn: what the page keys
+    /// start from.
+    pub drawn_scroll: std::cell::Cell<u16>,
 }
 
 /// A row of the detail that can be picked: an open follow-up, or, in the
@@ -68,6 +74,8 @@ impl Detail {
             folded: BTreeSet::new(),
             selected: 0,
             scroll: 0,
+            follow: false,
+            drawn_scroll: std::cell::Cell::new(0),
         }))
     }
 
@@ -96,6 +104,17 @@ impl Detail {
         out
     }
 
+    /// Scrolls by page from where the view was drawn.
+    fn page(&mut self, to: impl FnOnce(u16) -> u16) {
+        let from = if self.follow {
+            self.drawn_scroll.get()
+        } else {
+            self.scroll
+        };
+        self.scroll = to(from);
+        self.follow = false;
+    }
+
     fn picked(&self) -> Option<Pick<'_>> {
         self.picks().get(self.selected).copied()
     }
@@ -112,6 +131,8 @@ impl Detail {
                 fresh.folded = std::mem::take(&mut self.folded);
                 fresh.selected = self.selected.min(fresh.picks().len().saturating_sub(1));
                 fresh.scroll = self.scroll;
+                fresh.follow = self.follow;
+                fresh.drawn_scroll = self.drawn_scroll.clone();
                 *self = fresh;
                 Ok(true)
             }
@@ -138,6 +159,7 @@ impl Layer for Detail {
             Action::Down | Action::Up => {
                 let by = if action == Action::Down { 1 } else { -1 };
                 self.selected = step(self.selected, by, self.picks().len());
+                self.follow = true;
             }
             // The plan's tree: ← folds the objective under the cursor, → opens it.
             Action::Left | Action::Right => {
@@ -165,11 +187,12 @@ impl Layer for Detail {
                 }
                 _ => return Flow::Pass,
             },
-            Action::PageDown => self.scroll = self.scroll.saturating_add(PAGE),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(PAGE),
-            Action::Top => self.scroll = 0,
+            Action::PageDown => self.page(|s| s.saturating_add(PAGE)),
+            Action::PageUp => self.page(|s| s.saturating_sub(PAGE)),
+            Action::Top => self.page(|_| 0),
             // Roughly the detail's length; the view clamps it exactly.
             Action::Bottom => {
+                self.follow = false;
                 self.scroll = (self.interactions.len().min(50)
                     + self.history.len()
                     + self.follow_ups.len()
