@@ -3,7 +3,8 @@
 
 use guanxi::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, Rules, SpinPart, Stage, StageChange,
+    InteractionId, Level, Money, Objective, Plan, PlanTarget, Rules, SpinPart, Stage, StageChange,
+    Strategy as PlanStrategy, StrategyKind, Tactic, TacticId,
 };
 use guanxi::interop::import;
 use guanxi::interop::json::{self, FullCustomer};
@@ -39,6 +40,11 @@ fn export(store: &Store) -> String {
             .filter(|d| d.customer == c.id)
             .map(json::DealOut::new)
             .collect();
+        one.plan = store
+            .plan(&PlanTarget::Customer(c.id))
+            .unwrap()
+            .as_ref()
+            .map(json::PlanOut::new);
         out.push(one);
     }
     json::write(out)
@@ -116,6 +122,26 @@ prop_compose! {
 }
 
 prop_compose! {
+    fn tactic()(id in 1..u64::MAX, text in name(), due in proptest::option::of(700_000i32..760_000),
+        owner in proptest::option::of(name()), done in any::<bool>()) -> Tactic {
+        Tactic { id: TacticId(id), text, due, owner, done }
+    }
+}
+
+prop_compose! {
+    fn plan()(mission in name(), objective in name(), kind in 0..6usize, strategy in name(),
+        tactics in proptest::collection::vec(tactic(), 0..3)) -> Plan {
+        Plan {
+            mission,
+            objectives: vec![Objective {
+                text: objective,
+                strategies: vec![PlanStrategy { kind: StrategyKind::ALL[kind], text: strategy, tactics }],
+            }],
+        }
+    }
+}
+
+prop_compose! {
     fn change()(at in millis(), by in text(), from in 0..7usize, to in 0..7usize) -> StageChange {
         StageChange { at, by, from: Stage::ALL[from], to: Stage::ALL[to] }
     }
@@ -151,15 +177,19 @@ fn full() -> impl Strategy<Value = FullCustomer> {
             proptest::collection::vec(follow_up(id), 0..3),
             proptest::collection::vec(change(), 0..3),
             proptest::collection::vec(deal(id), 0..3),
+            proptest::option::of(plan()),
         )
-            .prop_map(|(customer, interactions, follow_ups, history, deals)| FullCustomer {
-                customer,
-                interactions,
-                follow_ups,
-                history,
-                apart_from: Vec::new(),
-                deals,
-            })
+            .prop_map(
+                |(customer, interactions, follow_ups, history, deals, plan)| FullCustomer {
+                    customer,
+                    interactions,
+                    follow_ups,
+                    history,
+                    apart_from: Vec::new(),
+                    deals,
+                    plan,
+                },
+            )
     })
 }
 
@@ -178,6 +208,13 @@ proptest! {
             f.interactions.retain(|i| seen.insert(i.id.0));
             f.follow_ups.retain(|x| seen.insert(x.id.0));
             f.deals.retain(|x| seen.insert(x.id.0));
+            if let Some(p) = &mut f.plan {
+                for o in &mut p.objectives {
+                    for st in &mut o.strategies {
+                        st.tactics.retain(|x| seen.insert(x.id.0));
+                    }
+                }
+            }
             f.deals.sort_by_key(|d| d.id);
             f.history.dedup();
             unique.push(f);
@@ -217,9 +254,10 @@ proptest! {
     }
 }
 
-/// What `guanxi export` writes for a customer: with its deals.
+/// What `guanxi export` writes for a customer: with its deals and plan.
 fn out_of(f: &FullCustomer) -> json::CustomerOut {
     let mut out = json::customer_out(&f.customer, &f.interactions, &f.follow_ups, &f.history);
     out.deals = f.deals.iter().map(json::DealOut::new).collect();
+    out.plan = f.plan.as_ref().map(json::PlanOut::new);
     out
 }

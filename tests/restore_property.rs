@@ -6,7 +6,9 @@
 use std::fs;
 
 use guanxi::domain::list_filter::Criterion;
-use guanxi::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, Stage};
+use guanxi::domain::{
+    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, PlanTarget, Stage, outline,
+};
 use guanxi::store::{Edit, ListChange, Store};
 use proptest::prelude::*;
 
@@ -28,6 +30,10 @@ enum Step {
     Apart(usize, usize, bool),
     /// A saved list written (criteria, or none to delete it) or marked.
     List(u8, u8),
+    /// A plan set (one of two outlines) or deleted, on a customer or a list.
+    Plan(usize, u8),
+    /// A tactic of a plan ticked off or reopened.
+    TacticDone(usize, usize, bool),
     Undo,
 }
 
@@ -43,6 +49,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Delete),
         1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(a, b, on)| Step::Apart(a, b, on)),
         1 => (0..2u8, 0..4u8).prop_map(|(n, w)| Step::List(n, w)),
+        1 => (any::<usize>(), 0..3u8).prop_map(|(c, w)| Step::Plan(c, w)),
+        1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(p, t, on)| Step::TacticDone(p, t, on)),
         1 => Just(Step::Undo),
     ]
 }
@@ -166,6 +174,39 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
                 _ => ListChange::Priority(true),
             };
             vec![Edit::SetList { name, change }]
+        }
+        Step::Plan(c, what) => {
+            let target = match pick(c, made.customers.len() + 1) {
+                Some(i) if i < made.customers.len() => PlanTarget::Customer(made.customers[i]),
+                _ => PlanTarget::list("Khách VIP"),
+            };
+            let text = [
+                "mission: Giữ khách\nobjective: Gia hạn\n  strategy pricing: Giá tốt\n    tactic: Gọi điện | due 2026-11-05\n    tactic: Gửi báo giá | done\n",
+                "mission: 成为唯一伙伴\nobjective: 续约\n  strategy core_service: 稳定供货\n    tactic: Gọi điện | due 2026-11-20 | owner An\n",
+            ];
+            match what {
+                2 => {
+                    let _ = store.delete_plan(&target).unwrap();
+                }
+                n => {
+                    store
+                        .set_plan(&target, outline::parse(text[n as usize]).unwrap())
+                        .unwrap();
+                }
+            }
+            return;
+        }
+        Step::TacticDone(p, t, done) => {
+            let plans = store.plans().unwrap();
+            let Some(i) = pick(p, plans.len()) else { return };
+            let (target, plan) = &plans[i];
+            let ids: Vec<_> = plan.tactics().map(|x| x.tactic.id).collect();
+            let Some(j) = pick(t, ids.len()) else { return };
+            vec![Edit::SetTacticDone {
+                target: target.clone(),
+                tactic: ids[j],
+                done,
+            }]
         }
         Step::Undo => {
             let _ = store.undo();

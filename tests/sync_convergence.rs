@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeZone, Utc};
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::list_filter::ListFilter;
-use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, Rules, Stage};
+use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, PlanTarget, Rules, Stage, outline};
 use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
 use guanxi::workspace::{Clock, META_FILE};
 use proptest::prelude::*;
@@ -86,6 +86,20 @@ enum Step {
         name: u8,
         what: u8,
     },
+    /// Sets (one of three outlines) or deletes the plan of a customer or
+    /// of a saved list (`what` picks).
+    Plan {
+        machine: usize,
+        target: u8,
+        what: u8,
+    },
+    /// Ticks a tactic of some plan off, or reopens it.
+    TacticDone {
+        machine: usize,
+        target: u8,
+        tactic: u8,
+        done: bool,
+    },
     /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
     /// it (256 = all), as a conflict copy or not.
     Deliver {
@@ -123,11 +137,22 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
         1 => (m.clone(), any::<u8>(), any::<bool>()).prop_map(|(machine, target, won)| Step::CloseDeal { machine, target, won }),
         1 => (m.clone(), any::<u8>(), any::<u8>()).prop_map(|(machine, keep, other)| Step::Merge { machine, keep, other }),
         2 => (m.clone(), 0..3u8, 0..6u8).prop_map(|(machine, name, what)| Step::List { machine, name, what }),
+        2 => (m.clone(), any::<u8>(), 0..4u8).prop_map(|(machine, target, what)| Step::Plan { machine, target, what }),
+        2 => (m.clone(), any::<u8>(), any::<u8>(), prop::bool::weighted(0.8))
+            .prop_map(|(machine, target, tactic, done)| Step::TacticDone { machine, target, tactic, done }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
         3 => m.prop_map(|machine| Step::Sync { machine }),
     ]
 }
+
+/// Three outlines of one plan: the second keeps two tactics of the first
+/// (so their ids and done marks carry over), the third keeps none.
+const OUTLINES: [&str; 3] = [
+    "mission: Giữ khách\nobjective: Gia hạn\n  strategy pricing: Giá tốt\n    tactic: Gọi điện | due 2026-11-05\n    tactic: Gửi báo giá | due 2026-11-09 | owner m1\n",
+    "mission: Giữ khách lâu dài\nobjective: Gia hạn\n  strategy pricing: Giá tốt\n    tactic: Gửi báo giá | due 2026-11-12 | owner m1\n    tactic: Gọi điện | due 2026-11-05\n    tactic: Mời ăn trưa\n",
+    "mission: 成为唯一伙伴\nobjective: 续约\n  strategy core_service: 稳定供货\n    tactic: 拜访 | due 2026-11-20\n",
+];
 
 struct Machine {
     store: Store,
@@ -398,6 +423,36 @@ fn run(steps: Vec<Step>, machines: usize) {
                     }
                 }
             }
+            Step::Plan { machine, target, what } => {
+                let store = &mut ms[machine].store;
+                let target = match pick(&known(store), target) {
+                    Some(c) if target % 4 != 0 => PlanTarget::Customer(c.id),
+                    _ => PlanTarget::list("Khách VIP"),
+                };
+                match what {
+                    3 => {
+                        store.delete_plan(&target).unwrap();
+                    }
+                    n => {
+                        let plan = outline::parse(OUTLINES[n as usize]).unwrap();
+                        store.set_plan(&target, plan).unwrap();
+                    }
+                }
+            }
+            Step::TacticDone {
+                machine,
+                target,
+                tactic,
+                done,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some((t, plan)) = pick(&store.plans().unwrap(), target) {
+                    let ids: Vec<_> = plan.tactics().map(|p| p.tactic.id).collect();
+                    if let Some(id) = pick(&ids, tactic) {
+                        store.set_tactic_done(&t, id, done).unwrap();
+                    }
+                }
+            }
             Step::Deliver { from, to, cut, copy } => {
                 if from != to {
                     deliver(&ms[from], &ms[to], cut, copy, &mut serial);
@@ -450,6 +505,11 @@ fn run(steps: Vec<Step>, machines: usize) {
             "machine {i}: the saved lists and the one priority list"
         );
         assert!(m.store.saved_lists().unwrap().iter().filter(|l| l.priority).count() <= 1);
+        assert_eq!(
+            m.store.plans().unwrap(),
+            reference.plans().unwrap(),
+            "machine {i}: the plans and their done tactics"
+        );
         let got = m.store.shared_entries().unwrap();
         assert!(
             got == expected,
@@ -524,6 +584,73 @@ fn not_duplicates_reaches_teammates() {
     ms[0].store.ingest_others().unwrap();
     for m in &ms {
         assert_eq!(groups(&m.store).len(), 1);
+    }
+    assert_eq!(
+        ms[0].store.shared_entries().unwrap(),
+        ms[1].store.shared_entries().unwrap()
+    );
+}
+
+/// Two teammates at once: one edits a plan's outline, the other ticks a
+/// tactic off. Both changes survive on both machines, the tactic keeping
+/// its id (its text did not change) and its done mark.
+#[test]
+fn a_tactic_done_on_one_machine_survives_an_outline_edit_on_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("folder-0");
+    let second = dir.path().join("folder-1");
+    let lan = open(&first, &dir.path().join("state-0"), "Lan");
+    fs::create_dir_all(&second).unwrap();
+    fs::copy(first.join(META_FILE), second.join(META_FILE)).unwrap();
+    let wei = open(&second, &dir.path().join("state-1"), "Wei");
+    let mut ms = [
+        Machine {
+            store: lan,
+            folder: first,
+        },
+        Machine {
+            store: wei,
+            folder: second,
+        },
+    ];
+    let store = &mut ms[0].store;
+    let mut c = Customer::empty(store.new_customer_id());
+    c.name = "Phú Thịnh".into();
+    let id = store.add_customer(c).unwrap();
+    let target = PlanTarget::Customer(id);
+    store.set_plan(&target, outline::parse(OUTLINES[0]).unwrap()).unwrap();
+    let mut serial = 0;
+    deliver(&ms[0], &ms[1], 256, false, &mut serial);
+    ms[1].store.ingest_others().unwrap();
+    let plan = ms[1].store.plan(&target).unwrap().unwrap();
+    let call = plan.tactics().find(|p| p.tactic.text == "Gọi điện").unwrap().tactic.id;
+    // At the same time: Wei ticks the call off, Lan rewrites the outline.
+    assert!(ms[1].store.set_tactic_done(&target, call, true).unwrap());
+    ms[0]
+        .store
+        .set_plan(&target, outline::parse(OUTLINES[1]).unwrap())
+        .unwrap();
+    deliver(&ms[0], &ms[1], 256, false, &mut serial);
+    deliver(&ms[1], &ms[0], 256, false, &mut serial);
+    for m in &mut ms {
+        m.store.ingest_others().unwrap();
+    }
+    for m in &ms {
+        let plan = m.store.plan(&target).unwrap().unwrap();
+        assert_eq!(plan.mission, "Giữ khách lâu dài", "the outline edit is kept");
+        let t = plan.tactic(call).expect("the call keeps its id");
+        assert!(t.done, "the done mark is kept");
+        assert_eq!(plan.progress(), (1, 3));
+        // Done, it is no longer on the agenda; the other dated one is.
+        let until = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let due: Vec<_> = m
+            .store
+            .due_tactics(until)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.text)
+            .collect();
+        assert_eq!(due, vec!["Gửi báo giá".to_string()]);
     }
     assert_eq!(
         ms[0].store.shared_entries().unwrap(),
@@ -629,6 +756,22 @@ fn clamp(s: Step, n: usize) -> Step {
             machine: c(machine),
             name,
             what,
+        },
+        Step::Plan { machine, target, what } => Step::Plan {
+            machine: c(machine),
+            target,
+            what,
+        },
+        Step::TacticDone {
+            machine,
+            target,
+            tactic,
+            done,
+        } => Step::TacticDone {
+            machine: c(machine),
+            target,
+            tactic,
+            done,
         },
         Step::Deliver { from, to, cut, copy } => Step::Deliver {
             from: c(from),

@@ -359,6 +359,55 @@ fn detail_popup() {
     });
 }
 
+/// Nhung's account plan as a tree in her detail: the mission, two
+/// objectives, strategies with their kind, tactics with done, due day and
+/// owner, the progress; the cursor on a tactic ticked off with `x`, the
+/// second objective folded with ←. Scrolled down to the plan.
+#[test]
+fn plan_tree_in_the_detail() {
+    const OUTLINE: &str = "mission: Là đối tác hậu cần duy nhất của Minh Phát ở miền Nam
+objective: Giành hợp đồng kho Cần Thơ trước tháng 6
+  strategy customization: Gói chuỗi lạnh theo tuyến của họ
+    tactic: Khảo sát kho với trưởng vận hành | due 2026-11-24 | owner lan
+    tactic: Gửi bản đề xuất \\| bản 2 | due 2026-12-10
+  strategy 关系定价: 老客户价格
+    tactic: 与财务讨论折扣
+objective: Keep the account through 2027
+  strategy internal: Train the support team
+    tactic: Workshop | due 2027-01-15 | owner An | done
+";
+    for lang in Lang::ALL {
+        set_thread_language(lang);
+        for size in SIZES {
+            let mut f = fixture();
+            let plan = guanxi::domain::outline::parse(OUTLINE).unwrap();
+            let target = guanxi::domain::PlanTarget::Customer(CustomerId(0x1001));
+            f.app.store.set_plan(&target, plan).unwrap();
+            let app = &mut f.app;
+            for _ in 0..5 {
+                if app.target() == Some(CustomerId(0x1001)) {
+                    break;
+                }
+                press(app, KeyCode::Char('j'));
+            }
+            press(app, KeyCode::Enter);
+            // Past the open follow-up and the first objective: the first tactic.
+            press(app, KeyCode::Char('j'));
+            press(app, KeyCode::Char('j'));
+            press(app, KeyCode::Char('x'));
+            // To the second objective, and fold it.
+            for _ in 0..3 {
+                press(app, KeyCode::Char('j'));
+            }
+            press(app, KeyCode::Char('h'));
+            for _ in 0..if size.1 < 30 { 2 } else { 1 } {
+                press(app, KeyCode::PageDown);
+            }
+            insta::assert_snapshot!(snapshot_name("detail_plan", lang, size), render(&f.app, size.0, size.1));
+        }
+    }
+}
+
 /// Silver from 1,000,000 of lifetime value; Gold from 100,000,000 once
 /// the relationship develops: Nhung (450,000,000) is Gold.
 fn tiers() -> Rules {

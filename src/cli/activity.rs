@@ -9,11 +9,12 @@ use super::customers::first_error;
 use super::json::AgendaJson;
 use super::output::{Table, day, escape, money, overdue_mark, relative, when};
 use crate::domain::Customer;
+use crate::domain::agenda::Group;
 use crate::domain::draft::{FollowUpDraft, InteractionDraft, follow_up_doubt};
 use crate::domain::value::lifetime_value;
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
-use crate::store::{AgendaItem, AgendaWhat};
+use crate::store::{AgendaItem, AgendaWhat, DueTactic, StoreError, agenda_text};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -149,7 +150,24 @@ pub struct DoneArgs {
 
 pub fn done(ctx: &Context, a: DoneArgs) -> Result<String> {
     let mut store = ctx.open()?;
-    let rec = store.resolve_follow_up(&a.follow_up)?;
+    let rec = match store.resolve_follow_up(&a.follow_up) {
+        Ok(rec) => rec,
+        // Not a follow-up: a plan's tactic, perhaps.
+        Err(StoreError::Input(InputError::NoSuchFollowUp(_))) => {
+            let (target, tactic) = match store.resolve_tactic(&a.follow_up) {
+                Ok(found) => found,
+                Err(StoreError::Input(InputError::NoSuchTactic(_))) => {
+                    return Err(InputError::NoSuchFollowUp(a.follow_up.trim().to_string()).into());
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if !store.set_tactic_done(&target, tactic.id, true)? {
+                return Ok(tf("cli.already_done", &[("what", &escape(&tactic.text))]) + "\n");
+            }
+            return Ok(tf("status.done", &[("what", &escape(&tactic.text))]) + "\n");
+        }
+        Err(e) => return Err(e.into()),
+    };
     let f = &rec.follow_up;
     if !store.complete_follow_up(f)? {
         return Ok(tf("cli.already_done", &[("what", &escape(&f.what))]) + "\n");
@@ -172,17 +190,33 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
     let today = store.clock().today();
     let until = today.checked_add_days(Days::new(u64::from(a.days))).unwrap_or(today);
     let items = store.agenda(until)?;
+    // Dated tactics of the plans of lists and organizations: no customer
+    // to rank them by, so each goes last in its group.
+    let mut tasks = Vec::new();
+    for t in store.due_tactics(until)? {
+        if t.target.customer().is_none() {
+            let plan = store.target_name(&t.target)?;
+            tasks.push((t, plan));
+        }
+    }
     let now = store.clock().now_ms();
     let clv = |c: &Customer| lifetime_value(&c.activity, now, &store.rules().clv);
+    let mut rows: Vec<Row> = items.iter().map(|(i, c)| Row::Item(i, c)).collect();
+    for (t, plan) in &tasks {
+        let group = Group::of(t.due_date(), today);
+        let at = rows.iter().position(|r| r.group(today) > group).unwrap_or(rows.len());
+        rows.insert(at, Row::Task(t, plan));
+    }
     if a.json {
-        super::json::print_array(
-            items
-                .iter()
-                .map(|(i, c)| Ok(AgendaJson::new(i, c, today, what(i, c), clv(c)))),
-        )?;
+        super::json::print_array(rows.iter().map(|r| {
+            Ok(match r {
+                Row::Item(i, c) => AgendaJson::new(i, c, today, what(i, c), clv(c)),
+                Row::Task(t, plan) => AgendaJson::plan_task(t, today, agenda_text(t, plan), plan.to_string()),
+            })
+        }))?;
         return Ok(String::new());
     }
-    if items.is_empty() {
+    if rows.is_empty() {
         return Ok(format!("{}\n", t("agenda.empty")));
     }
     let mut table = Table::new(&[
@@ -195,39 +229,71 @@ pub fn agenda(ctx: &Context, a: AgendaArgs) -> Result<String> {
         ("ID", 8),
     ]);
     let mut group = None;
-    for (n, (i, c)) in items.iter().enumerate() {
-        let this = i.group(today);
+    for (n, r) in rows.iter().enumerate() {
+        let this = r.group(today);
         if group != Some(this) {
-            let count = items[n..].iter().take_while(|(j, _)| j.group(today) == this).count();
+            let count = rows[n..].iter().take_while(|j| j.group(today) == this).count();
             table.heading(tf(&format!("agenda.group.{}", this.key()), &[("count", &count)]));
             group = Some(this);
         }
-        let id = match &i.what {
-            AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
-            AgendaWhat::StayInTouch { .. } => String::new(),
-        };
-        table.row(vec![
-            format!(
-                "{}{} ({})",
-                overdue_mark(i.due, today),
-                day(i.due),
-                relative(i.due, today)
-            ),
-            c.name.clone(),
-            c.company.clone(),
-            stage_label(c.stage).to_string(),
-            money(clv(c)),
-            what(i, c),
-            id,
-        ]);
+        let due = r.due();
+        let when = format!("{}{} ({})", overdue_mark(due, today), day(due), relative(due, today));
+        match r {
+            Row::Item(i, c) => {
+                let id = match &i.what {
+                    AgendaWhat::FollowUp(f) => f.id.to_string()[..8].to_string(),
+                    AgendaWhat::StayInTouch { .. } => String::new(),
+                    AgendaWhat::Tactic(t) => t.tactic.to_string()[..8].to_string(),
+                };
+                table.row(vec![
+                    when,
+                    c.name.clone(),
+                    c.company.clone(),
+                    stage_label(c.stage).to_string(),
+                    money(clv(c)),
+                    what(i, c),
+                    id,
+                ]);
+            }
+            Row::Task(t, plan) => table.row(vec![
+                when,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                agenda_text(t, plan),
+                t.tactic.to_string()[..8].to_string(),
+            ]),
+        }
     }
     Ok(table.render())
+}
+
+/// One row of the agenda: an item of a customer, or a dated tactic of a
+/// plan with no customer, with its plan's name.
+enum Row<'a> {
+    Item(&'a AgendaItem, &'a Customer),
+    Task(&'a DueTactic, &'a str),
+}
+
+impl Row<'_> {
+    fn due(&self) -> chrono::NaiveDate {
+        match self {
+            Row::Item(i, _) => i.due,
+            Row::Task(t, _) => t.due_date(),
+        }
+    }
+
+    fn group(&self, today: chrono::NaiveDate) -> Group {
+        Group::of(self.due(), today)
+    }
 }
 
 /// What an agenda item asks for, in words.
 fn what(item: &AgendaItem, customer: &Customer) -> String {
     match &item.what {
         AgendaWhat::FollowUp(f) => f.what.clone(),
+        AgendaWhat::Tactic(t) => agenda_text(t, &customer.name),
         AgendaWhat::StayInTouch {
             cadence_days,
             last_touch,

@@ -287,6 +287,10 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let mut deals = store.deals_of(id)?;
             deals.sort_by_key(|d| d.id);
             out.deals = deals.iter().map(json::DealOut::new).collect();
+            out.plan = store
+                .plan(&crate::domain::PlanTarget::Customer(id))?
+                .as_ref()
+                .map(json::PlanOut::new);
             if let Some(others) = apart.get(&id) {
                 out.not_duplicates_of = others.clone();
                 out.not_duplicates_of.sort();

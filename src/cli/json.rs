@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::domain::dates::from_millis;
 use crate::domain::{Customer, Deal, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
-use crate::store::{AgendaItem, AgendaWhat, CustomerRecord};
+use crate::store::{AgendaItem, AgendaWhat, CustomerRecord, DueTactic};
 
 /// Prints `items` to stdout as one JSON array, each written as it comes,
 /// so the output of any size takes no more memory than one item. A reader
@@ -301,12 +301,14 @@ impl CustomerDetailJson {
 
 #[derive(Serialize)]
 pub struct AgendaJson {
+    /// follow_up, stay_in_touch or tactic (a dated tactic of a plan).
     kind: &'static str,
     status: &'static str,
     /// overdue, today, this_week or later (`domain::agenda::Group`).
     group: &'static str,
     due: String,
     days_overdue: i64,
+    /// Blank for a tactic of a list's or organization's plan.
     customer_id: String,
     customer_name: String,
     company: String,
@@ -314,23 +316,37 @@ pub struct AgendaJson {
     /// The customer's lifetime value, as `clv` in `list --json`.
     clv: f64,
     what: String,
+    /// The id `done` takes: a follow-up's, or a tactic's.
     follow_up_id: Option<String>,
     last_contact: Option<String>,
+    /// A tactic's id (also in `follow_up_id`), else null.
+    tactic_id: Option<String>,
+    /// A tactic's plan: its target's name, else null.
+    plan: Option<String>,
+}
+
+fn status_of(days_overdue: i64) -> &'static str {
+    match days_overdue {
+        d if d > 0 => "overdue",
+        0 => "today",
+        _ => "upcoming",
+    }
 }
 
 impl AgendaJson {
     pub fn new(item: &AgendaItem, c: &Customer, today: NaiveDate, what: String, clv: Money) -> AgendaJson {
         let days_overdue = (today - item.due).num_days();
+        let tactic = match &item.what {
+            AgendaWhat::Tactic(t) => Some(t.tactic.to_string()),
+            _ => None,
+        };
         AgendaJson {
             kind: match item.what {
                 AgendaWhat::FollowUp(_) => "follow_up",
                 AgendaWhat::StayInTouch { .. } => "stay_in_touch",
+                AgendaWhat::Tactic(_) => "tactic",
             },
-            status: match days_overdue {
-                d if d > 0 => "overdue",
-                0 => "today",
-                _ => "upcoming",
-            },
+            status: status_of(days_overdue),
             group: item.group(today).key(),
             due: day(item.due),
             days_overdue,
@@ -343,8 +359,35 @@ impl AgendaJson {
             follow_up_id: match &item.what {
                 AgendaWhat::FollowUp(f) => Some(f.id.to_string()),
                 AgendaWhat::StayInTouch { .. } => None,
+                AgendaWhat::Tactic(_) => tactic.clone(),
             },
             last_contact: c.activity.last_contact.map(instant),
+            plan: tactic.as_ref().map(|_| c.name.clone()),
+            tactic_id: tactic,
+        }
+    }
+
+    /// A dated tactic of a plan with no customer (a list's, an
+    /// organization's): `plan` names its target.
+    pub fn plan_task(t: &DueTactic, today: NaiveDate, what: String, plan: String) -> AgendaJson {
+        let due = t.due_date();
+        let days_overdue = (today - due).num_days();
+        AgendaJson {
+            kind: "tactic",
+            status: status_of(days_overdue),
+            group: crate::domain::agenda::Group::of(due, today).key(),
+            due: day(due),
+            days_overdue,
+            customer_id: String::new(),
+            customer_name: String::new(),
+            company: String::new(),
+            stage: "",
+            clv: 0.0,
+            what,
+            follow_up_id: Some(t.tactic.to_string()),
+            last_contact: None,
+            tactic_id: Some(t.tactic.to_string()),
+            plan: Some(plan),
         }
     }
 }

@@ -15,6 +15,7 @@ mod lists;
 mod localize;
 mod maintenance;
 mod output;
+mod plans;
 mod process;
 mod team;
 
@@ -66,7 +67,7 @@ enum Command {
     /// Schedule a follow-up; prints its id
     #[command(name = "follow-up")]
     FollowUp(activity::FollowUpArgs),
-    /// Mark a follow-up done
+    /// Mark a follow-up, or a plan's tactic, done
     Done(activity::DoneArgs),
     /// Overdue and due follow-ups and stay-in-touch reminders, most urgent first
     Agenda(activity::AgendaArgs),
@@ -97,6 +98,9 @@ enum Command {
     /// Deals: hoped-for purchases and the weighted forecast
     #[command(disable_help_subcommand = true)]
     Deal(deals::DealArgs),
+    /// Account plans (mission, objectives, strategies, tactics) of a customer or a saved list
+    #[command(disable_help_subcommand = true)]
+    Plan(plans::PlanArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -159,6 +163,7 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Agenda(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
         Some(Command::Deal(a)) => a.writes_data(),
+        Some(Command::Plan(a)) => a.writes_data(),
         _ => false,
     }
 }
@@ -199,6 +204,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Agenda(_)
                 | Command::Export(_)
                 | Command::Deal(_)
+                | Command::Plan(_)
         )
     ) {
         process::one_short_command();
@@ -228,6 +234,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Export(a)) => interop::export(&ctx, a)?,
         Some(Command::Dupes(a)) => interop::dupes(&ctx, a)?,
         Some(Command::Deal(a)) => deals::run(&ctx, a)?,
+        Some(Command::Plan(a)) => plans::run(&ctx, a)?,
     };
     Ok((text, true))
 }

@@ -42,6 +42,17 @@ pub enum InputError {
     /// A saved list's name that is blank, too long or has control characters.
     BadListName(String),
     NoSuchList(String),
+    /// A mistake in a plan's outline (`domain::outline`): the line, from
+    /// 1, and what was expected there (a key under `outline.expected`).
+    BadOutline {
+        line: usize,
+        expected: &'static str,
+    },
+    /// No plan for this target (`what` names it as typed).
+    NoPlan(String),
+    /// An `org:` plan target before organizations exist on this branch.
+    NoOrganizations,
+    NoSuchTactic(String),
     BadAssignment(String),
     NoSuchCustomer(String),
     /// `count` customers match; `candidates` shows the first of them.

@@ -23,7 +23,9 @@ pub mod list_filter;
 pub mod money;
 pub mod names;
 pub mod next_step;
+pub mod outline;
 pub mod phone;
+pub mod plan;
 pub mod stage;
 pub mod summary;
 pub mod text;
@@ -43,6 +45,7 @@ pub use ids::{CustomerId, DealId, FollowUpId, InteractionId, OrganizationId, Tac
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;
+pub use plan::{Objective, Plan, PlanTarget, Strategy, StrategyKind, Tactic};
 pub use stage::{Stage, StageChange};
 pub use summary::Summary;
 pub use tier::{Tier, TierRule, TierSource};

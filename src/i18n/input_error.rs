@@ -54,6 +54,16 @@ impl fmt::Display for InputError {
             InputError::BadTag(v) => tf("error.bad_tag", &[("value", v)]),
             InputError::BadListName(v) => tf("error.bad_list_name", &[("value", &escape_typed(v))]),
             InputError::NoSuchList(v) => tf("error.no_such_list", &[("value", &escape_typed(v))]),
+            InputError::BadOutline { line, expected } => tf(
+                "error.bad_outline",
+                &[
+                    ("line", line),
+                    ("expected", &t(&format!("outline.expected.{expected}"))),
+                ],
+            ),
+            InputError::NoPlan(v) => tf("error.no_plan", &[("value", &escape_typed(v))]),
+            InputError::NoOrganizations => t("error.no_organizations").to_string(),
+            InputError::NoSuchTactic(v) => tf("error.no_such_tactic", &[("value", &escape_typed(v))]),
             InputError::BadCadence(v) => tf("error.bad_cadence", &[("value", v)]),
             InputError::BadId { what, value } => tf(
                 "error.bad_id",

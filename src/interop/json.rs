@@ -1,5 +1,5 @@
 //! guanxi's own JSON: every customer with its interactions, follow-ups,
-//! deals, factors, SPIN notes and stage history, so that exporting and importing
+//! deals, account plan, factors, SPIN notes and stage history, so that exporting and importing
 //! again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
 use crate::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, SpinPart, Stage, StageChange,
+    InteractionId, Level, Money, Objective, Plan, SpinPart, Stage, StageChange, Strategy, StrategyKind, Tactic,
+    TacticId, outline,
 };
 
 pub const FORMAT: &str = "guanxi";
@@ -80,6 +81,10 @@ pub struct CustomerOut {
     /// missing from exports made before deals).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deals: Vec<DealOut>,
+    /// Its account plan; left out when it has none (and missing from
+    /// exports made before plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanOut>,
 }
 
 impl Default for CustomerOut {
@@ -111,6 +116,7 @@ impl Default for CustomerOut {
             stage_history: Vec::new(),
             not_duplicates_of: Vec::new(),
             deals: Vec::new(),
+            plan: None,
         }
     }
 }
@@ -172,6 +178,124 @@ impl DealOut {
             closed_at: d.closed_at.map(instant),
         }
     }
+}
+
+/// An account plan, as `plan show --json` has it, with each tactic's id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanOut {
+    pub mission: String,
+    pub objectives: Vec<ObjectiveOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ObjectiveOut {
+    pub text: String,
+    pub strategies: Vec<StrategyOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StrategyOut {
+    pub kind: String,
+    pub text: String,
+    pub tactics: Vec<TacticOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TacticOut {
+    pub id: String,
+    pub text: String,
+    pub due: Option<String>,
+    pub owner: Option<String>,
+    pub done: bool,
+}
+
+impl PlanOut {
+    pub fn new(p: &Plan) -> PlanOut {
+        PlanOut {
+            mission: p.mission.clone(),
+            objectives: p
+                .objectives
+                .iter()
+                .map(|o| ObjectiveOut {
+                    text: o.text.clone(),
+                    strategies: o
+                        .strategies
+                        .iter()
+                        .map(|s| StrategyOut {
+                            kind: s.kind.key().into(),
+                            text: s.text.clone(),
+                            tactics: s
+                                .tactics
+                                .iter()
+                                .map(|t| TacticOut {
+                                    id: t.id.to_string(),
+                                    text: t.text.clone(),
+                                    due: t.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
+                                    owner: t.owner.clone(),
+                                    done: t.done,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A plan read back: each text checked as an outline's would be (the
+/// plan is written out as one and read again), the ids kept.
+fn plan_of(p: PlanOut) -> Result<Plan, String> {
+    let mut plan = Plan {
+        mission: p.mission,
+        objectives: Vec::new(),
+    };
+    let mut ids = Vec::new();
+    for o in p.objectives {
+        let mut strategies = Vec::new();
+        for s in o.strategies {
+            let kind =
+                StrategyKind::parse(&s.kind).ok_or_else(|| tf("import.error.json_plan_kind", &[("value", &s.kind)]))?;
+            let mut tactics = Vec::new();
+            for x in s.tactics {
+                ids.push(TacticId(id_of(&x.id, "plan.tactics.id")?));
+                let due = x
+                    .due
+                    .as_deref()
+                    .map(|d| {
+                        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                            .map(date_to_days)
+                            .map_err(|_| tf("import.error.json_due", &[("value", &d)]))
+                    })
+                    .transpose()?;
+                tactics.push(Tactic {
+                    id: TacticId(0),
+                    text: x.text,
+                    due,
+                    owner: x.owner,
+                    done: x.done,
+                });
+            }
+            strategies.push(Strategy {
+                kind,
+                text: s.text,
+                tactics,
+            });
+        }
+        plan.objectives.push(Objective {
+            text: o.text,
+            strategies,
+        });
+    }
+    let mut plan = outline::parse(&outline::print(&plan)).map_err(|e| e.to_string())?;
+    for (t, id) in plan.tactics_mut().zip(ids) {
+        t.id = id;
+    }
+    Ok(plan)
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -271,6 +395,7 @@ pub fn customer_out(
             .collect(),
         not_duplicates_of: Vec::new(),
         deals: Vec::new(),
+        plan: None,
     }
 }
 
@@ -284,6 +409,7 @@ pub struct FullCustomer {
     /// Customers said not to be this one's duplicates.
     pub apart_from: Vec<CustomerId>,
     pub deals: Vec<Deal>,
+    pub plan: Option<Plan>,
 }
 
 /// Why one customer of a JSON file could not be read.
@@ -490,6 +616,7 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
             Ok(x)
         })
         .collect::<Result<Vec<_>, String>>()?;
+    let plan = c.plan.map(plan_of).transpose()?;
     Ok(FullCustomer {
         customer: out,
         interactions,
@@ -497,6 +624,7 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
         history,
         apart_from,
         deals,
+        plan,
     })
 }
 

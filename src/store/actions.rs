@@ -122,7 +122,8 @@ impl Store {
 impl Store {
     /// Merges duplicates into `keep`: its record gains what the others add
     /// (see `domain::duplicates::merged`), their interactions, follow-ups,
-    /// deals and stage history move to it, and they are deleted. One change, so one
+    /// deals and stage history move to it (and the first one's account
+    /// plan, when `keep` has none), and they are deleted. One change, so one
     /// undo takes it all back.
     pub fn merge_customers(&mut self, keep: CustomerId, others: &[CustomerId]) -> Result<bool, StoreError> {
         let Some(kept) = self.live_customer(keep)? else {
@@ -130,6 +131,7 @@ impl Store {
         };
         let mut merged = kept.customer.clone();
         let mut edits = Vec::new();
+        let mut plan_moved = self.plan(&crate::domain::PlanTarget::Customer(keep))?.is_some();
         for &other in others.iter().filter(|o| **o != keep) {
             let Some(rec) = self.live_customer(other)? else {
                 continue;
@@ -158,6 +160,12 @@ impl Store {
             }
             for change in timeline.history {
                 edits.push(Edit::RecordStageChange { id: keep, change });
+            }
+            // The other's plan comes along when the kept one has none.
+            if !plan_moved {
+                let moved = self.plan_moving(other, keep)?;
+                plan_moved = !moved.is_empty();
+                edits.extend(moved);
             }
             edits.push(Edit::UpdateCustomer {
                 id: other,

@@ -1,10 +1,12 @@
 //! What the agenda lists: a promised follow-up or a stay-in-touch
-//! reminder, for one customer, on one day.
+//! reminder or a dated tactic of an account plan, for one customer, on
+//! one day.
 
 use chrono::NaiveDate;
 
+use super::plans::DueTactic;
 use crate::domain::agenda::{Group, Standing};
-use crate::domain::{CustomerId, FollowUp, FollowUpId, Money};
+use crate::domain::{CustomerId, FollowUp, FollowUpId, Money, TacticId};
 
 /// One thing to do on the agenda.
 #[derive(Debug, Clone)]
@@ -21,15 +23,18 @@ pub enum AgendaWhat {
     FollowUp(Box<FollowUp>),
     /// Nobody has been in touch for the customer's cadence.
     StayInTouch { cadence_days: u16, last_touch: i64 },
+    /// A dated tactic of the customer's account plan.
+    Tactic(Box<DueTactic>),
 }
 
 impl AgendaItem {
     /// What the row is about, whatever its date: the customer and, for a
-    /// follow-up, which one.
-    pub fn identity(&self) -> (CustomerId, Option<FollowUpId>) {
+    /// follow-up or tactic, which one.
+    pub fn identity(&self) -> (CustomerId, Option<FollowUpId>, Option<TacticId>) {
         match &self.what {
-            AgendaWhat::FollowUp(f) => (self.customer, Some(f.id)),
-            AgendaWhat::StayInTouch { .. } => (self.customer, None),
+            AgendaWhat::FollowUp(f) => (self.customer, Some(f.id), None),
+            AgendaWhat::StayInTouch { .. } => (self.customer, None, None),
+            AgendaWhat::Tactic(t) => (self.customer, None, Some(t.tactic)),
         }
     }
 

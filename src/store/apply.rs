@@ -73,6 +73,8 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::AddDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, true)?,
         Edit::UpdateDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, false)?,
         Edit::SetList { name, change } => super::lists::apply(tx, stamp, name, change)?,
+        Edit::SetPlan { target, plan } => super::plans::apply_plan(tx, stamp, target, plan)?,
+        Edit::SetTacticDone { target, tactic, done } => super::plans::apply_done(tx, stamp, target, *tactic, *done)?,
     }
     Ok(())
 }
@@ -338,6 +340,10 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 }
             }
             Edit::SetList { name, change } => super::lists::inverse(tx, name, change)?,
+            Edit::SetPlan { .. } | Edit::SetTacticDone { .. } => match super::plans::inverse(tx, edit)? {
+                Some(e) => e,
+                None => continue,
+            },
         });
     }
     Ok(out)

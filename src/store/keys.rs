@@ -23,7 +23,9 @@
 //! | `K` | customer, deal      | empty            | a customer's deals (derived)       |
 //! | `Q` | deal status, deal   | empty            | deals by status (derived)          |
 //! | `O` | organization        | (reserved)       | organizations                      |
-//! | `P` | plan target         | (reserved)       | account plans                      |
+//! | `P` | 0, plan target      | PlanRecord       | account plans                      |
+//! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
+//! | `P` | 2, tactic, target   | plan target      | a tactic by id                     |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -35,7 +37,7 @@
 //! customer costs little, and bodies (and the snapshots holding them) keep
 //! their layout.
 
-use crate::domain::{CustomerId, DealId, FollowUpId};
+use crate::domain::{CustomerId, DealId, FollowUpId, TacticId};
 use crate::sync::ReplicaId;
 
 pub const META: u8 = b'M';
@@ -67,6 +69,14 @@ pub fn is_derived(key: &[u8]) -> bool {
         Some(&INDEX) | Some(&DEAL_OF_CUSTOMER) | Some(&DEAL_BY_STATUS)
     )
 }
+
+/// Account plans, their dated tactics and their tactics by id (see `plans`).
+pub const PLAN: u8 = b'P';
+/// The second byte of a plan key: the plan record, the due-date index of
+/// its open dated tactics, the index of its tactics by id.
+pub const PLAN_RECORD: u8 = 0;
+pub const PLAN_DUE: u8 = 1;
+pub const PLAN_TACTIC: u8 = 2;
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -254,6 +264,33 @@ pub fn deal_of_link(k: &[u8]) -> Option<DealId> {
 /// A saved list, by its folded name.
 pub fn list(folded_name: &str) -> Vec<u8> {
     key(&[&[LIST], folded_name.as_bytes()])
+}
+
+/// A plan, by its target's bytes (`plans::target_bytes`).
+pub fn plan(target: &[u8]) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_RECORD], target])
+}
+
+/// An open tactic of the plan of `target` (its bytes) due on `day`. The
+/// target is part of the key so that two plans holding one tactic (a
+/// merge of customers) each keep their own entry.
+pub fn plan_due(day: i32, id: TacticId, target: &[u8]) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_DUE], &ordered_i32(day), &id.to_bytes(), target])
+}
+
+/// Open tactics due on or before `day`: keys below this bound.
+pub fn plan_due_until(day: i32) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_DUE], &ordered_i32(day.saturating_add(1))])
+}
+
+/// A tactic of the plan of `target` (its bytes), by id; with no target
+/// bytes, where that tactic's entries start.
+pub fn plan_tactic(id: TacticId, target: &[u8]) -> Vec<u8> {
+    key(&[&[PLAN, PLAN_TACTIC], &id.to_bytes(), target])
+}
+
+pub fn tactic_of_key(k: &[u8]) -> Option<TacticId> {
+    read_u64(k.get(2..)?).map(TacticId)
 }
 
 /// The first key after every key starting with `prefix`.

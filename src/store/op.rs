@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::list_filter::Criterion;
 use crate::domain::{
-    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage,
-    StageChange,
+    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Plan,
+    PlanTarget, Stage, StageChange, TacticId,
 };
 use crate::sync::Stamp;
 
@@ -119,6 +119,19 @@ pub enum Edit {
         name: String,
         change: ListChange,
     },
+    /// Sets the whole plan of `target` (none deletes it); the latest
+    /// write wins (see `plans`).
+    SetPlan {
+        target: PlanTarget,
+        plan: Option<Plan>,
+    },
+    /// Marks one tactic of `target`'s plan done or not: its own register,
+    /// the latest write winning, apart from the plan's text.
+    SetTacticDone {
+        target: PlanTarget,
+        tactic: TacticId,
+        done: bool,
+    },
 }
 
 /// What an `Edit::SetList` changes. Stored by position: never reorder.
@@ -148,6 +161,7 @@ impl Edit {
             Edit::AddDeal { fields, .. } | Edit::UpdateDeal { fields, .. } => deal_customer(fields),
             // About the workspace's lists.
             Edit::SetList { .. } => None,
+            Edit::SetPlan { target, .. } | Edit::SetTacticDone { target, .. } => target.customer(),
         }
     }
 }
@@ -229,6 +243,10 @@ pub fn describe(edits: &[Edit]) -> String {
             ListChange::Priority(true) => "mark_priority",
             ListChange::Priority(false) => "unmark_priority",
         },
+        Edit::SetPlan { plan: Some(_), .. } => "set_plan",
+        Edit::SetPlan { plan: None, .. } => "delete_plan",
+        Edit::SetTacticDone { done: true, .. } => "complete_tactic",
+        Edit::SetTacticDone { done: false, .. } => "reopen_tactic",
     };
     if edits.len() > 1 {
         format!("{what}+{}", edits.len() - 1)

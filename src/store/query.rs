@@ -353,9 +353,9 @@ impl View {
         }
     }
 
-    /// Open follow-ups due on or before `until` of the customers `is_live`
-    /// accepts (the UI knows them without reading the store). Reads only
-    /// the due-date index.
+    /// Open follow-ups and dated tactics of customer plans due on or
+    /// before `until` of the customers `is_live` accepts (the UI knows
+    /// them without reading the store). Reads only the due-date indexes.
     pub fn due_follow_ups_of(
         &self,
         until: NaiveDate,
@@ -374,6 +374,18 @@ impl View {
                     due: follow_up.due_date(),
                     customer: follow_up.customer,
                     what: AgendaWhat::FollowUp(Box::new(follow_up)),
+                });
+            }
+        }
+        // The dated tactics of customers' plans are follow-ups too.
+        for t in self.due_tactics(until)? {
+            if let Some(c) = t.target.customer()
+                && is_live(c)
+            {
+                items.push(AgendaItem {
+                    due: t.due_date(),
+                    customer: c,
+                    what: AgendaWhat::Tactic(Box::new(t)),
                 });
             }
         }

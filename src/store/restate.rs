@@ -213,6 +213,13 @@ pub(super) fn remake(
             }
         }
     }
+    for rec in super::plans::records(&storage.tree)? {
+        for (stamp, edit) in rec.writes() {
+            if let Some(i) = run_of(stamp) {
+                by_run[i].entry(stamp).or_default().updates.push(edit);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (run, stamps) in runs.iter().zip(by_run) {
         let mut seqs = run.seqs.clone();

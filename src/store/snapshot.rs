@@ -374,6 +374,17 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         Some(&keys::LIST) => {
             codec::decode::<super::lists::ListRecord>(value).map_err(StoreError::codec("snapshot list"))?;
         }
+        Some(&keys::PLAN) => match key.get(1) {
+            Some(&keys::PLAN_RECORD) => {
+                codec::decode::<super::plans::PlanRecord>(value).map_err(StoreError::codec("snapshot plan"))?;
+            }
+            Some(&keys::PLAN_DUE) => {
+                codec::decode::<super::plans::DueTactic>(value).map_err(StoreError::codec("snapshot tactic"))?;
+            }
+            _ => {
+                codec::decode::<crate::domain::PlanTarget>(value).map_err(StoreError::codec("snapshot tactic"))?;
+            }
+        },
         Some(&keys::FOLLOW_UP) if value.len() != 8 => {
             return Err(StoreError::Codec {
                 what: "snapshot follow-up".into(),

@@ -86,6 +86,8 @@ actions! {
     NotDuplicates,
     /// The pipeline: relationship stages, or open deals by close month.
     ToggleDeals,
+    /// The customer's account plan, as its outline, in `$EDITOR`.
+    EditPlan,
 }
 
 impl Action {

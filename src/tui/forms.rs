@@ -10,7 +10,7 @@ use super::input::LineInput;
 use crate::domain::draft::{
     CustomerDraft, CustomerInput, FollowUpDraft, FollowUpInput, InteractionDraft, InteractionInput,
 };
-use crate::domain::{Channel, Customer, CustomerId, Level, Stage};
+use crate::domain::{Channel, Customer, CustomerId, Level, PlanTarget, Stage, Tactic};
 use crate::i18n::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +135,11 @@ pub enum FormKind {
         name: String,
         then_stage: Option<Stage>,
     },
+    /// A due date for a plan's tactic (`text`): a follow-up on the agenda.
+    TacticDue {
+        target: PlanTarget,
+        tactic: Box<Tactic>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -234,6 +239,31 @@ impl Form {
         )
     }
 
+    /// One field, the day (blank: no due date).
+    pub fn tactic_due(target: PlanTarget, tactic: &Tactic, due: NaiveDate) -> Form {
+        Form::build(
+            FormKind::TacticDue {
+                target,
+                tactic: Box::new(tactic.clone()),
+            },
+            vec![Field::text(
+                FieldId::FollowUp(FollowUpInput::Due),
+                &due.format("%Y-%m-%d").to_string(),
+            )],
+        )
+    }
+
+    /// The tactic form's day: `None` when left blank.
+    pub fn tactic_due_value(&self, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+        let v = self.value(FieldId::FollowUp(FollowUpInput::Due)).trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        crate::domain::dates::parse_date(v, today)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
     fn build(kind: FormKind, fields: Vec<Field>) -> Form {
         let pristine = fields.iter().map(|f| f.input.text().to_string()).collect();
         Form {
@@ -261,6 +291,7 @@ impl Form {
             FormKind::EditCustomer(c) => ("form.edit_customer", c.name.clone()),
             FormKind::Interaction { name, .. } => ("form.interaction", name.clone()),
             FormKind::FollowUp { name, .. } => ("form.follow_up", name.clone()),
+            FormKind::TacticDue { tactic, .. } => ("form.tactic_due", tactic.text.clone()),
         }
     }
 

@@ -706,6 +706,7 @@ mod tests {
                     ("import", &["I"]),
                     ("duplicates", &["D"]),
                     ("toggle_deals", &["$"]),
+                    ("edit_plan", &["P"]),
                 ],
             ),
             (

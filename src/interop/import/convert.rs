@@ -12,6 +12,10 @@ use crate::interop::contact::Contact;
 use crate::interop::json::FullCustomer;
 use crate::store::{Edit, Store, StoreError};
 
+/// Marks a customer's plan in `planned` (which holds ids of records):
+/// two file customers joining one target bring one plan.
+const PLAN_SALT: u64 = 0x706c_616e_706c_616e;
+
 /// The interactions, follow-ups and stage history of a JSON customer that
 /// the workspace does not have yet, for the customer `target`.
 pub(super) fn children_edits(
@@ -78,6 +82,29 @@ pub(super) fn children_edits(
             edits.push(Edit::AddDeal {
                 id: d.id,
                 fields: d.to_fields(),
+            });
+        }
+    }
+    // A plan comes with its customer when the workspace has none for it;
+    // a plan already there is the workspace's.
+    let target_plan = crate::domain::PlanTarget::Customer(target);
+    if let Some(plan) = &full.plan
+        && planned.insert(target.0 ^ PLAN_SALT)
+        && store.plan(&target_plan)?.is_none()
+    {
+        let mut stored = plan.clone();
+        for t in stored.tactics_mut() {
+            t.done = false;
+        }
+        edits.push(Edit::SetPlan {
+            target: target_plan.clone(),
+            plan: Some(stored),
+        });
+        for p in plan.tactics().filter(|p| p.tactic.done) {
+            edits.push(Edit::SetTacticDone {
+                target: target_plan.clone(),
+                tactic: p.tactic.id,
+                done: true,
             });
         }
     }

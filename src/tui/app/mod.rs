@@ -9,6 +9,7 @@ mod deal_board;
 mod lists;
 mod loader;
 mod panes;
+mod plans;
 mod refresh;
 mod saved;
 mod teammates;
@@ -64,6 +65,8 @@ pub struct Focused {
 pub struct EditorRequest {
     pub field: usize,
     pub text: String,
+    /// Set when the text is this target's plan outline, not a form's field.
+    pub plan: Option<crate::domain::PlanTarget>,
 }
 
 pub struct App {

@@ -166,6 +166,7 @@ impl App {
             }
             // From another pane it shows the deals; on the pipeline it
             // switches between deals and stages.
+            Action::EditPlan => self.with_target(|app, rec| app.edit_plan(rec.customer.id, &rec.customer.name)),
             Action::ToggleDeals => {
                 self.deal_board.on = self.pane != Pane::Pipeline || !self.deal_board.on;
                 self.rebuild_deals();
@@ -217,6 +218,10 @@ impl App {
                     Some((AgendaWhat::StayInTouch { .. }, customer)) => {
                         let name = self.roster.get(customer).map(|r| r.name.clone()).unwrap_or_default();
                         self.open(Form::interaction(customer, &name));
+                    }
+                    Some((AgendaWhat::Tactic(t), _)) => {
+                        let t = (**t).clone();
+                        self.complete_tactic(&t);
                     }
                     None => self.complete_follow_up(None),
                 }
@@ -400,6 +405,12 @@ impl App {
         };
         let completed = self.store.complete_follow_up(&f);
         self.report(completed, |_| tf("status.done", &[("what", &f.what)]));
+    }
+
+    /// Marks a plan's tactic done (`x` on its agenda row).
+    pub(crate) fn complete_tactic(&mut self, t: &crate::store::DueTactic) {
+        let done = self.store.set_tactic_done(&t.target, t.tactic, true);
+        self.report(done, |_| tf("status.done", &[("what", &t.text)]));
     }
 
     /// When the next follow-up with `c` is due by default.

@@ -6,7 +6,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{Changed, Flow, Hint, Layer};
-use crate::domain::{CustomerId, Deal, FollowUp, Interaction, StageChange};
+use std::collections::BTreeSet;
+
+use crate::domain::{CustomerId, Deal, FollowUp, Interaction, Plan, PlanTarget, StageChange, Tactic};
 use crate::store::{CustomerRecord, StoreError, View};
 use crate::tui::action::Action;
 use crate::tui::app::{App, step};
@@ -27,9 +29,28 @@ pub struct Detail {
     pub history: Vec<StageChange>,
     /// Open ones first, by close day (see `View::deals_of`).
     pub deals: Vec<Deal>,
-    /// Index into the open follow-ups.
+    /// The customer's account plan, drawn as a tree.
+    pub plan: Option<Plan>,
+    /// The plan's objectives folded (by position): their tactics hidden.
+    pub folded: BTreeSet<usize>,
+    /// Index into the rows that can be picked (`picks`).
     pub selected: usize,
     pub scroll: u16,
+    /// Set when the cursor last moved (not the page keys): the view then
+    /// scrolls to keep the picked row in sight.
+    pub follow: bool,
+    /// How far the view was scrolled when last drawn: what the page keys
+    /// start from.
+    pub drawn_scroll: std::cell::Cell<u16>,
+}
+
+/// A row of the detail that can be picked: an open follow-up, or, in the
+/// plan's tree, an objective (to fold) or a tactic.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick<'a> {
+    FollowUp(&'a FollowUp),
+    Objective(usize),
+    Tactic(usize, &'a Tactic),
 }
 
 impl Detail {
@@ -41,6 +62,7 @@ impl Detail {
         let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
         interactions.reverse();
         let deals = view.deals_of(id)?;
+        let plan = view.plan(&PlanTarget::Customer(id))?;
         Ok(Some(Detail {
             customer: id,
             record,
@@ -48,8 +70,12 @@ impl Detail {
             interactions,
             history,
             deals,
+            plan,
+            folded: BTreeSet::new(),
             selected: 0,
             scroll: 0,
+            follow: false,
+            drawn_scroll: std::cell::Cell::new(0),
         }))
     }
 
@@ -57,13 +83,56 @@ impl Detail {
         self.follow_ups.iter().filter(|f| f.is_open()).collect()
     }
 
+    /// The rows the cursor moves over, in the order drawn: the open
+    /// follow-ups, then the plan's objectives and the tactics of those
+    /// not folded.
+    pub fn picks(&self) -> Vec<Pick<'_>> {
+        let mut out: Vec<Pick> = self.open_follow_ups().into_iter().map(Pick::FollowUp).collect();
+        if let Some(plan) = &self.plan {
+            for (o, obj) in plan.objectives.iter().enumerate() {
+                out.push(Pick::Objective(o));
+                if !self.folded.contains(&o) {
+                    out.extend(
+                        obj.strategies
+                            .iter()
+                            .flat_map(|s| s.tactics.iter())
+                            .map(|t| Pick::Tactic(o, t)),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Scrolls by page from where the view was drawn.
+    fn page(&mut self, to: impl FnOnce(u16) -> u16) {
+        let from = if self.follow {
+            self.drawn_scroll.get()
+        } else {
+            self.scroll
+        };
+        self.scroll = to(from);
+        self.follow = false;
+    }
+
+    fn picked(&self) -> Option<Pick<'_>> {
+        self.picks().get(self.selected).copied()
+    }
+
+    fn target(&self) -> PlanTarget {
+        PlanTarget::Customer(self.customer)
+    }
+
     /// Reads the customer again, keeping the selection and scroll; false
     /// when the customer is gone.
     fn reload(&mut self, view: &View) -> Result<bool, StoreError> {
         match Detail::load(view, self.customer)? {
             Some(mut fresh) => {
-                fresh.selected = self.selected.min(fresh.open_follow_ups().len().saturating_sub(1));
+                fresh.folded = std::mem::take(&mut self.folded);
+                fresh.selected = self.selected.min(fresh.picks().len().saturating_sub(1));
                 fresh.scroll = self.scroll;
+                fresh.follow = self.follow;
+                fresh.drawn_scroll = self.drawn_scroll.clone();
                 *self = fresh;
                 Ok(true)
             }
@@ -79,7 +148,7 @@ impl Layer for Detail {
 
     fn hints(&self, _app: &App) -> Vec<Hint> {
         use Action::*;
-        [Done, Edit, LogInteraction, FollowUp, NextStage, Back]
+        [Done, Edit, LogInteraction, FollowUp, NextStage, EditPlan, Back]
             .map(|a| Hint::of(Mode::Customer, a))
             .to_vec()
     }
@@ -89,22 +158,63 @@ impl Layer for Detail {
             // Single steps pick a follow-up; pages and ends scroll the view.
             Action::Down | Action::Up => {
                 let by = if action == Action::Down { 1 } else { -1 };
-                self.selected = step(self.selected, by, self.open_follow_ups().len());
+                self.selected = step(self.selected, by, self.picks().len());
+                self.follow = true;
             }
-            Action::PageDown => self.scroll = self.scroll.saturating_add(PAGE),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(PAGE),
-            Action::Top => self.scroll = 0,
+            // The plan's tree: ← folds the objective under the cursor, → opens it.
+            Action::Left | Action::Right => {
+                let objective = match self.picked() {
+                    Some(Pick::Objective(o)) | Some(Pick::Tactic(o, _)) => o,
+                    _ => return Flow::Ignored,
+                };
+                if action == Action::Left {
+                    self.folded.insert(objective);
+                } else {
+                    self.folded.remove(&objective);
+                }
+                // The cursor stays on the objective.
+                self.selected = self
+                    .picks()
+                    .iter()
+                    .position(|p| matches!(p, Pick::Objective(o) if *o == objective))
+                    .unwrap_or(0);
+            }
+            // `f` on a tactic gives it a due date: a follow-up on the agenda.
+            Action::FollowUp => match self.picked() {
+                Some(Pick::Tactic(_, t)) => {
+                    let due = t.due_date().unwrap_or(app.today);
+                    app.open(crate::tui::forms::Form::tactic_due(self.target(), t, due));
+                }
+                _ => return Flow::Pass,
+            },
+            Action::PageDown => self.page(|s| s.saturating_add(PAGE)),
+            Action::PageUp => self.page(|s| s.saturating_sub(PAGE)),
+            Action::Top => self.page(|_| 0),
             // Roughly the detail's length; the view clamps it exactly.
             Action::Bottom => {
+                self.follow = false;
                 self.scroll = (self.interactions.len().min(50)
                     + self.history.len()
                     + self.follow_ups.len()
                     + self.deals.len()
+                    + self
+                        .plan
+                        .as_ref()
+                        .map_or(0, |p| p.tactics().count() * 2 + p.objectives.len())
                     + 30) as u16
             }
             Action::Done => {
-                let chosen = self.open_follow_ups().get(self.selected).map(|f| (*f).clone());
-                app.complete_follow_up(chosen);
+                match self.picked() {
+                    Some(Pick::Tactic(_, t)) => {
+                        let t = t.clone();
+                        app.toggle_tactic(&self.target(), &t);
+                    }
+                    Some(Pick::FollowUp(f)) => {
+                        let f = f.clone();
+                        app.complete_follow_up(Some(f));
+                    }
+                    _ => app.complete_follow_up(None),
+                }
                 // This layer is off the stack while it handles the key, so
                 // the refresh that followed did not reach it.
                 if let Err(e) = self.reload(&app.store.view()) {
@@ -112,7 +222,7 @@ impl Layer for Detail {
                 }
             }
             Action::Back => return Flow::Close,
-            Action::Open | Action::Left | Action::Right => return Flow::Ignored,
+            Action::Open => return Flow::Ignored,
             _ => return Flow::Pass,
         }
         Flow::Stay

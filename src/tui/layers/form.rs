@@ -55,6 +55,7 @@ impl Layer for Form {
                     app.editor = Some(EditorRequest {
                         field: self.focus,
                         text: field.input.text().to_string(),
+                        plan: None,
                     });
                 }
             }
@@ -85,6 +86,9 @@ impl Layer for Form {
 impl App {
     /// The editor returned: its text goes in the field it was opened for.
     pub fn editor_done(&mut self, request: EditorRequest, text: Option<String>) {
+        if let Some(target) = &request.plan {
+            return self.plan_edited(target, &request.text, text);
+        }
         match text {
             Some(text) => {
                 if let Some(form) = self.top_mut::<Form>() {
@@ -106,6 +110,13 @@ fn save(form: &mut Form, app: &mut App) -> Flow {
         FormKind::FollowUp {
             customer, then_stage, ..
         } => save_follow_up(form, *customer, *then_stage, app),
+        FormKind::TacticDue { target, tactic } => match form.tactic_due_value(app.today) {
+            Ok(due) => {
+                app.set_tactic_due(target, tactic, due);
+                Ok(Saved::Yes)
+            }
+            Err(e) => Err(vec![(FieldId::FollowUp(crate::domain::draft::FollowUpInput::Due), e)]),
+        },
     };
     match result {
         Ok(Saved::Yes) => Flow::Close,

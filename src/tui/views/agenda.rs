@@ -120,12 +120,13 @@ fn item_line(app: &App, cols: &Columns, item: &AgendaItem) -> Line<'static> {
     let row = app.roster.get(item.customer);
     let what = match &item.what {
         AgendaWhat::FollowUp(f) => f.what.clone(),
+        AgendaWhat::Tactic(t) => crate::store::agenda_text(t, row.map(|r| r.name.as_str()).unwrap_or("")),
         AgendaWhat::StayInTouch { cadence_days, .. } => {
             tn("agenda.stay_in_touch", *cadence_days, &[("days", cadence_days)])
         }
     };
     let kind_style = match item.what {
-        AgendaWhat::FollowUp(_) => th.text,
+        AgendaWhat::FollowUp(_) | AgendaWhat::Tactic(_) => th.text,
         AgendaWhat::StayInTouch { .. } => th.muted,
     };
     let due = due_style(th, item.due, app.today);

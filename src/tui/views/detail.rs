@@ -1,6 +1,6 @@
 //! A customer, opened full-screen: everything about them, the open
-//! follow-ups to tick off, their deals, the interaction log and the stage
-//! history.
+//! follow-ups to tick off, their deals, their account plan as a tree, the
+//! interaction log and the stage history.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,7 +14,9 @@ use super::widgets::{
 };
 use crate::domain::{Factor, SpinPart, Summary, kept};
 use crate::i18n::{t, tf, tn};
+use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap::Mode;
 use crate::tui::layers::Detail;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
@@ -117,6 +119,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     ]));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(t("detail.follow_ups"), th.header)));
+    // The line of the picked row, to keep in sight when the cursor moved.
+    let mut picked_line = None;
     let open = d.open_follow_ups();
     if open.is_empty() {
         lines.push(Line::from(Span::styled(t("detail.no_follow_ups"), th.muted)));
@@ -132,6 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         ]);
         if i == d.selected {
             line = line.style(th.selected);
+            picked_line = Some(lines.len());
         }
         lines.push(line);
     }
@@ -139,6 +144,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         lines.push(Line::default());
         lines.extend(deal_lines(app, d));
     }
+    lines.push(Line::default());
+    let (plan, picked_in_plan) = plan_lines(app, d, open.len());
+    picked_line = picked_line.or(picked_in_plan.map(|n| lines.len() + n));
+    lines.extend(plan);
     lines.push(Line::default());
     for f in Factor::ALL {
         let mut spans = vec![label(&format!("factor.{}", f.key()))];
@@ -184,7 +193,114 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         }
     }
     let max = (lines.len() as u16).saturating_sub(inner.height);
-    frame.render_widget(Paragraph::new(lines).scroll((d.scroll.min(max), 0)), inner);
+    let mut scroll = d.scroll;
+    if d.follow
+        && let Some(n) = picked_line.map(|n| n as u16)
+    {
+        let from = d.drawn_scroll.get();
+        scroll = if n < from {
+            n
+        } else if n >= from.saturating_add(inner.height) {
+            n.saturating_sub(inner.height.saturating_sub(1))
+        } else {
+            from
+        };
+    }
+    let scroll = scroll.min(max);
+    d.drawn_scroll.set(scroll);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// The customer's account plan as a tree under a heading with its
+/// progress: the mission, each objective (▾ open, ▸ folded), its
+/// strategies with their kind, and their tactics with done, due day and
+/// owner. `first` is the pick index of the plan's first row; also says
+/// which of the lines is the picked row, if one is.
+fn plan_lines(app: &App, d: &Detail, first: usize) -> (Vec<Line<'static>>, Option<usize>) {
+    let th = &app.theme;
+    let Some(plan) = &d.plan else {
+        let key = app.keymap.label_for(Mode::Customer, Action::EditPlan);
+        let lines = vec![
+            Line::from(Span::styled(t("detail.plan"), th.header)),
+            Line::from(Span::styled(tf("detail.no_plan", &[("key", &key)]), th.muted)),
+        ];
+        return (lines, None);
+    };
+    let (done, total) = plan.progress();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(t("detail.plan"), th.header),
+            Span::styled(
+                format!(
+                    " · {}",
+                    tn("plan.progress", total, &[("done", &done), ("total", &total)])
+                ),
+                th.muted,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{}: ", t("plan.mission")), th.muted),
+            Span::styled(escape(&plan.mission).into_owned(), th.text),
+        ]),
+    ];
+    let mut pick = first;
+    let mut picked_line = None;
+    let mut picked = |line: Line<'static>, pick: &mut usize, at: usize| {
+        let line = if *pick == d.selected {
+            picked_line = Some(at);
+            line.style(th.selected)
+        } else {
+            line
+        };
+        *pick += 1;
+        line
+    };
+    for (o, obj) in plan.objectives.iter().enumerate() {
+        let folded = d.folded.contains(&o);
+        let line = Line::from(vec![
+            Span::styled(if folded { "▸ " } else { "▾ " }, th.muted),
+            Span::styled(format!("{}: ", t("plan.objective")), th.muted),
+            Span::styled(escape(&obj.text).into_owned(), th.text),
+        ]);
+        let at = lines.len();
+        lines.push(picked(line, &mut pick, at));
+        if folded {
+            continue;
+        }
+        for s in &obj.strategies {
+            lines.push(Line::from(vec![
+                Span::raw("    "),
+                Span::styled(
+                    format!("{}: ", t(&format!("strategy_kind.{}", s.kind.key()))),
+                    th.channel,
+                ),
+                Span::styled(escape(&s.text).into_owned(), th.text),
+            ]));
+            for x in &s.tactics {
+                let mut spans = vec![
+                    Span::styled(if x.done { "      [x] " } else { "      [ ] " }, th.muted),
+                    Span::styled(escape(&x.text).into_owned(), if x.done { th.muted } else { th.text }),
+                ];
+                if let Some(due) = x.due_date() {
+                    let style = if x.done {
+                        th.muted
+                    } else {
+                        super::widgets::due_style(th, due, app.today)
+                    };
+                    spans.push(Span::styled(
+                        format!("  {} ({})", day(due), relative(due, app.today)),
+                        style,
+                    ));
+                }
+                if let Some(owner) = &x.owner {
+                    spans.push(Span::styled(format!("  {}", escape(owner)), th.author));
+                }
+                let at = lines.len();
+                lines.push(picked(Line::from(spans), &mut pick, at));
+            }
+        }
+    }
+    (lines, picked_line)
 }
 
 /// The customer's deals under a heading with the open ones' amount and
