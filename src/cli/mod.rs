@@ -14,6 +14,7 @@ mod json;
 mod lists;
 mod localize;
 mod maintenance;
+mod organizations;
 mod output;
 mod process;
 mod team;
@@ -97,6 +98,9 @@ enum Command {
     /// Deals: hoped-for purchases and the weighted forecast
     #[command(disable_help_subcommand = true)]
     Deal(deals::DealArgs),
+    /// Organizations: the companies people belong to, and partners
+    #[command(disable_help_subcommand = true)]
+    Org(organizations::OrgArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -159,6 +163,7 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Agenda(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
         Some(Command::Deal(a)) => a.writes_data(),
+        Some(Command::Org(a)) => a.writes_data(),
         _ => false,
     }
 }
@@ -199,6 +204,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Agenda(_)
                 | Command::Export(_)
                 | Command::Deal(_)
+                | Command::Org(_)
         )
     ) {
         process::one_short_command();
@@ -228,6 +234,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Export(a)) => interop::export(&ctx, a)?,
         Some(Command::Dupes(a)) => interop::dupes(&ctx, a)?,
         Some(Command::Deal(a)) => deals::run(&ctx, a)?,
+        Some(Command::Org(a)) => organizations::run(&ctx, a)?,
     };
     Ok((text, true))
 }
@@ -237,7 +244,10 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
 fn overview(ctx: &Context) -> anyhow::Result<String> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         ctx.keep_view();
-        let store = ctx.open_or_create()?;
+        let mut store = ctx.open_or_create()?;
+        // Opening the UI is opening for writing: a workspace from before
+        // organizations gets them now (`Store::make_organizations`).
+        store.make_organizations()?;
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
         return Ok(String::new());
     }

@@ -62,6 +62,12 @@ pub enum InputError {
         count: usize,
         candidates: Vec<String>,
     },
+    NoSuchOrganization(String),
+    AmbiguousOrganization {
+        reference: String,
+        count: usize,
+        candidates: Vec<String>,
+    },
     NoPreviousStage(String),
     NoNextStage(String),
     NothingToUndo,

@@ -23,6 +23,7 @@ pub mod list_filter;
 pub mod money;
 pub mod names;
 pub mod next_step;
+pub mod organization;
 pub mod phone;
 pub mod stage;
 pub mod summary;
@@ -43,6 +44,7 @@ pub use ids::{CustomerId, DealId, FollowUpId, InteractionId, OrganizationId, Tac
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;
+pub use organization::{OrgField, OrgKey, OrgKind, Organization};
 pub use stage::{Stage, StageChange};
 pub use summary::Summary;
 pub use tier::{Tier, TierRule, TierSource};

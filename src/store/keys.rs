@@ -20,7 +20,7 @@
 //! | `A` | customer, customer  | ApartRecord      | pairs said not to be duplicates    |
 //! | `E` | deal                | DealRecord       | a deal by id; every deal           |
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
-//! | `O` | organization        | (reserved)       | organizations                      |
+//! | `O` | organization        | OrganizationRecord | an organization; every one       |
 //! | `P` | plan target         | (reserved)       | account plans                      |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
@@ -33,7 +33,7 @@
 //! customer costs little, and bodies (and the snapshots holding them) keep
 //! their layout.
 
-use crate::domain::{CustomerId, DealId, FollowUpId};
+use crate::domain::{CustomerId, DealId, FollowUpId, OrganizationId};
 use crate::sync::ReplicaId;
 
 pub const META: u8 = b'M';
@@ -51,6 +51,8 @@ pub const APART: u8 = b'A';
 pub const DEAL: u8 = b'E';
 /// Saved lists, by folded name (see `lists`).
 pub const LIST: u8 = b'L';
+/// Organizations (see `organizations`).
+pub const ORGANIZATION: u8 = b'O';
 
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
@@ -62,6 +64,9 @@ pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
 /// The snapshot the view started from, if any.
 pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
+/// Set once the customers' free-text companies were made organizations
+/// (see `organizations::upgrade`).
+pub const META_ORGS_MADE: &[u8] = b"Morgs-made";
 /// Set when this replica's journal was mended with ops made again from the
 /// view: those carry no undo history, so the view's undo stack is no longer
 /// what a replay of the journal gives (and `doctor` does not compare it).
@@ -211,6 +216,10 @@ pub fn deal(id: DealId) -> Vec<u8> {
 
 pub fn deal_of_key(k: &[u8]) -> Option<DealId> {
     read_u64(k.get(1..)?).map(DealId)
+}
+
+pub fn organization(id: OrganizationId) -> Vec<u8> {
+    key(&[&[ORGANIZATION], &id.to_bytes()])
 }
 
 /// A saved list, by its folded name.

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::list_filter::Criterion;
 use crate::domain::{
-    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Stage,
-    StageChange,
+    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, OrgField,
+    OrganizationId, Stage, StageChange,
 };
 use crate::sync::Stamp;
 
@@ -119,6 +119,18 @@ pub enum Edit {
         name: String,
         change: ListChange,
     },
+    /// Adds an organization; carries every field. Its id may be derived
+    /// from a company name (`organization::id_for_name`), so two replicas
+    /// may add the same one: the fields merge like any other writes.
+    AddOrganization {
+        id: OrganizationId,
+        fields: Vec<OrgField>,
+    },
+    /// Changes an organization.
+    UpdateOrganization {
+        id: OrganizationId,
+        fields: Vec<OrgField>,
+    },
 }
 
 /// What an `Edit::SetList` changes. Stored by position: never reorder.
@@ -146,8 +158,8 @@ impl Edit {
             // About a pair, not one customer.
             Edit::SetApart { .. } => None,
             Edit::AddDeal { fields, .. } | Edit::UpdateDeal { fields, .. } => deal_customer(fields),
-            // About the workspace's lists.
-            Edit::SetList { .. } => None,
+            // About the workspace's lists, or an organization.
+            Edit::SetList { .. } | Edit::AddOrganization { .. } | Edit::UpdateOrganization { .. } => None,
         }
     }
 }
@@ -228,6 +240,12 @@ pub fn describe(edits: &[Edit]) -> String {
             ListChange::Criteria(None) => "delete_list",
             ListChange::Priority(true) => "mark_priority",
             ListChange::Priority(false) => "unmark_priority",
+        },
+        Edit::AddOrganization { .. } => "add_organization",
+        Edit::UpdateOrganization { fields, .. } => match fields.as_slice() {
+            [OrgField::Deleted(true)] => "remove_organization",
+            [OrgField::Deleted(false)] => "restore_organization",
+            _ => "edit_organization",
         },
     };
     if edits.len() > 1 {
