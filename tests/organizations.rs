@@ -257,3 +257,31 @@ fn two_replicas_making_the_same_organizations_at_once_converge() {
     let sao = seen.iter().find(|o| o.1 == "Sao Mai").unwrap();
     assert_eq!(sao.2.len(), 2, "both people in the one organization: {seen:?}");
 }
+
+#[test]
+fn list_keeps_an_organizations_people_and_an_import_links_its_companies() {
+    let s = Sandbox::new();
+    let csv = s.dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "name,company,email\nLan Anh,Công ty Phú Thịnh,lan@pt.vn\nMinh,CONG TY PHU THINH,minh@pt.vn\nWei,华为,wei@hw.cn\n",
+    )
+    .unwrap();
+    s.ok(&["import", csv.to_str().unwrap()]);
+    let list = orgs(&s);
+    assert_eq!(list.len(), 2, "{list:?}");
+    let people = s.json(&["list", "--org", "phu thinh", "--json"]);
+    let names: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Lan Anh", "Minh"]);
+    // Saved like any filter, judged when used.
+    s.ok(&["list", "--org", "华为", "--save", "Huawei team"]);
+    s.ok(&["add", "--name", "Zhang Wei", "--company", "华为"]);
+    let saved = s.json(&["list", "--saved", "Huawei team", "--json"]);
+    assert_eq!(saved.as_array().unwrap().len(), 2, "{saved}");
+    s.rejected(&["list", "--org", "nobody"]);
+}

@@ -6,7 +6,10 @@
 use std::fs;
 
 use guanxi::domain::list_filter::Criterion;
-use guanxi::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, Stage};
+use guanxi::domain::organization::id_for_name;
+use guanxi::domain::{
+    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, OrgField, OrgKind, Organization, Stage,
+};
 use guanxi::store::{Edit, ListChange, Store};
 use proptest::prelude::*;
 
@@ -28,6 +31,8 @@ enum Step {
     Apart(usize, usize, bool),
     /// A saved list written (criteria, or none to delete it) or marked.
     List(u8, u8),
+    /// An organization added or changed, or a customer said referred by one.
+    Org(usize, u8, u8),
     Undo,
 }
 
@@ -43,6 +48,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Delete),
         1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(a, b, on)| Step::Apart(a, b, on)),
         1 => (0..2u8, 0..4u8).prop_map(|(n, w)| Step::List(n, w)),
+        2 => (any::<usize>(), 0..3u8, 0..3u8).prop_map(|(c, n, w)| Step::Org(c, n, w)),
         1 => Just(Step::Undo),
     ]
 }
@@ -166,6 +172,35 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
                 _ => ListChange::Priority(true),
             };
             vec![Edit::SetList { name, change }]
+        }
+        Step::Org(c, n, what) => {
+            let name = format!("Đối tác {n}");
+            let id = id_for_name(&name);
+            match what {
+                0 => {
+                    let mut o = Organization::empty(id);
+                    o.name = name;
+                    o.kind = OrgKind::Partner;
+                    vec![Edit::AddOrganization {
+                        id,
+                        fields: o.to_fields(),
+                    }]
+                }
+                1 => vec![Edit::UpdateOrganization {
+                    id,
+                    fields: vec![
+                        OrgField::Industry(format!("ngành {c}")),
+                        OrgField::Kind(OrgKind::Referrer),
+                    ],
+                }],
+                _ => match pick(c, made.customers.len()) {
+                    Some(i) => vec![Edit::UpdateCustomer {
+                        id: made.customers[i],
+                        fields: vec![CustomerField::ReferredBy(Some(id))],
+                    }],
+                    None => return,
+                },
+            }
         }
         Step::Undo => {
             let _ = store.undo();

@@ -118,7 +118,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return super::lists::save(ctx, name, &a.filter, a.priority);
     }
     let store = ctx.open()?;
-    let mut filter = a.filter.to_filter()?;
+    let mut filter = a.filter.to_filter(&store)?;
     if let Some(name) = &a.saved {
         // The saved criteria, then the flags: a flag replaces the saved
         // criterion of its kind.

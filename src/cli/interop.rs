@@ -83,6 +83,9 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let (format, encoding) = (read.format, read.encoding);
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
+    if !a.dry_run {
+        store.import_organizations(&read.organizations)?;
+    }
     let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
     let mut out = tf(
         "cli.import.file",
@@ -266,6 +269,10 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
     for d in store.deals()? {
         deals.entry(d.customer).or_default().push(d);
     }
+    // Every organization: few, and a filtered export keeps the ones its
+    // customers name.
+    let organizations: Vec<json::OrganizationOut> =
+        store.organizations()?.iter().map(json::OrganizationOut::new).collect();
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
@@ -296,7 +303,7 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let written = (|| -> Result<usize> {
                 let file = crate::workspace::private::create(&partial)?;
                 crate::workspace::private::tighten_file(&partial);
-                let count = json::write_to(std::io::BufWriter::new(file), customers)?;
+                let count = json::write_all_to(std::io::BufWriter::new(file), &organizations, customers)?;
                 std::fs::rename(&partial, path)?;
                 Ok(count)
             })();
@@ -306,7 +313,11 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let count = written.with_context(cannot)?;
             Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
-        None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers) {
+        None => match json::write_all_to(
+            std::io::BufWriter::new(std::io::stdout().lock()),
+            &organizations,
+            customers,
+        ) {
             // A closed pipe (`guanxi export | head`) is not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
             other => other.map(|_| String::new()).map_err(Into::into),

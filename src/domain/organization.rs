@@ -29,6 +29,12 @@ impl OrgKind {
     }
 }
 
+/// Asks a change that writes a customer's company to leave it without an
+/// organization (a person unlinked on purpose, brought back by an
+/// import): the link is written as none, and the company is not linked
+/// by its name. Never the id of a real organization (ids are hashes).
+pub const UNLINKED: OrganizationId = OrganizationId(0);
+
 /// The id of the organization made from a company name: the same folded
 /// name gives the same id on every replica, so two teammates who turn the
 /// same company into an organization at once make one record, not two.

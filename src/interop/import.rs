@@ -134,6 +134,9 @@ pub struct Read {
     /// CSV: each column and what it feeds.
     pub mapping: Vec<(String, String)>,
     pub records: Vec<Result<Incoming, Note>>,
+    /// JSON: the organizations of the file, to be saved (with
+    /// `Store::import_organizations`) before its customers, who name them.
+    pub organizations: Vec<crate::domain::Organization>,
 }
 
 /// A CSV or vCard reader's contacts as records, each problem noted at
@@ -163,6 +166,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 encoding: read.encoding,
                 mapping: Vec::new(),
                 records: contacts(read.cards.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
+                organizations: Vec::new(),
             }
         }
         Format::Csv => {
@@ -176,13 +180,12 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                     .map(|(c, t)| (c.clone(), format!("{t:?}")))
                     .collect(),
                 records: contacts(read.rows.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
+                organizations: Vec::new(),
             }
         }
-        Format::Json => Read {
-            format,
-            encoding: encoding::name(encoding::UTF_8),
-            mapping: Vec::new(),
-            records: json::read(bytes)?
+        Format::Json => {
+            let (organizations, customers) = json::read_all(bytes)?;
+            let mut records: Vec<Result<Incoming, Note>> = customers
                 .into_iter()
                 .map(|r| {
                     r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
@@ -190,8 +193,26 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                         message: e.message,
                     })
                 })
-                .collect(),
-        },
+                .collect();
+            let mut good = Vec::new();
+            for o in organizations {
+                match o {
+                    Ok(o) => good.push(o),
+                    // Reported where the skipped customers are.
+                    Err(e) => records.push(Err(Note {
+                        place: crate::i18n::tf("import.place.organization", &[("index", &e.index)]),
+                        message: e.message,
+                    })),
+                }
+            }
+            Read {
+                format,
+                encoding: encoding::name(encoding::UTF_8),
+                mapping: Vec::new(),
+                records,
+                organizations: good,
+            }
+        }
     };
     if !read.records.is_empty() && read.records.iter().all(Result::is_err) {
         let first = read.records.iter().find_map(|r| r.as_ref().err()).cloned();
@@ -385,7 +406,17 @@ pub fn plan_in(
                     });
                     continue;
                 }
-                let c = full.customer.clone();
+                let mut c = full.customer.clone();
+                // A link to an organization neither here nor in the file
+                // is let go: the company then links by its name.
+                for link in [&mut c.organization, &mut c.referred_by] {
+                    if let Some(o) = *link
+                        && o != crate::domain::organization::UNLINKED
+                        && store.live_organization(o)?.is_none()
+                    {
+                        *link = None;
+                    }
+                }
                 (c, place, Some(full))
             }
         };

@@ -23,7 +23,7 @@ use super::records::{CustomerRecord, OrganizationRecord};
 use super::txn::Txn;
 use super::{Store, View};
 use crate::domain::ids::{is_id_prefix, prefix_range};
-use crate::domain::organization::id_for_name;
+use crate::domain::organization::{UNLINKED, id_for_name};
 use crate::domain::text::fold;
 use crate::domain::value::lifetime_value;
 use crate::domain::{CustomerField, CustomerKey, InputError, Money, OrgField, OrgKind, Organization, OrganizationId};
@@ -267,7 +267,8 @@ impl Names {
 /// created or updated with a company (and no organization of its own
 /// choosing) gets the organization of that name, made first when there is
 /// none, and the company shown is that organization's name; a company
-/// cleared unlinks. Edits naming an organization are left as they are.
+/// cleared unlinks. Edits naming an organization are left as they are;
+/// one naming [`UNLINKED`] is written with none.
 pub(super) fn link_companies(
     tx: &Txn,
     names: &mut Names,
@@ -289,7 +290,17 @@ pub(super) fn link_companies(
             CustomerField::Company(c) => Some(c.clone()),
             _ => None,
         });
-        let chosen = fields.iter().any(|f| matches!(f, CustomerField::Organization(Some(_))));
+        let mut chosen = false;
+        for f in fields.iter_mut() {
+            match f {
+                CustomerField::Organization(Some(o)) if *o == UNLINKED => {
+                    *f = CustomerField::Organization(None);
+                    chosen = true;
+                }
+                CustomerField::Organization(Some(_)) => chosen = true,
+                _ => {}
+            }
+        }
         if let (Some(company), false) = (company, chosen) {
             fields.retain(|f| !matches!(f, CustomerField::Organization(_)));
             if company.trim().is_empty() {
@@ -317,9 +328,12 @@ pub(super) fn link_companies(
 /// Whether a change has a company for [`link_companies`] to look at.
 pub(super) fn types_a_company(edits: &[Edit]) -> bool {
     edits.iter().any(|e| match e {
-        Edit::CreateCustomer { fields, .. } | Edit::UpdateCustomer { fields, .. } => {
-            fields.iter().any(|f| matches!(f, CustomerField::Company(_)))
-        }
+        Edit::CreateCustomer { fields, .. } | Edit::UpdateCustomer { fields, .. } => fields.iter().any(|f| {
+            matches!(
+                f,
+                CustomerField::Company(_) | CustomerField::Organization(Some(UNLINKED))
+            )
+        }),
         _ => false,
     })
 }
@@ -391,6 +405,28 @@ impl Store {
         }
         self.commit(edits)?;
         Ok(true)
+    }
+
+    /// Saves the organizations of an imported file that the workspace
+    /// does not have, in one bulk change; one it has is left as it is
+    /// (an import never overwrites). Returns how many were added.
+    pub fn import_organizations(&mut self, orgs: &[Organization]) -> Result<usize, StoreError> {
+        let mut edits = Vec::new();
+        for o in orgs {
+            if self.live_organization(o.id)?.is_none() {
+                let mut o = o.clone();
+                o.deleted = false;
+                edits.push(Edit::AddOrganization {
+                    id: o.id,
+                    fields: o.to_fields(),
+                });
+            }
+        }
+        let n = edits.len();
+        if n > 0 {
+            self.commit_bulk(vec![(edits, None)])?;
+        }
+        Ok(n)
     }
 
     /// Brings a workspace from before organizations along, once per view:
