@@ -285,3 +285,22 @@ fn list_keeps_an_organizations_people_and_an_import_links_its_companies() {
     assert_eq!(saved.as_array().unwrap().len(), 2, "{saved}");
     s.rejected(&["list", "--org", "nobody"]);
 }
+
+#[test]
+fn the_demo_has_organizations_and_partners_that_referred_customers() {
+    let s = Sandbox::new();
+    s.demo(&["--customers", "120", "--interactions", "600", "--seed", "3"]);
+    let list = orgs(&s);
+    let people: u64 = list.iter().map(|o| o["people"].as_u64().unwrap()).sum();
+    assert!(
+        people > 60,
+        "most customers have a company, now an organization: {people}"
+    );
+    let partners: Vec<&serde_json::Value> = list.iter().filter(|o| o["referred"].as_u64().unwrap() > 0).collect();
+    assert!(partners.len() >= 3, "{partners:?}");
+    assert!(
+        partners
+            .iter()
+            .all(|p| p["kind"] == "partner" || p["kind"] == "referrer")
+    );
+}

@@ -248,8 +248,18 @@ pub fn describe(edits: &[Edit]) -> String {
             _ => "edit_organization",
         },
     };
-    if edits.len() > 1 {
-        format!("{what}+{}", edits.len() - 1)
+    // An organization made for a company typed on a customer goes with
+    // the customer's change, unnamed.
+    let more = if matches!(first, Edit::AddOrganization { .. }) {
+        edits.len() - 1
+    } else {
+        edits[1..]
+            .iter()
+            .filter(|e| !matches!(e, Edit::AddOrganization { .. }))
+            .count()
+    };
+    if more > 0 {
+        format!("{what}+{more}")
     } else {
         what.to_string()
     }

@@ -277,6 +277,7 @@ pub(super) fn link_companies(
     now: i64,
 ) -> Result<Vec<Edit>, StoreError> {
     let mut out = Vec::with_capacity(edits.len());
+    let mut made_orgs = Vec::new();
     for edit in edits {
         let (id, mut fields, create) = match edit {
             Edit::CreateCustomer { id, fields } => (id, fields, true),
@@ -307,7 +308,8 @@ pub(super) fn link_companies(
                 fields.push(CustomerField::Organization(None));
             } else {
                 let (org, name, made) = names.find_or_make(tx, &company, author, now)?;
-                out.extend(made);
+                // After the customer's edit, which names the change.
+                made_orgs.extend(made);
                 for f in fields.iter_mut() {
                     if let CustomerField::Company(c) = f {
                         *c = name.clone();
@@ -322,6 +324,7 @@ pub(super) fn link_companies(
             Edit::UpdateCustomer { id, fields }
         });
     }
+    out.extend(made_orgs);
     Ok(out)
 }
 
