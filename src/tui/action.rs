@@ -86,6 +86,10 @@ actions! {
     NotDuplicates,
     /// The pipeline: relationship stages, or open deals by close month.
     ToggleDeals,
+    ShowOrganizations,
+    /// The organization of the customer in view (or the partner that
+    /// referred it), in the Organizations pane.
+    OpenOrganization,
 }
 
 impl Action {

@@ -27,6 +27,9 @@ pub struct Detail {
     pub history: Vec<StageChange>,
     /// Open ones first, by close day (see `View::deals_of`).
     pub deals: Vec<Deal>,
+    /// The partner that referred the customer, if any (its own
+    /// organization is its company).
+    pub referred_by: Option<crate::domain::Organization>,
     /// Index into the open follow-ups.
     pub selected: usize,
     pub scroll: u16,
@@ -41,6 +44,10 @@ impl Detail {
         let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
         interactions.reverse();
         let deals = view.deals_of(id)?;
+        let referred_by = match record.customer.referred_by {
+            Some(o) => view.live_organization(o)?,
+            None => None,
+        };
         Ok(Some(Detail {
             customer: id,
             record,
@@ -48,6 +55,7 @@ impl Detail {
             interactions,
             history,
             deals,
+            referred_by,
             selected: 0,
             scroll: 0,
         }))
@@ -79,9 +87,16 @@ impl Layer for Detail {
 
     fn hints(&self, _app: &App) -> Vec<Hint> {
         use Action::*;
-        [Done, Edit, LogInteraction, FollowUp, NextStage, Back]
+        let c = &self.record.customer;
+        let mut h: Vec<Hint> = [Done, Edit, LogInteraction, FollowUp, NextStage]
             .map(|a| Hint::of(Mode::Customer, a))
-            .to_vec()
+            .to_vec();
+        // The organization it belongs to, or the partner that referred it.
+        if c.organization.is_some() || c.referred_by.is_some() {
+            h.push(Hint::of(Mode::Customer, OpenOrganization));
+        }
+        h.push(Hint::of(Mode::Customer, Back));
+        h
     }
 
     fn handle(&mut self, action: Action, app: &mut App) -> Flow {
