@@ -63,6 +63,7 @@ pub enum InputError {
         candidates: Vec<String>,
     },
     NoSuchOrganization(String),
+    UnknownOrgKind(String),
     AmbiguousOrganization {
         reference: String,
         count: usize,

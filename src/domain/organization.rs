@@ -24,8 +24,7 @@ closed_enum! {
 impl OrgKind {
     /// A kind as typed: its key or its name in any language.
     pub fn parse(s: &str) -> Result<OrgKind, InputError> {
-        Self::named(s)
-            .ok_or_else(|| InputError::Invalid(crate::i18n::tf("error.unknown_org_kind", &[("value", &s.trim())])))
+        Self::named(s).ok_or_else(|| InputError::UnknownOrgKind(s.trim().to_string()))
     }
 }
 

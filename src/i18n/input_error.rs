@@ -90,6 +90,7 @@ impl fmt::Display for InputError {
                 &[("value", reference), ("count", count), ("candidates", &candidates(c))],
             ),
             InputError::NoSuchOrganization(v) => tf("error.no_such_org", &[("value", v)]),
+            InputError::UnknownOrgKind(v) => tf("error.unknown_org_kind", &[("value", v)]),
             InputError::AmbiguousOrganization {
                 reference,
                 count,

@@ -667,6 +667,7 @@ mod tests {
                     ("show_pipeline", &["2"]),
                     ("show_log", &["3"]),
                     ("show_agenda", &["4"]),
+                    ("show_organizations", &["6"]),
                 ],
             ),
             (
@@ -706,6 +707,7 @@ mod tests {
                     ("import", &["I"]),
                     ("duplicates", &["D"]),
                     ("toggle_deals", &["$"]),
+                    ("open_organization", &["o"]),
                 ],
             ),
             (
