@@ -101,6 +101,12 @@ fn a_company_links_people_to_one_organization_and_a_partner_shows_what_it_referr
     s.ok(&["edit", "Wei", "--set", "organization=Sao Mai"]);
     let wei = s.json(&["show", "Wei", "--json"]);
     assert_eq!(wei["company"], "Sao Mai Partners");
+    assert_eq!(wei["organization"], partner.trim());
+    assert_eq!(wei["referred_by"], partner.trim());
+    assert_eq!(
+        s.json(&["show", "Minh", "--json"])["organization"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]
