@@ -50,8 +50,8 @@ fn export(store: &Store) -> String {
 fn import_into(store: &mut Store, text: &str) {
     let read = import::read(text.as_bytes(), None, &[]).unwrap();
     assert_eq!(read.format, import::Format::Json);
-    store.import_organizations(&read.organizations).unwrap();
-    let mut plan = import::plan(store, read.records, 0).unwrap();
+    let region = store.rules().region;
+    let mut plan = import::plan_with(store, read.records, read.organizations, 0, region).unwrap();
     assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
     import::apply(store, &mut plan, None, |_, _| true).unwrap();
 }

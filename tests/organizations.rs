@@ -310,3 +310,41 @@ fn the_demo_has_organizations_and_partners_that_referred_customers() {
             .all(|p| p["kind"] == "partner" || p["kind"] == "referrer")
     );
 }
+
+#[test]
+fn an_export_brings_its_organizations_back_even_when_its_customers_are_here() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Lan", "--company", "Phú Thịnh"]);
+    s.ok(&["org", "add", "Sao Mai", "--kind", "partner"]);
+    let file = s.dir.path().join("all.json");
+    s.ok(&["export", "--format", "json", "-o", file.to_str().unwrap()]);
+    // A preview changes nothing.
+    let other = Sandbox::new();
+    other.ok(&["add", "--name", "Someone"]);
+    other.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(orgs(&other).is_empty());
+    other.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(orgs(&other).len(), 2);
+    // Taken back here (undo), it comes back from the file although Lan,
+    // its only customer, is here already.
+    assert!(s.ok(&["undo"]).contains("add organization"));
+    assert_eq!(orgs(&s).len(), 1);
+    s.ok(&["import", file.to_str().unwrap()]);
+    let names: Vec<String> = orgs(&s)
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Phú Thịnh", "Sao Mai"]);
+}
+
+#[test]
+fn an_export_of_organizations_alone_imports() {
+    let s = Sandbox::new();
+    s.ok(&["org", "add", "Sao Mai", "--kind", "partner"]);
+    let file = s.dir.path().join("orgs.json");
+    s.ok(&["export", "--format", "json", "-o", file.to_str().unwrap()]);
+    let other = Sandbox::new();
+    other.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(orgs(&other).len(), 1);
+    assert_eq!(orgs(&other)[0]["kind"], "partner");
+}

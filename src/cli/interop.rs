@@ -83,10 +83,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let (format, encoding) = (read.format, read.encoding);
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
-    if !a.dry_run {
-        store.import_organizations(&read.organizations)?;
-    }
-    let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
+    let mut plan = import::plan_with(&mut store, read.records, read.organizations, skip, region)?;
     let mut out = tf(
         "cli.import.file",
         &[("path", &a.file.display()), ("format", &format.key())],

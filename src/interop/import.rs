@@ -293,6 +293,9 @@ pub struct Plan {
     pub warnings: Vec<Note>,
     /// Records already saved by an earlier run of the same import.
     pub resumed_from: usize,
+    /// The file's organizations the workspace does not have: saved with
+    /// the first chunk, before the customers that name them.
+    pub organizations: Vec<crate::domain::Organization>,
     pub total_records: usize,
     /// What takes back each chunk saved so far (this run's, in the order
     /// saved), made one undoable change by [`finish`].
@@ -341,6 +344,20 @@ pub fn plan_in(
     skip: usize,
     file_region: Option<Region>,
 ) -> Result<Plan, StoreError> {
+    plan_with(store, records, Vec::new(), skip, file_region)
+}
+
+/// [`plan_in`] for a file that brings organizations too (`Read::organizations`):
+/// its customers may name them.
+pub fn plan_with(
+    store: &mut Store,
+    records: Vec<Result<Incoming, Note>>,
+    organizations: Vec<crate::domain::Organization>,
+    skip: usize,
+    file_region: Option<Region>,
+) -> Result<Plan, StoreError> {
+    let mut organizations = organizations;
+    organizations.retain(|o| store.live_organization(o.id).ok().flatten().is_none());
     let home = store.rules().region;
     let rewrite = file_region.filter(|r| Some(*r) != home);
     let mut index = Index::default();
@@ -353,7 +370,9 @@ pub fn plan_in(
     })?;
     let author = store.author().to_string();
     let now = store.clock().now_ms();
+    let in_file: HashSet<crate::domain::OrganizationId> = organizations.iter().map(|o| o.id).collect();
     let mut plan = Plan {
+        organizations,
         resumed_from: skip,
         total_records: records.len(),
         ..Plan::default()
@@ -412,6 +431,7 @@ pub fn plan_in(
                 for link in [&mut c.organization, &mut c.referred_by] {
                     if let Some(o) = *link
                         && o != crate::domain::organization::UNLINKED
+                        && !in_file.contains(&o)
                         && store.live_organization(o)?.is_none()
                     {
                         *link = None;
