@@ -1,10 +1,11 @@
 //! guanxi's JSON export is lossless: exporting, importing into an empty
-//! workspace and exporting again gives the same file, for any customers.
+//! workspace and exporting again gives the same file, for any customers
+//! and organizations (people linked, unlinked on purpose, referred).
 
 use guanxi::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, Objective, Plan, PlanTarget, Rules, SpinPart, Stage, StageChange,
-    Strategy as PlanStrategy, StrategyKind, Tactic, TacticId,
+    InteractionId, Level, Money, Objective, OrgKind, Organization, OrganizationId, Plan, PlanTarget, Rules, SpinPart,
+    Stage, StageChange, Strategy as PlanStrategy, StrategyKind, Tactic, TacticId,
 };
 use guanxi::interop::import;
 use guanxi::interop::json::{self, FullCustomer};
@@ -47,13 +48,16 @@ fn export(store: &Store) -> String {
             .map(json::PlanOut::new);
         out.push(one);
     }
-    json::write(out)
+    let mut orgs = store.organizations().unwrap();
+    orgs.sort_by_key(|o| o.id);
+    json::write_all(orgs.iter().map(json::OrganizationOut::new).collect(), out)
 }
 
 fn import_into(store: &mut Store, text: &str) {
     let read = import::read(text.as_bytes(), None, &[]).unwrap();
     assert_eq!(read.format, import::Format::Json);
-    let mut plan = import::plan(store, read.records, 0).unwrap();
+    let region = store.rules().region;
+    let mut plan = import::plan_with(store, read.records, read.organizations, 0, region).unwrap();
     assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
     import::apply(store, &mut plan, None, |_, _| true).unwrap();
 }
@@ -142,6 +146,19 @@ prop_compose! {
 }
 
 prop_compose! {
+    fn organization()(id in 1..u64::MAX, name in text(), kind in 0..5usize, industry in text(), website in text(),
+        address in text(), notes in text(), tags in proptest::collection::btree_set("[a-z]{1,6}", 0..3),
+        owner in text(), created in millis(), created_by in text()) -> Organization {
+        let mut o = Organization::empty(OrganizationId(id));
+        o.name = format!("Org {}", name.trim()).trim().to_string();
+        o.kind = OrgKind::ALL[kind];
+        o.industry = industry; o.website = website; o.address = address; o.notes = notes;
+        o.tags = tags.into_iter().collect(); o.owner = owner; o.created_at = created; o.created_by = created_by;
+        o
+    }
+}
+
+prop_compose! {
     fn change()(at in millis(), by in text(), from in 0..7usize, to in 0..7usize) -> StageChange {
         StageChange { at, by, from: Stage::ALL[from], to: Stage::ALL[to] }
     }
@@ -197,14 +214,25 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn export_then_import_is_the_identity(customers in proptest::collection::vec(full(), 1..5)) {
+    fn export_then_import_is_the_identity(
+        customers in proptest::collection::vec(full(), 1..5),
+        mut orgs in proptest::collection::vec(organization(), 0..3),
+        links in proptest::collection::vec((proptest::option::of(0..3usize), proptest::option::of(0..3usize)), 5),
+    ) {
+        orgs.sort_by_key(|o| o.id);
+        orgs.dedup_by_key(|o| o.id);
         // Ids must be unique across the whole file, as in a real export.
         let mut seen = std::collections::HashSet::new();
         let mut unique: Vec<FullCustomer> = Vec::new();
-        for mut f in customers {
+        for (n, mut f) in customers.into_iter().enumerate() {
             if !seen.insert(f.customer.id.0) {
                 continue;
             }
+            // Some people in an organization (their company text kept as
+            // it is, as an upgrade leaves it), some referred by one.
+            let pick = |i: Option<usize>| i.filter(|_| !orgs.is_empty()).map(|i| &orgs[i % orgs.len()]);
+            f.customer.organization = pick(links[n].0).map(|o| o.id);
+            f.customer.referred_by = pick(links[n].1).map(|o| o.id);
             f.interactions.retain(|i| seen.insert(i.id.0));
             f.follow_ups.retain(|x| seen.insert(x.id.0));
             f.deals.retain(|x| seen.insert(x.id.0));
@@ -221,7 +249,9 @@ proptest! {
         }
         let mut customers = unique;
         customers.sort_by_key(|f| f.customer.id);
-        let original = json::write(
+        let orgs_out: Vec<json::OrganizationOut> = orgs.iter().map(json::OrganizationOut::new).collect();
+        let original = json::write_all(
+            orgs_out.clone(),
             customers
                 .iter()
                 .map(out_of)
@@ -230,8 +260,9 @@ proptest! {
         // Written one customer at a time (what `guanxi export` does), the
         // text is the same.
         let mut streamed = Vec::new();
-        let count = json::write_to(
+        let count = json::write_all_to(
             &mut streamed,
+            &orgs_out,
             customers
                 .iter()
                 .map(|f| Ok(out_of(f))),

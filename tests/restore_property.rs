@@ -6,8 +6,10 @@
 use std::fs;
 
 use guanxi::domain::list_filter::Criterion;
+use guanxi::domain::organization::id_for_name;
 use guanxi::domain::{
-    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, PlanTarget, Stage, outline,
+    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, OrgField, OrgKind, Organization,
+    PlanTarget, Stage, outline,
 };
 use guanxi::store::{Edit, ListChange, Store};
 use proptest::prelude::*;
@@ -34,6 +36,8 @@ enum Step {
     Plan(usize, u8),
     /// A tactic of a plan ticked off or reopened.
     TacticDone(usize, usize, bool),
+    /// An organization added or changed, or a customer said referred by one.
+    Org(usize, u8, u8),
     Undo,
 }
 
@@ -51,6 +55,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..2u8, 0..4u8).prop_map(|(n, w)| Step::List(n, w)),
         1 => (any::<usize>(), 0..3u8).prop_map(|(c, w)| Step::Plan(c, w)),
         1 => (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(p, t, on)| Step::TacticDone(p, t, on)),
+        2 => (any::<usize>(), 0..3u8, 0..3u8).prop_map(|(c, n, w)| Step::Org(c, n, w)),
         1 => Just(Step::Undo),
     ]
 }
@@ -207,6 +212,35 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
                 tactic: ids[j],
                 done,
             }]
+        }
+        Step::Org(c, n, what) => {
+            let name = format!("Đối tác {n}");
+            let id = id_for_name(&name);
+            match what {
+                0 => {
+                    let mut o = Organization::empty(id);
+                    o.name = name;
+                    o.kind = OrgKind::Partner;
+                    vec![Edit::AddOrganization {
+                        id,
+                        fields: o.to_fields(),
+                    }]
+                }
+                1 => vec![Edit::UpdateOrganization {
+                    id,
+                    fields: vec![
+                        OrgField::Industry(format!("ngành {c}")),
+                        OrgField::Kind(OrgKind::Referrer),
+                    ],
+                }],
+                _ => match pick(c, made.customers.len()) {
+                    Some(i) => vec![Edit::UpdateCustomer {
+                        id: made.customers[i],
+                        fields: vec![CustomerField::ReferredBy(Some(id))],
+                    }],
+                    None => return,
+                },
+            }
         }
         Step::Undo => {
             let _ = store.undo();

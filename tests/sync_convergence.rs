@@ -3,7 +3,10 @@
 //! reach each other in random orders, duplicated, cut at random byte
 //! offsets and completed later, and as sync clients' conflict copies. In
 //! the end every machine holds exactly the same view, and it is the view
-//! that replaying every acknowledged change gives.
+//! that replaying every acknowledged change gives. Organizations are
+//! among the changes: added, edited, deleted, people linked, unlinked and
+//! referred, and the same company typed on two machines at once makes one
+//! organization (its id comes from the name).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,7 +14,10 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeZone, Utc};
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::list_filter::ListFilter;
-use guanxi::domain::{Channel, Customer, CustomerField, CustomerId, Direction, PlanTarget, Rules, Stage, outline};
+use guanxi::domain::{
+    Channel, Customer, CustomerField, CustomerId, Direction, OrgField, OrgKind, Organization, OrganizationId,
+    PlanTarget, Rules, Stage, outline,
+};
 use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
 use guanxi::workspace::{Clock, META_FILE};
 use proptest::prelude::*;
@@ -100,6 +106,14 @@ enum Step {
         tactic: u8,
         done: bool,
     },
+    /// Adds, edits or deletes an organization, or links a customer to one
+    /// (`what` picks).
+    Org {
+        machine: usize,
+        target: u8,
+        name: u8,
+        what: u8,
+    },
     /// Copy `from`'s own journal into `to`'s folder: `cut` of 256 parts of
     /// it (256 = all), as a conflict copy or not.
     Deliver {
@@ -140,6 +154,8 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
         2 => (m.clone(), any::<u8>(), 0..4u8).prop_map(|(machine, target, what)| Step::Plan { machine, target, what }),
         2 => (m.clone(), any::<u8>(), any::<u8>(), prop::bool::weighted(0.8))
             .prop_map(|(machine, target, tactic, done)| Step::TacticDone { machine, target, tactic, done }),
+        2 => (m.clone(), any::<u8>(), 0..4u8, 0..6u8)
+            .prop_map(|(machine, target, name, what)| Step::Org { machine, target, name, what }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
         3 => m.prop_map(|machine| Step::Sync { machine }),
@@ -453,6 +469,57 @@ fn run(steps: Vec<Step>, machines: usize) {
                     }
                 }
             }
+            Step::Org {
+                machine,
+                target,
+                name,
+                what,
+            } => {
+                let store = &mut ms[machine].store;
+                // The names the Company step types too, and one of its own.
+                let name = ["Minh Phát", "华信", "Northwind", "Đối tác Sao Mai"][name as usize];
+                let org = store.organizations().unwrap().into_iter().find(|o| o.name == name);
+                match (what, org) {
+                    (0, _) => {
+                        let mut o = Organization::empty(OrganizationId(0));
+                        o.name = name.into();
+                        o.kind = OrgKind::Partner;
+                        // One of that name here already is refused.
+                        if let Err(e) = store.add_organization(o) {
+                            assert!(e.is_input(), "{e}");
+                        }
+                    }
+                    (1, Some(o)) => {
+                        store
+                            .update_organization(o.id, vec![OrgField::Industry(format!("ngành {target}"))])
+                            .unwrap();
+                    }
+                    (2, Some(o)) => {
+                        store.update_organization(o.id, vec![OrgField::Deleted(true)]).unwrap();
+                    }
+                    (3, Some(o)) | (4, Some(o)) => {
+                        if let Some(before) = pick(&known(store), target) {
+                            let mut after = before.clone();
+                            if what == 3 {
+                                after.organization = Some(o.id);
+                                after.company = o.name.clone();
+                            } else {
+                                after.referred_by = Some(o.id);
+                            }
+                            store.update_customer(&before, &after).unwrap();
+                        }
+                    }
+                    (5, _) => {
+                        if let Some(before) = pick(&known(store), target) {
+                            let mut after = before.clone();
+                            after.organization = None;
+                            after.referred_by = None;
+                            store.update_customer(&before, &after).unwrap();
+                        }
+                    }
+                    _ => {}
+                }
+            }
             Step::Deliver { from, to, cut, copy } => {
                 if from != to {
                     deliver(&ms[from], &ms[to], cut, copy, &mut serial);
@@ -725,6 +792,17 @@ fn clamp(s: Step, n: usize) -> Step {
             forward,
         },
         Step::Undo { machine } => Step::Undo { machine: c(machine) },
+        Step::Org {
+            machine,
+            target,
+            name,
+            what,
+        } => Step::Org {
+            machine: c(machine),
+            target,
+            name,
+            what,
+        },
         Step::Apart { machine, a, b, apart } => Step::Apart {
             machine: c(machine),
             a,

@@ -8,10 +8,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::{
-    Channel, Customer, CustomerId, Direction, Factor, Level, Money, Rules, SpinPart, Stage, TierRule,
+    Channel, Customer, CustomerField, CustomerId, Direction, Factor, Level, Money, OrgKind, Organization,
+    OrganizationId, Rules, SpinPart, Stage, TierRule,
 };
 use guanxi::i18n::{Lang, set_thread_language};
-use guanxi::store::{NewDeal, OpenOptions, Store};
+use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
 use guanxi::tui::app::App;
 use guanxi::tui::keymap::Keymap;
 use guanxi::tui::theme::Theme;
@@ -303,6 +304,75 @@ fn deals_pipeline() {
         press(app, KeyCode::Char('$'));
         assert!(app.deal_board.on);
     });
+}
+
+/// A partner that referred two of the fixture's customers, chosen in the
+/// Organizations pane.
+fn with_partner(app: &mut App) {
+    let mut o = Organization::empty(OrganizationId(0));
+    o.name = "Đối tác Sao Mai".into();
+    o.kind = OrgKind::Partner;
+    o.industry = "Tư vấn".into();
+    let partner = app.store.add_organization(o).unwrap();
+    for id in [0x1001, 0x2002] {
+        app.store
+            .commit(vec![Edit::UpdateCustomer {
+                id: CustomerId(id),
+                fields: vec![CustomerField::ReferredBy(Some(partner))],
+            }])
+            .unwrap();
+    }
+    app.refresh();
+    press(app, KeyCode::Char('6'));
+    let view = app.store.view();
+    app.orgs.select(partner, &view).unwrap();
+}
+
+#[test]
+fn organizations_pane() {
+    check("organizations", |app| {
+        press(app, KeyCode::Char('6'));
+        assert_eq!(app.orgs.rows.len(), 4, "the fixture's companies");
+    });
+    check("organizations_partner", with_partner);
+}
+
+/// Enter goes into the organization's people, a second Enter opens the
+/// person; Esc comes back. From a customer's detail, `o` opens its
+/// organization.
+#[test]
+fn an_organizations_people_open_and_a_customer_opens_its_organization() {
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    with_partner(&mut f.app);
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(f.app.orgs.person, Some(0));
+    press(&mut f.app, KeyCode::Char('j'));
+    let second = f.app.orgs.chosen_person().unwrap();
+    press(&mut f.app, KeyCode::Enter);
+    let screen = render(&f.app, 120, 40);
+    let name = f.app.store.live_customer(second).unwrap().unwrap().customer.name;
+    assert!(screen.contains(&name), "{screen}");
+    assert!(
+        screen.contains("Referred by") && screen.contains("Đối tác Sao Mai"),
+        "{screen}"
+    );
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Esc);
+    assert_eq!(f.app.orgs.person, None);
+    // From Emily Clark's detail, her company's organization.
+    press(&mut f.app, KeyCode::Char('1'));
+    f.app.open_detail(CustomerId(0x4004));
+    press(&mut f.app, KeyCode::Char('o'));
+    assert_eq!(f.app.pane, guanxi::tui::app::Pane::Organizations);
+    assert_eq!(f.app.orgs.selected().unwrap().org.name, "Northwind Traders");
+    assert!(f.app.layers.is_empty());
+    // Someone with no organization says so.
+    press(&mut f.app, KeyCode::Char('1'));
+    f.app.open_detail(CustomerId(0x5005));
+    press(&mut f.app, KeyCode::Char('o'));
+    assert_eq!(f.app.pane, guanxi::tui::app::Pane::Customers);
+    assert!(!f.app.layers.is_empty(), "the detail stays open");
 }
 
 /// The deals key switches the pipeline between deals and stages, opens

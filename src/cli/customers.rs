@@ -118,7 +118,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         return super::lists::save(ctx, name, &a.filter, a.priority);
     }
     let store = ctx.open()?;
-    let mut filter = a.filter.to_filter()?;
+    let mut filter = a.filter.to_filter(&store)?;
     if let Some(name) = &a.saved {
         // The saved criteria, then the flags: a flag replaces the saved
         // criterion of its kind.
@@ -522,14 +522,45 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<String> {
     let rec = store.resolve_customer(&a.customer)?;
     let before = rec.customer;
     let mut draft = CustomerDraft::of(&before);
+    // The organization links name an organization, not text: resolved
+    // here, empty to unlink.
+    let mut links: Vec<(&str, Option<crate::domain::Organization>)> = Vec::new();
     for assignment in &a.set {
         let (field, value) = assignment
             .split_once('=')
             .ok_or_else(|| InputError::BadAssignment(assignment.clone()))?;
+        let link = field.trim().to_lowercase().replace('-', "_");
+        if matches!(link.as_str(), "organization" | "org" | "referred_by") {
+            let org = match value.trim() {
+                "" => None,
+                v => Some(store.resolve_organization(v)?),
+            };
+            links.push((
+                if link == "referred_by" {
+                    "referred_by"
+                } else {
+                    "organization"
+                },
+                org,
+            ));
+            continue;
+        }
         let input = CustomerInput::parse(field).ok_or_else(|| InputError::UnknownField(field.trim().to_string()))?;
         draft.set(input, value);
     }
-    let after = draft.apply_to(&before).map_err(first_error)?;
+    let mut after = draft.apply_to(&before).map_err(first_error)?;
+    for (link, org) in links {
+        if link == "referred_by" {
+            after.referred_by = org.map(|o| o.id);
+        } else {
+            // The company shown is the organization's name; unlinking
+            // keeps the text.
+            if let Some(o) = &org {
+                after.company = o.name.clone();
+            }
+            after.organization = org.map(|o| o.id);
+        }
+    }
     if store.update_customer(&before, &after)? {
         Ok(tf("cli.updated", &[("name", &escape(&after.name))]) + "\n")
     } else {

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use crate::domain::list_filter::ListFilter;
-use crate::domain::{Customer, InputError, Level, Money, Stage, validate};
+use crate::domain::{Customer, Level, Money, Stage, validate};
 use crate::i18n::collate::name_key;
 pub use crate::store::Matcher;
 use crate::store::View;
@@ -45,13 +45,21 @@ pub struct CustomerFilter {
     /// Words to find in name, company, email, phone or tags (accents and case ignored)
     #[arg(long, short)]
     query: Option<String>,
+    /// Only the people of this organization (id, id prefix, or part of its name)
+    #[arg(long, value_name = "ORG")]
+    org: Option<String>,
 }
 
 impl CustomerFilter {
     /// The filter the flags describe, checked and folded once. `me` as
-    /// owner stays `me`: it means whoever uses the filter.
-    pub fn to_filter(&self) -> Result<ListFilter, InputError> {
+    /// owner stays `me`: it means whoever uses the filter. An
+    /// organization is found in `view`.
+    pub fn to_filter(&self, view: &View) -> anyhow::Result<ListFilter> {
         Ok(ListFilter {
+            org: match &self.org {
+                Some(o) => Some(view.resolve_organization(o)?.id),
+                None => None,
+            },
             stage: self.stage.as_deref().map(Stage::parse).transpose()?,
             level: self.level.as_deref().map(Level::parse).transpose()?,
             segment: self.segment.as_deref().and_then(ListFilter::segment_of),
@@ -68,7 +76,7 @@ impl CustomerFilter {
 
     /// The flags' filter, ready to judge customers for `author`.
     pub fn matcher(&self, view: &View, author: &str) -> anyhow::Result<Matcher> {
-        Ok(Matcher::new(self.to_filter()?, view, author)?)
+        Ok(Matcher::new(self.to_filter(view)?, view, author)?)
     }
 }
 

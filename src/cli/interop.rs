@@ -83,7 +83,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let (format, encoding) = (read.format, read.encoding);
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
-    let mut plan = import::plan_in(&mut store, read.records, skip, region)?;
+    let mut plan = import::plan_with(&mut store, read.records, read.organizations, skip, region)?;
     import::plan_lists(&store, read.lists, &mut plan)?;
     let mut out = tf(
         "cli.import.file",
@@ -277,6 +277,10 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
         apart.entry(a).or_default().push(b.to_string());
         apart.entry(b).or_default().push(a.to_string());
     }
+    // Every organization: few, and a filtered export keeps the ones its
+    // customers name.
+    let organizations: Vec<json::OrganizationOut> =
+        store.organizations()?.iter().map(json::OrganizationOut::new).collect();
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {
@@ -310,7 +314,7 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let written = (|| -> Result<usize> {
                 let file = crate::workspace::private::create(&partial)?;
                 crate::workspace::private::tighten_file(&partial);
-                let count = json::write_to(std::io::BufWriter::new(file), customers, &lists)?;
+                let count = json::write_all_to(std::io::BufWriter::new(file), &organizations, customers, &lists)?;
                 std::fs::rename(&partial, path)?;
                 Ok(count)
             })();
@@ -320,7 +324,12 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
             let count = written.with_context(cannot)?;
             Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
-        None => match json::write_to(std::io::BufWriter::new(std::io::stdout().lock()), customers, &lists) {
+        None => match json::write_all_to(
+            std::io::BufWriter::new(std::io::stdout().lock()),
+            &organizations,
+            customers,
+            &lists,
+        ) {
             // A closed pipe (`guanxi export | head`) is not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
             other => other.map(|_| String::new()).map_err(Into::into),

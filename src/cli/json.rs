@@ -107,6 +107,10 @@ pub struct CustomerJson {
     /// In the priority segment (the saved list marked priority, else the
     /// config's `priority_segment`): what `★` marks in tables.
     priority: bool,
+    /// The id of its organization (`org show`), or null.
+    organization: Option<String>,
+    /// The id of the organization that referred it, or null.
+    referred_by: Option<String>,
 }
 
 impl CustomerJson {
@@ -154,6 +158,8 @@ impl CustomerJson {
             created_by: c.created_by.clone(),
             updated_at: instant(rec.updated_at()),
             priority: false,
+            organization: c.organization.map(|o| o.to_string()),
+            referred_by: c.referred_by.map(|o| o.to_string()),
         }
     }
 }

@@ -19,8 +19,8 @@ pub use crate::domain::list_filter::priority_name as marked;
 
 /// `list [FILTERS] --save NAME [--priority]`.
 pub fn save(ctx: &Context, name: &str, flags: &CustomerFilter, priority: bool) -> Result<String> {
-    let filter = flags.to_filter()?;
     let mut store = ctx.open_or_create()?;
+    let filter = flags.to_filter(&store)?;
     store.save_list(name, &filter, priority)?;
     let list = store.saved_list(name)?;
     let count = Matcher::new(list.filter.clone(), &store, store.author())?.count(&store)?;

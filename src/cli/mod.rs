@@ -14,6 +14,7 @@ mod json;
 mod lists;
 mod localize;
 mod maintenance;
+mod organizations;
 mod output;
 mod plans;
 mod process;
@@ -98,6 +99,9 @@ enum Command {
     /// Deals: hoped-for purchases and the weighted forecast
     #[command(disable_help_subcommand = true)]
     Deal(deals::DealArgs),
+    /// Organizations: the companies people belong to, and partners
+    #[command(disable_help_subcommand = true)]
+    Org(organizations::OrgArgs),
     /// Account plans (mission, objectives, strategies, tactics) of a customer or a saved list
     #[command(disable_help_subcommand = true)]
     Plan(plans::PlanArgs),
@@ -163,6 +167,7 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Agenda(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
         Some(Command::Deal(a)) => a.writes_data(),
+        Some(Command::Org(a)) => a.writes_data(),
         Some(Command::Plan(a)) => a.writes_data(),
         _ => false,
     }
@@ -204,6 +209,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Agenda(_)
                 | Command::Export(_)
                 | Command::Deal(_)
+                | Command::Org(_)
                 | Command::Plan(_)
         )
     ) {
@@ -234,6 +240,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Export(a)) => interop::export(&ctx, a)?,
         Some(Command::Dupes(a)) => interop::dupes(&ctx, a)?,
         Some(Command::Deal(a)) => deals::run(&ctx, a)?,
+        Some(Command::Org(a)) => organizations::run(&ctx, a)?,
         Some(Command::Plan(a)) => plans::run(&ctx, a)?,
     };
     Ok((text, true))
@@ -244,7 +251,10 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
 fn overview(ctx: &Context) -> anyhow::Result<String> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         ctx.keep_view();
-        let store = ctx.open_or_create()?;
+        let mut store = ctx.open_or_create()?;
+        // Opening the UI is opening for writing: a workspace from before
+        // organizations gets them now (`Store::make_organizations`).
+        store.make_organizations()?;
         crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
         return Ok(String::new());
     }

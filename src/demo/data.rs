@@ -59,6 +59,8 @@ pub struct People {
     pub zh: ChineseNames,
     pub en: EnglishNames,
     pub companies: PerLang,
+    /// Partner organizations that refer customers.
+    pub partners: PerLang,
     pub titles: PerLang,
     pub addresses: PerLang,
     pub email_domains: PerLang,

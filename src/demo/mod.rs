@@ -10,10 +10,11 @@ use chrono::{Days, NaiveDate};
 use thiserror::Error;
 
 use crate::domain::dates::{date_to_days, local_midnight};
+use crate::domain::organization::id_for_name;
 use crate::domain::text::fold;
 use crate::domain::{
     CadenceRules, Channel, Customer, CustomerId, Direction, Factor, FollowUp, FollowUpId, Interaction, InteractionId,
-    Level, Money, SpinPart, Stage,
+    Level, Money, OrgKind, Organization, SpinPart, Stage,
 };
 use crate::store::{Edit, OpenOptions, Store, StoreError};
 use data::{Lang, Lists};
@@ -102,8 +103,28 @@ pub fn generate(
     let mut pending = DemoProgress::default();
     let mut changes: Vec<(Vec<Edit>, Option<i64>)> = Vec::with_capacity(CHUNK_OPS + 64);
     store.defer_indexes()?;
+    // The partners first: customers name the one that referred them. (The
+    // companies become organizations as the customers are saved.)
+    let partners = partners(&lists, anchor, &author);
+    changes.push((
+        partners
+            .iter()
+            .map(|o| Edit::AddOrganization {
+                id: o.id,
+                fields: o.to_fields(),
+            })
+            .collect(),
+        Some(anchor - 400 * DAY_MS),
+    ));
     for (index, &(stage, count)) in counts.iter().enumerate() {
-        let plan = plan_customer(&lists, spec.seed, index as u64, stage, count, anchor, today, &author);
+        let mut plan = plan_customer(&lists, spec.seed, index as u64, stage, count, anchor, today, &author);
+        // One in eight came through a partner; drawn apart from the
+        // customer's own numbers, so these stay what they were.
+        let mut referral = Rng::for_item(spec.seed, 9, index as u64);
+        if !partners.is_empty() && referral.chance(0.125) {
+            let p = &partners[referral.below(partners.len() as u64) as usize];
+            plan.customer.referred_by = Some(p.id);
+        }
         let id = plan.customer.id;
         changes.push((
             vec![Edit::CreateCustomer {
@@ -174,6 +195,30 @@ pub fn generate(
     store.make_indexes()?;
     store.flush()?;
     Ok(saved)
+}
+
+/// The sample partner organizations, in every language, with ids from
+/// their names.
+fn partners(lists: &Lists, anchor: i64, author: &str) -> Vec<Organization> {
+    let p = &lists.people.partners;
+    p.vi.iter()
+        .chain(&p.zh)
+        .chain(&p.en)
+        .enumerate()
+        .map(|(n, name)| {
+            let mut o = Organization::empty(id_for_name(name));
+            o.name = name.clone();
+            o.kind = if n % 3 == 0 {
+                OrgKind::Referrer
+            } else {
+                OrgKind::Partner
+            };
+            o.owner = author.to_string();
+            o.created_at = anchor - 400 * DAY_MS;
+            o.created_by = author.to_string();
+            o
+        })
+        .collect()
 }
 
 /// Each customer's stage and number of interactions. Later stages get

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activity::Activity;
 use super::factors::{Factor, Factors};
-use super::ids::CustomerId;
+use super::ids::{CustomerId, OrganizationId};
 use super::level::Level;
 use super::names::closed_enum;
 use super::stage::Stage;
@@ -67,6 +67,11 @@ pub struct Customer {
     pub extra: Vec<String>,
     /// Derived from the interaction log by the store.
     pub activity: Activity,
+    /// The organization this person belongs to, if any; `company` keeps
+    /// its name (written with the link) for display, search and exports.
+    pub organization: Option<OrganizationId>,
+    /// The partner organization that referred this customer, if any.
+    pub referred_by: Option<OrganizationId>,
 }
 
 impl Customer {
@@ -97,6 +102,8 @@ impl Customer {
             created_by: String::new(),
             extra: Vec::new(),
             activity: Activity::default(),
+            organization: None,
+            referred_by: None,
         }
     }
 
@@ -121,6 +128,8 @@ impl Customer {
             CustomerField::CreatedAt(self.created_at),
             CustomerField::CreatedBy(self.created_by.clone()),
             CustomerField::Extra(self.extra.clone()),
+            CustomerField::Organization(self.organization),
+            CustomerField::ReferredBy(self.referred_by),
         ];
         fields.extend(
             Factor::ALL
@@ -207,6 +216,8 @@ pub enum CustomerField {
     CreatedAt(i64),
     CreatedBy(String),
     Extra(Vec<String>),
+    Organization(Option<OrganizationId>),
+    ReferredBy(Option<OrganizationId>),
 }
 
 /// Which register a [`CustomerField`] writes.
@@ -233,6 +244,8 @@ pub enum CustomerKey {
     CreatedAt,
     CreatedBy,
     Extra,
+    Organization,
+    ReferredBy,
 }
 
 impl CustomerField {
@@ -259,6 +272,8 @@ impl CustomerField {
             CustomerField::CreatedAt(_) => CustomerKey::CreatedAt,
             CustomerField::CreatedBy(_) => CustomerKey::CreatedBy,
             CustomerField::Extra(_) => CustomerKey::Extra,
+            CustomerField::Organization(_) => CustomerKey::Organization,
+            CustomerField::ReferredBy(_) => CustomerKey::ReferredBy,
         }
     }
 
@@ -290,6 +305,8 @@ impl CustomerField {
             CustomerField::CreatedAt(v) => c.created_at = v,
             CustomerField::CreatedBy(v) => c.created_by = v,
             CustomerField::Extra(v) => c.extra = v,
+            CustomerField::Organization(v) => c.organization = v,
+            CustomerField::ReferredBy(v) => c.referred_by = v,
         }
     }
 }
@@ -319,13 +336,22 @@ impl CustomerKey {
             CustomerKey::CreatedAt => CustomerField::CreatedAt(c.created_at),
             CustomerKey::CreatedBy => CustomerField::CreatedBy(c.created_by.clone()),
             CustomerKey::Extra => CustomerField::Extra(c.extra.clone()),
+            CustomerKey::Organization => CustomerField::Organization(c.organization),
+            CustomerKey::ReferredBy => CustomerField::ReferredBy(c.referred_by),
         }
     }
 
     /// Tags come and go; a creation writes only the tags it has, so its
-    /// stamp must not stand in for tags it never mentioned.
+    /// stamp must not stand in for tags it never mentioned. Nor for the
+    /// organization links: customers created before organizations existed
+    /// never wrote them, and the upgrade that links their companies
+    /// (`store::organizations`) tells them apart by the register's own
+    /// entry, which every later creation writes.
     pub fn written_by_creation(&self) -> bool {
-        !matches!(self, CustomerKey::Tag(_))
+        !matches!(
+            self,
+            CustomerKey::Tag(_) | CustomerKey::Organization | CustomerKey::ReferredBy
+        )
     }
 }
 

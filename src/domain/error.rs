@@ -73,6 +73,13 @@ pub enum InputError {
         count: usize,
         candidates: Vec<String>,
     },
+    NoSuchOrganization(String),
+    UnknownOrgKind(String),
+    AmbiguousOrganization {
+        reference: String,
+        count: usize,
+        candidates: Vec<String>,
+    },
     NoPreviousStage(String),
     NoNextStage(String),
     NothingToUndo,

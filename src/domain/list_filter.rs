@@ -12,6 +12,7 @@ use super::Rules;
 use super::cadence::{is_overdue, last_touch};
 use super::customer::Customer;
 use super::dates::local_day;
+use super::ids::OrganizationId;
 use super::level::Level;
 use super::money::Money;
 use super::stage::Stage;
@@ -49,6 +50,8 @@ pub enum Criterion {
     Overdue,
     /// Folded words found in name, company, emails, phones or tags.
     Query(String),
+    /// People of this organization.
+    Organization(OrganizationId),
 }
 
 /// The criteria of a list; none set keeps everyone.
@@ -65,6 +68,7 @@ pub struct ListFilter {
     pub quiet_days: Option<u16>,
     pub overdue: bool,
     pub query: Option<String>,
+    pub org: Option<OrganizationId>,
 }
 
 /// What a filter is judged against besides the customer: the team's
@@ -138,6 +142,7 @@ impl ListFilter {
             && self.quiet_days.is_none_or(|n| quiet_for(c, at.today) >= i64::from(n))
             && (!self.overdue || is_overdue(at.rules.cadence.next_contact(c, earliest_follow_up), at.today))
             && self.query.as_ref().is_none_or(|q| matches_words(&c.search_text(), q))
+            && self.org.is_none_or(|o| c.organization == Some(o))
     }
 
     /// The folded owner a criterion means for the user of the list.
@@ -181,6 +186,7 @@ impl ListFilter {
         flag("clv-above", self.clv_above.map(|m| m.as_f64().to_string()));
         flag("quiet-days", self.quiet_days.map(|n| n.to_string()));
         flag("query", self.query.clone());
+        flag("org", self.org.map(|o| o.to_string()));
         if self.overdue {
             parts.push("--overdue".into());
         }
@@ -203,6 +209,7 @@ impl ListFilter {
             out.push(Criterion::Overdue);
         }
         out.extend(self.query.clone().map(Criterion::Query));
+        out.extend(self.org.map(Criterion::Organization));
         out
     }
 
@@ -222,6 +229,7 @@ impl ListFilter {
                 Criterion::QuietDays(n) => f.quiet_days = Some(n),
                 Criterion::Overdue => f.overdue = true,
                 Criterion::Query(q) => f.query = Some(q),
+                Criterion::Organization(o) => f.org = Some(o),
             }
         }
         f
@@ -308,6 +316,21 @@ mod tests {
             ..Default::default()
         };
         splits(f, |c| c.segment = "DOANH NGHIEP".into());
+    }
+
+    #[test]
+    fn by_organization() {
+        let f = ListFilter {
+            org: Some(OrganizationId(7)),
+            ..Default::default()
+        };
+        splits(f.clone(), |c| c.organization = Some(OrganizationId(7)));
+        let rules = Rules::default();
+        let mut other = customer();
+        other.organization = Some(OrganizationId(8));
+        assert!(!f.keeps(&other, None, &judged(&rules)));
+        assert_eq!(ListFilter::of_criteria(&f.criteria()), f);
+        assert_eq!(f.as_flags(), "--org 0000000000000007");
     }
 
     #[test]
@@ -459,13 +482,14 @@ mod tests {
             quiet_days: Some(30),
             overdue: true,
             query: Some("an".into()),
+            org: Some(OrganizationId(0xab)),
         };
         assert_eq!(ListFilter::of_criteria(&f.criteria()), f);
-        assert_eq!(f.criteria().len(), 11);
+        assert_eq!(f.criteria().len(), 12);
         assert_eq!(
             f.as_flags(),
             "--stage build --level reactive --segment smb --tag vip --owner me --tier gold \
-             --health-below 40 --clv-above 10 --quiet-days 30 --query an --overdue"
+             --health-below 40 --clv-above 10 --quiet-days 30 --query an --org 00000000000000ab --overdue"
         );
         assert_eq!(ListFilter::default().as_flags(), "");
     }

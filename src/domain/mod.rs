@@ -23,6 +23,7 @@ pub mod list_filter;
 pub mod money;
 pub mod names;
 pub mod next_step;
+pub mod organization;
 pub mod outline;
 pub mod phone;
 pub mod plan;
@@ -45,6 +46,7 @@ pub use ids::{CustomerId, DealId, FollowUpId, InteractionId, OrganizationId, Tac
 pub use interaction::{Interaction, InteractionField, InteractionKey};
 pub use level::Level;
 pub use money::Money;
+pub use organization::{OrgField, OrgKey, OrgKind, Organization};
 pub use plan::{Objective, Plan, PlanTarget, Strategy, StrategyKind, Tactic};
 pub use stage::{Stage, StageChange};
 pub use summary::Summary;

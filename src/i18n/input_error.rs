@@ -99,6 +99,16 @@ impl fmt::Display for InputError {
                 "error.ambiguous_deal",
                 &[("value", reference), ("count", count), ("candidates", &candidates(c))],
             ),
+            InputError::NoSuchOrganization(v) => tf("error.no_such_org", &[("value", v)]),
+            InputError::UnknownOrgKind(v) => tf("error.unknown_org_kind", &[("value", v)]),
+            InputError::AmbiguousOrganization {
+                reference,
+                count,
+                candidates: c,
+            } => tf(
+                "error.ambiguous_org",
+                &[("value", reference), ("count", count), ("candidates", &candidates(c))],
+            ),
             InputError::NoPreviousStage(name) => tf("error.no_previous_stage", &[("name", name)]),
             InputError::NoNextStage(name) => tf("error.no_next_stage", &[("name", name)]),
             InputError::NothingToUndo => t("error.nothing_to_undo").to_string(),

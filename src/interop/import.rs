@@ -136,6 +136,9 @@ pub struct Read {
     pub records: Vec<Result<Incoming, Note>>,
     /// guanxi JSON: the team's saved lists (see [`plan_lists`]).
     pub lists: Vec<json::ListOut>,
+    /// JSON: the organizations of the file, to be saved (with
+    /// `Store::import_organizations`) before its customers, who name them.
+    pub organizations: Vec<crate::domain::Organization>,
 }
 
 /// A CSV or vCard reader's contacts as records, each problem noted at
@@ -166,6 +169,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 mapping: Vec::new(),
                 records: contacts(read.cards.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
                 lists: Vec::new(),
+                organizations: Vec::new(),
             }
         }
         Format::Csv => {
@@ -180,25 +184,39 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                     .collect(),
                 records: contacts(read.rows.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
                 lists: Vec::new(),
+                organizations: Vec::new(),
             }
         }
         Format::Json => {
             let export = json::read(bytes)?;
+            let mut records: Vec<Result<Incoming, Note>> = export
+                .customers
+                .into_iter()
+                .map(|r| {
+                    r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
+                        place: crate::i18n::tf("import.place.customer", &[("index", &e.index)]),
+                        message: e.message,
+                    })
+                })
+                .collect();
+            let mut good = Vec::new();
+            for o in export.organizations {
+                match o {
+                    Ok(o) => good.push(o),
+                    // Reported where the skipped customers are.
+                    Err(e) => records.push(Err(Note {
+                        place: crate::i18n::tf("import.place.organization", &[("index", &e.index)]),
+                        message: e.message,
+                    })),
+                }
+            }
             Read {
                 format,
                 encoding: encoding::name(encoding::UTF_8),
                 mapping: Vec::new(),
-                records: export
-                    .customers
-                    .into_iter()
-                    .map(|r| {
-                        r.map(|c| Incoming::Full(Box::new(c))).map_err(|e| Note {
-                            place: crate::i18n::tf("import.place.customer", &[("index", &e.index)]),
-                            message: e.message,
-                        })
-                    })
-                    .collect(),
+                records,
                 lists: export.lists,
+                organizations: good,
             }
         }
     };
@@ -281,6 +299,9 @@ pub struct Plan {
     pub warnings: Vec<Note>,
     /// Records already saved by an earlier run of the same import.
     pub resumed_from: usize,
+    /// The file's organizations the workspace does not have: saved with
+    /// the first chunk, before the customers that name them.
+    pub organizations: Vec<crate::domain::Organization>,
     pub total_records: usize,
     /// Saved lists the file brings that differ from the workspace's: saved
     /// by [`finish`] when the customers are, in the same undoable change.
@@ -364,6 +385,20 @@ pub fn plan_in(
     skip: usize,
     file_region: Option<Region>,
 ) -> Result<Plan, StoreError> {
+    plan_with(store, records, Vec::new(), skip, file_region)
+}
+
+/// [`plan_in`] for a file that brings organizations too (`Read::organizations`):
+/// its customers may name them.
+pub fn plan_with(
+    store: &mut Store,
+    records: Vec<Result<Incoming, Note>>,
+    organizations: Vec<crate::domain::Organization>,
+    skip: usize,
+    file_region: Option<Region>,
+) -> Result<Plan, StoreError> {
+    let mut organizations = organizations;
+    organizations.retain(|o| store.live_organization(o.id).ok().flatten().is_none());
     let home = store.rules().region;
     let rewrite = file_region.filter(|r| Some(*r) != home);
     let mut index = Index::default();
@@ -376,7 +411,9 @@ pub fn plan_in(
     })?;
     let author = store.author().to_string();
     let now = store.clock().now_ms();
+    let in_file: HashSet<crate::domain::OrganizationId> = organizations.iter().map(|o| o.id).collect();
     let mut plan = Plan {
+        organizations,
         resumed_from: skip,
         total_records: records.len(),
         ..Plan::default()
@@ -429,7 +466,18 @@ pub fn plan_in(
                     });
                     continue;
                 }
-                let c = full.customer.clone();
+                let mut c = full.customer.clone();
+                // A link to an organization neither here nor in the file
+                // is let go: the company then links by its name.
+                for link in [&mut c.organization, &mut c.referred_by] {
+                    if let Some(o) = *link
+                        && o != crate::domain::organization::UNLINKED
+                        && !in_file.contains(&o)
+                        && store.live_organization(o)?.is_none()
+                    {
+                        *link = None;
+                    }
+                }
                 (c, place, Some(full))
             }
         };

@@ -1,6 +1,8 @@
 //! guanxi's own JSON: every customer with its interactions, follow-ups,
-//! deals, account plan, factors, SPIN notes and stage history, so that exporting and importing
-//! again loses nothing. The layout is a contract: fields may be added,
+//! deals, account plan, factors, SPIN notes and stage history, the
+//! organizations (a top-level list, each customer naming its own and the
+//! partner that referred it by id) and the team's saved lists, so that
+//! exporting and importing again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
 pub use super::saved_lists::{FilterOut, ListOut};
@@ -10,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
 use crate::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, Objective, Plan, SpinPart, Stage, StageChange, Strategy, StrategyKind, Tactic,
-    TacticId, outline,
+    InteractionId, Level, Money, Objective, OrgKind, Organization, OrganizationId, Plan, SpinPart, Stage, StageChange,
+    Strategy, StrategyKind, Tactic, TacticId, outline,
 };
 
 pub const FORMAT: &str = "guanxi";
@@ -22,9 +24,72 @@ pub struct Export {
     pub format: String,
     pub version: u32,
     pub customers: Vec<CustomerOut>,
-    /// The team's saved lists (absent from exports before them).
-    #[serde(default)]
+    /// The team's saved lists; left out when there are none (and missing
+    /// from exports made before them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lists: Vec<ListOut>,
+    /// Every organization; left out when there are none (and missing
+    /// from exports made before organizations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<OrganizationOut>,
+}
+
+/// One organization as the export writes it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrganizationOut {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub industry: String,
+    pub website: String,
+    pub address: String,
+    pub notes: String,
+    pub tags: Vec<String>,
+    pub owner: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+impl OrganizationOut {
+    pub fn new(o: &Organization) -> OrganizationOut {
+        OrganizationOut {
+            id: o.id.to_string(),
+            name: o.name.clone(),
+            kind: o.kind.key().to_string(),
+            industry: o.industry.clone(),
+            website: o.website.clone(),
+            address: o.address.clone(),
+            notes: o.notes.clone(),
+            tags: o.tags.clone(),
+            owner: o.owner.clone(),
+            created_at: instant(o.created_at),
+            created_by: o.created_by.clone(),
+        }
+    }
+
+    /// The organization written, checked.
+    pub fn parse(self) -> Result<Organization, String> {
+        let mut o = Organization::empty(OrganizationId(id_of(&self.id, "organizations.id")?));
+        o.name = crate::domain::organization::check_name(&self.name).map_err(|e| e.to_string())?;
+        o.kind = if self.kind.is_empty() {
+            OrgKind::Customer
+        } else {
+            OrgKind::parse(&self.kind).map_err(|e| e.to_string())?
+        };
+        o.industry = self.industry;
+        o.website = self.website;
+        o.address = self.address;
+        o.notes = self.notes;
+        o.tags =
+            crate::domain::organization::tags_of(self.tags.iter().map(String::as_str)).map_err(|e| e.to_string())?;
+        o.owner = self.owner;
+        if !self.created_at.is_empty() {
+            o.created_at = parse_instant(&self.created_at, "organizations.created_at")?;
+        }
+        o.created_by = self.created_by;
+        Ok(o)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -85,6 +150,12 @@ pub struct CustomerOut {
     /// exports made before plans).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanOut>,
+    /// The id of its organization (in `organizations`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// The id of the organization that referred it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<String>,
 }
 
 impl Default for CustomerOut {
@@ -117,6 +188,8 @@ impl Default for CustomerOut {
             not_duplicates_of: Vec::new(),
             deals: Vec::new(),
             plan: None,
+            organization: None,
+            referred_by: None,
         }
     }
 }
@@ -396,6 +469,14 @@ pub fn customer_out(
         not_duplicates_of: Vec::new(),
         deals: Vec::new(),
         plan: None,
+        // A company without its organization was unlinked on purpose:
+        // said with an empty id, so an import does not link it by name.
+        organization: match c.organization {
+            Some(o) => Some(o.to_string()),
+            None if !c.company.trim().is_empty() => Some(String::new()),
+            None => None,
+        },
+        referred_by: c.referred_by.map(|o| o.to_string()),
     }
 }
 
@@ -434,12 +515,13 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     t.starts_with('{') && t.contains("\"customers\"")
 }
 
-/// An export, read: its customers, each checked on its own, and the saved
-/// lists.
+/// An export, read: its customers and organizations, each checked on its
+/// own, and the saved lists.
 #[derive(Debug)]
 pub struct ReadExport {
     pub customers: Vec<Result<FullCustomer, EntryError>>,
     pub lists: Vec<ListOut>,
+    pub organizations: Vec<Result<Organization, EntryError>>,
 }
 
 /// Reads an export: the file must parse as a whole; each customer in it
@@ -449,6 +531,19 @@ pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
     let export: Export = serde_json::from_str(text)?;
+    let organizations = export
+        .organizations
+        .into_iter()
+        .enumerate()
+        .map(|(index, o)| {
+            let name = o.name.clone();
+            o.parse().map_err(|message| EntryError {
+                index: index + 1,
+                name,
+                message,
+            })
+        })
+        .collect();
     let customers = export
         .customers
         .into_iter()
@@ -465,6 +560,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
     Ok(ReadExport {
         customers,
         lists: export.lists,
+        organizations,
     })
 }
 
@@ -484,6 +580,16 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
     let mut out = Customer::empty(id.unwrap_or(CustomerId(0)));
     out.name = c.name;
     out.company = c.company;
+    out.organization = match c.organization.as_deref() {
+        None => None,
+        Some("") => Some(crate::domain::organization::UNLINKED),
+        Some(o) => Some(OrganizationId(id_of(o, "organization")?)),
+    };
+    out.referred_by = c
+        .referred_by
+        .as_deref()
+        .map(|o| id_of(o, "referred_by").map(OrganizationId))
+        .transpose()?;
     out.title = c.title;
     out.emails = c.emails;
     out.phones = c.phones;
@@ -635,6 +741,16 @@ fn full(c: CustomerOut) -> Result<FullCustomer, String> {
 pub fn write_to<W: std::io::Write>(
     out: W,
     customers: impl Iterator<Item = Result<CustomerOut, String>>,
+) -> std::io::Result<usize> {
+    write_all_to(out, &[], customers, &[])
+}
+
+/// [`write_to`] with the workspace's organizations and saved lists after
+/// the customers.
+pub fn write_all_to<W: std::io::Write>(
+    out: W,
+    organizations: &[OrganizationOut],
+    customers: impl Iterator<Item = Result<CustomerOut, String>>,
     lists: &[ListOut],
 ) -> std::io::Result<usize> {
     use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
@@ -662,11 +778,20 @@ pub fn write_to<W: std::io::Write>(
         count: Cell::new(0),
     };
     let mut json = serde_json::Serializer::pretty(out);
-    let mut export = json.serialize_struct("Export", 4)?;
+    let mut export = json.serialize_struct(
+        "Export",
+        3 + usize::from(!lists.is_empty()) + usize::from(!organizations.is_empty()),
+    )?;
     export.serialize_field("format", FORMAT)?;
     export.serialize_field("version", &VERSION)?;
     export.serialize_field("customers", &lazy)?;
-    export.serialize_field("lists", lists)?;
+    // In the order of `Export`'s fields, as `write` puts them.
+    if !lists.is_empty() {
+        export.serialize_field("lists", lists)?;
+    }
+    if !organizations.is_empty() {
+        export.serialize_field("organizations", organizations)?;
+    }
     SerializeStruct::end(export)?;
     let mut out = json.into_inner();
     out.write_all(b"\n")?;
@@ -675,11 +800,17 @@ pub fn write_to<W: std::io::Write>(
 }
 
 pub fn write(customers: Vec<CustomerOut>) -> String {
+    write_all(Vec::new(), customers)
+}
+
+/// [`write`] with organizations.
+pub fn write_all(organizations: Vec<OrganizationOut>, customers: Vec<CustomerOut>) -> String {
     let export = Export {
         format: FORMAT.into(),
         version: VERSION,
         customers,
         lists: Vec::new(),
+        organizations,
     };
     serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::list_filter::ListFilter;
-use crate::domain::{Level, Money, Stage};
+use crate::domain::{Level, Money, OrganizationId, Stage};
 use crate::i18n::tf;
 
 /// One saved list, as exported.
@@ -43,6 +43,9 @@ pub struct FilterOut {
     pub overdue: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+    /// The organization's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
 }
 
 impl FilterOut {
@@ -59,6 +62,7 @@ impl FilterOut {
             quiet_days: f.quiet_days,
             overdue: f.overdue,
             query: f.query.clone(),
+            org: f.org.map(|o| o.to_string()),
         }
     }
 
@@ -83,7 +87,14 @@ impl FilterOut {
             }
             other => other.map(Money::from_f64),
         };
+        let org = self
+            .org
+            .as_deref()
+            .map(|o| o.trim().parse::<OrganizationId>())
+            .transpose()
+            .map_err(|e| e.to_string())?;
         Ok(ListFilter {
+            org,
             stage,
             level,
             segment: self.segment.as_deref().and_then(ListFilter::segment_of),
@@ -131,6 +142,7 @@ mod tests {
             quiet_days: Some(30),
             overdue: true,
             query: ListFilter::query_of("Phú Thịnh"),
+            org: Some(OrganizationId(0x1234)),
         };
         let text = serde_json::to_string(&FilterOut::new(&f)).unwrap();
         let back: FilterOut = serde_json::from_str(&text).unwrap();

@@ -73,6 +73,8 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::AddDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, true)?,
         Edit::UpdateDeal { id, fields } => super::deals::apply(tx, stamp, *id, fields, false)?,
         Edit::SetList { name, change } => super::lists::apply(tx, stamp, name, change)?,
+        Edit::AddOrganization { id, fields } => super::organizations::apply(tx, stamp, *id, fields, true)?,
+        Edit::UpdateOrganization { id, fields } => super::organizations::apply(tx, stamp, *id, fields, false)?,
         Edit::SetPlan { target, plan } => super::plans::apply_plan(tx, stamp, target, plan)?,
         Edit::SetTacticDone { target, tactic, done } => super::plans::apply_done(tx, stamp, target, *tactic, *done)?,
     }
@@ -340,6 +342,29 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 }
             }
             Edit::SetList { name, change } => super::lists::inverse(tx, name, change)?,
+            Edit::AddOrganization { id, .. } => {
+                // An organization made from a company name may exist
+                // already (made by a teammate): undo puts back what was.
+                let current = super::organizations::current(tx, *id)?;
+                if current.registers.created.is_some() {
+                    Edit::UpdateOrganization {
+                        id: *id,
+                        fields: current.organization.to_fields(),
+                    }
+                } else {
+                    Edit::UpdateOrganization {
+                        id: *id,
+                        fields: vec![crate::domain::OrgField::Deleted(true)],
+                    }
+                }
+            }
+            Edit::UpdateOrganization { id, fields } => {
+                let current = super::organizations::current(tx, *id)?;
+                Edit::UpdateOrganization {
+                    id: *id,
+                    fields: Registers::current(&current.organization, fields.iter().map(crate::domain::OrgField::key)),
+                }
+            }
             Edit::SetPlan { .. } | Edit::SetTacticDone { .. } => match super::plans::inverse(tx, edit)? {
                 Some(e) => e,
                 None => continue,

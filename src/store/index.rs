@@ -38,7 +38,7 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 8;
+pub const VERSION: u8 = 9;
 
 /// How the indexes are kept while a view is being filled in bulk.
 #[derive(Debug, Default)]
@@ -321,6 +321,10 @@ pub enum Kind {
     /// Stage, then when the reminder of a customer with a cadence of its
     /// own is due.
     OwnCadence,
+    /// The organization a person belongs to (its id in hex).
+    Organization,
+    /// The organization that referred a customer (its id in hex).
+    ReferredBy,
 }
 
 impl Kind {
@@ -331,6 +335,8 @@ impl Kind {
             Kind::Tag => b't',
             Kind::Touch => b'c',
             Kind::OwnCadence => b'k',
+            Kind::Organization => b'g',
+            Kind::ReferredBy => b'r',
         }
     }
 }
@@ -397,6 +403,12 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
     put(Kind::Owner, fold(&c.owner).as_bytes());
     for tag in &c.tags {
         put(Kind::Tag, fold(tag).as_bytes());
+    }
+    if let Some(org) = c.organization {
+        put(Kind::Organization, org.to_string().as_bytes());
+    }
+    if let Some(org) = c.referred_by {
+        put(Kind::ReferredBy, org.to_string().as_bytes());
     }
     let touch = crate::domain::cadence::last_touch(c);
     match c.cadence_days {

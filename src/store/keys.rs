@@ -22,7 +22,7 @@
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
 //! | `K` | customer, deal      | empty            | a customer's deals (derived)       |
 //! | `Q` | deal status, deal   | empty            | deals by status (derived)          |
-//! | `O` | organization        | (reserved)       | organizations                      |
+//! | `O` | organization        | OrganizationRecord | an organization; every one       |
 //! | `P` | 0, plan target      | PlanRecord       | account plans                      |
 //! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
 //! | `P` | 2, tactic, target   | plan target      | a tactic by id                     |
@@ -37,7 +37,7 @@
 //! customer costs little, and bodies (and the snapshots holding them) keep
 //! their layout.
 
-use crate::domain::{CustomerId, DealId, FollowUpId, TacticId};
+use crate::domain::{CustomerId, DealId, FollowUpId, OrganizationId, TacticId};
 use crate::sync::ReplicaId;
 
 pub const META: u8 = b'M';
@@ -78,6 +78,9 @@ pub const PLAN_RECORD: u8 = 0;
 pub const PLAN_DUE: u8 = 1;
 pub const PLAN_TACTIC: u8 = 2;
 
+/// Organizations (see `organizations`).
+pub const ORGANIZATION: u8 = b'O';
+
 /// Whether a key's value is a place in the pack (a body or an index
 /// group) rather than the data itself.
 pub fn in_pack(key: &[u8]) -> bool {
@@ -88,6 +91,9 @@ pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_CLOCK: &[u8] = b"Mclock";
 /// The snapshot the view started from, if any.
 pub const META_SNAPSHOT: &[u8] = b"Msnapshot";
+/// Set once the customers' free-text companies were made organizations
+/// (see `organizations::upgrade`).
+pub const META_ORGS_MADE: &[u8] = b"Morgs-made";
 /// Set when this replica's journal was mended with ops made again from the
 /// view: those carry no undo history, so the view's undo stack is no longer
 /// what a replay of the journal gives (and `doctor` does not compare it).
@@ -259,6 +265,10 @@ pub fn deal_by_status(status: u8, deal: DealId) -> Vec<u8> {
 /// its last eight bytes.
 pub fn deal_of_link(k: &[u8]) -> Option<DealId> {
     read_u64(k.get(k.len().checked_sub(8)?..)?).map(DealId)
+}
+
+pub fn organization(id: OrganizationId) -> Vec<u8> {
+    key(&[&[ORGANIZATION], &id.to_bytes()])
 }
 
 /// A saved list, by its folded name.

@@ -291,6 +291,9 @@ impl Matcher {
             let owner = self.filter.owner_meant(o, &self.judged());
             sets.push(view.ids_with(Kind::Owner, owner.as_bytes())?);
         }
+        if let Some(o) = self.filter.org {
+            sets.push(view.ids_with(Kind::Organization, o.to_string().as_bytes())?);
+        }
         match sets.into_iter().reduce(|a, b| a.intersection(&b).copied().collect()) {
             Some(ids) => {
                 for id in ids {

@@ -420,6 +420,7 @@ impl Store {
                 || k == keys::META_PACK
                 || k == keys::META_PACK_LAYOUT
                 || k == keys::META_UNDO_MENDED
+                || k == keys::META_ORGS_MADE
                 || k == keys::META_INDEXED
                 // Derived: index groups hold their entries in the order
                 // they were added, compared by what they hold below; deal

@@ -29,6 +29,7 @@ mod lists;
 mod lookup;
 mod maintenance;
 pub mod op;
+mod organizations;
 mod outbox;
 mod pack;
 mod plans;
@@ -52,9 +53,10 @@ pub use lent::{Changed, Mark};
 pub use lists::{Matcher, Priority, SavedList, list_name};
 pub use maintenance::DoctorReport;
 pub use op::{Edit, ListChange, Op, Origin};
+pub use organizations::OrgFigures;
 pub use plans::{DueTactic, PlanRecord, agenda_text};
 pub use query::{Homed, Timeline, View};
-pub use records::{Body, CustomerRecord, DealRecord, FollowUpRecord, InteractionRecord};
+pub use records::{Body, CustomerRecord, DealRecord, FollowUpRecord, InteractionRecord, OrganizationRecord};
 pub use txn::Entry;
 pub(crate) use view_files::CACHE_BYTES;
 use view_files::{SKIP_SLED_CLOSE, open_view_when_free};
@@ -75,10 +77,8 @@ const TREE: &str = "view";
 /// Layout of the view; an older one is rebuilt from the journals.
 /// 4: bodies are chains of frames and the indexes are kept (a guanxi
 /// that knows neither must not write to such a view).
-const VIEW_FORMAT: u8 = 4;
-/// A view of format 3 is one of format 4 whose bodies are chains of one
-/// frame and whose indexes are still to be made: taken as it is.
-const VIEW_FORMAT_UPGRADED: u8 = 3;
+/// 5: a customer record names its organization and who referred it.
+const VIEW_FORMAT: u8 = 5;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
@@ -120,6 +120,9 @@ pub struct Store {
     /// the store is fully open, so a store dropped on an error while
     /// opening closes sled as usual.
     quick_close: bool,
+    /// Whether this process has seen to `make_organizations` (done before
+    /// the first write).
+    orgs_made: bool,
 }
 
 impl Store {
@@ -187,6 +190,7 @@ impl Store {
             news: Recovery::default(),
             touched: BTreeSet::new(),
             quick_close: false,
+            orgs_made: false,
         };
         if store.start_from_snapshot()?.is_some() {
             let clock = read_clock(&store.view.storage.tree)?;
@@ -328,14 +332,26 @@ impl Store {
         changes: Vec<(Vec<Edit>, Origin, Option<i64>)>,
         mut given_inverse: Option<Vec<Edit>>,
     ) -> Result<Vec<Op>, StoreError> {
+        if !self.orgs_made {
+            self.make_organizations()?;
+        }
         let replica = self.ws.replica;
         let storage = self.view.storage.clone();
         let mut tx = Txn::new(&storage);
+        let mut org_names = None;
         let mut frames = Vec::new();
         let mut ops = Vec::with_capacity(changes.len());
         let mut seq = self.seq;
         let mut last_frame = (0u64, 0u32);
-        for (edits, origin, at) in changes {
+        for (mut edits, origin, at) in changes {
+            if matches!(origin, Origin::Direct | Origin::Bulk) && organizations::types_a_company(&edits) {
+                let names = match &mut org_names {
+                    Some(n) => n,
+                    None => org_names.insert(organizations::Names::read(&storage.tree)?),
+                };
+                let now = at.unwrap_or_else(|| self.view.clock.now_ms());
+                edits = organizations::link_companies(&tx, names, edits, &self.author, now)?;
+            }
             let inverse = match (origin, given_inverse.take()) {
                 (Origin::Bulk, _) => Vec::new(),
                 (_, Some(given)) => given,

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::list_filter::Criterion;
 use crate::domain::{
-    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, Plan,
-    PlanTarget, Stage, StageChange, TacticId,
+    CustomerField, CustomerId, DealField, DealId, FollowUpField, FollowUpId, InteractionField, InteractionId, OrgField,
+    OrganizationId, Plan, PlanTarget, Stage, StageChange, TacticId,
 };
 use crate::sync::Stamp;
 
@@ -119,6 +119,18 @@ pub enum Edit {
         name: String,
         change: ListChange,
     },
+    /// Adds an organization; carries every field. Its id may be derived
+    /// from a company name (`organization::id_for_name`), so two replicas
+    /// may add the same one: the fields merge like any other writes.
+    AddOrganization {
+        id: OrganizationId,
+        fields: Vec<OrgField>,
+    },
+    /// Changes an organization.
+    UpdateOrganization {
+        id: OrganizationId,
+        fields: Vec<OrgField>,
+    },
     /// Sets the whole plan of `target` (none deletes it); the latest
     /// write wins (see `plans`).
     SetPlan {
@@ -159,8 +171,8 @@ impl Edit {
             // About a pair, not one customer.
             Edit::SetApart { .. } => None,
             Edit::AddDeal { fields, .. } | Edit::UpdateDeal { fields, .. } => deal_customer(fields),
-            // About the workspace's lists.
-            Edit::SetList { .. } => None,
+            // About the workspace's lists, or an organization.
+            Edit::SetList { .. } | Edit::AddOrganization { .. } | Edit::UpdateOrganization { .. } => None,
             Edit::SetPlan { target, .. } | Edit::SetTacticDone { target, .. } => target.customer(),
         }
     }
@@ -243,13 +255,29 @@ pub fn describe(edits: &[Edit]) -> String {
             ListChange::Priority(true) => "mark_priority",
             ListChange::Priority(false) => "unmark_priority",
         },
+        Edit::AddOrganization { .. } => "add_organization",
+        Edit::UpdateOrganization { fields, .. } => match fields.as_slice() {
+            [OrgField::Deleted(true)] => "remove_organization",
+            [OrgField::Deleted(false)] => "restore_organization",
+            _ => "edit_organization",
+        },
         Edit::SetPlan { plan: Some(_), .. } => "set_plan",
         Edit::SetPlan { plan: None, .. } => "delete_plan",
         Edit::SetTacticDone { done: true, .. } => "complete_tactic",
         Edit::SetTacticDone { done: false, .. } => "reopen_tactic",
     };
-    if edits.len() > 1 {
-        format!("{what}+{}", edits.len() - 1)
+    // An organization made for a company typed on a customer goes with
+    // the customer's change, unnamed.
+    let more = if matches!(first, Edit::AddOrganization { .. }) {
+        edits.len() - 1
+    } else {
+        edits[1..]
+            .iter()
+            .filter(|e| !matches!(e, Edit::AddOrganization { .. }))
+            .count()
+    };
+    if more > 0 {
+        format!("{what}+{more}")
     } else {
         what.to_string()
     }

@@ -10,7 +10,8 @@ use super::keys;
 use super::op::Edit;
 use crate::domain::{
     Customer, CustomerField, CustomerId, CustomerKey, Deal, DealField, DealId, DealKey, FollowUp, FollowUpField,
-    FollowUpId, FollowUpKey, Interaction, InteractionField, InteractionId, InteractionKey, StageChange,
+    FollowUpId, FollowUpKey, Interaction, InteractionField, InteractionId, InteractionKey, OrgField, OrgKey,
+    Organization, OrganizationId, StageChange,
 };
 use crate::sync::Stamp;
 use crate::sync::merge::{Registered, Registers};
@@ -91,6 +92,41 @@ impl DealRecord {
 
     pub fn is_live(&self) -> bool {
         self.registers.created.is_some() && !self.deal.deleted
+    }
+}
+
+impl Registered for Organization {
+    type Key = OrgKey;
+    type Field = OrgField;
+    fn key_of(f: &OrgField) -> OrgKey {
+        f.key()
+    }
+    fn apply(&mut self, f: OrgField) {
+        f.apply_to(self)
+    }
+    fn read(&self, k: &OrgKey) -> OrgField {
+        k.read(self)
+    }
+}
+
+/// An organization and its merge registers, kept under its own key (see
+/// `keys`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationRecord {
+    pub organization: Organization,
+    pub registers: Registers<OrgKey>,
+}
+
+impl OrganizationRecord {
+    pub fn new(id: OrganizationId) -> OrganizationRecord {
+        OrganizationRecord {
+            organization: Organization::empty(id),
+            registers: Registers::default(),
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.registers.created.is_some() && !self.organization.deleted
     }
 }
 

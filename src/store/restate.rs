@@ -213,6 +213,19 @@ pub(super) fn remake(
             }
         }
     }
+    for rec in super::organizations::records(&storage.tree)? {
+        let id = rec.organization.id;
+        let written = lost_writes::<crate::domain::Organization>(&rec.registers, &rec.organization, &run_of)
+            .into_iter()
+            .map(|(stamp, fields)| (stamp, Edit::UpdateOrganization { id, fields }))
+            .collect();
+        gather(&mut by_run, rec.registers.created, written, &mut || {
+            Edit::AddOrganization {
+                id,
+                fields: rec.organization.to_fields(),
+            }
+        });
+    }
     for rec in super::plans::records(&storage.tree)? {
         for (stamp, edit) in rec.writes() {
             if let Some(i) = run_of(stamp) {

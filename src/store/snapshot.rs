@@ -371,6 +371,10 @@ fn check_entry(key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         Some(&keys::DEAL) => {
             codec::decode::<super::records::DealRecord>(value).map_err(StoreError::codec("snapshot deal"))?;
         }
+        Some(&keys::ORGANIZATION) => {
+            codec::decode::<super::records::OrganizationRecord>(value)
+                .map_err(StoreError::codec("snapshot organization"))?;
+        }
         Some(&keys::LIST) => {
             codec::decode::<super::lists::ListRecord>(value).map_err(StoreError::codec("snapshot list"))?;
         }

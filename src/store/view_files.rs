@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::error::StoreError;
 use super::pack::Pack;
 use super::storage::{self, Storage};
-use super::{TREE, VIEW_FORMAT, VIEW_FORMAT_UPGRADED, index, keys};
+use super::{TREE, VIEW_FORMAT, index, keys};
 use crate::workspace::Workspace;
 
 /// sled's default cache is 1 GiB; the view needs far less to stay fast.
@@ -54,10 +54,6 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
         }
         Some(VIEW_FORMAT) => {}
-        Some(VIEW_FORMAT_UPGRADED) => {
-            tree.remove(keys::META_INDEXED)?;
-            tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
-        }
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
         Some(v) => return Err(StoreError::NewerView(v)),
     }

@@ -88,6 +88,10 @@ actions! {
     ToggleDeals,
     /// The customer's account plan, as its outline, in `$EDITOR`.
     EditPlan,
+    ShowOrganizations,
+    /// The organization of the customer in view (or the partner that
+    /// referred it), in the Organizations pane.
+    OpenOrganization,
 }
 
 impl Action {

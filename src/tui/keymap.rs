@@ -667,6 +667,7 @@ mod tests {
                     ("show_pipeline", &["2"]),
                     ("show_log", &["3"]),
                     ("show_agenda", &["4"]),
+                    ("show_organizations", &["6"]),
                 ],
             ),
             (
@@ -707,6 +708,7 @@ mod tests {
                     ("duplicates", &["D"]),
                     ("toggle_deals", &["$"]),
                     ("edit_plan", &["P"]),
+                    ("open_organization", &["o"]),
                 ],
             ),
             (

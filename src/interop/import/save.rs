@@ -40,6 +40,9 @@ pub fn apply_chunk(
     {
         plan.undo_before = resume::read_undo(path);
     }
+    if from == 0 && !plan.organizations.is_empty() {
+        store.import_organizations(&std::mem::take(&mut plan.organizations))?;
+    }
     let end = (from + CHUNK).min(plan.steps.len());
     let chunk = &mut plan.steps[from.min(end)..end];
     let changes: Vec<(Vec<Edit>, Option<i64>)> = chunk
@@ -99,6 +102,11 @@ pub fn finish(
     resume_file: Option<&PathBuf>,
     stopped: bool,
 ) -> Result<(), StoreError> {
+    // A file whose customers are all here already may still bring
+    // organizations: saved now, when no chunk took them.
+    if !stopped && !plan.organizations.is_empty() {
+        store.import_organizations(&std::mem::take(&mut plan.organizations))?;
+    }
     // The file's saved lists, once its customers are all in.
     if !stopped && !plan.lists.is_empty() {
         let lists = std::mem::take(&mut plan.lists);

@@ -8,6 +8,7 @@
 mod deal_board;
 mod lists;
 mod loader;
+mod organizations;
 mod panes;
 mod plans;
 mod refresh;
@@ -16,6 +17,7 @@ mod teammates;
 
 pub use deal_board::{DealBoard, DealColumn, by_close_month};
 pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
+pub use organizations::{OrgList, OrgPerson, OrgRow};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
 pub use saved::ChosenList;
@@ -92,6 +94,8 @@ pub struct App {
     pub deal_board: DealBoard,
     pub log: LogList,
     pub agenda: AgendaList,
+    /// The Organizations pane.
+    pub orgs: OrgList,
     /// The customer the panes are about, and what is shown of it.
     pub current: Option<CustomerId>,
     pub focus: Option<Box<Focused>>,
@@ -197,6 +201,7 @@ impl App {
             deal_board: DealBoard::default(),
             log: LogList::default(),
             agenda: AgendaList::default(),
+            orgs: OrgList::default(),
             current: None,
             focus: None,
             layers: Vec::new(),

@@ -20,10 +20,17 @@ pub enum Pane {
     Pipeline,
     Log,
     Agenda,
+    Organizations,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Customers, Pane::Pipeline, Pane::Log, Pane::Agenda];
+    pub const ALL: [Pane; 5] = [
+        Pane::Customers,
+        Pane::Pipeline,
+        Pane::Log,
+        Pane::Agenda,
+        Pane::Organizations,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -31,6 +38,18 @@ impl Pane {
             Pane::Pipeline => "pipeline",
             Pane::Log => "log",
             Pane::Agenda => "agenda",
+            Pane::Organizations => "organizations",
+        }
+    }
+
+    /// The number key that shows the pane (5 is kept for Reports).
+    pub fn number(self) -> u8 {
+        match self {
+            Pane::Customers => 1,
+            Pane::Pipeline => 2,
+            Pane::Log => 3,
+            Pane::Agenda => 4,
+            Pane::Organizations => 6,
         }
     }
 
@@ -41,6 +60,7 @@ impl Pane {
             Pane::Customers | Pane::Pipeline => &[Search, Open, Add, LogInteraction, FollowUp, NextStage],
             Pane::Log => &[ToggleTimeline, LogInteraction, Open],
             Pane::Agenda => &[Done, Open, LogInteraction, FollowUp],
+            Pane::Organizations => &[Open, Back, LogInteraction, FollowUp],
         }
     }
 }
@@ -150,6 +170,16 @@ impl App {
             Action::ShowPipeline => self.show(Pane::Pipeline),
             Action::ShowLog => self.show(Pane::Log),
             Action::ShowAgenda => self.show(Pane::Agenda),
+            Action::ShowOrganizations => self.show(Pane::Organizations),
+            Action::OpenOrganization => match self.target() {
+                Some(id) => self.open_organization_of(id),
+                None => self.say(Tone::Info, t("status.no_customer")),
+            },
+            Action::Open if self.pane == Pane::Organizations => return self.open_in_orgs(),
+            Action::Back if self.pane == Pane::Organizations && self.orgs.person.is_some() => {
+                self.orgs.person = None;
+                self.sync_current();
+            }
             Action::Down => self.move_cursor(1),
             Action::Up => self.move_cursor(-1),
             Action::PageDown => self.move_cursor(PAGE),
@@ -310,6 +340,9 @@ impl App {
         {
             self.table.cursor = i;
         }
+        if pane == Pane::Organizations {
+            self.reload_orgs();
+        }
         self.sync_current();
     }
 
@@ -320,6 +353,11 @@ impl App {
             Pane::Pipeline => self.board.step(by),
             Pane::Log => self.log.step(by),
             Pane::Agenda => self.agenda.step(by),
+            Pane::Organizations => {
+                if let Err(e) = self.orgs.step(by, &self.store.view()) {
+                    self.fail(e);
+                }
+            }
         }
         self.sync_current();
     }

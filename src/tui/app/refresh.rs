@@ -33,6 +33,10 @@ impl App {
         if touched.is_empty() {
             return;
         }
+        // People joined, left or brought revenue: the pane's figures follow.
+        if self.pane == Pane::Organizations {
+            self.reload_orgs();
+        }
         let view = self.store.view();
         let mut searchable_changed = false;
         // Read once for all the rows (a teammate's sync may touch many).
@@ -199,6 +203,7 @@ impl App {
                 .filter(|c| self.roster.get(*c).is_some())
                 .or(self.current),
             Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
+            Pane::Organizations => self.orgs.chosen_person().or(self.current),
         };
         if self.current.is_none() {
             self.current = self.table.visible.first().copied();

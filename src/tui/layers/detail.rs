@@ -33,6 +33,9 @@ pub struct Detail {
     pub plan: Option<Plan>,
     /// The plan's objectives folded (by position): their tactics hidden.
     pub folded: BTreeSet<usize>,
+    /// The partner that referred the customer, if any (its own
+    /// organization is its company).
+    pub referred_by: Option<crate::domain::Organization>,
     /// Index into the rows that can be picked (`picks`).
     pub selected: usize,
     pub scroll: u16,
@@ -63,6 +66,10 @@ impl Detail {
         interactions.reverse();
         let deals = view.deals_of(id)?;
         let plan = view.plan(&PlanTarget::Customer(id))?;
+        let referred_by = match record.customer.referred_by {
+            Some(o) => view.live_organization(o)?,
+            None => None,
+        };
         Ok(Some(Detail {
             customer: id,
             record,
@@ -72,6 +79,7 @@ impl Detail {
             deals,
             plan,
             folded: BTreeSet::new(),
+            referred_by,
             selected: 0,
             scroll: 0,
             follow: false,
@@ -148,9 +156,16 @@ impl Layer for Detail {
 
     fn hints(&self, _app: &App) -> Vec<Hint> {
         use Action::*;
-        [Done, Edit, LogInteraction, FollowUp, NextStage, EditPlan, Back]
+        let c = &self.record.customer;
+        let mut h: Vec<Hint> = [Done, Edit, LogInteraction, FollowUp, NextStage, EditPlan]
             .map(|a| Hint::of(Mode::Customer, a))
-            .to_vec()
+            .to_vec();
+        // The organization it belongs to, or the partner that referred it.
+        if c.organization.is_some() || c.referred_by.is_some() {
+            h.push(Hint::of(Mode::Customer, OpenOrganization));
+        }
+        h.push(Hint::of(Mode::Customer, Back));
+        h
     }
 
     fn handle(&mut self, action: Action, app: &mut App) -> Flow {

@@ -155,7 +155,9 @@ fn read(path: &str, app: &mut App) -> Result<ImportJob, String> {
     let read = import::read(&bytes, import::Format::from_path(&expanded), &[]).map_err(|e| e.to_string())?;
     let resume = import::resume_file(&app.store, &bytes);
     let skip = import::resume_point(&app.store, &resume).map_err(|e| e.to_string())?;
-    let mut plan = import::plan(&mut app.store, read.records, skip).map_err(|e| e.to_string())?;
+    let region = app.store.rules().region;
+    let mut plan =
+        import::plan_with(&mut app.store, read.records, read.organizations, skip, region).map_err(|e| e.to_string())?;
     import::plan_lists(&app.store, read.lists, &mut plan).map_err(|e| e.to_string())?;
     Ok(ImportJob {
         path: path.to_string(),

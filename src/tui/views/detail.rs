@@ -77,6 +77,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     );
     field("field.customer.segment", c.segment.clone());
     field("field.customer.source", c.source.clone());
+    field(
+        "detail.referred_by",
+        d.referred_by.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+    );
     field("field.customer.owner", c.owner.clone());
     // The tier in force (set by hand, else by the rules) and its price.
     let tier = app.store.rules().tier_of(c, s.clv);

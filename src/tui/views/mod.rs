@@ -11,6 +11,7 @@ pub(crate) mod import;
 pub(crate) mod lists;
 mod log;
 pub(crate) mod messages;
+mod organizations;
 pub(crate) mod palette;
 mod pipeline;
 pub(crate) mod prompt;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Pane::Pipeline => pipeline::draw(frame, main, app),
             Pane::Log => log::draw(frame, main, app),
             Pane::Agenda => agenda::draw(frame, main, app),
+            Pane::Organizations => organizations::draw(frame, main, app),
         }
     }
     for layer in &app.layers {

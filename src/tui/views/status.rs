@@ -12,14 +12,14 @@ use crate::tui::keymap::Mode;
 pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
     let mut spans = vec![Span::styled(" 关系 guanxi ", th.title)];
-    for (i, pane) in Pane::ALL.iter().enumerate() {
+    for pane in Pane::ALL.iter() {
         let style = if *pane == app.pane && !app.welcome() {
             th.tab_active
         } else {
             th.tab
         };
         spans.push(Span::styled("│", th.border));
-        let mut label = format!(" {} {} ", i + 1, t(&format!("pane.{}", pane.key())));
+        let mut label = format!(" {} {} ", pane.number(), t(&format!("pane.{}", pane.key())));
         // The pipeline has no title of its own: its tab counts the cards.
         if *pane == Pane::Pipeline && app.pane == Pane::Pipeline && !app.welcome() {
             let shown = app.table.visible.len();

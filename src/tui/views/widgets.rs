@@ -145,7 +145,7 @@ pub fn accept_clear(app: &crate::tui::app::App, key: &str) -> String {
 /// A customer's field labels line up in one column as wide as the
 /// longest of them in the user's language, within reason.
 pub fn field_label_width() -> usize {
-    const FIELDS: [&str; 16] = [
+    const FIELDS: [&str; 17] = [
         "detail.stage",
         "detail.other_names",
         "detail.other_companies",
@@ -159,6 +159,7 @@ pub fn field_label_width() -> usize {
         "field.customer.tags",
         "field.customer.segment",
         "field.customer.source",
+        "detail.referred_by",
         "field.customer.owner",
         "field.customer.tier",
         "field.customer.notes",
