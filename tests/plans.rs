@@ -1,7 +1,8 @@
 //! MOST account plans end to end: a plan set from an outline file, its
 //! dated tactics in the agenda as follow-ups, one marked done with
 //! `guanxi done`, the progress in `plan show --json`; a mistake in an
-//! outline refused with its line and nothing saved.
+//! outline refused with its line and nothing saved; the same for an
+//! organization's plan.
 
 mod common;
 
@@ -122,7 +123,7 @@ fn an_outline_with_a_mistake_is_refused_with_its_line_and_nothing_is_saved() {
 }
 
 #[test]
-fn a_saved_lists_plan_and_the_organization_placeholder() {
+fn a_saved_lists_plan_and_an_unknown_organization() {
     let s = Sandbox::new();
     s.ok(&["add", "--name", "Lan Anh", "--segment", "Khách VIP"]);
     s.ok(&["list", "--segment", "khach vip", "--save", "Khách VIP"]);
@@ -148,7 +149,52 @@ fn a_saved_lists_plan_and_the_organization_placeholder() {
     assert_eq!(s.json(&["plan", "show", "list:Khách VIP", "--json"])["tactics_done"], 1);
 
     let err = s.rejected(&["plan", "set", "org:Phú Thịnh", "--file", &file]);
-    assert!(err.contains("organizations"), "{err}");
+    assert!(err.contains("Phú Thịnh"), "no such organization: {err}");
+}
+
+/// The issue's end-to-end case: an organization with two people, a plan
+/// set on it from an outline file with two dated tactics; both are on the
+/// agenda under the organization's name, `done` ticks one off, and `plan
+/// show --json` says 1 of 2. The organization's view names the plan.
+#[test]
+fn an_organizations_plan_from_an_outline_file_to_done() {
+    let s = Sandbox::new();
+    s.ok(&["org", "add", "Phú Thịnh Logistics", "--kind", "customer"]);
+    s.ok(&["add", "--name", "Lê Văn Tám", "--company", "Phú Thịnh Logistics"]);
+    s.ok(&["add", "--name", "陈晓明", "--company", "phu thinh logistics"]);
+    let org = s.json(&["org", "show", "Phú Thịnh", "--json"]);
+    assert_eq!(org["people"].as_array().map(Vec::len), Some(2), "{org}");
+    let file = write(
+        &s,
+        "plan.txt",
+        "mission: Be Phú Thịnh's only logistics partner in the south
+objective: Win the Cần Thơ warehouse contract by June
+  strategy customization: A cold-chain offer built around their routes
+    tactic: Site visit with their operations lead | due 2020-12-10 | owner lan
+    tactic: Send the draft proposal | due 2020-12-20
+",
+    );
+    let out = s.ok(&["plan", "set", "org:phu thinh", "--file", &file]);
+    assert!(out.contains("0 of 2 tactics done"), "{out}");
+    let items = tactics_in_agenda(&s);
+    assert_eq!(items.len(), 2, "{items:?}");
+    for i in &items {
+        assert_eq!(i["plan"], "Phú Thịnh Logistics", "{i}");
+    }
+    let visit = items
+        .iter()
+        .find(|i| i["what"].as_str().unwrap().contains("Site visit"))
+        .unwrap();
+    s.ok(&["done", visit["tactic_id"].as_str().unwrap()]);
+    assert_eq!(tactics_in_agenda(&s).len(), 1);
+    let plan = s.json(&["plan", "show", "org:Phú Thịnh Logistics", "--json"]);
+    assert_eq!(
+        (plan["tactics_done"].as_u64(), plan["tactics_total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert!(plan["target"].as_str().unwrap().starts_with("org:"), "{plan}");
+    let shown = s.ok(&["org", "show", "Phú Thịnh"]);
+    assert!(shown.contains("1 of 2 tactics done"), "{shown}");
 }
 
 #[cfg(unix)]

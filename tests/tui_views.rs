@@ -794,3 +794,27 @@ fn saved_list_picker() {
         press(app, KeyCode::Char('L'));
     });
 }
+
+/// An organization's account plan in the Organizations pane: its tree
+/// and progress under the people.
+#[test]
+fn an_organizations_plan_in_its_pane() {
+    check("organizations_plan", |app| {
+        with_partner(app);
+        let id = app.orgs.selected().unwrap().org.id;
+        let plan = guanxi::domain::outline::parse(
+            "mission: Đối tác giới thiệu số một ở miền Nam
+objective: 10 khách mới mỗi quý
+  strategy augmentation: 联合活动
+    tactic: Hội thảo chung | due 2026-12-05 | owner An
+    tactic: Gửi danh sách khách tiềm năng | done
+",
+        )
+        .unwrap();
+        app.store
+            .set_plan(&guanxi::domain::PlanTarget::Organization(id), plan)
+            .unwrap();
+        let view = app.store.view();
+        app.orgs.select(id, &view).unwrap();
+    });
+}

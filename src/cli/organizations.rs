@@ -329,7 +329,27 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
         };
         return Ok(serde_json::to_string_pretty(&json)? + "\n");
     }
-    Ok(render(&o, &people, &referred, &f))
+    let mut out = render(&o, &people, &referred, &f);
+    // The account plan, in one line: `plan show` gives the whole of it.
+    let plan = store.plan(&crate::domain::PlanTarget::Organization(o.id))?;
+    out.push_str(&match plan {
+        Some(p) => {
+            let (done, total) = p.progress();
+            tf(
+                "cli.org.plan",
+                &[
+                    (
+                        "progress",
+                        &crate::i18n::tn("plan.progress", total, &[("done", &done), ("total", &total)]),
+                    ),
+                    ("name", &escape(&o.name)),
+                ],
+            )
+        }
+        None => tf("orgs.plan_none", &[("name", &escape(&o.name))]),
+    });
+    out.push('\n');
+    Ok(out)
 }
 
 /// The column where `org show` starts its values.
@@ -401,6 +421,5 @@ fn render(o: &Organization, people: &[CustomerRecord], referred: &[CustomerRecor
         }
     }
     out.push('\n');
-    out.push_str(&format!("{}\n", t("cli.org.plan_none")));
     out
 }

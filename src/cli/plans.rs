@@ -87,10 +87,10 @@ fn resolve_target(view: &View, reference: &str) -> Result<(PlanTarget, String)> 
     Ok((PlanTarget::Customer(c.customer.id), c.customer.name))
 }
 
-/// An organization by reference. Organizations are not on this branch
-/// yet: when they come, this resolves NAME as `org show` does.
-fn resolve_organization(_view: &View, _name: &str) -> Result<(PlanTarget, String)> {
-    Err(InputError::NoOrganizations.into())
+/// An organization by reference, found as `org show` finds it.
+fn resolve_organization(view: &View, name: &str) -> Result<(PlanTarget, String)> {
+    let o = view.resolve_organization(name)?;
+    Ok((PlanTarget::Organization(o.id), o.name))
 }
 
 fn read_outline(file: &str) -> Result<String> {

@@ -50,8 +50,6 @@ pub enum InputError {
     },
     /// No plan for this target (`what` names it as typed).
     NoPlan(String),
-    /// An `org:` plan target before organizations exist on this branch.
-    NoOrganizations,
     NoSuchTactic(String),
     BadAssignment(String),
     NoSuchCustomer(String),

@@ -62,7 +62,6 @@ impl fmt::Display for InputError {
                 ],
             ),
             InputError::NoPlan(v) => tf("error.no_plan", &[("value", &escape_typed(v))]),
-            InputError::NoOrganizations => t("error.no_organizations").to_string(),
             InputError::NoSuchTactic(v) => tf("error.no_such_tactic", &[("value", &escape_typed(v))]),
             InputError::BadCadence(v) => tf("error.bad_cadence", &[("value", v)]),
             InputError::BadId { what, value } => tf(

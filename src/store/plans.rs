@@ -400,8 +400,8 @@ pub fn agenda_text(t: &DueTactic, plan: &str) -> String {
 }
 
 impl View {
-    /// The name of a plan's target: the customer's, the saved list's, or
-    /// (until organizations come) the organization's id.
+    /// The name of a plan's target: the customer's, the saved list's or
+    /// the organization's.
     pub fn target_name(&self, target: &PlanTarget) -> Result<String, StoreError> {
         Ok(match target {
             PlanTarget::Customer(id) => self
@@ -413,7 +413,10 @@ impl View {
                 .find(|r| crate::domain::text::fold(r.name.trim()) == *folded)
                 .map(|r| r.name)
                 .unwrap_or_else(|| folded.clone()),
-            PlanTarget::Organization(id) => id.to_string(),
+            PlanTarget::Organization(id) => self
+                .organization(*id)?
+                .map(|r| r.organization.name)
+                .unwrap_or_else(|| id.to_string()),
         })
     }
 }

@@ -1,10 +1,11 @@
 //! The Organizations pane's state: the table of organizations with what
-//! each brought, and the selected one's people and referred customers.
+//! each brought, and the selected one's people, referred customers and
+//! account plan.
 //! Enter moves into its people (the organization's detail), where Enter
 //! opens a person; Esc comes back to the table.
 
 use super::{App, Pane, step};
-use crate::domain::{CustomerId, Organization, OrganizationId, Stage};
+use crate::domain::{CustomerId, Organization, OrganizationId, Plan, PlanTarget, Stage};
 use crate::i18n::t;
 use crate::store::{OrgFigures, StoreError, View};
 
@@ -31,6 +32,8 @@ pub struct OrgList {
     /// In the organization's detail: which of its people (then the
     /// customers it referred) is chosen; `None` in the table.
     pub person: Option<usize>,
+    /// The selected organization's account plan.
+    pub plan: Option<Plan>,
 }
 
 impl OrgList {
@@ -82,10 +85,12 @@ impl OrgList {
             Some(id) => {
                 self.people = of(view.people_of(id)?);
                 self.referred = of(view.referred_by(id)?);
+                self.plan = view.plan(&PlanTarget::Organization(id))?;
             }
             None => {
                 self.people.clear();
                 self.referred.clear();
+                self.plan = None;
             }
         }
         let n = self.people.len() + self.referred.len();

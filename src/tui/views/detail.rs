@@ -230,6 +230,21 @@ fn plan_lines(app: &App, d: &Detail, first: usize) -> (Vec<Line<'static>>, Optio
         ];
         return (lines, None);
     };
+    plan_tree(app, plan, &d.folded, Some(d.selected), first)
+}
+
+/// A plan as a tree under a heading with its progress; objectives in
+/// `folded` (by position) show without their strategies. Rows that can
+/// be picked count from `first`; the one numbered `selected` is drawn
+/// selected, and its line is returned.
+pub(super) fn plan_tree(
+    app: &App,
+    plan: &crate::domain::Plan,
+    folded: &std::collections::BTreeSet<usize>,
+    selected: Option<usize>,
+    first: usize,
+) -> (Vec<Line<'static>>, Option<usize>) {
+    let th = &app.theme;
     let (done, total) = plan.progress();
     let mut lines = vec![
         Line::from(vec![
@@ -250,7 +265,7 @@ fn plan_lines(app: &App, d: &Detail, first: usize) -> (Vec<Line<'static>>, Optio
     let mut pick = first;
     let mut picked_line = None;
     let mut picked = |line: Line<'static>, pick: &mut usize, at: usize| {
-        let line = if *pick == d.selected {
+        let line = if Some(*pick) == selected {
             picked_line = Some(at);
             line.style(th.selected)
         } else {
@@ -260,7 +275,7 @@ fn plan_lines(app: &App, d: &Detail, first: usize) -> (Vec<Line<'static>>, Optio
         line
     };
     for (o, obj) in plan.objectives.iter().enumerate() {
-        let folded = d.folded.contains(&o);
+        let folded = folded.contains(&o);
         let line = Line::from(vec![
             Span::styled(if folded { "▸ " } else { "▾ " }, th.muted),
             Span::styled(format!("{}: ", t("plan.objective")), th.muted),

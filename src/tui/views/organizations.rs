@@ -182,8 +182,17 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(person_line(orgs.people.len() + n, p, true));
         }
     }
-    // Where the account plan goes.
-    lines.push(Line::from(Span::styled(t("orgs.plan_none"), th.muted)));
+    // The account plan, read here; written with `guanxi plan edit org:NAME`.
+    match &orgs.plan {
+        Some(plan) => {
+            let (tree, _) = super::detail::plan_tree(app, plan, &Default::default(), None, 0);
+            lines.extend(tree);
+        }
+        None => lines.push(Line::from(Span::styled(
+            tf("orgs.plan_none", &[("name", &escape(&o.name))]),
+            th.muted,
+        ))),
+    }
     // The chosen person stays in view.
     let chosen_line = orgs
         .person
