@@ -1,6 +1,7 @@
 //! guanxi at scale: `cargo bench --bench scale` builds a workspace of
-//! 100,000 customers, 1,000,000 interactions and 50,000 deals (sample
-//! data: a deal for every other customer) with the real binary, then
+//! 100,000 customers, 1,000,000 interactions, 50,000 deals and some
+//! 10,000 organizations (sample data: a deal for every other customer, an
+//! organization for about every ten) with the real binary, then
 //! measures what a salesperson waits on. `-- --quick` does the same with
 //! 10,000 and 100,000 (what `.ci/run` runs).
 //!
@@ -424,6 +425,34 @@ impl Bench {
         }
         assert!(open > 0, "the sample workspace has open deals");
         figures.push(Figure::new("open_deals_all", median(&mut ours), "ms", Some(500.0)));
+
+        // Organizations (one for about every ten customers): one with its
+        // people and what they brought (`org show`), and the table of
+        // them all (`org list`, the Organizations pane).
+        let orgs = store.organizations().expect("organizations");
+        assert!(
+            orgs.len() >= ids.len() / 12,
+            "{} organizations for {} customers",
+            orgs.len(),
+            ids.len()
+        );
+        let mut ours = Vec::new();
+        for o in orgs.iter().step_by((orgs.len() / SAMPLES).max(1)).take(SAMPLES) {
+            let t = Instant::now();
+            std::hint::black_box(store.people_of(o.id).expect("people"));
+            std::hint::black_box(store.org_figures(o.id).expect("figures"));
+            ours.push(ms(t));
+        }
+        figures.push(Figure::new("org_show_p95", p95(&mut ours), "ms", Some(50.0)));
+        let mut ours = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let all = store.organizations().expect("organizations");
+            let by_org = store.all_org_figures().expect("figures");
+            std::hint::black_box((all.len(), by_org.len()));
+            ours.push(ms(t));
+        }
+        figures.push(Figure::new("org_table_all", median(&mut ours), "ms", Some(1000.0)).against(probe.bare_load_ms));
 
         // Filtering as you type, through the UI's own state and drawing.
         let names: Vec<String> = sample

@@ -209,7 +209,8 @@ fn list(ctx: &Context, a: ListArgs) -> Result<String> {
         .into_iter()
         .filter(|o| kind.is_none_or(|k| o.kind == k))
         .collect();
-    let figures = |o: &Organization| -> Result<OrgFigures> { Ok(store.org_figures(o.id)?) };
+    let all = store.all_org_figures()?;
+    let figures = |o: &Organization| -> Result<OrgFigures> { Ok(all.get(&o.id).copied().unwrap_or_default()) };
     if a.json {
         super::json::print_array(orgs.iter().map(|o| {
             let f = figures(o)?;

@@ -61,6 +61,8 @@ pub struct People {
     pub companies: PerLang,
     /// Partner organizations that refer customers.
     pub partners: PerLang,
+    /// How a company's branch is named: `{company}`, `{n}`.
+    pub branches: PerLang,
     pub titles: PerLang,
     pub addresses: PerLang,
     pub email_domains: PerLang,

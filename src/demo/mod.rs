@@ -116,8 +116,21 @@ pub fn generate(
             .collect(),
         Some(anchor - 400 * DAY_MS),
     ));
+    let branches = branches_per_company(&lists, spec.customers);
     for (index, &(stage, count)) in counts.iter().enumerate() {
         let mut plan = plan_customer(&lists, spec.seed, index as u64, stage, count, anchor, today, &author);
+        // A large sample has an organization for about every ten
+        // customers: its companies' branches, drawn apart like referrals.
+        if branches > 1 && !plan.customer.company.is_empty() {
+            let mut branch = Rng::for_item(spec.seed, 10, index as u64);
+            let n = 1 + branch.below(branches);
+            if n > 1 {
+                let pattern = pick(&mut branch, lists.people.branches.get(plan.lang));
+                plan.customer.company = pattern
+                    .replace("{company}", &plan.customer.company)
+                    .replace("{n}", &n.to_string());
+            }
+        }
         // One in eight came through a partner; drawn apart from the
         // customer's own numbers, so these stay what they were.
         let mut referral = Rng::for_item(spec.seed, 9, index as u64);
@@ -195,6 +208,16 @@ pub fn generate(
     store.make_indexes()?;
     store.flush()?;
     Ok(saved)
+}
+
+/// How many branches each sample company has, so that there is an
+/// organization for about every ten customers (the 100,000-customer
+/// sample has some 10,000): one in a small sample.
+fn branches_per_company(lists: &Lists, customers: usize) -> u64 {
+    let c = &lists.people.companies;
+    let companies = (c.vi.len() + c.zh.len() + c.en.len()).max(1);
+    // Four customers in five name a company: some eight people each.
+    (customers / 10 / companies).max(1) as u64
 }
 
 /// The sample partner organizations, in every language, with ids from

@@ -54,16 +54,15 @@ impl OrgList {
     /// keeping the selection on the same organization.
     pub fn reload(&mut self, view: &View) -> Result<(), StoreError> {
         let keep = self.selected().map(|r| r.org.id);
+        let figures = view.all_org_figures()?;
         self.rows = view
             .organizations()?
             .into_iter()
-            .map(|org| {
-                Ok(OrgRow {
-                    figures: view.org_figures(org.id)?,
-                    org,
-                })
+            .map(|org| OrgRow {
+                figures: figures.get(&org.id).copied().unwrap_or_default(),
+                org,
             })
-            .collect::<Result<_, StoreError>>()?;
+            .collect();
         if let Some(id) = keep {
             self.cursor = self.rows.iter().position(|r| r.org.id == id).unwrap_or(self.cursor);
         }
