@@ -222,13 +222,22 @@ pub fn fit(s: &str, width: usize) -> String {
     let mut graphemes = s.grapheme_indices(true).peekable();
     while let Some((start, g)) = graphemes.next() {
         let mut end = start + g.len();
-        if let Some(n) = escape::escape_len(&s[start..]) {
-            // The escape and any grapheme it reaches into are one piece.
-            while end < start + n {
-                match graphemes.next() {
-                    Some((i, g)) => end = i + g.len(),
-                    None => break,
+        // An escape and any grapheme it reaches into are one piece, also
+        // when it starts inside a grapheme (after a prepended mark, which
+        // joins the character that follows).
+        let mut at = start;
+        while at < end {
+            match escape::escape_len(&s[at..]) {
+                Some(n) => {
+                    while end < at + n {
+                        match graphemes.next() {
+                            Some((i, g)) => end = i + g.len(),
+                            None => break,
+                        }
+                    }
+                    at += n;
                 }
+                None => at += s[at..].chars().next().map_or(1, char::len_utf8),
             }
         }
         let piece = &s[start..end];
@@ -419,6 +428,10 @@ mod tests {
         assert_eq!(fit_escaped("ab\u{1b}[2J", 5), "ab\\e…");
         assert_eq!(fit_escaped("ab\u{1b}[2J", 4), "ab…");
         assert_eq!(fit_escaped("\u{202E}", 9), "\\u{202E}");
+        // A prepended mark (Soyombo) joins the escape after it into one
+        // grapheme: the escape is still kept whole or left out.
+        let cut = fit_escaped("a\u{11A84}\u{0}bcdefgh", 6);
+        assert!(!cut.contains('\\') || cut.contains("\\x00"), "{cut:?}");
         // Raw text is cut as before.
         assert_eq!(fit("Nguyễn Thị Hồng Nhung", 10), "Nguyễn Th…");
     }
