@@ -272,3 +272,42 @@ fn merging_duplicates_brings_the_plan_along() {
     assert_eq!(s.json(&["plan", "show", other.trim(), "--json"])["tactics_done"], 1);
     s.rejected(&["plan", "show", keep.trim()]);
 }
+
+/// The plans of organizations and saved lists go through a guanxi JSON
+/// export and import with their organization and list, tactic ids and
+/// done marks kept; an import leaves a plan the workspace has alone.
+#[test]
+fn organization_and_list_plans_go_through_a_json_export() {
+    let a = Sandbox::new();
+    a.ok(&["org", "add", "Sao Mai", "--kind", "partner"]);
+    a.ok(&["add", "--name", "Lan Anh", "--company", "Sao Mai", "--tag", "vip"]);
+    a.ok(&["list", "--tag", "vip", "--save", "Khách VIP"]);
+    let org_plan = write(
+        &a,
+        "org.txt",
+        "mission: 联合推广\nobjective: Hai hội thảo\n  strategy augmentation: Workshops\n    tactic: Hội thảo 1 | due 2020-03-01 | done\n    tactic: Hội thảo 2 | due 2020-06-01\n",
+    );
+    let list_plan = write(
+        &a,
+        "list.txt",
+        "mission: Giữ khách VIP\nobjective: Gọi mỗi tháng\n  strategy core_service: Gọi điện\n    tactic: Gọi | due 2020-02-01 | owner An\n",
+    );
+    a.ok(&["plan", "set", "org:Sao Mai", "--file", &org_plan]);
+    a.ok(&["plan", "set", "list:Khách VIP", "--file", &list_plan]);
+    let file = a.dir.path().join("export.json");
+    a.ok(&["export", "--format", "json", "-o", file.to_str().unwrap()]);
+    let b = Sandbox::for_user("Wei");
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("plans of organizations and saved lists: 2 added"), "{out}");
+    for target in ["org:Sao Mai", "list:Khách VIP"] {
+        assert_eq!(
+            b.json(&["plan", "show", target, "--json"]),
+            a.json(&["plan", "show", target, "--json"]),
+            "{target}"
+        );
+    }
+    assert_eq!(b.json(&["plan", "show", "org:Sao Mai", "--json"])["tactics_done"], 1);
+    // Again: the plans are there, nothing is added.
+    let again = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(!again.contains("plans of"), "{again}");
+}

@@ -84,7 +84,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
     let mapping = read.mapping.clone();
     let region = region.or(store.rules().region);
     let mut plan = import::plan_with(&mut store, read.records, read.organizations, skip, region)?;
-    import::plan_lists(&store, read.lists, &mut plan)?;
+    import::plan_lists(&store, read.lists, read.plans, &mut plan)?;
     let mut out = tf(
         "cli.import.file",
         &[("path", &a.file.display()), ("format", &format.key())],
@@ -144,6 +144,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
             out.push_str(&tn("cli.import.lists", plan.lists_changed, &[]));
             out.push('\n');
         }
+        if plan.plans_added > 0 {
+            out.push_str(&tn("cli.import.plans", plan.plans_added, &[]));
+            out.push('\n');
+        }
     } else {
         let bar = (std::io::stderr().is_terminal() && plan.steps.len() > 1000).then(|| {
             let bar = indicatif::ProgressBar::new(plan.steps.len() as u64);
@@ -168,6 +172,10 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push_str(&summary(report.created, report.merged, report.unchanged));
         if plan.lists_changed > 0 && report.stopped_after.is_none() {
             out.push_str(&tn("cli.import.lists", plan.lists_changed, &[]));
+            out.push('\n');
+        }
+        if plan.plans_added > 0 && report.stopped_after.is_none() {
+            out.push_str(&tn("cli.import.plans", plan.plans_added, &[]));
             out.push('\n');
         }
     }
@@ -266,8 +274,11 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
     let lists: Vec<json::ListOut> = store
         .saved_lists()?
         .iter()
-        .map(|l| json::ListOut::new(&l.name, &l.filter, l.priority))
-        .collect();
+        .map(|l| {
+            let plan = store.plan(&crate::domain::PlanTarget::list(&l.name))?;
+            Ok(json::ListOut::new(&l.name, &l.filter, l.priority).with_plan(plan.as_ref()))
+        })
+        .collect::<Result<_, StoreError>>()?;
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
@@ -279,8 +290,14 @@ fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Resul
     }
     // Every organization: few, and a filtered export keeps the ones its
     // customers name.
-    let organizations: Vec<json::OrganizationOut> =
-        store.organizations()?.iter().map(json::OrganizationOut::new).collect();
+    let organizations: Vec<json::OrganizationOut> = store
+        .organizations()?
+        .iter()
+        .map(|o| {
+            let plan = store.plan(&crate::domain::PlanTarget::Organization(o.id))?;
+            Ok(json::OrganizationOut::new(o).with_plan(plan.as_ref()))
+        })
+        .collect::<Result<_, StoreError>>()?;
     let customers = order.into_iter().filter_map(|(_, id)| {
         let read = || -> Result<Option<json::CustomerOut>, StoreError> {
             let Some(rec) = store.live_customer(id)? else {

@@ -136,6 +136,8 @@ pub struct Read {
     pub records: Vec<Result<Incoming, Note>>,
     /// guanxi JSON: the team's saved lists (see [`plan_lists`]).
     pub lists: Vec<json::ListOut>,
+    /// guanxi JSON: the plans of its organizations and saved lists.
+    pub plans: Vec<Result<(crate::domain::PlanTarget, crate::domain::Plan), Note>>,
     /// JSON: the organizations of the file, to be saved (with
     /// `Store::import_organizations`) before its customers, who name them.
     pub organizations: Vec<crate::domain::Organization>,
@@ -169,6 +171,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 mapping: Vec::new(),
                 records: contacts(read.cards.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
                 lists: Vec::new(),
+                plans: Vec::new(),
                 organizations: Vec::new(),
             }
         }
@@ -184,6 +187,7 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                     .collect(),
                 records: contacts(read.rows.into_iter().map(|r| r.map_err(|e| (e.line, e.message)))),
                 lists: Vec::new(),
+                plans: Vec::new(),
                 organizations: Vec::new(),
             }
         }
@@ -216,6 +220,16 @@ pub fn read(bytes: &[u8], claimed: Option<Format>, overrides: &[(String, String)
                 mapping: Vec::new(),
                 records,
                 lists: export.lists,
+                plans: export
+                    .plans
+                    .into_iter()
+                    .map(|r| {
+                        r.map_err(|e| Note {
+                            place: crate::i18n::tf("import.place.plan", &[("name", &e.name)]),
+                            message: e.message,
+                        })
+                    })
+                    .collect(),
                 organizations: good,
             }
         }
@@ -303,11 +317,14 @@ pub struct Plan {
     /// the first chunk, before the customers that name them.
     pub organizations: Vec<crate::domain::Organization>,
     pub total_records: usize,
-    /// Saved lists the file brings that differ from the workspace's: saved
-    /// by [`finish`] when the customers are, in the same undoable change.
-    pub lists: Vec<Edit>,
-    /// How many lists of the file `lists` saves.
+    /// Saved lists the file brings that differ from the workspace's, and
+    /// the plans of its organizations and lists: saved by [`finish`] when
+    /// the customers are, in the same undoable change.
+    pub shared: Vec<Edit>,
+    /// How many lists of the file `shared` saves.
     pub lists_changed: usize,
+    /// How many plans of organizations and lists `shared` adds.
+    pub plans_added: usize,
     /// What takes back each chunk saved so far (this run's, in the order
     /// saved), made one undoable change by [`finish`].
     undo: Vec<Vec<Edit>>,
@@ -331,10 +348,16 @@ impl Plan {
 }
 
 /// Adds to `plan` the saved lists of the file that the workspace does not
-/// hold as they are; a list whose name or criteria cannot be used is
-/// noted as skipped. A list marked priority in the file becomes the
+/// hold as they are, and the plans of its organizations and lists whose
+/// target has none yet; a list whose name or criteria cannot be used, or
+/// a plan that cannot be read, is noted as skipped. A list marked priority in the file becomes the
 /// workspace's priority segment, as when it is saved here.
-pub fn plan_lists(store: &Store, lists: Vec<json::ListOut>, plan: &mut Plan) -> Result<(), StoreError> {
+pub fn plan_lists(
+    store: &Store,
+    lists: Vec<json::ListOut>,
+    plans: Vec<Result<(crate::domain::PlanTarget, crate::domain::Plan), Note>>,
+    plan: &mut Plan,
+) -> Result<(), StoreError> {
     for (n, list) in lists.into_iter().enumerate() {
         let place = crate::i18n::tf("import.place.list", &[("index", &(n + 1))]);
         let filter = match list.filter.to_filter() {
@@ -347,7 +370,7 @@ pub fn plan_lists(store: &Store, lists: Vec<json::ListOut>, plan: &mut Plan) -> 
         match store.list_edits(&list.name, &filter, list.priority) {
             Ok(edits) if edits.is_empty() => {}
             Ok(edits) => {
-                plan.lists.extend(edits);
+                plan.shared.extend(edits);
                 plan.lists_changed += 1;
             }
             Err(StoreError::Input(e)) => plan.skipped.push(Note {
@@ -355,6 +378,19 @@ pub fn plan_lists(store: &Store, lists: Vec<json::ListOut>, plan: &mut Plan) -> 
                 message: e.to_string(),
             }),
             Err(e) => return Err(e),
+        }
+    }
+    // The plans of organizations and saved lists, as a customer's: added
+    // where the target has none yet.
+    for p in plans {
+        match p {
+            Ok((target, p)) => {
+                if store.plan(&target)?.is_none() {
+                    plan.shared.extend(crate::store::plan_brought_in(&target, &p));
+                    plan.plans_added += 1;
+                }
+            }
+            Err(note) => plan.skipped.push(note),
         }
     }
     Ok(())

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
 use crate::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, Objective, OrgKind, Organization, OrganizationId, Plan, SpinPart, Stage, StageChange,
-    Strategy, StrategyKind, Tactic, TacticId, outline,
+    InteractionId, Level, Money, Objective, OrgKind, Organization, OrganizationId, Plan, PlanTarget, SpinPart, Stage,
+    StageChange, Strategy, StrategyKind, Tactic, TacticId, outline,
 };
 
 pub const FORMAT: &str = "guanxi";
@@ -49,6 +49,9 @@ pub struct OrganizationOut {
     pub owner: String,
     pub created_at: String,
     pub created_by: String,
+    /// Its account plan, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanOut>,
 }
 
 impl OrganizationOut {
@@ -65,7 +68,14 @@ impl OrganizationOut {
             owner: o.owner.clone(),
             created_at: instant(o.created_at),
             created_by: o.created_by.clone(),
+            plan: None,
         }
+    }
+
+    /// With the organization's account plan.
+    pub fn with_plan(mut self, plan: Option<&Plan>) -> OrganizationOut {
+        self.plan = plan.map(PlanOut::new);
+        self
     }
 
     /// The organization written, checked.
@@ -322,7 +332,7 @@ impl PlanOut {
 
 /// A plan read back: each text checked as an outline's would be (the
 /// plan is written out as one and read again), the ids kept.
-fn plan_of(p: PlanOut) -> Result<Plan, String> {
+pub fn plan_of(p: PlanOut) -> Result<Plan, String> {
     let mut plan = Plan {
         mission: p.mission,
         objectives: Vec::new(),
@@ -522,6 +532,10 @@ pub struct ReadExport {
     pub customers: Vec<Result<FullCustomer, EntryError>>,
     pub lists: Vec<ListOut>,
     pub organizations: Vec<Result<Organization, EntryError>>,
+    /// The plans of the organizations and saved lists (customers carry
+    /// their own): each checked on its own, named by its organization or
+    /// list.
+    pub plans: Vec<Result<(PlanTarget, Plan), EntryError>>,
 }
 
 /// Reads an export: the file must parse as a whole; each customer in it
@@ -531,6 +545,31 @@ pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
     let export: Export = serde_json::from_str(text)?;
+    let mut plans = Vec::new();
+    let mut export = export;
+    for (index, o) in export.organizations.iter_mut().enumerate() {
+        if let Some(p) = o.plan.take() {
+            let target = id_of(&o.id, "organizations.id").map(|id| PlanTarget::Organization(OrganizationId(id)));
+            plans.push(target.and_then(|t| Ok((t, plan_of(p)?))).map_err(|message| EntryError {
+                index: index + 1,
+                name: o.name.clone(),
+                message,
+            }));
+        }
+    }
+    for (index, l) in export.lists.iter_mut().enumerate() {
+        if let Some(p) = l.plan.take() {
+            plans.push(
+                plan_of(p)
+                    .map(|p| (PlanTarget::list(&l.name), p))
+                    .map_err(|message| EntryError {
+                        index: index + 1,
+                        name: l.name.clone(),
+                        message,
+                    }),
+            );
+        }
+    }
     let organizations = export
         .organizations
         .into_iter()
@@ -561,6 +600,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
         customers,
         lists: export.lists,
         organizations,
+        plans,
     })
 }
 

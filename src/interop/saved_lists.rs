@@ -15,6 +15,9 @@ pub struct ListOut {
     pub name: String,
     pub filter: FilterOut,
     pub priority: bool,
+    /// The list's account plan, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<super::json::PlanOut>,
 }
 
 /// The criteria of a list, the ones set only, named as the flags are.
@@ -120,7 +123,14 @@ impl ListOut {
             name: name.to_string(),
             filter: FilterOut::new(filter),
             priority,
+            plan: None,
         }
+    }
+
+    /// With the list's account plan.
+    pub fn with_plan(mut self, plan: Option<&crate::domain::Plan>) -> ListOut {
+        self.plan = plan.map(super::json::PlanOut::new);
+        self
     }
 }
 

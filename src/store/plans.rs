@@ -452,3 +452,23 @@ impl Store {
         Ok(edits)
     }
 }
+
+/// The edits that bring a plan from elsewhere (an import) to `target`,
+/// done marks included: the plan's text, then each done mark as its own
+/// register, as a teammate's would arrive.
+pub fn brought_in(target: &PlanTarget, plan: &Plan) -> Vec<Edit> {
+    let mut stored = plan.clone();
+    for t in stored.tactics_mut() {
+        t.done = false;
+    }
+    let mut edits = vec![Edit::SetPlan {
+        target: target.clone(),
+        plan: Some(stored),
+    }];
+    edits.extend(plan.tactics().filter(|p| p.tactic.done).map(|p| Edit::SetTacticDone {
+        target: target.clone(),
+        tactic: p.tactic.id,
+        done: true,
+    }));
+    edits
+}

@@ -92,21 +92,7 @@ pub(super) fn children_edits(
         && planned.insert(target.0 ^ PLAN_SALT)
         && store.plan(&target_plan)?.is_none()
     {
-        let mut stored = plan.clone();
-        for t in stored.tactics_mut() {
-            t.done = false;
-        }
-        edits.push(Edit::SetPlan {
-            target: target_plan.clone(),
-            plan: Some(stored),
-        });
-        for p in plan.tactics().filter(|p| p.tactic.done) {
-            edits.push(Edit::SetTacticDone {
-                target: target_plan.clone(),
-                tactic: p.tactic.id,
-                done: true,
-            });
-        }
+        edits.extend(crate::store::plan_brought_in(&target_plan, plan));
     }
     for &other in &full.apart_from {
         if other != target && !store.is_apart(target, other)? {

@@ -107,11 +107,12 @@ pub fn finish(
     if !stopped && !plan.organizations.is_empty() {
         store.import_organizations(&std::mem::take(&mut plan.organizations))?;
     }
-    // The file's saved lists, once its customers are all in.
-    if !stopped && !plan.lists.is_empty() {
-        let lists = std::mem::take(&mut plan.lists);
-        let inverse = store.inverse_of(&lists)?;
-        store.commit_bulk(vec![(lists, None)])?;
+    // The file's saved lists and plans of organizations and lists, once
+    // its customers and organizations are all in.
+    if !stopped && !plan.shared.is_empty() {
+        let shared = std::mem::take(&mut plan.shared);
+        let inverse = store.inverse_of(&shared)?;
+        store.commit_bulk(vec![(shared, None)])?;
         plan.undo.push(inverse);
     }
     let chunks: Vec<Vec<Edit>> = plan

@@ -158,7 +158,7 @@ fn read(path: &str, app: &mut App) -> Result<ImportJob, String> {
     let region = app.store.rules().region;
     let mut plan =
         import::plan_with(&mut app.store, read.records, read.organizations, skip, region).map_err(|e| e.to_string())?;
-    import::plan_lists(&app.store, read.lists, &mut plan).map_err(|e| e.to_string())?;
+    import::plan_lists(&app.store, read.lists, read.plans, &mut plan).map_err(|e| e.to_string())?;
     Ok(ImportJob {
         path: path.to_string(),
         format: read.format,
