@@ -379,6 +379,9 @@ impl Bench {
                 raw += codec::encode(&d).expect("encode").len() as u64;
             }
         }
+        for o in store.organizations().expect("organizations") {
+            raw += codec::encode(&o).expect("encode").len() as u64;
+        }
         let ours = dir_size(&self.workspace()) + dir_size(&self.root.join("data"));
         let bare_size = dir_size(&self.root.join("bare"));
         figures.push(

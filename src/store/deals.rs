@@ -1,7 +1,7 @@
 //! Deals: hoped-for purchases, each a record of its own under `keys::deal`
-//! merged field by field like a follow-up, found from its customer and
-//! its status through links kept beside it (`links`), so a customer's
-//! deals and a list of one status cost what they return. A deal follows its customer
+//! merged field by field like a follow-up, found from its customer
+//! through a link kept beside it (`links`), so a customer's deals cost
+//! what they return. A deal follows its customer
 //! when duplicates are merged (`merge_customers` moves it), and winning
 //! one logs the purchase in the same op, so one undo takes back both.
 
@@ -58,26 +58,14 @@ pub(super) fn apply(
     tx.put_encoded(keys::deal(id), &rec)
 }
 
-/// The byte a status is kept under in `keys::deal_by_status`.
-fn status_byte(status: DealStatus) -> u8 {
-    match status {
-        DealStatus::Open => 0,
-        DealStatus::Won => 1,
-        DealStatus::Lost => 2,
-    }
-}
-
-/// The keys that find a live deal from its customer and from its status
-/// (none for a deal not live). Derived from the record: kept by apply
-/// and made again from the records with the indexes (`relink`).
+/// The key that finds a live deal from its customer (none for a deal not
+/// live). Derived from the record: kept by apply and made again from the
+/// records with the indexes (`relink`).
 fn links(rec: &DealRecord) -> Vec<Vec<u8>> {
     if !rec.is_live() {
         return Vec::new();
     }
-    vec![
-        keys::deal_of_customer(rec.deal.customer, rec.deal.id),
-        keys::deal_by_status(status_byte(rec.deal.status), rec.deal.id),
-    ]
+    vec![keys::deal_of_customer(rec.deal.customer, rec.deal.id)]
 }
 
 /// How many deal links differ from what the deal records say (missing
@@ -88,10 +76,8 @@ pub(super) fn link_mismatches(tree: &sled::Tree) -> Result<usize, StoreError> {
         wanted.extend(links(&rec));
     }
     let mut stored = std::collections::BTreeSet::new();
-    for prefix in [keys::DEAL_OF_CUSTOMER, keys::DEAL_BY_STATUS] {
-        for entry in tree.scan_prefix([prefix]) {
-            stored.insert(entry?.0.to_vec());
-        }
+    for entry in tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+        stored.insert(entry?.0.to_vec());
     }
     Ok(wanted.symmetric_difference(&stored).count())
 }
@@ -99,10 +85,8 @@ pub(super) fn link_mismatches(tree: &sled::Tree) -> Result<usize, StoreError> {
 /// Makes every deal's links again from the deal records: for a view whose
 /// indexes are made from its records (an older view, a snapshot's load).
 pub(super) fn relink(tx: &mut Txn, tree: &sled::Tree) -> Result<(), StoreError> {
-    for prefix in [keys::DEAL_OF_CUSTOMER, keys::DEAL_BY_STATUS] {
-        for entry in tree.scan_prefix([prefix]) {
-            tx.delete(entry?.0.to_vec());
-        }
+    for entry in tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+        tx.delete(entry?.0.to_vec());
     }
     for rec in records(tree)? {
         for k in links(&rec) {
@@ -139,10 +123,11 @@ impl View {
             .collect())
     }
 
-    /// The live deals of one status, in id order: read through their
-    /// links, so a list costs what it returns.
+    /// The live deals of one status, in id order. Read from every deal:
+    /// most deals are open, and a link per deal by status cost more disk
+    /// than the won and lost lists it would spare.
     pub fn deals_with_status(&self, status: DealStatus) -> Result<Vec<Deal>, StoreError> {
-        self.linked_deals(&[keys::DEAL_BY_STATUS, status_byte(status)])
+        Ok(self.deals()?.into_iter().filter(|d| d.status == status).collect())
     }
 
     /// The live deals whose links start with `prefix`.

@@ -21,7 +21,6 @@
 //! | `E` | deal                | DealRecord       | a deal by id; every deal           |
 //! | `L` | folded list name    | ListRecord       | saved lists                        |
 //! | `K` | customer, deal      | empty            | a customer's deals (derived)       |
-//! | `Q` | deal status, deal   | empty            | deals by status (derived)          |
 //! | `O` | organization        | OrganizationRecord | an organization; every one       |
 //! | `P` | 0, plan target      | PlanRecord       | account plans                      |
 //! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
@@ -57,17 +56,12 @@ pub const DEAL: u8 = b'E';
 pub const LIST: u8 = b'L';
 /// A customer's deals: derived from the deal records (see `deals`).
 pub const DEAL_OF_CUSTOMER: u8 = b'K';
-/// Deals by status: derived from the deal records (see `deals`).
-pub const DEAL_BY_STATUS: u8 = b'Q';
 
 /// Whether a key is derived from the records (index groups, deal links):
 /// made again from them where needed, so left out of snapshots and of
 /// comparisons between views; `index_mismatches` checks them.
 pub fn is_derived(key: &[u8]) -> bool {
-    matches!(
-        key.first(),
-        Some(&INDEX) | Some(&DEAL_OF_CUSTOMER) | Some(&DEAL_BY_STATUS)
-    )
+    matches!(key.first(), Some(&INDEX) | Some(&DEAL_OF_CUSTOMER))
 }
 
 /// Account plans, their dated tactics and their tactics by id (see `plans`).
@@ -255,14 +249,7 @@ pub fn deals_of_customer(customer: CustomerId) -> Vec<u8> {
     key(&[&[DEAL_OF_CUSTOMER], &customer.to_bytes()])
 }
 
-/// The link from a status to one deal in it; `status` is a byte per
-/// status (see `deals::status_byte`).
-pub fn deal_by_status(status: u8, deal: DealId) -> Vec<u8> {
-    key(&[&[DEAL_BY_STATUS, status], &deal.to_bytes()])
-}
-
-/// The deal a link (`deal_of_customer` or `deal_by_status`) points to:
-/// its last eight bytes.
+/// The deal a `deal_of_customer` link points to: its last eight bytes.
 pub fn deal_of_link(k: &[u8]) -> Option<DealId> {
     read_u64(k.get(k.len().checked_sub(8)?..)?).map(DealId)
 }

@@ -370,6 +370,7 @@ impl Store {
             // are checked against its own records): none are made.
             deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
             written: Default::default(),
+            org_changes: Default::default(),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };

@@ -123,6 +123,9 @@ pub struct Store {
     /// Whether this process has seen to `make_organizations` (done before
     /// the first write).
     orgs_made: bool,
+    /// The organizations' names as a commit left them, with the count of
+    /// organization changes they are true at.
+    org_names: Option<(u64, organizations::Names)>,
 }
 
 impl Store {
@@ -191,6 +194,7 @@ impl Store {
             touched: BTreeSet::new(),
             quick_close: false,
             orgs_made: false,
+            org_names: None,
         };
         if store.start_from_snapshot()?.is_some() {
             let clock = read_clock(&store.view.storage.tree)?;
@@ -338,12 +342,27 @@ impl Store {
         let replica = self.ws.replica;
         let storage = self.view.storage.clone();
         let mut tx = Txn::new(&storage);
-        let mut org_names = None;
+        // The organizations' names, as read for an earlier commit when no
+        // organization changed since (an import links every contact's
+        // company: reading them all again for each chunk grew with the
+        // square of the file).
+        let org_changes = storage.org_changes.load(std::sync::atomic::Ordering::Relaxed);
+        let mut org_names = self
+            .org_names
+            .take()
+            .filter(|(at, _)| *at == org_changes)
+            .map(|(_, n)| n);
+        let mut names_kept = true;
         let mut frames = Vec::new();
         let mut ops = Vec::with_capacity(changes.len());
         let mut seq = self.seq;
         let mut last_frame = (0u64, 0u32);
         for (mut edits, origin, at) in changes {
+            // An organization added or changed by name here: its name is
+            // read again next time.
+            names_kept &= !edits
+                .iter()
+                .any(|e| matches!(e, Edit::AddOrganization { .. } | Edit::UpdateOrganization { .. }));
             if matches!(origin, Origin::Direct | Origin::Bulk) && organizations::types_a_company(&edits) {
                 let names = match &mut org_names {
                     Some(n) => n,
@@ -404,6 +423,10 @@ impl Store {
         }
         tx.put(keys::META_CLOCK.to_vec(), self.hlc.last().to_be_bytes().to_vec());
         self.touched.extend(tx.commit()?);
+        if names_kept {
+            let at = storage.org_changes.load(std::sync::atomic::Ordering::Relaxed);
+            self.org_names = org_names.map(|n| (at, n));
+        }
         // The change is saved; a compaction step that fails now is tried
         // again with the next change or the next start.
         let _ = self.drain_a_step();

@@ -48,6 +48,9 @@ pub(super) fn apply(
     {
         return Ok(());
     }
+    tx.storage()
+        .org_changes
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     tx.put_encoded(keys::organization(id), &rec)
 }
 

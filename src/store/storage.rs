@@ -24,6 +24,10 @@ pub(crate) struct Storage {
     /// Something was written to the view since it opened: closing it
     /// then makes it durable.
     pub written: Arc<std::sync::atomic::AtomicBool>,
+    /// Counts changes to organization records (whatever their source):
+    /// what the organizations' names were read at is still true while it
+    /// has not moved (see `organizations::Names`).
+    pub org_changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Storage {

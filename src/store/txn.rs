@@ -90,6 +90,11 @@ pub(crate) struct Txn<'t> {
 }
 
 impl<'t> Txn<'t> {
+    /// The storage the batch is for.
+    pub fn storage(&self) -> &Storage {
+        self.storage
+    }
+
     pub fn new(storage: &'t Storage) -> Txn<'t> {
         Txn {
             storage,
@@ -440,6 +445,7 @@ mod tests {
         let storage = Storage {
             deferred: Default::default(),
             written: Default::default(),
+            org_changes: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };
