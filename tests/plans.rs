@@ -311,3 +311,41 @@ fn organization_and_list_plans_go_through_a_json_export() {
     let again = b.ok(&["import", file.to_str().unwrap()]);
     assert!(!again.contains("plans of"), "{again}");
 }
+
+/// A dated tactic of a customer's plan is a follow-up on the customer:
+/// it counts toward the next contact wherever that is shown (`show`,
+/// `list`, the overdue filter), and no longer once it is done.
+#[test]
+fn a_late_tactic_makes_its_customer_due() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Lan Anh"]);
+    s.ok(&["add", "--name", "Wei Zhang"]);
+    let file = write(
+        &s,
+        "plan.txt",
+        "mission: m\nobjective: o\n  strategy pricing: p\n    tactic: Gọi lại | due 2020-01-15\n    tactic: Sau này | due 2999-01-01\n",
+    );
+    s.ok(&["plan", "set", "Lan", "--file", &file]);
+    assert_eq!(s.json(&["show", "Lan", "--json"])["next_contact_due"], "2020-01-15");
+    let overdue = s.json(&["list", "--overdue", "--json"]);
+    let names: Vec<_> = overdue.as_array().unwrap().iter().map(|c| c["name"].clone()).collect();
+    assert_eq!(names, ["Lan Anh"], "the late tactic, not Wei");
+    let listed = s.json(&["list", "--json"]);
+    let lan = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Lan Anh")
+        .unwrap();
+    assert_eq!(lan["next_contact_due"], "2020-01-15", "{lan}");
+    let id = tactics_in_agenda(&s)
+        .into_iter()
+        .find(|t| t["what"].as_str().unwrap().contains("Gọi lại"))
+        .unwrap()["tactic_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&["done", &id]);
+    assert_ne!(s.json(&["show", "Lan", "--json"])["next_contact_due"], "2020-01-15");
+    assert!(s.json(&["list", "--overdue", "--json"]).as_array().unwrap().is_empty());
+}

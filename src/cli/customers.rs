@@ -225,7 +225,7 @@ pub fn show(ctx: &Context, a: ShowArgs) -> Result<String> {
     let rec = store.resolve_customer(&a.customer)?;
     let id = rec.customer.id;
     let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
-    let earliest = FollowUp::earliest_open(&follow_ups);
+    let earliest = crate::store::earliest(FollowUp::earliest_open(&follow_ups), store.earliest_tactic(id)?);
     let summary = Summary::of(&rec.customer, store.rules(), store.clock().now_ms(), earliest);
     let tier = store.rules().tier_of(&rec.customer, summary.clv);
     let deals = store.deals_of(id)?;

@@ -123,6 +123,15 @@ pub struct Placed<'a> {
 
 impl Plan {
     /// Every tactic, in outline order.
+    /// The due day of the earliest tactic not done yet, if one is dated:
+    /// a customer's plan counts toward its next contact with it.
+    pub fn earliest_open(&self) -> Option<chrono::NaiveDate> {
+        self.tactics()
+            .filter(|p| !p.tactic.done)
+            .filter_map(|p| p.tactic.due_date())
+            .min()
+    }
+
     pub fn tactics(&self) -> impl Iterator<Item = Placed<'_>> {
         self.objectives.iter().enumerate().flat_map(|(o, obj)| {
             obj.strategies.iter().enumerate().flat_map(move |(s, st)| {

@@ -55,7 +55,7 @@ pub use maintenance::DoctorReport;
 pub use op::{Edit, ListChange, Op, Origin};
 pub use organizations::OrgFigures;
 pub use plans::{DueTactic, PlanRecord, agenda_text, brought_in as plan_brought_in};
-pub use query::{Homed, Timeline, View};
+pub use query::{Homed, Timeline, View, earliest};
 pub use records::{Body, CustomerRecord, DealRecord, FollowUpRecord, InteractionRecord, OrganizationRecord};
 pub use txn::Entry;
 pub(crate) use view_files::CACHE_BYTES;

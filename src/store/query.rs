@@ -402,12 +402,29 @@ impl View {
             let f: FollowUp = codec::decode(&v).map_err(StoreError::codec("due follow-up"))?;
             out.entry(f.customer).or_insert_with(|| f.due_date());
         }
+        // A dated tactic of a customer's plan is a follow-up too.
+        for t in self.due_tactics(NaiveDate::MAX)? {
+            if let Some(c) = t.target.customer() {
+                let due = t.due_date();
+                out.entry(c).and_modify(|d| *d = (*d).min(due)).or_insert(due);
+            }
+        }
         Ok(out)
     }
 
-    /// The due day of one customer's earliest open follow-up.
+    /// The due day of one customer's earliest open follow-up, or of a
+    /// dated tactic of its plan not done yet, whichever comes first.
     pub fn earliest_follow_up(&self, id: CustomerId) -> Result<Option<NaiveDate>, StoreError> {
-        Ok(FollowUp::earliest_open(&self.follow_ups_of(id)?))
+        let follow_up = FollowUp::earliest_open(&self.follow_ups_of(id)?);
+        Ok(earliest(follow_up, self.earliest_tactic(id)?))
+    }
+
+    /// The due day of the earliest dated tactic of a customer's plan not
+    /// done yet.
+    pub fn earliest_tactic(&self, id: CustomerId) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(self
+            .plan(&crate::domain::PlanTarget::Customer(id))?
+            .and_then(|p| p.earliest_open()))
     }
 
     /// The stay-in-touch reminder for a customer whose cadence runs out by
@@ -616,4 +633,12 @@ fn has_whole_words(c: &Customer, folded: &str) -> bool {
     );
     let mut typed = words(folded).peekable();
     typed.peek().is_some() && typed.all(|w| name.iter().any(|n| n == w))
+}
+
+/// The earlier of two optional days.
+pub fn earliest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

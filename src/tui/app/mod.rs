@@ -60,6 +60,8 @@ pub struct Focused {
     pub history: Vec<StageChange>,
     /// What was said last time.
     pub latest: Option<Interaction>,
+    /// The due day of the earliest dated tactic of its plan not done yet.
+    pub earliest_tactic: Option<chrono::NaiveDate>,
 }
 
 /// The editor the event loop should open (it owns the terminal).

@@ -233,6 +233,7 @@ impl App {
                 follow_ups,
                 history,
                 latest: interactions.into_iter().filter(|i| !i.deleted).max_by_key(|i| i.at),
+                earliest_tactic: view.earliest_tactic(id)?,
             }))
         })();
         match loaded {

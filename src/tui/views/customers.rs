@@ -275,7 +275,10 @@ fn summary(frame: &mut Frame, area: Rect, app: &App) {
         c,
         app.store.rules(),
         app.store.clock().now_ms(),
-        crate::domain::FollowUp::earliest_open(&focus.follow_ups),
+        crate::store::earliest(
+            crate::domain::FollowUp::earliest_open(&focus.follow_ups),
+            focus.earliest_tactic,
+        ),
     );
     let label_width = super::widgets::field_label_width();
     let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);

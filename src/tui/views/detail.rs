@@ -33,7 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
         c,
         app.store.rules(),
         app.store.clock().now_ms(),
-        crate::domain::FollowUp::earliest_open(&d.follow_ups),
+        crate::store::earliest(
+            crate::domain::FollowUp::earliest_open(&d.follow_ups),
+            d.plan.as_ref().and_then(|p| p.earliest_open()),
+        ),
     );
     let label_width = field_label_width();
     let label = |k: &str| Span::styled(pad(t(k), label_width), th.muted);
