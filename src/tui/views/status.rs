@@ -4,21 +4,21 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::{t, tf, tn};
 use crate::tui::app::{App, Pane, Tone};
 use crate::tui::keymap::Mode;
 
+/// The tab row. When the panes' names do not fit the width (Vietnamese
+/// at 80 columns), the panes not in view show their key alone, so every
+/// pane keeps a tab.
 pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     let th = &app.theme;
-    let mut spans = vec![Span::styled(" 关系 guanxi ", th.title)];
+    let brand = " 关系 guanxi ";
+    let mut tabs: Vec<(bool, String, String)> = Vec::new();
     for pane in Pane::ALL.iter() {
-        let style = if *pane == app.pane && !app.welcome() {
-            th.tab_active
-        } else {
-            th.tab
-        };
-        spans.push(Span::styled("│", th.border));
+        let active = *pane == app.pane && !app.welcome();
         let mut label = format!(" {} {} ", pane.number(), t(&format!("pane.{}", pane.key())));
         // The pipeline has no title of its own: its tab counts the cards.
         if *pane == Pane::Pipeline && app.pane == Pane::Pipeline && !app.welcome() {
@@ -38,7 +38,21 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
             };
             label = format!("{}· {count} ", label);
         }
-        spans.push(Span::styled(label, style));
+        tabs.push((active, label, format!(" {} ", pane.number())));
+    }
+    let width = |short: bool| -> usize {
+        brand.width()
+            + tabs
+                .iter()
+                .map(|(active, label, key)| 1 + if short && !active { key.width() } else { label.width() })
+                .sum::<usize>()
+    };
+    let short = width(false) > usize::from(area.width);
+    let mut spans = vec![Span::styled(brand, th.title)];
+    for (active, label, key) in tabs {
+        spans.push(Span::styled("│", th.border));
+        let style = if active { th.tab_active } else { th.tab };
+        spans.push(Span::styled(if short && !active { key } else { label }, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
