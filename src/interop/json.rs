@@ -5,6 +5,8 @@
 //! exporting and importing again loses nothing. The layout is a contract: fields may be added,
 //! never renamed.
 
+pub use super::account_plans::{ObjectiveOut, PlanOut, StrategyOut, TacticOut, plan_of};
+pub use super::organizations::OrganizationOut;
 pub use super::saved_lists::{FilterOut, ListOut};
 use crate::i18n::{t, tf};
 use serde::{Deserialize, Serialize};
@@ -12,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::dates::{date_to_days, days_to_date, from_millis};
 use crate::domain::{
     Channel, Customer, CustomerId, Deal, DealId, DealStatus, Direction, Factor, FollowUp, FollowUpId, Interaction,
-    InteractionId, Level, Money, Objective, OrgKind, Organization, OrganizationId, Plan, PlanTarget, SpinPart, Stage,
-    StageChange, Strategy, StrategyKind, Tactic, TacticId, outline,
+    InteractionId, Level, Money, Organization, OrganizationId, Plan, PlanTarget, SpinPart, Stage, StageChange,
 };
 
 pub const FORMAT: &str = "guanxi";
@@ -32,74 +33,6 @@ pub struct Export {
     /// from exports made before organizations).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizations: Vec<OrganizationOut>,
-}
-
-/// One organization as the export writes it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct OrganizationOut {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub industry: String,
-    pub website: String,
-    pub address: String,
-    pub notes: String,
-    pub tags: Vec<String>,
-    pub owner: String,
-    pub created_at: String,
-    pub created_by: String,
-    /// Its account plan, if it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan: Option<PlanOut>,
-}
-
-impl OrganizationOut {
-    pub fn new(o: &Organization) -> OrganizationOut {
-        OrganizationOut {
-            id: o.id.to_string(),
-            name: o.name.clone(),
-            kind: o.kind.key().to_string(),
-            industry: o.industry.clone(),
-            website: o.website.clone(),
-            address: o.address.clone(),
-            notes: o.notes.clone(),
-            tags: o.tags.clone(),
-            owner: o.owner.clone(),
-            created_at: instant(o.created_at),
-            created_by: o.created_by.clone(),
-            plan: None,
-        }
-    }
-
-    /// With the organization's account plan.
-    pub fn with_plan(mut self, plan: Option<&Plan>) -> OrganizationOut {
-        self.plan = plan.map(PlanOut::new);
-        self
-    }
-
-    /// The organization written, checked.
-    pub fn parse(self) -> Result<Organization, String> {
-        let mut o = Organization::empty(OrganizationId(id_of(&self.id, "organizations.id")?));
-        o.name = crate::domain::organization::check_name(&self.name).map_err(|e| e.to_string())?;
-        o.kind = if self.kind.is_empty() {
-            OrgKind::Customer
-        } else {
-            OrgKind::parse(&self.kind).map_err(|e| e.to_string())?
-        };
-        o.industry = self.industry;
-        o.website = self.website;
-        o.address = self.address;
-        o.notes = self.notes;
-        o.tags =
-            crate::domain::organization::tags_of(self.tags.iter().map(String::as_str)).map_err(|e| e.to_string())?;
-        o.owner = self.owner;
-        if !self.created_at.is_empty() {
-            o.created_at = parse_instant(&self.created_at, "organizations.created_at")?;
-        }
-        o.created_by = self.created_by;
-        Ok(o)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -263,124 +196,6 @@ impl DealOut {
     }
 }
 
-/// An account plan, as `plan show --json` has it, with each tactic's id.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlanOut {
-    pub mission: String,
-    pub objectives: Vec<ObjectiveOut>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ObjectiveOut {
-    pub text: String,
-    pub strategies: Vec<StrategyOut>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct StrategyOut {
-    pub kind: String,
-    pub text: String,
-    pub tactics: Vec<TacticOut>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TacticOut {
-    pub id: String,
-    pub text: String,
-    pub due: Option<String>,
-    pub owner: Option<String>,
-    pub done: bool,
-}
-
-impl PlanOut {
-    pub fn new(p: &Plan) -> PlanOut {
-        PlanOut {
-            mission: p.mission.clone(),
-            objectives: p
-                .objectives
-                .iter()
-                .map(|o| ObjectiveOut {
-                    text: o.text.clone(),
-                    strategies: o
-                        .strategies
-                        .iter()
-                        .map(|s| StrategyOut {
-                            kind: s.kind.key().into(),
-                            text: s.text.clone(),
-                            tactics: s
-                                .tactics
-                                .iter()
-                                .map(|t| TacticOut {
-                                    id: t.id.to_string(),
-                                    text: t.text.clone(),
-                                    due: t.due_date().map(|d| d.format("%Y-%m-%d").to_string()),
-                                    owner: t.owner.clone(),
-                                    done: t.done,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A plan read back: each text checked as an outline's would be (the
-/// plan is written out as one and read again), the ids kept.
-pub fn plan_of(p: PlanOut) -> Result<Plan, String> {
-    let mut plan = Plan {
-        mission: p.mission,
-        objectives: Vec::new(),
-    };
-    let mut ids = Vec::new();
-    for o in p.objectives {
-        let mut strategies = Vec::new();
-        for s in o.strategies {
-            let kind =
-                StrategyKind::parse(&s.kind).ok_or_else(|| tf("import.error.json_plan_kind", &[("value", &s.kind)]))?;
-            let mut tactics = Vec::new();
-            for x in s.tactics {
-                ids.push(TacticId(id_of(&x.id, "plan.tactics.id")?));
-                let due = x
-                    .due
-                    .as_deref()
-                    .map(|d| {
-                        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                            .map(date_to_days)
-                            .map_err(|_| tf("import.error.json_due", &[("value", &d)]))
-                    })
-                    .transpose()?;
-                tactics.push(Tactic {
-                    id: TacticId(0),
-                    text: x.text,
-                    due,
-                    owner: x.owner,
-                    done: x.done,
-                });
-            }
-            strategies.push(Strategy {
-                kind,
-                text: s.text,
-                tactics,
-            });
-        }
-        plan.objectives.push(Objective {
-            text: o.text,
-            strategies,
-        });
-    }
-    let mut plan = outline::parse(&outline::print(&plan)).map_err(|e| e.to_string())?;
-    for (t, id) in plan.tactics_mut().zip(ids) {
-        t.id = id;
-    }
-    Ok(plan)
-}
-
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StageChangeOut {
@@ -390,7 +205,7 @@ pub struct StageChangeOut {
     pub to: String,
 }
 
-fn instant(ms: i64) -> String {
+pub(super) fn instant(ms: i64) -> String {
     from_millis(ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -512,7 +327,7 @@ pub struct EntryError {
     pub message: String,
 }
 
-fn parse_instant(s: &str, what: &str) -> Result<i64, String> {
+pub(super) fn parse_instant(s: &str, what: &str) -> Result<i64, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.timestamp_millis())
         .map_err(|_| tf("import.error.json_time", &[("field", &what), ("value", &s)]))
@@ -604,7 +419,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadExport, serde_json::Error> {
     })
 }
 
-fn id_of(s: &str, what: &str) -> Result<u64, String> {
+pub(super) fn id_of(s: &str, what: &str) -> Result<u64, String> {
     (s.len() == 16)
         .then(|| u64::from_str_radix(s, 16).ok())
         .flatten()

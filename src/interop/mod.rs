@@ -1,12 +1,14 @@
 //! Other programs' files: contacts in and out as CSV, vCard and JSON, and
 //! follow-ups out as iCalendar.
 
+pub mod account_plans;
 pub mod contact;
 pub mod csv;
 pub mod encoding;
 pub mod ics;
 pub mod import;
 pub mod json;
+pub mod organizations;
 pub mod resume;
 pub mod saved_lists;
 pub mod sniff;
