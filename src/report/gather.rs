@@ -43,7 +43,7 @@ impl Scope {
 pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreError> {
     let today = view.clock().today();
     let now = view.clock().now_ms();
-    let clv_rules = view.rules().clv.clone();
+    let clv_rules = view.rules().clv;
     let mut gather = Gather::new(scope.period_or_default(today), today);
     // Owner and organization read through their indexes; a saved list's
     // criteria are judged on each customer so found.
