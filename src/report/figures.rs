@@ -9,7 +9,9 @@ use chrono::{Datelike, NaiveDate};
 
 use super::stays::{Stay, stage_at, stays};
 use crate::domain::dates::{days_to_date, local_day};
-use crate::domain::{Channel, Customer, Deal, DealStatus, FollowUp, Interaction, Money, Stage, StageChange};
+use crate::domain::{
+    Channel, Customer, CustomerId, Deal, DealStatus, FollowUp, Interaction, Money, Stage, StageChange,
+};
 
 /// What a report covers: the period (whole days, local time), and the
 /// customers kept by the caller (owner, saved list, organization).
@@ -130,6 +132,37 @@ pub struct PersonActivity {
     pub follow_ups_overdue: usize,
 }
 
+/// Why a customer is at risk (seed 001: keeping a customer costs a fifth
+/// of winning one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RiskReason {
+    /// Overdue for contact by more than half the cadence: days late.
+    Overdue { days: i64 },
+    /// Health fell during the period, from one figure (0-100) to another.
+    HealthFell { from: u8, to: u8 },
+    /// No purchase for more than twice the usual interval: days since the
+    /// last one.
+    PurchasesStopped { days: i64 },
+}
+
+/// A customer at risk, with its lifetime value and every reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtRisk {
+    pub id: CustomerId,
+    pub name: String,
+    pub clv: Money,
+    pub reasons: Vec<RiskReason>,
+}
+
+/// A customer whose health fell during the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthFall {
+    pub id: CustomerId,
+    pub name: String,
+    pub from: u8,
+    pub to: u8,
+}
+
 /// The figures of a report.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Figures {
@@ -141,6 +174,8 @@ pub struct Figures {
     /// By the first day of the month.
     pub revenue_by_month: BTreeMap<NaiveDate, MonthRevenue>,
     pub clv_by_segment: BTreeMap<String, GroupValue>,
+    /// By organization name; people without one are left out.
+    pub clv_by_org: BTreeMap<String, GroupValue>,
     pub touchpoints: BTreeMap<Channel, Touchpoint>,
     /// By the stage the customer was in when the interaction happened.
     pub touchpoints_by_stage: BTreeMap<Stage, Touchpoint>,
@@ -149,6 +184,15 @@ pub struct Figures {
     pub forecast: BTreeMap<NaiveDate, MonthForecast>,
     /// By person (interaction author, follow-up author).
     pub activity: BTreeMap<String, PersonActivity>,
+    /// Mean health (0-100) of the assessed customers at the end of each
+    /// month, by the first day of the month.
+    pub health_by_month: BTreeMap<NaiveDate, f64>,
+    /// Those whose health fell most, the largest fall first.
+    pub health_falling: Vec<HealthFall>,
+    /// The largest lifetime value first.
+    pub at_risk: Vec<AtRisk>,
+    /// The sum of the lifetime values of those at risk.
+    pub value_at_risk: Money,
 }
 
 impl Figures {
