@@ -151,7 +151,8 @@ impl Store {
         let mut looked = 0usize;
         let mut freed = 0u64;
         let mut finished = true;
-        // Bodies, then index groups, from after the last key copied.
+        // Every kind of key whose frames are in the pack, in key order,
+        // from after the last key copied.
         let cursor = older.cursor.clone();
         let after = |prefix: u8| -> Vec<u8> {
             if cursor.first() == Some(&prefix) {
@@ -162,11 +163,11 @@ impl Store {
                 vec![prefix]
             }
         };
-        let ranges = [(keys::BODY, after(keys::BODY)), (keys::INDEX, after(keys::INDEX))];
-        'scan: for (prefix, from) in ranges {
-            if cursor.first() == Some(&keys::INDEX) && prefix == keys::BODY {
+        'scan: for prefix in keys::IN_PACK {
+            if cursor.first().is_some_and(|c| *c > prefix) {
                 continue;
             }
+            let from = after(prefix);
             let end = keys::prefix_end(&[prefix]).unwrap_or_else(|| vec![u8::MAX]);
             for entry in tree.range(from..end) {
                 if copied >= bytes || looked >= keys_at_most {

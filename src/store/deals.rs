@@ -11,6 +11,7 @@ use super::error::StoreError;
 use super::keys;
 use super::op::{Edit, deal_customer};
 use super::records::DealRecord;
+use super::storage::Storage;
 use super::txn::Txn;
 use super::{Store, View};
 use crate::domain::dates::{date_to_days, to_millis};
@@ -70,13 +71,13 @@ fn links(rec: &DealRecord) -> Vec<Vec<u8>> {
 
 /// How many deal links differ from what the deal records say (missing
 /// or left over): for `doctor`, beside the indexes'.
-pub(super) fn link_mismatches(tree: &sled::Tree) -> Result<usize, StoreError> {
+pub(super) fn link_mismatches(storage: &Storage) -> Result<usize, StoreError> {
     let mut wanted = std::collections::BTreeSet::new();
-    for rec in records(tree)? {
+    for rec in records(storage)? {
         wanted.extend(links(&rec));
     }
     let mut stored = std::collections::BTreeSet::new();
-    for entry in tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+    for entry in storage.tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
         stored.insert(entry?.0.to_vec());
     }
     Ok(wanted.symmetric_difference(&stored).count())
@@ -84,11 +85,11 @@ pub(super) fn link_mismatches(tree: &sled::Tree) -> Result<usize, StoreError> {
 
 /// Makes every deal's links again from the deal records: for a view whose
 /// indexes are made from its records (an older view, a snapshot's load).
-pub(super) fn relink(tx: &mut Txn, tree: &sled::Tree) -> Result<(), StoreError> {
-    for entry in tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+pub(super) fn relink(tx: &mut Txn, storage: &Storage) -> Result<(), StoreError> {
+    for entry in storage.tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
         tx.delete(entry?.0.to_vec());
     }
-    for rec in records(tree)? {
+    for rec in records(storage)? {
         for k in links(&rec) {
             tx.put(k, Vec::new());
         }
@@ -104,9 +105,9 @@ pub(super) fn current(tx: &Txn, id: DealId) -> Result<DealRecord, StoreError> {
 }
 
 /// Every deal record, live or not, in id order.
-pub(super) fn records(tree: &sled::Tree) -> Result<Vec<DealRecord>, StoreError> {
+pub(super) fn records(storage: &Storage) -> Result<Vec<DealRecord>, StoreError> {
     let mut out = Vec::new();
-    for entry in tree.scan_prefix([keys::DEAL]) {
+    for entry in storage.scan_prefix(&[keys::DEAL]) {
         let (_, v) = entry?;
         out.push(super::codec::decode(&v).map_err(StoreError::codec("deal record"))?);
     }
@@ -116,7 +117,7 @@ pub(super) fn records(tree: &sled::Tree) -> Result<Vec<DealRecord>, StoreError> 
 impl View {
     /// Every live deal, any status, in id order.
     pub fn deals(&self) -> Result<Vec<Deal>, StoreError> {
-        Ok(records(&self.storage.tree)?
+        Ok(records(&self.storage)?
             .into_iter()
             .filter(DealRecord::is_live)
             .map(|r| r.deal)
@@ -165,7 +166,7 @@ impl View {
 
     /// A deal, live or not.
     pub fn deal(&self, id: DealId) -> Result<Option<DealRecord>, StoreError> {
-        match self.storage.tree.get(keys::deal(id))? {
+        match self.storage.get(&keys::deal(id))? {
             Some(v) => Ok(Some(
                 super::codec::decode(&v).map_err(StoreError::codec("deal record"))?,
             )),
@@ -179,11 +180,7 @@ impl View {
         let none = || StoreError::from(InputError::NoSuchDeal(reference.trim().to_string()));
         let (low, high) = prefix_range(&r).ok_or_else(none)?;
         let mut found = Vec::new();
-        for entry in self
-            .storage
-            .tree
-            .range(keys::deal(DealId(low))..=keys::deal(DealId(high)))
-        {
+        for entry in self.storage.range(keys::deal(DealId(low))..=keys::deal(DealId(high))) {
             let (_, v) = entry?;
             let rec: DealRecord = super::codec::decode(&v).map_err(StoreError::codec("deal record"))?;
             if rec.is_live() {

@@ -25,7 +25,7 @@ pub enum StoreError {
     DamagedJournal { replica: String, detail: String },
     #[error("{}", tf("error.store.newer_view", &[("format", .0)]))]
     NewerView(u8),
-    #[error("{}", tf("error.store.pack", &[("detail", .0)]))]
+    #[error("{}", pack_message(.0))]
     Pack(#[from] super::pack::PackError),
     /// The view must be made again from the journals (`Store::open` does).
     #[error("{}", crate::i18n::t("error.store.stale_view"))]
@@ -38,6 +38,17 @@ fn database_message(e: &sled::Error) -> String {
             crate::i18n::t("error.store.local_disk_full").to_string()
         }
         other => tf("error.store.database", &[("detail", other)]),
+    }
+}
+
+/// A full disk is said the same way whichever part of the view met it,
+/// and is not called damage (a rebuild would meet the same wall).
+fn pack_message(e: &super::pack::PackError) -> String {
+    match e {
+        super::pack::PackError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+            crate::i18n::t("error.store.local_disk_full").to_string()
+        }
+        other => tf("error.store.pack", &[("detail", other)]),
     }
 }
 

@@ -121,7 +121,7 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
         Deferral::Kept | Deferral::FromRecords => {
             txn.drop_index()?;
             let mut changes = Changes::default();
-            for entry in storage.tree.scan_prefix([keys::CUSTOMER]) {
+            for entry in storage.scan_prefix(&[keys::CUSTOMER]) {
                 let (_, v) = entry?;
                 let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
                 for e in entries_of(&rec) {
@@ -130,7 +130,7 @@ pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
             }
             // Written as new groups: the old ones are deleted above.
             txn.write_index(changes.into_fresh());
-            super::deals::relink(&mut txn, &storage.tree)?;
+            super::deals::relink(&mut txn, storage)?;
         }
     }
     txn.put(keys::META_INDEXED.to_vec(), vec![VERSION]);

@@ -128,7 +128,7 @@ impl View {
     /// `doctor` and the tests).
     pub fn index_mismatches(&self) -> Result<usize, StoreError> {
         let mut wanted: BTreeSet<(Vec<u8>, index::Member)> = BTreeSet::new();
-        for entry in self.storage.tree.scan_prefix([super::keys::CUSTOMER]) {
+        for entry in self.storage.scan_prefix(&[super::keys::CUSTOMER]) {
             let (_, v) = entry?;
             let rec: CustomerRecord = super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
             for e in index::entries_of(&rec) {
@@ -145,6 +145,6 @@ impl View {
             .into_iter()
             .flat_map(|(g, ms)| ms.into_iter().map(move |m| (g.clone(), m)))
             .collect();
-        Ok(wanted.symmetric_difference(&stored).count() + super::deals::link_mismatches(&self.storage.tree)?)
+        Ok(wanted.symmetric_difference(&stored).count() + super::deals::link_mismatches(&self.storage)?)
     }
 }

@@ -78,7 +78,8 @@ const TREE: &str = "view";
 /// 4: bodies are chains of frames and the indexes are kept (a guanxi
 /// that knows neither must not write to such a view).
 /// 5: a customer record names its organization and who referred it.
-const VIEW_FORMAT: u8 = 5;
+/// 6: customers, deals and organizations are kept in the pack.
+const VIEW_FORMAT: u8 = 6;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
@@ -366,7 +367,7 @@ impl Store {
             if matches!(origin, Origin::Direct | Origin::Bulk) && organizations::types_a_company(&edits) {
                 let names = match &mut org_names {
                     Some(n) => n,
-                    None => org_names.insert(organizations::Names::read(&storage.tree)?),
+                    None => org_names.insert(organizations::Names::read(&storage)?),
                 };
                 let now = at.unwrap_or_else(|| self.view.clock.now_ms());
                 edits = organizations::link_companies(&tx, names, edits, &self.author, now)?;

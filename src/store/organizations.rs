@@ -20,6 +20,7 @@ use super::index::Kind;
 use super::keys;
 use super::op::Edit;
 use super::records::{CustomerRecord, OrganizationRecord};
+use super::storage::Storage;
 use super::txn::Txn;
 use super::{Store, View};
 use crate::domain::ids::{is_id_prefix, prefix_range};
@@ -62,9 +63,9 @@ pub(super) fn current(tx: &Txn, id: OrganizationId) -> Result<OrganizationRecord
 }
 
 /// Every organization record, live or not, in id order.
-pub(super) fn records(tree: &sled::Tree) -> Result<Vec<OrganizationRecord>, StoreError> {
+pub(super) fn records(storage: &Storage) -> Result<Vec<OrganizationRecord>, StoreError> {
     let mut out = Vec::new();
-    for entry in tree.scan_prefix([keys::ORGANIZATION]) {
+    for entry in storage.scan_prefix(&[keys::ORGANIZATION]) {
         let (_, v) = entry?;
         out.push(super::codec::decode(&v).map_err(StoreError::codec("organization record"))?);
     }
@@ -86,7 +87,7 @@ pub struct OrgFigures {
 impl View {
     /// Every live organization, by name.
     pub fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
-        let mut out: Vec<Organization> = records(&self.storage.tree)?
+        let mut out: Vec<Organization> = records(&self.storage)?
             .into_iter()
             .filter(OrganizationRecord::is_live)
             .map(|r| r.organization)
@@ -97,7 +98,7 @@ impl View {
 
     /// An organization, live or not.
     pub fn organization(&self, id: OrganizationId) -> Result<Option<OrganizationRecord>, StoreError> {
-        match self.storage.tree.get(keys::organization(id))? {
+        match self.storage.get(&keys::organization(id))? {
             Some(v) => Ok(Some(
                 super::codec::decode(&v).map_err(StoreError::codec("organization record"))?,
             )),
@@ -238,9 +239,9 @@ pub(super) struct Names {
 }
 
 impl Names {
-    pub(super) fn read(tree: &sled::Tree) -> Result<Names, StoreError> {
+    pub(super) fn read(storage: &Storage) -> Result<Names, StoreError> {
         let mut by_name: HashMap<String, (OrganizationId, String)> = HashMap::new();
-        for rec in records(tree)?.into_iter().filter(OrganizationRecord::is_live) {
+        for rec in records(storage)?.into_iter().filter(OrganizationRecord::is_live) {
             let o = rec.organization;
             let folded = fold(o.name.trim());
             let derived = id_for_name(&o.name);
@@ -490,7 +491,7 @@ impl Store {
             }
             true
         })?;
-        let mut names = Names::read(&self.view.storage.tree)?;
+        let mut names = Names::read(&self.view.storage)?;
         let tx = Txn::new(&self.view.storage);
         let now = self.clock().now_ms();
         let author = self.author().to_string();

@@ -83,7 +83,7 @@ impl View {
     }
 
     fn decode<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.storage.tree.get(key)? {
+        match self.storage.get(key)? {
             Some(v) => codec::decode(&v)
                 .map(Some)
                 .map_err(StoreError::codec(format!("stored value {}", keys::describe_key(key)))),
@@ -133,7 +133,7 @@ impl View {
 
     /// Calls `f` with every live customer, in id order, until it returns false.
     pub fn for_each_customer(&self, mut f: impl FnMut(CustomerRecord) -> bool) -> Result<(), StoreError> {
-        for entry in self.storage.tree.scan_prefix([keys::CUSTOMER]) {
+        for entry in self.storage.scan_prefix(&[keys::CUSTOMER]) {
             let (_, v) = entry?;
             let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
             if rec.is_live() && !f(rec) {
@@ -494,7 +494,6 @@ impl View {
             let (low, high) = prefix_range(&r.to_lowercase()).unwrap_or((1, 0));
             for entry in self
                 .storage
-                .tree
                 .range(keys::customer(CustomerId(low))..=keys::customer(CustomerId(high)))
             {
                 let (_, v) = entry?;

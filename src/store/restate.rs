@@ -112,7 +112,7 @@ pub(super) fn remake(
             }
         }
     };
-    for entry in storage.tree.scan_prefix([keys::CUSTOMER]) {
+    for entry in storage.scan_prefix(&[keys::CUSTOMER]) {
         let (_, v) = entry?;
         let rec: super::records::CustomerRecord =
             super::codec::decode(&v).map_err(StoreError::codec("customer record"))?;
@@ -195,7 +195,7 @@ pub(super) fn remake(
             by_run[i].entry(rec.stamp).or_default().updates.push(edit);
         }
     }
-    for rec in super::deals::records(&storage.tree)? {
+    for rec in super::deals::records(storage)? {
         let id = rec.deal.id;
         let written = lost_writes::<crate::domain::Deal>(&rec.registers, &rec.deal, &run_of)
             .into_iter()
@@ -213,7 +213,7 @@ pub(super) fn remake(
             }
         }
     }
-    for rec in super::organizations::records(&storage.tree)? {
+    for rec in super::organizations::records(storage)? {
         let id = rec.organization.id;
         let written = lost_writes::<crate::domain::Organization>(&rec.registers, &rec.organization, &run_of)
             .into_iter()

@@ -62,6 +62,35 @@ impl Storage {
         }
     }
 
+    /// The value under `key`: a packed record read from the pack.
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.tree.get(key)? {
+            Some(v) => Ok(Some(self.value(key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// What sled holds under `key`, as the value it stands for: a packed
+    /// record's frame read from the pack, anything else as it is.
+    pub fn value(&self, key: &[u8], stored: &[u8]) -> Result<Vec<u8>, StoreError> {
+        if keys::packed_record(key) {
+            Ok(self.pack.read(loc_of(key, stored)?)?)
+        } else {
+            Ok(stored.to_vec())
+        }
+    }
+
+    /// Entries with keys starting with `prefix`, in key order, with their
+    /// values (packed records read from the pack, many at a time).
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Values<'_> {
+        Values::new(self, self.tree.scan_prefix(prefix))
+    }
+
+    /// Entries with keys in `range`, in key order, with their values.
+    pub fn range<R: std::ops::RangeBounds<Vec<u8>>>(&self, range: R) -> Values<'_> {
+        Values::new(self, self.tree.range(range))
+    }
+
     pub fn pack_state(&self) -> Result<PackState, StoreError> {
         read_pack_state(&self.tree)
     }
@@ -87,7 +116,7 @@ impl Storage {
     }
 }
 
-/// A `B` entry's value as a place in the pack.
+/// A packed entry's value as a place in the pack.
 pub(crate) fn loc_of(key: &[u8], value: &[u8]) -> Result<Loc, StoreError> {
     Loc::from_bytes(value)
         .ok_or_else(|| StoreError::codec("body location")(codec::CodecError::Decode(keys::describe_key(key))))
@@ -111,5 +140,72 @@ pub(crate) fn read_pack_state(tree: &sled::Tree) -> Result<PackState, StoreError
     match tree.get(keys::META_PACK)? {
         Some(v) => codec::decode(&v).map_err(StoreError::codec("pack state")),
         None => Ok(PackState::default()),
+    }
+}
+
+/// How many packed records a scan reads from the pack at once.
+const SCAN_BATCH: usize = 512;
+
+/// A scan's entries with their values: packed records are read from the
+/// pack a batch at a time, neighbouring frames in one read, so reading
+/// every customer costs a few large reads rather than one per customer.
+pub(crate) struct Values<'s> {
+    storage: &'s Storage,
+    entries: sled::Iter,
+    ready: std::collections::VecDeque<Result<(sled::IVec, Vec<u8>), StoreError>>,
+}
+
+impl<'s> Values<'s> {
+    fn new(storage: &'s Storage, entries: sled::Iter) -> Values<'s> {
+        Values {
+            storage,
+            entries,
+            ready: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Reads the next batch of entries into `ready`.
+    fn fill(&mut self) -> Result<(), StoreError> {
+        let mut packed: Vec<(sled::IVec, Loc)> = Vec::new();
+        while packed.len() < SCAN_BATCH {
+            let Some(entry) = self.entries.next() else { break };
+            let (k, v) = entry?;
+            if keys::packed_record(&k) {
+                let loc = loc_of(&k, &v)?;
+                packed.push((k, loc));
+            } else if packed.is_empty() {
+                self.ready.push_back(Ok((k, v.to_vec())));
+                return Ok(());
+            } else {
+                // Kept after the batch read before it, in key order.
+                let payloads = self.read(&packed)?;
+                self.ready
+                    .extend(packed.into_iter().map(|(k, _)| k).zip(payloads).map(Ok));
+                self.ready.push_back(Ok((k, v.to_vec())));
+                return Ok(());
+            }
+        }
+        let payloads = self.read(&packed)?;
+        self.ready
+            .extend(packed.into_iter().map(|(k, _)| k).zip(payloads).map(Ok));
+        Ok(())
+    }
+
+    fn read(&self, packed: &[(sled::IVec, Loc)]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let locs: Vec<Loc> = packed.iter().map(|(_, l)| *l).collect();
+        Ok(self.storage.pack.read_many(&locs)?)
+    }
+}
+
+impl Iterator for Values<'_> {
+    type Item = Result<(sled::IVec, Vec<u8>), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty()
+            && let Err(e) = self.fill()
+        {
+            return Some(Err(e));
+        }
+        self.ready.pop_front()
     }
 }

@@ -117,7 +117,7 @@ impl<'t> Txn<'t> {
         if let Some(v) = self.writes.get(key) {
             return Ok(v.clone());
         }
-        Ok(self.storage.tree.get(key)?.map(|v| v.to_vec()))
+        self.storage.get(key)
     }
 
     pub fn get_decoded<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -146,9 +146,9 @@ impl<'t> Txn<'t> {
     /// Entries with keys in `[from, to)`, merging stored ones with this batch's.
     pub fn range(&self, from: &[u8], to: &[u8]) -> Result<Vec<Entry>, StoreError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        for entry in self.storage.tree.range(from..to) {
+        for entry in self.storage.range(from.to_vec()..to.to_vec()) {
             let (k, v) = entry?;
-            merged.insert(k.to_vec(), v.to_vec());
+            merged.insert(k.to_vec(), v);
         }
         let bounds = (Bound::Included(from.to_vec()), Bound::Excluded(to.to_vec()));
         for (k, v) in self.writes.range(bounds) {
@@ -298,11 +298,13 @@ impl<'t> Txn<'t> {
         if !self.index_now {
             index::defer_changes(self.storage, &mut self.groups);
         }
-        if !self.groups.is_empty() || self.bodies.values().any(|b| b.dirty) || self.freed > 0 {
+        let packs_records = self.writes.keys().any(|k| keys::packed_record(k));
+        if packs_records || !self.groups.is_empty() || self.bodies.values().any(|b| b.dirty) || self.freed > 0 {
             let mut state = self.storage.pack_state()?;
             state.garbage += self.freed;
             self.write_groups(&mut state)?;
             self.write_bodies(&mut state)?;
+            self.write_records(&mut state)?;
             state.generation = self.storage.pack.generation();
             state.len = self.storage.pack.size();
             self.put_encoded(keys::META_PACK.to_vec(), &state)?;
@@ -377,6 +379,27 @@ impl<'t> Txn<'t> {
         }
         for (group, loc) in groups.into_iter().zip(self.storage.pack.append(&payloads)?) {
             self.put(group, loc.to_bytes().to_vec());
+        }
+        Ok(())
+    }
+
+    /// Each record kept in the pack that the batch writes, appended as a
+    /// frame of its own, sled then holding its place; the frame it
+    /// replaces (or a deleted record's) becomes garbage.
+    fn write_records(&mut self, state: &mut PackState) -> Result<(), StoreError> {
+        let mut payloads = Vec::new();
+        let mut placed = Vec::new();
+        for (k, v) in self.writes.iter_mut().filter(|(k, _)| keys::packed_record(k)) {
+            if let Some(old) = self.storage.tree.get(k)? {
+                state.garbage += loc_of(k, &old)?.framed_len();
+            }
+            if let Some(v) = v.take() {
+                payloads.push(v);
+                placed.push(k.clone());
+            }
+        }
+        for (k, loc) in placed.into_iter().zip(self.storage.pack.append(&payloads)?) {
+            self.writes.insert(k, Some(loc.to_bytes().to_vec()));
         }
         Ok(())
     }
