@@ -13,7 +13,7 @@
 //! ([`Store::make_organizations`]): their free-text companies become
 //! organizations and their people are linked, the text itself kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::error::StoreError;
 use super::index::Kind;
@@ -236,13 +236,18 @@ impl View {
 /// then the lowest id, so every replica picks the same.
 pub(super) struct Names {
     by_name: HashMap<String, (OrganizationId, String)>,
+    /// Every live organization's id, those made since included: a name's
+    /// own id not among them has no live record, so none is read.
+    live: HashSet<OrganizationId>,
 }
 
 impl Names {
     pub(super) fn read(storage: &Storage) -> Result<Names, StoreError> {
         let mut by_name: HashMap<String, (OrganizationId, String)> = HashMap::new();
+        let mut live = HashSet::new();
         for rec in records(storage)?.into_iter().filter(OrganizationRecord::is_live) {
             let o = rec.organization;
+            live.insert(o.id);
             let folded = fold(o.name.trim());
             let derived = id_for_name(&o.name);
             let better = match by_name.get(&folded) {
@@ -253,7 +258,7 @@ impl Names {
                 by_name.insert(folded, (o.id, o.name));
             }
         }
-        Ok(Names { by_name })
+        Ok(Names { by_name, live })
     }
 
     /// The organization named `company`, and the edit that makes it when
@@ -271,13 +276,15 @@ impl Names {
             return Ok((*id, name.clone(), None));
         }
         let id = id_for_name(name);
-        let rec = current(tx, id)?;
         // An organization made from this name and renamed since is still
         // the one the name means.
-        if rec.is_live() {
-            let name = rec.organization.name.clone();
-            self.by_name.insert(folded, (id, name.clone()));
-            return Ok((id, name, None));
+        if self.live.contains(&id) {
+            let rec = current(tx, id)?;
+            if rec.is_live() {
+                let name = rec.organization.name.clone();
+                self.by_name.insert(folded, (id, name.clone()));
+                return Ok((id, name, None));
+            }
         }
         let mut o = Organization::empty(id);
         o.name = name.to_string();
@@ -285,6 +292,7 @@ impl Names {
         o.created_at = now;
         o.created_by = author.to_string();
         self.by_name.insert(folded, (id, o.name.clone()));
+        self.live.insert(id);
         Ok((
             id,
             o.name.clone(),
