@@ -267,3 +267,57 @@ fn without_json_the_figures_are_localized_tables() {
     assert!(out.contains("Loyalty      0"), "{out}");
     assert!(out.contains("(nothing in this period)"), "{out}");
 }
+
+/// Who is at risk on a small workspace worked out by hand: late for a
+/// promised follow-up or a dated tactic of the account plan by more than
+/// half the cadence; not when the lateness is within it.
+#[test]
+fn at_risk_counts_follow_ups_and_plan_tactics_as_promises() {
+    let s = Sandbox::new();
+    let today = chrono::Utc::now().date_naive();
+    let ago = |days: u64| (today - chrono::Days::new(days)).format("%Y-%m-%d").to_string();
+    s.ok(&["add", "--name", "Lan Anh", "--cadence", "10"]);
+    s.ok(&["add", "--name", "Wei Zhang", "--cadence", "40"]);
+    s.ok(&["add", "--name", "Minh Tuấn", "--cadence", "40"]);
+    s.ok(&[
+        "follow-up",
+        "Lan",
+        "--due",
+        &ago(20),
+        "--what",
+        "Gửi báo giá",
+        "--force",
+    ]);
+    let outline = s.dir.path().join("plan.txt");
+    std::fs::write(
+        &outline,
+        format!(
+            "mission: 成为唯一伙伴\nobjective: 续约\n  strategy core_service: 稳定供货\n    tactic: 拜访 | due {}\n",
+            ago(30)
+        ),
+    )
+    .unwrap();
+    s.ok(&["plan", "set", "Wei", "--file", outline.to_str().unwrap()]);
+    s.ok(&["follow-up", "Minh", "--due", &ago(15), "--what", "Gọi lại", "--force"]);
+    let report = s.json(&["report", "--json"]);
+    let mut risk: Vec<(String, Value)> = array(&report, "at_risk")
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap().to_string(), r["reasons"].clone()))
+        .collect();
+    risk.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        risk,
+        vec![
+            (
+                "Lan Anh".to_string(),
+                serde_json::json!([{"kind": "overdue", "days": 20}])
+            ),
+            (
+                "Wei Zhang".to_string(),
+                serde_json::json!([{"kind": "overdue", "days": 30}])
+            ),
+        ],
+        "Minh is 15 days late, not half of 40"
+    );
+    assert_eq!(report["value_at_risk"].as_f64(), Some(0.0));
+}
