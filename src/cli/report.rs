@@ -13,7 +13,7 @@ use super::output::{Table, day, money};
 use crate::domain::dates::parse_date;
 use crate::domain::list_filter::ListFilter;
 use crate::domain::{Channel, InputError, Money, Stage};
-use crate::i18n::{t, tf};
+use crate::i18n::{number, t, tf};
 use crate::report::figures::{
     AtRisk, Conversion, GroupValue, HealthFall, MonthForecast, MonthRevenue, PersonActivity, RiskReason, StageRow,
     Touchpoint,
@@ -432,12 +432,19 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
-fn one_decimal(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |x| format!("{x:.1}"))
+/// A count with the language's thousands separator.
+fn count(n: usize) -> String {
+    number(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
+/// A figure to one decimal, with the language's decimal mark.
+fn one_decimal(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |x| format!("{x:.1}").replace('.', t("format.decimal")))
+}
+
+/// The same with its sign: a gap against the promise.
 fn signed(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |x| format!("{x:+.1}"))
+    x.map_or_else(|| "-".into(), |x| format!("{x:+.1}").replace('.', t("format.decimal")))
 }
 
 /// One reason, in words.
@@ -492,10 +499,10 @@ fn touchpoint_table(first: &'static str, rows: Vec<(String, &Touchpoint)>) -> Op
     for (name, tp) in rows {
         table.row(vec![
             name,
-            tp.rated().to_string(),
-            tp.worse.to_string(),
-            tp.as_promised.to_string(),
-            tp.better.to_string(),
+            count(tp.rated()),
+            count(tp.worse),
+            count(tp.as_promised),
+            count(tp.better),
             one_decimal(tp.mean()),
             signed(tp.gap()),
         ]);
@@ -519,7 +526,7 @@ fn group_table(first: &'static str, groups: &std::collections::BTreeMap<String, 
         } else {
             name.clone()
         };
-        table.row(vec![name, g.customers.to_string(), money(g.clv), money(g.revenue)]);
+        table.row(vec![name, count(g.customers), money(g.clv), money(g.revenue)]);
     }
     Some(table)
 }
@@ -538,12 +545,7 @@ fn render(f: &Figures, period: Period) -> String {
         (t("cli.report.clv"), 18),
     ]);
     for (s, r) in stage_rows(f) {
-        stages.row(vec![
-            stage_name(s),
-            r.customers.to_string(),
-            money(r.revenue),
-            money(r.clv),
-        ]);
+        stages.row(vec![stage_name(s), count(r.customers), money(r.revenue), money(r.clv)]);
     }
     section(&mut out, t("cli.report.stages").into(), Some(stages));
 
@@ -561,11 +563,11 @@ fn render(f: &Figures, period: Period) -> String {
         conversion.row(vec![
             stage_name(from),
             stage_name(to),
-            c.reached_from.to_string(),
-            c.reached_to.to_string(),
+            count(c.reached_from),
+            count(c.reached_to),
             percent(c.rate()),
             one_decimal(median),
-            stays.to_string(),
+            count(stays),
         ]);
     }
     section(&mut out, t("cli.report.conversion").into(), Some(conversion));
@@ -576,7 +578,7 @@ fn render(f: &Figures, period: Period) -> String {
         (t("cli.report.purchases"), 10),
     ]);
     for (m, r) in revenue_months(f, period) {
-        revenue.row(vec![month_key(m), money(r.amount), r.purchases.to_string()]);
+        revenue.row(vec![month_key(m), money(r.amount), count(r.purchases)]);
     }
     section(&mut out, t("cli.report.revenue_by_month").into(), Some(revenue));
 
@@ -695,10 +697,10 @@ fn render(f: &Figures, period: Period) -> String {
         for (who, a) in &f.activity {
             table.row(vec![
                 who.clone(),
-                a.interactions.to_string(),
-                a.customers_touched.to_string(),
-                a.follow_ups_done.to_string(),
-                a.follow_ups_overdue.to_string(),
+                count(a.interactions),
+                count(a.customers_touched),
+                count(a.follow_ups_done),
+                count(a.follow_ups_overdue),
             ]);
         }
         table
