@@ -321,3 +321,16 @@ fn at_risk_counts_follow_ups_and_plan_tactics_as_promises() {
     );
     assert_eq!(report["value_at_risk"].as_f64(), Some(0.0));
 }
+
+#[test]
+fn help_names_every_scope_option_in_each_language() {
+    let s = Sandbox::new();
+    for lang in ["en", "vi", "zh"] {
+        let help = s.ok(&["--lang", lang, "report", "--help"]);
+        assert!(help.contains("guanxi report"), "{help}");
+        for option in ["--from", "--to", "--owner", "--list", "--org", "--json"] {
+            assert!(help.contains(option), "{lang} {option}: {help}");
+        }
+    }
+    assert!(s.ok(&["--help"]).contains("report"));
+}
