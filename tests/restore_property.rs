@@ -8,7 +8,7 @@ use std::fs;
 use guanxi::domain::list_filter::Criterion;
 use guanxi::domain::organization::id_for_name;
 use guanxi::domain::{
-    Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, OrgField, OrgKind, Organization,
+    Customer, CustomerField, CustomerId, Factor, FollowUp, FollowUpField, Interaction, OrgField, OrgKind, Organization,
     PlanTarget, Stage, outline,
 };
 use guanxi::store::{Edit, ListChange, Store};
@@ -23,6 +23,8 @@ enum Step {
     Add(u8),
     Rename(usize, u8),
     Tag(usize, bool),
+    /// A factor scored (or cleared): the history keeps every score.
+    Score(usize, u8, Option<u8>),
     Log(usize, u8),
     Move(usize),
     FollowUp(usize),
@@ -46,6 +48,7 @@ fn step() -> impl Strategy<Value = Step> {
         3 => any::<u8>().prop_map(Step::Add),
         2 => (any::<usize>(), any::<u8>()).prop_map(|(c, n)| Step::Rename(c, n)),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(c, on)| Step::Tag(c, on)),
+        2 => (any::<usize>(), 0..5u8, proptest::option::of(0..=5u8)).prop_map(|(c, f, s)| Step::Score(c, f, s)),
         3 => (any::<usize>(), any::<u8>()).prop_map(|(c, n)| Step::Log(c, n)),
         2 => any::<usize>().prop_map(Step::Move),
         2 => any::<usize>().prop_map(Step::FollowUp),
@@ -90,6 +93,10 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
             let mut c = Customer::empty(store.new_customer_id());
             c.name = format!("Khách {n}");
             c.tags.insert("moi".into());
+            // Half are scored when added: a creation's scores are history too.
+            if n % 2 == 0 {
+                c.factors.set(Factor::Trust, Some(n % 6));
+            }
             made.customers.push(c.id);
             vec![Edit::CreateCustomer {
                 id: c.id,
@@ -110,6 +117,13 @@ fn run(store: &mut Store, made: &mut Made, step: &Step) {
             Some(i) => vec![Edit::UpdateCustomer {
                 id: made.customers[i],
                 fields: vec![CustomerField::Tag("vip".into(), on)],
+            }],
+            None => return,
+        },
+        Step::Score(c, factor, score) => match pick(c, made.customers.len()) {
+            Some(i) => vec![Edit::UpdateCustomer {
+                id: made.customers[i],
+                fields: vec![CustomerField::Factor(Factor::ALL[factor as usize], score)],
             }],
             None => return,
         },

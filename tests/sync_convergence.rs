@@ -15,7 +15,7 @@ use chrono::{TimeZone, Utc};
 use guanxi::domain::draft::InteractionValues;
 use guanxi::domain::list_filter::ListFilter;
 use guanxi::domain::{
-    Channel, Customer, CustomerField, CustomerId, Direction, OrgField, OrgKind, Organization, OrganizationId,
+    Channel, Customer, CustomerField, CustomerId, Direction, Factor, OrgField, OrgKind, Organization, OrganizationId,
     PlanTarget, Rules, Stage, outline,
 };
 use guanxi::store::{Edit, NewDeal, OpenOptions, Store};
@@ -38,6 +38,13 @@ enum Step {
         target: u8,
         tag: u8,
         on: bool,
+    },
+    /// Scores (or clears) a relationship factor.
+    Score {
+        machine: usize,
+        target: u8,
+        factor: u8,
+        score: Option<u8>,
     },
     Delete {
         machine: usize,
@@ -134,6 +141,8 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
         2 => (m.clone(), any::<u8>(), 0..4u8).prop_map(|(machine, target, value)| Step::Company { machine, target, value }),
         2 => (m.clone(), any::<u8>(), 0..3u8, any::<bool>())
             .prop_map(|(machine, target, tag, on)| Step::Tag { machine, target, tag, on }),
+        2 => (m.clone(), any::<u8>(), 0..5u8, proptest::option::of(0..=5u8))
+            .prop_map(|(machine, target, factor, score)| Step::Score { machine, target, factor, score }),
         1 => (m.clone(), any::<u8>()).prop_map(|(machine, target)| Step::Delete { machine, target }),
         1 => (m.clone(), any::<u8>()).prop_map(|(machine, target)| Step::Restore { machine, target }),
         2 => (m.clone(), any::<u8>(), proptest::option::of(1..500u16))
@@ -311,6 +320,19 @@ fn run(steps: Vec<Step>, machines: usize) {
                             fields: vec![CustomerField::Tag(tag, on)],
                         }])
                         .unwrap();
+                }
+            }
+            Step::Score {
+                machine,
+                target,
+                factor,
+                score,
+            } => {
+                let store = &mut ms[machine].store;
+                if let Some(before) = pick(&known(store), target) {
+                    let mut after = before.clone();
+                    after.factors.set(Factor::ALL[factor as usize], score);
+                    store.update_customer(&before, &after).unwrap();
                 }
             }
             Step::Delete { machine, target } => {
@@ -590,6 +612,16 @@ fn run(steps: Vec<Step>, machines: usize) {
             m.store.doctor().unwrap().problems
         );
     }
+    // Health over time ends where the factors are: the scores replayed in
+    // order give every customer's factors as merged.
+    for rec in reference.customers().unwrap() {
+        let scores = reference.factor_scores(rec.customer.id).unwrap();
+        let last = guanxi::domain::factors::replay(&scores)
+            .last()
+            .map(|(_, f)| *f)
+            .unwrap_or_default();
+        assert_eq!(last, rec.customer.factors, "{}: {scores:?}", rec.customer.id);
+    }
     // No acknowledged change lost: every customer anyone created is known
     // to the reference (deleted or not).
     for id in &created {
@@ -764,6 +796,17 @@ fn clamp(s: Step, n: usize) -> Step {
             target,
             tag,
             on,
+        },
+        Step::Score {
+            machine,
+            target,
+            factor,
+            score,
+        } => Step::Score {
+            machine: c(machine),
+            target,
+            factor,
+            score,
         },
         Step::Delete { machine, target } => Step::Delete {
             machine: c(machine),

@@ -60,14 +60,18 @@ fn store(dir: &TempDir) -> Store {
 }
 
 fn store_with(dir: &TempDir, rules: Rules) -> Store {
-    Store::open(OpenOptions {
+    Store::open(OpenOptions { rules, ..options(dir) }).unwrap()
+}
+
+/// The fixture's workspace, opened on `now()`.
+fn options(dir: &TempDir) -> OpenOptions {
+    OpenOptions {
         workspace: dir.path().join("team"),
         state_root: dir.path().join("state"),
         author: "An".into(),
         clock: Clock::fixed(now()),
-        rules,
-    })
-    .unwrap()
+        rules: Rules::default(),
+    }
 }
 
 fn customer(id: u64, name: &str, company: &str, stage: Stage) -> Customer {
@@ -427,6 +431,63 @@ fn detail_popup() {
         assert_eq!(app.target(), Some(CustomerId(0x1001)));
         press(app, KeyCode::Enter);
     });
+}
+
+/// Nhung's scores changed over the following months: trust, value and
+/// communication fell, so her detail shows a trend beside each of those
+/// factors and one for health, from 80% down to 55% (satisfaction, scored
+/// once, has none).
+#[test]
+fn health_history_in_the_detail() {
+    let later = |days: u64| now().checked_add_days(chrono::Days::new(days)).unwrap();
+    for lang in Lang::ALL {
+        set_thread_language(lang);
+        for size in SIZES {
+            let mut f = fixture();
+            let dir = std::mem::replace(&mut f._dir, tempfile::tempdir().unwrap());
+            drop(f);
+            for (days, scores) in [
+                (20, vec![(Factor::Trust, 3), (Factor::Value, 3)]),
+                (45, vec![(Factor::Trust, 2), (Factor::Communication, 2)]),
+                (70, vec![(Factor::Trust, 1)]),
+            ] {
+                let mut s = Store::open(OpenOptions {
+                    clock: Clock::fixed(later(days)),
+                    ..options(&dir)
+                })
+                .unwrap();
+                let fields = scores
+                    .iter()
+                    .map(|(factor, score)| CustomerField::Factor(*factor, Some(*score)))
+                    .collect();
+                s.commit(vec![Edit::UpdateCustomer {
+                    id: CustomerId(0x1001),
+                    fields,
+                }])
+                .unwrap();
+            }
+            let s = Store::open(OpenOptions {
+                clock: Clock::fixed(later(90)),
+                ..options(&dir)
+            })
+            .unwrap();
+            let mut app = App::new(s, Keymap::defaults().unwrap(), Theme::defaults().unwrap()).unwrap();
+            for _ in 0..5 {
+                if app.target() == Some(CustomerId(0x1001)) {
+                    break;
+                }
+                press(&mut app, KeyCode::Char('j'));
+            }
+            press(&mut app, KeyCode::Enter);
+            if size.1 < 30 {
+                press(&mut app, KeyCode::PageDown);
+            }
+            insta::assert_snapshot!(
+                snapshot_name("detail_health_history", lang, size),
+                render(&app, size.0, size.1)
+            );
+        }
+    }
 }
 
 /// Nhung's account plan as a tree in her detail: the mission, two

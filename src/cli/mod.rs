@@ -18,6 +18,7 @@ mod organizations;
 mod output;
 mod plans;
 mod process;
+mod report;
 mod team;
 
 use std::io::{IsTerminal, Write};
@@ -72,6 +73,8 @@ enum Command {
     Done(activity::DoneArgs),
     /// Overdue and due follow-ups and stay-in-touch reminders, most urgent first
     Agenda(activity::AgendaArgs),
+    /// How the relationships are going: stages, conversion, revenue, health, who is at risk, forecast
+    Report(report::ReportArgs),
     /// Delete a customer (undo brings it back)
     Delete(customers::DeleteArgs),
     /// Take back your latest change
@@ -165,6 +168,7 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Lists(a)) => a.json,
         Some(Command::Show(a)) => a.json,
         Some(Command::Agenda(a)) => a.json,
+        Some(Command::Report(a)) => a.json,
         Some(Command::Export(a)) => a.to_stdout(),
         Some(Command::Deal(a)) => a.writes_data(),
         Some(Command::Org(a)) => a.writes_data(),
@@ -207,6 +211,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::FollowUp(_)
                 | Command::Done(_)
                 | Command::Agenda(_)
+                | Command::Report(_)
                 | Command::Export(_)
                 | Command::Deal(_)
                 | Command::Org(_)
@@ -228,6 +233,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::FollowUp(a)) => activity::follow_up(&ctx, a)?,
         Some(Command::Done(a)) => activity::done(&ctx, a)?,
         Some(Command::Agenda(a)) => activity::agenda(&ctx, a)?,
+        Some(Command::Report(a)) => report::report(&ctx, a)?,
         Some(Command::Undo) => history::undo(&ctx)?,
         Some(Command::Redo) => history::redo(&ctx)?,
         Some(Command::Rebuild) => maintenance::rebuild(&ctx)?,

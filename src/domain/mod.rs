@@ -40,7 +40,7 @@ pub use channel::{Channel, Direction};
 pub use customer::{Customer, CustomerField, CustomerKey, Spin, SpinPart};
 pub use deal::{Deal, DealField, DealKey, DealProbability, DealStatus};
 pub use error::InputError;
-pub use factors::{Factor, Factors};
+pub use factors::{Factor, FactorScore, Factors};
 pub use follow_up::{FollowUp, FollowUpField, FollowUpKey};
 pub use ids::{CustomerId, DealId, FollowUpId, InteractionId, OrganizationId, TacticId};
 pub use interaction::{Interaction, InteractionField, InteractionKey};

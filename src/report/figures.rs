@@ -9,8 +9,10 @@ use chrono::{Datelike, NaiveDate};
 
 use super::stays::{Stay, stage_at, stays};
 use crate::domain::dates::{days_to_date, local_day};
+use crate::domain::factors::{health_at, health_series};
 use crate::domain::{
-    Channel, Customer, CustomerId, Deal, DealStatus, FollowUp, Interaction, Money, Stage, StageChange,
+    CadenceRules, Channel, Customer, CustomerId, Deal, DealStatus, FactorScore, FollowUp, Interaction, Money, Stage,
+    StageChange,
 };
 
 /// What a report covers: the period (whole days, local time), and the
@@ -62,6 +64,23 @@ impl Conversion {
     pub fn rate(&self) -> Option<f64> {
         (self.reached_from > 0).then(|| self.reached_to as f64 / self.reached_from as f64)
     }
+}
+
+/// What `Gather::add` reads about one customer besides its record: its
+/// lifetime value, organization, body and next promised contact.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    pub clv: Money,
+    /// The name of its organization, if it has one.
+    pub org: Option<&'a str>,
+    pub interactions: &'a [Interaction],
+    pub follow_ups: &'a [FollowUp],
+    pub history: &'a [StageChange],
+    /// Its factor scores, oldest first (health over time).
+    pub scores: &'a [FactorScore],
+    /// The earliest open follow-up or dated tactic, whichever comes first
+    /// (`store::earliest`).
+    pub earliest_follow_up: Option<NaiveDate>,
 }
 
 /// Revenue of one month.
@@ -227,11 +246,17 @@ fn month_of(day: NaiveDate) -> NaiveDate {
 
 const DAY_MS: f64 = 86_400_000.0;
 
+/// How many of those whose health fell most a report lists.
+pub const HEALTH_FALLING_MAX: usize = 20;
+
 /// Gathers the figures over a period.
 #[derive(Debug)]
 pub struct Gather {
     period: Period,
     today: NaiveDate,
+    cadence: CadenceRules,
+    /// Health summed and counted at the end of each month of the period.
+    health: BTreeMap<NaiveDate, (u64, usize)>,
     figures: Figures,
 }
 
@@ -240,21 +265,33 @@ impl Gather {
         Gather {
             period,
             today,
+            cadence: CadenceRules::default(),
+            health: BTreeMap::new(),
             figures: Figures::default(),
         }
     }
 
-    /// Counts one customer in: its stage, lifetime value `clv`, timeline
-    /// and stage history.
-    pub fn add(
-        &mut self,
-        c: &Customer,
-        clv: Money,
-        interactions: &[Interaction],
-        follow_ups: &[FollowUp],
-        history: &[StageChange],
-    ) {
+    /// The stay-in-touch cadences that say who is overdue (the default
+    /// ones otherwise).
+    pub fn with_cadence(mut self, cadence: CadenceRules) -> Gather {
+        self.cadence = cadence;
+        self
+    }
+
+    /// Counts one customer in: its stage, lifetime value, organization,
+    /// timeline, stage history, health over time and standing.
+    pub fn add(&mut self, c: &Customer, facts: &Facts) {
+        let Facts {
+            clv,
+            org,
+            interactions,
+            follow_ups,
+            history,
+            scores,
+            earliest_follow_up,
+        } = *facts;
         let period = self.period;
+        self.add_health(c, clv, scores, interactions, earliest_follow_up);
         let f = &mut self.figures;
         let revenue: Money = interactions
             .iter()
@@ -269,6 +306,12 @@ impl Gather {
         segment.customers += 1;
         segment.clv += clv;
         segment.revenue += revenue;
+        if let Some(name) = org.map(str::trim).filter(|n| !n.is_empty()) {
+            let group = f.clv_by_org.entry(name.to_string()).or_default();
+            group.customers += 1;
+            group.clv += clv;
+            group.revenue += revenue;
+        }
 
         let stays = stays(c.created_at, c.stage, history);
         self::convert(f, &stays, period.bounds());
@@ -345,7 +388,82 @@ impl Gather {
         }
     }
 
-    pub fn finish(self) -> Figures {
+    /// Health over the period and whether the customer is at risk.
+    fn add_health(
+        &mut self,
+        c: &Customer,
+        clv: Money,
+        scores: &[FactorScore],
+        interactions: &[Interaction],
+        earliest_follow_up: Option<NaiveDate>,
+    ) {
+        let (start, end) = self.period.bounds();
+        let mut month = month_of(self.period.from);
+        while month <= self.period.to {
+            let next = month
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MAX);
+            let month_end = crate::domain::dates::local_midnight(next).saturating_sub(1).min(end);
+            if let Some(h) = health_at(scores, month_end) {
+                let m = self.health.entry(month).or_insert((0, 0));
+                m.0 += u64::from(h);
+                m.1 += 1;
+            }
+            if next == NaiveDate::MAX {
+                break;
+            }
+            month = next;
+        }
+        let mut reasons = Vec::new();
+        let cadence = i64::from(self.cadence.cadence_of(c));
+        let next_contact = self.cadence.next_contact(c, earliest_follow_up);
+        let late = (self.today - next_contact).num_days();
+        if late * 2 > cadence {
+            reasons.push(RiskReason::Overdue { days: late });
+        }
+        if let Some((from, to)) = health_fall(scores, start, end) {
+            reasons.push(RiskReason::HealthFell { from, to });
+            self.figures.health_falling.push(HealthFall {
+                id: c.id,
+                name: c.name.clone(),
+                from,
+                to,
+            });
+        }
+        if let Some(days) = purchases_stopped(interactions, self.today) {
+            reasons.push(RiskReason::PurchasesStopped { days });
+        }
+        if !reasons.is_empty() {
+            self.figures.value_at_risk += clv;
+            self.figures.at_risk.push(AtRisk {
+                id: c.id,
+                name: c.name.clone(),
+                clv,
+                reasons,
+            });
+        }
+    }
+
+    pub fn finish(mut self) -> Figures {
+        let f = &mut self.figures;
+        f.health_by_month = self
+            .health
+            .into_iter()
+            .map(|(month, (sum, n))| (month, sum as f64 / n as f64))
+            .collect();
+        f.health_falling.sort_by(|a, b| {
+            (b.from - b.to)
+                .cmp(&(a.from - a.to))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        f.health_falling.truncate(HEALTH_FALLING_MAX);
+        f.at_risk.sort_by(|a, b| {
+            b.clv
+                .cmp(&a.clv)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         self.figures
     }
 
@@ -353,6 +471,42 @@ impl Gather {
     pub fn period(&self) -> Period {
         self.period
     }
+}
+
+/// Health at the period's start (or, for a customer first assessed during
+/// it, at that first assessment) against health at its end, when lower.
+fn health_fall(scores: &[FactorScore], start: i64, end: i64) -> Option<(u8, u8)> {
+    let from = health_at(scores, start).or_else(|| {
+        health_series(scores)
+            .into_iter()
+            .find(|(at, _)| (start..=end).contains(at))
+            .map(|(_, h)| h)
+    })?;
+    let to = health_at(scores, end)?;
+    (to < from).then_some((from, to))
+}
+
+/// Days since the last purchase, when that is more than twice the usual
+/// interval between purchases (the mean; at least two purchases, and an
+/// interval of at least a day, so two bought at once set no clock).
+fn purchases_stopped(interactions: &[Interaction], today: NaiveDate) -> Option<i64> {
+    let mut times = interactions
+        .iter()
+        .filter(|i| !i.deleted && i.amount.is_some())
+        .map(|i| i.at);
+    let first = times.next()?;
+    let (mut lo, mut hi, mut n) = (first, first, 1u32);
+    for t in times {
+        lo = lo.min(t);
+        hi = hi.max(t);
+        n += 1;
+    }
+    if n < 2 {
+        return None;
+    }
+    let interval_days = ((hi - lo) as f64 / DAY_MS / f64::from(n - 1)).max(1.0);
+    let days = (today - local_day(hi)).num_days();
+    (days as f64 > 2.0 * interval_days).then_some(days)
 }
 
 /// Counts a customer in the conversion of every stage it was in during
@@ -448,13 +602,20 @@ mod tests {
             interaction(3, "2026-03-20", Channel::Purchase, Some(50), None, "An"),
             interaction(4, "2026-07-01", Channel::Call, None, Some(2), "Wei"),
         ];
-        g.add(&lan, Money::from_units(5_000), &log, &[], &[]);
+        g.add(
+            &lan,
+            &Facts {
+                clv: Money::from_units(5_000),
+                interactions: &log,
+                ..Facts::default()
+            },
+        );
         g.add(
             &customer(2, Stage::Loyalty, "2026-02-01", ""),
-            Money::from_units(10),
-            &[],
-            &[],
-            &[],
+            &Facts {
+                clv: Money::from_units(10),
+                ..Facts::default()
+            },
         );
         let f = g.finish();
         let loyalty = &f.stages[&Stage::Loyalty];
@@ -487,7 +648,15 @@ mod tests {
             interaction(4, "2026-06-02", Channel::Meeting, None, Some(4), "An"),
             interaction(5, "2026-06-03", Channel::Meeting, None, None, "An"),
         ];
-        g.add(&c, Money::ZERO, &log, &[], &history);
+        g.add(
+            &c,
+            &Facts {
+                clv: Money::ZERO,
+                interactions: &log,
+                history: &history,
+                ..Facts::default()
+            },
+        );
         let f = g.finish();
         let call = &f.touchpoints[&Channel::Call];
         assert_eq!((call.worse, call.as_promised, call.better, call.rated()), (1, 1, 1, 3));
@@ -510,23 +679,32 @@ mod tests {
         ];
         g.add(
             &customer(1, Stage::Establish, "2026-01-01", ""),
-            Money::ZERO,
-            &[],
-            &[],
-            &a,
+            &Facts {
+                clv: Money::ZERO,
+                history: &a,
+                ..Facts::default()
+            },
         );
         // Still in establish since 2026-04-01: in it, not converted.
         let b = [moved("2026-04-01", Stage::Attract, Stage::Establish)];
         g.add(
             &customer(2, Stage::Establish, "2026-03-22", ""),
-            Money::ZERO,
-            &[],
-            &[],
-            &b,
+            &Facts {
+                clv: Money::ZERO,
+                history: &b,
+                ..Facts::default()
+            },
         );
         // Left attract in 2025: not in the period's conversion.
         let c = [moved("2025-05-01", Stage::Attract, Stage::Build)];
-        g.add(&customer(3, Stage::Build, "2025-04-01", ""), Money::ZERO, &[], &[], &c);
+        g.add(
+            &customer(3, Stage::Build, "2025-04-01", ""),
+            &Facts {
+                clv: Money::ZERO,
+                history: &c,
+                ..Facts::default()
+            },
+        );
         let f = g.finish();
         let est = &f.conversion[&Stage::Establish];
         assert_eq!((est.reached_from, est.reached_to), (2, 1), "counted once each");
@@ -595,13 +773,294 @@ mod tests {
         ];
         g.add(
             &customer(1, Stage::Build, "2025-01-01", ""),
-            Money::ZERO,
-            &[],
-            &fus,
-            &[],
+            &Facts {
+                clv: Money::ZERO,
+                follow_ups: &fus,
+                ..Facts::default()
+            },
         );
         let lan = &g.finish().activity["Lan"];
         assert_eq!((lan.follow_ups_done, lan.follow_ups_overdue), (1, 1));
+    }
+
+    fn score(when: &str, factor: crate::domain::Factor, score: u8) -> FactorScore {
+        FactorScore {
+            at: at(when),
+            factor,
+            score: Some(score),
+        }
+    }
+
+    /// Contacted the day before `today`, with a long cadence: never
+    /// overdue, so only the reason under test puts it at risk.
+    fn looked_after(n: u64, name: &str) -> Customer {
+        let mut c = customer(n, Stage::Build, "2025-01-01", "");
+        c.name = name.into();
+        c.cadence_days = Some(365);
+        c.activity.last_contact = Some(at("2026-11-25"));
+        c
+    }
+
+    #[test]
+    fn value_by_organization_leaves_out_people_without_one() {
+        let mut g = year_2026();
+        let log = [interaction(1, "2026-05-01", Channel::Purchase, Some(300), None, "An")];
+        let sao_mai = Facts {
+            clv: Money::from_units(1_000),
+            org: Some("Sao Mai"),
+            ..Facts::default()
+        };
+        g.add(&looked_after(1, "Lan"), &sao_mai);
+        g.add(
+            &looked_after(2, "Minh"),
+            &Facts {
+                interactions: &log,
+                ..sao_mai
+            },
+        );
+        g.add(
+            &looked_after(3, "Wei"),
+            &Facts {
+                clv: Money::from_units(70),
+                org: Some("华信"),
+                ..Facts::default()
+            },
+        );
+        g.add(
+            &looked_after(4, "Ann"),
+            &Facts {
+                clv: Money::from_units(5),
+                ..Facts::default()
+            },
+        );
+        let f = g.finish();
+        assert_eq!(
+            f.clv_by_org["Sao Mai"],
+            GroupValue {
+                customers: 2,
+                clv: Money::from_units(2_000),
+                revenue: Money::from_units(300),
+            }
+        );
+        assert_eq!(f.clv_by_org["华信"].customers, 1);
+        assert_eq!(f.clv_by_org.len(), 2, "no group for people without one");
+    }
+
+    #[test]
+    fn health_by_month_is_the_mean_at_each_month_end_of_those_assessed_then() {
+        use crate::domain::Factor::{Trust, Value};
+        let mut g = year_2026();
+        // Lan: first assessed in February at 100, down to 60 in April.
+        let lan = [score("2026-02-10", Trust, 5), score("2026-04-15", Trust, 3)];
+        // Minh: 40 since 2025, up to 80 in March.
+        let minh = [score("2025-12-01", Value, 2), score("2026-03-01", Value, 4)];
+        g.add(
+            &looked_after(1, "Lan"),
+            &Facts {
+                scores: &lan,
+                ..Facts::default()
+            },
+        );
+        g.add(
+            &looked_after(2, "Minh"),
+            &Facts {
+                scores: &minh,
+                ..Facts::default()
+            },
+        );
+        // Never assessed: in no month's mean.
+        g.add(&looked_after(3, "Wei"), &Facts::default());
+        let f = g.finish();
+        let month = |m: &str| f.health_by_month[&day(m)];
+        assert_eq!(month("2026-01-01"), 40.0, "Minh alone");
+        assert_eq!(month("2026-02-01"), 70.0);
+        assert_eq!(month("2026-03-01"), 90.0);
+        assert_eq!(month("2026-04-01"), 70.0);
+        assert_eq!(month("2026-12-01"), 70.0);
+        assert_eq!(f.health_by_month.len(), 12);
+    }
+
+    #[test]
+    fn a_single_score_gives_health_from_its_month_on_and_no_fall() {
+        let mut g = year_2026();
+        let one = [score("2026-10-05", crate::domain::Factor::Trust, 2)];
+        g.add(
+            &looked_after(1, "Lan"),
+            &Facts {
+                scores: &one,
+                ..Facts::default()
+            },
+        );
+        let f = g.finish();
+        let months: Vec<_> = f.health_by_month.iter().map(|(m, h)| (*m, *h)).collect();
+        assert_eq!(
+            months,
+            vec![
+                (day("2026-10-01"), 40.0),
+                (day("2026-11-01"), 40.0),
+                (day("2026-12-01"), 40.0)
+            ]
+        );
+        assert!(f.health_falling.is_empty());
+        assert!(f.at_risk.is_empty());
+    }
+
+    #[test]
+    fn health_falling_compares_the_period_start_with_its_end_largest_fall_first() {
+        use crate::domain::Factor::Trust;
+        let mut g = year_2026();
+        let fell_in_period = [score("2026-02-10", Trust, 5), score("2026-04-15", Trust, 3)];
+        let fell_from_before = [score("2025-06-01", Trust, 4), score("2026-06-01", Trust, 1)];
+        let rose = [score("2025-06-01", Trust, 2), score("2026-06-01", Trust, 4)];
+        let back_again = [
+            score("2025-06-01", Trust, 4),
+            score("2026-03-01", Trust, 1),
+            score("2026-09-01", Trust, 4),
+        ];
+        let fell_after = [score("2025-06-01", Trust, 4), score("2027-01-10", Trust, 1)];
+        for (n, (name, scores)) in [
+            ("Lan", &fell_in_period[..]),
+            ("Minh", &fell_from_before[..]),
+            ("Wei", &rose[..]),
+            ("Ann", &back_again[..]),
+            ("Hoa", &fell_after[..]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            g.add(
+                &looked_after(n as u64, name),
+                &Facts {
+                    scores,
+                    ..Facts::default()
+                },
+            );
+        }
+        let f = g.finish();
+        let falls: Vec<_> = f
+            .health_falling
+            .iter()
+            .map(|h| (h.name.as_str(), h.from, h.to))
+            .collect();
+        assert_eq!(falls, vec![("Minh", 80, 20), ("Lan", 100, 60)]);
+    }
+
+    #[test]
+    fn health_falling_lists_the_twenty_largest_falls() {
+        use crate::domain::Factor::Trust;
+        let mut g = year_2026();
+        for n in 0..25u64 {
+            // From 100 down to 0, 20, 40, 60 or 80: five of each.
+            let scores = [score("2025-06-01", Trust, 5), score("2026-06-01", Trust, (n % 5) as u8)];
+            g.add(
+                &looked_after(n, &format!("Khách {n:02}")),
+                &Facts {
+                    scores: &scores,
+                    ..Facts::default()
+                },
+            );
+        }
+        let f = g.finish();
+        assert_eq!(f.health_falling.len(), HEALTH_FALLING_MAX);
+        assert_eq!((f.health_falling[0].from, f.health_falling[0].to), (100, 0));
+        assert_eq!(f.health_falling[0].name, "Khách 00", "equal falls by name");
+        assert_eq!(f.health_falling[19].to, 60, "the five smallest falls left out");
+        assert_eq!(f.at_risk.len(), 25, "but every one is at risk");
+    }
+
+    #[test]
+    fn at_risk_with_every_reason_largest_value_first() {
+        use crate::domain::Factor::Trust;
+        let mut g = year_2026();
+        // Cadence 10, last contact 2026-11-06: due 11-16, ten days late on
+        // 11-26, more than half the cadence.
+        let mut late = looked_after(1, "Lan");
+        late.cadence_days = Some(10);
+        late.activity.last_contact = Some(at("2026-11-06"));
+        g.add(
+            &late,
+            &Facts {
+                clv: Money::from_units(100),
+                ..Facts::default()
+            },
+        );
+        // Cadence 30, due 11-19: seven days late, not half the cadence.
+        let mut a_little_late = looked_after(2, "Minh");
+        a_little_late.cadence_days = Some(30);
+        a_little_late.activity.last_contact = Some(at("2026-10-20"));
+        g.add(&a_little_late, &Facts::default());
+        // Contacted lately, but a follow-up promised for 11-01: 25 days
+        // late, more than half of 40.
+        let mut promised = looked_after(3, "Wei");
+        promised.cadence_days = Some(40);
+        g.add(
+            &promised,
+            &Facts {
+                clv: Money::from_units(300),
+                earliest_follow_up: Some(day("2026-11-01")),
+                ..Facts::default()
+            },
+        );
+        // Bought every 30.5 days (01-01, 02-01, 03-03), nothing for 268
+        // days since; and health fell from 80 to 40.
+        let bought = [
+            interaction(1, "2026-01-01", Channel::Purchase, Some(10), None, "An"),
+            interaction(2, "2026-02-01", Channel::Purchase, Some(10), None, "An"),
+            interaction(3, "2026-03-03", Channel::Purchase, Some(10), None, "An"),
+        ];
+        let fell = [score("2025-01-01", Trust, 4), score("2026-07-01", Trust, 2)];
+        g.add(
+            &looked_after(4, "Ann"),
+            &Facts {
+                clv: Money::from_units(200),
+                interactions: &bought,
+                scores: &fell,
+                ..Facts::default()
+            },
+        );
+        // Bought twice lately: its usual interval is not over twice.
+        let lately = [
+            interaction(4, "2026-09-01", Channel::Purchase, Some(10), None, "An"),
+            interaction(5, "2026-10-01", Channel::Purchase, Some(10), None, "An"),
+        ];
+        g.add(
+            &looked_after(5, "Hoa"),
+            &Facts {
+                interactions: &lately,
+                ..Facts::default()
+            },
+        );
+        // Bought once, long ago: no usual interval to judge by.
+        let once = [interaction(6, "2025-01-01", Channel::Purchase, Some(10), None, "An")];
+        g.add(
+            &looked_after(6, "Tú"),
+            &Facts {
+                interactions: &once,
+                ..Facts::default()
+            },
+        );
+        let f = g.finish();
+        let risk: Vec<_> = f
+            .at_risk
+            .iter()
+            .map(|r| (r.name.as_str(), r.clv, r.reasons.clone()))
+            .collect();
+        assert_eq!(
+            risk,
+            vec![
+                ("Wei", Money::from_units(300), vec![RiskReason::Overdue { days: 25 }]),
+                (
+                    "Ann",
+                    Money::from_units(200),
+                    vec![
+                        RiskReason::HealthFell { from: 80, to: 40 },
+                        RiskReason::PurchasesStopped { days: 268 },
+                    ]
+                ),
+                ("Lan", Money::from_units(100), vec![RiskReason::Overdue { days: 10 }]),
+            ]
+        );
+        assert_eq!(f.value_at_risk, Money::from_units(600));
     }
 
     #[test]

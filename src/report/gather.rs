@@ -3,15 +3,16 @@
 //! The CLI's `guanxi report` and the Reports pane both read it, so the
 //! two always agree.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 
-use super::figures::{Figures, Gather, Period};
+use super::figures::{Facts, Figures, Gather, Period};
 use crate::domain::list_filter::ListFilter;
 use crate::domain::value::lifetime_value;
-use crate::domain::{CustomerId, OrganizationId};
-use crate::store::{Matcher, StoreError, View};
+use crate::domain::{CustomerId, FollowUp, OrganizationId};
+use crate::store::{Matcher, StoreError, View, earliest};
 
 /// What a report covers. Every part is optional but the period.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -44,7 +45,7 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
     let today = view.clock().today();
     let now = view.clock().now_ms();
     let clv_rules = view.rules().clv;
-    let mut gather = Gather::new(scope.period_or_default(today), today);
+    let mut gather = Gather::new(scope.period_or_default(today), today).with_cadence(view.rules().cadence);
     // Owner and organization read through their indexes; a saved list's
     // criteria are judged on each customer so found.
     let narrow = Matcher::new(
@@ -58,20 +59,47 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
     )?;
     let list = scope.list.clone().map(|f| Matcher::new(f, view, me)).transpose()?;
     let mut kept: HashSet<CustomerId> = HashSet::new();
+    // Organization names, each read once.
+    let mut orgs: HashMap<OrganizationId, Option<String>> = HashMap::new();
     let mut failed: Option<StoreError> = None;
     narrow.for_each(view, |rec| {
         if failed.is_some() || list.as_ref().is_some_and(|l| !l.keeps(&rec.customer)) {
             return;
         }
         let c = &rec.customer;
-        match view.timeline(c.id) {
-            Ok(t) => {
-                let (interactions, follow_ups, history) = t.into_items();
-                let clv = lifetime_value(&c.activity, now, &clv_rules);
-                gather.add(c, clv, &interactions, &follow_ups, &history);
-                kept.insert(c.id);
-            }
-            Err(e) => failed = Some(e),
+        let mut read = || -> Result<(), StoreError> {
+            let t = view.timeline(c.id)?;
+            let scores = t.scores.clone();
+            let (interactions, follow_ups, history) = t.into_items();
+            let org = match c.organization {
+                Some(id) => match orgs.entry(id) {
+                    Entry::Occupied(o) => o.get().clone(),
+                    Entry::Vacant(v) => v
+                        .insert(
+                            view.organization(id)?
+                                .filter(|o| o.is_live())
+                                .map(|o| o.organization.name),
+                        )
+                        .clone(),
+                },
+                None => None,
+            };
+            let earliest_follow_up = earliest(FollowUp::earliest_open(&follow_ups), view.earliest_tactic(c.id)?);
+            let facts = Facts {
+                clv: lifetime_value(&c.activity, now, &clv_rules),
+                org: org.as_deref(),
+                interactions: &interactions,
+                follow_ups: &follow_ups,
+                history: &history,
+                scores: &scores,
+                earliest_follow_up,
+            };
+            gather.add(c, &facts);
+            kept.insert(c.id);
+            Ok(())
+        };
+        if let Err(e) = read() {
+            failed = Some(e);
         }
     })?;
     if let Some(e) = failed {

@@ -7,5 +7,5 @@ pub mod figures;
 pub mod gather;
 pub mod stays;
 
-pub use figures::{Figures, Gather, Period};
+pub use figures::{Facts, Figures, Gather, Period};
 pub use gather::{Scope, gather};

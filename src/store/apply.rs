@@ -6,10 +6,10 @@
 use super::error::StoreError;
 use super::keys;
 use super::op::{Edit, Op, Origin, describe_op, follow_up_customer, interaction_customer};
-use super::records::{FollowUpRecord, HistoryKey, InteractionRecord, UndoEntry};
+use super::records::{FollowUpRecord, HistoryKey, InteractionRecord, ScoreKey, UndoEntry};
 use super::txn::Txn;
 use crate::domain::{
-    CustomerField, CustomerId, FollowUpField, FollowUpId, InteractionField, InteractionId, StageChange,
+    CustomerField, CustomerId, FactorScore, FollowUpField, FollowUpId, InteractionField, InteractionId, StageChange,
 };
 use crate::sync::merge::Registers;
 use crate::sync::{ReplicaId, Stamp};
@@ -35,6 +35,7 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
             let rec = tx.customer_mut(*id)?;
             rec.registers
                 .merge(&mut rec.customer, fields.iter().cloned(), stamp, create);
+            record_scores(tx, stamp, *id, fields, create)?;
         }
         Edit::MoveStage { id, from, to, at } => {
             let rec = tx.customer_mut(*id)?;
@@ -77,6 +78,44 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::UpdateOrganization { id, fields } => super::organizations::apply(tx, stamp, *id, fields, false)?,
         Edit::SetPlan { target, plan } => super::plans::apply_plan(tx, stamp, target, plan)?,
         Edit::SetTacticDone { target, tactic, done } => super::plans::apply_done(tx, stamp, target, *tactic, *done)?,
+    }
+    Ok(())
+}
+
+/// Keeps every factor score an edit carries, by its stamp, whether or
+/// not it won the register (like a stage move, it did happen): replayed
+/// in stamp order the scores end where the registers do. Within an op the
+/// first write of a factor counts, as in the registers; a creation's
+/// empty scores say nothing and are left out. Dated by the stamp, but a
+/// creation's by the customer's own creation date: sample data and
+/// imports create customers long after they were first scored, and the
+/// clock of an op never goes back to say so.
+fn record_scores(
+    tx: &mut Txn,
+    stamp: Stamp,
+    id: CustomerId,
+    fields: &[CustomerField],
+    create: bool,
+) -> Result<(), StoreError> {
+    let mut scores = fields.iter().filter_map(|f| match f {
+        CustomerField::Factor(factor, score) if !(create && score.is_none()) => Some((*factor, *score)),
+        _ => None,
+    });
+    let Some(first) = scores.next() else {
+        return Ok(());
+    };
+    let at = fields
+        .iter()
+        .find_map(|f| match f {
+            CustomerField::CreatedAt(at) if create => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_else(|| stamp.millis());
+    let body = tx.body_mut(id)?;
+    for (factor, score) in std::iter::once(first).chain(scores) {
+        body.scores
+            .entry(ScoreKey { stamp, factor })
+            .or_insert(FactorScore { at, factor, score });
     }
     Ok(())
 }

@@ -74,6 +74,7 @@ pub fn overlay(body: &mut Body, later: Body) {
     body.follow_ups.extend(later.follow_ups);
     body.guest_follow_ups.extend(later.guest_follow_ups);
     body.history.extend(later.history);
+    body.scores.extend(later.scores);
 }
 
 /// The entries of `after` that `before` lacks or holds otherwise: what
@@ -85,6 +86,7 @@ pub fn changes(before: &Body, after: &Body) -> Body {
         follow_ups: changed(&before.follow_ups, &after.follow_ups),
         guest_follow_ups: changed(&before.guest_follow_ups, &after.guest_follow_ups),
         history: changed(&before.history, &after.history),
+        scores: changed(&before.scores, &after.scores),
     }
 }
 
@@ -108,6 +110,7 @@ pub fn lost_entries(before: &Body, after: &Body) -> bool {
         || lost(&before.follow_ups, &after.follow_ups)
         || lost(&before.guest_follow_ups, &after.guest_follow_ups)
         || lost(&before.history, &after.history)
+        || lost(&before.scores, &after.scores)
 }
 
 #[cfg(test)]

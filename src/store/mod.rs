@@ -78,7 +78,9 @@ const TREE: &str = "view";
 /// 4: bodies are chains of frames and the indexes are kept (a guanxi
 /// that knows neither must not write to such a view).
 /// 5: a customer record names its organization and who referred it.
-/// 6: customers, deals and organizations are kept in the pack.
+/// 6: customers, deals and organizations are kept in the pack, and a
+/// customer's body keeps its factor scores with their dates (made again
+/// from the journals, so older workspaces have health history).
 const VIEW_FORMAT: u8 = 6;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;

@@ -22,7 +22,7 @@ use crate::domain::ids::{is_id_prefix, prefix_range};
 use crate::domain::text::{fold, matches_words, searchable, words};
 use crate::domain::value::lifetime_value;
 use crate::domain::{
-    Customer, CustomerId, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
+    Customer, CustomerId, FactorScore, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Rules, StageChange,
 };
 use crate::i18n::collate::name_key;
 use crate::workspace::Clock;
@@ -44,6 +44,8 @@ pub struct Timeline {
     pub interactions: Vec<Homed<Interaction>>,
     pub follow_ups: Vec<Homed<FollowUp>>,
     pub history: Vec<StageChange>,
+    /// Every factor score set or cleared, oldest first: health over time.
+    pub scores: Vec<FactorScore>,
 }
 
 impl Timeline {
@@ -172,6 +174,7 @@ impl View {
         Ok(Timeline {
             interactions: self.homed_interactions_in(id, &body, &mut homes)?,
             follow_ups: self.homed_follow_ups_in(id, &body, &mut homes)?,
+            scores: body.factor_scores(),
             history: body.history.into_values().collect(),
         })
     }
@@ -327,6 +330,11 @@ impl View {
     /// Every stage move of a customer, oldest first.
     pub fn stage_history(&self, id: CustomerId) -> Result<Vec<StageChange>, StoreError> {
         Ok(self.body(id)?.history.into_values().collect())
+    }
+
+    /// Every factor score of a customer set or cleared, oldest first.
+    pub fn factor_scores(&self, id: CustomerId) -> Result<Vec<FactorScore>, StoreError> {
+        Ok(self.body(id)?.factor_scores())
     }
 
     /// Open follow-ups due on or before `until`, of live customers.

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::keys;
 use super::op::Edit;
 use crate::domain::{
-    Customer, CustomerField, CustomerId, CustomerKey, Deal, DealField, DealId, DealKey, FollowUp, FollowUpField,
-    FollowUpId, FollowUpKey, Interaction, InteractionField, InteractionId, InteractionKey, OrgField, OrgKey,
-    Organization, OrganizationId, StageChange,
+    Customer, CustomerField, CustomerId, CustomerKey, Deal, DealField, DealId, DealKey, Factor, FactorScore, FollowUp,
+    FollowUpField, FollowUpId, FollowUpKey, Interaction, InteractionField, InteractionId, InteractionKey, OrgField,
+    OrgKey, Organization, OrganizationId, StageChange,
 };
 use crate::sync::Stamp;
 use crate::sync::merge::{Registered, Registers};
@@ -210,11 +210,31 @@ pub struct HistoryKey {
     pub index: u16,
 }
 
+/// Orders a customer's factor scores: by the op that set each, then by
+/// factor. Not by the edit's place in the op, so an op made again from
+/// the view (`restate`) lands on the same entries whatever its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScoreKey {
+    pub stamp: crate::sync::Stamp,
+    pub factor: Factor,
+}
+
+impl ScoreKey {
+    /// The first key of the op stamped `stamp`.
+    pub fn first_of(stamp: crate::sync::Stamp) -> ScoreKey {
+        ScoreKey {
+            stamp,
+            factor: Factor::ALL[0],
+        }
+    }
+}
+
 /// Everything about a customer besides its record, read and written as
 /// one: the interactions and follow-ups first logged with it (its *home*
 /// records, whoever they belong to now), those that belong to it now but
 /// live in another customer's body (guests, after a merge), and its stage
-/// history. Maps keep a stable order, so equal bodies encode equally.
+/// history and factor scores (set or cleared, add-only like the stage
+/// history). Maps keep a stable order, so equal bodies encode equally.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     pub interactions: BTreeMap<InteractionId, InteractionRecord>,
@@ -222,15 +242,22 @@ pub struct Body {
     pub follow_ups: BTreeMap<FollowUpId, FollowUpRecord>,
     pub guest_follow_ups: BTreeMap<FollowUpId, CustomerId>,
     pub history: BTreeMap<HistoryKey, StageChange>,
+    pub scores: BTreeMap<ScoreKey, FactorScore>,
 }
 
 impl Body {
+    /// Every factor score set or cleared, oldest first.
+    pub fn factor_scores(&self) -> Vec<FactorScore> {
+        self.scores.values().copied().collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.interactions.is_empty()
             && self.guest_interactions.is_empty()
             && self.follow_ups.is_empty()
             && self.guest_follow_ups.is_empty()
             && self.history.is_empty()
+            && self.scores.is_empty()
     }
 }
 

@@ -2,7 +2,7 @@
 //! ops the view still holds (a damaged frame, a file rolled back to an
 //! older version, a deleted folder), what those ops still decide in the
 //! view is found by their stamps: every register, record, stage-history
-//! entry, pair kept apart and saved list this replica wrote with a stamp between the
+//! entry, factor score, pair kept apart and saved list this replica wrote with a stamp between the
 //! clocks of the ops around the loss. Each lost stamp becomes one op again, with the same
 //! stamp, so it merges exactly as the original did everywhere: a teammate
 //! who had the original changes nothing, one who did not catches up, and
@@ -15,9 +15,9 @@ use std::ops::RangeInclusive;
 use super::error::StoreError;
 use super::keys;
 use super::op::{Edit, Op, Origin};
-use super::records::HistoryKey;
+use super::records::{HistoryKey, ScoreKey};
 use super::storage::Storage;
-use crate::domain::{Customer, CustomerId, FollowUp, FollowUpField, Interaction, InteractionField};
+use crate::domain::{Customer, CustomerField, CustomerId, FollowUp, FollowUpField, Interaction, InteractionField};
 use crate::sync::merge::{Registered, Registers};
 use crate::sync::{ReplicaId, Stamp};
 
@@ -121,10 +121,32 @@ pub(super) fn remake(
             .into_iter()
             .map(|(stamp, fields)| (stamp, Edit::UpdateCustomer { id, fields }))
             .collect();
+        // A lost creation carries the scores it set, not today's: those
+        // are history kept under its stamp.
+        let created_scores = match rec.registers.created.filter(|c| run_of(*c).is_some()) {
+            Some(created) => storage
+                .body(id)?
+                .scores
+                .range(ScoreKey::first_of(created)..)
+                .take_while(|(k, _)| k.stamp == created)
+                .map(|(k, s)| (k.factor, s.score))
+                .collect(),
+            None => BTreeMap::new(),
+        };
         gather(&mut by_run, rec.registers.created, written, &mut || {
             Edit::CreateCustomer {
                 id,
-                fields: rec.customer.to_fields(),
+                fields: rec
+                    .customer
+                    .to_fields()
+                    .into_iter()
+                    .map(|f| match f {
+                        CustomerField::Factor(factor, _) => {
+                            CustomerField::Factor(factor, created_scores.get(&factor).copied().flatten())
+                        }
+                        other => other,
+                    })
+                    .collect(),
             }
         });
     }
@@ -173,6 +195,17 @@ pub(super) fn remake(
                     })
                     .collect(),
             });
+        }
+        // A lost score that a later one replaced is still history: made
+        // again as the write it was, which the later register beats again
+        // (the one still held comes back with the record's writes above).
+        for (ScoreKey { stamp, .. }, s) in &body.scores {
+            if let Some(i) = run_of(*stamp) {
+                by_run[i].entry(*stamp).or_default().updates.push(Edit::UpdateCustomer {
+                    id: home,
+                    fields: vec![CustomerField::Factor(s.factor, s.score)],
+                });
+            }
         }
         for (HistoryKey { stamp, index }, change) in &body.history {
             if let Some(i) = run_of(*stamp) {

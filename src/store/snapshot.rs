@@ -316,7 +316,7 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
                     for (k, v) in entries {
                         if k.first() == Some(&keys::BODY) {
                             let id = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
-                            let body: Body = codec::decode(&v).map_err(StoreError::codec("snapshot body"))?;
+                            let body = decode_body(&v).map_err(StoreError::codec("snapshot body"))?;
                             tx.set_body(id, body)?;
                             loaded += 1;
                         } else if shared(&k) {
@@ -352,6 +352,36 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
     }
     tx.commit()?;
     Ok(true)
+}
+
+/// A body as guanxi wrote it before it kept factor scores (view format 5):
+/// a snapshot of then stays usable, its bodies starting with no scores
+/// (the customers' scores themselves are in their records).
+#[derive(Serialize, Deserialize)]
+struct BodyBeforeScores {
+    interactions: BTreeMap<crate::domain::InteractionId, super::records::InteractionRecord>,
+    guest_interactions: BTreeMap<crate::domain::InteractionId, CustomerId>,
+    follow_ups: BTreeMap<crate::domain::FollowUpId, super::records::FollowUpRecord>,
+    guest_follow_ups: BTreeMap<crate::domain::FollowUpId, CustomerId>,
+    history: BTreeMap<super::records::HistoryKey, crate::domain::StageChange>,
+}
+
+/// A snapshot's body, in today's layout or the one before scores. Never
+/// ambiguous: an older body is a whole value too short for today's, and
+/// today's has bytes after what the older layout reads.
+fn decode_body(bytes: &[u8]) -> Result<Body, codec::CodecError> {
+    codec::decode::<Body>(bytes).or_else(|today| {
+        codec::decode::<BodyBeforeScores>(bytes)
+            .map(|b| Body {
+                interactions: b.interactions,
+                guest_interactions: b.guest_interactions,
+                follow_ups: b.follow_ups,
+                guest_follow_ups: b.guest_follow_ups,
+                history: b.history,
+                scores: BTreeMap::new(),
+            })
+            .map_err(|_| today)
+    })
 }
 
 /// A snapshot's entry must be what its key says, or the view made from it
@@ -412,4 +442,50 @@ fn clear(tree: &sled::Tree) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Factor, FactorScore, Stage, StageChange};
+    use crate::store::records::{HistoryKey, ScoreKey};
+    use crate::sync::Stamp;
+
+    #[test]
+    fn a_snapshot_body_from_before_scores_is_read_and_today_s_as_it_is() {
+        let stamp = Stamp::new(1 << 20, ReplicaId(7));
+        let change = StageChange {
+            at: 1_700_000_000_000,
+            by: "Lan".into(),
+            from: Stage::Attract,
+            to: Stage::Build,
+        };
+        let key = HistoryKey { stamp, index: 0 };
+        let old = BodyBeforeScores {
+            interactions: BTreeMap::new(),
+            guest_interactions: BTreeMap::new(),
+            follow_ups: BTreeMap::new(),
+            guest_follow_ups: BTreeMap::from([(crate::domain::FollowUpId(3), CustomerId(4))]),
+            history: BTreeMap::from([(key, change.clone())]),
+        };
+        let body = decode_body(&codec::encode(&old).unwrap()).unwrap();
+        assert_eq!(body.history[&key], change);
+        assert_eq!(body.guest_follow_ups.len(), 1);
+        assert!(body.scores.is_empty());
+        let mut today = body.clone();
+        let score = FactorScore {
+            at: 1_700_000_000_000,
+            factor: Factor::Trust,
+            score: Some(4),
+        };
+        today.scores.insert(
+            ScoreKey {
+                stamp,
+                factor: Factor::Trust,
+            },
+            score,
+        );
+        assert_eq!(decode_body(&codec::encode(&today).unwrap()).unwrap(), today);
+        assert!(decode_body(&[codec::FORMAT, 1, 2]).is_err());
+    }
 }

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use super::{Changed, Flow, Hint, Layer};
 use std::collections::BTreeSet;
 
-use crate::domain::{CustomerId, Deal, FollowUp, Interaction, Plan, PlanTarget, StageChange, Tactic};
+use crate::domain::{CustomerId, Deal, FactorScore, FollowUp, Interaction, Plan, PlanTarget, StageChange, Tactic};
 use crate::store::{CustomerRecord, StoreError, View};
 use crate::tui::action::Action;
 use crate::tui::app::{App, step};
@@ -27,6 +27,8 @@ pub struct Detail {
     /// Newest first.
     pub interactions: Vec<Interaction>,
     pub history: Vec<StageChange>,
+    /// Every factor score set or cleared, oldest first: the trends.
+    pub scores: Vec<FactorScore>,
     /// Open ones first, by close day (see `View::deals_of`).
     pub deals: Vec<Deal>,
     /// The customer's account plan, drawn as a tree.
@@ -62,7 +64,9 @@ impl Detail {
         let Some(record) = view.live_customer(id)? else {
             return Ok(None);
         };
-        let (mut interactions, follow_ups, history) = view.timeline(id)?.into_items();
+        let mut timeline = view.timeline(id)?;
+        let scores = std::mem::take(&mut timeline.scores);
+        let (mut interactions, follow_ups, history) = timeline.into_items();
         interactions.reverse();
         let deals = view.deals_of(id)?;
         let plan = view.plan(&PlanTarget::Customer(id))?;
@@ -76,6 +80,7 @@ impl Detail {
             follow_ups,
             interactions,
             history,
+            scores,
             deals,
             plan,
             folded: BTreeSet::new(),

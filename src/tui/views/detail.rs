@@ -8,11 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::customers::pad;
+use super::trend;
 use super::widgets::{
     channel_label, channel_width, day, escape, escape_lines, field_label_width, gauge, interaction_notes, level_label,
     local_time, money, relative, stage_label,
 };
-use crate::domain::{Factor, SpinPart, Summary, kept};
+use crate::domain::dates::local_day;
+use crate::domain::factors::{MAX_SCORE, factor_series, health_series, replay};
+use crate::domain::{Factor, Factors, SpinPart, Summary, kept};
 use crate::i18n::{t, tf, tn};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -156,9 +159,40 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &Detail) {
     picked_line = picked_line.or(picked_in_plan.map(|n| lines.len() + n));
     lines.extend(plan);
     lines.push(Line::default());
+    // Each factor's trend beside its gauge, and health's under them, from
+    // the scores kept with their dates; a trend needs two points.
+    let states = replay(&d.scores);
+    let (from, to) = match (states.first(), states.last()) {
+        (Some((first, _)), Some((last, _))) => (*first, app.store.clock().now_ms().max(*last)),
+        _ => (0, 0),
+    };
+    let trend = |value: &dyn Fn(&Factors) -> Option<u64>, max: u64| {
+        let points: Vec<(i64, Option<u64>)> = states.iter().map(|(at, f)| (*at, value(f))).collect();
+        trend::spans(&trend::sample(&points, from, to, trend::WIDTH), max, th.gauge_filled)
+    };
     for f in Factor::ALL {
         let mut spans = vec![label(&format!("factor.{}", f.key()))];
         spans.extend(gauge(th, c.factors.get(f), 10));
+        if factor_series(&d.scores, f).len() >= 2 {
+            spans.push(Span::raw("  "));
+            spans.extend(trend(&|s: &Factors| s.get(f).map(u64::from), u64::from(MAX_SCORE)));
+        }
+        lines.push(Line::from(spans));
+    }
+    let health = health_series(&d.scores);
+    if let (Some((since, first)), Some((_, last)), true) = (health.first(), health.last(), health.len() >= 2) {
+        let mut spans = vec![label("detail.health_over_time")];
+        spans.extend(trend(&|s: &Factors| s.health().map(u64::from), 100));
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                tf(
+                    "detail.health_trend",
+                    &[("from", first), ("to", last), ("since", &day(local_day(*since)))]
+                )
+            ),
+            th.muted,
+        ));
         lines.push(Line::from(spans));
     }
     for part in SpinPart::ALL {

@@ -16,6 +16,7 @@ pub(crate) mod palette;
 mod pipeline;
 pub(crate) mod prompt;
 mod status;
+pub(crate) mod trend;
 mod welcome;
 pub mod widgets;
 
