@@ -1,0 +1,397 @@
+//! The Reports pane's state: the scope (period, owner; the saved list is
+//! the one the panes are narrowed to), the section in view, the chosen
+//! at-risk customer, and the figures as last computed.
+//!
+//! The figures are gathered on another thread (`report::gather` reads
+//! every customer of the scope), so the pane draws at once and says
+//! "computing…" until they arrive. They are computed again when the scope
+//! changes, and when the data changes while the pane is shown (or the
+//! next time it is shown), never on keys typed elsewhere.
+
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::{App, Pane, step};
+use crate::domain::CustomerId;
+use crate::domain::list_filter::ListFilter;
+use crate::domain::text::fold;
+use crate::report::{Figures, Period, Scope};
+use crate::store::StoreError;
+
+/// The periods the period key cycles through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodChoice {
+    Days30,
+    Quarter,
+    #[default]
+    Months12,
+    Year,
+    All,
+}
+
+impl PeriodChoice {
+    const CYCLE: [PeriodChoice; 5] = [
+        PeriodChoice::Days30,
+        PeriodChoice::Quarter,
+        PeriodChoice::Months12,
+        PeriodChoice::Year,
+        PeriodChoice::All,
+    ];
+
+    /// The catalogue key naming it (`reports.period.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            PeriodChoice::Days30 => "days30",
+            PeriodChoice::Quarter => "quarter",
+            PeriodChoice::Months12 => "months12",
+            PeriodChoice::Year => "year",
+            PeriodChoice::All => "all",
+        }
+    }
+
+    fn next(self) -> PeriodChoice {
+        let i = Self::CYCLE.iter().position(|p| *p == self).unwrap_or(0);
+        Self::CYCLE[(i + 1) % Self::CYCLE.len()]
+    }
+
+    /// The days it covers, up to and including `today`.
+    pub fn period(self, today: NaiveDate) -> Period {
+        let from = match self {
+            PeriodChoice::Days30 => today.checked_sub_days(chrono::Days::new(29)),
+            // The calendar quarter today is in.
+            PeriodChoice::Quarter => NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1),
+            PeriodChoice::Months12 => today.checked_sub_months(Months::new(12)).and_then(|d| d.succ_opt()),
+            PeriodChoice::Year => NaiveDate::from_ymd_opt(today.year(), 1, 1),
+            // Earlier than anything a workspace holds.
+            PeriodChoice::All => NaiveDate::from_ymd_opt(1970, 1, 1),
+        };
+        Period {
+            from: from.unwrap_or(today).min(today),
+            to: today,
+        }
+    }
+}
+
+/// Whose customers the report counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum OwnerChoice {
+    #[default]
+    Everyone,
+    Me,
+    /// A teammate, by the name their customers carry.
+    Person(String),
+}
+
+/// The parts of the dashboard, in the order the section keys go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Section {
+    #[default]
+    Funnel,
+    Revenue,
+    AtRisk,
+    Touchpoints,
+    Forecast,
+    Health,
+    Activity,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Funnel,
+        Section::Revenue,
+        Section::AtRisk,
+        Section::Touchpoints,
+        Section::Forecast,
+        Section::Health,
+        Section::Activity,
+    ];
+
+    /// The catalogue key naming it (`reports.section.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Funnel => "funnel",
+            Section::Revenue => "revenue",
+            Section::AtRisk => "at_risk",
+            Section::Touchpoints => "touchpoints",
+            Section::Forecast => "forecast",
+            Section::Health => "health",
+            Section::Activity => "activity",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// What a computation was asked for: the figures are shown only for the
+/// scope they were gathered for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    pub period: Period,
+    pub owner: OwnerChoice,
+    pub list: Option<String>,
+}
+
+type Delivery = (Asked, Result<Figures, StoreError>);
+
+#[derive(Default)]
+pub struct Reports {
+    pub period: PeriodChoice,
+    pub owner: OwnerChoice,
+    pub section: Section,
+    /// The first line shown of each section (the at-risk list follows its
+    /// cursor instead).
+    pub scroll: [usize; Section::ALL.len()],
+    /// The chosen row of the at-risk list.
+    pub at_risk: usize,
+    /// The figures and the scope they are of.
+    pub figures: Option<(Asked, Figures)>,
+    pending: Option<Receiver<Delivery>>,
+    /// Asked for while a computation ran: started when it ends.
+    again: Option<Asked>,
+    /// The data changed since the figures were gathered.
+    stale: bool,
+}
+
+impl Reports {
+    /// True while figures are being gathered.
+    pub fn computing(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The figures of `asked`, if they are in.
+    pub fn figures_for(&self, asked: &Asked) -> Option<&Figures> {
+        self.figures.as_ref().filter(|(a, _)| a == asked).map(|(_, f)| f)
+    }
+
+    /// The customer chosen in the at-risk list.
+    pub fn chosen_at_risk(&self) -> Option<CustomerId> {
+        let (_, f) = self.figures.as_ref()?;
+        f.at_risk.get(self.at_risk).map(|r| r.id)
+    }
+
+    /// Moves to the next (`by` > 0) or previous section.
+    pub fn move_section(&mut self, right: bool) {
+        let i = self.section.index();
+        let n = Section::ALL.len();
+        self.section = Section::ALL[if right { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    /// Moves the at-risk cursor, or scrolls the section in view.
+    pub fn step(&mut self, by: isize) {
+        let i = self.section.index();
+        match self.section {
+            Section::AtRisk => {
+                let n = self.figures.as_ref().map_or(0, |(_, f)| f.at_risk.len());
+                self.at_risk = step(self.at_risk, by, n);
+            }
+            section => {
+                let n = self.figures.as_ref().map_or(0, |(_, f)| lines_of(section, f));
+                self.scroll[i] = step(self.scroll[i], by, n);
+            }
+        }
+    }
+
+    /// Shows `figures` as those of `asked` (what a computation delivers;
+    /// tests and snapshots hand them in directly).
+    pub fn install(&mut self, asked: Asked, figures: Figures) {
+        let n = figures.at_risk.len();
+        self.at_risk = self.at_risk.min(n.saturating_sub(1));
+        self.figures = Some((asked, figures));
+    }
+}
+
+/// How many lines a section's scrolled part has (what the view lists
+/// under its chart or header), so scrolling stops at the last.
+pub fn lines_of(section: Section, f: &Figures) -> usize {
+    match section {
+        Section::Funnel => f.stages.len().max(crate::domain::Stage::ALL.len()),
+        Section::Revenue | Section::Forecast => 0,
+        Section::AtRisk => f.at_risk.len(),
+        // Channels, a heading, then stages.
+        Section::Touchpoints => f.touchpoints.len() + 1 + f.touchpoints_by_stage.len(),
+        Section::Health => f.health_falling.len(),
+        Section::Activity => f.activity.len(),
+    }
+}
+
+impl App {
+    /// The scope the pane shows now.
+    pub fn report_asked(&self) -> Asked {
+        Asked {
+            period: self.reports.period.period(self.today),
+            owner: self.reports.owner.clone(),
+            list: self.list.as_ref().map(|l| l.name.clone()),
+        }
+    }
+
+    fn report_scope(&self, asked: &Asked) -> Scope {
+        Scope {
+            period: Some(asked.period),
+            owner: match &asked.owner {
+                OwnerChoice::Everyone => None,
+                OwnerChoice::Me => Some("me".into()),
+                OwnerChoice::Person(name) => Some(fold(name)),
+            },
+            list: self
+                .list
+                .as_ref()
+                .map(|l| l.filter.clone())
+                .filter(|f| *f != ListFilter::default()),
+            org: None,
+        }
+    }
+
+    /// Starts gathering the figures of the scope in view, unless they are
+    /// in and still true, or being gathered.
+    pub(crate) fn want_report(&mut self) {
+        let asked = self.report_asked();
+        let r = &self.reports;
+        if !r.stale && r.figures_for(&asked).is_some() {
+            return;
+        }
+        if r.computing() {
+            self.reports.again = Some(asked);
+            return;
+        }
+        self.start_report(asked);
+    }
+
+    fn start_report(&mut self, asked: Asked) {
+        let scope = self.report_scope(&asked);
+        let view = self.store.view();
+        let me = self.store.author().to_string();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let figures = crate::report::gather(&view, &scope, &me);
+            // Let go of the view before saying so (see `Loader::start`).
+            drop(view);
+            let _ = tx.send((asked, figures));
+        });
+        self.reports.stale = false;
+        self.reports.again = None;
+        self.reports.pending = Some(rx);
+    }
+
+    /// After the data changed: the figures are gathered again now if the
+    /// pane shows them, else when it is shown next.
+    pub(crate) fn report_data_changed(&mut self) {
+        self.reports.stale = true;
+        if self.pane == Pane::Reports {
+            self.want_report();
+        }
+    }
+
+    /// Takes the figures when the thread is done; true when the screen
+    /// must be redrawn.
+    pub(crate) fn take_report(&mut self) -> bool {
+        let Some(rx) = &self.reports.pending else {
+            return false;
+        };
+        let delivered = match rx.try_recv() {
+            Ok(d) => Some(d),
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        self.reports.pending = None;
+        self.deliver_report(delivered);
+        true
+    }
+
+    fn deliver_report(&mut self, delivered: Option<Delivery>) {
+        match delivered {
+            Some((asked, Ok(figures))) => self.reports.install(asked, figures),
+            Some((_, Err(e))) => self.fail(e),
+            // The thread died: say so rather than compute forever.
+            None => self.fail(crate::i18n::t("reports.failed")),
+        }
+        if let Some(asked) = self.reports.again.take() {
+            self.start_report(asked);
+        } else if self.reports.stale && self.pane == Pane::Reports {
+            self.want_report();
+        }
+        if self.pane == Pane::Reports {
+            self.sync_current();
+        }
+    }
+
+    /// Waits for the figures being gathered (tests and benchmarks).
+    pub fn wait_report(&mut self) {
+        while let Some(rx) = self.reports.pending.take() {
+            let delivered = rx.recv().ok();
+            self.deliver_report(delivered);
+        }
+    }
+
+    /// The period key: the next period.
+    pub(crate) fn next_report_period(&mut self) {
+        self.reports.period = self.reports.period.next();
+        self.want_report();
+    }
+
+    /// The owner key: everyone, me, then each teammate who owns customers.
+    pub(crate) fn next_report_owner(&mut self) {
+        let me = fold(self.store.author());
+        let mut others: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in self.roster.rows() {
+            let folded = fold(&r.owner);
+            if !r.owner.trim().is_empty() && folded != me && seen.insert(folded) {
+                others.push(r.owner.clone());
+            }
+        }
+        others.sort_by_key(|o| fold(o));
+        self.reports.owner = match &self.reports.owner {
+            OwnerChoice::Everyone => OwnerChoice::Me,
+            OwnerChoice::Me => others
+                .first()
+                .cloned()
+                .map_or(OwnerChoice::Everyone, OwnerChoice::Person),
+            OwnerChoice::Person(p) => {
+                let at = others.iter().position(|o| fold(o) == fold(p));
+                match at.and_then(|i| others.get(i + 1)) {
+                    Some(next) => OwnerChoice::Person(next.clone()),
+                    None => OwnerChoice::Everyone,
+                }
+            }
+        };
+        self.want_report();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn periods_end_today_and_start_where_their_names_say() {
+        let today = day("2026-11-26");
+        let from = |p: PeriodChoice| p.period(today).from;
+        assert_eq!(from(PeriodChoice::Days30), day("2026-10-28"));
+        assert_eq!(from(PeriodChoice::Quarter), day("2026-10-01"));
+        assert_eq!(from(PeriodChoice::Months12), day("2025-11-27"));
+        assert_eq!(from(PeriodChoice::Year), day("2026-01-01"));
+        assert_eq!(from(PeriodChoice::All), day("1970-01-01"));
+        assert!(PeriodChoice::CYCLE.iter().all(|p| p.period(today).to == today));
+        assert_eq!(
+            PeriodChoice::Months12.period(today),
+            Scope::default().period_or_default(today),
+            "the default is the CLI's"
+        );
+    }
+
+    #[test]
+    fn the_period_key_goes_round() {
+        let mut p = PeriodChoice::default();
+        for _ in 0..PeriodChoice::CYCLE.len() {
+            p = p.next();
+        }
+        assert_eq!(p, PeriodChoice::default());
+    }
+}
