@@ -409,3 +409,32 @@ fn enter_opens_the_customer_at_risk() {
     let screen = render(app, 120, 40);
     assert!(screen.contains("┌ 张伟"), "{screen}");
 }
+
+/// The saved list chosen in the picker narrows the report too: the title
+/// names it and the figures are computed again for its customers.
+#[test]
+fn the_saved_list_in_force_narrows_the_report() {
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    let builders = guanxi::domain::list_filter::ListFilter {
+        stage: Some(Stage::Build),
+        ..Default::default()
+    };
+    app.store.save_list("Đang xây dựng", &builders, false).unwrap();
+    app.refresh();
+    press(app, KeyCode::Char('5'));
+    app.wait_report();
+    app.choose_list(Some("Đang xây dựng"));
+    assert!(app.reports.computing(), "a new scope is computed");
+    app.wait_report();
+    let screen = render(app, 120, 40);
+    assert!(screen.contains("· everyone · list Đang xây dựng"), "{screen}");
+    let figures = app.reports.figures_for(&app.report_asked()).unwrap();
+    let customers: Vec<(Stage, usize)> = figures.stages.iter().map(|(s, r)| (*s, r.customers)).collect();
+    assert_eq!(customers, [(Stage::Build, 1)], "张伟 alone");
+    app.choose_list(None);
+    app.wait_report();
+    let figures = app.reports.figures_for(&app.report_asked()).unwrap();
+    assert_eq!(figures.stages.values().map(|r| r.customers).sum::<usize>(), 2);
+}

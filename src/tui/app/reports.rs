@@ -334,12 +334,14 @@ impl App {
     /// The owner key: everyone, me, then each teammate who owns customers.
     pub(crate) fn next_report_owner(&mut self) {
         let me = fold(self.store.author());
+        // Owners are few: each distinct one is folded once.
+        let owners: std::collections::BTreeSet<&str> = self.roster.rows().iter().map(|r| r.owner.as_str()).collect();
         let mut others: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for r in self.roster.rows() {
-            let folded = fold(&r.owner);
-            if !r.owner.trim().is_empty() && folded != me && seen.insert(folded) {
-                others.push(r.owner.clone());
+        for owner in owners {
+            let folded = fold(owner);
+            if !owner.trim().is_empty() && folded != me && seen.insert(folded) {
+                others.push(owner.to_string());
             }
         }
         others.sort_by_key(|o| fold(o));
