@@ -475,3 +475,24 @@ fn the_at_risk_customer_opens_from_the_reports_pane() {
     tui.key("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+/// Before the view is lent to a command run beside the UI, the thread
+/// gathering the figures is waited for (it holds the view), and none is
+/// started until the view is back.
+#[test]
+fn lending_the_view_waits_for_the_figures() {
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    press(app, KeyCode::Char('5'));
+    press(app, KeyCode::Char('p'));
+    assert!(app.reports.computing());
+    assert!(app.can_lend(), "the UI does not keep a command waiting on the report");
+    app.finish_report();
+    assert!(!app.reports.computing(), "no thread holds the view");
+    // The scope asked while the first ran is gathered after, between keys.
+    app.tick();
+    assert!(app.reports.computing());
+    app.wait_report();
+    assert!(app.reports.figures_for(&app.report_asked()).is_some());
+}

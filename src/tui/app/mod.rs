@@ -292,7 +292,7 @@ impl App {
     /// new day. Returns true when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
         let mut changed = self.take_loaded();
-        changed |= self.take_report();
+        changed |= self.tick_report();
         if self.top_working() {
             return self.tick_top();
         }
@@ -384,9 +384,10 @@ impl App {
     }
 
     /// True when the view can be lent to a command (`crate::tui::lend`):
-    /// no thread reads it and no import is under way.
+    /// no thread reads it (but the report's, which `lend` waits for) and
+    /// no import is under way.
     pub fn can_lend(&self) -> bool {
-        !self.loading() && !self.top_working() && !self.reports.computing()
+        !self.loading() && !self.top_working()
     }
 
     /// After the view was lent to a command: shows what the command

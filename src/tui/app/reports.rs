@@ -151,6 +151,9 @@ pub struct Reports {
     pending: Option<Receiver<Delivery>>,
     /// Asked for while a computation ran: started when it ends.
     again: Option<Asked>,
+    /// The scope whose figures could not be gathered (said in the status
+    /// bar), not tried again until the data changes.
+    pub failed: Option<Asked>,
     /// The data changed since the figures were gathered.
     stale: bool,
 }
@@ -249,7 +252,7 @@ impl App {
     pub(crate) fn want_report(&mut self) {
         let asked = self.report_asked();
         let r = &self.reports;
-        if !r.stale && r.figures_for(&asked).is_some() {
+        if !r.stale && (r.figures_for(&asked).is_some() || r.failed.as_ref() == Some(&asked)) {
             return;
         }
         if r.computing() {
@@ -279,6 +282,7 @@ impl App {
     /// pane shows them, else when it is shown next.
     pub(crate) fn report_data_changed(&mut self) {
         self.reports.stale = true;
+        self.reports.failed = None;
         if self.pane == Pane::Reports {
             self.want_report();
         }
@@ -302,10 +306,19 @@ impl App {
 
     fn deliver_report(&mut self, delivered: Option<Delivery>) {
         match delivered {
-            Some((asked, Ok(figures))) => self.reports.install(asked, figures),
-            Some((_, Err(e))) => self.fail(e),
+            Some((asked, Ok(figures))) => {
+                self.reports.failed = None;
+                self.reports.install(asked, figures);
+            }
+            Some((asked, Err(e))) => {
+                self.reports.failed = Some(asked);
+                self.fail(e);
+            }
             // The thread died: say so rather than compute forever.
-            None => self.fail(crate::i18n::t("reports.failed")),
+            None => {
+                self.reports.failed = Some(self.report_asked());
+                self.fail(crate::i18n::t("reports.failed"));
+            }
         }
         if let Some(asked) = self.reports.again.take() {
             self.start_report(asked);
@@ -314,6 +327,33 @@ impl App {
         }
         if self.pane == Pane::Reports {
             self.sync_current();
+        }
+    }
+
+    /// Between keys: the pane in view with no figures for its scope (a
+    /// new day moved the period) gathers them.
+    pub(crate) fn tick_report(&mut self) -> bool {
+        let changed = self.take_report();
+        if self.pane == Pane::Reports && !self.reports.computing() {
+            self.want_report();
+        }
+        changed
+    }
+
+    /// Waits for the figures being gathered and starts no other, so that
+    /// no thread holds the view (before it is lent to a command). What
+    /// was asked meanwhile is gathered when the view is back.
+    pub fn finish_report(&mut self) {
+        let Some(rx) = self.reports.pending.take() else {
+            return;
+        };
+        match rx.recv() {
+            Ok((asked, Ok(figures))) => self.reports.install(asked, figures),
+            Ok((_, Err(e))) => self.fail(e),
+            Err(_) => {}
+        }
+        if self.reports.again.take().is_some() {
+            self.reports.stale = true;
         }
     }
 

@@ -58,8 +58,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let block = Block::default().borders(Borders::ALL).border_style(th.border);
         let inner = block.inner(body);
         frame.render_widget(block, body);
+        // Why there is nothing yet: being gathered, or it failed (the
+        // status bar says how).
+        let (why, style) = if app.reports.failed.as_ref() == Some(&asked) && !app.reports.computing() {
+            (t("reports.failed"), th.error)
+        } else {
+            (t("reports.computing"), th.muted)
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(t("reports.computing"), th.muted)).wrap(Wrap { trim: true }),
+            Paragraph::new(Span::styled(why, style)).wrap(Wrap { trim: true }),
             inner,
         );
         return;
