@@ -361,17 +361,22 @@ fn at_risk(frame: &mut Frame, area: Rect, th: &Theme, f: &Figures, cursor: usize
 }
 
 /// One row of the touchpoint table.
-fn touch_line(th: &Theme, label: &str, label_w: usize, tp: &Touchpoint) -> Line<'static> {
-    let n = 6;
-    let text = [
-        pad(&fit(label, label_w), label_w),
-        right(&tp.rated().to_string(), n),
+/// Width of a number column of the touchpoint table ("Như hứa").
+const TOUCH_COL: usize = 7;
+
+fn touch_line(th: &Theme, label: &str, label_w: usize, rated: bool, tp: &Touchpoint) -> Line<'static> {
+    let n = TOUCH_COL;
+    let mut cells = vec![pad(&fit(label, label_w), label_w)];
+    if rated {
+        cells.push(right(&tp.rated().to_string(), n));
+    }
+    cells.extend([
         right(&tp.worse.to_string(), n),
         right(&tp.as_promised.to_string(), n),
         right(&tp.better.to_string(), n),
         right(&one_decimal(tp.mean()), n),
-    ]
-    .join(" ");
+    ]);
+    let text = cells.join(" ");
     let gap = tp.gap();
     let gap_style = match gap {
         Some(g) if g < 0.0 => th.overdue,
@@ -395,27 +400,31 @@ fn touchpoints(frame: &mut Frame, area: Rect, th: &Theme, f: &Figures, scroll: u
         return empty(frame, area, th, "reports.empty.touchpoints");
     }
     let label_w = channel_width().max(stage_width());
-    let n = 6;
-    let header = [
-        pad(&fit(t("reports.col.channel"), label_w), label_w),
-        head("reports.col.rated", n),
+    let n = TOUCH_COL;
+    // How many were rated is the sum of the next three: left out first.
+    let rated = area.width as usize >= label_w + 6 * (n + 1);
+    let mut header = vec![pad(&fit(t("reports.col.channel"), label_w), label_w)];
+    if rated {
+        header.push(head("reports.col.rated", n));
+    }
+    header.extend([
         head("reports.col.worse", n),
         head("reports.col.as_promised", n),
         head("reports.col.better", n),
         head("reports.col.mean", n),
         head("reports.col.gap", n),
-    ]
-    .join(" ");
+    ]);
+    let header = header.join(" ");
     let mut lines: Vec<Line> = f
         .touchpoints
         .iter()
-        .map(|(c, tp)| touch_line(th, channel_label(*c), label_w, tp))
+        .map(|(c, tp)| touch_line(th, channel_label(*c), label_w, rated, tp))
         .collect();
     lines.push(Line::from(Span::styled(t("reports.by_stage"), th.header)));
     lines.extend(
         f.touchpoints_by_stage
             .iter()
-            .map(|(s, tp)| touch_line(th, stage_label(*s), label_w, tp)),
+            .map(|(s, tp)| touch_line(th, stage_label(*s), label_w, rated, tp)),
     );
     table(frame, area, th, header, lines, scroll);
 }
