@@ -389,6 +389,11 @@ fn the_figures_follow_the_data() {
     assert!(app.reports.computing(), "when the pane is shown again");
     app.wait_report();
     assert_eq!(purchases(app), 2);
+    // Everything read again (bulk changes, another workspace): the
+    // figures too.
+    app.reload_all();
+    assert!(app.reports.computing());
+    app.wait_report();
 }
 
 /// Enter on an at-risk customer opens its detail; the section keys go
@@ -492,6 +497,22 @@ fn lending_the_view_waits_for_the_figures() {
     assert!(!app.reports.computing(), "no thread holds the view");
     // The scope asked while the first ran is gathered after, between keys.
     app.tick();
+    assert!(app.reports.computing());
+    app.wait_report();
+    assert!(app.reports.figures_for(&app.report_asked()).is_some());
+}
+
+/// The scope actions run from the palette in another pane show the
+/// report with the new scope.
+#[test]
+fn a_scope_action_from_another_pane_shows_the_report() {
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    assert_eq!(app.pane, Pane::Customers);
+    app.update(guanxi::tui::action::Action::ReportOwner);
+    assert_eq!(app.pane, Pane::Reports);
+    assert_eq!(app.reports.owner, OwnerChoice::Me);
     assert!(app.reports.computing());
     app.wait_report();
     assert!(app.reports.figures_for(&app.report_asked()).is_some());

@@ -162,7 +162,6 @@ impl App {
         self.recompute_visible();
         self.reload_agenda();
         self.reload_log();
-        self.report_data_changed();
         self.refresh();
     }
 
@@ -404,6 +403,7 @@ impl App {
             Changed::Unknown => {
                 // Read again behind the screen, as at start.
                 self.store.take_touched();
+                self.report_data_changed();
                 self.loader = Loader::start(&self.store);
             }
         }

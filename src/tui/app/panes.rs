@@ -187,8 +187,19 @@ impl App {
             Action::ShowAgenda => self.show(Pane::Agenda),
             Action::ShowOrganizations => self.show(Pane::Organizations),
             Action::ShowReports => self.show(Pane::Reports),
-            Action::ReportPeriod => self.next_report_period(),
-            Action::ReportOwner => self.next_report_owner(),
+            // From the palette in another pane they show the report too.
+            Action::ReportPeriod | Action::ReportOwner => {
+                if action == Action::ReportPeriod {
+                    self.next_report_period();
+                } else {
+                    self.next_report_owner();
+                }
+                if self.pane == Pane::Reports {
+                    self.want_report();
+                } else {
+                    self.show(Pane::Reports);
+                }
+            }
             Action::Left | Action::Right if self.pane == Pane::Reports => {
                 self.reports.move_section(action == Action::Right);
                 self.sync_current();

@@ -325,6 +325,7 @@ impl App {
     /// Reads everything again (after bulk changes).
     pub fn reload_all(&mut self) {
         let _ = self.store.take_touched();
+        self.report_data_changed();
         match Roster::load(&self.store.view()) {
             Ok(r) => self.install(r),
             Err(e) => self.fail(e),

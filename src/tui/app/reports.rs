@@ -365,13 +365,13 @@ impl App {
         }
     }
 
-    /// The period key: the next period.
+    /// The period key: the next period (the caller gathers its figures).
     pub(crate) fn next_report_period(&mut self) {
         self.reports.period = self.reports.period.next();
-        self.want_report();
     }
 
-    /// The owner key: everyone, me, then each teammate who owns customers.
+    /// The owner key: everyone, me, then each teammate who owns customers
+    /// (the caller gathers the figures).
     pub(crate) fn next_report_owner(&mut self) {
         let me = fold(self.store.author());
         // Owners are few: each distinct one is folded once.
@@ -399,7 +399,6 @@ impl App {
                 }
             }
         };
-        self.want_report();
     }
 }
 
