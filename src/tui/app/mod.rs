@@ -21,7 +21,7 @@ pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use organizations::{OrgList, OrgPerson, OrgRow};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
-pub use reports::{Asked, OwnerChoice, PeriodChoice, Reports, Section, lines_of};
+pub use reports::{Asked, OwnerChoice, PeriodChoice, Reports, Section};
 pub use saved::ChosenList;
 
 use chrono::NaiveDate;

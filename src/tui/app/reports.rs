@@ -175,7 +175,7 @@ impl Reports {
         f.at_risk.get(self.at_risk).map(|r| r.id)
     }
 
-    /// Moves to the next (`by` > 0) or previous section.
+    /// Moves to the next section (`right`) or the previous one, round.
     pub fn move_section(&mut self, right: bool) {
         let i = self.section.index();
         let n = Section::ALL.len();
@@ -200,15 +200,20 @@ impl Reports {
     /// Shows `figures` as those of `asked` (what a computation delivers;
     /// tests and snapshots hand them in directly).
     pub fn install(&mut self, asked: Asked, figures: Figures) {
+        // The same customer stays chosen when it is still at risk.
+        let chosen = self.chosen_at_risk();
         let n = figures.at_risk.len();
-        self.at_risk = self.at_risk.min(n.saturating_sub(1));
+        self.at_risk = match chosen.and_then(|id| figures.at_risk.iter().position(|r| r.id == id)) {
+            Some(i) => i,
+            None => self.at_risk.min(n.saturating_sub(1)),
+        };
         self.figures = Some((asked, figures));
     }
 }
 
 /// How many lines a section's scrolled part has (what the view lists
 /// under its chart or header), so scrolling stops at the last.
-pub fn lines_of(section: Section, f: &Figures) -> usize {
+fn lines_of(section: Section, f: &Figures) -> usize {
     match section {
         Section::Funnel => f.stages.len().max(crate::domain::Stage::ALL.len()),
         Section::Revenue | Section::Forecast => 0,
@@ -405,6 +410,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Stage;
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -425,6 +431,60 @@ mod tests {
             Scope::default().period_or_default(today),
             "the default is the CLI's"
         );
+    }
+
+    fn at_risk(ids: &[u64]) -> Figures {
+        Figures {
+            at_risk: ids
+                .iter()
+                .map(|n| crate::report::figures::AtRisk {
+                    id: CustomerId(*n),
+                    name: format!("c{n}"),
+                    clv: crate::domain::Money::ZERO,
+                    reasons: Vec::new(),
+                })
+                .collect(),
+            ..Figures::default()
+        }
+    }
+
+    fn asked() -> Asked {
+        Asked {
+            period: PeriodChoice::default().period(day("2026-11-26")),
+            owner: OwnerChoice::Everyone,
+            list: None,
+        }
+    }
+
+    #[test]
+    fn the_chosen_customer_at_risk_stays_chosen_when_the_figures_come_again() {
+        let mut r = Reports::default();
+        r.install(asked(), at_risk(&[1, 2, 3]));
+        r.section = Section::AtRisk;
+        r.step(1);
+        assert_eq!(r.chosen_at_risk(), Some(CustomerId(2)));
+        r.install(asked(), at_risk(&[2, 5, 1]));
+        assert_eq!(r.chosen_at_risk(), Some(CustomerId(2)), "moved with its row");
+        r.install(asked(), at_risk(&[7]));
+        assert_eq!(
+            r.chosen_at_risk(),
+            Some(CustomerId(7)),
+            "gone: the cursor stays in range"
+        );
+        r.install(asked(), at_risk(&[]));
+        assert_eq!(r.chosen_at_risk(), None);
+    }
+
+    #[test]
+    fn scrolling_stops_at_a_sections_last_line() {
+        let mut r = Reports::default();
+        r.install(asked(), Figures::default());
+        r.step(isize::MAX);
+        assert_eq!(r.scroll[Section::Funnel.index()], Stage::ALL.len() - 1);
+        r.move_section(false);
+        assert_eq!(r.section, Section::Activity);
+        r.step(5);
+        assert_eq!(r.scroll[Section::Activity.index()], 0, "nothing to scroll");
     }
 
     #[test]
