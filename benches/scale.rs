@@ -521,6 +521,26 @@ impl Bench {
         );
         figures.push(Figure::new("keystroke_echo_p95", p95(&mut echo), "ms", Some(16.0)));
 
+        // The Reports pane: drawn at once, saying the figures are being
+        // computed; they fill in behind it (`report::gather` on a thread).
+        while !app.layers.is_empty() {
+            app.on_key(key(KeyCode::Esc));
+        }
+        let t = Instant::now();
+        app.on_key(key(KeyCode::Char('5')));
+        draw(&mut term, &app);
+        let first = ms(t);
+        assert_eq!(app.pane, guanxi::tui::app::Pane::Reports);
+        app.wait_report();
+        draw(&mut term, &app);
+        let filled = ms(t);
+        assert!(
+            app.reports.figures_for(&app.report_asked()).is_some(),
+            "the figures came"
+        );
+        figures.push(Figure::new("reports_pane_first_draw", first, "ms", Some(300.0)));
+        figures.push(Figure::new("reports_pane_filled", filled, "ms", None));
+
         // Durable changes: each one is in the journal, fsync'd, on return.
         let mut store = app.store;
         let mut moves = Vec::new();

@@ -92,6 +92,13 @@ actions! {
     /// The organization of the customer in view (or the partner that
     /// referred it), in the Organizations pane.
     OpenOrganization,
+    ShowReports,
+    /// In the Reports pane: the next period (30 days, quarter, 12
+    /// months, this year, all).
+    ReportPeriod,
+    /// In the Reports pane: everyone's customers, mine, then each
+    /// teammate's.
+    ReportOwner,
 }
 
 impl Action {

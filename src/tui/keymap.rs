@@ -33,10 +33,12 @@ pub enum Mode {
     Welcome,
     /// The duplicates list's own keys.
     Duplicates,
+    /// The Reports pane's scope keys.
+    Reports,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Global,
         Mode::Navigation,
         Mode::Customer,
@@ -45,6 +47,7 @@ impl Mode {
         Mode::Prompt,
         Mode::Welcome,
         Mode::Duplicates,
+        Mode::Reports,
     ];
 
     /// The table name in keymap files: `[global]`, `[navigation]`, ...
@@ -58,6 +61,7 @@ impl Mode {
             Mode::Prompt => "prompt",
             Mode::Welcome => "welcome",
             Mode::Duplicates => "duplicates",
+            Mode::Reports => "reports",
         }
     }
 
@@ -667,6 +671,7 @@ mod tests {
                     ("show_pipeline", &["2"]),
                     ("show_log", &["3"]),
                     ("show_agenda", &["4"]),
+                    ("show_reports", &["5"]),
                     ("show_organizations", &["6"]),
                 ],
             ),
@@ -739,6 +744,7 @@ mod tests {
                 &[("add", &["a"]), ("load_sample", &["s"]), ("quit", &["q", "ctrl-c"])],
             ),
             (Mode::Duplicates, &[("not_duplicates", &["n"])]),
+            (Mode::Reports, &[("report_period", &["p"]), ("report_owner", &["w"])]),
         ];
         let map = Keymap::defaults().unwrap();
         assert_eq!(expected.len(), Mode::ALL.len());

@@ -23,7 +23,9 @@ pub fn lend(mut app: App, request: Request) -> Result<App> {
     let options = app.store.reopen_options();
     let mark = app.store.mark();
     // Every handle on the view goes with the store: the customers'
-    // loader is done (`App::can_lend`), and nothing else keeps one.
+    // loader is done (`App::can_lend`), the report's figures are waited
+    // for, and nothing else keeps one.
+    app.finish_report();
     if let Err(e) = app.store.flush() {
         // The journal holds every change; a view not flushed is replayed.
         app.fail(e);

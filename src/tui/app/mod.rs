@@ -12,6 +12,7 @@ mod organizations;
 mod panes;
 mod plans;
 mod refresh;
+mod reports;
 mod saved;
 mod teammates;
 
@@ -20,6 +21,7 @@ pub use lists::{AgendaLine, AgendaList, Board, LogList, Table, step};
 pub use organizations::{OrgList, OrgPerson, OrgRow};
 pub use panes::{Pane, SortColumn};
 pub use refresh::AGENDA_DAYS;
+pub use reports::{Asked, OwnerChoice, PeriodChoice, Reports, Section};
 pub use saved::ChosenList;
 
 use chrono::NaiveDate;
@@ -98,6 +100,8 @@ pub struct App {
     pub agenda: AgendaList,
     /// The Organizations pane.
     pub orgs: OrgList,
+    /// The Reports pane.
+    pub reports: Reports,
     /// The customer the panes are about, and what is shown of it.
     pub current: Option<CustomerId>,
     pub focus: Option<Box<Focused>>,
@@ -204,6 +208,7 @@ impl App {
             log: LogList::default(),
             agenda: AgendaList::default(),
             orgs: OrgList::default(),
+            reports: Reports::default(),
             current: None,
             focus: None,
             layers: Vec::new(),
@@ -286,6 +291,7 @@ impl App {
     /// new day. Returns true when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
         let mut changed = self.take_loaded();
+        changed |= self.tick_report();
         if self.top_working() {
             return self.tick_top();
         }
@@ -377,7 +383,8 @@ impl App {
     }
 
     /// True when the view can be lent to a command (`crate::tui::lend`):
-    /// no thread reads it and no import is under way.
+    /// no thread reads it (but the report's, which `lend` waits for) and
+    /// no import is under way.
     pub fn can_lend(&self) -> bool {
         !self.loading() && !self.top_working()
     }
@@ -396,6 +403,7 @@ impl App {
             Changed::Unknown => {
                 // Read again behind the screen, as at start.
                 self.store.take_touched();
+                self.report_data_changed();
                 self.loader = Loader::start(&self.store);
             }
         }
@@ -404,6 +412,9 @@ impl App {
 
     /// True while search workers are busy (the loop then polls faster).
     pub fn busy(&mut self) -> bool {
-        self.loading() || self.top_working() || (self.search.is_active() && self.search.running())
+        self.loading()
+            || self.top_working()
+            || self.reports.computing()
+            || (self.search.is_active() && self.search.running())
     }
 }

@@ -20,15 +20,17 @@ pub enum Pane {
     Pipeline,
     Log,
     Agenda,
+    Reports,
     Organizations,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Customers,
         Pane::Pipeline,
         Pane::Log,
         Pane::Agenda,
+        Pane::Reports,
         Pane::Organizations,
     ];
 
@@ -38,17 +40,19 @@ impl Pane {
             Pane::Pipeline => "pipeline",
             Pane::Log => "log",
             Pane::Agenda => "agenda",
+            Pane::Reports => "reports",
             Pane::Organizations => "organizations",
         }
     }
 
-    /// The number key that shows the pane (5 is kept for Reports).
+    /// The number key that shows the pane.
     pub fn number(self) -> u8 {
         match self {
             Pane::Customers => 1,
             Pane::Pipeline => 2,
             Pane::Log => 3,
             Pane::Agenda => 4,
+            Pane::Reports => 5,
             Pane::Organizations => 6,
         }
     }
@@ -61,6 +65,7 @@ impl Pane {
             Pane::Log => &[ToggleTimeline, LogInteraction, Open],
             Pane::Agenda => &[Done, Open, LogInteraction, FollowUp],
             Pane::Organizations => &[Open, Back, LogInteraction, FollowUp],
+            Pane::Reports => &[Open, Left, ReportPeriod, ReportOwner, SavedLists],
         }
     }
 }
@@ -113,6 +118,8 @@ impl SortColumn {
 }
 
 const PANE_MODES: &[Mode] = &[Mode::Customer, Mode::Navigation, Mode::Global];
+/// The Reports pane reads its scope keys first.
+const REPORT_MODES: &[Mode] = &[Mode::Reports, Mode::Customer, Mode::Navigation, Mode::Global];
 const WELCOME_MODES: &[Mode] = &[Mode::Welcome, Mode::Global];
 
 impl App {
@@ -122,7 +129,13 @@ impl App {
     }
 
     pub(crate) fn pane_modes(&self) -> &'static [Mode] {
-        if self.at_welcome() { WELCOME_MODES } else { PANE_MODES }
+        if self.at_welcome() {
+            WELCOME_MODES
+        } else if self.pane == Pane::Reports {
+            REPORT_MODES
+        } else {
+            PANE_MODES
+        }
     }
 
     pub(crate) fn pane_hints(&self) -> Vec<Hint> {
@@ -142,6 +155,8 @@ impl App {
             .iter()
             .map(|a| match a {
                 Done if touch_row => Hint::saying(Mode::Customer, Done, "hint.log_touch"),
+                Left => Hint::saying(Mode::Navigation, Left, "hint.report_section"),
+                ReportPeriod | ReportOwner => Hint::of(Mode::Reports, *a),
                 _ => Hint::of(Mode::Customer, *a),
             })
             .collect();
@@ -171,6 +186,31 @@ impl App {
             Action::ShowLog => self.show(Pane::Log),
             Action::ShowAgenda => self.show(Pane::Agenda),
             Action::ShowOrganizations => self.show(Pane::Organizations),
+            Action::ShowReports => self.show(Pane::Reports),
+            // From the palette in another pane they show the report too.
+            Action::ReportPeriod | Action::ReportOwner => {
+                if action == Action::ReportPeriod {
+                    self.next_report_period();
+                } else {
+                    self.next_report_owner();
+                }
+                if self.pane == Pane::Reports {
+                    self.want_report();
+                } else {
+                    self.show(Pane::Reports);
+                }
+            }
+            Action::Left | Action::Right if self.pane == Pane::Reports => {
+                self.reports.move_section(action == Action::Right);
+                self.sync_current();
+            }
+            Action::Open if self.pane == Pane::Reports => match self.reports.chosen_at_risk() {
+                Some(id) if self.reports.section == crate::tui::app::Section::AtRisk => {
+                    self.select(id);
+                    self.open_detail(id);
+                }
+                _ => return false,
+            },
             Action::OpenOrganization => match self.target() {
                 Some(id) => self.open_organization_of(id),
                 None => self.say(Tone::Info, t("status.no_customer")),
@@ -343,6 +383,9 @@ impl App {
         if pane == Pane::Organizations {
             self.reload_orgs();
         }
+        if pane == Pane::Reports {
+            self.want_report();
+        }
         self.sync_current();
     }
 
@@ -358,6 +401,7 @@ impl App {
                     self.fail(e);
                 }
             }
+            Pane::Reports => self.reports.step(by),
         }
         self.sync_current();
     }

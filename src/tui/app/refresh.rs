@@ -37,6 +37,7 @@ impl App {
         if self.pane == Pane::Organizations {
             self.reload_orgs();
         }
+        self.report_data_changed();
         let view = self.store.view();
         let mut searchable_changed = false;
         // Read once for all the rows (a teammate's sync may touch many).
@@ -204,6 +205,7 @@ impl App {
                 .or(self.current),
             Pane::Log => self.current.filter(|c| self.roster.get(*c).is_some()),
             Pane::Organizations => self.orgs.chosen_person().or(self.current),
+            Pane::Reports => self.reports.chosen_at_risk().or(self.current),
         };
         if self.current.is_none() {
             self.current = self.table.visible.first().copied();
@@ -323,6 +325,7 @@ impl App {
     /// Reads everything again (after bulk changes).
     pub fn reload_all(&mut self) {
         let _ = self.store.take_touched();
+        self.report_data_changed();
         match Roster::load(&self.store.view()) {
             Ok(r) => self.install(r),
             Err(e) => self.fail(e),

@@ -37,6 +37,10 @@ impl App {
                 self.list = list;
                 self.recompute_visible();
                 self.reload_agenda();
+                // The report's scope names the list: its figures follow.
+                if self.pane == super::Pane::Reports {
+                    self.want_report();
+                }
                 self.say(Tone::Info, said);
             }
             Err(e) => self.fail(e),

@@ -15,6 +15,7 @@ mod organizations;
 pub(crate) mod palette;
 mod pipeline;
 pub(crate) mod prompt;
+mod reports;
 mod status;
 pub(crate) mod trend;
 mod welcome;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Pane::Pipeline => pipeline::draw(frame, main, app),
             Pane::Log => log::draw(frame, main, app),
             Pane::Agenda => agenda::draw(frame, main, app),
+            Pane::Reports => reports::draw(frame, main, app),
             Pane::Organizations => organizations::draw(frame, main, app),
         }
     }
