@@ -19,7 +19,7 @@ use guanxi::domain::{
 };
 use guanxi::i18n::{Lang, set_thread_language};
 use guanxi::report::Figures;
-use guanxi::report::figures::{AtRisk, Gather, HealthFall, Period, RiskReason};
+use guanxi::report::figures::{AtRisk, Facts, Gather, HealthFall, Period, RiskReason};
 use guanxi::store::{OpenOptions, Store};
 use guanxi::tui::app::{App, OwnerChoice, Pane, PeriodChoice, Section};
 use guanxi::tui::keymap::Keymap;
@@ -137,10 +137,15 @@ fn figures() -> Figures {
     overdue.author = "Lan".into();
     g.add(
         &customer(NHUNG.0, Stage::Develop, "2025-12-01"),
-        Money::from_units(900_000_000),
-        &nhung,
-        &[overdue],
-        &history,
+        &Facts {
+            clv: Money::from_units(900_000_000),
+            org: None,
+            interactions: &nhung,
+            follow_ups: &[overdue],
+            history: &history,
+            scores: &[],
+            earliest_follow_up: None,
+        },
     );
     let wei = [
         interaction(5, "2026-04-12", Channel::Meeting, None, Some(4), "王芳"),
@@ -149,13 +154,29 @@ fn figures() -> Figures {
     ];
     g.add(
         &customer(WEI.0, Stage::Build, "2026-02-01"),
-        Money::from_units(60_000_000),
-        &wei,
-        &[],
-        &[moved("2026-04-01", Stage::Attract, Stage::Build)],
+        &Facts {
+            clv: Money::from_units(60_000_000),
+            org: None,
+            interactions: &wei,
+            follow_ups: &[],
+            history: &[moved("2026-04-01", Stage::Attract, Stage::Build)],
+            scores: &[],
+            earliest_follow_up: None,
+        },
     );
     for n in 10..14 {
-        g.add(&customer(n, Stage::Attract, "2026-10-01"), Money::ZERO, &[], &[], &[]);
+        g.add(
+            &customer(n, Stage::Attract, "2026-10-01"),
+            &Facts {
+                clv: Money::ZERO,
+                org: None,
+                interactions: &[],
+                follow_ups: &[],
+                history: &[],
+                scores: &[],
+                earliest_follow_up: None,
+            },
+        );
     }
     let deal = |n: u64, close: &str, amount: i64, p: u8, status: DealStatus| {
         let mut d = Deal::empty(DealId(n), NHUNG);
@@ -448,10 +469,8 @@ fn the_saved_list_in_force_narrows_the_report() {
 
 /// In the real binary: a customer last contacted 200 days ago (overdue by
 /// more than half any cadence) is at risk; Enter on it in the pane opens
-/// it. Ignored until `report::gather` fills `at_risk` (the figures'
-/// helper, issue 16): on this branch the list is always empty.
+/// it.
 #[test]
-#[ignore = "needs at_risk from the figures helper"]
 fn the_at_risk_customer_opens_from_the_reports_pane() {
     let s = common::Sandbox::new();
     s.ok(&["add", "--name", "Trần Quốc Bảo", "--company", "Thép Việt"]);
@@ -477,6 +496,7 @@ fn the_at_risk_customer_opens_from_the_reports_pane() {
     tui.key("enter");
     tui.wait_for("┌ Trần Quốc Bảo");
     tui.key("esc");
+    tui.wait_for("Value at risk");
     tui.key("q");
     assert_eq!(tui.wait_exit(), 0);
 }
