@@ -148,24 +148,31 @@ impl Context {
     /// the error says the workspace is open elsewhere.
     fn borrow(&self, state_dir: &Path, path: PathBuf) -> Result<Store, StoreError> {
         let Some(loan) = loan::borrow(state_dir) else {
-            return Store::open(self.options(path));
+            // No UI lent it: one that was closing, or was killed while
+            // asked, lets go of its lock a moment after its socket.
+            return self.open_once_free(path);
         };
         // The UI opens the view again when the command lets go: sled is
         // closed with the store, not at the end of the process.
         crate::store::close_views_fully();
         // The UI closed its store before saying so; a moment more is
         // allowed for the operating system to see its locks go.
+        let store = self.open_once_free(path)?;
+        self.loans.borrow_mut().push(loan);
+        Ok(store)
+    }
+
+    /// Opens the workspace, allowing its lock a moment to be let go.
+    fn open_once_free(&self, path: PathBuf) -> Result<Store, StoreError> {
         let deadline = std::time::Instant::now() + LOCK_RELEASE;
-        let store = loop {
+        loop {
             match Store::open(self.options(path.clone())) {
                 Err(e) if held_in(&e).is_some() && std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                other => break other?,
+                other => return other,
             }
-        };
-        self.loans.borrow_mut().push(loan);
-        Ok(store)
+        }
     }
 
     /// Notes a workspace's local state folder, and takes others' access to

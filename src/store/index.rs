@@ -110,6 +110,22 @@ pub(super) fn defer_changes(storage: &Storage, changes: &mut Changes) {
     }
 }
 
+/// What a bulk load gathered so far, taken out for a commit to add its
+/// changes to (`put_gathered` gives it back); none unless gathering.
+pub(super) fn take_gathered(storage: &Storage) -> Option<Changes> {
+    match &mut *deferral(storage) {
+        Deferral::Gathering(all) => Some(std::mem::take(all)),
+        _ => None,
+    }
+}
+
+/// Gives back what `take_gathered` took, with a commit's changes added.
+pub(super) fn put_gathered(storage: &Storage, all: Changes) {
+    if let Deferral::Gathering(held) = &mut *deferral(storage) {
+        *held = all;
+    }
+}
+
 /// Makes the indexes deferred, missing, or of another layout: writes what
 /// was gathered, or makes them from the records.
 pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
