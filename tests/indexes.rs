@@ -356,3 +356,58 @@ fn bulk_loads_make_the_indexes_once_at_the_end() {
     );
     assert_eq!(store.resolve_customer("ly tieu").unwrap().customer.id, id);
 }
+
+/// While a bulk load is under way the view knows which records it holds
+/// rather than asking sled for each: a change to one it held (and to one
+/// the load itself made) reaches that record, never a blank one.
+#[test]
+fn a_bulk_load_changes_the_records_held_before_and_those_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path(), Rules::default())).unwrap();
+    let mut held = Customer::empty(store.new_customer_id());
+    held.name = "Nguyễn Thị Hoa".into();
+    held.notes = "Thích trà sen".into();
+    let held_id = store.add_customer(held).unwrap();
+    store.defer_indexes().unwrap();
+    let mut made = Customer::empty(store.new_customer_id());
+    made.name = "张伟".into();
+    made.segment = "VIP".into();
+    let made_id = made.id;
+    let edit = |id, field| guanxi::store::Edit::UpdateCustomer {
+        id,
+        fields: vec![field],
+    };
+    store
+        .commit_bulk(vec![(
+            vec![guanxi::store::Edit::CreateCustomer {
+                id: made_id,
+                fields: made.to_fields(),
+            }],
+            None,
+        )])
+        .unwrap();
+    store
+        .commit_bulk(vec![
+            (
+                vec![edit(held_id, guanxi::domain::CustomerField::Title("Giám đốc".into()))],
+                None,
+            ),
+            (
+                vec![edit(made_id, guanxi::domain::CustomerField::Title("经理".into()))],
+                None,
+            ),
+        ])
+        .unwrap();
+    store.make_indexes().unwrap();
+    let held = store.customer(held_id).unwrap().unwrap().customer;
+    assert_eq!(
+        (held.name.as_str(), held.notes.as_str(), held.title.as_str()),
+        ("Nguyễn Thị Hoa", "Thích trà sen", "Giám đốc")
+    );
+    let made = store.customer(made_id).unwrap().unwrap().customer;
+    assert_eq!(
+        (made.name.as_str(), made.segment.as_str(), made.title.as_str()),
+        ("张伟", "VIP", "经理")
+    );
+    assert_eq!(store.index_mismatches().unwrap(), 0);
+}
