@@ -439,12 +439,12 @@ fn count(n: usize) -> String {
 
 /// A figure to one decimal, with the language's decimal mark.
 fn one_decimal(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |x| format!("{x:.1}").replace('.', t("format.decimal")))
+    x.map_or_else(|| "-".into(), |x| crate::i18n::one_decimal(x, false))
 }
 
 /// The same with its sign: a gap against the promise.
 fn signed(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |x| format!("{x:+.1}").replace('.', t("format.decimal")))
+    x.map_or_else(|| "-".into(), |x| crate::i18n::one_decimal(x, true))
 }
 
 /// One reason, in words.
@@ -478,7 +478,7 @@ fn section_of(out: &mut String, title: String, table: Option<Table>, more: usize
         }
     }
     if more > 0 {
-        out.push_str(&tf("cli.report.more", &[("count", &more)]));
+        out.push_str(&tf("cli.report.more", &[("count", &count(more))]));
         out.push('\n');
     }
 }
@@ -666,7 +666,7 @@ fn render(f: &Figures, period: Period) -> String {
         &mut out,
         tf(
             "cli.report.at_risk",
-            &[("count", &f.at_risk.len()), ("value", &money(f.value_at_risk))],
+            &[("count", &count(f.at_risk.len())), ("value", &money(f.value_at_risk))],
         ),
         at_risk,
         f.at_risk.len().saturating_sub(TABLE_ROWS),

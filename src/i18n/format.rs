@@ -68,6 +68,13 @@ pub fn number(n: i64) -> String {
     group(&n.unsigned_abs().to_string(), if n < 0 { "-" } else { "" })
 }
 
+/// A figure to one decimal, with the language's decimal mark; `signed`
+/// shows its sign (a gap against a promise).
+pub fn one_decimal(x: f64, signed: bool) -> String {
+    let text = if signed { format!("{x:+.1}") } else { format!("{x:.1}") };
+    text.replace('.', t("format.decimal"))
+}
+
 fn group(digits: &str, sign: &str) -> String {
     let sep = t("format.thousands");
     let mut out = String::from(sign);

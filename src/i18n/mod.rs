@@ -17,7 +17,9 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use format::{Currency, date, datetime, list, money, money_short, number, relative, set_currency, tier_line};
+pub use format::{
+    Currency, date, datetime, list, money, money_short, number, one_decimal, relative, set_currency, tier_line,
+};
 
 use crate::lexicon::{self, Catalogue};
 

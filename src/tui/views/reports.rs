@@ -167,7 +167,7 @@ fn percent(share: Option<f64>) -> String {
 }
 
 fn one_decimal(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.1}"))
+    v.map_or_else(|| "–".into(), |v| crate::i18n::one_decimal(v, false))
 }
 
 /// A header line, then `lines` from `scroll` as far as `area` goes.
@@ -387,7 +387,10 @@ fn touch_line(th: &Theme, label: &str, label_w: usize, rated: bool, tp: &Touchpo
         Span::styled(text, th.text),
         Span::raw(" "),
         Span::styled(
-            right(&gap.map_or_else(|| "–".into(), |g| format!("{g:+.1}")), n),
+            right(
+                &gap.map_or_else(|| "–".into(), |g| crate::i18n::one_decimal(g, true)),
+                n,
+            ),
             gap_style,
         ),
     ])
