@@ -440,7 +440,16 @@ fn plan_customer(
                 i.body = pick(&mut rng, act.bodies.get(lang));
             }
             if rng.chance(0.7) {
-                i.satisfaction = Some(1 + rng.weighted(&[1, 2, 6, 14, 10]) as u8);
+                // Experience differs by touchpoint (seed 002), so the
+                // report's gaps have something to show: support calls
+                // fall short of the promise more often, meetings exceed it.
+                let weights: &[u32] = match channel {
+                    Channel::Support => &[5, 7, 8, 6, 3],
+                    Channel::Email | Channel::Mail => &[2, 4, 10, 9, 4],
+                    Channel::Meeting | Channel::Event => &[1, 1, 4, 12, 14],
+                    _ => &[1, 2, 6, 14, 10],
+                };
+                i.satisfaction = Some(1 + rng.weighted(weights) as u8);
             }
             if channel == Channel::Purchase {
                 i.amount = Some(Money::from_units(rng.between(5, 500) * 100));
