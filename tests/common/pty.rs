@@ -145,6 +145,12 @@ impl Tui {
             bytes = application_cursor(bytes);
         }
         self.send(&bytes);
+        // A lone Esc followed at once by another key reaches the program
+        // as one read, which a terminal reads as Alt and that key (a user
+        // cannot type that fast): the next key waits a moment.
+        if bytes == [ESC] {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     /// The screen as text: one line per row, trailing blanks trimmed. Wide
