@@ -357,9 +357,9 @@ fn bulk_loads_make_the_indexes_once_at_the_end() {
     assert_eq!(store.resolve_customer("ly tieu").unwrap().customer.id, id);
 }
 
-/// While a bulk load is under way the view knows which records it holds
-/// rather than asking sled for each: a change to one it held (and to one
-/// the load itself made) reaches that record, never a blank one.
+/// While a bulk load defers the indexes, a change to a record held before
+/// it (and to one the load itself made) reaches that record, never a
+/// blank one, and the indexes made at the end agree with the records.
 #[test]
 fn a_bulk_load_changes_the_records_held_before_and_those_it_made() {
     let dir = tempfile::tempdir().unwrap();

@@ -71,7 +71,6 @@ pub(super) fn defer_if_missing(storage: &Storage) -> Result<(), StoreError> {
     }
     let empty = tree.scan_prefix([keys::CUSTOMER]).next().is_none() && tree.scan_prefix([INDEX]).next().is_none();
     *deferral(storage) = if empty {
-        storage.present.start(tree)?;
         Deferral::Gathering(Changes::default())
     } else {
         Deferral::FromRecords
@@ -87,7 +86,6 @@ pub(super) fn defer(storage: &Storage) -> Result<(), StoreError> {
     let mut state = deferral(storage);
     if matches!(*state, Deferral::Kept) {
         storage.tree.remove(keys::META_INDEXED)?;
-        storage.present.start(&storage.tree)?;
         *state = Deferral::Gathering(Changes::default());
     }
     Ok(())
@@ -132,7 +130,6 @@ pub(super) fn put_gathered(storage: &Storage, all: Changes) {
 /// was gathered, or makes them from the records.
 pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
     let state = std::mem::take(&mut *deferral(storage));
-    storage.present.stop();
     let mut txn = super::txn::Txn::new(storage);
     match state {
         Deferral::Gathering(changes) => txn.write_index(changes),

@@ -371,7 +371,6 @@ impl Store {
             deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
             written: Default::default(),
             org_changes: Default::default(),
-            present: Default::default(),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };

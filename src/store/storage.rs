@@ -28,9 +28,6 @@ pub(crate) struct Storage {
     /// what the organizations' names were read at is still true while it
     /// has not moved (see `organizations::Names`).
     pub org_changes: Arc<std::sync::atomic::AtomicU64>,
-    /// The packed records the view holds, known while it is filled in
-    /// bulk (see `Present`).
-    pub present: Present,
 }
 
 impl Storage {
@@ -210,51 +207,5 @@ impl Iterator for Values<'_> {
             return Some(Err(e));
         }
         self.ready.pop_front()
-    }
-}
-
-/// While a view is filled in bulk, the keys of the packed records it
-/// holds: a batch making new customers and organizations then need not
-/// ask sled for each one that is not there (a tenth of a large import was
-/// sled looking for records it did not have). Kept from `start` to `stop`
-/// by every write of the batches in between.
-#[derive(Clone, Default)]
-pub(crate) struct Present(Arc<std::sync::Mutex<Option<std::collections::HashSet<Vec<u8>>>>>);
-
-impl Present {
-    fn held(&self) -> std::sync::MutexGuard<'_, Option<std::collections::HashSet<Vec<u8>>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Reads the keys of every packed record in `tree`.
-    pub fn start(&self, tree: &sled::Tree) -> Result<(), StoreError> {
-        let mut keys = std::collections::HashSet::new();
-        for prefix in keys::IN_PACK {
-            for entry in tree.scan_prefix([prefix]) {
-                let (k, _) = entry?;
-                if keys::packed_record(&k) {
-                    keys.insert(k.to_vec());
-                }
-            }
-        }
-        *self.held() = Some(keys);
-        Ok(())
-    }
-
-    pub fn stop(&self) {
-        *self.held() = None;
-    }
-
-    /// True when `key` is surely not in the view; false when it is, or
-    /// when that is not known (sled is asked then).
-    pub fn surely_absent(&self, key: &[u8]) -> bool {
-        self.held().as_ref().is_some_and(|keys| !keys.contains(key))
-    }
-
-    /// Keeps the keys a batch wrote.
-    pub fn written<'k>(&self, written: impl Iterator<Item = &'k Vec<u8>>) {
-        if let Some(keys) = self.held().as_mut() {
-            keys.extend(written.cloned());
-        }
     }
 }

@@ -125,10 +125,6 @@ impl<'t> Txn<'t> {
         if !keys::packed_record(key) {
             return self.storage.get(key);
         }
-        if self.storage.present.surely_absent(key) {
-            self.stored_at.borrow_mut().insert(key.to_vec(), None);
-            return Ok(None);
-        }
         let stored = self.storage.tree.get(key)?;
         let loc = stored.as_ref().map(|v| loc_of(key, v)).transpose()?;
         self.stored_at.borrow_mut().insert(key.to_vec(), loc);
@@ -442,7 +438,6 @@ impl<'t> Txn<'t> {
                 placed.push(k.clone());
             }
         }
-        self.storage.present.written(placed.iter());
         for (k, loc) in placed.into_iter().zip(self.storage.pack.append(&payloads)?) {
             self.writes.insert(k, Some(loc.to_bytes().to_vec()));
         }
@@ -514,7 +509,6 @@ mod tests {
             deferred: Default::default(),
             written: Default::default(),
             org_changes: Default::default(),
-            present: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };
