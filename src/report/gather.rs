@@ -11,8 +11,8 @@ use chrono::{Months, NaiveDate};
 use super::figures::{Facts, Figures, Gather, Period};
 use crate::domain::list_filter::ListFilter;
 use crate::domain::value::lifetime_value;
-use crate::domain::{CustomerId, FollowUp, OrganizationId};
-use crate::store::{Matcher, StoreError, View, earliest};
+use crate::domain::{ClvAssumptions, CustomerId, FollowUp, OrganizationId, PlanTarget};
+use crate::store::{CustomerRecord, Matcher, StoreError, View, earliest};
 
 /// What a report covers. Every part is optional but the period.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -58,36 +58,82 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
         me,
     )?;
     let list = scope.list.clone().map(|f| Matcher::new(f, view, me)).transpose()?;
-    let mut kept: HashSet<CustomerId> = HashSet::new();
-    // Organization names, each read once.
-    let mut orgs: HashMap<OrganizationId, Option<String>> = HashMap::new();
+    let mut reader = Reader {
+        view,
+        now,
+        clv_rules,
+        kept: HashSet::new(),
+        orgs: HashMap::new(),
+        tactics: earliest_tactics(view)?,
+        batch: Vec::with_capacity(BATCH),
+    };
     let mut failed: Option<StoreError> = None;
     narrow.for_each(view, |rec| {
         if failed.is_some() || list.as_ref().is_some_and(|l| !l.keeps(&rec.customer)) {
             return;
         }
-        let c = &rec.customer;
-        let mut read = || -> Result<(), StoreError> {
-            let t = view.timeline(c.id)?;
-            let scores = t.scores.clone();
+        reader.batch.push(rec);
+        if reader.batch.len() >= BATCH
+            && let Err(e) = reader.add_batch(&mut gather)
+        {
+            failed = Some(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    reader.add_batch(&mut gather)?;
+    let kept = reader.kept;
+    for deal in view.deals()? {
+        if kept.contains(&deal.customer) {
+            gather.add_deal(&deal);
+        }
+    }
+    Ok(gather.finish())
+}
+
+/// Customers whose bodies are read together (`View::timelines`).
+const BATCH: usize = 256;
+
+/// Reads the customers kept, a batch at a time, into a `Gather`.
+struct Reader<'v> {
+    view: &'v View,
+    now: i64,
+    clv_rules: ClvAssumptions,
+    kept: HashSet<CustomerId>,
+    /// Organization names, each read once.
+    orgs: HashMap<OrganizationId, Option<String>>,
+    /// The earliest open dated tactic of each customer's plan.
+    tactics: HashMap<CustomerId, NaiveDate>,
+    batch: Vec<CustomerRecord>,
+}
+
+impl Reader<'_> {
+    /// Counts in the customers of the batch, which it empties.
+    fn add_batch(&mut self, gather: &mut Gather) -> Result<(), StoreError> {
+        let ids: Vec<CustomerId> = self.batch.iter().map(|r| r.customer.id).collect();
+        let timelines = self.view.timelines(&ids)?;
+        for (rec, mut t) in std::mem::take(&mut self.batch).into_iter().zip(timelines) {
+            let c = &rec.customer;
+            let scores = std::mem::take(&mut t.scores);
             let (interactions, follow_ups, history) = t.into_items();
             let org = match c.organization {
-                Some(id) => match orgs.entry(id) {
-                    Entry::Occupied(o) => o.get().clone(),
-                    Entry::Vacant(v) => v
-                        .insert(
-                            view.organization(id)?
-                                .filter(|o| o.is_live())
-                                .map(|o| o.organization.name),
-                        )
-                        .clone(),
-                },
+                Some(id) => match self.orgs.entry(id) {
+                    Entry::Occupied(o) => o.into_mut(),
+                    Entry::Vacant(v) => v.insert(
+                        self.view
+                            .organization(id)?
+                            .filter(|o| o.is_live())
+                            .map(|o| o.organization.name),
+                    ),
+                }
+                .as_deref(),
                 None => None,
             };
-            let earliest_follow_up = earliest(FollowUp::earliest_open(&follow_ups), view.earliest_tactic(c.id)?);
+            let earliest_follow_up = earliest(FollowUp::earliest_open(&follow_ups), self.tactics.get(&c.id).copied());
             let facts = Facts {
-                clv: lifetime_value(&c.activity, now, &clv_rules),
-                org: org.as_deref(),
+                clv: lifetime_value(&c.activity, self.now, &self.clv_rules),
+                org,
                 interactions: &interactions,
                 follow_ups: &follow_ups,
                 history: &history,
@@ -95,20 +141,21 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
                 earliest_follow_up,
             };
             gather.add(c, &facts);
-            kept.insert(c.id);
-            Ok(())
-        };
-        if let Err(e) = read() {
-            failed = Some(e);
+            self.kept.insert(c.id);
         }
-    })?;
-    if let Some(e) = failed {
-        return Err(e);
+        Ok(())
     }
-    for deal in view.deals()? {
-        if kept.contains(&deal.customer) {
-            gather.add_deal(&deal);
-        }
-    }
-    Ok(gather.finish())
+}
+
+/// The earliest open dated tactic of every customer's plan, read at once
+/// (what `View::earliest_tactic` reads for one).
+fn earliest_tactics(view: &View) -> Result<HashMap<CustomerId, NaiveDate>, StoreError> {
+    Ok(view
+        .plans()?
+        .into_iter()
+        .filter_map(|(target, plan)| match target {
+            PlanTarget::Customer(id) => Some((id, plan.earliest_open()?)),
+            _ => None,
+        })
+        .collect())
 }
