@@ -5,6 +5,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
 
 use chrono::{Months, NaiveDate};
 
@@ -12,7 +13,7 @@ use super::figures::{Facts, Figures, Gather, Period};
 use crate::domain::list_filter::ListFilter;
 use crate::domain::value::lifetime_value;
 use crate::domain::{ClvAssumptions, CustomerId, FollowUp, OrganizationId, PlanTarget};
-use crate::store::{CustomerRecord, Matcher, StoreError, View, earliest};
+use crate::store::{CustomerRecord, Matcher, StoreError, Timeline, View, earliest};
 
 /// What a report covers. Every part is optional but the period.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -65,24 +66,55 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
         kept: HashSet::new(),
         orgs: HashMap::new(),
         tactics: earliest_tactics(view)?,
-        batch: Vec::with_capacity(BATCH),
     };
-    let mut failed: Option<StoreError> = None;
-    narrow.for_each(view, |rec| {
-        if failed.is_some() || list.as_ref().is_some_and(|l| !l.keeps(&rec.customer)) {
-            return;
+    // Reading and decoding the bodies is most of the work: a thread does
+    // it, a batch at a time, while this one reads the customers and counts
+    // in the batches done, in the order they were read.
+    std::thread::scope(|s| -> Result<(), StoreError> {
+        let (to_read, batches) = mpsc::sync_channel::<Vec<CustomerRecord>>(2);
+        let (to_count, read) = mpsc::channel::<(Vec<CustomerRecord>, Result<Vec<Timeline>, StoreError>)>();
+        let bodies = view.clone();
+        s.spawn(move || {
+            for batch in batches {
+                let ids: Vec<CustomerId> = batch.iter().map(|r| r.customer.id).collect();
+                let timelines = bodies.timelines(&ids);
+                if to_count.send((batch, timelines)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut failed: Option<StoreError> = None;
+        let mut count_in = |(batch, timelines): (Vec<CustomerRecord>, Result<Vec<Timeline>, StoreError>)| {
+            if failed.is_none()
+                && let Err(e) = timelines.and_then(|t| reader.add(&mut gather, batch, t))
+            {
+                failed = Some(e);
+            }
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut sent = Ok(());
+        narrow.for_each(view, |rec| {
+            if sent.is_err() || list.as_ref().is_some_and(|l| !l.keeps(&rec.customer)) {
+                return;
+            }
+            batch.push(rec);
+            if batch.len() >= BATCH {
+                sent = to_read.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                read.try_iter().for_each(&mut count_in);
+            }
+        })?;
+        // A send fails only when the thread is gone (it panicked, which
+        // the scope passes on).
+        if !batch.is_empty() && sent.is_ok() {
+            let _ = to_read.send(batch);
         }
-        reader.batch.push(rec);
-        if reader.batch.len() >= BATCH
-            && let Err(e) = reader.add_batch(&mut gather)
-        {
-            failed = Some(e);
+        drop(to_read);
+        read.iter().for_each(&mut count_in);
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    reader.add_batch(&mut gather)?;
     let kept = reader.kept;
     for deal in view.deals()? {
         if kept.contains(&deal.customer) {
@@ -105,15 +137,17 @@ struct Reader<'v> {
     orgs: HashMap<OrganizationId, Option<String>>,
     /// The earliest open dated tactic of each customer's plan.
     tactics: HashMap<CustomerId, NaiveDate>,
-    batch: Vec<CustomerRecord>,
 }
 
 impl Reader<'_> {
-    /// Counts in the customers of the batch, which it empties.
-    fn add_batch(&mut self, gather: &mut Gather) -> Result<(), StoreError> {
-        let ids: Vec<CustomerId> = self.batch.iter().map(|r| r.customer.id).collect();
-        let timelines = self.view.timelines(&ids)?;
-        for (rec, mut t) in std::mem::take(&mut self.batch).into_iter().zip(timelines) {
+    /// Counts in the customers of a batch, with their timelines.
+    fn add(
+        &mut self,
+        gather: &mut Gather,
+        batch: Vec<CustomerRecord>,
+        timelines: Vec<Timeline>,
+    ) -> Result<(), StoreError> {
+        for (rec, mut t) in batch.into_iter().zip(timelines) {
             let c = &rec.customer;
             let scores = std::mem::take(&mut t.scores);
             let (interactions, follow_ups, history) = t.into_items();
