@@ -143,6 +143,23 @@ fn timelines_read_together_are_those_read_one_at_a_time() {
         assert_eq!(t.scores, alone.scores);
         assert_eq!(t.into_items(), alone.into_items(), "{id:?}");
     }
+    // Lean: the same but for the text of each interaction (its own, not
+    // its guests', which are read whole).
+    let textless = |mut items: (Vec<guanxi::domain::Interaction>, _, _)| {
+        for i in &mut items.0 {
+            i.summary.clear();
+            i.body.clear();
+            i.outcome.clear();
+        }
+        items
+    };
+    for (id, t) in ids.iter().zip(store.lean_timelines(&ids).unwrap()) {
+        let whole = store.timeline(*id).unwrap().into_items();
+        let lean = t.into_items();
+        assert_eq!(textless(lean), textless(whole), "{id:?}");
+    }
+    let lean = &store.lean_timelines(&[compacted]).unwrap()[0].interactions;
+    assert!(lean.len() == 3 && lean.iter().all(|h| h.item.summary.is_empty() && h.item.author == "Lan"));
     let chained_items = store.timelines(&[chained]).unwrap().remove(0).into_items();
     assert_eq!(chained_items.0.len(), 45, "its own, the guests', the later ones");
     assert!(store.timelines(&[empty]).unwrap()[0].interactions.is_empty());

@@ -77,7 +77,7 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
         s.spawn(move || {
             for batch in batches {
                 let ids: Vec<CustomerId> = batch.iter().map(|r| r.customer.id).collect();
-                let timelines = bodies.timelines(&ids);
+                let timelines = bodies.lean_timelines(&ids);
                 if to_count.send((batch, timelines)).is_err() {
                     return;
                 }

@@ -183,6 +183,17 @@ impl View {
             .collect()
     }
 
+    /// `timelines`, each interaction without its summary, body and
+    /// outcome (`Storage::lean_bodies`; a guest's read whole): what the
+    /// figures of a report read.
+    pub fn lean_timelines(&self, ids: &[CustomerId]) -> Result<Vec<Timeline>, StoreError> {
+        let mut homes = HashMap::new();
+        ids.iter()
+            .zip(self.storage.lean_bodies(ids)?)
+            .map(|(id, body)| self.timeline_of(*id, body, &mut homes))
+            .collect()
+    }
+
     /// The timeline of the customer whose body is `body`: its own items
     /// moved out of the body, its guests' read from their homes (each
     /// home read once into `homes`).
