@@ -69,8 +69,11 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
     };
     // Reading and decoding the bodies is most of the work: a thread does
     // it, a batch at a time, while this one reads the customers and counts
-    // in the batches done, in the order they were read.
-    std::thread::scope(|s| -> Result<(), StoreError> {
+    // in the batches done, in the order they were read. The deals are read
+    // meanwhile too.
+    let deals = std::thread::scope(|s| {
+        let deal_view = view.clone();
+        let deals = s.spawn(move || deal_view.deals());
         let (to_read, batches) = mpsc::sync_channel::<Vec<CustomerRecord>>(2);
         let (to_count, read) = mpsc::channel::<(Vec<CustomerRecord>, Result<Vec<Timeline>, StoreError>)>();
         let bodies = view.clone();
@@ -110,13 +113,14 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
         }
         drop(to_read);
         read.iter().for_each(&mut count_in);
+        let deals = deals.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         match failed {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => deals,
         }
     })?;
     let kept = reader.kept;
-    for deal in view.deals()? {
+    for deal in deals {
         if kept.contains(&deal.customer) {
             gather.add_deal(&deal);
         }
