@@ -105,6 +105,9 @@ fn main() {
         .push(Figure::new("start_to_search_ready", median(&mut ready), "ms", Some(1000.0)).against(probe.bare_load_ms));
     figures.push(Figure::new("ui_steady_rss", max(&rss), "MB", Some(250.0)));
 
+    eprintln!("reporting…");
+    figures.push(bench.report_json());
+
     eprintln!("measuring in process…");
     let inproc = bench.in_process(&probe);
     figures.extend(inproc);
@@ -213,6 +216,44 @@ impl Bench {
             query,
             bare_load_ms: median(&mut times),
         }
+    }
+
+    /// `guanxi report --json` over the whole workspace (the default
+    /// period), the real binary's median of three, against a minimal
+    /// program computing like figures over the bare tree: customers
+    /// counted by stage, every interaction decoded and its amount summed
+    /// by month.
+    fn report_json(&self) -> Figure {
+        let mut ours = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let out = self.guanxi(&["report", "--json"]);
+            ours.push(ms(t));
+            assert!(out.contains("\"stages\""), "a report: {out}");
+        }
+        let bare = self.bare();
+        let mut floor = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let mut stages = std::collections::BTreeMap::new();
+            for entry in bare.scan_prefix(b"C") {
+                let (_, v) = entry.expect("bare read");
+                let c: guanxi::domain::Customer = codec::decode(&v).expect("bare decode");
+                *stages.entry(c.stage).or_insert(0usize) += 1;
+            }
+            let mut months: std::collections::BTreeMap<(i32, u32), i64> = std::collections::BTreeMap::new();
+            for entry in bare.scan_prefix(b"I") {
+                let (_, v) = entry.expect("bare read");
+                let i: guanxi::domain::Interaction = codec::decode(&v).expect("bare decode");
+                if let (Some(amount), Some(at)) = (i.amount, chrono::DateTime::from_timestamp_millis(i.at)) {
+                    use chrono::Datelike;
+                    *months.entry((at.year(), at.month())).or_default() += amount.0;
+                }
+            }
+            assert!(!stages.is_empty() && !months.is_empty());
+            floor.push(ms(t));
+        }
+        Figure::new("report_json", median(&mut ours), "ms", Some(1000.0)).against(median(&mut floor))
     }
 
     /// The bare baseline: the same customers and interactions, encoded

@@ -111,6 +111,61 @@ fn merged_customers_keep_every_interaction() {
     assert!(store.doctor().unwrap().healthy());
 }
 
+/// `View::timelines` reads many bodies in one batch: each timeline is the
+/// one `View::timeline` reads alone, in the order asked, for a body of
+/// many frames, one holding guests from a merge, one not yet written and
+/// one after a compaction.
+#[test]
+fn timelines_read_together_are_those_read_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options(dir.path())).unwrap();
+    let compacted = add(&mut store, "Đặng Thái Sơn");
+    for n in 0..3 {
+        log(&mut store, compacted, n);
+    }
+    store.compact().unwrap();
+    let chained = add(&mut store, "Lưu Đức Hoa");
+    let merged = add(&mut store, "Lưu Đức Hoa (2)");
+    let empty = add(&mut store, "Trần Thu Hà");
+    for n in 0..20 {
+        log(&mut store, chained, n);
+        log(&mut store, merged, n + 100);
+    }
+    store.merge_customers(chained, &[merged]).unwrap();
+    for n in 200..205 {
+        log(&mut store, chained, n);
+    }
+    let ids = [empty, chained, compacted, chained, merged];
+    let together = store.timelines(&ids).unwrap();
+    assert_eq!(together.len(), ids.len());
+    for (id, t) in ids.iter().zip(together) {
+        let alone = store.timeline(*id).unwrap();
+        assert_eq!(t.scores, alone.scores);
+        assert_eq!(t.into_items(), alone.into_items(), "{id:?}");
+    }
+    // Lean: the same but for the text of each interaction (its own, not
+    // its guests', which are read whole).
+    let textless = |mut items: (Vec<guanxi::domain::Interaction>, _, _)| {
+        for i in &mut items.0 {
+            i.summary.clear();
+            i.body.clear();
+            i.outcome.clear();
+        }
+        items
+    };
+    for (id, t) in ids.iter().zip(store.lean_timelines(&ids).unwrap()) {
+        let whole = store.timeline(*id).unwrap().into_items();
+        let lean = t.into_items();
+        assert_eq!(textless(lean), textless(whole), "{id:?}");
+    }
+    let lean = &store.lean_timelines(&[compacted]).unwrap()[0].interactions;
+    assert!(lean.len() == 3 && lean.iter().all(|h| h.item.summary.is_empty() && h.item.author == "Lan"));
+    let chained_items = store.timelines(&[chained]).unwrap().remove(0).into_items();
+    assert_eq!(chained_items.0.len(), 45, "its own, the guests', the later ones");
+    assert!(store.timelines(&[empty]).unwrap()[0].interactions.is_empty());
+    assert!(store.timelines(&[]).unwrap().is_empty());
+}
+
 /// A view from an older guanxi (format 4: customer records without
 /// their organization) is made again from the journals, losing nothing; a
 /// view from a newer guanxi is refused rather than misread.

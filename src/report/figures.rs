@@ -42,6 +42,87 @@ impl Period {
     }
 }
 
+/// Where an instant falls in the period's local calendar: judged against
+/// local midnights worked out once, and by `local_day` only within
+/// `MARGIN` of one of them. Why: reading the local UTC offset of each of a
+/// million interactions was a third of a report's time. Exact, since no
+/// two UTC offsets differ by as much as the margin (they lie within
+/// -12 h..+14 h), so an instant that far from a local midnight is on the
+/// same side of it whatever the offsets.
+#[derive(Debug, Clone)]
+struct Calendar {
+    period: Period,
+    /// The period's first and last millisecond (`Period::bounds`).
+    start: i64,
+    end: i64,
+    /// The first instant of each month the period touches, and of the
+    /// month after, with the month (its first day); ascending.
+    months: Vec<(i64, NaiveDate)>,
+    /// The last instant each month of the period is judged at for health:
+    /// its end, or the period's end in the last month.
+    month_ends: Vec<(NaiveDate, i64)>,
+}
+
+/// How far from a local midnight an instant's local day is certain.
+const MARGIN: i64 = 72 * 3_600_000;
+
+impl Calendar {
+    fn new(period: Period) -> Calendar {
+        let (start, end) = period.bounds();
+        let mut months = Vec::new();
+        let mut month_ends = Vec::new();
+        let mut month = month_of(period.from);
+        loop {
+            months.push((crate::domain::dates::local_midnight(month), month));
+            if month > period.to {
+                break;
+            }
+            let Some(next) = month.checked_add_months(chrono::Months::new(1)) else {
+                month_ends.push((month, end));
+                break;
+            };
+            let month_end = crate::domain::dates::local_midnight(next).saturating_sub(1).min(end);
+            month_ends.push((month, month_end));
+            month = next;
+        }
+        Calendar {
+            period,
+            start,
+            end,
+            months,
+            month_ends,
+        }
+    }
+
+    /// `Period::holds`, mostly without reading the local offset.
+    fn holds(&self, at: i64) -> bool {
+        let first = self.start.saturating_add(MARGIN);
+        let last = self.end.saturating_sub(MARGIN);
+        if first <= at && at <= last {
+            true
+        } else if at < self.start.saturating_sub(MARGIN) || at > self.end.saturating_add(MARGIN) {
+            false
+        } else {
+            self.period.holds(at)
+        }
+    }
+
+    /// The month (its first day) of an instant of the period: that of
+    /// `local_day`.
+    fn month_of(&self, at: i64) -> NaiveDate {
+        let k = self.months.partition_point(|(m, _)| *m <= at);
+        if k > 0
+            && k < self.months.len()
+            && at.saturating_sub(self.months[k - 1].0) >= MARGIN
+            && self.months[k].0.saturating_sub(at) >= MARGIN
+        {
+            self.months[k - 1].1
+        } else {
+            month_of(local_day(at))
+        }
+    }
+}
+
 /// One row of the funnel: customers now in the stage, their revenue in
 /// the period and their lifetime value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -240,6 +321,15 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
+/// The entry of `map` under `key`, made when missing: a key is only
+/// copied the first time it is seen.
+fn entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
 fn month_of(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
@@ -253,6 +343,7 @@ pub const HEALTH_FALLING_MAX: usize = 20;
 #[derive(Debug)]
 pub struct Gather {
     period: Period,
+    calendar: Calendar,
     today: NaiveDate,
     cadence: CadenceRules,
     /// Health summed and counted at the end of each month of the period.
@@ -264,6 +355,7 @@ impl Gather {
     pub fn new(period: Period, today: NaiveDate) -> Gather {
         Gather {
             period,
+            calendar: Calendar::new(period),
             today,
             cadence: CadenceRules::default(),
             health: BTreeMap::new(),
@@ -290,8 +382,8 @@ impl Gather {
             scores,
             earliest_follow_up,
         } = *facts;
-        let period = self.period;
         self.add_health(c, clv, scores, interactions, earliest_follow_up);
+        let period = &self.calendar;
         let f = &mut self.figures;
         let revenue: Money = interactions
             .iter()
@@ -302,19 +394,19 @@ impl Gather {
         row.customers += 1;
         row.revenue += revenue;
         row.clv += clv;
-        let segment = f.clv_by_segment.entry(c.segment.trim().to_string()).or_default();
+        let segment = entry(&mut f.clv_by_segment, c.segment.trim());
         segment.customers += 1;
         segment.clv += clv;
         segment.revenue += revenue;
         if let Some(name) = org.map(str::trim).filter(|n| !n.is_empty()) {
-            let group = f.clv_by_org.entry(name.to_string()).or_default();
+            let group = entry(&mut f.clv_by_org, name);
             group.customers += 1;
             group.clv += clv;
             group.revenue += revenue;
         }
 
         let stays = stays(c.created_at, c.stage, history);
-        self::convert(f, &stays, period.bounds());
+        self::convert(f, &stays, (period.start, period.end));
         for s in &stays {
             if let Some(left) = s.left
                 && left > s.entered
@@ -330,7 +422,7 @@ impl Gather {
         let mut touched_by: Vec<&str> = Vec::new();
         for i in interactions.iter().filter(|i| !i.deleted && period.holds(i.at)) {
             if let Some(amount) = i.amount {
-                let m = f.revenue_by_month.entry(month_of(local_day(i.at))).or_default();
+                let m = f.revenue_by_month.entry(period.month_of(i.at)).or_default();
                 m.amount += amount;
                 m.purchases += 1;
             }
@@ -340,7 +432,7 @@ impl Gather {
                     f.touchpoints_by_stage.entry(stage).or_default().add(rating);
                 }
             }
-            let person = f.activity.entry(i.author.clone()).or_default();
+            let person = entry(&mut f.activity, &i.author);
             person.interactions += 1;
             if !touched_by.contains(&i.author.as_str()) {
                 person.customers_touched += 1;
@@ -350,10 +442,10 @@ impl Gather {
         for fu in follow_ups.iter().filter(|f| !f.deleted) {
             match fu.done_at {
                 Some(done) if period.holds(done) => {
-                    f.activity.entry(fu.author.clone()).or_default().follow_ups_done += 1;
+                    entry(&mut f.activity, &fu.author).follow_ups_done += 1;
                 }
                 None if fu.due_date() < self.today => {
-                    f.activity.entry(fu.author.clone()).or_default().follow_ups_overdue += 1;
+                    entry(&mut f.activity, &fu.author).follow_ups_overdue += 1;
                 }
                 _ => {}
             }
@@ -379,7 +471,7 @@ impl Gather {
                 m.weighted += d.weighted();
             }
             DealStatus::Won => {
-                let Some(at) = d.closed_at.filter(|at| self.period.holds(*at)) else {
+                let Some(at) = d.closed_at.filter(|at| self.calendar.holds(*at)) else {
                     return;
                 };
                 self.figures.forecast.entry(month_of(local_day(at))).or_default().won += d.amount;
@@ -397,22 +489,13 @@ impl Gather {
         interactions: &[Interaction],
         earliest_follow_up: Option<NaiveDate>,
     ) {
-        let (start, end) = self.period.bounds();
-        let mut month = month_of(self.period.from);
-        while month <= self.period.to {
-            let next = month
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(NaiveDate::MAX);
-            let month_end = crate::domain::dates::local_midnight(next).saturating_sub(1).min(end);
+        let (start, end) = (self.calendar.start, self.calendar.end);
+        for &(month, month_end) in &self.calendar.month_ends {
             if let Some(h) = health_at(scores, month_end) {
                 let m = self.health.entry(month).or_insert((0, 0));
                 m.0 += u64::from(h);
                 m.1 += 1;
             }
-            if next == NaiveDate::MAX {
-                break;
-            }
-            month = next;
         }
         let mut reasons = Vec::new();
         let cadence = i64::from(self.cadence.cadence_of(c));
@@ -583,6 +666,34 @@ mod tests {
             from,
             to,
         }
+    }
+
+    #[test]
+    fn the_calendar_places_instants_as_local_day_does() {
+        let period = Period {
+            from: day("2026-01-15"),
+            to: day("2026-03-29"),
+        };
+        let cal = Calendar::new(period);
+        let mut at = at("2025-12-01");
+        let mut held = 0;
+        while at < local_midnight(day("2026-05-01")) {
+            assert_eq!(cal.holds(at), period.holds(at), "{at}");
+            if period.holds(at) {
+                held += 1;
+                assert_eq!(cal.month_of(at), month_of(local_day(at)), "{at}");
+            }
+            at += 7 * 3_600_000 + 13 * 60_000 + 1;
+        }
+        assert!(held > 200);
+        let (start, end) = period.bounds();
+        for edge in [start - 1, start, end, end + 1] {
+            assert_eq!(cal.holds(edge), period.holds(edge), "{edge}");
+        }
+        assert_eq!(cal.month_of(start), day("2026-01-01"));
+        assert_eq!(cal.month_of(end), day("2026-03-01"));
+        assert_eq!(cal.month_ends.len(), 3);
+        assert_eq!(cal.month_ends[2], (day("2026-03-01"), end));
     }
 
     #[test]

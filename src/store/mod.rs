@@ -24,6 +24,7 @@ mod held;
 pub mod index;
 mod ingest;
 pub mod keys;
+mod lean;
 mod lent;
 mod lists;
 mod lookup;

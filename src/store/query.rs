@@ -169,13 +169,93 @@ impl View {
     /// (oldest first) and follow-ups (by due date) with the body keeping
     /// each, and the stage history (oldest first).
     pub fn timeline(&self, id: CustomerId) -> Result<Timeline, StoreError> {
-        let body = self.body(id)?;
+        self.timeline_of(id, self.body(id)?, &mut HashMap::new())
+    }
+
+    /// The timelines of `ids`, in the order given, their bodies read in
+    /// one batch (`Storage::bodies`): what a report over many customers
+    /// reads.
+    pub fn timelines(&self, ids: &[CustomerId]) -> Result<Vec<Timeline>, StoreError> {
         let mut homes = HashMap::new();
+        ids.iter()
+            .zip(self.storage.bodies(ids)?)
+            .map(|(id, body)| self.timeline_of(*id, body, &mut homes))
+            .collect()
+    }
+
+    /// `timelines`, each interaction without its summary, body and
+    /// outcome (`Storage::lean_bodies`; a guest's read whole): what the
+    /// figures of a report read.
+    pub fn lean_timelines(&self, ids: &[CustomerId]) -> Result<Vec<Timeline>, StoreError> {
+        let mut homes = HashMap::new();
+        ids.iter()
+            .zip(self.storage.lean_bodies(ids)?)
+            .map(|(id, body)| self.timeline_of(*id, body, &mut homes))
+            .collect()
+    }
+
+    /// The timeline of the customer whose body is `body`: its own items
+    /// moved out of the body, its guests' read from their homes (each
+    /// home read once into `homes`).
+    fn timeline_of(
+        &self,
+        id: CustomerId,
+        body: Body,
+        homes: &mut HashMap<CustomerId, Body>,
+    ) -> Result<Timeline, StoreError> {
+        let Body {
+            interactions,
+            guest_interactions,
+            follow_ups,
+            guest_follow_ups,
+            history,
+            scores,
+        } = body;
+        let mut own_interactions: Vec<Homed<Interaction>> = interactions
+            .into_values()
+            .filter(|r| r.is_live() && r.interaction.customer == id)
+            .map(|r| Homed {
+                item: r.interaction,
+                home: id,
+            })
+            .collect();
+        for (iid, home) in &guest_interactions {
+            if let Some(r) = self.home_body(*home, homes)?.interactions.get(iid)
+                && r.is_live()
+                && r.interaction.customer == id
+            {
+                own_interactions.push(Homed {
+                    item: r.interaction.clone(),
+                    home: *home,
+                });
+            }
+        }
+        own_interactions.sort_by_key(|h| (h.item.at, h.item.id));
+        let mut own_follow_ups: Vec<Homed<FollowUp>> = follow_ups
+            .into_values()
+            .filter(|r| r.is_live() && r.follow_up.customer == id)
+            .map(|r| Homed {
+                item: r.follow_up,
+                home: id,
+            })
+            .collect();
+        for (fid, home) in &guest_follow_ups {
+            if let Some(r) = self.home_body(*home, homes)?.follow_ups.get(fid)
+                && r.is_live()
+                && r.follow_up.customer == id
+            {
+                own_follow_ups.push(Homed {
+                    item: r.follow_up.clone(),
+                    home: *home,
+                });
+            }
+        }
+        own_follow_ups.sort_by_key(|h| (h.item.due, h.item.created_at));
         Ok(Timeline {
-            interactions: self.homed_interactions_in(id, &body, &mut homes)?,
-            follow_ups: self.homed_follow_ups_in(id, &body, &mut homes)?,
-            scores: body.factor_scores(),
-            history: body.history.into_values().collect(),
+            interactions: own_interactions,
+            follow_ups: own_follow_ups,
+            history: history.into_values().collect(),
+            scores: scores.into_values().collect(),
         })
     }
 
