@@ -3,13 +3,13 @@
 //! workspace holds its totals, not its customers. Every figure is computed
 //! from what is stored; nothing in a report is kept by hand.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::stays::{Stay, stage_at, stays};
 use crate::domain::dates::{days_to_date, local_day};
-use crate::domain::factors::{health_at, health_series};
+use crate::domain::factors::replay;
 use crate::domain::{
     CadenceRules, Channel, Customer, CustomerId, Deal, DealStatus, FactorScore, FollowUp, Interaction, Money, Stage,
     StageChange,
@@ -323,7 +323,10 @@ pub fn median(values: &[f64]) -> Option<f64> {
 
 /// The entry of `map` under `key`, made when missing: a key is only
 /// copied the first time it is seen.
-fn entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+/// The group named `key`, made when new. Hashed while gathering (a
+/// million interactions each find their author's row; ten thousand
+/// organizations their own), sorted by name once at the end.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
     if !map.contains_key(key) {
         map.insert(key.to_string(), V::default());
     }
@@ -348,6 +351,10 @@ pub struct Gather {
     cadence: CadenceRules,
     /// Health summed and counted at the end of each month of the period.
     health: BTreeMap<NaiveDate, (u64, usize)>,
+    /// `Figures::clv_by_segment`, `clv_by_org` and `activity` while gathering.
+    segments: HashMap<String, GroupValue>,
+    orgs: HashMap<String, GroupValue>,
+    activity: HashMap<String, PersonActivity>,
     figures: Figures,
 }
 
@@ -359,6 +366,9 @@ impl Gather {
             today,
             cadence: CadenceRules::default(),
             health: BTreeMap::new(),
+            segments: HashMap::new(),
+            orgs: HashMap::new(),
+            activity: HashMap::new(),
             figures: Figures::default(),
         }
     }
@@ -394,12 +404,12 @@ impl Gather {
         row.customers += 1;
         row.revenue += revenue;
         row.clv += clv;
-        let segment = entry(&mut f.clv_by_segment, c.segment.trim());
+        let segment = entry(&mut self.segments, c.segment.trim());
         segment.customers += 1;
         segment.clv += clv;
         segment.revenue += revenue;
         if let Some(name) = org.map(str::trim).filter(|n| !n.is_empty()) {
-            let group = entry(&mut f.clv_by_org, name);
+            let group = entry(&mut self.orgs, name);
             group.customers += 1;
             group.clv += clv;
             group.revenue += revenue;
@@ -432,7 +442,7 @@ impl Gather {
                     f.touchpoints_by_stage.entry(stage).or_default().add(rating);
                 }
             }
-            let person = entry(&mut f.activity, &i.author);
+            let person = entry(&mut self.activity, &i.author);
             person.interactions += 1;
             if !touched_by.contains(&i.author.as_str()) {
                 person.customers_touched += 1;
@@ -442,10 +452,10 @@ impl Gather {
         for fu in follow_ups.iter().filter(|f| !f.deleted) {
             match fu.done_at {
                 Some(done) if period.holds(done) => {
-                    entry(&mut f.activity, &fu.author).follow_ups_done += 1;
+                    entry(&mut self.activity, &fu.author).follow_ups_done += 1;
                 }
                 None if fu.due_date() < self.today => {
-                    entry(&mut f.activity, &fu.author).follow_ups_overdue += 1;
+                    entry(&mut self.activity, &fu.author).follow_ups_overdue += 1;
                 }
                 _ => {}
             }
@@ -490,8 +500,9 @@ impl Gather {
         earliest_follow_up: Option<NaiveDate>,
     ) {
         let (start, end) = (self.calendar.start, self.calendar.end);
+        let health = HealthPoints::of(scores);
         for &(month, month_end) in &self.calendar.month_ends {
-            if let Some(h) = health_at(scores, month_end) {
+            if let Some(h) = health.at(month_end) {
                 let m = self.health.entry(month).or_insert((0, 0));
                 m.0 += u64::from(h);
                 m.1 += 1;
@@ -504,7 +515,7 @@ impl Gather {
         if late * 2 > cadence {
             reasons.push(RiskReason::Overdue { days: late });
         }
-        if let Some((from, to)) = health_fall(scores, start, end) {
+        if let Some((from, to)) = health.fall(start, end) {
             reasons.push(RiskReason::HealthFell { from, to });
             self.figures.health_falling.push(HealthFall {
                 id: c.id,
@@ -529,6 +540,9 @@ impl Gather {
 
     pub fn finish(mut self) -> Figures {
         let f = &mut self.figures;
+        f.clv_by_segment = self.segments.into_iter().collect();
+        f.clv_by_org = self.orgs.into_iter().collect();
+        f.activity = self.activity.into_iter().collect();
         f.health_by_month = self
             .health
             .into_iter()
@@ -556,17 +570,35 @@ impl Gather {
     }
 }
 
-/// Health at the period's start (or, for a customer first assessed during
-/// it, at that first assessment) against health at its end, when lower.
-fn health_fall(scores: &[FactorScore], start: i64, end: i64) -> Option<(u8, u8)> {
-    let from = health_at(scores, start).or_else(|| {
-        health_series(scores)
-            .into_iter()
-            .find(|(at, _)| (start..=end).contains(at))
-            .map(|(_, h)| h)
-    })?;
-    let to = health_at(scores, end)?;
-    (to < from).then_some((from, to))
+/// A customer's health after each moment its factors changed, oldest
+/// first (none where no factor was scored then): replayed once, read
+/// at every month's end.
+struct HealthPoints(Vec<(i64, Option<u8>)>);
+
+impl HealthPoints {
+    fn of(scores: &[FactorScore]) -> HealthPoints {
+        HealthPoints(replay(scores).into_iter().map(|(at, f)| (at, f.health())).collect())
+    }
+
+    /// Health as it was at `at` (`factors::health_at`).
+    fn at(&self, at: i64) -> Option<u8> {
+        let after = self.0.partition_point(|(t, _)| *t <= at);
+        after.checked_sub(1).and_then(|n| self.0[n].1)
+    }
+
+    /// Health at the period's start (or, for a customer first assessed
+    /// during it, at that first assessment) against health at its end,
+    /// when lower.
+    fn fall(&self, start: i64, end: i64) -> Option<(u8, u8)> {
+        let from = self.at(start).or_else(|| {
+            self.0
+                .iter()
+                .filter(|(at, _)| (start..=end).contains(at))
+                .find_map(|(_, h)| *h)
+        })?;
+        let to = self.at(end)?;
+        (to < from).then_some((from, to))
+    }
 }
 
 /// Days since the last purchase, when that is more than twice the usual
