@@ -96,7 +96,7 @@ pub fn gather(view: &View, scope: &Scope, me: &str) -> Result<Figures, StoreErro
         };
         let mut batch = Vec::with_capacity(BATCH);
         let mut sent = Ok(());
-        narrow.for_each(view, |rec| {
+        narrow.for_each_lean(view, |rec| {
             if sent.is_err() || list.as_ref().is_some_and(|l| !l.keeps(&rec.customer)) {
                 return;
             }

@@ -67,6 +67,20 @@ impl Chain {
     }
 }
 
+/// A body from the decoded frames of its chain, in chain order: the whole frame
+/// with each change laid over (no frames: the empty body).
+pub fn assemble(parts: impl IntoIterator<Item = Body>) -> Body {
+    let mut body = Body::default();
+    for (n, part) in parts.into_iter().enumerate() {
+        if n == 0 {
+            body = part;
+        } else {
+            overlay(&mut body, part);
+        }
+    }
+    body
+}
+
 /// Lays `later` (a change) over `body`.
 pub fn overlay(body: &mut Body, later: Body) {
     body.interactions.extend(later.interactions);

@@ -279,7 +279,17 @@ impl Matcher {
     /// Calls `f` with each customer the filter keeps, in id order: read
     /// through the indexes of stage, tag and owner when one is given (so
     /// the cost is what is returned), else by reading every customer.
-    pub fn for_each(&self, view: &View, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
+    pub fn for_each(&self, view: &View, f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
+        self.for_each_read(view, false, f)
+    }
+
+    /// `for_each`, each customer read lean (`View::for_each_customer_read`):
+    /// what a report reads.
+    pub fn for_each_lean(&self, view: &View, f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
+        self.for_each_read(view, true, f)
+    }
+
+    fn for_each_read(&self, view: &View, lean: bool, mut f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
         let mut sets = Vec::new();
         if let Some(s) = self.filter.stage {
             sets.push(view.ids_in_stage(s)?);
@@ -297,14 +307,14 @@ impl Matcher {
         match sets.into_iter().reduce(|a, b| a.intersection(&b).copied().collect()) {
             Some(ids) => {
                 for id in ids {
-                    if let Some(rec) = view.live_customer(id)?
+                    if let Some(rec) = view.live_customer_read(id, lean)?
                         && self.keeps(&rec.customer)
                     {
                         f(rec);
                     }
                 }
             }
-            None => view.for_each_customer(|rec| {
+            None => view.for_each_customer_read(lean, |rec| {
                 if self.keeps(&rec.customer) {
                     f(rec);
                 }

@@ -210,10 +210,32 @@ impl PackFile {
         }
     }
 
-    /// The payloads at `locs`, all in this file and in offset order,
-    /// read as few spans as the gaps between them allow: what a scan of
-    /// many small records costs.
-    fn read_sorted(&self, locs: &[Loc], out: &mut Vec<Vec<u8>>) -> Result<(), PackError> {
+    /// Calls `f` with the payload at each of `locs` (all in this file and
+    /// in offset order) and its place in `locs`, read as few spans as the
+    /// gaps between them allow: what a scan of many small records costs.
+    /// The spans are read into one buffer, kept by the thread for its next
+    /// scan: a fresh one each time had the kernel zero its pages again.
+    fn visit_sorted<E: From<PackError>>(
+        &self,
+        locs: &[Loc],
+        f: &mut impl FnMut(usize, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        thread_local! {
+            static SPANS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SPANS.with(|spans| match spans.try_borrow_mut() {
+            Ok(mut buf) => self.visit_sorted_in(locs, &mut buf, f),
+            // Only when `f` itself reads the pack: that read has a buffer of its own.
+            Err(_) => self.visit_sorted_in(locs, &mut Vec::new(), f),
+        })
+    }
+
+    fn visit_sorted_in<E: From<PackError>>(
+        &self,
+        locs: &[Loc],
+        buf: &mut Vec<u8>,
+        f: &mut impl FnMut(usize, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
         let damaged = |offset| PackError::Damaged {
             path: self.path.clone(),
             offset,
@@ -230,7 +252,7 @@ impl PackFile {
                     || loc.offset < self.base
                     || loc.offset.saturating_add(loc.framed_len()) > size
                 {
-                    return Err(damaged(loc.offset));
+                    return Err(damaged(loc.offset).into());
                 }
                 let loc_end = loc.offset + loc.framed_len();
                 if j > i && (loc.offset > end + SPAN_GAP || loc_end - start > SPAN) {
@@ -239,8 +261,12 @@ impl PackFile {
                 end = end.max(loc_end);
                 j += 1;
             }
-            let mut buf = vec![0u8; (end - start) as usize];
-            positional::read_exact_at(&self.file, &mut buf, start - self.base).map_err(|e| {
+            let span_len = (end - start) as usize;
+            if buf.len() < span_len {
+                buf.resize(span_len, 0);
+            }
+            let span = &mut buf[..span_len];
+            positional::read_exact_at(&self.file, span, start - self.base).map_err(|e| {
                 if e.kind() == io::ErrorKind::UnexpectedEof {
                     damaged(start)
                 } else {
@@ -250,13 +276,13 @@ impl PackFile {
                     }
                 }
             })?;
-            for loc in &locs[i..j] {
+            for (n, loc) in locs[i..j].iter().enumerate() {
                 let at = (loc.offset - start) as usize;
-                match frame::read(&buf, at) {
+                match frame::read(span, at) {
                     frame::Read::Frame { payload, next } if next == at + loc.framed_len() as usize => {
-                        out.push(payload.to_vec())
+                        f(i + n, payload)?
                     }
-                    _ => return Err(damaged(loc.offset)),
+                    _ => return Err(damaged(loc.offset).into()),
                 }
             }
             i = j;
@@ -365,27 +391,51 @@ impl Pack {
     /// The payloads at `locs`, in the order given: read in offset order,
     /// neighbouring frames in one read.
     pub fn read_many(&self, locs: &[Loc]) -> Result<Vec<Vec<u8>>, PackError> {
+        self.read_many_with(locs, |payload| Ok(payload.to_vec()))
+    }
+
+    /// `read_many`, each payload made into a `T` by `make` straight from
+    /// the bytes read (no copy of its own), in the order of `locs`.
+    pub fn read_many_with<T, E: From<PackError>>(
+        &self,
+        locs: &[Loc],
+        mut make: impl FnMut(&[u8]) -> Result<T, E>,
+    ) -> Result<Vec<T>, E> {
         let mut order: Vec<usize> = (0..locs.len()).collect();
         order.sort_by_key(|&i| locs[i].offset);
         let sorted: Vec<Loc> = order.iter().map(|&i| locs[i]).collect();
         let split = sorted.partition_point(|l| self.in_older(*l));
-        let mut payloads = Vec::with_capacity(locs.len());
+        let mut made: Vec<Option<T>> = std::iter::repeat_with(|| None).take(locs.len()).collect();
+        let mut keep = |n: usize, payload: &[u8]| -> Result<(), E> {
+            made[order[n]] = Some(make(payload)?);
+            Ok(())
+        };
         if split > 0 {
             let older = self.older.read().unwrap_or_else(|e| e.into_inner());
             let Some(file) = older.as_ref() else {
                 return Err(PackError::Damaged {
                     path: self.current.path.clone(),
                     offset: sorted[0].offset,
-                });
+                }
+                .into());
             };
-            file.read_sorted(&sorted[..split], &mut payloads)?;
+            file.visit_sorted(&sorted[..split], &mut keep)?;
         }
-        self.current.read_sorted(&sorted[split..], &mut payloads)?;
-        let mut out = vec![Vec::new(); locs.len()];
-        for (i, payload) in order.into_iter().zip(payloads) {
-            out[i] = payload;
-        }
-        Ok(out)
+        self.current
+            .visit_sorted(&sorted[split..], &mut |n, payload| keep(split + n, payload))?;
+        // Every place was visited once, or an error returned above.
+        made.into_iter()
+            .zip(locs)
+            .map(|(m, loc)| {
+                m.ok_or_else(|| {
+                    PackError::Damaged {
+                        path: self.current.path.clone(),
+                        offset: loc.offset,
+                    }
+                    .into()
+                })
+            })
+            .collect()
     }
 
     /// Makes everything appended so far durable.

@@ -11,9 +11,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::agenda_item::{AgendaItem, AgendaWhat};
+use super::chain;
 use super::codec;
 use super::error::StoreError;
 use super::keys;
+use super::lean::{LeanBody, LeanCustomerRecord};
 use super::records::{Body, CustomerRecord, FollowUpRecord, InteractionRecord};
 use super::storage::Storage;
 use crate::domain::agenda::rank;
@@ -133,11 +135,32 @@ impl View {
         Ok(self.customer(id)?.filter(CustomerRecord::is_live))
     }
 
+    /// `live_customer`, read `lean` when asked (`LeanCustomerRecord`).
+    pub(crate) fn live_customer_read(&self, id: CustomerId, lean: bool) -> Result<Option<CustomerRecord>, StoreError> {
+        if !lean {
+            return self.live_customer(id);
+        }
+        match self.storage.get(&keys::customer(id))? {
+            Some(v) => Ok(Some(decode_customer(&v, lean)?).filter(CustomerRecord::is_live)),
+            None => Ok(None),
+        }
+    }
+
     /// Calls `f` with every live customer, in id order, until it returns false.
-    pub fn for_each_customer(&self, mut f: impl FnMut(CustomerRecord) -> bool) -> Result<(), StoreError> {
+    pub fn for_each_customer(&self, f: impl FnMut(CustomerRecord) -> bool) -> Result<(), StoreError> {
+        self.for_each_customer_read(false, f)
+    }
+
+    /// `for_each_customer`, each read `lean` when asked: without what
+    /// neither a report nor a saved list reads (`LeanCustomerRecord`).
+    pub(crate) fn for_each_customer_read(
+        &self,
+        lean: bool,
+        mut f: impl FnMut(CustomerRecord) -> bool,
+    ) -> Result<(), StoreError> {
         for entry in self.storage.scan_prefix(&[keys::CUSTOMER]) {
             let (_, v) = entry?;
-            let rec: CustomerRecord = codec::decode(&v).map_err(StoreError::codec("customer record"))?;
+            let rec = decode_customer(&v, lean)?;
             if rec.is_live() && !f(rec) {
                 break;
             }
@@ -190,7 +213,13 @@ impl View {
         let mut homes = HashMap::new();
         ids.iter()
             .zip(self.storage.lean_bodies(ids)?)
-            .map(|(id, body)| self.timeline_of(*id, body, &mut homes))
+            .map(|(id, mut frames)| match frames.pop() {
+                Some(whole) if frames.is_empty() && !whole.has_guests() => Ok(whole.into_timeline(*id)),
+                last => {
+                    let body = chain::assemble(frames.into_iter().chain(last).map(LeanBody::into_body));
+                    self.timeline_of(*id, body, &mut homes)
+                }
+            })
             .collect()
     }
 
@@ -727,5 +756,16 @@ pub fn earliest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate>
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// A customer record, whole or `lean`.
+fn decode_customer(bytes: &[u8], lean: bool) -> Result<CustomerRecord, StoreError> {
+    if lean {
+        codec::decode::<LeanCustomerRecord>(bytes)
+            .map(LeanCustomerRecord::into_record)
+            .map_err(StoreError::codec("customer record"))
+    } else {
+        codec::decode(bytes).map_err(StoreError::codec("customer record"))
     }
 }

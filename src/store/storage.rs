@@ -42,11 +42,11 @@ impl Storage {
 
     /// The body a chain holds: its whole frame with each change laid over.
     pub fn read_body(&self, chain: &Chain) -> Result<Body, StoreError> {
-        let mut frames = Vec::with_capacity(chain.locs().len());
+        let mut parts = Vec::with_capacity(chain.locs().len());
         for loc in chain.locs() {
-            frames.push(self.pack.read(*loc)?);
+            parts.push(decode_body(&self.pack.read(*loc)?)?);
         }
-        assemble(frames, decode_body)
+        Ok(chain::assemble(parts))
     }
 
     /// The bodies of `ids`, in the order given (empty for a customer with
@@ -55,24 +55,30 @@ impl Storage {
     /// a whole scan of customers costs a few large reads rather than one
     /// or more per customer.
     pub fn bodies(&self, ids: &[CustomerId]) -> Result<Vec<Body>, StoreError> {
-        self.bodies_decoded(ids, decode_body)
+        Ok(self
+            .chains_decoded(ids, decode_body)?
+            .into_iter()
+            .map(chain::assemble)
+            .collect())
     }
 
-    /// `bodies`, each interaction without its text or its fields' stamps
-    /// (`lean`): what a report reads, at a fraction of the cost.
-    pub fn lean_bodies(&self, ids: &[CustomerId]) -> Result<Vec<Body>, StoreError> {
-        self.bodies_decoded(ids, |bytes| {
-            codec::decode::<LeanBody>(bytes)
-                .map(LeanBody::into_body)
-                .map_err(StoreError::codec("customer body"))
+    /// The frames of the bodies of `ids` as `bodies` reads them, each
+    /// decoded lean (`lean`: without each interaction's text or its
+    /// fields' stamps), in chain order: what a report reads, at a fraction
+    /// of the cost.
+    pub(crate) fn lean_bodies(&self, ids: &[CustomerId]) -> Result<Vec<Vec<LeanBody>>, StoreError> {
+        self.chains_decoded(ids, |bytes| {
+            codec::decode::<LeanBody>(bytes).map_err(StoreError::codec("customer body"))
         })
     }
 
-    fn bodies_decoded(
+    /// The frames of the chains of `ids`, decoded, in chain order (none
+    /// for a customer with no body).
+    fn chains_decoded<T>(
         &self,
         ids: &[CustomerId],
-        decode: fn(&[u8]) -> Result<Body, StoreError>,
-    ) -> Result<Vec<Body>, StoreError> {
+        decode: impl FnMut(&[u8]) -> Result<T, StoreError>,
+    ) -> Result<Vec<Vec<T>>, StoreError> {
         let mut lengths = Vec::with_capacity(ids.len());
         let mut locs = Vec::with_capacity(ids.len());
         for id in ids {
@@ -84,11 +90,8 @@ impl Storage {
                 None => lengths.push(0),
             }
         }
-        let mut frames = self.pack.read_many(&locs)?.into_iter();
-        lengths
-            .into_iter()
-            .map(|n| assemble(frames.by_ref().take(n), decode))
-            .collect()
+        let mut parts = self.pack.read_many_with(&locs, decode)?.into_iter();
+        Ok(lengths.into_iter().map(|n| parts.by_ref().take(n).collect()).collect())
     }
 
     /// The customer's body; empty when it has none.
@@ -151,24 +154,6 @@ impl Storage {
             }
         })
     }
-}
-
-/// A body from the frames of its chain, in chain order: the whole frame
-/// with each change laid over (no frames: the empty body).
-fn assemble(
-    frames: impl IntoIterator<Item = Vec<u8>>,
-    decode: fn(&[u8]) -> Result<Body, StoreError>,
-) -> Result<Body, StoreError> {
-    let mut body = Body::default();
-    for (n, bytes) in frames.into_iter().enumerate() {
-        let part = decode(&bytes)?;
-        if n == 0 {
-            body = part;
-        } else {
-            chain::overlay(&mut body, part);
-        }
-    }
-    Ok(body)
 }
 
 fn decode_body(bytes: &[u8]) -> Result<Body, StoreError> {
