@@ -15,6 +15,7 @@ pub mod input;
 pub mod keymap;
 pub mod layers;
 mod lend;
+pub mod path_completion;
 pub mod roster;
 pub mod search;
 pub mod terminal;
