@@ -32,7 +32,12 @@ fn selected(tui: &mut Tui) -> String {
     let name = screen
         .lines()
         .find_map(|l| l.split("Edit ").nth(1))
-        .map(|rest| rest.split(' ').take_while(|w| !w.is_empty() && !w.starts_with('─')).collect::<Vec<_>>().join(" "))
+        .map(|rest| {
+            rest.split(' ')
+                .take_while(|w| !w.is_empty() && !w.starts_with('─'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default();
     tui.key("esc");
     tui.wait_until_gone("Edit ");
@@ -189,4 +194,52 @@ fn mouse_false_in_the_config_leaves_the_mouse_to_the_terminal() {
     let out = output_text(&tui);
     assert!(!out.contains(MOUSE_ON), "the mouse was never taken");
     assert!(!out.contains("\x1b[?1006h"), "nor SGR reports asked for");
+}
+
+#[test]
+fn a_double_click_in_the_palette_runs_the_command() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Hai Bà Trưng"]);
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key(":");
+    tui.type_text("agenda");
+    let (col, row) = {
+        tui.wait_for("Agenda pane");
+        tui.position_of("Agenda pane").unwrap()
+    };
+    tui.double_click(col, row);
+    tui.wait_for("Agenda ·");
+    quit(&mut tui);
+}
+
+#[test]
+fn tab_completes_the_path_in_the_import_box() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Trần Quốc Toản"]);
+    let folder = s.dir.path().join("tệp");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("danh bạ.csv"), "Name\nNguyễn Trãi\n").unwrap();
+    std::fs::write(folder.join("danh sách.csv"), "Name\n王芳\n").unwrap();
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key("I");
+    tui.wait_for("File to import");
+    // Relative to the folder guanxi was started in (the sandbox's).
+    tui.type_text("tệ");
+    tui.key("tab");
+    tui.wait_for("> tệp/");
+    tui.type_text("d");
+    tui.key("tab");
+    // Both match: completed to what they share, and listed.
+    tui.wait_for("> tệp/danh ");
+    tui.wait_for("danh bạ.csv  danh sách.csv");
+    tui.type_text("s");
+    tui.key("tab");
+    tui.wait_for("> tệp/danh sách.csv");
+    tui.key("enter");
+    tui.wait_for("1 new");
+    tui.key("enter");
+    tui.wait_for("Customers · 2");
+    quit(&mut tui);
 }

@@ -105,11 +105,7 @@ pub fn run(mut app: App) -> Result<()> {
             loop {
                 let handled = handle(&mut app, event::read()?);
                 dirty |= handled != Handled::Nothing;
-                if app.quit
-                    || app.editor.is_some()
-                    || handled == Handled::Mouse
-                    || !event::poll(Duration::ZERO)?
-                {
+                if app.quit || app.editor.is_some() || handled == Handled::Mouse || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }

@@ -82,7 +82,11 @@ fn folder_of(dir_part: &str, home: Option<&Path>, cwd: &Path) -> PathBuf {
         return home.join(rest);
     }
     let path = Path::new(dir_part);
-    if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) }
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    }
 }
 
 /// The longest start all `names` share, cut on a character boundary.
@@ -126,7 +130,10 @@ mod tests {
         let cwd = dir.path();
         assert_eq!(complete_in("客", None, cwd), ("客户名单.csv".to_string(), vec![]));
         assert_eq!(complete_in("d", None, cwd), ("danh bạ/".to_string(), vec![]));
-        assert_eq!(complete_in("danh bạ/L", None, cwd), ("danh bạ/Lan.vcf".to_string(), vec![]));
+        assert_eq!(
+            complete_in("danh bạ/L", None, cwd),
+            ("danh bạ/Lan.vcf".to_string(), vec![])
+        );
     }
 
     #[test]
@@ -138,7 +145,10 @@ mod tests {
         // Hidden files only when asked for.
         let (text, choices) = complete_in("", None, dir.path());
         assert_eq!(text, "");
-        assert_eq!(choices, ["danh bạ/", "khách hàng.csv", "khách hàng.vcf", "客户名单.csv"]);
+        assert_eq!(
+            choices,
+            ["danh bạ/", "khách hàng.csv", "khách hàng.vcf", "客户名单.csv"]
+        );
         assert_eq!(complete_in(".h", None, dir.path()).0, ".hidden.csv");
     }
 
@@ -147,10 +157,7 @@ mod tests {
         let dir = folder();
         let home = dir.path();
         let elsewhere = tempfile::tempdir().unwrap();
-        assert_eq!(
-            complete_in("~/客", Some(home), elsewhere.path()).0,
-            "~/客户名单.csv"
-        );
+        assert_eq!(complete_in("~/客", Some(home), elsewhere.path()).0, "~/客户名单.csv");
         let absolute = format!("{}/danh", home.display());
         assert_eq!(
             complete_in(&absolute, None, elsewhere.path()).0,
@@ -162,7 +169,10 @@ mod tests {
     fn nothing_matching_or_no_folder_changes_nothing() {
         let dir = folder();
         assert_eq!(complete_in("zzz", None, dir.path()), ("zzz".to_string(), vec![]));
-        assert_eq!(complete_in("missing/a", None, dir.path()), ("missing/a".to_string(), vec![]));
+        assert_eq!(
+            complete_in("missing/a", None, dir.path()),
+            ("missing/a".to_string(), vec![])
+        );
     }
 
     #[test]

@@ -50,7 +50,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ImportState) {
             } else if !choices.is_empty() {
                 // File names are data: escaped, and cut to the line.
                 frame.render_widget(
-                    Paragraph::new(Span::styled(fit_escaped(&choices.join("  "), problem.width as usize), th.muted)),
+                    Paragraph::new(Span::styled(
+                        fit_escaped(&choices.join("  "), problem.width as usize),
+                        th.muted,
+                    )),
                     problem,
                 );
             }

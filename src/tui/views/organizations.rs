@@ -109,7 +109,10 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
         };
         // While a person is chosen the list keys move among the people.
         if orgs.person.is_none() {
-            app.hit(row_area, crate::tui::mouse::Spot::Row(i as isize - orgs.cursor as isize));
+            app.hit(
+                row_area,
+                crate::tui::mouse::Spot::Row(i as isize - orgs.cursor as isize),
+            );
         }
         frame.render_widget(Paragraph::new(Span::styled(cells.join(" "), style)), row_area);
     }
