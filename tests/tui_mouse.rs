@@ -243,3 +243,30 @@ fn tab_completes_the_path_in_the_import_box() {
     tui.wait_for("Customers · 2");
     quit(&mut tui);
 }
+
+#[test]
+fn the_wheel_scrolls_a_customers_detail() {
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Chu Văn An", "--company", "Trường Quốc Tử Giám"]);
+    for n in 1..=30 {
+        s.ok(&[
+            "log",
+            "chu van an",
+            "--summary",
+            &format!("Cuộc gọi số {n:02}"),
+            "--at",
+            &format!("2026-01-{n:02}"),
+        ]);
+    }
+    let mut tui = open(&s, 100, 30);
+    tui.wait_for("Customers · 1");
+    tui.key("enter");
+    let top = "Trường Quốc Tử Giám";
+    tui.wait_for("Cuộc gọi số 30");
+    tui.wait_for(top);
+    tui.wheel(50, 15, true);
+    tui.wait_until_gone(top);
+    tui.wheel(50, 15, false);
+    tui.wait_for(top);
+    quit(&mut tui);
+}

@@ -27,7 +27,7 @@ use super::action::Action;
 use super::app::{App, Pane};
 
 /// Rows (or lines) one notch of the wheel moves.
-const WHEEL_STEPS: usize = 3;
+pub const WHEEL_STEPS: usize = 3;
 /// Two clicks on the same cell within this are a double-click.
 const DOUBLE_CLICK: Duration = Duration::from_millis(500);
 
@@ -116,8 +116,8 @@ impl App {
             return false;
         }
         let acted = match event.kind {
-            MouseEventKind::ScrollDown => self.wheel(Action::Down),
-            MouseEventKind::ScrollUp => self.wheel(Action::Up),
+            MouseEventKind::ScrollDown => self.wheel(true),
+            MouseEventKind::ScrollUp => self.wheel(false),
             MouseEventKind::Down(MouseButton::Left) => self.click(event.column, event.row),
             _ => false,
         };
@@ -129,10 +129,14 @@ impl App {
     }
 
     /// The wheel moves what the list keys move: the top layer's list or
-    /// text, else the pane's.
-    fn wheel(&mut self, action: Action) -> bool {
+    /// text (as the layer says, `Layer::wheel`), else the pane's.
+    fn wheel(&mut self, down: bool) -> bool {
         self.message = None;
-        for _ in 0..WHEEL_STEPS {
+        let (action, times) = match self.layers.last() {
+            Some(top) => top.wheel(down),
+            None => (if down { Action::Down } else { Action::Up }, WHEEL_STEPS),
+        };
+        for _ in 0..times {
             self.update(action);
         }
         true

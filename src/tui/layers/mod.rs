@@ -163,6 +163,13 @@ pub trait Layer: AsAny + Debug {
         }
     }
 
+    /// One notch of the mouse wheel: the action it runs here and how many
+    /// times (`crate::tui::mouse`). The list keys by default.
+    fn wheel(&self, down: bool) -> (Action, usize) {
+        let action = if down { Action::Down } else { Action::Up };
+        (action, crate::tui::mouse::WHEEL_STEPS)
+    }
+
     /// The customer this layer shows: actions it passes to the pane act
     /// on this customer.
     fn customer(&self) -> Option<CustomerId> {
