@@ -1,4 +1,5 @@
-//! The key road. Keys, pasted text (and later the mouse) go one way: the
+//! The key road. Keys, pasted text and the mouse (`crate::tui::mouse`,
+//! which turns clicks and the wheel into these actions) go one way: the
 //! top layer — a customer's detail, a form, a question, help, the
 //! palette, an import, the duplicates, the search box — gets each event
 //! first and answers for itself: which key modes it reads, which actions
