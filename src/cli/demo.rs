@@ -76,7 +76,9 @@ pub fn demo(ctx: &Context, a: DemoArgs) -> Result<String> {
     store.compact()?;
     let shown: PathBuf = store.workspace().root.clone();
     if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
+        let mut app = crate::tui::build_app(store, &ctx.config_dir())?;
+        app.mouse.on = ctx.config.mouse();
+        crate::tui::run(app)?;
         return Ok(tf("cli.demo.stays", &[("path", &shown.display())]) + "\n");
     }
     Ok(tf(

@@ -261,7 +261,9 @@ fn overview(ctx: &Context) -> anyhow::Result<String> {
         // Opening the UI is opening for writing: a workspace from before
         // organizations gets them now (`Store::make_organizations`).
         store.make_organizations()?;
-        crate::tui::run(crate::tui::build_app(store, &ctx.config_dir())?)?;
+        let mut app = crate::tui::build_app(store, &ctx.config_dir())?;
+        app.mouse.on = ctx.config.mouse();
+        crate::tui::run(app)?;
         return Ok(String::new());
     }
     // Not in a terminal, this only reports: it makes no workspace.

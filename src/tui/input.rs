@@ -1,6 +1,18 @@
 //! A one-line text box: cursor movement by grapheme, so a Vietnamese
 //! letter with two marks or a Chinese character is one step, and text kept
 //! in NFC whatever form the keyboard sends.
+//!
+//! The keys are a shell's (readline's): Ctrl-A / Home and Ctrl-E / End to
+//! the ends, Alt-B / Alt-F (and Ctrl-Left / Ctrl-Right) a word back and
+//! forward, Ctrl-W and Alt-Backspace delete the word before the cursor,
+//! Alt-D the word after it, Ctrl-U to the start, Ctrl-K to the end.
+//!
+//! A word is a run of letters and digits (a letter with its marks is one
+//! grapheme, so `Nguyễn` is one word) or a run of Chinese, Japanese or
+//! Korean characters: Chinese is written without spaces, so a run of
+//! ideographs is taken as one word (`深圳华信` goes whole) and a change of
+//! script is a boundary (`iPhone手机` is two words). Whitespace and
+//! punctuation separate words and go with the word they precede.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_normalization::UnicodeNormalization;
@@ -72,10 +84,38 @@ impl LineInput {
             .unwrap_or(self.cursor)
     }
 
+    /// Where the word before the cursor starts: back over separators,
+    /// then over one run of a kind (see the module's note).
     fn word_start(&self) -> usize {
-        let head = &self.text[..self.cursor];
-        let trimmed = head.trim_end();
-        trimmed.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0)
+        let mut at = self.cursor;
+        let mut run = None;
+        for (i, g) in self.text[..self.cursor].grapheme_indices(true).rev() {
+            match (run, WordKind::of(g)) {
+                (None, None) => {}
+                (None, Some(kind)) => run = Some(kind),
+                (Some(kind), Some(k)) if k == kind => {}
+                _ => break,
+            }
+            at = i;
+        }
+        at
+    }
+
+    /// Where the word after the cursor ends: over separators, then over
+    /// one run of a kind.
+    fn word_end(&self) -> usize {
+        let mut at = self.cursor;
+        let mut run = None;
+        for g in self.text[self.cursor..].graphemes(true) {
+            match (run, WordKind::of(g)) {
+                (None, None) => {}
+                (None, Some(kind)) => run = Some(kind),
+                (Some(kind), Some(k)) if k == kind => {}
+                _ => break,
+            }
+            at += g.len();
+        }
+        at
     }
 
     /// Applies an editing key; false when the key is not for text editing.
@@ -85,15 +125,21 @@ impl LineInput {
         match key.code {
             KeyCode::Char(c) if !ctrl && !alt => self.insert(&c.to_string()),
             KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = self.text.len(),
             KeyCode::Char('u') if ctrl => {
                 self.text.replace_range(..self.cursor, "");
                 self.cursor = 0;
             }
             KeyCode::Char('k') if ctrl => self.text.truncate(self.cursor),
-            KeyCode::Char('w') if ctrl => {
-                let start = self.word_start();
-                self.text.replace_range(start..self.cursor, "");
-                self.cursor = start;
+            KeyCode::Char('w') if ctrl => self.delete_word_before(),
+            KeyCode::Backspace if alt || ctrl => self.delete_word_before(),
+            KeyCode::Char('b') if alt => self.cursor = self.word_start(),
+            KeyCode::Char('f') if alt => self.cursor = self.word_end(),
+            KeyCode::Left if alt || ctrl => self.cursor = self.word_start(),
+            KeyCode::Right if alt || ctrl => self.cursor = self.word_end(),
+            KeyCode::Char('d') if alt => {
+                let end = self.word_end();
+                self.text.replace_range(self.cursor..end, "");
             }
             KeyCode::Backspace => {
                 let start = self.prev_boundary();
@@ -111,6 +157,23 @@ impl LineInput {
             _ => return false,
         }
         true
+    }
+
+    fn delete_word_before(&mut self) {
+        let start = self.word_start();
+        self.text.replace_range(start..self.cursor, "");
+        self.cursor = start;
+    }
+
+    /// Puts the cursor after the last character (Ctrl-E where a form
+    /// binds that key to the editor and the field is a short one).
+    pub fn to_end(&mut self) {
+        self.cursor = self.text.len();
+    }
+
+    /// Where the cursor is, as a byte offset into `text()`.
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
 
     /// What fits in `width` columns, scrolled so the cursor shows, and the
@@ -168,6 +231,44 @@ impl LineInput {
     }
 }
 
+/// What a grapheme is to word moves: part of a word of some kind, or a
+/// separator (`None`: whitespace, punctuation, symbols).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    /// Letters and digits of alphabetic scripts (Vietnamese, English).
+    Alphabetic,
+    /// Chinese, Japanese and Korean characters.
+    Cjk,
+}
+
+impl WordKind {
+    fn of(grapheme: &str) -> Option<WordKind> {
+        let c = grapheme.chars().next()?;
+        if is_cjk(c) {
+            Some(WordKind::Cjk)
+        } else if c.is_alphanumeric() {
+            Some(WordKind::Alphabetic)
+        } else {
+            None
+        }
+    }
+}
+
+/// Han ideographs, kana, hangul and the CJK compatibility blocks (not the
+/// CJK punctuation: `，` and `。` separate words).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // radicals
+        | 0x3040..=0x30FF    // hiragana, katakana
+        | 0x3100..=0x312F    // bopomofo
+        | 0x3400..=0x4DBF    // extension A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xAC00..=0xD7AF    // hangul syllables
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0x20000..=0x3134F  // extensions B to G
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +315,125 @@ mod tests {
         i.handle(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(i.text(), "");
         assert!(!i.handle(&key(KeyCode::Tab)));
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn alt(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::ALT)
+    }
+
+    /// The text with `|` where the cursor is.
+    fn marked(i: &LineInput) -> String {
+        format!("{}|{}", &i.text()[..i.cursor()], &i.text()[i.cursor()..])
+    }
+
+    /// A box holding `s`, the cursor where `|` is.
+    fn at(s: &str) -> LineInput {
+        let (head, tail) = s.split_once('|').unwrap();
+        let mut i = LineInput::new(&format!("{head}{tail}"));
+        i.cursor = head.nfc().collect::<String>().len();
+        i
+    }
+
+    fn after(s: &str, keys: &[KeyEvent]) -> String {
+        let mut i = at(s);
+        for k in keys {
+            assert!(i.handle(k), "{k:?} is a text box key");
+        }
+        marked(&i)
+    }
+
+    #[test]
+    fn ctrl_w_and_alt_backspace_delete_the_word_before_the_cursor() {
+        for k in [ctrl('w'), alt(KeyCode::Backspace)] {
+            assert_eq!(after("Gọi điện tư vấn|", &[k]), "Gọi điện tư |");
+            assert_eq!(after("Gọi điện tư |", &[k]), "Gọi điện |");
+            // Punctuation separates words and goes with the word after it.
+            assert_eq!(after("Trần Thị Ánh, Phú Thịnh.|", &[k]), "Trần Thị Ánh, Phú |");
+            assert_eq!(after("anh.nguyen@phuthinh|", &[k]), "anh.nguyen@|");
+            // A run of Chinese characters is one word; a change of script
+            // is a boundary.
+            assert_eq!(after("联系人：张伟|", &[k]), "联系人：|");
+            assert_eq!(after("买了iPhone手机|", &[k]), "买了iPhone|");
+            assert_eq!(after("买了iPhone|手机", &[k]), "买了|手机");
+            assert_eq!(after("|Nguyễn", &[k]), "|Nguyễn");
+        }
+        // Letters with their marks go whole, typed composed or not.
+        let decomposed: String = "Nguyễn Văn".nfd().collect();
+        let mut i = typed(&decomposed);
+        i.handle(&ctrl('w'));
+        assert_eq!(i.text(), "Nguyễn ");
+    }
+
+    #[test]
+    fn ctrl_u_and_ctrl_k_delete_to_the_start_and_to_the_end() {
+        assert_eq!(after("Nguyễn Văn| An", &[ctrl('u')]), "| An");
+        assert_eq!(after("Nguyễn Văn| An", &[ctrl('k')]), "Nguyễn Văn|");
+        assert_eq!(after("深圳华信|科技有限公司", &[ctrl('u')]), "|科技有限公司");
+        assert_eq!(after("深圳华信|科技有限公司", &[ctrl('k')]), "深圳华信|");
+    }
+
+    #[test]
+    fn alt_b_and_alt_f_move_by_word() {
+        let b = alt(KeyCode::Char('b'));
+        let f = alt(KeyCode::Char('f'));
+        assert_eq!(after("Gặp anh Đặng Thành|", &[b]), "Gặp anh Đặng |Thành");
+        assert_eq!(after("Gặp anh Đặng Thành|", &[b, b]), "Gặp anh |Đặng Thành");
+        assert_eq!(after("|Gặp anh Đặng", &[f]), "Gặp| anh Đặng");
+        assert_eq!(after("|Gặp anh Đặng", &[f, f]), "Gặp anh| Đặng");
+        assert_eq!(after("|Gặp anh Đặng", &[f, f, f, f]), "Gặp anh Đặng|");
+        assert_eq!(after("|Gặp anh", &[b]), "|Gặp anh");
+        assert_eq!(after("和张伟见面，谈报价|", &[b]), "和张伟见面，|谈报价");
+        assert_eq!(after("|和张伟见面，谈报价", &[f]), "和张伟见面|，谈报价");
+        assert_eq!(after("|和张伟见面，谈报价", &[f, f]), "和张伟见面，谈报价|");
+        // Ctrl-Left / Ctrl-Right, as many terminals send them.
+        let cl = KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL);
+        let cr = KeyEvent::new(KeyCode::Right, KeyModifiers::CONTROL);
+        assert_eq!(after("Gặp anh|", &[cl]), "Gặp |anh");
+        assert_eq!(after("|Gặp anh", &[cr]), "Gặp| anh");
+    }
+
+    #[test]
+    fn alt_d_deletes_the_word_after_the_cursor() {
+        let d = alt(KeyCode::Char('d'));
+        assert_eq!(after("Gặp |anh Đặng", &[d]), "Gặp | Đặng");
+        assert_eq!(after("张伟|，深圳华信", &[d]), "张伟|");
+    }
+
+    #[test]
+    fn home_end_ctrl_a_and_ctrl_e_go_to_the_ends() {
+        assert_eq!(after("Phú Th|ịnh", &[key(KeyCode::Home)]), "|Phú Thịnh");
+        assert_eq!(after("Phú Th|ịnh", &[ctrl('a')]), "|Phú Thịnh");
+        assert_eq!(after("Phú| Thịnh", &[key(KeyCode::End)]), "Phú Thịnh|");
+        assert_eq!(after("Phú| Thịnh", &[ctrl('e')]), "Phú Thịnh|");
+        assert_eq!(after("深圳|华信", &[ctrl('e')]), "深圳华信|");
+        assert_eq!(after("深圳|华信", &[ctrl('a')]), "|深圳华信");
+    }
+
+    #[test]
+    fn left_right_backspace_and_delete_step_one_character() {
+        assert_eq!(after("Ánh|", &[key(KeyCode::Left)]), "Án|h");
+        assert_eq!(after("Ánh|", &[key(KeyCode::Left), key(KeyCode::Left)]), "Á|nh");
+        assert_eq!(after("Ánh|", &[key(KeyCode::Backspace), key(KeyCode::Backspace)]), "Á|");
+        assert_eq!(after("|深圳", &[key(KeyCode::Right)]), "深|圳");
+        assert_eq!(after("|深圳", &[key(KeyCode::Delete)]), "|圳");
+        // A letter decomposed with two marks is one step.
+        let decomposed: String = "ệ".nfd().collect();
+        let mut i = LineInput::default();
+        i.insert(&decomposed);
+        i.handle(&key(KeyCode::Backspace));
+        assert_eq!(i.text(), "");
+    }
+
+    #[test]
+    fn other_modified_keys_are_not_for_the_box() {
+        let mut i = typed("An");
+        assert!(!i.handle(&ctrl('s')));
+        assert!(!i.handle(&alt(KeyCode::Char('x'))));
+        assert_eq!(i.text(), "An");
     }
 
     #[test]

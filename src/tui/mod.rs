@@ -2,7 +2,7 @@
 //! agenda; forms and popups as layers; everything from the keyboard.
 //!
 //! ```text
-//! key, paste ──► top layer or pane (`layers`) ──► Action ──► Store
+//! key, paste, mouse ──► top layer or pane (`layers`, `mouse`) ──► Action ──► Store
 //!                                                   │
 //!                                                   ▼
 //!                                             state ──► views::draw
@@ -15,6 +15,8 @@ pub mod input;
 pub mod keymap;
 pub mod layers;
 mod lend;
+pub mod mouse;
+pub mod path_completion;
 pub mod roster;
 pub mod search;
 pub mod terminal;
@@ -79,7 +81,7 @@ pub fn build_app(store: Store, config_dir: &Path) -> Result<App> {
 
 /// Runs the UI until the user quits.
 pub fn run(mut app: App) -> Result<()> {
-    let guard = TerminalGuard::enter()?;
+    let guard = TerminalGuard::enter(app.mouse.on)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let mut lender = Listening::at(&app.store);
@@ -97,14 +99,16 @@ pub fn run(mut app: App) -> Result<()> {
             IDLE_POLL
         };
         if event::poll(wait)? {
-            // Take every key already typed, then draw once.
+            // Take every key already typed, then draw once. A mouse event
+            // that did something is drawn before the next is read: the
+            // next click is read against the rows as they now stand.
             loop {
-                handle(&mut app, event::read()?);
-                if app.quit || app.editor.is_some() || !event::poll(Duration::ZERO)? {
+                let handled = handle(&mut app, event::read()?);
+                dirty |= handled != Handled::Nothing;
+                if app.quit || app.editor.is_some() || handled == Handled::Mouse || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
-            dirty = true;
         }
         if app.tick() {
             dirty = true;
@@ -174,10 +178,29 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Res
     Ok(())
 }
 
-fn handle(app: &mut App, event: Event) {
+/// What an event from the terminal came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handled {
+    /// Nothing to draw (the mouse moving over the screen).
+    Nothing,
+    Key,
+    /// The mouse did something: draw before reading another.
+    Mouse,
+}
+
+fn handle(app: &mut App, event: Event) -> Handled {
     match event {
         Event::Key(key) => app.on_key(key),
         Event::Paste(text) => app.on_paste(&text),
+        Event::Mouse(m) => {
+            return if app.on_mouse(m) {
+                Handled::Mouse
+            } else {
+                Handled::Nothing
+            };
+        }
+        // A resize, focus: drawn again, as before.
         _ => {}
     }
+    Handled::Key
 }

@@ -1,22 +1,30 @@
-//! The terminal, borrowed for the UI and always given back: raw mode and
-//! the alternate screen are undone when the guard drops, when the program
-//! panics (a hook that then hands over to the previous hook), and around
-//! `$EDITOR`.
+//! The terminal, borrowed for the UI and always given back: raw mode, the
+//! alternate screen and the mouse are undone when the guard drops, when
+//! the program panics (a hook that then hands over to the previous hook),
+//! and around `$EDITOR`.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
+
+/// True while the UI wants the mouse: the panic hook reads it, so it is
+/// kept where the hook can see it.
+static MOUSE: AtomicBool = AtomicBool::new(false);
 
 pub struct TerminalGuard {
     _private: (),
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<TerminalGuard> {
+    /// Takes the terminal; with `mouse`, its mouse too (`mouse = false` in
+    /// the config leaves it to the terminal).
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        MOUSE.store(mouse, Ordering::SeqCst);
         install_panic_hook();
         take()?;
         Ok(TerminalGuard { _private: () })
@@ -40,11 +48,18 @@ impl Drop for TerminalGuard {
 
 fn take() -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Restores the terminal; safe to call more than once.
 fn give_back() {
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+    }
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
     let _ = io::stdout().flush();

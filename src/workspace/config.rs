@@ -8,6 +8,7 @@
 //! currency = "VND"                   # how amounts are shown
 //! region = "VN"                      # where national phone numbers are from
 //! priority_segment = "enterprise"    # first on the agenda at equal stakes
+//! mouse = false                      # the UI leaves the mouse to the terminal
 //!
 //! [clv]
 //! remaining_years = 3.0
@@ -52,6 +53,9 @@ pub struct Config {
     pub region: Option<String>,
     /// The segment whose customers come first on the agenda at equal stakes.
     pub priority_segment: Option<String>,
+    /// False: the UI does not take the mouse, so the terminal keeps it
+    /// (selecting text without Shift). Unset: the UI takes it.
+    pub mouse: Option<bool>,
     pub clv: ClvAssumptions,
     pub cadence: CadenceRules,
     /// Loyalty tiers, lowest first: a customer is in the last one whose
@@ -213,6 +217,11 @@ impl Config {
             }
         }
         None
+    }
+
+    /// True when the UI takes the mouse (the default).
+    pub fn mouse(&self) -> bool {
+        self.mouse.unwrap_or(true)
     }
 
     /// The language the config file asks for, if any.
@@ -392,6 +401,14 @@ mod tests {
         fs::write(&path, "[cadense]\nloyalty = 90\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("cadense"), "{err}");
+    }
+
+    #[test]
+    fn the_mouse_is_on_unless_turned_off() {
+        assert!(Config::parse("").unwrap().mouse());
+        assert!(Config::parse("mouse = true").unwrap().mouse());
+        assert!(!Config::parse("mouse = false").unwrap().mouse());
+        assert!(Config::parse("mouse = \"no\"").is_err());
     }
 
     fn refusal(text: &str) -> String {

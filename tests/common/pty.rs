@@ -153,6 +153,61 @@ impl Tui {
         }
     }
 
+    /// A click of the left button on the cell at `col`, `row` (0-based, as
+    /// [`Tui::position_of`] gives them), as an xterm in SGR mouse mode
+    /// reports it: the press, then the release.
+    pub fn click(&mut self, col: u16, row: u16) {
+        self.send(&sgr_mouse(0, col, row, 'M'));
+        self.send(&sgr_mouse(0, col, row, 'm'));
+    }
+
+    /// Two clicks on one cell, as quickly as a hand makes them.
+    pub fn double_click(&mut self, col: u16, row: u16) {
+        self.click(col, row);
+        self.click(col, row);
+    }
+
+    /// One notch of the wheel over the cell at `col`, `row`: down (button
+    /// 65) or up (64). A wheel has no release.
+    pub fn wheel(&mut self, col: u16, row: u16, down: bool) {
+        self.send(&sgr_mouse(if down { 65 } else { 64 }, col, row, 'M'));
+    }
+
+    /// Where `needle` first shows on the screen, as (col, row), 0-based:
+    /// a wide character before it counts its two columns.
+    pub fn position_of(&self, needle: &str) -> Option<(u16, u16)> {
+        let parser = lock(&self.parser);
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        for row in 0..rows.get() {
+            // The row's text, and the column each byte of it came from.
+            let mut text = String::new();
+            let mut columns = Vec::new();
+            for col in 0..cols.get() {
+                let Some(cell) = screen.cell(row, col) else { continue };
+                if cell.is_wide_continuation() {
+                    continue;
+                }
+                let contents = if cell.has_contents() { cell.contents() } else { " " };
+                columns.extend(std::iter::repeat_n(col, contents.len()));
+                text.push_str(contents);
+            }
+            if let Some(at) = text.find(needle) {
+                return Some((columns[at], row));
+            }
+        }
+        None
+    }
+
+    /// Waits until `needle` is on screen and clicks its first cell.
+    pub fn click_on(&mut self, needle: &str) {
+        self.wait_for(needle);
+        let (col, row) = self
+            .position_of(needle)
+            .unwrap_or_else(|| panic!("\"{needle}\" left the screen before the click"));
+        self.click(col, row);
+    }
+
     /// The screen as text: one line per row, trailing blanks trimmed. Wide
     /// characters appear once (their continuation cell is skipped).
     pub fn screen(&self) -> String {
@@ -343,6 +398,12 @@ impl Drop for Tui {
         let _ = child.kill();
         let _ = child.wait();
     }
+}
+
+/// An SGR (mode 1006) mouse report: `ESC [ < button ; x ; y M` for a
+/// press (`m` for a release), x and y counted from 1.
+pub fn sgr_mouse(button: u16, col: u16, row: u16, end: char) -> Vec<u8> {
+    format!("\x1b[<{button};{};{}{end}", col + 1, row + 1).into_bytes()
 }
 
 /// The bytes an xterm sends for the named key (normal cursor-key mode).

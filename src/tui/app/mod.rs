@@ -118,6 +118,9 @@ pub struct App {
     pub editor: Option<EditorRequest>,
     /// The sample workspace the UI moved to, to name when it closes.
     pub sample_workspace: Option<std::path::PathBuf>,
+    /// Whether the UI takes the mouse, and where the last frame drew what
+    /// a click can choose.
+    pub mouse: crate::tui::mouse::Mouse,
     loader: Loader,
 }
 
@@ -220,6 +223,7 @@ impl App {
             quit: false,
             editor: None,
             sample_workspace: None,
+            mouse: Default::default(),
             loader: Loader::default(),
         }
     }

@@ -389,7 +389,7 @@ impl App {
         self.sync_current();
     }
 
-    fn move_cursor(&mut self, by: isize) {
+    pub(crate) fn move_cursor(&mut self, by: isize) {
         match self.pane {
             Pane::Customers => self.table.step(by),
             Pane::Pipeline if self.deal_board.on => self.deal_board.step(by),

@@ -173,6 +173,11 @@ impl Layer for Detail {
         h
     }
 
+    /// The wheel scrolls the view (the list keys pick follow-ups).
+    fn wheel(&self, down: bool) -> (Action, usize) {
+        (if down { Action::PageDown } else { Action::PageUp }, 1)
+    }
+
     fn handle(&mut self, action: Action, app: &mut App) -> Flow {
         match action {
             // Single steps pick a follow-up; pages and ends scroll the view.

@@ -48,17 +48,19 @@ impl Layer for Form {
                 then: super::Then::DiscardForm,
             }),
             Action::Cancel => return Flow::Close,
-            Action::OpenEditor => {
-                if let Some(field) = self.focused()
-                    && field.id.is_long()
-                {
+            Action::OpenEditor => match self.fields.get_mut(self.focus) {
+                Some(field) if field.id.is_long() => {
                     app.editor = Some(EditorRequest {
                         field: self.focus,
                         text: field.input.text().to_string(),
                         plan: None,
                     });
                 }
-            }
+                // In a short field the key (Ctrl-E) is what it is in a
+                // shell: the end of the line.
+                Some(field) => field.input.to_end(),
+                None => {}
+            },
             _ => return Flow::Ignored,
         }
         Flow::Stay

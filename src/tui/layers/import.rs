@@ -2,6 +2,7 @@
 //! it a chunk at a time between keys (Esc stops it; what was saved stays
 //! and `u` takes it all back).
 
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -18,7 +19,12 @@ const PAGE: usize = 10;
 
 #[derive(Debug)]
 pub enum Import {
-    Path { input: LineInput, error: Option<String> },
+    Path {
+        input: LineInput,
+        error: Option<String>,
+        /// The files a Tab found when several matched what was typed.
+        choices: Vec<String>,
+    },
     Preview(ImportJob),
     Running(ImportJob),
 }
@@ -45,6 +51,7 @@ impl Import {
         Import::Path {
             input: LineInput::default(),
             error: None,
+            choices: Vec::new(),
         }
     }
 
@@ -80,7 +87,7 @@ impl Layer for Import {
 
     fn handle(&mut self, action: Action, app: &mut App) -> Flow {
         match self {
-            Import::Path { input, error } => match action {
+            Import::Path { input, error, .. } => match action {
                 Action::Accept => match read(input.text(), app) {
                     Ok(job) => *self = Import::Preview(job),
                     Err(message) => *error = Some(message),
@@ -122,6 +129,19 @@ impl Layer for Import {
         match self {
             Import::Path { input, .. } => Some(input),
             _ => None,
+        }
+    }
+
+    /// Tab completes the path; any other key edits it (and the list of
+    /// matches goes: it was about the text before).
+    fn type_key(&mut self, key: &KeyEvent, _app: &mut App) {
+        if let Import::Path { input, choices, error } = self {
+            if key.code == KeyCode::Tab && key.modifiers.is_empty() {
+                *choices = crate::tui::path_completion::complete(input).choices;
+                *error = None;
+            } else if input.handle(key) {
+                choices.clear();
+            }
         }
     }
 

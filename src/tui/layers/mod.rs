@@ -1,4 +1,5 @@
-//! The key road. Keys, pasted text (and later the mouse) go one way: the
+//! The key road. Keys, pasted text and the mouse (`crate::tui::mouse`,
+//! which turns clicks and the wheel into these actions) go one way: the
 //! top layer — a customer's detail, a form, a question, help, the
 //! palette, an import, the duplicates, the search box — gets each event
 //! first and answers for itself: which key modes it reads, which actions
@@ -161,6 +162,13 @@ pub trait Layer: AsAny + Debug {
             input.insert(text);
             self.text_changed(app);
         }
+    }
+
+    /// One notch of the mouse wheel: the action it runs here and how many
+    /// times (`crate::tui::mouse`). The list keys by default.
+    fn wheel(&self, down: bool) -> (Action, usize) {
+        let action = if down { Action::Down } else { Action::Up };
+        (action, crate::tui::mouse::WHEEL_STEPS)
     }
 
     /// The customer this layer shows: actions it passes to the pane act

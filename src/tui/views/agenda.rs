@@ -55,6 +55,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let line = match list.at_line(line_no) {
             Some(AgendaLine::Heading(group, count)) => heading(app, group, count),
             Some(AgendaLine::Item(n)) => {
+                app.hit(
+                    Rect {
+                        y: inner.y + y as u16,
+                        height: 1,
+                        ..inner
+                    },
+                    crate::tui::mouse::Spot::Row(n as isize - list.cursor as isize),
+                );
                 let line = item_line(app, &cols, &list.items[n]);
                 if n == list.cursor {
                     line.style(th.selected)

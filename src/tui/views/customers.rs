@@ -14,6 +14,7 @@ use super::widgets::{
 use crate::domain::{Factor, SpinPart};
 use crate::i18n::{t, tf};
 use crate::tui::app::{App, SortColumn};
+use crate::tui::mouse::Spot;
 use crate::tui::roster::Row;
 
 /// From this width the summary sits beside the table.
@@ -216,14 +217,13 @@ fn table(frame: &mut Frame, area: Rect, app: &App) {
             line = line.style(th.selected);
         }
         let y = rows_area.y + (n - offset) as u16;
-        frame.render_widget(
-            Paragraph::new(line),
-            Rect {
-                y,
-                height: 1,
-                ..rows_area
-            },
-        );
+        let row_area = Rect {
+            y,
+            height: 1,
+            ..rows_area
+        };
+        app.hit(row_area, Spot::Row(n as isize - app.table.cursor as isize));
+        frame.render_widget(Paragraph::new(line), row_area);
     }
 }
 

@@ -130,6 +130,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form) {
     } else {
         0
     };
+    // A click on a field's line (or its reason) focuses the field.
+    for (y, (i, _)) in lines.iter().skip(offset).take(height).enumerate() {
+        app.hit(
+            Rect {
+                y: inner.y + y as u16,
+                height: 1,
+                ..inner
+            },
+            crate::tui::mouse::Spot::Field(*i as isize - form.focus as isize),
+        );
+    }
     let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).map(|(_, l)| l).collect();
     frame.render_widget(Paragraph::new(shown), inner);
     if let Some((line, col)) = cursor

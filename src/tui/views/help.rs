@@ -41,7 +41,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         }
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(t("help.text_keys"), th.muted)));
+    // Said in sentences, so wrapped to the popup rather than cut.
+    let mut notes = vec![t("help.text_keys")];
+    if app.mouse.on {
+        notes.push(t("help.mouse_keys"));
+    }
+    for note in notes {
+        for text in crate::domain::text::wrap(note, inner.width as usize) {
+            lines.push(Line::from(Span::styled(text, th.muted)));
+        }
+    }
     let max = (lines.len() as u16).saturating_sub(inner.height);
     frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max), 0)), inner);
 }

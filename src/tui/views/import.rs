@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ImportState) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     match state {
-        ImportState::Path { input, error } => {
+        ImportState::Path { input, error, choices } => {
             let [ask, field, problem] =
                 Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(t("import.ask"), th.text)), ask);
@@ -45,6 +45,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ImportState) {
             if let Some(e) = error {
                 frame.render_widget(
                     Paragraph::new(Span::styled(fit_escaped(e, problem.width as usize), th.error)),
+                    problem,
+                );
+            } else if !choices.is_empty() {
+                // File names are data: escaped, and cut to the line.
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        fit_escaped(&choices.join("  "), problem.width as usize),
+                        th.muted,
+                    )),
                     problem,
                 );
             }

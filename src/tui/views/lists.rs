@@ -75,6 +75,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &ListPicker) {
             line = line.style(th.selected);
         }
         let y = rows.y + (n - offset) as u16;
+        app.hit(
+            Rect { y, height: 1, ..rows },
+            crate::tui::mouse::Spot::Row(n as isize - picker.selected as isize),
+        );
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..rows });
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::Interaction;
 use crate::domain::text::wrap;
 use crate::i18n::{t, tf};
 use crate::tui::app::App;
+use crate::tui::mouse::Spot;
 
 /// From this width rows name who logged them.
 const WIDE: u16 = 100;
@@ -67,6 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         if n == app.log.cursor {
             line = line.style(th.selected);
         }
+        let by = Spot::Row(n as isize - app.log.cursor as isize);
+        app.hit(Rect { y, height: 1, ..inner }, by);
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..inner });
         y += 1;
         if n == app.log.cursor {
@@ -74,6 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 if y >= bottom {
                     break;
                 }
+                app.hit(Rect { y, height: 1, ..inner }, by);
                 frame.render_widget(Paragraph::new(extra.clone()), Rect { y, height: 1, ..inner });
                 y += 1;
             }

@@ -28,6 +28,7 @@ use super::app::{App, Pane};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    app.mouse.hits.borrow_mut().clear();
     let [tabs, main, status_row, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -48,9 +49,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Pane::Organizations => organizations::draw(frame, main, app),
         }
     }
-    for layer in &app.layers {
+    for (n, layer) in app.layers.iter().enumerate() {
+        app.mouse.hits.borrow_mut().drawing_layer(n + 1);
         layer.draw(frame, main, app);
     }
+    app.mouse.hits.borrow_mut().drawing_layer(0);
     status::status_bar(frame, status_row, app);
     status::footer(frame, footer, app);
     scrub(frame.buffer_mut());

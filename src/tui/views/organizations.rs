@@ -102,14 +102,19 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App) {
             cells.push(right(&money(row.figures.clv), money_w));
         }
         let style = if i == orgs.cursor { th.selected } else { th.text };
-        frame.render_widget(
-            Paragraph::new(Span::styled(cells.join(" "), style)),
-            Rect {
-                y: inner.y + 1 + y as u16,
-                height: 1,
-                ..inner
-            },
-        );
+        let row_area = Rect {
+            y: inner.y + 1 + y as u16,
+            height: 1,
+            ..inner
+        };
+        // While a person is chosen the list keys move among the people.
+        if orgs.person.is_none() {
+            app.hit(
+                row_area,
+                crate::tui::mouse::Spot::Row(i as isize - orgs.cursor as isize),
+            );
+        }
+        frame.render_widget(Paragraph::new(Span::styled(cells.join(" "), style)), row_area);
     }
 }
 

@@ -53,6 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, palette: &Palette) {
             line = line.style(th.selected);
         }
         let y = list.y + (n - offset) as u16;
+        app.hit(
+            Rect { y, height: 1, ..list },
+            crate::tui::mouse::Spot::Row(n as isize - palette.selected as isize),
+        );
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..list });
     }
 }

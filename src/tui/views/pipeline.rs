@@ -11,6 +11,7 @@ use super::customers::scroll_offset;
 use super::widgets::{fit, fit_escaped, money_short, stage_label};
 use crate::domain::{Money, Stage};
 use crate::tui::app::App;
+use crate::tui::mouse::Spot;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -65,14 +66,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 sub = sub.style(th.selected);
             }
             let y = cards_area.y + ((n - offset) * 2) as u16;
-            frame.render_widget(
-                Paragraph::new(vec![name, sub]),
-                Rect {
-                    y,
-                    height: 2,
-                    ..cards_area
+            let card = Rect {
+                y,
+                height: 2,
+                ..cards_area
+            };
+            app.hit(
+                card,
+                Spot::Card {
+                    right: i as isize - app.board.column as isize,
+                    down: n as isize - cursor as isize,
                 },
             );
+            frame.render_widget(Paragraph::new(vec![name, sub]), card);
         }
     }
 }
@@ -148,14 +154,19 @@ pub fn draw_deals(frame: &mut Frame, area: Rect, app: &App) {
                 sub = sub.style(th.selected);
             }
             let y = cards_area.y + ((n - offset) * 2) as u16;
-            frame.render_widget(
-                Paragraph::new(vec![title, sub]),
-                Rect {
-                    y,
-                    height: 2,
-                    ..cards_area
+            let card = Rect {
+                y,
+                height: 2,
+                ..cards_area
+            };
+            app.hit(
+                card,
+                Spot::Card {
+                    right: i as isize - board.column as isize,
+                    down: n as isize - cursor as isize,
                 },
             );
+            frame.render_widget(Paragraph::new(vec![title, sub]), card);
         }
     }
 }

@@ -49,10 +49,20 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     };
     let short = width(false) > usize::from(area.width);
     let mut spans = vec![Span::styled(brand, th.title)];
-    for (active, label, key) in tabs {
+    let mut x = area.x.saturating_add(brand.width() as u16);
+    for (pane, (active, label, key)) in Pane::ALL.into_iter().zip(tabs) {
         spans.push(Span::styled("│", th.border));
         let style = if active { th.tab_active } else { th.tab };
-        spans.push(Span::styled(if short && !active { key } else { label }, style));
+        let shown = if short && !active { key } else { label };
+        // A click on the tab shows its pane (`crate::tui::mouse`).
+        let x0 = x.saturating_add(1);
+        x = x0.saturating_add(shown.width() as u16);
+        let right = x.min(area.right());
+        app.hit(
+            Rect::new(x0.min(right), area.y, right - x0.min(right), 1),
+            crate::tui::mouse::Spot::Tab(pane),
+        );
+        spans.push(Span::styled(shown, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
