@@ -40,6 +40,10 @@ pub struct ImportArgs {
 }
 
 pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
+    // A folder is a vdir: one card per file, as `export --format vdir` writes.
+    if a.file.is_dir() {
+        return super::vdir::import_folder(ctx, &a.file, a.dry_run);
+    }
     let format = a
         .format
         .as_deref()
@@ -211,6 +215,9 @@ pub struct ExportArgs {
     /// Write to FILE instead of the screen
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Where to write (as --output); with --format vdir, the folder
+    #[arg(value_name = "PATH", conflicts_with = "output")]
+    path: Option<PathBuf>,
     #[command(flatten)]
     filter: CustomerFilter,
 }
@@ -218,17 +225,28 @@ pub struct ExportArgs {
 impl ExportArgs {
     /// True when the export goes to stdout rather than a file.
     pub(super) fn to_stdout(&self) -> bool {
-        self.output.is_none()
+        self.output.is_none() && self.path.is_none()
     }
 }
 
-pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
+pub fn export(ctx: &Context, mut a: ExportArgs) -> Result<String> {
     let format = a.format.trim().to_lowercase();
-    if !["json", "csv", "vcard", "vcf", "ics"].contains(&format.as_str()) {
+    if !["json", "csv", "vcard", "vcf", "ics", "vdir"].contains(&format.as_str()) {
         return Err(InputError::UnknownFormat(a.format.clone()).into());
+    }
+    if let Some(path) = a.path.take() {
+        a.output = Some(path);
+    }
+    if format == "vdir" && a.output.is_none() {
+        return Err(InputError::Invalid(t("cli.export.vdir_needs_folder").to_string()).into());
     }
     let store = ctx.open()?;
     let matcher = a.filter.matcher(&store, store.author())?;
+    if format == "vdir" {
+        let dir = a.output.unwrap_or_default();
+        let chosen: Vec<Customer> = matcher.customers(&store)?.into_iter().map(|r| r.customer).collect();
+        return super::vdir::export_folder(&dir, &chosen);
+    }
     if format == "json" {
         return export_json(&store, &matcher, a.output.as_deref());
     }
