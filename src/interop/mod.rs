@@ -5,6 +5,7 @@ pub mod account_plans;
 pub mod contact;
 pub mod csv;
 pub mod encoding;
+pub mod export;
 pub mod ics;
 pub mod import;
 pub mod json;

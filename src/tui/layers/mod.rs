@@ -19,6 +19,7 @@
 
 mod detail;
 mod dupes;
+mod export;
 mod form;
 mod help;
 mod import;
@@ -30,6 +31,7 @@ mod search;
 
 pub use detail::Detail;
 pub use dupes::Dupes;
+pub use export::Export;
 pub use help::Help;
 pub use import::{Import, ImportJob};
 pub use lists::ListPicker;
