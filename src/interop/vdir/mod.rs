@@ -143,3 +143,78 @@ pub fn base_card(dir: &Path, file: &str, id: CustomerId) -> Option<Contact> {
         .find(|c| c.id == Some(id))
         .and_then(|c| c.contact.ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::{Customer, Factor, Stage};
+    use crate::interop::import::customer_from;
+
+    fn a_customer() -> impl Strategy<Value = Customer> {
+        let word = prop::sample::select(vec![
+            "Nguyễn", "Thị", "Hồng", "张伟", "Lê", "Amelia", "Đặng", "王芳", "O'Neil",
+        ]);
+        (
+            prop::collection::vec(word.clone(), 1..4),
+            prop::option::of(prop::collection::vec(word.clone(), 1..3)),
+            prop::collection::vec(0u32..1000, 0..3),
+            prop::collection::vec(prop::sample::select(vec!["vip", "tết", "khách-quen", "大客户"]), 0..3),
+            prop::option::of("[a-zăâđ ,;\\\\]{1,20}(\n[a-z 中文]{1,10})?"),
+            0usize..7,
+            prop::option::of(1u8..=5),
+            prop::collection::vec(
+                prop::sample::select(vec![
+                    "BDAY:1980-03-22",
+                    "NICKNAME:An",
+                    "item1.X-ABLabel:Office",
+                    "UID:phone-1",
+                ]),
+                0..3,
+            ),
+        )
+            .prop_map(|(name, company, phones, tags, notes, stage, trust, extra)| {
+                let mut c = Customer::empty(CustomerId(0x1234_5678_9abc_def0));
+                c.name = name.join(" ");
+                c.company = company.map(|w| w.join(" ")).unwrap_or_default();
+                c.phones = phones.iter().map(|n| format!("+84 90 {n:03} 1234")).collect();
+                c.emails = phones.iter().map(|n| format!("a{n}@phuthinh.vn")).collect();
+                c.tags = tags.into_iter().map(str::to_string).collect();
+                c.notes = notes.unwrap_or_default().trim().to_string();
+                c.stage = Stage::ALL[stage];
+                c.factors.set(Factor::Trust, trust);
+                c.owner = "An".into();
+                let mut seen = HashSet::new();
+                c.extra = extra
+                    .into_iter()
+                    .filter(|l| seen.insert(*l))
+                    .map(str::to_string)
+                    .collect();
+                c
+            })
+    }
+
+    proptest! {
+        /// A card guanxi wrote, read back, is its customer: merged into it
+        /// even without a base (as a folder guanxi did not keep one for),
+        /// it changes nothing; and the card carries its id.
+        #[test]
+        fn a_written_card_reads_back_as_its_customer(c in a_customer()) {
+            let text = card(&c, &mut HashSet::new());
+            let cards = cards_of("x.vcf", text.as_bytes());
+            prop_assert_eq!(cards.len(), 1);
+            prop_assert_eq!(cards[0].id, Some(c.id));
+            let contact = cards[0].contact.clone().expect("a card");
+            let (phone, warnings) = customer_from(&contact, "An", 0, None).expect("a customer");
+            prop_assert!(warnings.is_empty(), "{:?}", warnings);
+            let carried = merge::carried(&contact, &phone);
+            let after = merge::merge(&c, None, &phone, &carried, None);
+            prop_assert_eq!(&after, &c, "{}", text);
+            let after = merge::merge(&c, Some(&phone), &phone, &carried, None);
+            prop_assert_eq!(&after, &c);
+        }
+    }
+}
