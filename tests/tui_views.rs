@@ -670,6 +670,75 @@ fn import_and_duplicates_popups() {
 }
 
 #[test]
+fn export_popup() {
+    check("export_ask", |app| {
+        press(app, KeyCode::Char('X'));
+        type_text(app, "~/khách.csv");
+    });
+    // From the Agenda pane the agenda is written, as iCalendar only.
+    check("export_agenda_not_ics", |app| {
+        press(app, KeyCode::Char('4'));
+        press(app, KeyCode::Char('X'));
+        type_text(app, "agenda.csv");
+        press(app, KeyCode::Enter);
+    });
+}
+
+/// The UI's export writes the customers the table shows (here after a
+/// search) through the command line's exporters, and says so.
+#[test]
+fn export_writes_the_customers_shown_and_the_agenda() {
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    let dir = tempfile::tempdir().unwrap();
+    press(app, KeyCode::Char('/'));
+    type_text(app, "nguyen");
+    press(app, KeyCode::Enter);
+    let shown = app.table.visible.clone();
+    assert!(!shown.is_empty() && shown.len() < app.roster.len(), "{shown:?}");
+    for (name, check) in [
+        ("shown.csv", "Nguyễn Thị Hồng Nhung"),
+        ("shown.vcf", "FN:Nguyễn Thị Hồng Nhung"),
+        ("shown.json", "\"name\": \"Nguyễn Thị Hồng Nhung\""),
+    ] {
+        let path = dir.path().join(name);
+        press(app, KeyCode::Char('X'));
+        type_text(app, path.to_str().unwrap());
+        press(app, KeyCode::Enter);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.contains(check), "{name}: {text}");
+        assert!(!text.contains("张伟"), "{name} holds only the customers shown: {text}");
+        let message = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+        assert!(
+            message.contains(&format!("Wrote {} customer", shown.len())),
+            "{message}"
+        );
+        assert!(
+            app.top::<guanxi::tui::layers::Export>().is_none(),
+            "closed once written"
+        );
+    }
+    // A name that says no format: the box stays, saying so.
+    press(app, KeyCode::Char('X'));
+    type_text(app, dir.path().join("shown.txt").to_str().unwrap());
+    press(app, KeyCode::Enter);
+    let open = app.top::<guanxi::tui::layers::Export>().expect("still asking");
+    assert!(open.error.as_deref().unwrap_or("").contains(".csv"), "{:?}", open.error);
+    press(app, KeyCode::Esc);
+
+    // The agenda, as iCalendar: its follow-ups as to-dos.
+    press(app, KeyCode::Char('4'));
+    let path = dir.path().join("agenda.ics");
+    press(app, KeyCode::Char('X'));
+    type_text(app, path.to_str().unwrap());
+    press(app, KeyCode::Enter);
+    let ics = std::fs::read_to_string(&path).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(ics.contains("BEGIN:VTODO") && ics.contains("寄送样品"), "{ics}");
+}
+
+#[test]
 fn search_finds_names_however_they_are_typed() {
     use unicode_normalization::UnicodeNormalization;
     let decomposed: String = "Nguyễn Thị Hồng".nfd().collect();

@@ -16,9 +16,9 @@ use crate::domain::phone::Region;
 use crate::domain::{Customer, CustomerId, InputError};
 use crate::i18n::collate::name_key;
 use crate::i18n::{t, tf, tn};
+use crate::interop::export::{self, FileFormat};
 use crate::interop::import::{self, Format, Outcome};
-use crate::interop::{Contact, csv, ics, json, vcard};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -40,6 +40,10 @@ pub struct ImportArgs {
 }
 
 pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
+    // A folder is a vdir: one card per file, as `export --format vdir` writes.
+    if a.file.is_dir() {
+        return super::vdir::import_folder(ctx, &a.file, a.dry_run);
+    }
     let format = a
         .format
         .as_deref()
@@ -211,6 +215,9 @@ pub struct ExportArgs {
     /// Write to FILE instead of the screen
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Where to write (as --output); with --format vdir, the folder
+    #[arg(value_name = "PATH", conflicts_with = "output")]
+    path: Option<PathBuf>,
     #[command(flatten)]
     filter: CustomerFilter,
 }
@@ -218,137 +225,72 @@ pub struct ExportArgs {
 impl ExportArgs {
     /// True when the export goes to stdout rather than a file.
     pub(super) fn to_stdout(&self) -> bool {
-        self.output.is_none()
+        self.output.is_none() && self.path.is_none()
     }
 }
 
-pub fn export(ctx: &Context, a: ExportArgs) -> Result<String> {
+pub fn export(ctx: &Context, mut a: ExportArgs) -> Result<String> {
     let format = a.format.trim().to_lowercase();
-    if !["json", "csv", "vcard", "vcf", "ics"].contains(&format.as_str()) {
+    if !["json", "csv", "vcard", "vcf", "ics", "vdir"].contains(&format.as_str()) {
         return Err(InputError::UnknownFormat(a.format.clone()).into());
+    }
+    if let Some(path) = a.path.take() {
+        a.output = Some(path);
+    }
+    if format == "vdir" && a.output.is_none() {
+        return Err(InputError::Invalid(t("cli.export.vdir_needs_folder").to_string()).into());
     }
     let store = ctx.open()?;
     let matcher = a.filter.matcher(&store, store.author())?;
+    if format == "vdir" {
+        let dir = a.output.unwrap_or_default();
+        let chosen: Vec<Customer> = matcher.customers(&store)?.into_iter().map(|r| r.customer).collect();
+        return super::vdir::export_folder(&dir, &chosen);
+    }
     if format == "json" {
         return export_json(&store, &matcher, a.output.as_deref());
     }
+    let format = FileFormat::parse(&format).unwrap_or(FileFormat::Vcard);
     let mut chosen: Vec<Customer> = matcher.customers(&store)?.into_iter().map(|r| r.customer).collect();
     sort_by_name(&mut chosen, |c| c);
-    let text = match format.as_str() {
-        "csv" => csv::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
-        "ics" => {
-            let mut items = Vec::new();
-            for c in &chosen {
-                let (interactions, follow_ups, _) = store.timeline(c.id)?.into_items();
-                items.push((c.clone(), follow_ups, interactions));
-            }
-            ics::write(&items, store.clock().now_ms())
-        }
-        // vCard has no place for stages and the like: the writer puts them
-        // in X-GUANXI-FIELD properties, which an import reads back.
-        _ => vcard::write(&chosen.iter().map(Contact::of).collect::<Vec<_>>()),
-    };
     match a.output {
         Some(path) => {
-            // Customer data: readable by the user alone, like the local state.
-            crate::workspace::private::write(&path, text.as_bytes())
+            let count = export::to_file(&store, &chosen, format, &path)
                 .with_context(|| tf("cli.export.cannot_write", &[("path", &path.display())]))?;
-            Ok(tn("cli.export.wrote", chosen.len(), &[("path", &path.display())]) + "\n")
+            Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
         // On a terminal CSV, vCard and iCalendar are for reading: control
         // characters escaped, line breaks kept, and backslashes left as
         // they are (vCard and iCalendar escape with them). Into a pipe or a
         // file they are data, written exactly; so is JSON everywhere (it
         // escapes control characters itself).
-        None if format != "json" && std::io::stdout().is_terminal() => Ok(neutralize(&text).into_owned()),
-        None => Ok(text),
+        None => {
+            let text = export::text(&store, &chosen, format)?;
+            if std::io::stdout().is_terminal() {
+                Ok(neutralize(&text).into_owned())
+            } else {
+                Ok(text)
+            }
+        }
     }
 }
 
-/// A guanxi JSON export, written as it is read: each customer with its
-/// timeline is read and written in turn, in name order, so only the
-/// order is held in memory whatever the size.
+/// A guanxi JSON export, written as it is read (see `export::json_to`), in
+/// name order.
 fn export_json(store: &Store, matcher: &Matcher, output: Option<&Path>) -> Result<String> {
-    // The team's saved lists go with any export: they are definitions,
-    // evaluated where they are used.
-    let lists: Vec<json::ListOut> = store
-        .saved_lists()?
-        .iter()
-        .map(|l| {
-            let plan = store.plan(&crate::domain::PlanTarget::list(&l.name))?;
-            Ok(json::ListOut::new(&l.name, &l.filter, l.priority).with_plan(plan.as_ref()))
-        })
-        .collect::<Result<_, StoreError>>()?;
     let mut order: Vec<(String, CustomerId)> = Vec::new();
     matcher.for_each(store, |rec| order.push((name_key(&rec.customer.name), rec.customer.id)))?;
     order.sort_unstable();
-    // Who is said not to be whose duplicate, by customer: few, if any.
-    let mut apart: std::collections::HashMap<CustomerId, Vec<String>> = std::collections::HashMap::new();
-    for (a, b) in store.apart()? {
-        apart.entry(a).or_default().push(b.to_string());
-        apart.entry(b).or_default().push(a.to_string());
-    }
-    // Every organization: few, and a filtered export keeps the ones its
-    // customers name.
-    let organizations: Vec<json::OrganizationOut> = store
-        .organizations()?
-        .iter()
-        .map(|o| {
-            let plan = store.plan(&crate::domain::PlanTarget::Organization(o.id))?;
-            Ok(json::OrganizationOut::new(o).with_plan(plan.as_ref()))
-        })
-        .collect::<Result<_, StoreError>>()?;
-    let customers = order.into_iter().filter_map(|(_, id)| {
-        let read = || -> Result<Option<json::CustomerOut>, StoreError> {
-            let Some(rec) = store.live_customer(id)? else {
-                return Ok(None);
-            };
-            let (interactions, follow_ups, history) = store.timeline(id)?.into_items();
-            let mut out = json::customer_out(&rec.customer, &interactions, &follow_ups, &history);
-            let mut deals = store.deals_of(id)?;
-            deals.sort_by_key(|d| d.id);
-            out.deals = deals.iter().map(json::DealOut::new).collect();
-            out.plan = store
-                .plan(&crate::domain::PlanTarget::Customer(id))?
-                .as_ref()
-                .map(json::PlanOut::new);
-            if let Some(others) = apart.get(&id) {
-                out.not_duplicates_of = others.clone();
-                out.not_duplicates_of.sort();
-            }
-            Ok(Some(out))
-        };
-        read().map_err(|e| e.to_string()).transpose()
-    });
+    let ids: Vec<CustomerId> = order.into_iter().map(|(_, id)| id).collect();
     match output {
         Some(path) => {
-            // Written beside it, then put in its place: a failure halfway
-            // leaves whatever was at `path` as it was.
-            let cannot = || tf("cli.export.cannot_write", &[("path", &path.display())]);
-            let mut partial = path.as_os_str().to_owned();
-            partial.push(".partial");
-            let partial = PathBuf::from(partial);
-            let written = (|| -> Result<usize> {
-                let file = crate::workspace::private::create(&partial)?;
-                crate::workspace::private::tighten_file(&partial);
-                let count = json::write_all_to(std::io::BufWriter::new(file), &organizations, customers, &lists)?;
-                std::fs::rename(&partial, path)?;
-                Ok(count)
-            })();
-            if written.is_err() {
-                let _ = std::fs::remove_file(&partial);
-            }
-            let count = written.with_context(cannot)?;
+            let count = export::atomically(path, |out| export::json_to(store, &ids, out))
+                .with_context(|| tf("cli.export.cannot_write", &[("path", &path.display())]))?;
             Ok(tn("cli.export.wrote", count, &[("path", &path.display())]) + "\n")
         }
-        None => match json::write_all_to(
-            std::io::BufWriter::new(std::io::stdout().lock()),
-            &organizations,
-            customers,
-            &lists,
-        ) {
+        None => match export::json_to(store, &ids, std::io::BufWriter::new(std::io::stdout().lock())) {
             // A closed pipe (`guanxi export | head`) is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+            Err(export::ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
             other => other.map(|_| String::new()).map_err(Into::into),
         },
     }

@@ -20,6 +20,7 @@ mod plans;
 mod process;
 mod report;
 mod team;
+mod vdir;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -639,5 +639,6 @@ pub use super::resume::{already_saved, resume_file, resume_point};
 
 mod convert;
 mod save;
-use convert::{children_edits, customer_from, full_sizes};
+pub(crate) use convert::customer_from;
+use convert::{children_edits, full_sizes};
 pub use save::{CHUNK, Interrupted, Report, apply, apply_chunk, finish, interrupted};

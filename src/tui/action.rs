@@ -81,6 +81,9 @@ actions! {
     LoadSample,
     // Files and duplicates.
     Import,
+    /// Write what the pane shows to a file: the customers listed, or the
+    /// agenda as iCalendar.
+    Export,
     Duplicates,
     /// In the duplicates list: the group is different people.
     NotDuplicates,

@@ -710,6 +710,7 @@ mod tests {
                     ("toggle_mine", &["m"]),
                     ("saved_lists", &["L"]),
                     ("import", &["I"]),
+                    ("export", &["X"]),
                     ("duplicates", &["D"]),
                     ("toggle_deals", &["$"]),
                     ("edit_plan", &["P"]),

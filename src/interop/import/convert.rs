@@ -123,7 +123,7 @@ pub(super) fn full_sizes(full: &FullCustomer) -> Result<(), crate::domain::Input
 /// value is over its size limit (`validate`): a 50 MB note is not kept, and
 /// the rest of the file is imported. National phone numbers are written
 /// with their country when `rewrite` names the region they are from.
-pub(super) fn customer_from(
+pub(crate) fn customer_from(
     contact: &Contact,
     author: &str,
     now: i64,

@@ -9,7 +9,7 @@ use crate::store::{AgendaWhat, CustomerRecord};
 use crate::tui::action::Action;
 use crate::tui::forms::Form;
 use crate::tui::keymap::Mode;
-use crate::tui::layers::{Help, Hint, Import, Messages, Palette, Prompt, Searching, Then};
+use crate::tui::layers::{Export, Help, Hint, Import, Messages, Palette, Prompt, Searching, Then};
 
 /// Rows a page key moves.
 const PAGE: isize = 10;
@@ -360,6 +360,7 @@ impl App {
             },
             Action::LoadSample => self.load_sample(),
             Action::Import => self.open(Import::ask()),
+            Action::Export => self.open(Export::ask(self)),
             Action::Duplicates => self.open_dupes(),
             _ => return false,
         }

@@ -221,7 +221,7 @@ fn finish(job: &mut ImportJob, stopped: bool, app: &mut App) {
 }
 
 /// `~/contacts.vcf` → the home folder's.
-fn expand_home(path: &str) -> std::path::PathBuf {
+pub(super) fn expand_home(path: &str) -> std::path::PathBuf {
     let trimmed = path.trim();
     match (trimmed.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),

@@ -20,6 +20,7 @@
 
 mod detail;
 mod dupes;
+mod export;
 mod form;
 mod help;
 mod import;
@@ -31,6 +32,7 @@ mod search;
 
 pub use detail::Detail;
 pub use dupes::Dupes;
+pub use export::Export;
 pub use help::Help;
 pub use import::{Import, ImportJob};
 pub use lists::ListPicker;

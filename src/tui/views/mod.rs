@@ -5,6 +5,7 @@ mod agenda;
 mod customers;
 pub(crate) mod detail;
 pub(crate) mod dupes;
+pub(crate) mod export;
 pub(crate) mod form;
 pub(crate) mod help;
 pub(crate) mod import;
