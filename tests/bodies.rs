@@ -182,7 +182,7 @@ fn an_older_view_is_rebuilt_and_a_newer_one_refused() {
     let view = store.workspace().view_dir();
     drop(store);
     let set_format = |format: u8| {
-        let db = sled::open(&view).unwrap();
+        let db = common::open_sled_when_free(&view);
         let tree = db.open_tree("view").unwrap();
         tree.insert(b"Mformat", &[format]).unwrap();
         for k in tree.scan_prefix(b"I").keys() {

@@ -103,7 +103,7 @@ fn an_older_view_gains_the_history_from_the_journals() {
     let view = store.workspace().view_dir();
     drop(store);
     {
-        let db = sled::open(&view).unwrap();
+        let db = common::open_sled_when_free(&view);
         let tree = db.open_tree("view").unwrap();
         tree.insert(b"Mformat", &[5]).unwrap();
         db.flush().unwrap();

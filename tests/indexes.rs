@@ -282,7 +282,7 @@ fn a_view_from_before_the_indexes_gets_them_when_it_opens() {
     let view_dir = store.workspace().view_dir();
     drop(store);
     {
-        let db = sled::open(&view_dir).unwrap();
+        let db = common::open_sled_when_free(&view_dir);
         let tree = db.open_tree("view").unwrap();
         let index: Vec<_> = tree.scan_prefix(b"I").map(|e| e.unwrap().0).collect();
         assert!(!index.is_empty(), "the view had index entries");

@@ -137,3 +137,20 @@ pub fn sorted_names(list: &serde_json::Value) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Opens a view's sled database directly, as a test that tampers with it
+/// does, waiting while a store just dropped lets go of its lock: sled's
+/// background work can hold it a moment after the last handle is gone
+/// (the product waits the same way, in `view_files::open_view_when_free`).
+pub fn open_sled_when_free(view: &Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match sled::open(view) {
+            Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
+                assert!(std::time::Instant::now() < deadline, "the view stays locked: {e}");
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other.expect("the view opens"),
+        }
+    }
+}
