@@ -269,6 +269,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Rebuild) => maintenance::rebuild(&ctx)?,
         Some(Command::Doctor) => return maintenance::doctor(&ctx),
         Some(Command::Paths(a)) => paths::paths(&ctx, &a)?,
+        // Answered above, before the context.
         Some(Command::Completions(_) | Command::Man(_)) => String::new(),
         Some(Command::Demo(a)) => demo::demo(&ctx, a)?,
         Some(Command::Init(a)) => team::init(&ctx, a)?,
