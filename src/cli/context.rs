@@ -33,8 +33,18 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(chosen_workspace: Option<PathBuf>, workspace_from_flag: bool) -> Result<Context> {
+    /// `config_file` is the one named by `--config` or `GUANXI_CONFIG`
+    /// (see [`named_config`]), else the default one is read.
+    pub fn new(
+        chosen_workspace: Option<PathBuf>,
+        workspace_from_flag: bool,
+        config_file: Option<&Path>,
+    ) -> Result<Context> {
         let locations = Locations::from_env()?;
+        let locations = match config_file {
+            Some(file) => locations.with_config_file(file),
+            None => locations,
+        };
         let config = Config::load(&locations.config_file)?;
         Ok(Context {
             locations,
@@ -65,11 +75,7 @@ impl Context {
 
     /// Where the user's keymap.toml and theme.toml overrides live.
     pub fn config_dir(&self) -> PathBuf {
-        self.locations
-            .config_file
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_default()
+        self.locations.config_dir()
     }
 
     pub fn options(&self, workspace: PathBuf) -> OpenOptions {
@@ -180,6 +186,23 @@ impl Context {
     pub fn opened_state(&self, state_dir: &Path) {
         workspace::private::tighten(state_dir);
         self.opened.borrow_mut().push(state_dir.to_path_buf());
+    }
+}
+
+/// The config file named by `--config` or `GUANXI_CONFIG`, which must be
+/// there: the default file may be missing (all defaults), but one asked for
+/// by name that is not there is a mistake to say, not to pass over.
+pub fn named_config(file: Option<&Path>) -> Result<Option<&Path>, WorkspaceError> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    match file.try_exists() {
+        Ok(true) => Ok(Some(file)),
+        Ok(false) => Err(WorkspaceError::NoConfig(file.to_path_buf())),
+        Err(source) => Err(WorkspaceError::Io {
+            path: file.to_path_buf(),
+            source,
+        }),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command, CommandFactory};
@@ -23,9 +24,19 @@ pub fn choose_language(args: &[OsString], config: Option<&Config>) -> Lang {
 }
 
 /// The config file, if it can be read; a broken one is reported later,
-/// by the command that needs it, in the chosen language.
-pub fn early_config() -> Option<Config> {
+/// by the command that needs it, in the chosen language. The file is the
+/// one `--config` or `GUANXI_CONFIG` names, as clap will find it.
+pub fn early_config(args: &[OsString]) -> Option<Config> {
     let locations = Locations::from_env().ok()?;
+    let named = flag_value(args, "--config").map(PathBuf::from).or_else(|| {
+        std::env::var_os("GUANXI_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let locations = match named {
+        Some(file) => locations.with_config_file(&file),
+        None => locations,
+    };
     Config::load(&locations.config_file).ok()
 }
 
@@ -61,7 +72,8 @@ pub fn command() -> Command {
                 .action(ArgAction::Version)
                 .display_order(991)
                 .help(t("cli.help.version")),
-        );
+        )
+        .after_help(super::environment::help_text(heading));
     // `help` as a subcommand only exists once clap has built the tree.
     cmd.build();
     cmd.mut_subcommand("help", |help| {
@@ -120,7 +132,6 @@ fn localize_arg(arg: Arg, prefix: &str) -> Arg {
 /// bold and underlined as clap draws them; the escapes are dropped when
 /// the output is not a terminal.
 fn template(has_subcommands: bool, has_positionals: bool) -> String {
-    let heading = |key: &str| format!("\x1b[1m\x1b[4m{}\x1b[0m", t(key));
     let mut out = format!(
         "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n",
         heading("cli.help.usage")
@@ -133,6 +144,11 @@ fn template(has_subcommands: bool, has_positionals: bool) -> String {
     }
     let _ = write!(out, "\n{}:\n{{options}}{{after-help}}", heading("cli.help.options"));
     out
+}
+
+/// A heading of the help, from the catalogue, drawn as clap draws its own.
+fn heading(key: &str) -> String {
+    format!("\x1b[1m\x1b[4m{}\x1b[0m", t(key))
 }
 
 /// What to print for a command line clap could not make sense of. English

@@ -3,10 +3,13 @@
 //! `error: ...`, with status 2 when the input was at fault and 1 otherwise.
 
 mod activity;
+mod completions;
+mod config_page;
 mod context;
 mod customers;
 mod deals;
 mod demo;
+mod environment;
 mod filter;
 mod history;
 mod interop;
@@ -14,8 +17,10 @@ mod json;
 mod lists;
 mod localize;
 mod maintenance;
+mod man;
 mod organizations;
 mod output;
+mod paths;
 mod plans;
 mod process;
 mod report;
@@ -47,6 +52,9 @@ pub struct Cli {
     /// Language of messages and the UI: en, vi or zh
     #[arg(long, global = true, value_name = "LANG", value_parser = localize::parse_lang)]
     lang: Option<Lang>,
+    /// The config file to use instead of the default one (it must exist)
+    #[arg(long, global = true, env = "GUANXI_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -86,6 +94,12 @@ enum Command {
     Rebuild,
     /// Check the journals and the local view against each other
     Doctor,
+    /// Where guanxi's files are: config, keymap, theme, workspace, local state, view
+    Paths(paths::PathsArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or powershell
+    Completions(completions::CompletionsArgs),
+    /// Write the manual pages: guanxi(1), one per command, guanxi-config(5)
+    Man(man::ManArgs),
     /// Create a workspace with realistic sample data
     Demo(demo::DemoArgs),
     /// Make a folder a workspace to share with a team
@@ -111,6 +125,12 @@ enum Command {
     Plan(plans::PlanArgs),
 }
 
+/// The command tree the CLI parses, with its help in the current language:
+/// what completions and manual pages are made from (and tests walk).
+pub fn command() -> clap::Command {
+    localize::command()
+}
+
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Scripts ask for the version to check what is installed: answered
@@ -121,7 +141,7 @@ pub fn main() -> ExitCode {
         print(concat!("guanxi ", env!("CARGO_PKG_VERSION"), "\n"));
         return ExitCode::SUCCESS;
     }
-    let config = localize::early_config();
+    let config = localize::early_config(&args);
     i18n::set_language(localize::choose_language(&args, config.as_ref()));
     if let Some(code) = config.as_ref().and_then(|c| c.currency.as_deref()) {
         i18n::set_currency(Currency::from_code(code));
@@ -174,6 +194,9 @@ fn writes_data(cli: &Cli) -> bool {
         Some(Command::Deal(a)) => a.writes_data(),
         Some(Command::Org(a)) => a.writes_data(),
         Some(Command::Plan(a)) => a.writes_data(),
+        Some(Command::Paths(a)) => a.json,
+        Some(Command::Completions(_)) => true,
+        Some(Command::Man(a)) => a.out.is_none(),
         _ => false,
     }
 }
@@ -197,7 +220,14 @@ fn print(text: &str) {
 }
 
 fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
-    let ctx = Context::new(cli.workspace, workspace_from_flag)?;
+    let config_file = context::named_config(cli.config.as_deref())?;
+    // Scripts and manual pages need neither the config nor a home.
+    match &cli.command {
+        Some(Command::Completions(a)) => return Ok((completions::completions(a), true)),
+        Some(Command::Man(a)) => return Ok((man::man(a)?, true)),
+        _ => {}
+    }
+    let ctx = Context::new(cli.workspace, workspace_from_flag, config_file)?;
     if matches!(
         cli.command,
         Some(
@@ -239,6 +269,9 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Redo) => history::redo(&ctx)?,
         Some(Command::Rebuild) => maintenance::rebuild(&ctx)?,
         Some(Command::Doctor) => return maintenance::doctor(&ctx),
+        Some(Command::Paths(a)) => paths::paths(&ctx, &a)?,
+        // Answered above, before the context.
+        Some(Command::Completions(_) | Command::Man(_)) => String::new(),
         Some(Command::Demo(a)) => demo::demo(&ctx, a)?,
         Some(Command::Init(a)) => team::init(&ctx, a)?,
         Some(Command::Sync) => team::sync(&ctx)?,

@@ -17,6 +17,10 @@ pub enum WorkspaceError {
     },
     #[error("{}", tf("error.workspace.config", &[("path", &path.display()), ("message", message)]))]
     Config { path: PathBuf, message: String },
+    /// A config file named by `--config` or `GUANXI_CONFIG` that is not
+    /// there: unlike the default one, which may be missing, it was asked for.
+    #[error("{}", tf("error.workspace.no_config", &[("path", &.0.display())]))]
+    NoConfig(PathBuf),
     #[error("{}", tf("error.workspace.not_a_workspace", &[("path", &.0.display())]))]
     NotAWorkspace(PathBuf),
     /// A missing or empty folder named for a command that needs a workspace.
@@ -60,6 +64,7 @@ impl WorkspaceError {
         matches!(
             self,
             WorkspaceError::Config { .. }
+                | WorkspaceError::NoConfig(_)
                 | WorkspaceError::NotAWorkspace(_)
                 | WorkspaceError::NoWorkspace(_)
                 | WorkspaceError::NoWorkspaceYet(_)

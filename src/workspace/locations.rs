@@ -2,7 +2,7 @@
 //! platform's conventions (and the XDG variables on Linux, which is how
 //! tests isolate themselves with a temporary HOME).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use directories::ProjectDirs;
 
@@ -27,5 +27,29 @@ impl Locations {
             default_workspace: dirs.data_dir().join("workspace"),
             state_root: dirs.data_local_dir().join("workspaces"),
         })
+    }
+
+    /// The same places with `config_file` as the config file (`--config`,
+    /// `GUANXI_CONFIG`). The keymap and theme are read beside it, so one
+    /// folder holds a whole setup.
+    pub fn with_config_file(self, config_file: &Path) -> Locations {
+        Locations {
+            config_file: std::path::absolute(config_file).unwrap_or_else(|_| config_file.to_path_buf()),
+            ..self
+        }
+    }
+
+    /// Where the user's keymap.toml and theme.toml overrides live: beside
+    /// the config file.
+    pub fn config_dir(&self) -> PathBuf {
+        self.config_file.parent().map(PathBuf::from).unwrap_or_default()
+    }
+
+    pub fn keymap_file(&self) -> PathBuf {
+        self.config_dir().join("keymap.toml")
+    }
+
+    pub fn theme_file(&self) -> PathBuf {
+        self.config_dir().join("theme.toml")
     }
 }

@@ -91,7 +91,7 @@ impl Workspace {
     }
 
     pub fn view_dir(&self) -> PathBuf {
-        self.state_dir.join("view")
+        view_dir_in(&self.state_dir)
     }
 
     /// Where bytes cut from a damaged journal tail are kept, locally.
@@ -169,6 +169,17 @@ fn read_meta(root: &Path) -> Result<Option<Meta>, WorkspaceError> {
         }
         Err(e) => Err(io_at(path)(e)),
     }
+}
+
+/// The local state this machine keeps (or would keep) for the workspace at
+/// `root`, found without opening it; `None` when no workspace is there yet.
+pub fn state_dir_of(root: &Path, state_root: &Path) -> Result<Option<PathBuf>, WorkspaceError> {
+    Ok(read_meta(&absolute(root)?)?.map(|meta| state_root.join(meta.id)))
+}
+
+/// The view (sled and its pack) in a workspace's local state folder.
+pub fn view_dir_in(state_dir: &Path) -> PathBuf {
+    state_dir.join("view")
 }
 
 /// The id of the workspace at `root`, if one is there and readable: how a
