@@ -14,6 +14,7 @@ mod json;
 mod lists;
 mod localize;
 mod maintenance;
+mod note;
 mod organizations;
 mod output;
 mod plans;
@@ -71,6 +72,8 @@ enum Command {
     FollowUp(activity::FollowUpArgs),
     /// Mark a follow-up, or a plan's tactic, done
     Done(activity::DoneArgs),
+    /// Quick capture: log an interaction, a follow-up, tags and an amount from one line
+    Note(note::NoteArgs),
     /// Overdue and due follow-ups and stay-in-touch reminders, most urgent first
     Agenda(activity::AgendaArgs),
     /// How the relationships are going: stages, conversion, revenue, health, who is at risk, forecast
@@ -210,6 +213,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Stage(_)
                 | Command::FollowUp(_)
                 | Command::Done(_)
+                | Command::Note(_)
                 | Command::Agenda(_)
                 | Command::Report(_)
                 | Command::Export(_)
@@ -232,6 +236,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Stage(a)) => activity::stage(&ctx, a)?,
         Some(Command::FollowUp(a)) => activity::follow_up(&ctx, a)?,
         Some(Command::Done(a)) => activity::done(&ctx, a)?,
+        Some(Command::Note(a)) => note::note(&ctx, a)?,
         Some(Command::Agenda(a)) => activity::agenda(&ctx, a)?,
         Some(Command::Report(a)) => report::report(&ctx, a)?,
         Some(Command::Undo) => history::undo(&ctx)?,
