@@ -70,17 +70,14 @@ impl View {
         if wanted.is_empty() {
             return first;
         }
-        let found: Vec<Organization> = self
+        let mut found: Vec<Organization> = self
             .organizations()?
             .into_iter()
             .filter(|o| squash(&o.name).contains(&wanted))
             .collect();
         match found.len() {
             0 => first,
-            1 => Ok(found
-                .into_iter()
-                .next()
-                .ok_or_else(|| InputError::NoSuchOrganization(wanted))?),
+            1 => Ok(found.swap_remove(0)),
             n => Err(InputError::AmbiguousOrganization {
                 reference: reference.trim().to_string(),
                 count: n,

@@ -17,6 +17,7 @@
 //! closed; layers it opened meanwhile stay above it. Adding a popup is one
 //! file here implementing [`Layer`], plus its view.
 
+mod capture;
 mod detail;
 mod dupes;
 mod form;
@@ -28,6 +29,7 @@ mod palette;
 mod prompt;
 mod search;
 
+pub use capture::CaptureLine;
 pub use detail::Detail;
 pub use dupes::Dupes;
 pub use help::Help;
