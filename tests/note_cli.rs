@@ -165,3 +165,16 @@ fn a_date_after_today_needs_force() {
     saved(&s, &["--force", "call Nhung 2026-12-01"]);
     assert_eq!(shown(&s, "Nhung")["interactions"][0]["at"], "2026-12-01T12:00:00Z");
 }
+
+#[test]
+fn an_organization_narrows_the_customer_or_names_its_only_person() {
+    let s = team();
+    saved(&s, &["call An @minhphat"]);
+    assert_eq!(shown(&s, "An Trần")["interactions"][0]["channel"], "call");
+    assert_eq!(shown(&s, "Nguyễn Văn An")["interactions"], serde_json::json!([]));
+    // Its only person; a name from elsewhere is not one of its people.
+    saved(&s, &["@Phú-Thịnh email"]);
+    assert_eq!(shown(&s, "Nguyễn Văn An")["interactions"][0]["channel"], "email");
+    let said = rejected(&s, &["call Nhung @phuthinh"]);
+    assert!(said.contains("no customer matches 'Nhung @Phú Thịnh'"), "{said}");
+}
