@@ -178,3 +178,18 @@ fn an_organization_narrows_the_customer_or_names_its_only_person() {
     let said = rejected(&s, &["call Nhung @phuthinh"]);
     assert!(said.contains("no customer matches 'Nhung @Phú Thịnh'"), "{said}");
 }
+
+#[test]
+fn the_grammar_is_in_the_help_in_every_language() {
+    let s = Sandbox::new();
+    for (lang, words) in [
+        ("en", ["yesterday", "+2w", "1.2tr", "@org", "#tag"]),
+        ("vi", ["hôm qua", "tuần sau", "1tr5", "@tổ-chức", "#thẻ"]),
+        ("zh", ["昨天", "下周", "2万", "@组织", "#标签"]),
+    ] {
+        let help = s.ok(&["--lang", lang, "note", "--help"]);
+        for w in words {
+            assert!(help.contains(w), "{lang}: {w} in\n{help}");
+        }
+    }
+}

@@ -56,6 +56,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, line: &CaptureLine) {
         .map(|((key, value), label)| {
             // What was not said, and defaults, are quieter than what was.
             let style = match *key {
+                // Asked for, not yet a mistake, while nothing is typed.
+                "capture.customer" if !line.found && line.input.is_empty() => th.muted,
                 "capture.customer" if !line.found => th.error,
                 "capture.kind" if c.kind.is_none() => th.muted,
                 "capture.date" if c.date.is_none() => th.muted,
