@@ -130,6 +130,7 @@ pub fn parse(line: &str, today: NaiveDate) -> Capture {
     let tokens: Vec<String> = head
         .split_whitespace()
         .flat_map(|t| t.split(CHINESE_PUNCTUATION))
+        .flat_map(with_apart)
         .filter(|t| !t.is_empty())
         .flat_map(peel)
         .collect();
@@ -234,6 +235,14 @@ fn split_at_colon(line: &str) -> (&str, &str) {
 /// Chinese punctuation, written without a space after it: it parts
 /// words before the colon as a space does.
 const CHINESE_PUNCTUATION: [char; 4] = ['，', '、', '；', '。'];
+
+/// `w/An` as `w/ An`.
+fn with_apart(token: &str) -> Vec<&str> {
+    match token.strip_prefix("w/") {
+        Some(rest) if !rest.is_empty() => vec!["w/", rest],
+        _ => vec![token],
+    }
+}
 
 /// Punctuation that may follow a word without being part of it.
 pub(super) fn trim_punctuation(word: &str) -> &str {

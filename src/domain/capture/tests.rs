@@ -55,6 +55,13 @@ fn english_lines() {
         ),
         ("Emily Clark", expect("Emily Clark")),
         (
+            "coffee w/Emily",
+            Capture {
+                kind: kind(Channel::Meeting, "coffee"),
+                ..expect("Emily")
+            },
+        ),
+        (
             "call Emily Clark today: renewal offer, wants 10% off",
             Capture {
                 kind: kind(Channel::Call, "call"),
