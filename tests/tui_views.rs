@@ -613,6 +613,63 @@ fn interaction_and_follow_up_forms() {
 }
 
 #[test]
+fn quick_capture_line() {
+    check("capture", |app| {
+        press(app, KeyCode::Char('n'));
+        let line = match guanxi::i18n::language() {
+            Lang::En => "lunch w/ Emily yesterday +2w #vip $300: renewal offer",
+            Lang::Vi => "gặp chị Nhung hôm qua tuần sau #vip 1.2tr: bàn hợp đồng",
+            Lang::Zh => "昨天和张伟吃饭 下周 #vip 2万：讨论样品",
+        };
+        type_text(app, line);
+    });
+    check("capture_ambiguous", |app| {
+        press(app, KeyCode::Char('n'));
+        type_text(app, "call l");
+        press(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn the_capture_line_saves_with_enter_and_nothing_for_no_one() {
+    utc();
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    let before = app.store.timeline(CustomerId(0x3003)).unwrap().into_items().0.len();
+    press(app, KeyCode::Char('n'));
+    type_text(app, "call l yesterday");
+    press(app, KeyCode::Enter);
+    // Lâm or 李娜 (li na): nothing saved, the line stays open.
+    assert!(app.top::<guanxi::tui::layers::CaptureLine>().is_some());
+    assert_eq!(
+        app.store.timeline(CustomerId(0x3003)).unwrap().into_items().0.len(),
+        before
+    );
+    for _ in 0.."yesterday".len() {
+        press(app, KeyCode::Backspace);
+    }
+    type_text(app, "am yesterday +3d #steel");
+    press(app, KeyCode::Enter);
+    assert!(app.layers.is_empty(), "{:?}", app.layers);
+    let (interactions, follow_ups, _) = app.store.timeline(CustomerId(0x3003)).unwrap().into_items();
+    assert_eq!(interactions.len(), before + 1);
+    let logged = interactions.last().unwrap();
+    assert_eq!(logged.channel, Channel::Call);
+    assert_eq!(logged.summary, "call");
+    assert_eq!(follow_ups.last().unwrap().due_date(), day("2026-11-25"));
+    let lam = app.store.live_customer(CustomerId(0x3003)).unwrap().unwrap();
+    assert!(lam.customer.tags.contains("steel"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Saved for Đặng Văn Lâm: call")
+    );
+}
+
+#[test]
 fn prompts_help_and_palette() {
     check("prompt_delete", |app| press(app, KeyCode::Char('d')));
     check("help", |app| press(app, KeyCode::Char('?')));

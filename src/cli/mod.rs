@@ -18,6 +18,7 @@ mod lists;
 mod localize;
 mod maintenance;
 mod man;
+mod note;
 mod organizations;
 mod output;
 mod paths;
@@ -80,6 +81,8 @@ enum Command {
     FollowUp(activity::FollowUpArgs),
     /// Mark a follow-up, or a plan's tactic, done
     Done(activity::DoneArgs),
+    /// Quick capture: log an interaction, a follow-up, tags and an amount from one line
+    Note(note::NoteArgs),
     /// Overdue and due follow-ups and stay-in-touch reminders, most urgent first
     Agenda(activity::AgendaArgs),
     /// How the relationships are going: stages, conversion, revenue, health, who is at risk, forecast
@@ -241,6 +244,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
                 | Command::Stage(_)
                 | Command::FollowUp(_)
                 | Command::Done(_)
+                | Command::Note(_)
                 | Command::Agenda(_)
                 | Command::Report(_)
                 | Command::Export(_)
@@ -263,6 +267,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Stage(a)) => activity::stage(&ctx, a)?,
         Some(Command::FollowUp(a)) => activity::follow_up(&ctx, a)?,
         Some(Command::Done(a)) => activity::done(&ctx, a)?,
+        Some(Command::Note(a)) => note::note(&ctx, a)?,
         Some(Command::Agenda(a)) => activity::agenda(&ctx, a)?,
         Some(Command::Report(a)) => report::report(&ctx, a)?,
         Some(Command::Undo) => history::undo(&ctx)?,

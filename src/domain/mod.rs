@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod agenda;
 pub mod cadence;
+pub mod capture;
 pub mod channel;
 pub mod customer;
 pub mod dates;

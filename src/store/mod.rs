@@ -15,6 +15,7 @@ pub mod actions;
 mod agenda_item;
 mod apart;
 pub mod apply;
+mod capture;
 mod chain;
 pub mod codec;
 mod compaction;
@@ -47,6 +48,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 pub use agenda_item::{AgendaItem, AgendaWhat};
+pub use capture::{Captured, described as capture_pieces, who as capture_who};
 pub use deals::NewDeal;
 pub use error::StoreError;
 pub use ingest::{Damage, DamageKind, Recovery, Restored, Salvage, describe_runs};

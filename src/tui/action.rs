@@ -51,6 +51,8 @@ actions! {
     Edit,
     LogInteraction,
     FollowUp,
+    /// Quick capture: one line read into its pieces, saved with Enter.
+    Capture,
     Done,
     NextStage,
     PrevStage,

@@ -698,6 +698,7 @@ mod tests {
                     ("edit", &["e"]),
                     ("log_interaction", &["i"]),
                     ("follow_up", &["f"]),
+                    ("capture", &["n"]),
                     ("done", &["x"]),
                     ("next_stage", &[">"]),
                     ("prev_stage", &["<"]),

@@ -9,7 +9,7 @@ use crate::store::{AgendaWhat, CustomerRecord};
 use crate::tui::action::Action;
 use crate::tui::forms::Form;
 use crate::tui::keymap::Mode;
-use crate::tui::layers::{Export, Help, Hint, Import, Messages, Palette, Prompt, Searching, Then};
+use crate::tui::layers::{CaptureLine, Export, Help, Hint, Import, Messages, Palette, Prompt, Searching, Then};
 
 /// Rows a page key moves.
 const PAGE: isize = 10;
@@ -276,6 +276,10 @@ impl App {
                 let due = app.follow_up_due(&rec.customer);
                 app.open(Form::follow_up(rec.customer.id, &rec.customer.name, due, None));
             }),
+            Action::Capture => {
+                let line = CaptureLine::new(self);
+                self.open(line);
+            }
             Action::Done => {
                 let selected = self.agenda.selected().filter(|_| self.pane == Pane::Agenda);
                 match selected.map(|i| (&i.what, i.customer)) {

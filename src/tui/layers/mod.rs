@@ -18,6 +18,7 @@
 //! closed; layers it opened meanwhile stay above it. Adding a popup is one
 //! file here implementing [`Layer`], plus its view.
 
+mod capture;
 mod detail;
 mod dupes;
 mod export;
@@ -30,6 +31,7 @@ mod palette;
 mod prompt;
 mod search;
 
+pub use capture::CaptureLine;
 pub use detail::Detail;
 pub use dupes::Dupes;
 pub use export::Export;

@@ -2,6 +2,7 @@
 //! is taken from `frame.area()` on every draw, so resizes just work.
 
 mod agenda;
+pub(crate) mod capture;
 mod customers;
 pub(crate) mod detail;
 pub(crate) mod dupes;
