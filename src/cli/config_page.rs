@@ -37,10 +37,18 @@ const TABLES: [(&str, &str); 4] = [
 
 fn keys() -> Vec<Key> {
     let top = |name: &'static str| Key::new(None, name, t(&format!("cli.man.config.key.{name}")).to_string());
-    let mut keys: Vec<Key> = ["user", "workspace", "lang", "currency", "region", "priority_segment", "mouse"]
-        .into_iter()
-        .map(top)
-        .collect();
+    let mut keys: Vec<Key> = [
+        "user",
+        "workspace",
+        "lang",
+        "currency",
+        "region",
+        "priority_segment",
+        "mouse",
+    ]
+    .into_iter()
+    .map(top)
+    .collect();
     let clv = ClvAssumptions::default();
     for (name, default) in [
         ("remaining_years", clv.remaining_years),

@@ -66,6 +66,26 @@ impl Store {
     }
 
     pub fn log_interaction(&mut self, customer: CustomerId, v: InteractionValues) -> Result<InteractionId, StoreError> {
+        let (id, edit) = self.interaction_edit(customer, v);
+        self.commit(vec![edit])?;
+        Ok(id)
+    }
+
+    pub fn schedule_follow_up(
+        &mut self,
+        customer: CustomerId,
+        what: String,
+        due: NaiveDate,
+    ) -> Result<FollowUpId, StoreError> {
+        let (id, edit) = self.follow_up_edit(customer, what, due);
+        self.commit(vec![edit])?;
+        Ok(id)
+    }
+
+    /// The edit that logs `v` with `customer`, by the user, and the new
+    /// interaction's id: what `log_interaction` commits, and what a quick
+    /// capture commits with more.
+    pub(super) fn interaction_edit(&mut self, customer: CustomerId, v: InteractionValues) -> (InteractionId, Edit) {
         let mut i = Interaction::empty(self.new_interaction_id(), customer);
         i.at = to_millis(v.at);
         i.channel = v.channel;
@@ -77,30 +97,27 @@ impl Store {
         i.amount = v.amount;
         i.author = self.author().to_string();
         let id = i.id;
-        self.commit(vec![Edit::LogInteraction {
+        let edit = Edit::LogInteraction {
             id,
             fields: i.to_fields(),
-        }])?;
-        Ok(id)
+        };
+        (id, edit)
     }
 
-    pub fn schedule_follow_up(
-        &mut self,
-        customer: CustomerId,
-        what: String,
-        due: NaiveDate,
-    ) -> Result<FollowUpId, StoreError> {
+    /// The edit that schedules `what` with `customer` on `due`, by the
+    /// user, and the new follow-up's id (`schedule_follow_up`).
+    pub(super) fn follow_up_edit(&mut self, customer: CustomerId, what: String, due: NaiveDate) -> (FollowUpId, Edit) {
         let mut f = FollowUp::empty(self.new_follow_up_id(), customer);
         f.due = date_to_days(due);
         f.what = what;
         f.author = self.author().to_string();
         f.created_at = self.clock().now_ms();
         let id = f.id;
-        self.commit(vec![Edit::AddFollowUp {
+        let edit = Edit::AddFollowUp {
             id,
             fields: f.to_fields(),
-        }])?;
-        Ok(id)
+        };
+        (id, edit)
     }
 
     /// Marks a follow-up done now; false when it already was.

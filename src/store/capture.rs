@@ -10,12 +10,9 @@ use super::op::Edit;
 use super::query::View;
 use super::records::CustomerRecord;
 use crate::domain::capture::{Capture, without_title};
-use crate::domain::dates::{date_to_days, to_millis};
 use crate::domain::draft::{FollowUpDraft, InteractionDraft, InteractionValues, follow_up_doubt};
 use crate::domain::text::{fold, matches_words, searchable, squash, words};
-use crate::domain::{
-    Customer, CustomerField, FollowUp, FollowUpId, InputError, Interaction, InteractionId, Organization,
-};
+use crate::domain::{Customer, CustomerField, FollowUpId, InputError, InteractionId, Organization};
 use crate::i18n::{t, tf};
 
 /// How many of the customers a reference could mean are named.
@@ -229,30 +226,12 @@ impl Store {
         let tags_added: Vec<String> = c.tags.iter().filter(|t| !customer.tags.contains(*t)).cloned().collect();
 
         // As `log_interaction` and `schedule_follow_up` make them, in one commit.
-        let mut edits = Vec::new();
-        let mut i = Interaction::empty(self.new_interaction_id(), customer.id);
-        i.at = to_millis(values.at);
-        i.channel = values.channel;
-        i.direction = values.direction;
-        i.summary = values.summary.clone();
-        i.amount = values.amount;
-        i.author = self.author().to_string();
-        let interaction = i.id;
-        edits.push(Edit::LogInteraction {
-            id: i.id,
-            fields: i.to_fields(),
-        });
+        let (interaction, logged) = self.interaction_edit(customer.id, values.clone());
+        let mut edits = vec![logged];
         let follow_up = follow_up.map(|(what, due)| {
-            let mut f = FollowUp::empty(self.new_follow_up_id(), customer.id);
-            f.due = date_to_days(due);
-            f.what = what.clone();
-            f.author = self.author().to_string();
-            f.created_at = clock.now_ms();
-            edits.push(Edit::AddFollowUp {
-                id: f.id,
-                fields: f.to_fields(),
-            });
-            (f.id, due, what)
+            let (id, scheduled) = self.follow_up_edit(customer.id, what.clone(), due);
+            edits.push(scheduled);
+            (id, due, what)
         });
         if !tags_added.is_empty() {
             edits.push(Edit::UpdateCustomer {
