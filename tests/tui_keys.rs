@@ -218,10 +218,16 @@ fn no_key_is_handled_that_the_keymap_does_not_name() {
         let mut f = state(name);
         let app = &mut f.app;
         let typing = takes_typing(app);
+        // A file path box's own Tab (completion), a text-box key like those above.
+        let path_box = matches!(
+            app.top::<guanxi::tui::layers::Import>(),
+            Some(guanxi::tui::layers::Import::Path { .. })
+        );
         let mut tried = 0;
         for key in &keys {
             let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-            if ctrl_c || app.keymap.action(app.modes(), key).is_some() || (typing && edits_text(key)) {
+            let completes = path_box && key.code == KeyCode::Tab && key.modifiers.is_empty();
+            if ctrl_c || app.keymap.action(app.modes(), key).is_some() || (typing && edits_text(key)) || completes {
                 continue;
             }
             tried += 1;

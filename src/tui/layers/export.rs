@@ -121,5 +121,6 @@ fn write(typed: &str, agenda: bool, app: &mut App) -> Result<String, String> {
     }
     let count = export::to_file(&app.store, &customers, format, &path)
         .map_err(|e| tf("export.failed", &[("path", &path.display()), ("error", &e)]))?;
-    Ok(tn("export.wrote", count, &[("path", &path.display())]))
+    let wrote = if agenda { "export.wrote_agenda" } else { "export.wrote" };
+    Ok(tn(wrote, count, &[("path", &path.display())]))
 }
