@@ -90,7 +90,7 @@ impl View {
         match self.storage.get(key)? {
             Some(v) => codec::decode(&v)
                 .map(Some)
-                .map_err(StoreError::codec(format!("stored value {}", keys::describe_key(key)))),
+                .map_err(|e| StoreError::codec(format!("stored value {}", keys::describe_key(key)))(e)),
             None => Ok(None),
         }
     }
