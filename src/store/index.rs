@@ -162,25 +162,36 @@ pub type Member = (Vec<u8>, u64);
 pub struct Changes {
     /// Hashed: a bulk load adds a million entries to some ten thousand
     /// groups, and ordered lookups were a tenth of an import. Ordered
-    /// when written (`into_groups`).
-    map: HashMap<Vec<u8>, (BTreeSet<Member>, BTreeSet<Member>)>,
+    /// when written (`into_groups`). Each group's changes are kept in the
+    /// order made and settled then (the last change to an entry wins):
+    /// a set per group, kept up to date at every change, was a tenth of
+    /// a large import too.
+    map: HashMap<Vec<u8>, Vec<(Member, Change)>>,
     /// The groups are whole: what is stored for them is not read.
     pub fresh: bool,
 }
 
+/// What became of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Added,
+    Removed,
+}
+
 impl Changes {
     pub fn add(&mut self, entry: &[u8]) {
-        let (adds, removes) = self.map.entry(group_key(entry)).or_default();
-        let m = member_of(entry);
-        removes.remove(&m);
-        adds.insert(m);
+        self.change(entry, Change::Added);
     }
 
     pub fn remove(&mut self, entry: &[u8]) {
-        let (adds, removes) = self.map.entry(group_key(entry)).or_default();
-        let m = member_of(entry);
-        adds.remove(&m);
-        removes.insert(m);
+        self.change(entry, Change::Removed);
+    }
+
+    fn change(&mut self, entry: &[u8], change: Change) {
+        self.map
+            .entry(group_key(entry))
+            .or_default()
+            .push((member_of(entry), change));
     }
 
     pub fn len(&self) -> usize {
@@ -189,16 +200,8 @@ impl Changes {
 
     /// Adds a later batch's changes to these.
     pub fn absorb(&mut self, later: Changes) {
-        for (group, (adds, removes)) in later.map {
-            let (a, r) = self.map.entry(group).or_default();
-            for m in removes {
-                a.remove(&m);
-                r.insert(m);
-            }
-            for m in adds {
-                r.remove(&m);
-                a.insert(m);
-            }
+        for (group, changes) in later.map {
+            self.map.entry(group).or_default().extend(changes);
         }
     }
 
@@ -217,13 +220,36 @@ impl Changes {
         let mut groups: Vec<(Vec<u8>, BTreeSet<Member>, BTreeSet<Member>)> = self
             .map
             .into_iter()
-            .filter(|(_, (a, r))| !a.is_empty() || !r.is_empty())
-            .map(|(k, (a, r))| (k, a, r))
+            .map(|(k, changes)| {
+                let (a, r) = settled(changes);
+                (k, a, r)
+            })
+            .filter(|(_, a, r)| !a.is_empty() || !r.is_empty())
             .collect();
         // In key order: the pack is then laid out as the index is read.
         groups.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         groups.into_iter()
     }
+}
+
+/// A group's entries added and removed, the last change to each entry
+/// being what became of it.
+fn settled(mut changes: Vec<(Member, Change)>) -> (BTreeSet<Member>, BTreeSet<Member>) {
+    // Stable: an entry's changes stay in the order made.
+    changes.sort_by(|x, y| x.0.cmp(&y.0));
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    let mut changes = changes.into_iter().peekable();
+    while let Some((member, change)) = changes.next() {
+        if changes.peek().is_some_and(|(next, _)| *next == member) {
+            continue;
+        }
+        match change {
+            Change::Added => added.push(member),
+            Change::Removed => removed.push(member),
+        }
+    }
+    // In order already: the sets are built without a search each.
+    (added.into_iter().collect(), removed.into_iter().collect())
 }
 
 /// A group's value, in the pack: each entry as a two-byte length, its
@@ -443,4 +469,58 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(term: &str, id: u64) -> Vec<u8> {
+        let mut e = vec![INDEX, Kind::Owner.byte()];
+        e.extend_from_slice(term.as_bytes());
+        e.push(0);
+        e.extend_from_slice(&id.to_be_bytes());
+        e
+    }
+
+    fn settled_groups(c: Changes) -> Vec<(Vec<Member>, Vec<Member>)> {
+        c.into_groups()
+            .map(|(_, a, r)| (a.into_iter().collect(), r.into_iter().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn the_last_change_to_an_entry_is_what_becomes_of_it() {
+        let mut c = Changes::default();
+        c.add(&entry("lan", 3));
+        c.add(&entry("lan", 1));
+        c.remove(&entry("lan", 2));
+        c.remove(&entry("lan", 3));
+        c.add(&entry("lan", 2));
+        c.add(&entry("lan", 1));
+        let mut later = Changes::default();
+        later.remove(&entry("lan", 1));
+        later.add(&entry("lan", 4));
+        c.absorb(later);
+        assert_eq!(c.len(), 1, "one group");
+        let lan = |id| (b"lan".to_vec(), id);
+        assert_eq!(
+            settled_groups(c),
+            [(vec![lan(2), lan(4)], vec![lan(1), lan(3)])],
+            "added 2 and 4; removed 3 and, by the later batch, 1"
+        );
+    }
+
+    #[test]
+    fn groups_come_in_key_order() {
+        let mut c = Changes::default();
+        for term in ["minh", "an", "lan"] {
+            c.add(&entry(term, 7));
+        }
+        let keys: Vec<Vec<u8>> = c.into_groups().map(|(k, _, _)| k).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(keys.len(), 3);
+    }
 }
