@@ -497,6 +497,15 @@ fn the_at_risk_customer_opens_from_the_reports_pane() {
     tui.wait_for("┌ Trần Quốc Bảo");
     tui.key("esc");
     tui.wait_for("Value at risk");
+    // A double-click on the row opens it too, as Enter does.
+    tui.wait_until_gone("┌ Trần Quốc Bảo");
+    let (col, row) = tui
+        .position_of("Trần Quốc Bảo")
+        .unwrap_or_else(|| panic!("the at-risk row is gone:\n{}", tui.screen()));
+    tui.double_click(col, row);
+    tui.wait_for("┌ Trần Quốc Bảo");
+    tui.key("esc");
+    tui.wait_until_gone("┌ Trần Quốc Bảo");
     tui.key("q");
     assert_eq!(tui.wait_exit(), 0);
 }

@@ -22,6 +22,7 @@ use crate::i18n::{t, tf, tn};
 use crate::report::Figures;
 use crate::report::figures::{RiskReason, Touchpoint};
 use crate::tui::app::{App, OwnerChoice, Section};
+use crate::tui::mouse::Spot;
 use crate::tui::theme::Theme;
 
 /// Below this width the sections come one per row.
@@ -134,7 +135,7 @@ fn draw_section(frame: &mut Frame, area: Rect, app: &App, f: &Figures, section: 
     match section {
         Section::Funnel => funnel(frame, inner, th, f, scroll),
         Section::Revenue => revenue(frame, inner, app, f),
-        Section::AtRisk => at_risk(frame, inner, th, f, app.reports.at_risk),
+        Section::AtRisk => at_risk(frame, inner, app, f, focused),
         Section::Touchpoints => touchpoints(frame, inner, th, f, scroll),
         Section::Forecast => forecast(frame, inner, th, f),
         Section::Health => health(frame, inner, th, f, scroll),
@@ -326,7 +327,8 @@ fn reason_text(r: &RiskReason) -> String {
 
 /// The customers at risk, the most valuable first, with why; the chosen
 /// one opens with Enter.
-fn at_risk(frame: &mut Frame, area: Rect, th: &Theme, f: &Figures, cursor: usize) {
+fn at_risk(frame: &mut Frame, area: Rect, app: &App, f: &Figures, focused: bool) {
+    let (th, cursor) = (&app.theme, app.reports.at_risk);
     if f.at_risk.is_empty() {
         return empty(frame, area, th, "reports.empty.at_risk");
     }
@@ -341,6 +343,14 @@ fn at_risk(frame: &mut Frame, area: Rect, th: &Theme, f: &Figures, cursor: usize
     let why_w = w.saturating_sub(name_w + money_w + 2);
     let rows = area.height.saturating_sub(1) as usize;
     let offset = scroll_offset(cursor, rows, f.at_risk.len());
+    // A click on a row chooses it (a double-click opens it) while the
+    // section has the keys, as the arrows would.
+    if focused {
+        for (n, i) in (offset..f.at_risk.len()).take(rows).enumerate() {
+            let y = area.y + 1 + n as u16;
+            app.hit(Rect { y, height: 1, ..area }, Spot::Row(i as isize - cursor as isize));
+        }
+    }
     let lines: Vec<Line> = f
         .at_risk
         .iter()
