@@ -20,6 +20,8 @@ pub mod i18n;
 pub mod interop;
 pub mod lexicon;
 pub mod report;
+#[cfg(test)]
+mod source_scan;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -152,29 +152,17 @@ mod tests {
     /// `var_os` or clap's `env =`) is listed.
     #[test]
     fn every_variable_read_is_listed() {
-        fn scan(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
-            for entry in std::fs::read_dir(dir).expect("src readable").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    scan(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("source readable");
-                    for call in ["env::var(\"", "var_os(\"", "env = \""] {
-                        for (at, _) in text.match_indices(call) {
-                            let rest = &text[at + call.len()..];
-                            if let Some(end) = rest.find('"') {
-                                found.push((rest[..end].to_string(), path.display().to_string()));
-                            }
-                        }
+        let mut found = Vec::new();
+        for (path, text) in crate::source_scan::rust_sources() {
+            for call in ["env::var(\"", "var_os(\"", "env = \""] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    if let Some(end) = rest.find('"') {
+                        found.push((rest[..end].to_string(), path.clone()));
                     }
                 }
             }
         }
-        let mut found = Vec::new();
-        scan(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut found,
-        );
         assert!(found.iter().any(|(name, _)| name == "GUANXI_NOW"), "the scan works");
         let listed: Vec<&str> = VARIABLES
             .iter()

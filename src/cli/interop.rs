@@ -113,17 +113,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
         out.push('\n');
     }
     let skipped = plan.skipped.len();
-    let summary = |created: usize, merged: usize, unchanged: usize| {
-        tf(
-            "import.summary",
-            &[
-                ("created", &created),
-                ("merged", &merged),
-                ("unchanged", &unchanged),
-                ("skipped", &skipped),
-            ],
-        ) + "\n"
-    };
+    let summary = |created, merged, unchanged| import_summary(created, merged, unchanged, skipped);
     if a.dry_run {
         out.push_str(t("cli.import.dry_run"));
         out.push(' ');
@@ -470,4 +460,17 @@ fn merge_all(store: &mut Store, groups: &[&duplicates::Group]) -> Result<usize> 
         }
     }
     Ok(n)
+}
+
+/// The line that sums up an import (a file's or a vdir folder's).
+pub(super) fn import_summary(created: usize, merged: usize, unchanged: usize, skipped: usize) -> String {
+    tf(
+        "import.summary",
+        &[
+            ("created", &created),
+            ("merged", &merged),
+            ("unchanged", &unchanged),
+            ("skipped", &skipped),
+        ],
+    ) + "\n"
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use super::context::Context;
+use super::interop::import_summary;
 use super::output::escape;
 use crate::domain::{Customer, InputError};
 use crate::i18n::{t, tf};
@@ -39,17 +40,7 @@ pub fn import_folder(ctx: &Context, dir: &Path, dry_run: bool) -> Result<String>
     let plan = &mut planned.plan;
     let mut out = tf("cli.import.file", &[("path", &dir.display()), ("format", &"vdir")]) + "\n";
     let skipped = plan.skipped.len();
-    let summary = |created: usize, merged: usize, unchanged: usize| {
-        tf(
-            "import.summary",
-            &[
-                ("created", &created),
-                ("merged", &merged),
-                ("unchanged", &unchanged),
-                ("skipped", &skipped),
-            ],
-        ) + "\n"
-    };
+    let summary = |created, merged, unchanged| import_summary(created, merged, unchanged, skipped);
     if dry_run {
         out.push_str(t("cli.import.dry_run"));
         out.push(' ');

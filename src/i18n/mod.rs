@@ -272,35 +272,23 @@ mod tests {
     fn every_key_the_code_names_is_in_english() {
         // Keys written out in the source as t("..."), tf("...") or
         // lookup("..."); keys built at run time are checked where built.
-        fn scan(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
-            for entry in std::fs::read_dir(dir).expect("src readable").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    scan(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("source readable");
-                    for call in ["t(\"", "tf(\"", "lookup(\"", "tn(\""] {
-                        for (at, _) in text.match_indices(call) {
-                            let before = text[..at].chars().next_back().unwrap_or(' ');
-                            if before.is_alphanumeric() || before == '_' {
-                                continue;
-                            }
-                            let rest = &text[at + call.len()..];
-                            if let Some(end) = rest.find('"') {
-                                // A plural message is found by its `other` form.
-                                let suffix = if call == "tn(\"" { ".other" } else { "" };
-                                found.push((format!("{}{suffix}", &rest[..end]), path.display().to_string()));
-                            }
-                        }
+        let mut found = Vec::new();
+        for (path, text) in crate::source_scan::rust_sources() {
+            for call in ["t(\"", "tf(\"", "lookup(\"", "tn(\""] {
+                for (at, _) in text.match_indices(call) {
+                    let before = text[..at].chars().next_back().unwrap_or(' ');
+                    if before.is_alphanumeric() || before == '_' {
+                        continue;
+                    }
+                    let rest = &text[at + call.len()..];
+                    if let Some(end) = rest.find('"') {
+                        // A plural message is found by its `other` form.
+                        let suffix = if call == "tn(\"" { ".other" } else { "" };
+                        found.push((format!("{}{suffix}", &rest[..end]), path.clone()));
                     }
                 }
             }
         }
-        let mut found = Vec::new();
-        scan(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut found,
-        );
         assert!(found.len() > 100, "the scan found only {} keys", found.len());
         let en = Catalogue::parse(Lang::En.source()).expect("en.toml parses");
         let missing: Vec<_> = found
