@@ -669,6 +669,32 @@ fn the_capture_line_saves_with_enter_and_nothing_for_no_one() {
     );
 }
 
+/// The line's preview finds the customer by the indexes alone (a part
+/// from inside a name would read every customer at every key); Enter
+/// looks inside names too.
+#[test]
+fn the_capture_preview_reads_the_indexes_and_enter_looks_further() {
+    utc();
+    set_thread_language(Lang::En);
+    let mut f = fixture();
+    let app = &mut f.app;
+    press(app, KeyCode::Char('n'));
+    type_text(app, "call mil");
+    let screen = render(app, 120, 40);
+    assert!(screen.contains("No name, email or phone starts with “mil”"), "{screen}");
+    press(app, KeyCode::Enter);
+    assert!(app.layers.is_empty(), "{:?}", app.layers);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Saved for Emily Clark: call"),
+        "{:?}",
+        app.message
+    );
+}
+
 #[test]
 fn prompts_help_and_palette() {
     check("prompt_delete", |app| press(app, KeyCode::Char('d')));

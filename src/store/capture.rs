@@ -36,6 +36,17 @@ impl View {
     /// `@org` when it names one. A reference that matches no one is tried
     /// again without a word of address (`chị Nhung`, `王总`).
     pub fn capture_customer(&self, c: &Capture) -> Result<CustomerRecord, StoreError> {
+        self.capture_customer_reading(c, false)
+    }
+
+    /// `capture_customer` as a preview at each key typed reads it: by the
+    /// indexes alone (`resolve_customer_by_index`), so a reference that
+    /// matches nothing yet does not read every customer at every key.
+    pub fn capture_customer_preview(&self, c: &Capture) -> Result<CustomerRecord, StoreError> {
+        self.capture_customer_reading(c, true)
+    }
+
+    fn capture_customer_reading(&self, c: &Capture, by_index: bool) -> Result<CustomerRecord, StoreError> {
         let org = match &c.organization {
             Some(o) => Some(self.capture_organization(o)?),
             None => None,
@@ -44,10 +55,10 @@ impl View {
         if reference.is_empty() && org.is_none() {
             return Err(InputError::Invalid(t("capture.who").to_string()).into());
         }
-        let first = self.customer_in(reference, org.as_ref());
+        let first = self.customer_in(reference, org.as_ref(), by_index);
         match (&first, without_title(reference)) {
             (Err(StoreError::Input(InputError::NoSuchCustomer(_))), Some(bare)) => {
-                match self.customer_in(&bare, org.as_ref()) {
+                match self.customer_in(&bare, org.as_ref(), by_index) {
                     Err(StoreError::Input(InputError::NoSuchCustomer(_))) => first,
                     other => other,
                 }
@@ -89,12 +100,24 @@ impl View {
     }
 
     /// The customer `reference` means, among `org`'s people when given.
-    fn customer_in(&self, reference: &str, org: Option<&Organization>) -> Result<CustomerRecord, StoreError> {
+    fn customer_in(
+        &self,
+        reference: &str,
+        org: Option<&Organization>,
+        by_index: bool,
+    ) -> Result<CustomerRecord, StoreError> {
+        let resolve = |r: &str| {
+            if by_index {
+                self.resolve_customer_by_index(r)
+            } else {
+                self.resolve_customer(r)
+            }
+        };
         let Some(org) = org else {
-            return self.resolve_customer(reference);
+            return resolve(reference);
         };
         // The one every command would find, when it is one of them.
-        match self.resolve_customer(reference) {
+        match resolve(reference) {
             Ok(rec) if rec.customer.organization == Some(org.id) => return Ok(rec),
             Ok(_) | Err(StoreError::Input(InputError::NoSuchCustomer(_) | InputError::AmbiguousCustomer { .. })) => {}
             Err(e) => return Err(e),
