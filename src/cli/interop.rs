@@ -173,27 +173,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<String> {
             out.push('\n');
         }
     }
-    for (step, other) in plan.possible_duplicates() {
-        out.push_str(&tf(
-            "cli.import.possible",
-            &[("place", &step.place), ("name", &step.name), ("other", &other.name)],
-        ));
-        out.push('\n');
-    }
-    for n in &plan.skipped {
-        out.push_str(&tf(
-            "cli.import.skipped",
-            &[("place", &n.place), ("why", &escape(&n.message))],
-        ));
-        out.push('\n');
-    }
-    for n in &plan.warnings {
-        out.push_str(&tf(
-            "cli.import.note",
-            &[("place", &n.place), ("note", &escape(&n.message))],
-        ));
-        out.push('\n');
-    }
+    out.push_str(&plan_notes(&plan));
     Ok(out)
 }
 
@@ -473,4 +453,33 @@ pub(super) fn import_summary(created: usize, merged: usize, unchanged: usize, sk
             ("skipped", &skipped),
         ],
     ) + "\n"
+}
+
+/// What an import's plan says about its records, a line each: possible
+/// duplicates, records skipped and why, and notes (a file's or a vdir
+/// folder's).
+pub(super) fn plan_notes(plan: &import::Plan) -> String {
+    let mut out = String::new();
+    for (step, other) in plan.possible_duplicates() {
+        out.push_str(&tf(
+            "cli.import.possible",
+            &[("place", &step.place), ("name", &step.name), ("other", &other.name)],
+        ));
+        out.push('\n');
+    }
+    for n in &plan.skipped {
+        out.push_str(&tf(
+            "cli.import.skipped",
+            &[("place", &escape(&n.place)), ("why", &escape(&n.message))],
+        ));
+        out.push('\n');
+    }
+    for n in &plan.warnings {
+        out.push_str(&tf(
+            "cli.import.note",
+            &[("place", &escape(&n.place)), ("note", &escape(&n.message))],
+        ));
+        out.push('\n');
+    }
+    out
 }

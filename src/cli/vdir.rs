@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use super::context::Context;
-use super::interop::import_summary;
+use super::interop::{import_summary, plan_notes};
 use super::output::escape;
 use crate::domain::{Customer, InputError};
 use crate::i18n::{t, tf};
@@ -67,26 +67,6 @@ pub fn import_folder(ctx: &Context, dir: &Path, dry_run: bool) -> Result<String>
         out.push_str(&summary(report.created, report.merged, report.unchanged));
     }
     let plan = &planned.plan;
-    for (step, other) in plan.possible_duplicates() {
-        out.push_str(&tf(
-            "cli.import.possible",
-            &[("place", &step.place), ("name", &step.name), ("other", &other.name)],
-        ));
-        out.push('\n');
-    }
-    for n in &plan.skipped {
-        out.push_str(&tf(
-            "cli.import.skipped",
-            &[("place", &escape(&n.place)), ("why", &escape(&n.message))],
-        ));
-        out.push('\n');
-    }
-    for n in &plan.warnings {
-        out.push_str(&tf(
-            "cli.import.note",
-            &[("place", &escape(&n.place)), ("note", &escape(&n.message))],
-        ));
-        out.push('\n');
-    }
+    out.push_str(&plan_notes(plan));
     Ok(out)
 }

@@ -40,20 +40,22 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
     NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())
 }
 
+/// The days of the week in English, from Monday.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 fn parse_weekday(s: &str) -> Option<i64> {
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     if s.len() < 3 {
         return None;
     }
-    DAYS.iter().position(|d| d.starts_with(s)).map(|i| i as i64)
+    WEEKDAYS.iter().position(|d| d.starts_with(s)).map(|i| i as i64)
 }
 
 /// Parses when something happened: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or

@@ -28,15 +28,7 @@ pub(super) enum Word {
 }
 
 /// Weekdays from Monday, as each language writes them.
-pub(super) const WEEKDAYS_EN: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+pub(super) use crate::domain::dates::WEEKDAYS as WEEKDAYS_EN;
 const WEEKDAYS_VI: [&[&str]; 7] = [
     &["thứ hai", "thứ 2", "t2"],
     &["thứ ba", "thứ 3", "t3"],
