@@ -9,14 +9,12 @@ use super::error::StoreError;
 use super::op::Edit;
 use super::query::View;
 use super::records::CustomerRecord;
+use super::resolve::MAX_CANDIDATES;
 use crate::domain::capture::{Capture, without_title};
 use crate::domain::draft::{FollowUpDraft, InteractionDraft, InteractionValues, follow_up_doubt};
 use crate::domain::text::{fold, matches_words, searchable, squash, words};
 use crate::domain::{Customer, CustomerField, FollowUpId, InputError, InteractionId, Organization};
 use crate::i18n::{t, tf};
-
-/// How many of the customers a reference could mean are named.
-const MAX_CANDIDATES: usize = 10;
 
 /// What a capture saved.
 #[derive(Debug, Clone)]

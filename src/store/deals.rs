@@ -11,6 +11,7 @@ use super::error::StoreError;
 use super::keys;
 use super::op::{Edit, deal_customer};
 use super::records::DealRecord;
+use super::resolve::MAX_CANDIDATES;
 use super::storage::Storage;
 use super::txn::Txn;
 use super::{Store, View};
@@ -20,9 +21,6 @@ use crate::domain::{
     Channel, CustomerId, Deal, DealField, DealId, DealStatus, Direction, InputError, Interaction, InteractionId, Money,
 };
 use crate::sync::Stamp;
-
-/// At most this many candidates are listed when a reference is ambiguous.
-const MAX_CANDIDATES: usize = 10;
 
 /// Applies one `Edit::AddDeal` (`create`) or `Edit::UpdateDeal`.
 pub(super) fn apply(

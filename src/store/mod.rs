@@ -38,6 +38,7 @@ mod plans;
 mod query;
 pub mod records;
 mod repair;
+mod resolve;
 mod restate;
 mod snapshot;
 mod storage;

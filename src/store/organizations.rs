@@ -20,6 +20,7 @@ use super::index::Kind;
 use super::keys;
 use super::op::Edit;
 use super::records::{CustomerRecord, OrganizationRecord};
+use super::resolve::MAX_CANDIDATES;
 use super::storage::Storage;
 use super::txn::Txn;
 use super::{Store, View};
@@ -30,9 +31,6 @@ use crate::domain::value::lifetime_value;
 use crate::domain::{CustomerField, CustomerKey, InputError, Money, OrgField, OrgKind, Organization, OrganizationId};
 use crate::i18n::collate::name_key;
 use crate::sync::Stamp;
-
-/// At most this many candidates are listed when a reference is ambiguous.
-const MAX_CANDIDATES: usize = 10;
 
 /// Applies one `Edit::AddOrganization` (`create`) or `Edit::UpdateOrganization`.
 pub(super) fn apply(
