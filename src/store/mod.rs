@@ -395,12 +395,7 @@ impl Store {
             // Applied to the batch now, so later changes see earlier ones;
             // the batch reaches sled only after the journal is on disk.
             apply::apply_op(&mut tx, &op, replica)?;
-            let payload = codec::encode(&op).map_err(StoreError::codec("op"))?;
-            last_frame = (
-                frame::FRAME_HEADER as u64 + payload.len() as u64,
-                crc32fast::hash(&payload),
-            );
-            frame::encode(&payload, &mut frames);
+            last_frame = journal_frame(&op, &mut frames)?;
             ops.push(op);
         }
         // Everything since the view was last flushed may have to be
@@ -576,6 +571,21 @@ impl Drop for Store {
             std::mem::forget(self.db.clone());
         }
     }
+}
+
+/// Appends `op` to `out` as one journal frame; returns the frame's length
+/// with its header and its checksum (what a file cursor keeps). Every op
+/// written to a journal, the outbox or a rewritten segment is framed here
+/// and only here, so a change to how frames are made (sealing them for an
+/// encrypted workspace) is made in one place.
+pub fn journal_frame(op: &Op, out: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
+    let payload = codec::encode(op).map_err(StoreError::codec("op"))?;
+    let framed = (
+        frame::FRAME_HEADER as u64 + payload.len() as u64,
+        crc32fast::hash(&payload),
+    );
+    frame::encode(&payload, out);
+    Ok(framed)
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {

@@ -26,7 +26,7 @@ use super::op::{Op, OpHead};
 use super::records::FileCursor;
 use super::restate::{self, LostRun};
 use super::txn::Txn;
-use super::{Store, frame};
+use super::Store;
 use crate::sync::ReplicaId;
 use crate::sync::journal::{self, JournalWriter, Position, Scan, Tail};
 use crate::sync::sources::{Source, sources};
@@ -389,12 +389,7 @@ impl Store {
         let mut tx = Txn::new(&storage);
         let mut frames = Vec::new();
         for (i, op) in ops.iter().enumerate() {
-            let payload = codec::encode(op).map_err(StoreError::codec("op"))?;
-            let last_frame = (
-                frame::FRAME_HEADER as u64 + payload.len() as u64,
-                crc32fast::hash(&payload),
-            );
-            frame::encode(&payload, &mut frames);
+            let last_frame = super::journal_frame(op, &mut frames)?;
             if frames.len() >= CHUNK_BYTES || i + 1 == ops.len() {
                 let position = writer.append(&frames)?;
                 frames.clear();
