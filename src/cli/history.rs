@@ -8,6 +8,10 @@ use crate::i18n::tf;
 
 pub fn undo(ctx: &Context) -> Result<String> {
     let mut store = ctx.open()?;
+    // Said first, on stderr: it holds whether or not anything is undone.
+    if store.forget_above_undo()?.is_some() {
+        eprintln!("{}", crate::i18n::t("cli.forget.not_undoable"));
+    }
     let label = store.undo()?;
     Ok(tf("cli.undid", &[("what", &crate::store::op::label_text(&label))]) + "\n")
 }

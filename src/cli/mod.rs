@@ -11,6 +11,7 @@ mod deals;
 mod demo;
 mod environment;
 mod filter;
+mod forget;
 mod history;
 mod interop;
 mod json;
@@ -89,6 +90,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Delete a customer (undo brings it back)
     Delete(customers::DeleteArgs),
+    /// Erase a person everywhere, for a privacy request (cannot be undone)
+    Forget(forget::ForgetArgs),
     /// Take back your latest change
     Undo,
     /// Redo the latest change you took back
@@ -263,6 +266,7 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Show(a)) => customers::show(&ctx, a)?,
         Some(Command::Edit(a)) => customers::edit(&ctx, a)?,
         Some(Command::Delete(a)) => customers::delete(&ctx, a)?,
+        Some(Command::Forget(a)) => forget::forget(&ctx, a)?,
         Some(Command::Log(a)) => activity::log(&ctx, a)?,
         Some(Command::Stage(a)) => activity::stage(&ctx, a)?,
         Some(Command::FollowUp(a)) => activity::follow_up(&ctx, a)?,

@@ -37,6 +37,11 @@ pub fn sync(ctx: &Context) -> Result<String> {
     report.arrived.splice(0..0, store.recovery().arrived.iter().cloned());
     store.publish_seen()?;
     let mut out = String::new();
+    // A forget that arrived: this replica's copies of the person go too.
+    if store.scrub_needed()? {
+        let (_, scrubbed) = super::forget::scrub(ctx, store)?;
+        out.push_str(&scrubbed);
+    }
     if report.arrived.is_empty() {
         out.push_str(t("cli.sync.up_to_date"));
         out.push('\n');
@@ -64,9 +69,15 @@ pub fn sync(ctx: &Context) -> Result<String> {
 
 pub fn snapshot(ctx: &Context) -> Result<String> {
     let mut store = ctx.open()?;
+    let mut scrubbed = String::new();
+    if store.scrub_needed()? {
+        let (fresh, said) = super::forget::scrub(ctx, store)?;
+        store = fresh;
+        scrubbed = said;
+    }
     let path = store.write_snapshot()?;
     store.publish_seen()?;
-    let mut out = tf("cli.snapshot.wrote", &[("path", &path.display())]) + "\n";
+    let mut out = scrubbed + &tf("cli.snapshot.wrote", &[("path", &path.display())]) + "\n";
     let removable = store.removable_segments()?;
     if removable.is_empty() {
         out.push_str(t("cli.snapshot.none_removable"));

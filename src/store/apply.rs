@@ -19,6 +19,10 @@ pub const UNDO_DEPTH: u64 = 1000;
 
 pub(crate) fn apply_op(tx: &mut Txn, op: &Op, local: ReplicaId) -> Result<(), StoreError> {
     for (index, edit) in op.edits.iter().enumerate() {
+        // An edit about someone forgotten is dropped, whenever it arrives.
+        if super::forget::drops(tx, edit)? {
+            continue;
+        }
         apply_edit(tx, op, index, edit)?;
     }
     if op.stamp.replica() == local {
@@ -78,6 +82,9 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::UpdateOrganization { id, fields } => super::organizations::apply(tx, stamp, *id, fields, false)?,
         Edit::SetPlan { target, plan } => super::plans::apply_plan(tx, stamp, target, plan)?,
         Edit::SetTacticDone { target, tactic, done } => super::plans::apply_done(tx, stamp, target, *tactic, *done)?,
+        Edit::Forget { customer } => {
+            super::forget::apply(tx, *customer)?;
+        }
     }
     Ok(())
 }
@@ -252,6 +259,9 @@ fn record_undo(tx: &mut Txn, op: &Op) -> Result<(), StoreError> {
     match op.origin {
         Origin::Bulk => {}
         Origin::Direct => {
+            if op.edits.iter().any(|e| matches!(e, Edit::Forget { .. })) {
+                tx.put(keys::META_LAST_FORGET.to_vec(), op.seq.to_be_bytes().to_vec());
+            }
             if op.inverse.is_empty() {
                 return Ok(());
             }
@@ -276,6 +286,12 @@ fn record_undo(tx: &mut Txn, op: &Op) -> Result<(), StoreError> {
 }
 
 fn push(tx: &mut Txn, key: Vec<u8>, op: &Op, label: String) -> Result<(), StoreError> {
+    for edit in &op.inverse {
+        // An undo that would bring back someone forgotten is never kept.
+        if super::forget::names_any_forgotten(tx, edit)? {
+            return Ok(());
+        }
+    }
     let entry = UndoEntry {
         stamp: op.stamp,
         label,
@@ -408,6 +424,8 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
                 Some(e) => e,
                 None => continue,
             },
+            // Nothing takes a forget back (see `forget`).
+            Edit::Forget { .. } => continue,
         });
     }
     Ok(out)

@@ -25,6 +25,7 @@
 //! | `P` | 0, plan target      | PlanRecord       | account plans                      |
 //! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
 //! | `P` | 2, tactic, target   | plan target      | a tactic by id                     |
+//! | `X` | kind, id            | empty            | what was forgotten (ids only)      |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -75,6 +76,22 @@ pub const PLAN_TACTIC: u8 = 2;
 /// Organizations (see `organizations`).
 pub const ORGANIZATION: u8 = b'O';
 
+/// Ids of what a forget erased (see `forget`): a customer and its deals,
+/// interactions and follow-ups, so their ops arriving later are dropped.
+/// Only ids, never text; shared, so a snapshot carries them.
+pub const FORGOTTEN: u8 = b'X';
+/// The second byte of a forgotten key: what kind of thing the id names.
+pub const FORGOTTEN_CUSTOMER: u8 = b'c';
+pub const FORGOTTEN_DEAL: u8 = b'e';
+pub const FORGOTTEN_INTERACTION: u8 = b'i';
+pub const FORGOTTEN_FOLLOW_UP: u8 = b'f';
+
+/// The mark that the thing of kind `kind` (a `FORGOTTEN_*` byte) with id
+/// `id` was forgotten.
+pub fn forgotten(kind: u8, id: u64) -> Vec<u8> {
+    key(&[&[FORGOTTEN, kind], &id.to_be_bytes()])
+}
+
 /// The kinds of key whose value is a place in the pack rather than the
 /// data itself, in key order (compaction walks them so): bodies and index
 /// groups, and the records kept there (see `packed_record`).
@@ -104,6 +121,12 @@ pub const META_ORGS_MADE: &[u8] = b"Morgs-made";
 /// view: those carry no undo history, so the view's undo stack is no longer
 /// what a replay of the journal gives (and `doctor` does not compare it).
 pub const META_UNDO_MENDED: &[u8] = b"Mundo-mended";
+/// How many forgotten customers the view's files were last scrubbed for
+/// (see `scrub`): fewer than it has forgotten means a scrub is due.
+pub const META_SCRUBBED: &[u8] = b"Mscrubbed";
+/// The number of this replica's latest forget op: `undo` says that one
+/// cannot be taken back.
+pub const META_LAST_FORGET: &[u8] = b"Mlast-forget";
 /// Which pack file holds the bodies, how long it is, how much is dead.
 pub const META_PACK: &[u8] = b"Mpack";
 /// Where the pack's files start, and the compaction under way.

@@ -371,6 +371,7 @@ impl Store {
             deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
             written: Default::default(),
             org_changes: Default::default(),
+            forgets: Default::default(),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };
@@ -423,6 +424,7 @@ impl Store {
                 || k == keys::META_UNDO_MENDED
                 || k == keys::META_ORGS_MADE
                 || k == keys::META_INDEXED
+                || k == keys::META_SCRUBBED
                 // Derived: index groups hold their entries in the order
                 // they were added, compared by what they hold below; deal
                 // links are checked against the deals there too.

@@ -144,6 +144,11 @@ pub enum Edit {
         tactic: TacticId,
         done: bool,
     },
+    /// Erases a person for a privacy request (see `forget`): not undoable,
+    /// and every edit naming them, before or after, is dropped.
+    Forget {
+        customer: CustomerId,
+    },
 }
 
 /// What an `Edit::SetList` changes. Stored by position: never reorder.
@@ -174,6 +179,7 @@ impl Edit {
             // About the workspace's lists, or an organization.
             Edit::SetList { .. } | Edit::AddOrganization { .. } | Edit::UpdateOrganization { .. } => None,
             Edit::SetPlan { target, .. } | Edit::SetTacticDone { target, .. } => target.customer(),
+            Edit::Forget { customer } => Some(*customer),
         }
     }
 }
@@ -265,6 +271,7 @@ pub fn describe(edits: &[Edit]) -> String {
         Edit::SetPlan { plan: None, .. } => "delete_plan",
         Edit::SetTacticDone { done: true, .. } => "complete_tactic",
         Edit::SetTacticDone { done: false, .. } => "reopen_tactic",
+        Edit::Forget { .. } => "forget_customer",
     };
     // An organization made for a company typed on a customer goes with
     // the customer's change, unnamed.

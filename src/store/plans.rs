@@ -182,6 +182,23 @@ fn save(tx: &mut Txn, before: &PlanRecord, after: &PlanRecord) -> Result<(), Sto
     tx.put_encoded(keys::plan(&target_bytes(&after.target)), after)
 }
 
+/// Deletes the plan of `target` with its tactics' entries (a forget):
+/// true when there was one.
+pub(super) fn forget(tx: &mut Txn, target: &PlanTarget) -> Result<bool, StoreError> {
+    let key = keys::plan(&target_bytes(target));
+    let Some(before) = tx.get_decoded::<PlanRecord>(&key)? else {
+        return Ok(false);
+    };
+    for (k, _) in before.due_entries() {
+        tx.delete(k);
+    }
+    for k in before.tactic_keys() {
+        tx.delete(k);
+    }
+    tx.delete(key);
+    Ok(before.plan.is_some())
+}
+
 /// Applies one `Edit::SetPlan`: a later stamp replaces an earlier one;
 /// within one op, the later edit wins.
 pub(super) fn apply_plan(

@@ -17,6 +17,7 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
+use super::Store;
 use super::codec::{self, CodecError};
 use super::error::StoreError;
 use super::held::{self, Held};
@@ -26,7 +27,6 @@ use super::op::{Op, OpHead};
 use super::records::FileCursor;
 use super::restate::{self, LostRun};
 use super::txn::Txn;
-use super::Store;
 use crate::sync::ReplicaId;
 use crate::sync::journal::{self, JournalWriter, Position, Scan, Tail};
 use crate::sync::sources::{Source, sources};
@@ -199,7 +199,7 @@ impl Store {
     }
 
     /// Notes how every segment of this replica's journal is now.
-    fn record_own_segments(&self, tx: &mut Txn) -> Result<(), StoreError> {
+    pub(super) fn record_own_segments(&self, tx: &mut Txn) -> Result<(), StoreError> {
         for (k, _) in tx.scan_prefix(keys::own_segment_prefix())? {
             tx.delete(k);
         }

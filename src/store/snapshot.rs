@@ -293,6 +293,8 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
     // Indexes are not in snapshots, and the records are put as they are:
     // the indexes are made from them once open has brought everything in.
     super::index::make_from_records_later(storage)?;
+    // The snapshot may bring forgotten ids: look again.
+    storage.forgets.store(0, std::sync::atomic::Ordering::Relaxed);
     let mut tx = Txn::new(storage);
     let mut loaded = 0u64;
     let mut ended = false;

@@ -29,6 +29,10 @@ pub(crate) struct Storage {
     /// what the organizations' names were read at is still true while it
     /// has not moved (see `organizations::Names`).
     pub org_changes: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether the view holds forgotten ids (see `forget::any`): 0 not
+    /// looked yet, 1 none, 2 some. Checked for every edit applied, so
+    /// a view that never forgot anyone pays one lookup, not one per edit.
+    pub forgets: Arc<std::sync::atomic::AtomicU8>,
 }
 
 impl Storage {

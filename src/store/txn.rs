@@ -35,6 +35,8 @@ struct Slot {
     indexed: Option<BTreeSet<Vec<u8>>>,
     dirty: bool,
     activity_stale: bool,
+    /// Forgotten: the record is deleted at commit, its index entries with it.
+    removed: bool,
 }
 
 impl Slot {
@@ -54,6 +56,7 @@ impl Slot {
             record,
             dirty: false,
             activity_stale: false,
+            removed: false,
         }
     }
 }
@@ -213,6 +216,17 @@ impl<'t> Txn<'t> {
         Ok(self.slot(id)?.change())
     }
 
+    /// Deletes the customer's record and its index entries at commit (a
+    /// forget); reads in this batch see a blank record.
+    pub fn remove_customer(&mut self, id: CustomerId) -> Result<(), StoreError> {
+        self.touched.insert(id);
+        let slot = self.slot(id)?;
+        slot.change();
+        slot.record = CustomerRecord::new(id);
+        slot.removed = true;
+        Ok(())
+    }
+
     /// Asks for the customer's activity to be recounted from its timeline
     /// at commit: removing or moving an interaction cannot be undone
     /// incrementally (what was the previous latest contact?).
@@ -297,7 +311,7 @@ impl<'t> Txn<'t> {
         let stale: Vec<CustomerId> = self
             .customers
             .iter()
-            .filter(|(_, s)| s.dirty && s.activity_stale)
+            .filter(|(_, s)| s.dirty && s.activity_stale && !s.removed)
             .map(|(id, _)| *id)
             .collect();
         for id in stale {
@@ -309,6 +323,11 @@ impl<'t> Txn<'t> {
         let slots: Vec<(CustomerId, Box<Slot>)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         let mut reindexed = Vec::with_capacity(slots.len());
         for (id, slot) in slots {
+            if slot.removed {
+                self.delete(keys::customer(id));
+                reindexed.push((slot.indexed.unwrap_or_default(), BTreeSet::new()));
+                continue;
+            }
             self.put_encoded(keys::customer(id), &slot.record)?;
             reindexed.push((slot.indexed.unwrap_or_default(), index::entries_of(&slot.record)));
         }
@@ -511,6 +530,7 @@ mod tests {
             deferred: Default::default(),
             written: Default::default(),
             org_changes: Default::default(),
+            forgets: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };

@@ -79,6 +79,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         deferred: Default::default(),
         written: Default::default(),
         org_changes: Default::default(),
+        forgets: Default::default(),
     };
     // A new view, or one from before the indexes (or killed while they
     // were left for later), gets them in one pass over its records once
