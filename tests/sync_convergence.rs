@@ -132,6 +132,17 @@ enum Step {
     Sync {
         machine: usize,
     },
+    /// Forgets a customer (a privacy request): every op about them, made
+    /// before or at the same time on other machines, is dropped everywhere.
+    Forget {
+        machine: usize,
+        target: u8,
+    },
+    /// Rewrites the machine's own journal with tombstones for what it
+    /// forgot (segments others may have read part of already).
+    Scrub {
+        machine: usize,
+    },
 }
 
 fn step(machines: usize) -> impl Strategy<Value = Step> {
@@ -167,7 +178,9 @@ fn step(machines: usize) -> impl Strategy<Value = Step> {
             .prop_map(|(machine, target, name, what)| Step::Org { machine, target, name, what }),
         4 => (m.clone(), m.clone(), prop_oneof![Just(256u16), 0..256u16], prop::bool::weighted(0.2))
             .prop_map(|(from, to, cut, copy)| Step::Deliver { from, to, cut, copy }),
-        3 => m.prop_map(|machine| Step::Sync { machine }),
+        3 => m.clone().prop_map(|machine| Step::Sync { machine }),
+        1 => (m.clone(), any::<u8>()).prop_map(|(machine, target)| Step::Forget { machine, target }),
+        1 => m.prop_map(|machine| Step::Scrub { machine }),
     ]
 }
 
@@ -235,7 +248,8 @@ fn pick<T: Clone>(items: &[T], n: u8) -> Option<T> {
 }
 
 /// Copies machine `from`'s journal files into `to`'s folder, as a sync
-/// client would deliver them: never shrinking what is already there.
+/// client would deliver them: never shrinking what is already there,
+/// unless the writer rewrote the file.
 fn deliver(from: &Machine, to: &Machine, cut: u16, copy: bool, serial: &mut u32) {
     let replica = from.store.replica().to_string();
     let src_dir = from.folder.join("replicas").join(&replica);
@@ -264,8 +278,11 @@ fn deliver(from: &Machine, to: &Machine, cut: u16, copy: bool, serial: &mut u32)
             fs::write(dst_dir.join(copy_name), &bytes[..keep]).unwrap();
         } else {
             let target = dst_dir.join(&name);
-            let have = fs::metadata(&target).map(|m| m.len() as usize).unwrap_or(0);
-            if keep > have {
+            let have = fs::read(&target).unwrap_or_default();
+            // A file its writer rewrote (a scrub after a forget) no longer
+            // starts with what was delivered: it is delivered anew, even
+            // shorter.
+            if keep > have.len() || !bytes.starts_with(&have) {
                 fs::write(&target, &bytes[..keep]).unwrap();
             }
         }
@@ -287,6 +304,7 @@ fn run(steps: Vec<Step>, machines: usize) {
         ms.push(Machine { store, folder });
     }
     let mut created: Vec<CustomerId> = Vec::new();
+    let mut forgotten: Vec<CustomerId> = Vec::new();
     let mut serial = 0u32;
     let when = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
     for s in steps {
@@ -340,6 +358,16 @@ fn run(steps: Vec<Step>, machines: usize) {
                 if let Some(c) = pick(&known(store), target) {
                     store.delete_customer(c.id).unwrap();
                 }
+            }
+            Step::Forget { machine, target } => {
+                let store = &mut ms[machine].store;
+                if let Some(c) = pick(&known(store), target) {
+                    store.forget(c.id).unwrap();
+                    forgotten.push(c.id);
+                }
+            }
+            Step::Scrub { machine } => {
+                ms[machine].store.scrub_forgotten().unwrap();
             }
             Step::Restore { machine, target } => {
                 let store = &mut ms[machine].store;
@@ -600,9 +628,20 @@ fn run(steps: Vec<Step>, machines: usize) {
             "machine {i}: the plans and their done tactics"
         );
         let got = m.store.shared_entries().unwrap();
+        let differing: Vec<String> = got
+            .iter()
+            .filter(|e| !expected.contains(e))
+            .map(|(k, _)| format!("here {}", String::from_utf8_lossy(&k[..1])))
+            .chain(
+                expected
+                    .iter()
+                    .filter(|e| !got.contains(e))
+                    .map(|(k, _)| format!("in the replay {}", String::from_utf8_lossy(&k[..1]))),
+            )
+            .collect();
         assert!(
             got == expected,
-            "machine {i} differs from the replay of all journals ({} vs {} entries)",
+            "machine {i} differs from the replay of all journals ({} vs {} entries): {differing:?}",
             got.len(),
             expected.len()
         );
@@ -622,9 +661,16 @@ fn run(steps: Vec<Step>, machines: usize) {
             .unwrap_or_default();
         assert_eq!(last, rec.customer.factors, "{}: {scores:?}", rec.customer.id);
     }
+    // Forgotten people are nowhere.
+    for id in &forgotten {
+        assert!(reference.customer(*id).unwrap().is_none(), "forgotten {id} is back");
+        for m in &ms {
+            assert!(m.store.customer(*id).unwrap().is_none(), "forgotten {id} is back");
+        }
+    }
     // No acknowledged change lost: every customer anyone created is known
-    // to the reference (deleted or not).
-    for id in &created {
+    // to the reference (deleted or not), unless forgotten.
+    for id in created.iter().filter(|id| !forgotten.contains(id)) {
         assert!(
             reference
                 .customer(*id)
@@ -901,5 +947,10 @@ fn clamp(s: Step, n: usize) -> Step {
             copy,
         },
         Step::Sync { machine } => Step::Sync { machine: c(machine) },
+        Step::Forget { machine, target } => Step::Forget {
+            machine: c(machine),
+            target,
+        },
+        Step::Scrub { machine } => Step::Scrub { machine: c(machine) },
     }
 }

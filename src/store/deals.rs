@@ -30,6 +30,13 @@ pub(super) fn apply(
     fields: &[DealField],
     create: bool,
 ) -> Result<(), StoreError> {
+    // Who the deal was ever with, whether or not this write wins: a
+    // forget of any of them erases it (see `forget`).
+    for f in fields {
+        if let DealField::Customer(c) = f {
+            tx.put(keys::deal_named(*c, id), Vec::new());
+        }
+    }
     let before = current(tx, id)?;
     let mut rec = before.clone();
     if create && rec.registers.created.is_none() {

@@ -178,6 +178,13 @@ fn erase_deal(tx: &mut Txn, id: DealId) -> Result<(), StoreError> {
         tx.delete(keys::deal_of_customer(rec.deal.customer, id));
         tx.touch(rec.deal.customer);
     }
+    // Whoever else it was named with: a deal is rare, a forget rarer,
+    // so the whole (small) set of these keys is read.
+    for (k, _) in tx.scan_prefix(&[keys::DEAL_NAMED])? {
+        if keys::deal_of_link(&k) == Some(id) {
+            tx.delete(k);
+        }
+    }
     Ok(())
 }
 
@@ -214,9 +221,14 @@ pub(super) fn apply(tx: &mut Txn, customer: CustomerId) -> Result<Forgotten, Sto
         *tx.body_mut(customer)? = Body::default();
     }
     tx.remove_customer(customer)?;
-    for (k, _) in tx.scan_prefix(&keys::deals_of_customer(customer))? {
+    // Every deal the person was ever named with, live or deleted, still
+    // theirs or moved to someone else since (a merge).
+    for (k, _) in tx.scan_prefix(&keys::deals_named_with(customer))? {
         if let Some(id) = keys::deal_of_link(&k) {
-            done.deals += 1;
+            done.deals += usize::from(
+                tx.get_decoded::<super::records::DealRecord>(&keys::deal(id))?
+                    .is_some_and(|r| r.is_live() && r.deal.customer == customer),
+            );
             erase_deal(tx, id)?;
         }
     }

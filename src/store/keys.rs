@@ -26,6 +26,7 @@
 //! | `P` | 1, day, tactic, target | DueTactic     | open dated tactics by due date     |
 //! | `P` | 2, tactic, target   | plan target      | a tactic by id                     |
 //! | `X` | kind, id            | empty            | what was forgotten (ids only)      |
+//! | `W` | customer, deal      | empty            | every customer a deal was ever with |
 //!
 //! An interaction or follow-up lives in the body of its *home*: the
 //! customer it was first logged with. Merging customers moves it to
@@ -85,6 +86,20 @@ pub const FORGOTTEN_CUSTOMER: u8 = b'c';
 pub const FORGOTTEN_DEAL: u8 = b'e';
 pub const FORGOTTEN_INTERACTION: u8 = b'i';
 pub const FORGOTTEN_FOLLOW_UP: u8 = b'f';
+
+/// Every customer a deal was ever named with, by any edit applied, live
+/// or not (see `forget`): what a forget erases with the person, whatever
+/// order a move of the deal and the forget arrive in.
+pub const DEAL_NAMED: u8 = b'W';
+
+pub fn deal_named(customer: CustomerId, deal: DealId) -> Vec<u8> {
+    key(&[&[DEAL_NAMED], &customer.to_bytes(), &deal.to_bytes()])
+}
+
+/// Every `deal_named` key of a customer starts with this.
+pub fn deals_named_with(customer: CustomerId) -> Vec<u8> {
+    key(&[&[DEAL_NAMED], &customer.to_bytes()])
+}
 
 /// The mark that the thing of kind `kind` (a `FORGOTTEN_*` byte) with id
 /// `id` was forgotten.

@@ -146,8 +146,8 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The op with every edit that names something forgotten left out of
-/// those that take it back, and, of its own edits, cut down to the ids it
+/// The op with no way back if one edit that takes it back names
+/// something forgotten, and, of its own edits, those naming it cut down to the ids it
 /// names ([`stripped`]) or left out; an op left with nothing of its own
 /// keeps only its stamp and number (a tombstone: no text, not even its
 /// author).
@@ -163,7 +163,11 @@ pub fn tombstone(mut op: Op, forgotten: &dyn Fn(u8, u64) -> bool) -> Op {
             }
         })
         .collect();
-    op.inverse.retain(|e| !edit_names(e, forgotten));
+    // An undo entry that named the person was purged whole (see
+    // `forget`): so is the inverse, or a replay would bring part of it back.
+    if op.inverse.iter().any(|e| edit_names(e, forgotten)) {
+        op.inverse.clear();
+    }
     if op != before && op.edits.iter().all(|e| edit_names(e, forgotten)) {
         op.author = String::new();
         op.origin = Origin::Bulk;
