@@ -276,3 +276,28 @@ fn without_a_terminal_and_without_yes_forget_refuses_and_changes_nothing() {
     assert!(before == after, "the workspace changed");
     assert!(s.ok(&["show", "zephyrine"]).contains("Xyloquartz"));
 }
+
+#[test]
+fn in_a_terminal_forget_asks_for_the_name_and_a_wrong_one_keeps_everything() {
+    use common::pty::Tui;
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Hồ Xuân Hương"]);
+    add_the_person_here(&s);
+    let mut t = Tui::start(&s, &["forget", "zephyrine"], 200, 30);
+    t.wait_for("Type their name to go on:");
+    t.type_text("Hồ Xuân Hương");
+    t.key("enter");
+    t.wait_for("nothing was forgotten");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(s.ok(&["show", "zephyrine"]).contains("Xyloquartz"));
+
+    let mut t = Tui::start(&s, &["forget", "zephyrine"], 200, 30);
+    t.wait_for("Type their name to go on:");
+    // Accents and case need not be typed.
+    t.type_text("quynh zephyrine 赵雪梅");
+    t.key("enter");
+    t.wait_for("forgot Quỳnh Zephyrine 赵雪梅");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!s.ok(&["list"]).contains("Zephyrine"));
+    assert!(s.ok(&["list"]).contains("Hồ Xuân Hương"));
+}

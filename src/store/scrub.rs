@@ -53,13 +53,12 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
 /// changes.
 pub fn rewrite_segment(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Result<Rewritten, StoreError> {
     let frames = journal::read_segment(path, 0)?;
-    let header = {
-        let bytes = fs::read(path).map_err(io(path))?;
-        bytes.get(..SEGMENT_HEADER as usize).map(<[u8]>::to_vec)
-    };
-    let Some(header) = header else {
+    // The segment's header (replica and number) is kept as it is.
+    let mut header = vec![0u8; SEGMENT_HEADER as usize];
+    let read = fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header));
+    if read.is_err() {
         return Ok(Rewritten::default());
-    };
+    }
     let mut out = header;
     let mut done = Rewritten {
         written: !frames.damaged.is_empty() || frames.scan.end != frames.scan.len,
