@@ -141,3 +141,26 @@ fn a_change_partly_about_the_person_leaves_no_undo_behind_after_a_rewrite() {
     // history included.
     assert!(lan.doctor().unwrap().healthy(), "{:?}", lan.doctor().unwrap().problems);
 }
+
+#[test]
+fn a_journal_put_back_to_before_the_forget_is_mended_with_the_forget() {
+    let root = tempfile::tempdir().unwrap();
+    let mut lan = open(root.path(), "lan");
+    add(&mut lan, "Quỳnh Zephyrine");
+    add(&mut lan, "Hồ Xuân Hương");
+    let quynh = lan.resolve_customer("zephyrine").unwrap().customer.id;
+    let dir = journal::replica_dir(&lan.workspace().root, lan.replica());
+    let segment = journal::segment_path(&dir, 1);
+    let older = std::fs::read(&segment).unwrap();
+    lan.forget(quynh).unwrap();
+    drop(lan);
+    // A sync client puts back the version from before the forget.
+    std::fs::write(&segment, &older).unwrap();
+    let lan = open(root.path(), "lan");
+    assert!(lan.customer(quynh).unwrap().is_none());
+    drop(lan);
+    // The mended journal tells a teammate about the forget.
+    let wei = open(root.path(), "wei");
+    assert_eq!(names(&wei), sorted(&["Hồ Xuân Hương"]));
+    assert!(wei.customer(quynh).unwrap().is_none());
+}

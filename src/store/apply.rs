@@ -83,7 +83,7 @@ fn apply_edit(tx: &mut Txn, op: &Op, index: usize, edit: &Edit) -> Result<(), St
         Edit::SetPlan { target, plan } => super::plans::apply_plan(tx, stamp, target, plan)?,
         Edit::SetTacticDone { target, tactic, done } => super::plans::apply_done(tx, stamp, target, *tactic, *done)?,
         Edit::Forget { customer } => {
-            super::forget::apply(tx, *customer)?;
+            super::forget::apply(tx, *customer, stamp)?;
         }
     }
     Ok(())

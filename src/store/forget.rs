@@ -19,6 +19,7 @@ use super::op::Edit;
 use super::records::{Body, UndoEntry};
 use super::txn::Txn;
 use crate::domain::{CustomerId, DealId, FollowUpId, InteractionId, PlanTarget};
+use crate::sync::Stamp;
 
 /// What one forget erased, for the user to hear about.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -190,9 +191,16 @@ fn erase_deal(tx: &mut Txn, id: DealId) -> Result<(), StoreError> {
 
 /// Applies `Edit::Forget`: the person leaves every part of the view.
 /// Applying it again finds nothing left and changes nothing.
-pub(super) fn apply(tx: &mut Txn, customer: CustomerId) -> Result<Forgotten, StoreError> {
+pub(super) fn apply(tx: &mut Txn, customer: CustomerId, stamp: Stamp) -> Result<Forgotten, StoreError> {
     let mut done = Forgotten::default();
-    mark(tx, FORGOTTEN_CUSTOMER, customer.0);
+    // The customer's mark keeps the earliest forget's stamp (the same
+    // whatever order forgets arrive in): what a journal that lost the op
+    // is mended with (`restate`).
+    let key = keys::forgotten(FORGOTTEN_CUSTOMER, customer.0);
+    let earlier: Option<Stamp> = tx.get(&key)?.and_then(|v| super::codec::decode(&v).ok());
+    if earlier.is_none_or(|e| stamp < e) {
+        tx.put_encoded(key, &stamp)?;
+    }
     tx.storage().forgets.store(2, Ordering::Relaxed);
     let body: Body = tx.body(customer)?.clone();
     done.stage_changes = body.history.len();
@@ -288,7 +296,7 @@ impl super::Store {
     pub fn forget(&mut self, id: CustomerId) -> Result<Forgotten, StoreError> {
         // What it erases, counted on a batch that is never committed.
         let storage = self.view.storage.clone();
-        let counts = apply(&mut Txn::new(&storage), id)?;
+        let counts = apply(&mut Txn::new(&storage), id, Stamp::new(0, self.replica()))?;
         self.commit(vec![Edit::Forget { customer: id }])?;
         Ok(counts)
     }

@@ -2,7 +2,7 @@
 //! ops the view still holds (a damaged frame, a file rolled back to an
 //! older version, a deleted folder), what those ops still decide in the
 //! view is found by their stamps: every register, record, stage-history
-//! entry, factor score, pair kept apart and saved list this replica wrote with a stamp between the
+//! entry, factor score, pair kept apart, saved list and forget this replica wrote with a stamp between the
 //! clocks of the ops around the loss. Each lost stamp becomes one op again, with the same
 //! stamp, so it merges exactly as the original did everywhere: a teammate
 //! who had the original changes nothing, one who did not catches up, and
@@ -264,6 +264,22 @@ pub(super) fn remake(
             if let Some(i) = run_of(stamp) {
                 by_run[i].entry(stamp).or_default().updates.push(edit);
             }
+        }
+    }
+    // A forget keeps only the person's id, with its stamp (see `forget`).
+    for entry in storage.tree.scan_prefix([keys::FORGOTTEN, keys::FORGOTTEN_CUSTOMER]) {
+        let (k, v) = entry?;
+        let Some(id) = k.get(2..10).and_then(|b| <[u8; 8]>::try_from(b).ok()) else {
+            continue;
+        };
+        let Ok(stamp) = super::codec::decode::<Stamp>(&v) else {
+            continue;
+        };
+        if let Some(i) = run_of(stamp) {
+            let edit = Edit::Forget {
+                customer: CustomerId(u64::from_be_bytes(id)),
+            };
+            by_run[i].entry(stamp).or_default().updates.push(edit);
         }
     }
     let mut out = Vec::new();
