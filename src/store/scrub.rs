@@ -340,11 +340,15 @@ impl Store {
     /// (sled's files are replaced) and opens the view again.
     pub fn scrub_view(mut self, options: super::OpenOptions) -> Result<Store, StoreError> {
         self.compact()?;
-        let count = self.forgotten_customers()?;
-        self.view
-            .storage
-            .tree
-            .insert(keys::META_SCRUBBED, count.to_be_bytes().to_vec())?;
+        // Done only once the journal could be rewritten too: with the
+        // workspace folder away, the next scrub does it all again.
+        if self.workspace_present() {
+            let count = self.forgotten_customers()?;
+            self.view
+                .storage
+                .tree
+                .insert(keys::META_SCRUBBED, count.to_be_bytes().to_vec())?;
+        }
         self.flush()?;
         let view = self.ws.view_dir();
         let fresh = self.ws.state_dir.join("view.fresh");
