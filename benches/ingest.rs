@@ -75,7 +75,7 @@ fn count_ops(ws: &std::path::Path, replica: guanxi::sync::ReplicaId) -> u64 {
         .expect("segments")
         .into_iter()
         .map(|n| {
-            journal::read_segment(&journal::segment_path(&dir, n), 0)
+            journal::read_segment(&journal::segment_path(&dir, n), 0, &guanxi::encryption::Keys::plain())
                 .expect("read")
                 .len() as u64
         })
@@ -88,7 +88,9 @@ fn decode_all(ws: &std::path::Path) -> u64 {
     for replica in journal::replicas(ws).expect("replicas") {
         let dir = journal::replica_dir(ws, replica);
         for seg in journal::segments(&dir).expect("segments") {
-            let frames = journal::read_segment(&journal::segment_path(&dir, seg), 0).expect("read");
+            let frames =
+                journal::read_segment(&journal::segment_path(&dir, seg), 0, &guanxi::encryption::Keys::plain())
+                    .expect("read");
             for (payload, _) in frames.iter() {
                 let op: guanxi::store::Op = guanxi::store::codec::decode(payload).expect("decode");
                 std::hint::black_box(&op);

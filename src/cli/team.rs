@@ -17,9 +17,18 @@ pub struct InitArgs {
     /// The team's name for the workspace [default: the folder's name]
     #[arg(long)]
     name: Option<String>,
+    /// Seal everything written to the folder with a team key (asks for a passphrase)
+    #[arg(long)]
+    encrypt: bool,
+    /// Also wrap the team key for this age recipient (age1...); repeat for more
+    #[arg(long, value_name = "AGE1...", requires = "encrypt")]
+    recipient: Vec<String>,
 }
 
-pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
+pub fn init(ctx: &Context, a: InitArgs) -> Result<String> {
+    if a.encrypt {
+        return super::keys::init_encrypted(ctx, &a.dir, a.name.as_deref(), &a.recipient);
+    }
     let meta = workspace::create(&a.dir, a.name.as_deref())?;
     let dir = std::path::absolute(&a.dir).unwrap_or(a.dir);
     Ok(tf("cli.init", &[("path", &dir.display()), ("name", &escape(&meta.name))]) + "\n")
