@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::context::Context;
 use super::output::escape;
-use super::unlock::{ensure_unlocked, new_passphrase};
+use super::unlock::{can_ask, ensure_unlocked, given_passphrase, new_passphrase};
 use crate::encryption::key_file::{self, KeyKind};
 use crate::encryption::{self, EncryptionError, Keyring, membership, recipient, unlock};
 use crate::i18n::{t, tf};
@@ -69,9 +69,18 @@ pub fn init_encrypted(ctx: &Context, dir: &Path, name: Option<&str>, recipients:
         // Says why the folder is refused (already a workspace, or other files).
         workspace::create_with(dir, name, true)?;
     }
+    // With age recipients, a passphrase is used when given, never asked.
+    let given = given_passphrase(ctx.secrets.passphrase_file.as_deref(), true)?;
+    if given.is_none() && recipients.is_empty() && !can_ask() {
+        return Err(EncryptionError::NoPassphrase.into());
+    }
     // Said before anything is encrypted, and before the passphrase is chosen.
     eprintln!("{}", t("cli.init_encrypted.warning"));
-    let pass = new_passphrase(ctx.secrets.passphrase_file.as_deref(), true)?;
+    let pass = match given {
+        Some(p) => Some(p),
+        None if recipients.is_empty() => new_passphrase(None, false)?,
+        None => None,
+    };
     if pass.is_none() && recipients.is_empty() {
         return Err(EncryptionError::NoPassphrase.into());
     }

@@ -73,14 +73,25 @@ fn secret(given: &Secrets) -> Result<Option<Secret>, EncryptionError> {
     Ok(None)
 }
 
-/// A passphrase for a new key (`init --encrypt`, `team add-key`): from
-/// `file`, else (for `init` only) `GUANXI_PASSPHRASE`, else typed twice.
-/// `None` when none was given and nobody can be asked.
-pub fn new_passphrase(file: Option<&Path>, from_env: bool) -> Result<Option<Zeroizing<String>>, EncryptionError> {
+/// A passphrase for a new key given without asking: from `file`, else
+/// (for `init` only) `GUANXI_PASSPHRASE`.
+pub fn given_passphrase(file: Option<&Path>, from_env: bool) -> Result<Option<Zeroizing<String>>, EncryptionError> {
     if let Some(file) = file {
         return read_secret_file(file).map(Some);
     }
-    if from_env && let Some(pass) = env_passphrase() {
+    Ok(if from_env { env_passphrase() } else { None })
+}
+
+/// True when a passphrase can be typed (stdin is a terminal).
+pub fn can_ask() -> bool {
+    interactive()
+}
+
+/// A passphrase for a new key (`init --encrypt`, `team add-key`): as
+/// [`given_passphrase`], else typed twice. `None` when none was given and
+/// nobody can be asked.
+pub fn new_passphrase(file: Option<&Path>, from_env: bool) -> Result<Option<Zeroizing<String>>, EncryptionError> {
+    if let Some(pass) = given_passphrase(file, from_env)? {
         return Ok(Some(pass));
     }
     if !interactive() {
