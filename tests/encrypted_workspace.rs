@@ -486,3 +486,30 @@ fn removing_a_key_rotates_the_team_key() {
     let again = ok(&wei, &shared, &[], &["list", "--json"]);
     assert_eq!(ids(&again), want, "cached again after unlocking");
 }
+
+#[test]
+fn a_rotation_leaves_older_segments_for_resealing() {
+    // Through the library: the hook a compaction uses to find this
+    // replica's segments still sealed with an older key generation.
+    let dir = tempfile::tempdir().unwrap();
+    let options = common::store::options_in(dir.path(), "Lan");
+    let meta = guanxi::workspace::init_with(&options.workspace, None, true).unwrap();
+    let (_, to) = guanxi::encryption::recipient::new_identity();
+    let ring = guanxi::encryption::membership::create(&options.workspace, "Lan", None, &[to]).unwrap();
+    guanxi::encryption::unlock::cache(&options.state_root.join(&meta.id), &ring).unwrap();
+    let mut store = guanxi::store::Store::open(options.clone()).unwrap();
+    assert!(store.keys().is_sealed());
+    common::store::add(&mut store, "Đặng Minh Châu");
+    assert!(
+        store.needs_reseal().unwrap().is_empty(),
+        "all sealed with the newest key"
+    );
+    store.set_keys(guanxi::encryption::Keys::sealed(ring.rotated()));
+    common::store::add(&mut store, "黄晓明");
+    let old = store.needs_reseal().unwrap();
+    assert_eq!(old.len(), 1, "the segment holding generation 1 frames: {old:?}");
+    // A plain store cannot open it: locked, not damage.
+    drop(store);
+    let frames = guanxi::sync::journal::read_segment(&old[0], 0, &guanxi::encryption::Keys::plain());
+    assert!(frames.is_err());
+}

@@ -737,6 +737,68 @@ mod tests {
     }
 
     #[test]
+    fn sealed_frames_open_and_damage_is_found_again_after_them() {
+        use crate::encryption::Keyring;
+        let ring = Keyring::new_team();
+        let keys = Keys::sealed(Keyring::from_bytes(&ring.to_bytes()).unwrap());
+        let payloads = ops(5);
+        let sealed: Vec<Vec<u8>> = payloads.iter().map(|p| keys.seal(Kind::Journal, p.clone())).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ends) = write_ops(dir.path(), &sealed);
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
+        assert_eq!(seen, payloads);
+        // The checksums given out are the file's, for `frame_still_at`.
+        for f in frames.frames() {
+            assert!(frame_still_at(&path, f.start, f.end, f.crc));
+        }
+        // Unreadable without the key: locked, not damage.
+        assert!(read_segment(&path, 0, &Keys::plain()).is_err());
+        // Any flipped bit, anywhere in the second frame: skipped and said,
+        // the others read; a changed ciphertext whose checksum was made
+        // again is damage too.
+        let clean = fs::read(&path).unwrap();
+        for at in (ends[0]..ends[1]).step_by(7) {
+            let mut bytes = clean.clone();
+            bytes[at as usize] ^= 0x10;
+            fs::write(&path, &bytes).unwrap();
+            let frames = read_segment(&path, 0, &keys).unwrap();
+            assert_eq!(frames.len(), 4, "flip at {at}");
+            assert_eq!(
+                frames.damaged,
+                vec![Damaged {
+                    start: ends[0],
+                    end: ends[1]
+                }],
+                "flip at {at}"
+            );
+        }
+        let mut bytes = clean.clone();
+        let payload_start = ends[0] as usize + frame::FRAME_HEADER;
+        bytes[ends[1] as usize - 1] ^= 1;
+        let crc = crc32fast::hash(&bytes[payload_start..ends[1] as usize]);
+        bytes[ends[0] as usize + 4..ends[0] as usize + 8].copy_from_slice(&crc.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        assert_eq!(frames.len(), 4);
+        assert_eq!(
+            frames.damaged,
+            vec![Damaged {
+                start: ends[0],
+                end: ends[1]
+            }]
+        );
+        // A plain frame in an encrypted workspace is no teammate's: damage.
+        fs::write(&path, &clean).unwrap();
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(3), 1, ends[4]).unwrap();
+        w.append(&framed(&[b"\x02forged op"])).unwrap();
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        assert_eq!(frames.len(), 5);
+        assert_eq!(frames.damaged.len(), 1);
+        assert_eq!(generations(&path).unwrap(), [0, 1].into_iter().collect());
+    }
+
+    #[test]
     fn a_length_that_runs_past_the_end_in_the_middle_is_damage_not_a_tail() {
         let dir = tempfile::tempdir().unwrap();
         let (path, ends) = write_ops(dir.path(), &ops(4));
