@@ -513,3 +513,53 @@ fn a_rotation_leaves_older_segments_for_resealing() {
     let frames = guanxi::sync::journal::read_segment(&old[0], 0, &guanxi::encryption::Keys::plain());
     assert!(frames.is_err());
 }
+
+#[test]
+fn in_a_terminal_the_passphrase_is_asked_without_echo() {
+    use common::pty::Tui;
+    let lan = Sandbox::for_user("Lan");
+    let shared = lan.dir.path().join("shared");
+    let dir = shared.to_str().unwrap();
+    // Typed twice; two different ones make nothing.
+    let mut init = Tui::start_in(&lan, &shared, &["init", dir, "--encrypt"], 120, 30);
+    init.wait_for("New passphrase:");
+    assert!(
+        init.screen().contains("its data is gone"),
+        "warned first:\n{}",
+        init.screen()
+    );
+    init.type_text("first one\r");
+    init.wait_for("The same passphrase again:");
+    init.type_text("second one\r");
+    assert_eq!(init.wait_exit(), 2);
+    assert!(init.screen().contains("differ"), "{}", init.screen());
+    assert!(!shared.join("guanxi-workspace.toml").exists(), "nothing made");
+
+    let mut init = Tui::start_in(&lan, &shared, &["init", dir, "--encrypt"], 120, 30);
+    init.wait_for("New passphrase:");
+    init.type_text("bí mật chung\r");
+    init.wait_for("The same passphrase again:");
+    init.type_text("bí mật chung\r");
+    assert_eq!(init.wait_exit(), 0, "{}", init.screen());
+    assert!(!init.screen().contains("bí mật"), "no echo:\n{}", init.screen());
+    ok(&lan, &shared, &[], &["add", "--name", "Võ Thị Sáu"]);
+
+    // A teammate joining is asked once; a wrong answer changes nothing.
+    let wei = Sandbox::for_user("Wei");
+    let before = tree(&shared);
+    let mut join = Tui::start_in(&wei, &shared, &["join", dir], 120, 30);
+    join.wait_for("Passphrase of this encrypted workspace:");
+    join.type_text("sai rồi\r");
+    assert_eq!(join.wait_exit(), 2);
+    assert!(join.screen().contains("wrong passphrase"), "{}", join.screen());
+    assert_eq!(tree(&shared), before);
+    let mut join = Tui::start_in(&wei, &shared, &["join", dir], 120, 30);
+    join.wait_for("Passphrase of this encrypted workspace:");
+    join.type_text("bí mật chung\r");
+    assert_eq!(join.wait_exit(), 0, "{}", join.screen());
+    assert!(join.screen().contains("unlocked"), "{}", join.screen());
+    assert!(!join.screen().contains("bí mật"), "no echo:\n{}", join.screen());
+    // Cached: not asked again.
+    let list = ok(&wei, &shared, &[], &["list"]);
+    assert!(list.contains("Võ Thị Sáu"), "{list}");
+}
