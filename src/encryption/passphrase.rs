@@ -19,8 +19,8 @@ const PASSES: u32 = 2;
 const LANES: u32 = 1;
 /// Bounds on parameters read from a key file: a damaged or hostile file
 /// must not make guanxi spend gigabytes or hours.
-const MAX_MEMORY_KIB: u32 = 1 << 21;
-const MAX_PASSES: u32 = 64;
+const MAX_MEMORY_KIB: u32 = 1 << 20;
+const MAX_PASSES: u32 = 16;
 const AD: &[u8] = b"guanxi passphrase wrap";
 
 /// A secret sealed by a passphrase, as stored in a key file.
