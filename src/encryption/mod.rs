@@ -157,6 +157,21 @@ impl Keys {
         }
     }
 
+    /// [`Keys::open`], appending the opened payload to `out` (for many
+    /// frames into one buffer, without a copy each).
+    pub fn open_into(&self, kind: Kind, payload: &[u8], out: &mut Vec<u8>) -> Result<(), Unopened> {
+        match &self.0 {
+            None => match seal::generation_of(payload) {
+                Some(generation) => Err(Unopened::Locked { generation }),
+                None => {
+                    out.extend_from_slice(payload);
+                    Ok(())
+                }
+            },
+            Some(ring) => seal::open_into(ring, kind, payload, out),
+        }
+    }
+
     /// The keys for a workspace opened on this machine: plain when it is
     /// not encrypted, else the keyring cached when it was last unlocked.
     pub fn for_workspace(root: &Path, state_dir: &Path) -> Result<Keys, EncryptionError> {

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chacha20poly1305::aead::rand_core::RngCore;
-use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
+use chacha20poly1305::aead::{AeadInPlace, KeyInit, OsRng};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 use super::team_key::Keyring;
@@ -74,12 +74,15 @@ fn next_nonce() -> XNonce {
     XNonce::from(nonce)
 }
 
-fn associated(kind: Kind, generation: u32) -> Vec<u8> {
-    let mut ad = Vec::with_capacity(32);
-    ad.extend_from_slice(kind.label());
-    ad.push(SEALED);
-    ad.extend_from_slice(&generation.to_le_bytes());
-    ad
+/// The associated data: the kind's label, the marker and the generation
+/// (on the stack: this runs for every frame).
+fn associated(kind: Kind, generation: u32) -> ([u8; 32], usize) {
+    let mut ad = [0u8; 32];
+    let label = kind.label();
+    ad[..label.len()].copy_from_slice(label);
+    ad[label.len()] = SEALED;
+    ad[label.len() + 1..label.len() + 5].copy_from_slice(&generation.to_le_bytes());
+    (ad, label.len() + 5)
 }
 
 /// Seals `plain` with the keyring's newest key, appending to `out`.
@@ -90,16 +93,19 @@ pub fn seal(ring: &Keyring, kind: Kind, plain: &[u8], out: &mut Vec<u8>) {
     };
     let cipher = XChaCha20Poly1305::new(key.bytes().into());
     let nonce = next_nonce();
-    let ad = associated(kind, key.generation);
-    // Encryption fails only for payloads past 256 GiB; no frame comes near.
-    let sealed = cipher
-        .encrypt(&nonce, Payload { msg: plain, aad: &ad })
-        .unwrap_or_default();
+    let (ad, ad_len) = associated(kind, key.generation);
     out.reserve(OVERHEAD + plain.len());
     out.push(SEALED);
     out.extend_from_slice(&key.generation.to_le_bytes());
     out.extend_from_slice(&nonce);
-    out.extend_from_slice(&sealed);
+    // Encrypted where it lies in `out`: no copy of the payload.
+    let start = out.len();
+    out.extend_from_slice(plain);
+    // Encryption fails only for payloads past 256 GiB; no frame comes near.
+    match cipher.encrypt_in_place_detached(&nonce, &ad[..ad_len], &mut out[start..]) {
+        Ok(tag) => out.extend_from_slice(&tag),
+        Err(_) => out.truncate(start),
+    }
 }
 
 /// The key generation a sealed payload names, if it is one.
@@ -112,23 +118,32 @@ pub fn generation_of(payload: &[u8]) -> Option<u32> {
 
 /// Opens a payload made by [`seal`].
 pub fn open(ring: &Keyring, kind: Kind, payload: &[u8]) -> Result<Vec<u8>, Unopened> {
+    let mut out = Vec::with_capacity(payload.len());
+    open_into(ring, kind, payload, &mut out)?;
+    Ok(out)
+}
+
+/// Opens a payload made by [`seal`], appending what it holds to `out`
+/// (left as it was when the payload does not open).
+pub fn open_into(ring: &Keyring, kind: Kind, payload: &[u8], out: &mut Vec<u8>) -> Result<(), Unopened> {
     let generation = generation_of(payload).ok_or(Unopened::Damaged)?;
     if payload.len() < OVERHEAD {
         return Err(Unopened::Damaged);
     }
     let key = ring.get(generation).ok_or(Unopened::Locked { generation })?;
     let nonce = XNonce::from_slice(&payload[5..5 + NONCE_BYTES]);
+    let (body, tag) = payload[5 + NONCE_BYTES..].split_at(payload.len() - OVERHEAD);
     let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let ad = associated(kind, generation);
-    cipher
-        .decrypt(
-            nonce,
-            Payload {
-                msg: &payload[5 + NONCE_BYTES..],
-                aad: &ad,
-            },
-        )
-        .map_err(|_| Unopened::Damaged)
+    let (ad, ad_len) = associated(kind, generation);
+    // Decrypted where it lands in `out`: no copy of the payload.
+    let start = out.len();
+    out.extend_from_slice(body);
+    let opened = cipher.decrypt_in_place_detached(nonce, &ad[..ad_len], &mut out[start..], tag.into());
+    if opened.is_err() {
+        out.truncate(start);
+        return Err(Unopened::Damaged);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -305,10 +305,9 @@ fn open_frames(frames: &mut Frames, keys: &Keys) -> Result<(), Locked> {
     let mut spans = Vec::with_capacity(frames.spans.len());
     let mut newly_damaged = false;
     for span in &frames.spans {
-        match keys.open(Kind::Journal, &frames.buf[span.a..span.b]) {
-            Ok(payload) => {
-                let a = opened.len();
-                opened.extend_from_slice(&payload);
+        let a = opened.len();
+        match keys.open_into(Kind::Journal, &frames.buf[span.a..span.b], &mut opened) {
+            Ok(()) => {
                 spans.push(Span {
                     a,
                     b: opened.len(),
