@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod encryption;
 pub mod i18n;
 pub mod interop;
 pub mod lexicon;

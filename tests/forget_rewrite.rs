@@ -108,12 +108,15 @@ fn a_rewrite_with_nothing_to_change_leaves_the_file_alone() {
     let path = journal::segment_path(&dir, 1);
     let bytes = std::fs::read(&path).unwrap();
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let r = rewrite_segment(&path, &mut |op| tombstone(op, &|_, _| false)).unwrap();
+    let r = rewrite_segment(&path, &guanxi::encryption::Keys::plain(), &mut |op| {
+        tombstone(op, &|_, _| false)
+    })
+    .unwrap();
     assert_eq!((r.ops, r.changed, r.written), (1, 0, false));
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
     // Any transform: here one that renames every author.
-    let r = rewrite_segment(&path, &mut |mut op| {
+    let r = rewrite_segment(&path, &guanxi::encryption::Keys::plain(), &mut |mut op| {
         op.author = "someone".into();
         op
     })

@@ -3,6 +3,10 @@
 //! replicas, one on each folder. Edits travel both ways, also when both
 //! sides edit while one side's folder is paused.
 //!
+//! The same run is made a second time on an encrypted workspace
+//! (`init --encrypt`): the key files travel like the journals, Wei unlocks
+//! with the passphrase, and no customer's name is in either folder.
+//!
 //! Skipped (with a note on stderr) when `syncthing` is not on PATH, unless
 //! `GUANXI_REQUIRE_SYNCTHING=1` is set, as CI does: then it fails.
 
@@ -27,11 +31,28 @@ const API_KEY: &str = "guanxi-test-key-0123456789";
 const WAIT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(200);
 
+/// The passphrase of the encrypted run, given to every command when this
+/// thread's test (each test runs on its own thread) is the encrypted one.
+const PASSPHRASE: &str = "mật khẩu của đội 团队口令";
+thread_local! {
+    static ENCRYPTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 #[test]
 fn edits_travel_both_ways_through_two_syncthing_instances() {
+    edits_travel_both_ways(false);
+}
+
+#[test]
+fn edits_travel_both_ways_in_an_encrypted_workspace() {
+    edits_travel_both_ways(true);
+}
+
+fn edits_travel_both_ways(encrypted: bool) {
     let Some(syncthing) = syncthing_or_skip() else {
         return;
     };
+    ENCRYPTED.with(|e| e.set(encrypted));
     let test_started = Instant::now();
     let lan = Sandbox::for_user("Lan");
     let wei = Sandbox::for_user("Wei");
@@ -40,11 +61,11 @@ fn edits_travel_both_ways_through_two_syncthing_instances() {
     let st = Cluster::start(&syncthing, &folder_a, &folder_b);
 
     // Lan makes folder A a workspace; it arrives in folder B.
-    let out = guanxi(
-        &lan,
-        &folder_a,
-        &["init", folder_a.to_str().unwrap(), "--name", "Đội bán hàng"],
-    );
+    let mut init = vec!["init", folder_a.to_str().unwrap(), "--name", "Đội bán hàng"];
+    if encrypted {
+        init.push("--encrypt");
+    }
+    let out = guanxi(&lan, &folder_a, &init);
     assert!(out.contains("share this folder"), "{out}");
     let meta = fs::read(folder_a.join("guanxi-workspace.toml")).unwrap();
     st.wait_for("guanxi-workspace.toml to arrive in folder B", || {
@@ -54,6 +75,18 @@ fn edits_travel_both_ways_through_two_syncthing_instances() {
             Err(e) => Err(format!("{e}; folder B holds {:?}", listing(&folder_b))),
         }
     });
+    if encrypted {
+        // Wei can unlock only once the key files are there too.
+        let keys = listing(&folder_a.join("keys"));
+        st.wait_for("the key files to arrive in folder B", || {
+            let there = listing(&folder_b.join("keys"));
+            if there == keys {
+                Ok(())
+            } else {
+                Err(format!("{there:?}"))
+            }
+        });
+    }
 
     // Lan's new customer reaches Wei.
     let nhung = guanxi(&lan, &folder_a, &["add", "--name", "Nguyễn Thị Hồng Nhung"])
@@ -155,6 +188,20 @@ fn edits_travel_both_ways_through_two_syncthing_instances() {
             folder.display()
         );
     }
+    if encrypted {
+        for folder in [&folder_a, &folder_b] {
+            for name in listing(folder) {
+                let bytes = fs::read(folder.join(&name)).unwrap_or_default();
+                for text in ["Nguyễn Thị Hồng Nhung", "张伟", "John Smith", "Giám đốc", "电话回访"] {
+                    assert!(
+                        !bytes.windows(text.len()).any(|w| w == text.as_bytes()),
+                        "{name} in {} holds '{text}' in plain text",
+                        folder.display()
+                    );
+                }
+            }
+        }
+    }
     eprintln!("syncthing test: done in {:.1?}", test_started.elapsed());
 }
 
@@ -178,7 +225,11 @@ fn syncthing_or_skip() -> Option<PathBuf> {
 /// Runs guanxi as `sandbox`'s user on `workspace`, insisting on success;
 /// returns stdout.
 fn guanxi(sandbox: &Sandbox, workspace: &Path, args: &[&str]) -> String {
-    let out = sandbox.command_in(workspace, args).output().expect("run guanxi");
+    let mut cmd = sandbox.command_in(workspace, args);
+    if ENCRYPTED.with(|e| e.get()) {
+        cmd.env("GUANXI_PASSPHRASE", PASSPHRASE);
+    }
+    let out = cmd.output().expect("run guanxi");
     assert!(
         out.status.success(),
         "guanxi {args:?} as {} failed ({:?}):\n{}{}",

@@ -30,6 +30,9 @@ pub struct Context {
     /// Views borrowed from a UI open on the same workspace, given back
     /// when the command ends (its stores are closed by then).
     loans: RefCell<Vec<loan::Loan>>,
+    /// What unlocks an encrypted workspace (`--passphrase-file`,
+    /// `--identity`).
+    pub secrets: super::unlock::Secrets,
 }
 
 impl Context {
@@ -55,6 +58,7 @@ impl Context {
             opened: RefCell::new(Vec::new()),
             may_borrow: Cell::new(true),
             loans: RefCell::new(Vec::new()),
+            secrets: super::unlock::Secrets::default(),
         })
     }
 
@@ -136,6 +140,9 @@ impl Context {
     /// repaired, and keeps its local state private. A view held by a UI
     /// open on the workspace is borrowed from it until the command ends.
     pub fn open_at(&self, path: PathBuf) -> Result<Store> {
+        // An encrypted workspace is unlocked first: without its key,
+        // nothing is opened or written.
+        super::unlock::ensure_unlocked(&path, &self.locations.state_root, &self.secrets)?;
         let store = match Store::open(self.options(path.clone())) {
             Err(e) => match held_in(&e).filter(|_| self.may_borrow.get()) {
                 Some(state_dir) => self.borrow(&state_dir, path)?,

@@ -24,6 +24,14 @@ pub const VARIABLES: &[Variable] = &[
         key: "cli.env.config",
     },
     Variable {
+        names: "GUANXI_PASSPHRASE",
+        key: "cli.env.passphrase",
+    },
+    Variable {
+        names: "GUANXI_IDENTITY",
+        key: "cli.env.identity",
+    },
+    Variable {
         names: "GUANXI_USER",
         key: "cli.env.user",
     },

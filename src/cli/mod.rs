@@ -15,6 +15,7 @@ mod forget;
 mod history;
 mod interop;
 mod json;
+mod keys;
 mod lists;
 mod localize;
 mod maintenance;
@@ -27,6 +28,7 @@ mod plans;
 mod process;
 mod report;
 mod team;
+mod unlock;
 mod vdir;
 
 use std::io::{IsTerminal, Write};
@@ -57,6 +59,12 @@ pub struct Cli {
     /// The config file to use instead of the default one (it must exist)
     #[arg(long, global = true, env = "GUANXI_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The passphrase of an encrypted workspace, read from the first line of this file
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// An age identity file (AGE-SECRET-KEY-1...) that unlocks an encrypted workspace
+    #[arg(long, global = true, env = "GUANXI_IDENTITY", value_name = "FILE")]
+    identity: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -110,6 +118,11 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Make a folder a workspace to share with a team
     Init(team::InitArgs),
+    /// Unlock and open a teammate's workspace as this machine's replica
+    Join(keys::JoinArgs),
+    /// The keys of an encrypted workspace: add, list, remove (rotates the team key)
+    #[command(disable_help_subcommand = true)]
+    Team(keys::TeamArgs),
     /// Read what teammates' journals brought, and say from whom
     Sync,
     /// Write a snapshot of the workspace for new teammates to start from
@@ -178,6 +191,8 @@ pub fn main() -> ExitCode {
                 e.downcast_ref::<InputError>().is_some()
                     || e.downcast_ref::<StoreError>().is_some_and(StoreError::is_input)
                     || e.downcast_ref::<WorkspaceError>().is_some_and(WorkspaceError::is_input)
+                    || e.downcast_ref::<crate::encryption::EncryptionError>()
+                        .is_some_and(crate::encryption::EncryptionError::is_input)
             });
             // Errors quote what was typed or read (a name, a line of a
             // file): shown with control characters escaped.
@@ -233,7 +248,11 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Man(a)) => return Ok((man::man(a)?, true)),
         _ => {}
     }
-    let ctx = Context::new(cli.workspace, workspace_from_flag, config_file)?;
+    let mut ctx = Context::new(cli.workspace, workspace_from_flag, config_file)?;
+    ctx.secrets = unlock::Secrets {
+        passphrase_file: cli.passphrase_file,
+        identity: cli.identity,
+    };
     if matches!(
         cli.command,
         Some(
@@ -283,6 +302,8 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         Some(Command::Completions(_) | Command::Man(_)) => String::new(),
         Some(Command::Demo(a)) => demo::demo(&ctx, a)?,
         Some(Command::Init(a)) => team::init(&ctx, a)?,
+        Some(Command::Join(a)) => keys::join(&ctx, a)?,
+        Some(Command::Team(a)) => keys::team(&ctx, a)?,
         Some(Command::Sync) => team::sync(&ctx)?,
         Some(Command::Snapshot) => team::snapshot(&ctx)?,
         Some(Command::Import(a)) => interop::import(&ctx, a)?,

@@ -17,9 +17,18 @@ pub struct InitArgs {
     /// The team's name for the workspace [default: the folder's name]
     #[arg(long)]
     name: Option<String>,
+    /// Seal everything written to the folder with a team key (asks for a passphrase)
+    #[arg(long)]
+    encrypt: bool,
+    /// Also wrap the team key for this age recipient (age1...); repeat for more
+    #[arg(long, value_name = "AGE1...", requires = "encrypt")]
+    recipient: Vec<String>,
 }
 
-pub fn init(_ctx: &Context, a: InitArgs) -> Result<String> {
+pub fn init(ctx: &Context, a: InitArgs) -> Result<String> {
+    if a.encrypt {
+        return super::keys::init_encrypted(ctx, &a.dir, a.name.as_deref(), &a.recipient);
+    }
     let meta = workspace::create(&a.dir, a.name.as_deref())?;
     let dir = std::path::absolute(&a.dir).unwrap_or(a.dir);
     Ok(tf("cli.init", &[("path", &dir.display()), ("name", &escape(&meta.name))]) + "\n")
@@ -75,9 +84,16 @@ pub fn snapshot(ctx: &Context) -> Result<String> {
         store = fresh;
         scrubbed = said;
     }
+    // After a teammate's key was removed: this replica's segments sealed
+    // with the old key are sealed again with the new one.
+    let resealed = store.reseal_segments()?;
     let path = store.write_snapshot()?;
     store.publish_seen()?;
     let mut out = scrubbed + &tf("cli.snapshot.wrote", &[("path", &path.display())]) + "\n";
+    if resealed > 0 {
+        out.push_str(&crate::i18n::tn("cli.snapshot.resealed", resealed, &[]));
+        out.push('\n');
+    }
     let removable = store.removable_segments()?;
     if removable.is_empty() {
         out.push_str(t("cli.snapshot.none_removable"));

@@ -27,6 +27,10 @@ pub enum StoreError {
     NewerView(u8),
     #[error("{}", pack_message(.0))]
     Pack(#[from] super::pack::PackError),
+    /// The workspace is encrypted and this replica lacks the key (or a
+    /// frame's generation of it), or a key file is damaged.
+    #[error(transparent)]
+    Encryption(#[from] crate::encryption::EncryptionError),
     /// The view must be made again from the journals (`Store::open` does).
     #[error("{}", crate::i18n::t("error.store.stale_view"))]
     StaleView,
@@ -63,6 +67,15 @@ pub fn is_environmental(e: &std::io::Error) -> bool {
 
 impl From<JournalError> for StoreError {
     fn from(e: JournalError) -> StoreError {
+        // A frame sealed with a key generation this replica lacks is no
+        // fault of the journal: the key is missing (see `journal::Locked`).
+        if let Some(locked) = e
+            .error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::sync::journal::Locked>())
+        {
+            return StoreError::Encryption(crate::encryption::EncryptionError::FrameLocked(locked.generation));
+        }
         StoreError::Journal(e)
     }
 }
@@ -98,6 +111,7 @@ impl StoreError {
         match self {
             StoreError::Input(_) => true,
             StoreError::Workspace(w) => w.is_input(),
+            StoreError::Encryption(e) => e.is_input(),
             _ => false,
         }
     }

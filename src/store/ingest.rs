@@ -222,9 +222,15 @@ pub fn describe_runs(runs: &[RangeInclusive<u64>]) -> String {
 /// when `ours` covers their sequence numbers (this install wrote them);
 /// any other new op means another install writes as this replica, and
 /// reading stops with `foreign` set.
+/// Where the journals are, and the keys that open their frames.
+pub(super) struct Journals<'a> {
+    pub root: &'a std::path::Path,
+    pub keys: &'a crate::encryption::Keys,
+}
+
 pub(super) fn ingest_replica(
     storage: &Storage,
-    root: &std::path::Path,
+    journals: Journals<'_>,
     replica: ReplicaId,
     local: ReplicaId,
     ours: RangeInclusive<u64>,
@@ -232,7 +238,8 @@ pub(super) fn ingest_replica(
     now_ms: i64,
 ) -> Result<Progress, StoreError> {
     let own = replica == local;
-    let files = sources(&journal::replica_dir(root, replica), replica)?;
+    let keys = journals.keys;
+    let files = sources(&journal::replica_dir(journals.root, replica), replica)?;
     let mut progress = Progress {
         held: held::read(&storage.tree, replica)?,
         ..Progress::default()
@@ -247,7 +254,7 @@ pub(super) fn ingest_replica(
             // Replaced by a sync client: read it again from the start.
             fc = FileCursor::default();
         }
-        let frames = journal::read_segment(&src.path, fc.offset)?;
+        let frames = journal::read_segment(&src.path, fc.offset, keys)?;
         let before = fc;
         progress.damage.extend(frames.damaged.iter().map(|d| Damage {
             replica,
@@ -294,7 +301,7 @@ pub(super) fn ingest_replica(
                 } else if src.is_copy() {
                     let clocks = match &own_clocks {
                         Some(c) => c,
-                        None => own_clocks.insert(segment_clocks(&files)?),
+                        None => own_clocks.insert(segment_clocks(&files, keys)?),
                     };
                     clocks.get(&op.seq) == Some(&op.stamp.clock)
                 } else {
@@ -350,10 +357,10 @@ pub(super) fn ingest_replica(
 }
 
 /// Sequence number → clock of every op in a replica's own segments.
-fn segment_clocks(files: &[Source]) -> Result<HashMap<u64, u64>, StoreError> {
+fn segment_clocks(files: &[Source], keys: &crate::encryption::Keys) -> Result<HashMap<u64, u64>, StoreError> {
     let mut out = HashMap::new();
     for src in files.iter().filter(|s| !s.is_copy()) {
-        for (payload, _) in journal::read_segment(&src.path, 0)?.iter() {
+        for (payload, _) in journal::read_segment(&src.path, 0, keys)?.iter() {
             if let Ok(head) = codec::decode_head::<super::op::OpHead>(payload) {
                 out.insert(head.seq, head.stamp.clock);
             }
@@ -396,7 +403,10 @@ impl Store {
         };
         let progress = ingest_replica(
             &self.view.storage,
-            &self.ws.root,
+            Journals {
+                root: &self.ws.root,
+                keys: &self.keys,
+            },
             replica,
             replica,
             ours,
@@ -458,7 +468,10 @@ impl Store {
         let own = self.ws.replica;
         let mine = ingest_replica(
             &self.view.storage,
-            &self.ws.root,
+            Journals {
+                root: &self.ws.root,
+                keys: &self.keys,
+            },
             own,
             own,
             nothing_ours(),
@@ -500,7 +513,10 @@ impl Store {
             }
             let progress = ingest_replica(
                 &self.view.storage,
-                &self.ws.root,
+                Journals {
+                    root: &self.ws.root,
+                    keys: &self.keys,
+                },
                 replica,
                 local,
                 nothing_ours(),

@@ -101,7 +101,7 @@ impl Store {
             } else {
                 0
             };
-            let frames = journal::read_segment(&journal::segment_path(&dir, segment), from).ok()?;
+            let frames = journal::read_segment(&journal::segment_path(&dir, segment), from, &self.keys).ok()?;
             for (payload, _) in frames.iter() {
                 let op: Op = codec::decode(payload).ok()?;
                 if op.stamp.replica() != own || !wanted.contains(&op.seq) {

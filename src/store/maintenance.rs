@@ -114,7 +114,7 @@ impl Store {
         let from = held.prefix.saturating_sub(super::apply::UNDO_DEPTH) + 1;
         let mut ops: Vec<Op> = Vec::new();
         for src in sources(&journal::replica_dir(&self.ws.root, replica), replica)? {
-            for (payload, _) in journal::read_segment(&src.path, 0)?.iter() {
+            for (payload, _) in journal::read_segment(&src.path, 0, &self.keys)?.iter() {
                 let Ok(head) = codec::decode_head::<OpHead>(payload) else {
                     continue;
                 };
@@ -212,7 +212,7 @@ impl Store {
                     None => {}
                 }
             }
-            let frames = journal::read_segment(path, 0)?;
+            let frames = journal::read_segment(path, 0, &self.keys)?;
             for d in &frames.damaged {
                 damaged_parts += 1;
                 report.notes.push(tn(
@@ -390,7 +390,7 @@ impl Store {
             report.notes.push(t("doctor.undo_mended").to_string());
         }
         if let Some(s) = &origin {
-            super::snapshot::load(&fresh, s)?;
+            super::snapshot::load(&fresh, s, &self.keys)?;
             report
                 .notes
                 .push(tf("doctor.from_snapshot", &[("path", &s.path.display())]));
@@ -400,7 +400,10 @@ impl Store {
         for replica in journal::replicas(&self.ws.root)? {
             ingest_replica(
                 &fresh,
-                &self.ws.root,
+                super::ingest::Journals {
+                    root: &self.ws.root,
+                    keys: &self.keys,
+                },
                 replica,
                 self.ws.replica,
                 1..=u64::MAX,

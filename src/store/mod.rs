@@ -72,6 +72,7 @@ pub use view_files::{close_views_fully, for_one_command};
 
 use crate::domain::ids::scramble;
 use crate::domain::{CustomerId, FollowUpId, InteractionId, Rules};
+use crate::encryption::{Keys, Kind};
 use crate::sync::frame;
 use crate::sync::journal::{self, InPlace, JournalWriter};
 use crate::sync::{Hlc, ReplicaId, Stamp};
@@ -106,6 +107,9 @@ pub struct OpenOptions {
 
 pub struct Store {
     ws: Workspace,
+    /// How frames written to the workspace are sealed and read ones opened
+    /// (plain for a workspace that is not encrypted).
+    keys: Keys,
     db: sled::Db,
     view: View,
     /// Opened on the first write, so reading never touches the workspace.
@@ -180,11 +184,15 @@ impl Store {
         rules: Rules,
         trust_own_journal: bool,
     ) -> Result<Store, StoreError> {
+        // Before the view is touched: a replica without the key changes
+        // nothing.
+        let keys = Keys::for_workspace(&ws.root, &ws.state_dir)?;
         let (db, storage) = open_view_when_free(&ws)?;
         let stored_clock = read_clock(&storage.tree)?;
-        let outbox = Outbox::open(&ws.state_dir)?;
+        let outbox = Outbox::open(&ws.state_dir, keys.clone())?;
         let mut store = Store {
             ws,
+            keys,
             db,
             view: View {
                 storage,
@@ -399,7 +407,7 @@ impl Store {
             // Applied to the batch now, so later changes see earlier ones;
             // the batch reaches sled only after the journal is on disk.
             apply::apply_op(&mut tx, &op, replica)?;
-            last_frame = journal_frame(&op, &mut frames)?;
+            last_frame = self.journal_frame(&op, &mut frames)?;
             ops.push(op);
         }
         // Everything since the view was last flushed may have to be
@@ -464,6 +472,46 @@ impl Store {
         }
         let position = self.journal_writer()?.append(frames)?;
         Ok(Some(position))
+    }
+
+    /// Appends `op` to `frames` as its journal frame: encoded, sealed with
+    /// the team key in an encrypted workspace, framed. Every journal frame
+    /// is made here. Returns the frame's length and its header's checksum.
+    pub(crate) fn journal_frame(&self, op: &Op, frames: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
+        journal_frame(&self.keys, op, frames)
+    }
+
+    /// How this store seals and opens the workspace's frames.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Uses `keys` for what is written from now on (after the team key was
+    /// rotated: new frames are sealed with the new generation).
+    pub fn set_keys(&mut self, keys: Keys) {
+        self.outbox.set_keys(keys.clone());
+        self.keys = keys;
+    }
+
+    /// This replica's own journal segments that hold frames sealed with an
+    /// older key generation than the newest (or plain frames in an
+    /// encrypted workspace): what must be sealed again after a teammate's
+    /// key was removed, when a compaction rewrites this replica's segments.
+    /// Reading them needs no key, so this is cheap and safe to call often.
+    pub fn needs_reseal(&self) -> Result<Vec<PathBuf>, StoreError> {
+        let newest = self.keys.generation();
+        if newest == 0 {
+            return Ok(Vec::new());
+        }
+        let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
+        let mut out = Vec::new();
+        for segment in journal::segments(&dir)? {
+            let path = journal::segment_path(&dir, segment);
+            if journal::generations(&path)?.iter().any(|&g| g < newest) {
+                out.push(path);
+            }
+        }
+        Ok(out)
     }
 
     /// What writing found and mended since the last call (a journal
@@ -582,8 +630,8 @@ impl Drop for Store {
 /// written to a journal, the outbox or a rewritten segment is framed here
 /// and only here, so a change to how frames are made (sealing them for an
 /// encrypted workspace) is made in one place.
-pub fn journal_frame(op: &Op, out: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
-    let payload = codec::encode(op).map_err(StoreError::codec("op"))?;
+pub fn journal_frame(keys: &Keys, op: &Op, out: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
+    let payload = keys.seal(Kind::Journal, codec::encode(op).map_err(StoreError::codec("op"))?);
     let framed = (
         frame::FRAME_HEADER as u64 + payload.len() as u64,
         crc32fast::hash(&payload),

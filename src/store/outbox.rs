@@ -12,11 +12,14 @@ use std::path::PathBuf;
 use super::codec;
 use super::error::StoreError;
 use super::op::Op;
+use crate::encryption::{Keys, Kind};
 use crate::sync::frame;
 use crate::workspace::WorkspaceError;
 
 pub(super) struct Outbox {
     path: PathBuf,
+    /// Kept frames are journal frames, sealed like them.
+    keys: Keys,
     /// Ops kept in it.
     count: usize,
 }
@@ -24,9 +27,10 @@ pub(super) struct Outbox {
 impl Outbox {
     /// Opens the outbox in `state_dir`. A frame a crash cut short was never
     /// reported saved: it is dropped, so later ones are not buried behind it.
-    pub fn open(state_dir: &std::path::Path) -> Result<Outbox, StoreError> {
+    pub fn open(state_dir: &std::path::Path, keys: Keys) -> Result<Outbox, StoreError> {
         let mut outbox = Outbox {
             path: state_dir.join("outbox"),
+            keys,
             count: 0,
         };
         let (ops, whole) = outbox.read()?;
@@ -50,6 +54,10 @@ impl Outbox {
                 source,
             })
         }
+    }
+
+    pub fn set_keys(&mut self, keys: Keys) {
+        self.keys = keys;
     }
 
     pub fn has_changes(&self) -> bool {
@@ -95,7 +103,11 @@ impl Outbox {
         let mut out = Vec::new();
         let mut pos = 0;
         while let frame::Read::Frame { payload, next } = frame::read(&bytes, pos) {
-            out.push(codec::decode(payload).map_err(StoreError::codec("kept change"))?);
+            let payload = self
+                .keys
+                .open(Kind::Journal, payload)
+                .map_err(|_| StoreError::codec("kept change")(codec::CodecError::Decode("sealed".into())))?;
+            out.push(codec::decode(&payload).map_err(StoreError::codec("kept change"))?);
             pos = next;
         }
         Ok((out, pos))

@@ -91,7 +91,11 @@ impl OwnJournal {
 }
 
 /// Reads every file of this replica's journal, segments and copies alike.
-pub(super) fn check_own_journal(root: &std::path::Path, replica: ReplicaId) -> Result<OwnJournal, StoreError> {
+pub(super) fn check_own_journal(
+    root: &std::path::Path,
+    replica: ReplicaId,
+    keys: &crate::encryption::Keys,
+) -> Result<OwnJournal, StoreError> {
     let files = sources(&journal::replica_dir(root, replica), replica)?;
     let mut out = OwnJournal::default();
     for src in &files {
@@ -103,7 +107,7 @@ pub(super) fn check_own_journal(root: &std::path::Path, replica: ReplicaId) -> R
                 out.first_segment.min(n)
             };
         }
-        let frames = journal::read_segment(&src.path, 0)?;
+        let frames = journal::read_segment(&src.path, 0, keys)?;
         out.damage.extend(frames.damaged.iter().map(|d| Damage {
             replica,
             file: src.path.clone(),
@@ -227,7 +231,7 @@ impl Store {
         if !damaged && tail_clean && !self.outbox.has_changes() && !self.own_segments_changed()? {
             return Ok(());
         }
-        let check = check_own_journal(&self.ws.root, self.ws.replica)?;
+        let check = check_own_journal(&self.ws.root, self.ws.replica, &self.keys)?;
         let own = self.ws.replica;
         self.recovery.damaged.retain(|d| d.replica != own);
         self.recovery.damaged.extend(check.damage.iter().cloned());
@@ -308,7 +312,7 @@ impl Store {
     /// Reads this replica's whole journal and writes again whatever it
     /// lost; returns what was written, if anything.
     pub(super) fn restore_journal(&mut self) -> Result<Option<Restored>, StoreError> {
-        let check = check_own_journal(&self.ws.root, self.ws.replica)?;
+        let check = check_own_journal(&self.ws.root, self.ws.replica, &self.keys)?;
         let restored = self.restore_with(&check)?;
         let storage = self.view.storage.clone();
         let mut tx = Txn::new(&storage);
@@ -389,7 +393,7 @@ impl Store {
         let mut tx = Txn::new(&storage);
         let mut frames = Vec::new();
         for (i, op) in ops.iter().enumerate() {
-            let last_frame = super::journal_frame(op, &mut frames)?;
+            let last_frame = self.journal_frame(op, &mut frames)?;
             if frames.len() >= CHUNK_BYTES || i + 1 == ops.len() {
                 let position = writer.append(&frames)?;
                 frames.clear();

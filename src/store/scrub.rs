@@ -23,6 +23,7 @@ use super::error::StoreError;
 use super::forget::edit_names;
 use super::op::{Edit, Op, Origin};
 use super::{Store, codec, journal_frame, keys};
+use crate::encryption::{Keys, Kind};
 use crate::sync::frame;
 use crate::sync::journal::{self, SEGMENT_HEADER};
 use crate::workspace::WorkspaceError;
@@ -51,8 +52,19 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
 /// rewrite is only run on a replica's own segments, whose ops the view
 /// holds, and damage may hold anything. Nothing is written when nothing
 /// changes.
-pub fn rewrite_segment(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Result<Rewritten, StoreError> {
-    let frames = journal::read_segment(path, 0)?;
+pub fn rewrite_segment(path: &Path, keys: &Keys, transform: &mut dyn FnMut(Op) -> Op) -> Result<Rewritten, StoreError> {
+    rewrite_segment_with(path, keys, transform, false)
+}
+
+/// [`rewrite_segment`], writing the file again even when no op changes
+/// when `always` (to seal it with a newer key).
+fn rewrite_segment_with(
+    path: &Path,
+    keys: &Keys,
+    transform: &mut dyn FnMut(Op) -> Op,
+    always: bool,
+) -> Result<Rewritten, StoreError> {
+    let frames = journal::read_segment(path, 0, keys)?;
     // The segment's header (replica and number) is kept as it is.
     let mut header = vec![0u8; SEGMENT_HEADER as usize];
     let read = fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header));
@@ -61,7 +73,7 @@ pub fn rewrite_segment(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Resu
     }
     let mut out = header;
     let mut done = Rewritten {
-        written: !frames.damaged.is_empty() || frames.scan.end != frames.scan.len,
+        written: always || !frames.damaged.is_empty() || frames.scan.end != frames.scan.len,
         ..Rewritten::default()
     };
     for (payload, _) in frames.iter() {
@@ -75,10 +87,10 @@ pub fn rewrite_segment(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Resu
         if after != before {
             done.changed += 1;
             done.written = true;
-            journal_frame(&after, &mut out)?;
-        } else {
-            frame::encode(payload, &mut out);
         }
+        // Framed (and sealed, with the newest key) anew either way: the
+        // payload read is the opened one, never to be written as it is.
+        journal_frame(keys, &after, &mut out)?;
     }
     if done.written {
         replace_file(path, &out)?;
@@ -88,7 +100,7 @@ pub fn rewrite_segment(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Resu
 
 /// Rewrites a file of frames with no header (the outbox, salvaged
 /// tails) the same way; a file left with no whole frame is removed.
-fn rewrite_frames_file(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Result<(), StoreError> {
+fn rewrite_frames_file(path: &Path, keys: &Keys, transform: &mut dyn FnMut(Op) -> Op) -> Result<(), StoreError> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -98,12 +110,19 @@ fn rewrite_frames_file(path: &Path, transform: &mut dyn FnMut(Op) -> Op) -> Resu
     let mut pos = 0;
     let mut changed = false;
     while let frame::Read::Frame { payload, next } = frame::read(&bytes, pos) {
-        match codec::decode::<Op>(payload) {
+        // A frame sealed with a key this replica lacks is kept as it is:
+        // it cannot be read, so it cannot be judged.
+        let Ok(opened) = keys.open(Kind::Journal, payload) else {
+            frame::encode(payload, &mut out);
+            pos = next;
+            continue;
+        };
+        match codec::decode::<Op>(&opened) {
             Ok(op) => {
                 let before = op.clone();
                 let after = transform(op);
                 changed |= after != before;
-                journal_frame(&after, &mut out)?;
+                journal_frame(keys, &after, &mut out)?;
             }
             Err(_) => changed = true,
         }
@@ -273,6 +292,7 @@ impl Store {
     /// removed. The view's own files are made again by [`Store::scrub_view`].
     pub fn scrub_forgotten(&mut self) -> Result<Scrubbed, StoreError> {
         let ids = self.forgotten_ids()?;
+        let seal = self.keys().clone();
         let forgotten = |kind: u8, id: u64| ids.contains(&(kind, id));
         let mut transform = |op: Op| tombstone(op, &forgotten);
         let mut done = Scrubbed::default();
@@ -284,26 +304,13 @@ impl Store {
             let numbers = journal::segments(&dir)?;
             for n in &numbers {
                 let path = journal::segment_path(&dir, *n);
-                let r = rewrite_segment(&path, &mut transform)?;
+                let r = rewrite_segment(&path, &seal, &mut transform)?;
                 if r.written {
                     done.segments += 1;
                 }
                 done.ops += r.changed;
             }
-            if let Some(last) = numbers.last() {
-                let path = journal::segment_path(&dir, *last);
-                let len = fs::metadata(&path).map_err(io(&path))?.len();
-                self.journal_end = journal::Position {
-                    segment: *last,
-                    offset: len,
-                };
-            }
-            // How the segments are now, so the next write does not take
-            // them for files a sync client put back.
-            let storage = self.view.storage.clone();
-            let mut tx = super::txn::Txn::new(&storage);
-            self.record_own_segments(&mut tx)?;
-            tx.commit()?;
+            self.after_rewrite(numbers.last().copied())?;
             let had_snapshot = crate::sync::snapshot::list(&self.ws.root)?
                 .iter()
                 .any(|s| s.writer == self.ws.replica);
@@ -313,12 +320,12 @@ impl Store {
                 done.snapshot = Some(path);
             }
         }
-        rewrite_frames_file(&self.ws.state_dir.join("outbox"), &mut transform)?;
-        self.outbox = super::outbox::Outbox::open(&self.ws.state_dir)?;
+        rewrite_frames_file(&self.ws.state_dir.join("outbox"), &seal, &mut transform)?;
+        self.outbox = super::outbox::Outbox::open(&self.ws.state_dir, seal.clone())?;
         let salvage = self.ws.salvage_dir();
         if let Ok(entries) = fs::read_dir(&salvage) {
             for entry in entries.flatten() {
-                rewrite_frames_file(&entry.path(), &mut transform)?;
+                rewrite_frames_file(&entry.path(), &seal, &mut transform)?;
             }
         }
         // Kept copies that may hold the person: an import's progress and
@@ -331,6 +338,47 @@ impl Store {
             }
         }
         Ok(done)
+    }
+
+    /// Seals this replica's own segments again with the newest team key
+    /// (`team remove-key` made one): what they held under the old key is
+    /// then readable only by the teammates still in the team. Returns how
+    /// many segments were written again.
+    pub fn reseal_segments(&mut self) -> Result<usize, StoreError> {
+        let stale = self.needs_reseal()?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let seal = self.keys().clone();
+        // As for a scrub: the writer lets go of its segment first.
+        self.journal = None;
+        for path in &stale {
+            rewrite_segment_with(path, &seal, &mut |op| op, true)?;
+        }
+        let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
+        self.after_rewrite(journal::segments(&dir)?.last().copied())?;
+        Ok(stale.len())
+    }
+
+    /// After this replica's segments were rewritten: the next write goes
+    /// on at the end of the last one, and the segments are recorded as
+    /// they are now, so the next write does not take them for files a
+    /// sync client put back.
+    fn after_rewrite(&mut self, last: Option<u32>) -> Result<(), StoreError> {
+        if let Some(last) = last {
+            let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
+            let path = journal::segment_path(&dir, last);
+            let len = fs::metadata(&path).map_err(io(&path))?.len();
+            self.journal_end = journal::Position {
+                segment: last,
+                offset: len,
+            };
+        }
+        let storage = self.view.storage.clone();
+        let mut tx = super::txn::Txn::new(&storage);
+        self.record_own_segments(&mut tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Makes the view's files again holding only what is live, so no

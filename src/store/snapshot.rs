@@ -14,6 +14,7 @@ use super::storage::Storage;
 use super::txn::Txn;
 use super::{MAX_PENDING, Store, read_cursor};
 use crate::domain::CustomerId;
+use crate::encryption::Keys;
 use crate::sync::ReplicaId;
 use crate::sync::journal;
 use crate::sync::snapshot::{self as file, SnapshotFile};
@@ -126,7 +127,7 @@ impl Store {
         }
         frames.push(codec::encode(&Chunk::End { entries: count }).map_err(StoreError::codec("snapshot"))?);
         let at = self.view.clock.now_ms();
-        let path = file::write(&self.ws.root, self.ws.replica, at, frames)?;
+        let path = file::write(&self.ws.root, self.ws.replica, at, frames, &self.keys)?;
         file::prune(&self.ws.root, self.ws.replica, KEEP)?;
         Ok(path)
     }
@@ -142,7 +143,7 @@ impl Store {
             return Ok(None);
         }
         for candidate in file::list(&self.ws.root)? {
-            let whole = match load(&storage, &candidate) {
+            let whole = match load(&storage, &candidate, &self.keys) {
                 Ok(whole) => whole,
                 // A snapshot whose content cannot be read is not used.
                 Err(StoreError::Codec { .. }) => false,
@@ -217,7 +218,7 @@ impl Store {
         // (1) What the newest whole snapshot covers.
         let mut covered = Coverage::new();
         for candidate in file::list(root)? {
-            if let Some(c) = coverage(&candidate)? {
+            if let Some(c) = coverage(&candidate, &self.keys)? {
                 covered = c;
                 break;
             }
@@ -260,7 +261,7 @@ impl Store {
                 .collect();
             // The newest segment is never removed: its replica appends to it.
             for src in segments.iter().take(segments.len().saturating_sub(1)) {
-                let last = journal::read_segment(&src.path, 0)?
+                let last = journal::read_segment(&src.path, 0, &self.keys)?
                     .iter()
                     .filter_map(|(p, _)| codec::decode::<super::op::Op>(p).ok())
                     .map(|op| op.seq)
@@ -275,9 +276,9 @@ impl Store {
 }
 
 /// What a snapshot covers, from its first frame; `None` if it is not whole.
-fn coverage(snapshot: &SnapshotFile) -> Result<Option<Coverage>, StoreError> {
+fn coverage(snapshot: &SnapshotFile, keys: &Keys) -> Result<Option<Coverage>, StoreError> {
     let mut cov = None;
-    let whole = file::read(&snapshot.path, |payload| {
+    let whole = file::read(&snapshot.path, keys, |payload| {
         if cov.is_none()
             && let Ok(Chunk::Head { cursors, .. }) = codec::decode::<Chunk>(payload)
         {
@@ -289,7 +290,7 @@ fn coverage(snapshot: &SnapshotFile) -> Result<Option<Coverage>, StoreError> {
 }
 
 /// Loads a snapshot into an empty view; false when it is not whole.
-pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, StoreError> {
+pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile, keys: &Keys) -> Result<bool, StoreError> {
     // Indexes are not in snapshots, and the records are put as they are:
     // the indexes are made from them once open has brought everything in.
     super::index::make_from_records_later(storage)?;
@@ -299,7 +300,7 @@ pub(super) fn load(storage: &Storage, snapshot: &SnapshotFile) -> Result<bool, S
     let mut loaded = 0u64;
     let mut ended = false;
     let mut error = None;
-    let whole = file::read(&snapshot.path, |payload| {
+    let whole = file::read(&snapshot.path, keys, |payload| {
         let step = (|| -> Result<bool, StoreError> {
             let chunk: Chunk = codec::decode(payload).map_err(StoreError::codec("snapshot"))?;
             match chunk {

@@ -19,6 +19,7 @@ use thiserror::Error;
 
 use super::frame;
 use super::hlc::ReplicaId;
+use crate::encryption::{Keys, Kind, Unopened};
 
 pub const REPLICAS_DIR: &str = "replicas";
 const MAGIC: &[u8; 8] = b"GUANXIJ\x01";
@@ -210,27 +211,39 @@ pub struct Frames {
     buf: Vec<u8>,
     /// File offset of `buf[0]`.
     base: u64,
-    /// Payload ranges in `buf`, with the file offset just after each frame.
-    spans: Vec<(usize, usize, u64)>,
+    /// Payloads in `buf`, and where their frames are in the file.
+    spans: Vec<Span>,
     /// Damage skipped on the way, in file order.
     pub damaged: Vec<Damaged>,
     pub scan: Scan,
 }
 
+/// Where one frame's payload is in `Frames::buf`, and the frame in the file.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    a: usize,
+    b: usize,
+    start: u64,
+    end: u64,
+    /// The checksum in the frame's header (of the bytes in the file, which
+    /// for a sealed frame are not the payload given out).
+    crc: u32,
+}
+
 impl Frames {
     /// Each payload with the offset where the next frame starts.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], u64)> {
-        self.spans.iter().map(|&(a, b, end)| (&self.buf[a..b], end))
+        self.spans.iter().map(|s| (&self.buf[s.a..s.b], s.end))
     }
 
     /// Each frame: its payload, where it starts and ends in the file, and
     /// its checksum.
     pub fn frames(&self) -> impl Iterator<Item = FrameAt<'_>> {
-        self.spans.iter().map(|&(a, b, end)| FrameAt {
-            payload: &self.buf[a..b],
-            start: self.base + (a - frame::FRAME_HEADER) as u64,
-            end,
-            crc: crc32fast::hash(&self.buf[a..b]),
+        self.spans.iter().map(|s| FrameAt {
+            payload: &self.buf[s.a..s.b],
+            start: s.start,
+            end: s.end,
+            crc: s.crc,
         })
     }
 
@@ -253,7 +266,85 @@ impl Frames {
 /// `damaged`); reading stops only at a tail that holds no whole frame,
 /// which may still be arriving. A damaged header is damage like any other:
 /// the frames after it are still read.
-pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
+///
+/// Payloads come out opened with `keys` (see `encryption::Keys::open`): a
+/// frame that does not open is damage, skipped and listed like a bad
+/// checksum; a frame sealed with a key generation `keys` lacks is
+/// `Locked`, an error (see [`Locked`]), never damage.
+pub fn read_segment(path: &Path, from: u64, keys: &Keys) -> Result<Frames, JournalError> {
+    let mut frames = read_sealed_segment(path, from)?;
+    open_frames(&mut frames, keys).map_err(|locked| JournalError {
+        path: path.to_path_buf(),
+        error: io::Error::other(locked),
+    })?;
+    Ok(frames)
+}
+
+/// A frame sealed with a key generation this replica does not hold: the
+/// journal cannot be read until the key is given (`guanxi join`). Carried
+/// inside a `JournalError` so every reader's error path stays as it is;
+/// `StoreError` turns it back into its own variant.
+#[derive(Debug, Error)]
+#[error("sealed with key generation {generation}")]
+pub struct Locked {
+    pub generation: u32,
+}
+
+/// Replaces each payload of `frames` by what it holds when opened.
+fn open_frames(frames: &mut Frames, keys: &Keys) -> Result<(), Locked> {
+    if !keys.is_sealed()
+        && !frames
+            .spans
+            .iter()
+            .any(|s| crate::encryption::seal::generation_of(&frames.buf[s.a..s.b]).is_some())
+    {
+        // A plain workspace: the payloads are as they are in the file.
+        return Ok(());
+    }
+    let mut opened = Vec::with_capacity(frames.buf.len());
+    let mut spans = Vec::with_capacity(frames.spans.len());
+    let mut newly_damaged = false;
+    for span in &frames.spans {
+        let a = opened.len();
+        match keys.open_into(Kind::Journal, &frames.buf[span.a..span.b], &mut opened) {
+            Ok(()) => {
+                spans.push(Span {
+                    a,
+                    b: opened.len(),
+                    ..*span
+                });
+            }
+            Err(Unopened::Locked { generation }) => return Err(Locked { generation }),
+            Err(Unopened::Damaged) => {
+                frames.damaged.push(Damaged {
+                    start: span.start,
+                    end: span.end,
+                });
+                newly_damaged = true;
+            }
+        }
+    }
+    if newly_damaged {
+        frames.damaged.sort_by_key(|d| d.start);
+    }
+    frames.buf = opened;
+    frames.spans = spans;
+    Ok(())
+}
+
+/// The key generations a segment's frames are sealed with (0 for a plain
+/// frame), read without opening them.
+pub fn generations(path: &Path) -> Result<std::collections::BTreeSet<u32>, JournalError> {
+    let frames = read_sealed_segment(path, 0)?;
+    Ok(frames
+        .spans
+        .iter()
+        .map(|s| crate::encryption::seal::generation_of(&frames.buf[s.a..s.b]).unwrap_or(0))
+        .collect())
+}
+
+/// [`read_segment`] without opening: the payloads as they are in the file.
+fn read_sealed_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
     let mut file = File::open(path).map_err(at(path))?;
     let len = file.metadata().map_err(at(path))?.len();
     if len < SEGMENT_HEADER {
@@ -313,7 +404,14 @@ pub fn read_segment(path: &Path, from: u64) -> Result<Frames, JournalError> {
         match frame::read(&buf, pos) {
             frame::Read::Frame { payload, next } => {
                 let payload_start = next - payload.len();
-                spans.push((payload_start, next, start + next as u64));
+                let header = payload_start - frame::FRAME_HEADER;
+                spans.push(Span {
+                    a: payload_start,
+                    b: next,
+                    start: start + header as u64,
+                    end: start + next as u64,
+                    crc: u32::from_le_bytes([buf[header + 4], buf[header + 5], buf[header + 6], buf[header + 7]]),
+                });
                 pos = next;
             }
             bad => match frame::find_next(&buf, pos + 1) {
@@ -538,7 +636,7 @@ mod tests {
     }
 
     fn collect(path: &Path, from: u64) -> (Vec<Vec<u8>>, Scan) {
-        let frames = read_segment(path, from).unwrap();
+        let frames = read_segment(path, from, &Keys::plain()).unwrap();
         (frames.iter().map(|(p, _)| p.to_vec()).collect(), frames.scan)
     }
 
@@ -619,7 +717,7 @@ mod tests {
             let mut bytes = clean.clone();
             bytes[at as usize] ^= 0x24;
             fs::write(&path, &bytes).unwrap();
-            let frames = read_segment(&path, 0).unwrap();
+            let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
             let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
             let mut expected = payloads.clone();
             expected.remove(2);
@@ -638,13 +736,75 @@ mod tests {
     }
 
     #[test]
+    fn sealed_frames_open_and_damage_is_found_again_after_them() {
+        use crate::encryption::Keyring;
+        let ring = Keyring::new_team();
+        let keys = Keys::sealed(Keyring::from_bytes(&ring.to_bytes()).unwrap());
+        let payloads = ops(5);
+        let sealed: Vec<Vec<u8>> = payloads.iter().map(|p| keys.seal(Kind::Journal, p.clone())).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ends) = write_ops(dir.path(), &sealed);
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
+        assert_eq!(seen, payloads);
+        // The checksums given out are the file's, for `frame_still_at`.
+        for f in frames.frames() {
+            assert!(frame_still_at(&path, f.start, f.end, f.crc));
+        }
+        // Unreadable without the key: locked, not damage.
+        assert!(read_segment(&path, 0, &Keys::plain()).is_err());
+        // Any flipped bit, anywhere in the second frame: skipped and said,
+        // the others read; a changed ciphertext whose checksum was made
+        // again is damage too.
+        let clean = fs::read(&path).unwrap();
+        for at in (ends[0]..ends[1]).step_by(7) {
+            let mut bytes = clean.clone();
+            bytes[at as usize] ^= 0x10;
+            fs::write(&path, &bytes).unwrap();
+            let frames = read_segment(&path, 0, &keys).unwrap();
+            assert_eq!(frames.len(), 4, "flip at {at}");
+            assert_eq!(
+                frames.damaged,
+                vec![Damaged {
+                    start: ends[0],
+                    end: ends[1]
+                }],
+                "flip at {at}"
+            );
+        }
+        let mut bytes = clean.clone();
+        let payload_start = ends[0] as usize + frame::FRAME_HEADER;
+        bytes[ends[1] as usize - 1] ^= 1;
+        let crc = crc32fast::hash(&bytes[payload_start..ends[1] as usize]);
+        bytes[ends[0] as usize + 4..ends[0] as usize + 8].copy_from_slice(&crc.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        assert_eq!(frames.len(), 4);
+        assert_eq!(
+            frames.damaged,
+            vec![Damaged {
+                start: ends[0],
+                end: ends[1]
+            }]
+        );
+        // A plain frame in an encrypted workspace is no teammate's: damage.
+        fs::write(&path, &clean).unwrap();
+        let mut w = JournalWriter::open(dir.path(), ReplicaId(3), 1, ends[4]).unwrap();
+        w.append(&framed(&[b"\x02forged op"])).unwrap();
+        let frames = read_segment(&path, 0, &keys).unwrap();
+        assert_eq!(frames.len(), 5);
+        assert_eq!(frames.damaged.len(), 1);
+        assert_eq!(generations(&path).unwrap(), [0, 1].into_iter().collect());
+    }
+
+    #[test]
     fn a_length_that_runs_past_the_end_in_the_middle_is_damage_not_a_tail() {
         let dir = tempfile::tempdir().unwrap();
         let (path, ends) = write_ops(dir.path(), &ops(4));
         let mut bytes = fs::read(&path).unwrap();
         bytes[ends[0] as usize + 2] = 0x01;
         fs::write(&path, &bytes).unwrap();
-        let frames = read_segment(&path, 0).unwrap();
+        let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
         assert_eq!(frames.len(), 3);
         assert_eq!(frames.damaged.len(), 1);
         assert_eq!(frames.scan.tail, Tail::Clean);
@@ -652,7 +812,7 @@ mod tests {
         let mut bytes = fs::read(&path).unwrap();
         bytes[ends[2] as usize + 2] = 0x01;
         fs::write(&path, &bytes).unwrap();
-        let frames = read_segment(&path, 0).unwrap();
+        let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
         assert_eq!(frames.scan.tail, Tail::Incomplete);
         assert_eq!(frames.scan.end, ends[2]);
     }
@@ -665,7 +825,7 @@ mod tests {
         let mut bytes = fs::read(&path).unwrap();
         bytes[2] = b'?';
         fs::write(&path, &bytes).unwrap();
-        let frames = read_segment(&path, 0).unwrap();
+        let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
         let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
         assert_eq!(seen, payloads);
         assert_eq!(frames.damaged[0].start, 0);
@@ -680,9 +840,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("000001.journal");
         fs::write(&path, bytes).unwrap();
-        let frames = read_segment(&path, 0).unwrap();
+        let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
         if frames.scan.end > 0 {
-            assert!(read_segment(&path, frames.scan.end).unwrap().is_empty());
+            assert!(read_segment(&path, frames.scan.end, &Keys::plain()).unwrap().is_empty());
         }
     }
 
@@ -738,7 +898,7 @@ mod tests {
                 let mut bytes = if header { super::super::header(ReplicaId(1), 1).to_vec() } else { Vec::new() };
                 bytes.extend_from_slice(&body);
                 fs::write(&path, &bytes).unwrap();
-                let frames = read_segment(&path, 0).unwrap();
+                let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
                 let mut parts: Vec<(u64, u64)> = frames.frames().map(|f| (f.start, f.end)).collect();
                 for f in frames.frames() {
                     prop_assert_eq!(crc32fast::hash(f.payload), f.crc);
@@ -755,7 +915,7 @@ mod tests {
                     prop_assert!(last.1 <= frames.scan.end || frames.scan.end == 0);
                 }
                 // Reading again from where the scan stopped finds nothing new.
-                let again = read_segment(&path, frames.scan.end).unwrap();
+                let again = read_segment(&path, frames.scan.end, &Keys::plain()).unwrap();
                 prop_assert!(again.is_empty() || frames.scan.end == 0);
             }
 
@@ -777,7 +937,7 @@ mod tests {
                     hit.insert(ends.iter().position(|&e| (at as u64) < e).unwrap());
                 }
                 fs::write(&path, &bytes).unwrap();
-                let frames = read_segment(&path, 0).unwrap();
+                let frames = read_segment(&path, 0, &Keys::plain()).unwrap();
                 let seen: Vec<Vec<u8>> = frames.iter().map(|(p, _)| p.to_vec()).collect();
                 for (i, p) in payloads.iter().enumerate() {
                     if !hit.contains(&i) {

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use super::frame;
 use super::hlc::ReplicaId;
 use super::journal::JournalError;
+use crate::encryption::{Keys, Kind};
 
 pub const DIR: &str = "snapshots";
 const MAGIC: &[u8; 8] = b"GUANXIS\x01";
@@ -75,13 +76,15 @@ pub fn list(workspace: &Path) -> Result<Vec<SnapshotFile>, JournalError> {
     Ok(out)
 }
 
-/// Writes a snapshot from `frames` (already encoded payloads), completing
-/// it atomically. Returns its path.
+/// Writes a snapshot from `frames` (already encoded payloads, sealed here
+/// with `keys` in an encrypted workspace), completing it atomically.
+/// Returns its path.
 pub fn write(
     workspace: &Path,
     writer: ReplicaId,
     at_ms: i64,
     frames: impl IntoIterator<Item = Vec<u8>>,
+    keys: &Keys,
 ) -> Result<PathBuf, JournalError> {
     let dir = snapshot_dir(workspace);
     fs::create_dir_all(&dir).map_err(at(&dir))?;
@@ -93,7 +96,7 @@ pub fn write(
     let mut buf = Vec::new();
     for payload in frames {
         buf.clear();
-        frame::encode(&payload, &mut buf);
+        frame::encode(&keys.seal(Kind::Snapshot, payload), &mut buf);
         file.write_all(&buf).map_err(at(&tmp))?;
     }
     let file = file.into_inner().map_err(|e| at(&tmp)(e.into_error()))?;
@@ -115,10 +118,15 @@ pub fn encode(frames: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
 /// Reads a snapshot's frames; false when the file is not a whole snapshot
 /// (cut short, damaged, or not a snapshot at all). The file is read whole;
 /// its frames go to `each` one by one, so what they decode to is never all
-/// in memory at once.
-pub fn read(path: &Path, each: impl FnMut(&[u8]) -> bool) -> Result<bool, JournalError> {
+/// in memory at once. Payloads are opened with `keys`; a snapshot with a
+/// frame that does not open (sealed with a key this replica lacks, or
+/// changed) is not used, as one cut short is not.
+pub fn read(path: &Path, keys: &Keys, mut each: impl FnMut(&[u8]) -> bool) -> Result<bool, JournalError> {
     let bytes = fs::read(path).map_err(at(path))?;
-    Ok(read_bytes(&bytes, each))
+    Ok(read_bytes(&bytes, |sealed| match keys.open(Kind::Snapshot, sealed) {
+        Ok(payload) => each(&payload),
+        Err(_) => false,
+    }))
 }
 
 /// [`read`] on a snapshot's bytes already in memory (also what the fuzz
@@ -159,10 +167,17 @@ mod tests {
     #[test]
     fn written_whole_read_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), ReplicaId(5), 1000, vec![b"a".to_vec(), b"bc".to_vec()]).unwrap();
+        let path = write(
+            dir.path(),
+            ReplicaId(5),
+            1000,
+            vec![b"a".to_vec(), b"bc".to_vec()],
+            &Keys::plain(),
+        )
+        .unwrap();
         let mut seen = Vec::new();
         assert!(
-            read(&path, |p| {
+            read(&path, &Keys::plain(), |p| {
                 seen.push(p.to_vec());
                 true
             })
@@ -176,16 +191,16 @@ mod tests {
         // Cut short: not whole.
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
-        assert!(!read(&path, |_| true).unwrap());
+        assert!(!read(&path, &Keys::plain(), |_| true).unwrap());
     }
 
     #[test]
     fn newest_first_and_pruned_per_writer() {
         let dir = tempfile::tempdir().unwrap();
         for t in [1, 3, 2] {
-            write(dir.path(), ReplicaId(1), t, vec![]).unwrap();
+            write(dir.path(), ReplicaId(1), t, vec![], &Keys::plain()).unwrap();
         }
-        write(dir.path(), ReplicaId(2), 0, vec![]).unwrap();
+        write(dir.path(), ReplicaId(2), 0, vec![], &Keys::plain()).unwrap();
         let times: Vec<i64> = list(dir.path()).unwrap().iter().map(|s| s.at).collect();
         assert_eq!(times, [3, 2, 1, 0]);
         prune(dir.path(), ReplicaId(1), 1).unwrap();

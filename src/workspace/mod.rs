@@ -36,13 +36,19 @@ use crate::sync::ReplicaId;
 
 pub const META_FILE: &str = "guanxi-workspace.toml";
 /// The newest workspace layout this build understands.
-pub const FORMAT: u32 = 1;
+/// 2: an encrypted workspace (`encryption`): a guanxi that cannot seal
+/// must not write plain frames into it. Plain workspaces stay format 1.
+pub const FORMAT: u32 = 2;
+const PLAIN_FORMAT: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: String,
     pub name: String,
     pub format: u32,
+    /// Every journal and snapshot frame is sealed with the team key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 #[derive(Debug)]
@@ -207,14 +213,24 @@ fn has_visible_entries(root: &Path) -> Result<bool, WorkspaceError> {
 /// `guanxi init`: makes a missing or empty folder a workspace named `name`.
 /// A folder that already is one, or holds other files, is refused.
 pub fn create(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
+    create_with(root, name, false)
+}
+
+/// [`create`], saying whether the workspace is an encrypted one.
+pub fn create_with(root: &Path, name: Option<&str>, encrypted: bool) -> Result<Meta, WorkspaceError> {
     let root = absolute(root)?;
     match read_meta(&root)? {
         Some(meta) => Err(WorkspaceError::AlreadyAWorkspace {
             path: root,
             name: meta.name,
         }),
-        None => init(&root, name),
+        None => init_with(&root, name, encrypted),
     }
+}
+
+/// True when the workspace at `root` says it is encrypted.
+pub fn read_encrypted(root: &Path) -> bool {
+    read_meta(root).ok().flatten().is_some_and(|m| m.encrypted)
 }
 
 /// For commands that have nothing to do in a new workspace (reading,
@@ -239,6 +255,11 @@ pub fn is_missing_or_empty(root: &Path) -> Result<bool, WorkspaceError> {
 /// Makes `root` a workspace. Written to a temporary name and renamed, so a
 /// sync client never copies half a metadata file.
 pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
+    init_with(root, name, false)
+}
+
+/// [`init`], for an encrypted workspace when `encrypted`.
+pub fn init_with(root: &Path, name: Option<&str>, encrypted: bool) -> Result<Meta, WorkspaceError> {
     fs::create_dir_all(root).map_err(io_at(root))?;
     let meta = Meta {
         id: format!("{:016x}", random_u64()),
@@ -246,7 +267,8 @@ pub fn init(root: &Path, name: Option<&str>) -> Result<Meta, WorkspaceError> {
             .map(str::to_string)
             .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "guanxi".to_string()),
-        format: FORMAT,
+        format: if encrypted { FORMAT } else { PLAIN_FORMAT },
+        encrypted,
     };
     let text = format!(
         "# A guanxi workspace: share this whole folder with your team; do not edit.\n{}",
