@@ -19,7 +19,7 @@ fn own_ops(store: &Store) -> Vec<Op> {
     let dir = journal::replica_dir(&store.workspace().root, store.replica());
     let mut out = Vec::new();
     for n in journal::segments(&dir).unwrap() {
-        let frames = journal::read_segment(&journal::segment_path(&dir, n), 0).unwrap();
+        let frames = journal::read_segment(&journal::segment_path(&dir, n), 0, &guanxi::encryption::Keys::plain()).unwrap();
         assert!(frames.damaged.is_empty());
         for (payload, _) in frames.iter() {
             out.push(codec::decode::<Op>(payload).unwrap());
@@ -122,7 +122,7 @@ fn a_rewrite_with_nothing_to_change_leaves_the_file_alone() {
     })
     .unwrap();
     assert_eq!((r.ops, r.changed, r.written), (1, 1, true));
-    let frames = journal::read_segment(&path, 0).unwrap();
+    let frames = journal::read_segment(&path, 0, &guanxi::encryption::Keys::plain()).unwrap();
     let head: OpHead = codec::decode_head(frames.iter().next().unwrap().0).unwrap();
     assert_eq!(head.seq, 1);
 }
