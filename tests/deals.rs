@@ -365,3 +365,39 @@ fn deals_are_found_through_links_and_an_older_view_gets_them() {
     assert!(!store.recovery().rebuilt_view, "made from the records, not a rebuild");
     check(&store);
 }
+
+/// A view from before deals remembered every customer they were named
+/// with (format 6) is made again from the journals, so `doctor` finds it
+/// agreeing with a replay instead of missing those records.
+#[test]
+fn a_view_from_before_the_deals_names_is_made_again_and_agrees_with_a_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(options_in(dir.path(), "Lan")).unwrap();
+    add(&mut store, "Lê Văn Tám");
+    let id = store.customers().unwrap()[0].customer.id;
+    let new = NewDeal {
+        customer: id,
+        title: "Kho lạnh".into(),
+        amount: Money::from_units(1000),
+        close: None,
+        probability: None,
+    };
+    store.add_deal(new).unwrap();
+    let view_dir = store.workspace().view_dir();
+    drop(store);
+    {
+        let db = common::open_sled_when_free(&view_dir);
+        let tree = db.open_tree("view").unwrap();
+        let named: Vec<_> = tree.scan_prefix(b"W").map(|e| e.unwrap().0).collect();
+        assert_eq!(named.len(), 1, "the deal's customer is remembered");
+        for k in named {
+            tree.remove(k).unwrap();
+        }
+        tree.insert(b"Mformat", &[6]).unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(options_in(dir.path(), "Lan")).unwrap();
+    assert!(store.recovery().rebuilt_view, "made again from the journals");
+    let report = store.doctor().unwrap();
+    assert!(report.healthy(), "{:?}", report.problems);
+}

@@ -19,7 +19,8 @@ fn own_ops(store: &Store) -> Vec<Op> {
     let dir = journal::replica_dir(&store.workspace().root, store.replica());
     let mut out = Vec::new();
     for n in journal::segments(&dir).unwrap() {
-        let frames = journal::read_segment(&journal::segment_path(&dir, n), 0, &guanxi::encryption::Keys::plain()).unwrap();
+        let frames =
+            journal::read_segment(&journal::segment_path(&dir, n), 0, &guanxi::encryption::Keys::plain()).unwrap();
         assert!(frames.damaged.is_empty());
         for (payload, _) in frames.iter() {
             out.push(codec::decode::<Op>(payload).unwrap());

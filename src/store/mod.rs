@@ -90,7 +90,9 @@ const TREE: &str = "view";
 /// 6: customers, deals and organizations are kept in the pack, and a
 /// customer's body keeps its factor scores with their dates (made again
 /// from the journals, so older workspaces have health history).
-const VIEW_FORMAT: u8 = 6;
+/// 7: forgotten people (`X`) and every customer a deal was named with
+/// (`W`), which only a replay of the journals can make.
+const VIEW_FORMAT: u8 = 7;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 
