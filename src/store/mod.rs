@@ -42,6 +42,8 @@ mod repair;
 mod resolve;
 mod restate;
 pub mod scrub;
+mod sealing;
+pub use sealing::journal_frame;
 mod snapshot;
 mod storage;
 mod txn;
@@ -72,8 +74,7 @@ pub use view_files::{close_views_fully, for_one_command};
 
 use crate::domain::ids::scramble;
 use crate::domain::{CustomerId, FollowUpId, InteractionId, Rules};
-use crate::encryption::{Keys, Kind};
-use crate::sync::frame;
+use crate::encryption::Keys;
 use crate::sync::journal::{self, InPlace, JournalWriter};
 use crate::sync::{Hlc, ReplicaId, Stamp};
 use crate::workspace::{Clock, Workspace};
@@ -476,46 +477,6 @@ impl Store {
         Ok(Some(position))
     }
 
-    /// Appends `op` to `frames` as its journal frame: encoded, sealed with
-    /// the team key in an encrypted workspace, framed. Every journal frame
-    /// is made here. Returns the frame's length and its header's checksum.
-    pub(crate) fn journal_frame(&self, op: &Op, frames: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
-        journal_frame(&self.keys, op, frames)
-    }
-
-    /// How this store seals and opens the workspace's frames.
-    pub fn keys(&self) -> &Keys {
-        &self.keys
-    }
-
-    /// Uses `keys` for what is written from now on (after the team key was
-    /// rotated: new frames are sealed with the new generation).
-    pub fn set_keys(&mut self, keys: Keys) {
-        self.outbox.set_keys(keys.clone());
-        self.keys = keys;
-    }
-
-    /// This replica's own journal segments that hold frames sealed with an
-    /// older key generation than the newest (or plain frames in an
-    /// encrypted workspace): what must be sealed again after a teammate's
-    /// key was removed, when a compaction rewrites this replica's segments.
-    /// Reading them needs no key, so this is cheap and safe to call often.
-    pub fn needs_reseal(&self) -> Result<Vec<PathBuf>, StoreError> {
-        let newest = self.keys.generation();
-        if newest == 0 {
-            return Ok(Vec::new());
-        }
-        let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
-        let mut out = Vec::new();
-        for segment in journal::segments(&dir)? {
-            let path = journal::segment_path(&dir, segment);
-            if journal::generations(&path)?.iter().any(|&g| g < newest) {
-                out.push(path);
-            }
-        }
-        Ok(out)
-    }
-
     /// What writing found and mended since the last call (a journal
     /// written again), for the user to hear about.
     pub fn take_news(&mut self) -> Recovery {
@@ -625,21 +586,6 @@ impl Drop for Store {
             std::mem::forget(self.db.clone());
         }
     }
-}
-
-/// Appends `op` to `out` as one journal frame; returns the frame's length
-/// with its header and its checksum (what a file cursor keeps). Every op
-/// written to a journal, the outbox or a rewritten segment is framed here
-/// and only here, so a change to how frames are made (sealing them for an
-/// encrypted workspace) is made in one place.
-pub fn journal_frame(keys: &Keys, op: &Op, out: &mut Vec<u8>) -> Result<(u64, u32), StoreError> {
-    let payload = keys.seal(Kind::Journal, codec::encode(op).map_err(StoreError::codec("op"))?);
-    let framed = (
-        frame::FRAME_HEADER as u64 + payload.len() as u64,
-        crc32fast::hash(&payload),
-    );
-    frame::encode(&payload, out);
-    Ok(framed)
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {
