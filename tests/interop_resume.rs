@@ -6,6 +6,12 @@ use guanxi::interop::import;
 use guanxi::store::{OpenOptions, Store};
 use guanxi::workspace::Clock;
 
+/// Rows in a file: two whole saved chunks and half of a third, so a stop
+/// after one or two chunks leaves work to resume whatever the chunk size.
+const ROWS: usize = import::CHUNK * 5 / 2;
+/// A smaller file: one chunk and half of another.
+const FEW_ROWS: usize = import::CHUNK * 3 / 2;
+
 #[test]
 fn a_stopped_import_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
@@ -18,7 +24,7 @@ fn a_stopped_import_resumes_where_it_stopped() {
     })
     .unwrap();
     let mut csv = String::from("Name,Notes\r\n");
-    for i in 0..5000 {
+    for i in 0..ROWS {
         csv.push_str(&format!("Khách hàng số {i},ghi chú {i}\r\n"));
     }
     let bytes = csv.as_bytes();
@@ -26,7 +32,7 @@ fn a_stopped_import_resumes_where_it_stopped() {
 
     let read = import::read(bytes, None, &[]).unwrap();
     let mut plan = import::plan(&mut store, read.records, import::already_saved(&resume)).unwrap();
-    assert_eq!(plan.steps.len(), 5000);
+    assert_eq!(plan.steps.len(), ROWS);
     // Stop after the first saved chunk, as Esc (or a killed process) would.
     let report = import::apply(&mut store, &mut plan, Some(&resume), |_, _| false).unwrap();
     assert_eq!(report.stopped_after, Some(import::CHUNK));
@@ -36,10 +42,10 @@ fn a_stopped_import_resumes_where_it_stopped() {
     let read = import::read(bytes, None, &[]).unwrap();
     let mut plan = import::plan(&mut store, read.records, import::already_saved(&resume)).unwrap();
     assert_eq!(plan.resumed_from, import::CHUNK);
-    assert_eq!(plan.steps.len(), 5000 - import::CHUNK);
+    assert_eq!(plan.steps.len(), ROWS - import::CHUNK);
     let report = import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
     assert_eq!(report.stopped_after, None);
-    assert_eq!(store.customers().unwrap().len(), 5000, "nobody twice, nobody missing");
+    assert_eq!(store.customers().unwrap().len(), ROWS, "nobody twice, nobody missing");
     assert!(!resume.exists(), "a finished import leaves nothing to resume");
 }
 
@@ -55,9 +61,11 @@ fn a_bad_row_after_the_stop_does_not_make_the_resume_skip_a_good_one() {
     })
     .unwrap();
     let mut csv = String::from("Name,Notes\r\n");
-    for i in 0..3000 {
-        // Row 2500 has no name: skipped, and reported, on every run.
-        let name = if i == 2500 {
+    // A row after the first chunk has no name: skipped, and reported, on
+    // every run.
+    let nameless = import::CHUNK + import::CHUNK / 4;
+    for i in 0..FEW_ROWS {
+        let name = if i == nameless {
             String::new()
         } else {
             format!("Khách {i}")
@@ -82,7 +90,7 @@ fn a_bad_row_after_the_stop_does_not_make_the_resume_skip_a_good_one() {
         .into_iter()
         .map(|c| c.customer.name)
         .collect();
-    assert_eq!(names.len(), 2999, "every good row once");
+    assert_eq!(names.len(), FEW_ROWS - 1, "every good row once");
     assert!(
         names.contains(&format!("Khách {}", import::CHUNK)),
         "the first row after the stop"
@@ -112,7 +120,7 @@ fn contacts(n: usize) -> String {
 fn a_stopped_and_resumed_import_is_undone_whole() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path());
-    let csv = contacts(5000);
+    let csv = contacts(ROWS);
     let bytes = csv.as_bytes();
     let resume = import::resume_file(&store, bytes);
     let read = import::read(bytes, None, &[]).unwrap();
@@ -130,18 +138,21 @@ fn a_stopped_and_resumed_import_is_undone_whole() {
     let skip = import::resume_point(&store, &resume).unwrap();
     let mut plan = import::plan(&mut store, read.records, skip).unwrap();
     import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
-    assert_eq!(store.customers().unwrap().len(), 5000);
-    assert_eq!(store.undo_label().unwrap().as_deref(), Some("import:5000"));
+    assert_eq!(store.customers().unwrap().len(), ROWS);
+    assert_eq!(
+        store.undo_label().unwrap().as_deref(),
+        Some(format!("import:{ROWS}").as_str())
+    );
     store.undo().unwrap();
     assert!(store.customers().unwrap().is_empty(), "both runs' parts");
     store.redo().unwrap();
-    assert_eq!(store.customers().unwrap().len(), 5000);
+    assert_eq!(store.customers().unwrap().len(), ROWS);
 }
 
 #[test]
 fn an_import_killed_part_way_is_undone_whole_after_it_is_finished() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = contacts(5000);
+    let csv = contacts(ROWS);
     let bytes = csv.as_bytes();
     {
         let mut store = open(dir.path());
@@ -161,19 +172,22 @@ fn an_import_killed_part_way_is_undone_whole_after_it_is_finished() {
     let read = import::read(bytes, None, &[]).unwrap();
     let mut plan = import::plan(&mut store, read.records, skip).unwrap();
     import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
-    assert_eq!(store.customers().unwrap().len(), 5000);
-    assert_eq!(store.undo_label().unwrap().as_deref(), Some("import:5000"));
+    assert_eq!(store.customers().unwrap().len(), ROWS);
+    assert_eq!(
+        store.undo_label().unwrap().as_deref(),
+        Some(format!("import:{ROWS}").as_str())
+    );
     store.undo().unwrap();
     assert!(store.customers().unwrap().is_empty(), "both runs taken back at once");
     store.redo().unwrap();
-    assert_eq!(store.customers().unwrap().len(), 5000);
+    assert_eq!(store.customers().unwrap().len(), ROWS);
 }
 
 #[test]
 fn an_undone_stopped_import_starts_over() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path());
-    let csv = contacts(3000);
+    let csv = contacts(FEW_ROWS);
     let bytes = csv.as_bytes();
     let resume = import::resume_file(&store, bytes);
     let read = import::read(bytes, None, &[]).unwrap();
@@ -189,5 +203,5 @@ fn an_undone_stopped_import_starts_over() {
     let read = import::read(bytes, None, &[]).unwrap();
     let mut plan = import::plan(&mut store, read.records, 0).unwrap();
     import::apply(&mut store, &mut plan, Some(&resume), |_, _| true).unwrap();
-    assert_eq!(store.customers().unwrap().len(), 3000);
+    assert_eq!(store.customers().unwrap().len(), FEW_ROWS);
 }

@@ -21,7 +21,8 @@ use super::chain::Chain;
 use super::codec;
 use super::error::StoreError;
 use super::keys;
-use super::pack::{Layout, Older, PackState};
+use super::pack::{Layout, Loc, Older, PackState};
+use super::places::{self, Group};
 use super::storage::{chain_of, loc_of, read_layout};
 
 /// Bytes copied per step, and keys looked at: a few milliseconds.
@@ -146,6 +147,7 @@ impl Store {
         };
         let pack = &storage.pack;
         let mut moved: Vec<(sled::IVec, bool)> = Vec::new();
+        let mut regrouped: Vec<(sled::IVec, Group)> = Vec::new();
         let mut payloads = Vec::new();
         let mut copied = 0usize;
         let mut looked = 0usize;
@@ -188,6 +190,25 @@ impl Store {
                     copied += payload.len();
                     payloads.push(payload);
                     moved.push((k, true));
+                } else if places::is_group(&k) {
+                    // A group of records' places moves whole: its members
+                    // still in the older file are copied, and the group
+                    // written with their new places.
+                    let mut group = Group::decode(&k, &v)?;
+                    let members: Vec<(Vec<u8>, Loc)> =
+                        group.members(k[0]).filter(|(_, loc)| pack.in_older(*loc)).collect();
+                    looked += members.len();
+                    if members.is_empty() {
+                        continue;
+                    }
+                    let locs: Vec<Loc> = members.iter().map(|(_, loc)| *loc).collect();
+                    let read = pack.read_many(&locs)?;
+                    freed += locs.iter().map(|l| l.framed_len()).sum::<u64>();
+                    copied += read.iter().map(Vec::len).sum::<usize>();
+                    for ((member, _), new) in members.iter().zip(pack.append(&read)?) {
+                        group.set(member, Some(new))?;
+                    }
+                    regrouped.push((k, group));
                 } else {
                     let loc = loc_of(&k, &v)?;
                     if !pack.in_older(loc) {
@@ -209,6 +230,9 @@ impl Store {
                 loc.to_bytes().to_vec()
             };
             batch.insert(k, value);
+        }
+        for (k, group) in regrouped {
+            batch.insert(k, group.bytes().to_vec());
         }
         let mut state: PackState = storage.pack_state()?;
         state.garbage += freed;

@@ -2,6 +2,7 @@
 //! file (customer bodies and index groups), and how a body is found from a
 //! customer.
 
+use std::ops::Bound;
 use std::sync::Arc;
 
 use super::chain::{self, Chain};
@@ -10,6 +11,7 @@ use super::error::StoreError;
 use super::keys;
 use super::lean::LeanBody;
 use super::pack::{Layout, Loc, Pack, PackState};
+use super::places::{self, Group};
 use super::records::Body;
 use crate::domain::CustomerId;
 
@@ -108,31 +110,50 @@ impl Storage {
 
     /// The value under `key`: a packed record read from the pack.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.tree.get(key)? {
-            Some(v) => Ok(Some(self.value(key, &v)?)),
+        if keys::packed_record(key) {
+            return match self.place(key)? {
+                Some(loc) => Ok(Some(self.pack.read(loc)?)),
+                None => Ok(None),
+            };
+        }
+        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Where the packed record under `key` is in the pack, if it exists.
+    pub fn place(&self, key: &[u8]) -> Result<Option<Loc>, StoreError> {
+        let group = places::group_of(key)?;
+        match self.tree.get(&group)? {
+            Some(v) => Ok(Group::decode(&group, &v)?.get(key)),
             None => Ok(None),
         }
     }
 
-    /// What sled holds under `key`, as the value it stands for: a packed
-    /// record's frame read from the pack, anything else as it is.
-    pub fn value(&self, key: &[u8], stored: &[u8]) -> Result<Vec<u8>, StoreError> {
-        if keys::packed_record(key) {
-            Ok(self.pack.read(loc_of(key, stored)?)?)
-        } else {
-            Ok(stored.to_vec())
-        }
+    /// The group of packed records that holds `key`'s, as stored (empty
+    /// when there is none yet), with its sled key.
+    pub fn group_holding(&self, key: &[u8]) -> Result<(Vec<u8>, Group), StoreError> {
+        let group = places::group_of(key)?;
+        let stored = match self.tree.get(&group)? {
+            Some(v) => Group::decode(&group, &v)?,
+            None => Group::default(),
+        };
+        Ok((group, stored))
     }
 
     /// Entries with keys starting with `prefix`, in key order, with their
     /// values (packed records read from the pack, many at a time).
     pub fn scan_prefix(&self, prefix: &[u8]) -> Values<'_> {
-        Values::new(self, self.tree.scan_prefix(prefix))
+        let end = match keys::prefix_end(prefix) {
+            Some(end) => Bound::Excluded(end),
+            None => Bound::Unbounded,
+        };
+        self.range((Bound::Included(prefix.to_vec()), end))
     }
 
     /// Entries with keys in `range`, in key order, with their values.
     pub fn range<R: std::ops::RangeBounds<Vec<u8>>>(&self, range: R) -> Values<'_> {
-        Values::new(self, self.tree.range(range))
+        let wanted = (range.start_bound().cloned(), range.end_bound().cloned());
+        let stored = (places::widen(range.start_bound()), places::widen(range.end_bound()));
+        Values::new(self, self.tree.range(stored), wanted)
     }
 
     pub fn pack_state(&self) -> Result<PackState, StoreError> {
@@ -142,21 +163,33 @@ impl Storage {
     /// Every entry in key order, each body as its content rather than its
     /// place in the pack: what two views holding the same thing agree on.
     pub fn entries(&self) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
-        self.tree.iter().map(|entry| {
-            let (k, v) = entry?;
-            if k.first() == Some(&keys::BODY) {
-                let body = self.read_body(&chain_of(&k, &v)?)?;
-                Ok((
-                    k.to_vec(),
-                    codec::encode(&body).map_err(StoreError::codec("customer body"))?,
-                ))
-            } else if keys::in_pack(&k) {
-                let loc = loc_of(&k, &v)?;
-                Ok((k.to_vec(), self.pack.read(loc)?))
-            } else {
-                Ok((k.to_vec(), v.to_vec()))
-            }
-        })
+        self.tree
+            .iter()
+            .flat_map(|entry| -> Vec<Result<(Vec<u8>, Vec<u8>), StoreError>> {
+                let entry = || -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+                    let (k, v) = entry?;
+                    if k.first() == Some(&keys::BODY) {
+                        let body = self.read_body(&chain_of(&k, &v)?)?;
+                        let body = codec::encode(&body).map_err(StoreError::codec("customer body"))?;
+                        Ok(vec![(k.to_vec(), body)])
+                    } else if places::is_group(&k) {
+                        let group = Group::decode(&k, &v)?;
+                        group
+                            .members(k[0])
+                            .map(|(key, loc)| Ok((key, self.pack.read(loc)?)))
+                            .collect()
+                    } else if keys::in_pack(&k) {
+                        let loc = loc_of(&k, &v)?;
+                        Ok(vec![(k.to_vec(), self.pack.read(loc)?)])
+                    } else {
+                        Ok(vec![(k.to_vec(), v.to_vec())])
+                    }
+                };
+                match entry() {
+                    Ok(entries) => entries.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                }
+            })
     }
 }
 
@@ -200,14 +233,18 @@ const SCAN_BATCH: usize = 512;
 pub(crate) struct Values<'s> {
     storage: &'s Storage,
     entries: sled::Iter,
+    /// The keys asked for: sled's range may take in a few more members of
+    /// the groups at its ends.
+    wanted: (Bound<Vec<u8>>, Bound<Vec<u8>>),
     ready: std::collections::VecDeque<Result<(sled::IVec, Vec<u8>), StoreError>>,
 }
 
 impl<'s> Values<'s> {
-    fn new(storage: &'s Storage, entries: sled::Iter) -> Values<'s> {
+    fn new(storage: &'s Storage, entries: sled::Iter, wanted: (Bound<Vec<u8>>, Bound<Vec<u8>>)) -> Values<'s> {
         Values {
             storage,
             entries,
+            wanted,
             ready: std::collections::VecDeque::new(),
         }
     }
@@ -218,9 +255,16 @@ impl<'s> Values<'s> {
         while packed.len() < SCAN_BATCH {
             let Some(entry) = self.entries.next() else { break };
             let (k, v) = entry?;
-            if keys::packed_record(&k) {
-                let loc = loc_of(&k, &v)?;
-                packed.push((k, loc));
+            if places::is_group(&k) {
+                let group = Group::decode(&k, &v)?;
+                packed.extend(
+                    group
+                        .members(k[0])
+                        .filter(|(key, _)| within(&self.wanted, key))
+                        .map(|(key, loc)| (sled::IVec::from(key), loc)),
+                );
+            } else if !within(&self.wanted, &k) {
+                continue;
             } else if packed.is_empty() {
                 self.ready.push_back(Ok((k, v.to_vec())));
                 return Ok(());
@@ -243,6 +287,21 @@ impl<'s> Values<'s> {
         let locs: Vec<Loc> = packed.iter().map(|(_, l)| *l).collect();
         Ok(self.storage.pack.read_many(&locs)?)
     }
+}
+
+/// Whether `key` lies within `bounds`.
+fn within(bounds: &(Bound<Vec<u8>>, Bound<Vec<u8>>), key: &[u8]) -> bool {
+    let above = match &bounds.0 {
+        Bound::Included(b) => key >= b.as_slice(),
+        Bound::Excluded(b) => key > b.as_slice(),
+        Bound::Unbounded => true,
+    };
+    let below = match &bounds.1 {
+        Bound::Included(b) => key <= b.as_slice(),
+        Bound::Excluded(b) => key < b.as_slice(),
+        Bound::Unbounded => true,
+    };
+    above && below
 }
 
 impl Iterator for Values<'_> {

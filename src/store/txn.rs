@@ -20,6 +20,7 @@ use super::error::StoreError;
 use super::index;
 use super::keys::{self, describe_key, prefix_end};
 use super::pack::{Loc, PackState};
+use super::places::{self, Group};
 use super::records::{Body, CustomerRecord};
 use super::storage::{Storage, loc_of};
 use crate::domain::{Activity, CustomerId};
@@ -128,8 +129,7 @@ impl<'t> Txn<'t> {
         if !keys::packed_record(key) {
             return self.storage.get(key);
         }
-        let stored = self.storage.tree.get(key)?;
-        let loc = stored.as_ref().map(|v| loc_of(key, v)).transpose()?;
+        let loc = self.storage.place(key)?;
         self.stored_at.borrow_mut().insert(key.to_vec(), loc);
         Ok(match loc {
             Some(loc) => Some(self.storage.pack.read(loc)?),
@@ -440,27 +440,55 @@ impl<'t> Txn<'t> {
     }
 
     /// Each record kept in the pack that the batch writes, appended as a
-    /// frame of its own, sled then holding its place; the frame it
-    /// replaces (or a deleted record's) becomes garbage.
+    /// frame of its own, the groups of places (`places`) holding them
+    /// written anew; the frame a record replaces (or a deleted record's)
+    /// becomes garbage.
     fn write_records(&mut self, state: &mut PackState) -> Result<(), StoreError> {
+        let records: Vec<(Vec<u8>, Option<Vec<u8>>)> = {
+            let keys: Vec<Vec<u8>> = self.writes.keys().filter(|k| keys::packed_record(k)).cloned().collect();
+            keys.into_iter()
+                .filter_map(|k| self.writes.remove(&k).map(|v| (k, v)))
+                .collect()
+        };
+        if records.is_empty() {
+            return Ok(());
+        }
+        let stored_at = self.stored_at.take();
+        let mut groups: BTreeMap<Vec<u8>, Group> = BTreeMap::new();
         let mut payloads = Vec::new();
         let mut placed = Vec::new();
-        let stored_at = self.stored_at.take();
-        for (k, v) in self.writes.iter_mut().filter(|(k, _)| keys::packed_record(k)) {
-            let old = match stored_at.get(k) {
+        for (k, v) in records {
+            let group = places::group_of(&k)?;
+            let group = match groups.entry(group) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let stored = self.storage.group_holding(&k)?.1;
+                    e.insert(stored)
+                }
+            };
+            let old = match stored_at.get(&k) {
                 Some(loc) => *loc,
-                None => self.storage.tree.get(k)?.map(|old| loc_of(k, &old)).transpose()?,
+                None => group.get(&k),
             };
             if let Some(old) = old {
                 state.garbage += old.framed_len();
             }
-            if let Some(v) = v.take() {
-                payloads.push(v);
-                placed.push(k.clone());
+            match v {
+                Some(v) => {
+                    payloads.push(v);
+                    placed.push(k);
+                }
+                None => group.set(&k, None)?,
             }
         }
         for (k, loc) in placed.into_iter().zip(self.storage.pack.append(&payloads)?) {
-            self.writes.insert(k, Some(loc.to_bytes().to_vec()));
+            if let Some(group) = groups.get_mut(&places::group_of(&k)?) {
+                group.set(&k, Some(loc))?;
+            }
+        }
+        for (key, group) in groups {
+            let value = (!group.is_empty()).then(|| group.bytes().to_vec());
+            self.writes.insert(key, value);
         }
         Ok(())
     }

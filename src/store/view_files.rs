@@ -54,6 +54,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
         }
         Some(VIEW_FORMAT) => {}
+        Some(7) => super::places::regroup(&tree, VIEW_FORMAT)?,
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
         Some(v) => return Err(StoreError::NewerView(v)),
     }

@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 /// Records per saved chunk.
-pub const CHUNK: usize = 2000;
+pub const CHUNK: usize = 5_000;
 
 /// Applies the steps `from..from + CHUNK` of a plan and saves them;
 /// returns where the next chunk starts (`plan.steps.len()` when done).
