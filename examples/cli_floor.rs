@@ -28,8 +28,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The key layout of guanxi's view (src/store/keys.rs): a customer is
-/// `C` and its id, big-endian.
+/// The key layout of guanxi's view (src/store/places.rs): a customer's
+/// place is in the group `C` and the top 11 bits of its id (2 bytes,
+/// big-endian), with those of the other customers that share them.
 fn sled_read(dir: &str, id: &str) -> Result<(), String> {
     let id = u64::from_str_radix(id, 16).map_err(|e| format!("customer id {id}: {e}"))?;
     let db = sled::Config::new()
@@ -40,7 +41,7 @@ fn sled_read(dir: &str, id: &str) -> Result<(), String> {
         .map_err(|e| format!("open {dir}: {e}"))?;
     let tree = db.open_tree("view").map_err(|e| e.to_string())?;
     let mut key = vec![b'C'];
-    key.extend_from_slice(&id.to_be_bytes());
+    key.extend_from_slice(&((id >> 53) as u16).to_be_bytes());
     let found = matches!(tree.get(&key).map_err(|e| e.to_string())?, Some(v) if !v.is_empty());
     if !found {
         return Err(format!("no customer {id:016x} in {dir}"));

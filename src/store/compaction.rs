@@ -145,6 +145,8 @@ impl Store {
         let Some((_, older_len)) = storage.pack.older() else {
             return Ok(true);
         };
+        // The step reads sled's groups of places in order.
+        storage.settle_places()?;
         let pack = &storage.pack;
         let mut moved: Vec<(sled::IVec, bool)> = Vec::new();
         let mut regrouped: Vec<(sled::IVec, Group)> = Vec::new();

@@ -69,8 +69,10 @@ pub(super) fn defer_if_missing(storage: &Storage) -> Result<(), StoreError> {
     if tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]) {
         return Ok(());
     }
-    let empty = tree.scan_prefix([keys::CUSTOMER]).next().is_none() && tree.scan_prefix([INDEX]).next().is_none();
+    let empty = !storage.holds_any(keys::CUSTOMER)? && tree.scan_prefix([INDEX]).next().is_none();
     *deferral(storage) = if empty {
+        // Filled in bulk by the open that follows.
+        storage.hold_places();
         Deferral::Gathering(Changes::default())
     } else {
         Deferral::FromRecords
@@ -88,6 +90,7 @@ pub(super) fn defer(storage: &Storage) -> Result<(), StoreError> {
         storage.tree.remove(keys::META_INDEXED)?;
         *state = Deferral::Gathering(Changes::default());
     }
+    storage.hold_places();
     Ok(())
 }
 
@@ -96,6 +99,7 @@ pub(super) fn defer(storage: &Storage) -> Result<(), StoreError> {
 pub(super) fn make_from_records_later(storage: &Storage) -> Result<(), StoreError> {
     storage.tree.remove(keys::META_INDEXED)?;
     *deferral(storage) = Deferral::FromRecords;
+    storage.hold_places();
     Ok(())
 }
 
@@ -129,6 +133,8 @@ pub(super) fn put_gathered(storage: &Storage, all: Changes) {
 /// Makes the indexes deferred, missing, or of another layout: writes what
 /// was gathered, or makes them from the records.
 pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {
+    // The bulk work is over.
+    storage.stop_holding()?;
     let state = std::mem::take(&mut *deferral(storage));
     let mut txn = super::txn::Txn::new(storage);
     match state {

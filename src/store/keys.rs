@@ -148,6 +148,11 @@ pub const META_PACK: &[u8] = b"Mpack";
 pub const META_PACK_LAYOUT: &[u8] = b"Mpacklayout";
 /// The version of the indexes the view holds (see `index`).
 pub const META_INDEXED: &[u8] = b"Mindexed";
+/// Present while groups of places are held in memory (see
+/// `places::Held`): sled's groups may then be behind the pack, and a view
+/// left so (a process killed in a bulk load) is made again from the
+/// journals.
+pub const META_PLACES_HELD: &[u8] = b"Mplaces-held";
 const META_CURSOR: &[u8] = b"Mcursor/";
 const META_ABOVE: &[u8] = b"Mabove/";
 const META_FILE: &[u8] = b"Mfile/";

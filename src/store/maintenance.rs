@@ -372,6 +372,7 @@ impl Store {
             written: Default::default(),
             org_changes: Default::default(),
             forgets: Default::default(),
+            held: Default::default(),
             tree: scratch.open_tree(TREE)?,
             pack: std::sync::Arc::new(super::pack::Pack::open(dir, 0)?),
         };

@@ -315,13 +315,7 @@ impl Store {
     /// customers is more than the view holds: making them all once then
     /// costs less than keeping them batch by batch.
     pub fn defer_indexes_for(&mut self, adding: usize) -> Result<(), StoreError> {
-        let holds = self
-            .view
-            .storage
-            .tree
-            .scan_prefix([keys::CUSTOMER])
-            .take(adding)
-            .count();
+        let holds = self.view.storage.count_records(keys::CUSTOMER, adding)?;
         if holds < adding {
             self.defer_indexes()?;
         }
@@ -559,6 +553,8 @@ impl Store {
     pub fn flush(&mut self) -> Result<(), StoreError> {
         // Nothing written since the last flush (a command that only
         // reads): nothing to sync.
+        // Groups held in bulk work are written with the rest.
+        self.view.storage.settle_places()?;
         let written = &self.view.storage.written;
         if written.load(std::sync::atomic::Ordering::Relaxed) {
             // Bodies first: what sled points to must be on disk before it does.

@@ -18,7 +18,9 @@
 //! value      n x (id: 8 bytes, place in the pack: 12 bytes), by id
 //! ```
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 
 use super::error::StoreError;
 use super::keys;
@@ -104,6 +106,11 @@ impl Group {
         self.bytes.is_empty()
     }
 
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.bytes.len() / MEMBER
+    }
+
     fn find(&self, id: &[u8; ID]) -> Result<usize, usize> {
         let n = self.bytes.len() / MEMBER;
         let (mut low, mut high) = (0, n);
@@ -169,6 +176,19 @@ pub fn widen(bound: Bound<&Vec<u8>>) -> Bound<Vec<u8>> {
         Bound::Excluded(k) => Bound::Excluded(k.clone()),
         Bound::Unbounded => Bound::Unbounded,
     }
+}
+
+/// Groups held in memory while a view is filled in bulk, instead of
+/// written with every commit: a batch of 4,000 ops touches most groups,
+/// and sled keeps what each rewrite replaced for a while (sample data of
+/// 100,000 customers left a 183 MB sled for 14 MB of entries, and sled
+/// reads a header of every segment each time it opens). `None` when not
+/// holding; else the groups changed since they were last written.
+pub type Held = Arc<Mutex<Option<BTreeMap<Vec<u8>, Group>>>>;
+
+/// The view's held groups, whoever poisoned the lock last.
+pub fn lock(held: &Held) -> std::sync::MutexGuard<'_, Option<BTreeMap<Vec<u8>, Group>>> {
+    held.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A view from before groups (format 7) with one sled entry per packed

@@ -137,8 +137,7 @@ impl Store {
     pub(super) fn start_from_snapshot(&mut self) -> Result<Option<SnapshotFile>, StoreError> {
         let storage = self.view.storage.clone();
         let tree = &storage.tree;
-        let empty = tree.scan_prefix(keys::cursor_prefix()).next().is_none()
-            && tree.scan_prefix([keys::CUSTOMER]).next().is_none();
+        let empty = tree.scan_prefix(keys::cursor_prefix()).next().is_none() && !storage.holds_any(keys::CUSTOMER)?;
         if !empty {
             return Ok(None);
         }

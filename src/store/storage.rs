@@ -35,6 +35,8 @@ pub(crate) struct Storage {
     /// looked yet, 1 none, 2 some. Checked for every edit applied, so
     /// a view that never forgot anyone pays one lookup, not one per edit.
     pub forgets: Arc<std::sync::atomic::AtomicU8>,
+    /// Groups of places held in memory during bulk work (`places::Held`).
+    pub held: places::Held,
 }
 
 impl Storage {
@@ -122,21 +124,101 @@ impl Storage {
     /// Where the packed record under `key` is in the pack, if it exists.
     pub fn place(&self, key: &[u8]) -> Result<Option<Loc>, StoreError> {
         let group = places::group_of(key)?;
+        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(&group)) {
+            return Ok(held.get(key));
+        }
         match self.tree.get(&group)? {
             Some(v) => Ok(Group::decode(&group, &v)?.get(key)),
             None => Ok(None),
         }
     }
 
-    /// The group of packed records that holds `key`'s, as stored (empty
+    /// The group of packed records that holds `key`'s, as it stands (empty
     /// when there is none yet), with its sled key.
     pub fn group_holding(&self, key: &[u8]) -> Result<(Vec<u8>, Group), StoreError> {
         let group = places::group_of(key)?;
+        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(&group)) {
+            return Ok((group, held.clone()));
+        }
         let stored = match self.tree.get(&group)? {
             Some(v) => Group::decode(&group, &v)?,
             None => Group::default(),
         };
         Ok((group, stored))
+    }
+
+    /// Holds the groups commits change in memory from now on, until
+    /// `stop_holding` (bulk work).
+    pub fn hold_places(&self) {
+        places::lock(&self.held).get_or_insert_with(Default::default);
+    }
+
+    /// Keeps a group a commit changed in memory, when holding; false when
+    /// the commit is to write it. The marker goes to sled before the first
+    /// group held, so it is there whenever a batch that needs it is.
+    pub fn keep_group(&self, key: &[u8], group: &Group) -> Result<bool, StoreError> {
+        let mut held = places::lock(&self.held);
+        let Some(held) = held.as_mut() else {
+            return Ok(false);
+        };
+        if held.is_empty() {
+            self.tree.insert(keys::META_PLACES_HELD, &[])?;
+        }
+        held.insert(key.to_vec(), group.clone());
+        Ok(true)
+    }
+
+    /// Writes the groups held so far to sled, with the marker removed in
+    /// the same batch; goes on holding. Done before anything reads sled's
+    /// groups in order (scans, compaction) and before a flush.
+    pub fn settle_places(&self) -> Result<(), StoreError> {
+        let mut held = places::lock(&self.held);
+        let Some(held) = held.as_mut().filter(|h| !h.is_empty()) else {
+            return Ok(());
+        };
+        let mut batch = sled::Batch::default();
+        for (key, group) in std::mem::take(held) {
+            if group.is_empty() {
+                batch.remove(key);
+            } else {
+                batch.insert(key, group.bytes());
+            }
+        }
+        batch.remove(keys::META_PLACES_HELD);
+        self.tree.apply_batch(batch)?;
+        self.written.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes what is held and stops holding.
+    pub fn stop_holding(&self) -> Result<(), StoreError> {
+        self.settle_places()?;
+        *places::lock(&self.held) = None;
+        Ok(())
+    }
+
+    /// Whether the view holds any record of `kind` (customers, deals,
+    /// organizations).
+    pub fn holds_any(&self, kind: u8) -> Result<bool, StoreError> {
+        self.settle_places()?;
+        Ok(self.tree.scan_prefix([kind]).next().is_some())
+    }
+
+    /// How many records of `kind` the view holds, counting no further
+    /// than `up_to`.
+    pub fn count_records(&self, kind: u8, up_to: usize) -> Result<usize, StoreError> {
+        self.settle_places()?;
+        let mut n = 0;
+        for entry in self.tree.scan_prefix([kind]) {
+            let (k, v) = entry?;
+            if places::is_group(&k) {
+                n += Group::decode(&k, &v)?.len();
+            }
+            if n >= up_to {
+                break;
+            }
+        }
+        Ok(n.min(up_to))
     }
 
     /// Entries with keys starting with `prefix`, in key order, with their
@@ -151,9 +233,15 @@ impl Storage {
 
     /// Entries with keys in `range`, in key order, with their values.
     pub fn range<R: std::ops::RangeBounds<Vec<u8>>>(&self, range: R) -> Values<'_> {
+        // Held groups are written first: the scan reads sled's.
+        let settled = self.settle_places();
         let wanted = (range.start_bound().cloned(), range.end_bound().cloned());
         let stored = (places::widen(range.start_bound()), places::widen(range.end_bound()));
-        Values::new(self, self.tree.range(stored), wanted)
+        let mut values = Values::new(self, self.tree.range(stored), wanted);
+        if let Err(e) = settled {
+            values.ready.push_back(Err(e));
+        }
+        values
     }
 
     pub fn pack_state(&self) -> Result<PackState, StoreError> {
@@ -162,11 +250,12 @@ impl Storage {
 
     /// Every entry in key order, each body as its content rather than its
     /// place in the pack: what two views holding the same thing agree on.
-    pub fn entries(&self) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
-        self.tree
-            .iter()
-            .flat_map(|entry| -> Vec<Result<(Vec<u8>, Vec<u8>), StoreError>> {
-                let entry = || -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn entries(&self) -> impl Iterator<Item = Result<Entry, StoreError>> + '_ {
+        let settled = self.settle_places().err().map(Err);
+        settled
+            .into_iter()
+            .chain(self.tree.iter().flat_map(|entry| -> Vec<Result<Entry, StoreError>> {
+                let entry = || -> Result<Vec<Entry>, StoreError> {
                     let (k, v) = entry?;
                     if k.first() == Some(&keys::BODY) {
                         let body = self.read_body(&chain_of(&k, &v)?)?;
@@ -189,9 +278,12 @@ impl Storage {
                     Ok(entries) => entries.into_iter().map(Ok).collect(),
                     Err(e) => vec![Err(e)],
                 }
-            })
+            }))
     }
 }
+
+/// A key and the value it stands for (see `Storage::entries`).
+pub type Entry = (Vec<u8>, Vec<u8>);
 
 fn decode_body(bytes: &[u8]) -> Result<Body, StoreError> {
     codec::decode(bytes).map_err(StoreError::codec("customer body"))

@@ -487,8 +487,10 @@ impl<'t> Txn<'t> {
             }
         }
         for (key, group) in groups {
-            let value = (!group.is_empty()).then(|| group.bytes().to_vec());
-            self.writes.insert(key, value);
+            if !self.storage.keep_group(&key, &group)? {
+                let value = (!group.is_empty()).then(|| group.bytes().to_vec());
+                self.writes.insert(key, value);
+            }
         }
         Ok(())
     }
@@ -559,6 +561,7 @@ mod tests {
             written: Default::default(),
             org_changes: Default::default(),
             forgets: Default::default(),
+            held: Default::default(),
             tree: tree.clone(),
             pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
         };
@@ -574,5 +577,59 @@ mod tests {
         tx.commit().unwrap();
         assert!(tree.get(b"a3").unwrap().is_some());
         assert!(tree.get(b"a2").unwrap().is_none());
+    }
+
+    /// Bulk work holds the groups of places in memory: what a commit put
+    /// is read back before it is written, the marker stands in sled
+    /// whenever sled's groups are behind, and a scan or the end of the
+    /// holding writes them.
+    #[test]
+    fn held_groups_are_read_before_they_are_written_and_marked_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let tree = db.open_tree("t").unwrap();
+        let storage = Storage {
+            deferred: Default::default(),
+            written: Default::default(),
+            org_changes: Default::default(),
+            forgets: Default::default(),
+            held: Default::default(),
+            tree: tree.clone(),
+            pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
+        };
+        let key = keys::customer(CustomerId(42));
+        let group = places::group_of(&key).unwrap();
+        let marked = || tree.get(keys::META_PLACES_HELD).unwrap().is_some();
+        let commit = |value: Option<&[u8]>| {
+            let mut tx = Txn::new(&storage);
+            match value {
+                Some(v) => tx.put(key.clone(), v.to_vec()),
+                None => tx.delete(key.clone()),
+            }
+            tx.commit().unwrap();
+        };
+
+        storage.hold_places();
+        commit(Some(b"record"));
+        assert!(tree.get(&group).unwrap().is_none(), "held, not written");
+        assert!(marked(), "sled's group is behind");
+        assert_eq!(storage.get(&key).unwrap().as_deref(), Some(&b"record"[..]));
+        let scanned: Vec<Vec<u8>> = storage
+            .scan_prefix(&[keys::CUSTOMER])
+            .map(|e| e.unwrap().0.to_vec())
+            .collect();
+        assert_eq!(scanned, vec![key.clone()], "a scan writes what is held first");
+        assert!(tree.get(&group).unwrap().is_some() && !marked());
+
+        commit(None);
+        assert!(marked());
+        assert_eq!(storage.get(&key).unwrap(), None, "the held deletion is read");
+        storage.stop_holding().unwrap();
+        assert!(tree.get(&group).unwrap().is_none(), "an emptied group is removed");
+        assert!(!marked());
+
+        commit(Some(b"again"));
+        assert!(tree.get(&group).unwrap().is_some(), "no longer held: written at commit");
+        assert!(!marked());
     }
 }

@@ -58,6 +58,11 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
         Some(v) => return Err(StoreError::NewerView(v)),
     }
+    // Killed while groups of places were held in memory: some of sled's
+    // are behind the pack.
+    if tree.get(keys::META_PLACES_HELD)?.is_some() {
+        return Err(StoreError::StaleView);
+    }
     let state = storage::read_pack_state(&tree)?;
     let layout = storage::read_layout(&tree)?;
     let pack = Arc::new(Pack::open_layout(dir, state.generation, &layout)?);
@@ -81,6 +86,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         written: Default::default(),
         org_changes: Default::default(),
         forgets: Default::default(),
+        held: Default::default(),
     };
     // A new view, or one from before the indexes (or killed while they
     // were left for later), gets them in one pass over its records once
@@ -118,5 +124,20 @@ pub(super) fn open_view_when_free(ws: &Workspace) -> Result<(sled::Db, Storage),
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_left_with_groups_of_places_held_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (_db, storage) = open_view(dir.path()).unwrap();
+            storage.tree.insert(keys::META_PLACES_HELD, &[]).unwrap();
+        }
+        assert!(matches!(open_view(dir.path()), Err(StoreError::StaleView)));
     }
 }
