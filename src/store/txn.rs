@@ -551,20 +551,25 @@ impl<'t> Txn<'t> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_see_the_batch() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = sled::Config::new().temporary(true).open().unwrap();
-        let tree = db.open_tree("t").unwrap();
-        let storage = Storage {
+    /// A view's storage over `tree`, its pack in `dir`.
+    fn storage_on(tree: &sled::Tree, dir: &std::path::Path) -> Storage {
+        Storage {
             deferred: Default::default(),
             written: Default::default(),
             org_changes: Default::default(),
             forgets: Default::default(),
             held: Default::default(),
             tree: tree.clone(),
-            pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
-        };
+            pack: std::sync::Arc::new(super::super::pack::Pack::open(dir, 0).unwrap()),
+        }
+    }
+
+    #[test]
+    fn reads_see_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let tree = db.open_tree("t").unwrap();
+        let storage = storage_on(&tree, dir.path());
         tree.insert(b"a1", b"stored".to_vec()).unwrap();
         tree.insert(b"a2", b"gone".to_vec()).unwrap();
         let mut tx = Txn::new(&storage);
@@ -588,15 +593,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = sled::Config::new().temporary(true).open().unwrap();
         let tree = db.open_tree("t").unwrap();
-        let storage = Storage {
-            deferred: Default::default(),
-            written: Default::default(),
-            org_changes: Default::default(),
-            forgets: Default::default(),
-            held: Default::default(),
-            tree: tree.clone(),
-            pack: std::sync::Arc::new(super::super::pack::Pack::open(dir.path(), 0).unwrap()),
-        };
+        let storage = storage_on(&tree, dir.path());
         let key = keys::customer(CustomerId(42));
         let group = places::group_of(&key).unwrap();
         let marked = || tree.get(keys::META_PLACES_HELD).unwrap().is_some();
