@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::dates::from_millis;
-use crate::domain::{Customer, Deal, Factor, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
+use crate::domain::{Customer, Deal, FollowUp, Interaction, Money, SpinPart, StageChange, Summary, Tier};
+use crate::interop::json::Factors;
 use crate::store::{AgendaItem, AgendaWhat, CustomerRecord, DueTactic};
 
 /// Prints `items` to stdout as one JSON array, each written as it comes,
@@ -59,15 +60,6 @@ fn day(d: NaiveDate) -> String {
 
 fn money(m: Money) -> f64 {
     m.as_f64()
-}
-
-#[derive(Serialize)]
-pub struct Factors {
-    trust: Option<u8>,
-    satisfaction: Option<u8>,
-    value: Option<u8>,
-    communication: Option<u8>,
-    social_bond: Option<u8>,
 }
 
 #[derive(Serialize)]
@@ -140,13 +132,7 @@ impl CustomerJson {
             tier_source: tier.map(|t| t.source.key()),
             discount: tier.and_then(|t| t.discount),
             health: summary.health,
-            factors: Factors {
-                trust: c.factors.get(Factor::Trust),
-                satisfaction: c.factors.get(Factor::Satisfaction),
-                value: c.factors.get(Factor::Value),
-                communication: c.factors.get(Factor::Communication),
-                social_bond: c.factors.get(Factor::SocialBond),
-            },
+            factors: Factors::from(&c.factors),
             revenue: money(summary.revenue),
             clv: money(summary.clv),
             purchases: c.activity.purchases,

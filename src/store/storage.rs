@@ -124,27 +124,27 @@ impl Storage {
     /// Where the packed record under `key` is in the pack, if it exists.
     pub fn place(&self, key: &[u8]) -> Result<Option<Loc>, StoreError> {
         let group = places::group_of(key)?;
-        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(&group)) {
-            return Ok(held.get(key));
-        }
-        match self.tree.get(&group)? {
-            Some(v) => Ok(Group::decode(&group, &v)?.get(key)),
-            None => Ok(None),
-        }
+        Ok(self.on_group(&group, |g| g.get(key))?.flatten())
     }
 
     /// The group of packed records that holds `key`'s, as it stands (empty
     /// when there is none yet), with its sled key.
     pub fn group_holding(&self, key: &[u8]) -> Result<(Vec<u8>, Group), StoreError> {
         let group = places::group_of(key)?;
-        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(&group)) {
-            return Ok((group, held.clone()));
+        let stands = self.on_group(&group, Group::clone)?.unwrap_or_default();
+        Ok((group, stands))
+    }
+
+    /// `f` of the group under the sled key `group` as it stands: held in
+    /// memory, else as sled has it; `None` when there is no such group.
+    fn on_group<T>(&self, group: &[u8], f: impl FnOnce(&Group) -> T) -> Result<Option<T>, StoreError> {
+        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(group)) {
+            return Ok(Some(f(held)));
         }
-        let stored = match self.tree.get(&group)? {
-            Some(v) => Group::decode(&group, &v)?,
-            None => Group::default(),
-        };
-        Ok((group, stored))
+        match self.tree.get(group)? {
+            Some(v) => Ok(Some(f(&Group::decode(group, &v)?))),
+            None => Ok(None),
+        }
     }
 
     /// Holds the groups commits change in memory from now on, until

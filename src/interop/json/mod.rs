@@ -48,6 +48,18 @@ pub struct Factors {
     pub social_bond: Option<u8>,
 }
 
+impl From<&crate::domain::Factors> for Factors {
+    fn from(f: &crate::domain::Factors) -> Factors {
+        Factors {
+            trust: f.get(Factor::Trust),
+            satisfaction: f.get(Factor::Satisfaction),
+            value: f.get(Factor::Value),
+            communication: f.get(Factor::Communication),
+            social_bond: f.get(Factor::SocialBond),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Spin {
@@ -242,13 +254,7 @@ pub fn customer_out(
         notes: c.notes.clone(),
         stage: c.stage.key().into(),
         level: c.level.key().into(),
-        factors: Factors {
-            trust: c.factors.get(Factor::Trust),
-            satisfaction: c.factors.get(Factor::Satisfaction),
-            value: c.factors.get(Factor::Value),
-            communication: c.factors.get(Factor::Communication),
-            social_bond: c.factors.get(Factor::SocialBond),
-        },
+        factors: Factors::from(&c.factors),
         spin: Spin {
             situation: spin(SpinPart::Situation),
             problem: spin(SpinPart::Problem),
