@@ -39,22 +39,27 @@ impl Catalogue {
     }
 }
 
-/// The parsed catalogues, in the order of [`SOURCES`]. An unparseable one
-/// (a bug caught by the tests) is empty, so English shows instead.
-pub fn catalogues() -> &'static [Catalogue; 3] {
-    static ALL: OnceLock<[Catalogue; 3]> = OnceLock::new();
-    ALL.get_or_init(|| {
-        SOURCES.map(|source| {
-            Catalogue::parse(source).unwrap_or(Catalogue {
-                entries: HashMap::new(),
-            })
+/// The catalogue of `SOURCES[index]`, parsed the first time it is asked
+/// for: a command in English parses en.toml alone (parsing all three was
+/// a quarter of a `show`). An unparseable one (a bug caught by the tests)
+/// is empty, so English shows instead.
+pub fn catalogue(index: usize) -> &'static Catalogue {
+    static PARSED: [OnceLock<Catalogue>; 3] = [const { OnceLock::new() }; 3];
+    PARSED[index % SOURCES.len()].get_or_init(|| {
+        Catalogue::parse(SOURCES[index % SOURCES.len()]).unwrap_or(Catalogue {
+            entries: HashMap::new(),
         })
     })
 }
 
+/// Every catalogue, in the order of [`SOURCES`].
+pub fn catalogues() -> [&'static Catalogue; 3] {
+    [catalogue(0), catalogue(1), catalogue(2)]
+}
+
 /// The text of `key` in each catalogue that has it, English first.
 pub fn texts(key: &str) -> impl Iterator<Item = &'static str> + '_ {
-    catalogues().iter().filter_map(move |c| c.get(key))
+    catalogues().into_iter().filter_map(move |c| c.get(key))
 }
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {

@@ -165,11 +165,17 @@ pub fn main() -> ExitCode {
     if let Some(code) = config.as_ref().and_then(|c| c.currency.as_deref()) {
         i18n::set_currency(Currency::from_code(code));
     }
-    let parsed = localize::command().try_get_matches_from(&args).and_then(|matches| {
-        // `demo` takes a folder from the flag only, never the environment.
-        let from_flag = matches.value_source("workspace") == Some(ValueSource::CommandLine);
-        Cli::from_arg_matches(&matches).map(|cli| (cli, from_flag))
-    });
+    let parse = |command: clap::Command| {
+        command.try_get_matches_from(&args).and_then(|matches| {
+            // `demo` takes a folder from the flag only, never the environment.
+            let from_flag = matches.value_source("workspace") == Some(ValueSource::CommandLine);
+            Cli::from_arg_matches(&matches).map(|cli| (cli, from_flag))
+        })
+    };
+    // The plain tree parses the same arguments the same way; the tree with
+    // every command's help in the user's language (a fifth of a short
+    // command to make) is made only to show help or say what is wrong.
+    let parsed = parse(<Cli as clap::CommandFactory>::command()).or_else(|_| parse(localize::command()));
     let (cli, workspace_from_flag) = match parsed {
         Ok(parsed) => parsed,
         Err(err) => return parse_failure(&err),

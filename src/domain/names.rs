@@ -22,10 +22,10 @@ impl Names {
     /// The names of `keys` (in variant order) under `section` of the
     /// program's catalogues.
     pub fn new(section: &str, keys: &[&str]) -> Names {
-        Names::from_catalogues(section, keys, lexicon::catalogues())
+        Names::from_catalogues(section, keys, &lexicon::catalogues())
     }
 
-    pub fn from_catalogues(section: &str, keys: &[&str], catalogues: &[Catalogue]) -> Names {
+    pub fn from_catalogues(section: &str, keys: &[&str], catalogues: &[&Catalogue]) -> Names {
         let mut by_name = HashMap::new();
         for (i, key) in keys.iter().enumerate() {
             let entry = format!("{section}.{key}");
@@ -145,6 +145,7 @@ mod tests {
         let sources = lexicon::SOURCES.map(|s| s.replace("attract = \"Thu hút\"", "attract = \"Hấp dẫn\""));
         assert_ne!(sources[1], lexicon::SOURCES[1], "vi.toml names stage.attract Thu hút");
         let catalogues: Vec<Catalogue> = sources.iter().map(|s| Catalogue::parse(s).unwrap()).collect();
+        let catalogues: Vec<&Catalogue> = catalogues.iter().collect();
         let names = Names::from_catalogues("stage", &Stage::KEYS, &catalogues);
         assert_eq!(names.find("Hấp dẫn"), Some(Stage::Attract.index()));
         assert_eq!(names.find("hap dan"), Some(Stage::Attract.index()));

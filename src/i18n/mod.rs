@@ -76,7 +76,7 @@ impl Lang {
 
     /// This language's catalogue.
     fn catalogue(self) -> &'static Catalogue {
-        &lexicon::catalogues()[self as usize]
+        lexicon::catalogue(self as usize)
     }
 }
 

@@ -384,12 +384,8 @@ impl Store {
                 .iter()
                 .any(|e| matches!(e, Edit::AddOrganization { .. } | Edit::UpdateOrganization { .. }));
             if matches!(origin, Origin::Direct | Origin::Bulk) && organizations::types_a_company(&edits) {
-                let names = match &mut org_names {
-                    Some(n) => n,
-                    None => org_names.insert(organizations::Names::read(&storage)?),
-                };
                 let now = at.unwrap_or_else(|| self.view.clock.now_ms());
-                edits = organizations::link_companies(&tx, names, edits, &self.author, now)?;
+                edits = organizations::link_companies(&tx, &mut org_names, edits, &self.author, now)?;
             }
             let inverse = match (origin, given_inverse.take()) {
                 (Origin::Bulk, _) => Vec::new(),
