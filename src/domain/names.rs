@@ -26,15 +26,24 @@ impl Names {
     }
 
     pub fn from_catalogues(section: &str, keys: &[&str], catalogues: &[&Catalogue]) -> Names {
-        let mut by_name = HashMap::new();
+        // Keys first: a key always names its own variant (see `key_position`).
+        let mut by_name: HashMap<String, usize> = keys.iter().enumerate().map(|(i, key)| (fold(key), i)).collect();
         for (i, key) in keys.iter().enumerate() {
             let entry = format!("{section}.{key}");
-            let names = catalogues.iter().filter_map(|c| c.get(&entry));
-            for name in std::iter::once(*key).chain(names) {
+            for name in catalogues.iter().filter_map(|c| c.get(&entry)) {
                 by_name.entry(fold(name)).or_insert(i);
             }
         }
         Names(by_name)
+    }
+
+    /// The position of the key `s` is (accents, case and spacing aside),
+    /// found without the catalogues: the command line and files name
+    /// variants by key, and reading every catalogue's names for that was
+    /// a seventh of a `stage`.
+    pub fn key_position(keys: &[&str], s: &str) -> Option<usize> {
+        let folded = fold(s);
+        keys.iter().position(|k| fold(k) == folded)
     }
 
     /// The position of the variant `s` names, accents, case and spacing
@@ -85,6 +94,9 @@ macro_rules! closed_enum {
             /// The variant named by its key or by its name in any
             /// catalogue, with or without accents, in any case.
             pub fn named(s: &str) -> Option<$name> {
+                if let Some(i) = $crate::domain::names::Names::key_position(&Self::KEYS, s) {
+                    return Self::from_index(i);
+                }
                 static NAMES: std::sync::OnceLock<$crate::domain::names::Names> = std::sync::OnceLock::new();
                 NAMES
                     .get_or_init(|| $crate::domain::names::Names::new($section, &Self::KEYS))
