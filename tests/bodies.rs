@@ -198,9 +198,9 @@ fn an_older_view_is_rebuilt_and_a_newer_one_refused() {
     assert_eq!(store.index_mismatches().unwrap(), 0, "indexes made from the records");
     assert_eq!(store.resolve_customer("trinh cong").unwrap().customer.id, id);
     drop(store);
-    set_format(9);
+    set_format(10);
     assert!(matches!(
         Store::open(options(dir.path())),
-        Err(guanxi::store::StoreError::NewerView(9))
+        Err(guanxi::store::StoreError::NewerView(10))
     ));
 }

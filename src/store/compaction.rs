@@ -17,6 +17,7 @@
 use std::sync::Arc;
 
 use super::Store;
+use super::bundles::{self, Bundle};
 use super::chain::Chain;
 use super::codec;
 use super::error::StoreError;
@@ -148,8 +149,9 @@ impl Store {
         // The step reads sled's groups of places in order.
         storage.settle_places()?;
         let pack = &storage.pack;
-        let mut moved: Vec<(sled::IVec, bool)> = Vec::new();
+        let mut moved: Vec<sled::IVec> = Vec::new();
         let mut regrouped: Vec<(sled::IVec, Group)> = Vec::new();
+        let mut rebundled: Vec<(sled::IVec, Bundle)> = Vec::new();
         let mut payloads = Vec::new();
         let mut copied = 0usize;
         let mut looked = 0usize;
@@ -181,17 +183,33 @@ impl Store {
                 let (k, v) = entry?;
                 looked += 1;
                 older.cursor = k.to_vec();
-                if prefix == keys::BODY {
-                    let chain = chain_of(&k, &v)?;
-                    if !chain.locs().iter().any(|l| pack.in_older(*l)) {
+                if bundles::is_bundle(&k) {
+                    // A bundle of bodies' places moves whole, as a group
+                    // of records' places: each body with a frame still in
+                    // the older file is written anew, whole.
+                    let mut bundle = Bundle::decode(&k, &v)?;
+                    let mut members = Vec::new();
+                    let mut bodies = Vec::new();
+                    for (member, value) in bundle.members() {
+                        let chain = chain_of(member, value)?;
+                        if !chain.locs().iter().any(|l| pack.in_older(*l)) {
+                            continue;
+                        }
+                        let body = storage.read_body(&chain)?;
+                        let payload = codec::encode(&body).map_err(StoreError::codec("customer body"))?;
+                        freed += chain.framed_len();
+                        copied += payload.len();
+                        members.push(member.clone());
+                        bodies.push(payload);
+                    }
+                    looked += bundle.len();
+                    if members.is_empty() {
                         continue;
                     }
-                    let body = storage.read_body(&chain)?;
-                    let payload = codec::encode(&body).map_err(StoreError::codec("customer body"))?;
-                    freed += chain.framed_len();
-                    copied += payload.len();
-                    payloads.push(payload);
-                    moved.push((k, true));
+                    for (member, loc) in members.iter().zip(pack.append(&bodies)?) {
+                        bundle.set(member, Some(Chain::whole(loc).to_bytes()));
+                    }
+                    rebundled.push((k, bundle));
                 } else if places::is_group(&k) {
                     // A group of records' places moves whole: its members
                     // still in the older file are copied, and the group
@@ -220,21 +238,19 @@ impl Store {
                     freed += loc.framed_len();
                     copied += payload.len();
                     payloads.push(payload);
-                    moved.push((k, false));
+                    moved.push(k);
                 }
             }
         }
         let mut batch = sled::Batch::default();
-        for ((k, is_body), loc) in moved.into_iter().zip(pack.append(&payloads)?) {
-            let value = if is_body {
-                Chain::whole(loc).to_bytes()
-            } else {
-                loc.to_bytes().to_vec()
-            };
-            batch.insert(k, value);
+        for (k, loc) in moved.into_iter().zip(pack.append(&payloads)?) {
+            batch.insert(k, loc.to_bytes().to_vec());
         }
         for (k, group) in regrouped {
             batch.insert(k, group.bytes().to_vec());
+        }
+        for (k, bundle) in rebundled {
+            batch.insert(k, bundle.encode());
         }
         let mut state: PackState = storage.pack_state()?;
         state.garbage += freed;

@@ -82,7 +82,7 @@ pub(super) fn link_mismatches(storage: &Storage) -> Result<usize, StoreError> {
         wanted.extend(links(&rec));
     }
     let mut stored = std::collections::BTreeSet::new();
-    for entry in storage.tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+    for entry in storage.scan_prefix(&[keys::DEAL_OF_CUSTOMER]) {
         stored.insert(entry?.0.to_vec());
     }
     Ok(wanted.symmetric_difference(&stored).count())
@@ -91,7 +91,7 @@ pub(super) fn link_mismatches(storage: &Storage) -> Result<usize, StoreError> {
 /// Makes every deal's links again from the deal records: for a view whose
 /// indexes are made from its records (an older view, a snapshot's load).
 pub(super) fn relink(tx: &mut Txn, storage: &Storage) -> Result<(), StoreError> {
-    for entry in storage.tree.scan_prefix([keys::DEAL_OF_CUSTOMER]) {
+    for entry in storage.scan_prefix(&[keys::DEAL_OF_CUSTOMER]) {
         tx.delete(entry?.0.to_vec());
     }
     for rec in records(storage)? {
@@ -139,7 +139,7 @@ impl View {
     /// The live deals whose links start with `prefix`.
     fn linked_deals(&self, prefix: &[u8]) -> Result<Vec<Deal>, StoreError> {
         let mut out = Vec::new();
-        for entry in self.storage.tree.scan_prefix(prefix) {
+        for entry in self.storage.scan_prefix(prefix) {
             let (k, _) = entry?;
             let Some(id) = keys::deal_of_link(&k) else { continue };
             if let Some(rec) = self.deal(id)?.filter(DealRecord::is_live) {

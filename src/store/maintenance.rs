@@ -35,7 +35,7 @@ impl DoctorReport {
 }
 
 /// Where a rebuild keeps the view it replaces until the new one is whole.
-fn old_view_dir(ws: &Workspace) -> std::path::PathBuf {
+pub(super) fn old_view_dir(ws: &Workspace) -> std::path::PathBuf {
     ws.state_dir.join("view.old")
 }
 
@@ -429,6 +429,7 @@ impl Store {
                 || k == keys::META_ORGS_MADE
                 || k == keys::META_INDEXED
                 || k == keys::META_SCRUBBED
+                || k == keys::META_TIDY
                 // Derived: index groups hold their entries in the order
                 // they were added, compared by what they hold below; deal
                 // links are checked against the deals there too.

@@ -15,6 +15,7 @@ pub mod actions;
 mod agenda_item;
 mod apart;
 pub mod apply;
+mod bundles;
 mod capture;
 mod chain;
 pub mod codec;
@@ -97,7 +98,10 @@ const TREE: &str = "view";
 /// 8: the places of packed customers, deals and organizations are kept
 /// many to a sled entry (`places`); a format-7
 /// view is regrouped in place when it opens.
-const VIEW_FORMAT: u8 = 8;
+/// 9: bodies' places, follow-ups' homes, the due-date index and deal
+/// links are kept many to a sled entry (`bundles`); a format-7 or 8 view
+/// is bundled in place when it opens.
+const VIEW_FORMAT: u8 = 9;
 /// Bounded sled batches: huge ones blow up memory.
 const MAX_PENDING: usize = 20_000;
 

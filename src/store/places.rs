@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 
+use super::bundles::Bundle;
 use super::error::StoreError;
 use super::keys;
 use super::pack::Loc;
@@ -183,11 +184,25 @@ pub fn widen(bound: Bound<&Vec<u8>>) -> Bound<Vec<u8>> {
 /// and sled keeps what each rewrite replaced for a while (sample data of
 /// 100,000 customers left a 183 MB sled for 14 MB of entries, and sled
 /// reads a header of every segment each time it opens). `None` when not
-/// holding; else the groups changed since they were last written.
-pub type Held = Arc<Mutex<Option<BTreeMap<Vec<u8>, Group>>>>;
+/// holding; else the groups, of places and bundles (`bundles`), changed
+/// since they were last written.
+pub type Held = Arc<Mutex<Option<HeldGroups>>>;
+
+/// What is held: the groups of places and the bundles, by sled key.
+#[derive(Debug, Default)]
+pub struct HeldGroups {
+    pub places: BTreeMap<Vec<u8>, Group>,
+    pub bundles: BTreeMap<Vec<u8>, Bundle>,
+}
+
+impl HeldGroups {
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty() && self.bundles.is_empty()
+    }
+}
 
 /// The view's held groups, whoever poisoned the lock last.
-pub fn lock(held: &Held) -> std::sync::MutexGuard<'_, Option<BTreeMap<Vec<u8>, Group>>> {
+pub fn lock(held: &Held) -> std::sync::MutexGuard<'_, Option<HeldGroups>> {
     held.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -405,7 +405,7 @@ impl View {
     }
 
     fn homed_follow_up(&self, id: FollowUpId) -> Result<Option<Homed<FollowUpRecord>>, StoreError> {
-        let Some(v) = self.storage.tree.get(keys::follow_up(id))? else {
+        let Some(v) = self.storage.get(&keys::follow_up(id))? else {
             return Ok(None);
         };
         let home = customer_in(&v);
@@ -418,7 +418,7 @@ impl View {
 
     /// The body keeping a follow-up (what an edit of it names).
     pub fn follow_up_home(&self, id: FollowUpId) -> Result<Option<CustomerId>, StoreError> {
-        Ok(self.storage.tree.get(keys::follow_up(id))?.map(|v| customer_in(&v)))
+        Ok(self.storage.get(&keys::follow_up(id))?.map(|v| customer_in(&v)))
     }
 
     /// A customer's live follow-ups, open and done, by due date, with the
@@ -477,7 +477,6 @@ impl View {
         let mut items = Vec::new();
         for entry in self
             .storage
-            .tree
             .range(vec![keys::DUE]..keys::due_until(date_to_days(until)))
         {
             let (_, v) = entry?;
@@ -510,7 +509,7 @@ impl View {
     /// first): what lists show as the next contact.
     pub fn earliest_follow_ups(&self) -> Result<HashMap<CustomerId, NaiveDate>, StoreError> {
         let mut out = HashMap::new();
-        for entry in self.storage.tree.scan_prefix([keys::DUE]) {
+        for entry in self.storage.scan_prefix(&[keys::DUE]) {
             let (_, v) = entry?;
             let f: FollowUp = codec::decode(&v).map_err(StoreError::codec("due follow-up"))?;
             out.entry(f.customer).or_insert_with(|| f.due_date());

@@ -129,7 +129,6 @@ impl View {
         let mut homes = HashMap::new();
         for entry in self
             .storage
-            .tree
             .range(keys::follow_up(FollowUpId(low))..=keys::follow_up(FollowUpId(high)))
         {
             let (k, v) = entry?;

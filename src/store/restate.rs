@@ -150,7 +150,7 @@ pub(super) fn remake(
             }
         });
     }
-    for entry in storage.tree.scan_prefix([keys::BODY]) {
+    for entry in storage.scan_prefix(&[keys::BODY]) {
         let (k, v) = entry?;
         let home = keys::customer_of_key(&k).unwrap_or(CustomerId(0));
         let body = storage.read_body(&super::storage::chain_of(&k, &v)?)?;

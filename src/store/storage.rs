@@ -5,6 +5,7 @@
 use std::ops::Bound;
 use std::sync::Arc;
 
+use super::bundles::{self, Bundle};
 use super::chain::{self, Chain};
 use super::codec;
 use super::error::StoreError;
@@ -45,7 +46,7 @@ impl Storage {
     /// the body).
     pub fn body_chain(&self, id: CustomerId) -> Result<Option<Chain>, StoreError> {
         let key = keys::body(id);
-        self.tree.get(&key)?.map(|v| chain_of(&key, &v)).transpose()
+        self.get(&key)?.map(|v| chain_of(&key, &v)).transpose()
     }
 
     /// The body a chain holds: its whole frame with each change laid over.
@@ -110,13 +111,18 @@ impl Storage {
         }
     }
 
-    /// The value under `key`: a packed record read from the pack.
+    /// The value under `key`: a packed record read from the pack, a
+    /// bundled entry from its bundle.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         if keys::packed_record(key) {
             return match self.place(key)? {
                 Some(loc) => Ok(Some(self.pack.read(loc)?)),
                 None => Ok(None),
             };
+        }
+        if bundles::is_bundled(key) {
+            let bundle = bundles::bundle_of(key);
+            return Ok(self.on_bundle(&bundle, |b| b.get(key).map(<[u8]>::to_vec))?.flatten());
         }
         Ok(self.tree.get(key)?.map(|v| v.to_vec()))
     }
@@ -138,11 +144,29 @@ impl Storage {
     /// `f` of the group under the sled key `group` as it stands: held in
     /// memory, else as sled has it; `None` when there is no such group.
     fn on_group<T>(&self, group: &[u8], f: impl FnOnce(&Group) -> T) -> Result<Option<T>, StoreError> {
-        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.get(group)) {
+        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.places.get(group)) {
             return Ok(Some(f(held)));
         }
         match self.tree.get(group)? {
             Some(v) => Ok(Some(f(&Group::decode(group, &v)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// The bundle under the sled key `bundle` as it stands (empty when
+    /// there is none yet).
+    pub fn bundle(&self, bundle: &[u8]) -> Result<Bundle, StoreError> {
+        Ok(self.on_bundle(bundle, Bundle::clone)?.unwrap_or_default())
+    }
+
+    /// `f` of the bundle under the sled key `bundle` as it stands, held
+    /// or sled's; `None` when there is no such bundle.
+    fn on_bundle<T>(&self, bundle: &[u8], f: impl FnOnce(&Bundle) -> T) -> Result<Option<T>, StoreError> {
+        if let Some(held) = places::lock(&self.held).as_ref().and_then(|h| h.bundles.get(bundle)) {
+            return Ok(Some(f(held)));
+        }
+        match self.tree.get(bundle)? {
+            Some(v) => Ok(Some(f(&Bundle::decode(bundle, &v)?))),
             None => Ok(None),
         }
     }
@@ -164,8 +188,39 @@ impl Storage {
         if held.is_empty() {
             self.tree.insert(keys::META_PLACES_HELD, &[])?;
         }
-        held.insert(key.to_vec(), group.clone());
+        held.places.insert(key.to_vec(), group.clone());
         Ok(true)
+    }
+
+    /// Changes the bundle under the sled key `key` by `change`: in memory
+    /// when holding (`None` back; the marker as for `keep_group`), else
+    /// as sled has it, given back for the commit to write. Changed where
+    /// it is held, not copied: bulk work changes most bundles with every
+    /// commit.
+    pub fn change_bundle(&self, key: &[u8], change: impl FnOnce(&mut Bundle)) -> Result<Option<Bundle>, StoreError> {
+        {
+            let mut held = places::lock(&self.held);
+            if let Some(held) = held.as_mut() {
+                if held.is_empty() {
+                    self.tree.insert(keys::META_PLACES_HELD, &[])?;
+                }
+                let bundle = match held.bundles.entry(key.to_vec()) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let stored = match self.tree.get(key)? {
+                            Some(v) => Bundle::decode(key, &v)?,
+                            None => Bundle::default(),
+                        };
+                        e.insert(stored)
+                    }
+                };
+                change(bundle);
+                return Ok(None);
+            }
+        }
+        let mut bundle = self.bundle(key)?;
+        change(&mut bundle);
+        Ok(Some(bundle))
     }
 
     /// Writes the groups held so far to sled, with the marker removed in
@@ -177,11 +232,22 @@ impl Storage {
             return Ok(());
         };
         let mut batch = sled::Batch::default();
-        for (key, group) in std::mem::take(held) {
+        let held = std::mem::take(held);
+        if held.places.len() + held.bundles.len() >= TIDY_AFTER {
+            batch.insert(keys::META_TIDY, &[]);
+        }
+        for (key, group) in held.places {
             if group.is_empty() {
                 batch.remove(key);
             } else {
                 batch.insert(key, group.bytes());
+            }
+        }
+        for (key, bundle) in held.bundles {
+            if bundle.is_empty() {
+                batch.remove(key);
+            } else {
+                batch.insert(key, bundle.encode());
             }
         }
         batch.remove(keys::META_PLACES_HELD);
@@ -236,7 +302,8 @@ impl Storage {
         // Held groups are written first: the scan reads sled's.
         let settled = self.settle_places();
         let wanted = (range.start_bound().cloned(), range.end_bound().cloned());
-        let stored = (places::widen(range.start_bound()), places::widen(range.end_bound()));
+        let widen = |b: Bound<&Vec<u8>>| bundles::widen(b).unwrap_or_else(|| places::widen(b));
+        let stored = (widen(range.start_bound()), widen(range.end_bound()));
         let mut values = Values::new(self, self.tree.range(stored), wanted);
         if let Err(e) = settled {
             values.ready.push_back(Err(e));
@@ -257,22 +324,33 @@ impl Storage {
             .chain(self.tree.iter().flat_map(|entry| -> Vec<Result<Entry, StoreError>> {
                 let entry = || -> Result<Vec<Entry>, StoreError> {
                     let (k, v) = entry?;
-                    if k.first() == Some(&keys::BODY) {
-                        let body = self.read_body(&chain_of(&k, &v)?)?;
-                        let body = codec::encode(&body).map_err(StoreError::codec("customer body"))?;
-                        Ok(vec![(k.to_vec(), body)])
-                    } else if places::is_group(&k) {
+                    if places::is_group(&k) {
                         let group = Group::decode(&k, &v)?;
-                        group
+                        return group
                             .members(k[0])
                             .map(|(key, loc)| Ok((key, self.pack.read(loc)?)))
-                            .collect()
-                    } else if keys::in_pack(&k) {
-                        let loc = loc_of(&k, &v)?;
-                        Ok(vec![(k.to_vec(), self.pack.read(loc)?)])
-                    } else {
-                        Ok(vec![(k.to_vec(), v.to_vec())])
+                            .collect();
                     }
+                    let stored: Vec<Entry> = if bundles::is_bundle(&k) {
+                        Bundle::decode(&k, &v)?.into_members().collect()
+                    } else {
+                        vec![(k.to_vec(), v.to_vec())]
+                    };
+                    stored
+                        .into_iter()
+                        .map(|(k, v)| {
+                            if k.first() == Some(&keys::BODY) {
+                                let body = self.read_body(&chain_of(&k, &v)?)?;
+                                let body = codec::encode(&body).map_err(StoreError::codec("customer body"))?;
+                                Ok((k, body))
+                            } else if keys::in_pack(&k) {
+                                let loc = loc_of(&k, &v)?;
+                                Ok((k, self.pack.read(loc)?))
+                            } else {
+                                Ok((k, v))
+                            }
+                        })
+                        .collect()
                 };
                 match entry() {
                     Ok(entries) => entries.into_iter().map(Ok).collect(),
@@ -281,6 +359,11 @@ impl Storage {
             }))
     }
 }
+
+/// Groups and bundles written at once by bulk work from which sled's
+/// file is tidied at the next open (`keys::META_TIDY`): a few hundred
+/// is bulk, a command's own changes touch a handful.
+const TIDY_AFTER: usize = 512;
 
 /// A key and the value it stands for (see `Storage::entries`).
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -355,19 +438,28 @@ impl<'s> Values<'s> {
                         .filter(|(key, _)| within(&self.wanted, key))
                         .map(|(key, loc)| (sled::IVec::from(key), loc)),
                 );
-            } else if !within(&self.wanted, &k) {
                 continue;
-            } else if packed.is_empty() {
-                self.ready.push_back(Ok((k, v.to_vec())));
-                return Ok(());
+            }
+            let mut stored: Vec<(sled::IVec, Vec<u8>)> = if bundles::is_bundle(&k) {
+                Bundle::decode(&k, &v)?
+                    .into_members()
+                    .map(|(key, value)| (sled::IVec::from(key), value))
+                    .collect()
             } else {
-                // Kept after the batch read before it, in key order.
+                vec![(k, v.to_vec())]
+            };
+            stored.retain(|(key, _)| within(&self.wanted, key));
+            if stored.is_empty() {
+                continue;
+            }
+            // Kept after the batch read before it, in key order.
+            if !packed.is_empty() {
                 let payloads = self.read(&packed)?;
                 self.ready
                     .extend(packed.into_iter().map(|(k, _)| k).zip(payloads).map(Ok));
-                self.ready.push_back(Ok((k, v.to_vec())));
-                return Ok(());
             }
+            self.ready.extend(stored.into_iter().map(Ok));
+            return Ok(());
         }
         let payloads = self.read(&packed)?;
         self.ready

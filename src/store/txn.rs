@@ -14,6 +14,7 @@ use std::ops::Bound;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::bundles;
 use super::chain::{self, Chain};
 use super::codec;
 use super::error::StoreError;
@@ -27,6 +28,8 @@ use crate::domain::{Activity, CustomerId};
 
 /// A key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
+/// A key and what a batch writes there (`None`: removed).
+type Write = (Vec<u8>, Option<Vec<u8>>);
 
 struct Slot {
     record: CustomerRecord,
@@ -365,6 +368,7 @@ impl<'t> Txn<'t> {
             state.len = self.storage.pack.size();
             self.put_encoded(keys::META_PACK.to_vec(), &state)?;
         }
+        self.write_bundles()?;
         let mut batch = sled::Batch::default();
         let batch_is_empty = self.writes.is_empty();
         for (k, v) in std::mem::take(&mut self.writes) {
@@ -489,6 +493,38 @@ impl<'t> Txn<'t> {
         for (key, group) in groups {
             if !self.storage.keep_group(&key, &group)? {
                 let value = (!group.is_empty()).then(|| group.bytes().to_vec());
+                self.writes.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Each entry of a bundled kind the batch writes, put in its bundle
+    /// (`bundles`), and each bundle changed written whole, or held during
+    /// bulk work.
+    fn write_bundles(&mut self) -> Result<(), StoreError> {
+        let mut by_bundle: BTreeMap<Vec<u8>, Vec<Write>> = BTreeMap::new();
+        for kind in bundles::KINDS {
+            let wanted: Vec<Vec<u8>> = self
+                .writes
+                .range(vec![kind]..vec![kind + 1])
+                .map(|(k, _)| k.clone())
+                .filter(|k| bundles::is_bundled(k))
+                .collect();
+            for k in wanted {
+                if let Some(v) = self.writes.remove(&k) {
+                    by_bundle.entry(bundles::bundle_of(&k)).or_default().push((k, v));
+                }
+            }
+        }
+        for (key, changes) in by_bundle {
+            let changed = self.storage.change_bundle(&key, |bundle| {
+                for (k, v) in changes {
+                    bundle.set(&k, v);
+                }
+            })?;
+            if let Some(bundle) = changed {
+                let value = (!bundle.is_empty()).then(|| bundle.encode());
                 self.writes.insert(key, value);
             }
         }

@@ -54,7 +54,11 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
             tree.insert(keys::META_FORMAT, &[VIEW_FORMAT])?;
         }
         Some(VIEW_FORMAT) => {}
-        Some(7) => super::places::regroup(&tree, VIEW_FORMAT)?,
+        Some(7) => {
+            super::places::regroup(&tree, 8)?;
+            super::bundles::regroup(&tree, VIEW_FORMAT)?;
+        }
+        Some(8) => super::bundles::regroup(&tree, VIEW_FORMAT)?,
         Some(v) if v < VIEW_FORMAT => return Err(StoreError::StaleView),
         Some(v) => return Err(StoreError::NewerView(v)),
     }
@@ -104,8 +108,123 @@ const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Opens the view, waiting for sled's lock while the process that
 /// held it closes. A lock still held then is the workspace being open
-/// elsewhere, which is no damage to rebuild.
+/// elsewhere, which is no damage to rebuild. A view that bulk work left
+/// with a large sled file (`keys::META_TIDY`) is tidied first.
 pub(super) fn open_view_when_free(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
+    let (db, storage) = open_view_waiting(ws)?;
+    tidy_if_asked(ws, db, storage, TIDY_ABOVE)
+}
+
+/// The view as it opened, or tidied and opened again when bulk work asked
+/// for it (`keys::META_TIDY`) and sled's file is above `above` bytes. A
+/// tidy that cannot be made leaves the view as it is: it only saves time.
+fn tidy_if_asked(
+    ws: &Workspace,
+    db: sled::Db,
+    storage: Storage,
+    above: u64,
+) -> Result<(sled::Db, Storage), StoreError> {
+    if storage.tree.get(keys::META_TIDY)?.is_none() {
+        return Ok((db, storage));
+    }
+    let dir = ws.view_dir();
+    let sled_len = fs::metadata(dir.join("db")).map(|m| m.len()).unwrap_or(0);
+    let fresh = if sled_len < above { None } else { tidy(ws, &db).ok() };
+    let Some(fresh) = fresh else {
+        let _ = fs::remove_dir_all(ws.state_dir.join(TIDY_DIR));
+        storage.tree.remove(keys::META_TIDY)?;
+        return Ok((db, storage));
+    };
+    // sled is closed fully: its files are about to be set aside.
+    drop(storage);
+    drop(db);
+    let aside = super::maintenance::old_view_dir(ws);
+    if aside.exists() {
+        fs::remove_dir_all(&aside).map_err(io(&aside))?;
+    }
+    if fs::rename(&dir, &aside).is_err() {
+        let _ = fs::remove_dir_all(&fresh);
+        let (db, storage) = open_view_waiting(ws)?;
+        storage.tree.remove(keys::META_TIDY)?;
+        return Ok((db, storage));
+    }
+    // A stop here leaves `view.old`, which the next open puts back
+    // (`undo_unfinished_rebuild`), to be tidied again.
+    if let Err(e) = fs::rename(&fresh, &dir) {
+        let _ = fs::rename(&aside, &dir);
+        return Err(io(&fresh)(e));
+    }
+    fs::remove_dir_all(&aside).map_err(io(&aside))?;
+    open_view_waiting(ws)
+}
+
+/// Where a tidy copies sled's entries, in the workspace's state folder.
+const TIDY_DIR: &str = "view.tidy";
+
+/// sled's file above which a view left by bulk work is tidied: below it,
+/// what sled writes over at open costs less than a copy.
+const TIDY_ABOVE: u64 = 8 << 20;
+
+/// Copies sled's entries, every tree, into a fresh database beside the
+/// view (sled's file then holds them and little else), and links the
+/// view's other files (the pack) into it; gives its folder. The view
+/// itself is left as it was.
+fn tidy(ws: &Workspace, db: &sled::Db) -> Result<std::path::PathBuf, StoreError> {
+    let dir = ws.view_dir();
+    let fresh = ws.state_dir.join(TIDY_DIR);
+    if fresh.exists() {
+        fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
+    }
+    {
+        let copy = sled::Config::new()
+            .path(&fresh)
+            .cache_capacity(VIEW_CACHE.load(std::sync::atomic::Ordering::Relaxed))
+            .mode(sled::Mode::HighThroughput)
+            .open()?;
+        for name in db.tree_names() {
+            let from = db.open_tree(&name)?;
+            let to = copy.open_tree(&name)?;
+            let mut batch = sled::Batch::default();
+            let mut n = 0;
+            for entry in from.iter() {
+                let (k, v) = entry?;
+                if k.as_ref() != keys::META_TIDY {
+                    batch.insert(k, v);
+                    n += 1;
+                }
+                // Batches of a thousand: one batch of everything made a
+                // file half as large again.
+                if n == TIDY_BATCH {
+                    to.apply_batch(std::mem::take(&mut batch))?;
+                    n = 0;
+                }
+            }
+            to.apply_batch(batch)?;
+        }
+        copy.flush()?;
+    }
+    for entry in fs::read_dir(&dir).map_err(io(&dir))? {
+        let path = entry.map_err(io(&dir))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let sleds = matches!(name, "db" | "conf" | "blobs") || name.starts_with("snap.");
+        if !sleds {
+            let to = fresh.join(name);
+            fs::hard_link(&path, &to).map_err(io(&path))?;
+        }
+    }
+    Ok(fresh)
+}
+
+const TIDY_BATCH: usize = 1000;
+
+fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
+    let path = path.to_path_buf();
+    move |source| StoreError::Workspace(crate::workspace::WorkspaceError::Io { path, source })
+}
+
+fn open_view_waiting(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
     let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
     loop {
         match open_view(&ws.view_dir()) {
@@ -139,5 +258,53 @@ mod tests {
             storage.tree.insert(keys::META_PLACES_HELD, &[]).unwrap();
         }
         assert!(matches!(open_view(dir.path()), Err(StoreError::StaleView)));
+    }
+
+    /// Bulk work's marker has the next open copy sled's entries into a
+    /// fresh file: the same entries (but the marker), the pack still
+    /// there, and sled's file smaller than the one churned by rewrites.
+    #[test]
+    fn a_view_left_by_bulk_work_is_tidied_into_a_smaller_file_holding_the_same() {
+        let root = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
+        crate::workspace::init(root.path(), Some("tidy")).unwrap();
+        let ws = Workspace::open(root.path(), state.path()).unwrap();
+        let entries = {
+            let (_db, storage) = open_view_waiting(&ws).unwrap();
+            // Each value written ten times: sled's file keeps what the
+            // rewrites replaced for a while.
+            for round in 0..10u8 {
+                for n in 0..2_000u32 {
+                    let mut key = b"Zentry".to_vec();
+                    key.extend_from_slice(&n.to_be_bytes());
+                    storage.tree.insert(key, vec![round; 200]).unwrap();
+                }
+            }
+            let pack = storage.pack.append(&[b"frame".to_vec()]).unwrap()[0];
+            storage.tree.insert(b"Zpack", pack.to_bytes().to_vec()).unwrap();
+            storage.tree.insert(keys::META_TIDY, &[]).unwrap();
+            storage.tree.flush().unwrap();
+            let entries: Vec<(sled::IVec, sled::IVec)> = storage.tree.iter().map(Result::unwrap).collect();
+            entries
+        };
+        let churned = fs::metadata(ws.view_dir().join("db")).unwrap().len();
+        let (db, storage) = open_view_waiting(&ws).unwrap();
+        let (db, storage) = tidy_if_asked(&ws, db, storage, 0).unwrap();
+        let now: Vec<(sled::IVec, sled::IVec)> = storage.tree.iter().map(Result::unwrap).collect();
+        let wanted: Vec<_> = entries
+            .into_iter()
+            .filter(|(k, _)| k.as_ref() != keys::META_TIDY)
+            .collect();
+        assert_eq!(now, wanted, "the same entries, without the marker");
+        let pack = storage::loc_of(b"Zpack", &storage.tree.get(b"Zpack").unwrap().unwrap()).unwrap();
+        assert_eq!(storage.pack.read(pack).unwrap(), b"frame", "the pack came along");
+        let tidied = fs::metadata(ws.view_dir().join("db")).unwrap().len();
+        assert!(tidied < churned, "sled's file {tidied} bytes, was {churned}");
+        assert!(!ws.state_dir.join(TIDY_DIR).exists() && !super::super::maintenance::old_view_dir(&ws).exists());
+        drop((db, storage));
+        // Without the marker, nothing is done again.
+        let (db, storage) = open_view_waiting(&ws).unwrap();
+        let (_db, storage) = tidy_if_asked(&ws, db, storage, 0).unwrap();
+        assert_eq!(storage.tree.iter().count(), now.len());
     }
 }
