@@ -23,34 +23,34 @@ impl View {
     /// The customers with an entry of `kind` whose term is exactly `term`.
     pub fn ids_with(&self, kind: Kind, term: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
         let (from, to) = index::group_range(kind, term);
-        self.ids_in(from, to, |t| t == term)
+        self.ids_in(from, to, |t, _| t == term)
     }
 
     /// The customers with an entry of `kind` whose term starts with `start`.
     pub fn ids_starting(&self, kind: Kind, start: &[u8]) -> Result<BTreeSet<CustomerId>, StoreError> {
         let (from, to) = index::group_range(kind, start);
-        self.ids_in(from, to, |t| t.starts_with(start))
+        self.ids_in(from, to, |t, _| t.starts_with(start))
     }
 
     /// The customers of the entries in the groups from `from` to `to`
-    /// whose term `keep` keeps.
+    /// that `keep` keeps (by term and customer).
     fn ids_in(
         &self,
         from: Vec<u8>,
         to: Vec<u8>,
-        keep: impl Fn(&[u8]) -> bool,
+        keep: impl Fn(&[u8], CustomerId) -> bool,
     ) -> Result<BTreeSet<CustomerId>, StoreError> {
-        let mut entries = BTreeSet::new();
+        let mut ids = BTreeSet::new();
         for entry in self.storage.tree.range(from..to) {
             let (k, v) = entry?;
             let loc = loc_of(&k, &v)?;
-            index::decode_group(&self.storage.pack.read(loc)?, &mut entries);
+            index::each_member(&self.storage.pack.read(loc)?, |term, id| {
+                if keep(term, CustomerId(id)) {
+                    ids.insert(CustomerId(id));
+                }
+            });
         }
-        Ok(entries
-            .into_iter()
-            .filter(|(term, _)| keep(term))
-            .map(|(_, id)| CustomerId(id))
-            .collect())
+        Ok(ids)
     }
 
     /// The live records of `ids`, in id order.
@@ -75,11 +75,13 @@ impl View {
     pub fn named(&self, folded: &str) -> Result<BTreeSet<CustomerId>, StoreError> {
         let mut found: Option<BTreeSet<CustomerId>> = None;
         for word in folded.split_whitespace() {
-            let starting = self.ids_starting(Kind::Word, word.as_bytes())?;
-            let narrowed = match found {
-                Some(so_far) => so_far.intersection(&starting).copied().collect(),
-                None => starting,
-            };
+            let start = word.as_bytes();
+            let (from, to) = index::group_range(Kind::Word, start);
+            // Each word after the first keeps only the customers found so
+            // far, as it reads.
+            let narrowed = self.ids_in(from, to, |t, id| {
+                t.starts_with(start) && found.as_ref().is_none_or(|so_far| so_far.contains(&id))
+            })?;
             if narrowed.is_empty() {
                 return Ok(narrowed);
             }
@@ -93,7 +95,7 @@ impl View {
     fn ids_dated(&self, kind: Kind, stage: Stage, before: i64) -> Result<BTreeSet<CustomerId>, StoreError> {
         let from = index::dated_key(kind, &index::dated_term(stage, i64::MIN));
         let to = index::dated_key(kind, &index::dated_term(stage, before));
-        self.ids_in(from, to, |_| true)
+        self.ids_in(from, to, |_, _| true)
     }
 
     /// The stay-in-touch reminders due on or before `until`, with their
