@@ -17,6 +17,9 @@ pub(crate) const CACHE_BYTES: u64 = 64 << 20;
 static VIEW_CACHE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(CACHE_BYTES);
 /// Views closed from now on skip sled's own close (see `for_one_command`).
 pub(super) static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Views opened from now on have no background flusher (see
+/// `for_one_command`).
+static NO_FLUSHER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// For a process that runs one command over the view and exits:
 /// - a small cache: a command reads each record once or a handful of
@@ -26,10 +29,14 @@ pub(super) static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::at
 ///   if anything), without sled's close, which flushes and fsyncs again
 ///   even when there is nothing left to write: sled's handle is kept to
 ///   the end of the process (an exit is a crash to sled, and sled
-///   recovers from one at every open).
+///   recovers from one at every open);
+/// - no background flusher: its first round runs as the view opens and
+///   fsyncs sled's file, even for a command that only reads; a command
+///   that writes flushes the view itself when it ends (`Store::flush`).
 pub fn for_one_command() {
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
+    NO_FLUSHER.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// For a command run on a view lent by the UI: views closed from now on
@@ -43,10 +50,17 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         path: dir.to_path_buf(),
         source: e,
     })?;
+    let flush_every = if NO_FLUSHER.load(std::sync::atomic::Ordering::Relaxed) {
+        None
+    } else {
+        // sled's own default.
+        Some(500)
+    };
     let db = sled::Config::new()
         .path(dir)
         .cache_capacity(VIEW_CACHE.load(std::sync::atomic::Ordering::Relaxed))
         .mode(sled::Mode::HighThroughput)
+        .flush_every_ms(flush_every)
         .open()?;
     let tree = db.open_tree(TREE)?;
     match tree.get(keys::META_FORMAT)?.and_then(|v| v.first().copied()) {
