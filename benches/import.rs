@@ -6,7 +6,7 @@
 //! records into a bare sled tree in the same batch sizes.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guanxi::allocator::Allocator = guanxi::allocator::Allocator;
 
 #[path = "common/contacts.rs"]
 mod contacts;

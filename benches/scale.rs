@@ -13,7 +13,7 @@
 //! where the machine is busy with CI); the process then exits with 1.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guanxi::allocator::Allocator = guanxi::allocator::Allocator;
 
 #[path = "common/contacts.rs"]
 mod contacts;

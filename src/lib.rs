@@ -13,6 +13,7 @@
 //! - [`tui`]: the terminal UI;
 //! - [`cli`]: the command line, which also starts the UI.
 
+pub mod allocator;
 pub mod cli;
 pub mod demo;
 pub mod domain;

@@ -1,7 +1,6 @@
-// sled and the import path allocate a great deal; mimalloc makes that
-// markedly cheaper than the system allocator.
+// mimalloc for small blocks, the system's for large ones (`allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guanxi::allocator::Allocator = guanxi::allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
     guanxi::cli::main()

@@ -1,0 +1,116 @@
+//! The program's allocator: mimalloc for the many small allocations of
+//! sled and bulk work (sample data of 100,000 customers took 8.0 s with
+//! it, 12.2 s with the system's), the system's for the few large ones.
+//!
+//! mimalloc writes zeros over a large zeroed block itself, touching every
+//! page: sled's metrics, 15 MB made zeroed as each view opens, cost a
+//! short command 3 ms of its 14 at 1,000 customers. The system allocator
+//! maps such a block from the kernel, already zero, and only the pages
+//! used are ever touched.
+//!
+//! A block's size decides which allocator has it, at allocation and at
+//! release alike, so each block goes back to the one it came from.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+/// Blocks of this many bytes and more come from the system allocator.
+const LARGE: usize = 1 << 20;
+
+pub struct Allocator;
+
+fn large(layout: &Layout) -> bool {
+    layout.size() >= LARGE
+}
+
+// SAFETY: each call is passed on to the allocator that owns the block,
+// chosen by its size alone, so a block is always released (or resized)
+// by the allocator that made it; both uphold `GlobalAlloc`'s contract.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if large(&layout) {
+                System.alloc(layout)
+            } else {
+                mimalloc::MiMalloc.alloc(layout)
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if large(&layout) {
+                System.alloc_zeroed(layout)
+            } else {
+                mimalloc::MiMalloc.alloc_zeroed(layout)
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was made by the allocator its size names.
+        unsafe {
+            if large(&layout) {
+                System.dealloc(ptr, layout)
+            } else {
+                mimalloc::MiMalloc.dealloc(ptr, layout)
+            }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` was made by the allocator its old size names; a
+        // block that changes allocator is copied into a new one and the
+        // old released by its own.
+        unsafe {
+            let new_large = new_size >= LARGE;
+            match (large(&layout), new_large) {
+                (true, true) => System.realloc(ptr, layout, new_size),
+                (false, false) => mimalloc::MiMalloc.realloc(ptr, layout, new_size),
+                _ => {
+                    let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                    let new = self.alloc(new_layout);
+                    if !new.is_null() {
+                        std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                    new
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks that grow and shrink across the line between the two
+    /// allocators keep their bytes, and each is released by its own.
+    #[test]
+    fn blocks_that_cross_between_the_allocators_keep_their_bytes() {
+        let a = Allocator;
+        for align in [8usize, 4096] {
+            let small = Layout::from_size_align(1000, align).unwrap();
+            // SAFETY: layouts of non-zero size; each block is released once.
+            unsafe {
+                let p = a.alloc(small);
+                assert!(!p.is_null());
+                for i in 0..1000 {
+                    *p.add(i) = (i % 251) as u8;
+                }
+                let big = a.realloc(p, small, LARGE + 10);
+                assert!(!big.is_null());
+                assert!((0..1000).all(|i| *big.add(i) == (i % 251) as u8));
+                let big_layout = Layout::from_size_align(LARGE + 10, align).unwrap();
+                let back = a.realloc(big, big_layout, 500);
+                assert!((0..500).all(|i| *back.add(i) == (i % 251) as u8));
+                a.dealloc(back, Layout::from_size_align(500, align).unwrap());
+                let zeroed = a.alloc_zeroed(big_layout);
+                assert!((0..LARGE + 10).step_by(4096).all(|i| *zeroed.add(i) == 0));
+                a.dealloc(zeroed, big_layout);
+            }
+        }
+    }
+}
