@@ -90,8 +90,18 @@ impl Storage {
     ) -> Result<Vec<Vec<T>>, StoreError> {
         let mut lengths = Vec::with_capacity(ids.len());
         let mut locs = Vec::with_capacity(ids.len());
+        // Each bundle of places read once, not once per customer in it.
+        let mut read: std::collections::HashMap<Vec<u8>, Bundle> = std::collections::HashMap::new();
         for id in ids {
-            match self.body_chain(*id)? {
+            let key = keys::body(*id);
+            let bundle = match read.entry(bundles::bundle_of(&key)) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let stands = self.bundle(e.key())?;
+                    e.insert(stands)
+                }
+            };
+            match bundle.get(&key).map(|v| chain_of(&key, v)).transpose()? {
                 Some(chain) => {
                     lengths.push(chain.locs().len());
                     locs.extend_from_slice(chain.locs());
