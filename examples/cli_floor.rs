@@ -4,7 +4,8 @@
 //!
 //! - `cli_floor`: a bare Rust process that starts and exits.
 //! - `cli_floor sled VIEW_DIR CUSTOMER_ID`: opens the sled view as guanxi
-//!   does (same cache size and mode) and reads that customer's key.
+//!   does for one command (same cache size, mode, no background flusher)
+//!   and reads that customer's key.
 //! - `cli_floor fsync FILE`: appends 200 bytes to FILE and fsyncs it once.
 
 use std::io::Write;
@@ -33,10 +34,13 @@ fn main() -> ExitCode {
 /// big-endian), with those of the other customers that share them.
 fn sled_read(dir: &str, id: &str) -> Result<(), String> {
     let id = u64::from_str_radix(id, 16).map_err(|e| format!("customer id {id}: {e}"))?;
+    // As guanxi opens it for one command (src/store/view_files.rs,
+    // `for_one_command`): an 8 MiB cache, no background flusher.
     let db = sled::Config::new()
         .path(dir)
-        .cache_capacity(64 << 20)
+        .cache_capacity(8 << 20)
         .mode(sled::Mode::HighThroughput)
+        .flush_every_ms(None)
         .open()
         .map_err(|e| format!("open {dir}: {e}"))?;
     let tree = db.open_tree("view").map_err(|e| e.to_string())?;
