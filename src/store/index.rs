@@ -263,10 +263,7 @@ fn settled(mut changes: Vec<(Member, Change)>) -> (BTreeSet<Member>, BTreeSet<Me
 pub fn encode_group(members: &BTreeSet<Member>) -> Vec<u8> {
     let mut out = Vec::new();
     for (term, id) in members {
-        let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&term[..usize::from(len)]);
-        out.extend_from_slice(&id.to_be_bytes());
+        put_member(&mut out, term, *id);
     }
     out
 }
@@ -279,10 +276,62 @@ pub fn decode_group(value: &[u8], to: &mut BTreeSet<Member>) {
     });
 }
 
+/// A stored group with `removes` taken out and `adds` put in, encoded as
+/// `encode_group` would: the entries are merged as they are read, not
+/// gathered into a set and written out again (a common name's group holds
+/// thousands, and adding one customer did that for each of its words).
+/// A group not in order (written by no guanxi) is read whole instead.
+pub fn edit_group(value: &[u8], adds: &BTreeSet<Member>, removes: &BTreeSet<Member>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len() + adds.iter().map(|(t, _)| t.len() + 10).sum::<usize>());
+    let all_adds = adds;
+    let mut adds = adds.iter().peekable();
+    let mut last: Option<(&[u8], u64)> = None;
+    let mut in_order = true;
+    each_member(value, |term, id| {
+        if !in_order {
+            return;
+        }
+        if last.is_some_and(|l| l >= (term, id)) {
+            in_order = false;
+            return;
+        }
+        last = Some((term, id));
+        while let Some((t, i)) = adds.next_if(|(t, i)| (t.as_slice(), *i) < (term, id)) {
+            put_member(&mut out, t, *i);
+        }
+        if adds.peek().is_some_and(|(t, i)| (t.as_slice(), *i) == (term, id)) {
+            adds.next();
+        }
+        if !removes.contains(&(term.to_vec(), id)) {
+            put_member(&mut out, term, id);
+        }
+    });
+    if !in_order {
+        let mut members = BTreeSet::new();
+        decode_group(value, &mut members);
+        for m in removes {
+            members.remove(m);
+        }
+        members.extend(all_adds.iter().cloned());
+        return encode_group(&members);
+    }
+    for (t, i) in adds {
+        put_member(&mut out, t, *i);
+    }
+    out
+}
+
+fn put_member(out: &mut Vec<u8>, term: &[u8], id: u64) {
+    let len = u16::try_from(term.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&term[..usize::from(len)]);
+    out.extend_from_slice(&id.to_be_bytes());
+}
+
 /// Each of a group's entries, its term and id, as `decode_group` reads
 /// them, without copying: a lookup keeps few of the entries it reads (a
 /// common name's word has thousands at 100,000 customers).
-pub fn each_member(value: &[u8], mut f: impl FnMut(&[u8], u64)) {
+pub fn each_member<'v>(value: &'v [u8], mut f: impl FnMut(&'v [u8], u64)) {
     let mut rest = value;
     while let Some((len, tail)) = rest.split_first_chunk::<2>() {
         let len = usize::from(u16::from_le_bytes(*len));
@@ -489,6 +538,42 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn members() -> impl Strategy<Value = BTreeSet<Member>> {
+        proptest::collection::btree_set((proptest::collection::vec(b'a'..b'e', 0..4), 0u64..6), 0..24)
+    }
+
+    proptest! {
+        /// Merging changes into a stored group as it is read gives what
+        /// reading it into a set, changing that and writing it out gives.
+        #[test]
+        fn a_group_edited_as_it_is_read_is_the_group_made_again(
+            stored in members(),
+            adds in members(),
+            removes in members(),
+            shuffled in any::<bool>(),
+        ) {
+            // As `settled` gives them: no entry both added and removed.
+            let removes: BTreeSet<Member> = removes.difference(&adds).cloned().collect();
+            let mut value = encode_group(&stored);
+            if shuffled && stored.len() > 1 {
+                // Out of order (no guanxi writes that): read whole instead.
+                let mut backwards: Vec<&Member> = stored.iter().collect();
+                backwards.reverse();
+                value.clear();
+                for (t, i) in backwards {
+                    put_member(&mut value, t, *i);
+                }
+            }
+            let mut wanted = stored.clone();
+            for m in &removes {
+                wanted.remove(m);
+            }
+            wanted.extend(adds.iter().cloned());
+            prop_assert_eq!(edit_group(&value, &adds, &removes), encode_group(&wanted));
+        }
+    }
 
     fn entry(term: &str, id: u64) -> Vec<u8> {
         let mut e = vec![INDEX, Kind::Owner.byte()];

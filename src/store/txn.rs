@@ -420,20 +420,17 @@ impl<'t> Txn<'t> {
         let mut groups = Vec::new();
         let mut payloads = Vec::new();
         for (group, adds, removes) in changes.into_groups() {
-            let mut members = BTreeSet::new();
+            let mut stored = Vec::new();
             if !fresh && let Some(v) = self.get(&group)? {
                 let loc = loc_of(&group, &v)?;
                 state.garbage += loc.framed_len();
-                index::decode_group(&self.storage.pack.read(loc)?, &mut members);
+                stored = self.storage.pack.read(loc)?;
             }
-            for m in &removes {
-                members.remove(m);
-            }
-            members.extend(adds);
-            if members.is_empty() {
+            let edited = index::edit_group(&stored, &adds, &removes);
+            if edited.is_empty() {
                 self.delete(group);
             } else {
-                payloads.push(index::encode_group(&members));
+                payloads.push(edited);
                 groups.push(group);
             }
         }
