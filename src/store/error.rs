@@ -116,3 +116,10 @@ impl StoreError {
         }
     }
 }
+
+/// An I/O error at `path` in the view or the state folder, as a store
+/// error.
+pub(crate) fn io_at(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
+    let path = path.to_path_buf();
+    move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
+}

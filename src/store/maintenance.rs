@@ -4,7 +4,7 @@
 use std::fs;
 
 use super::codec;
-use super::error::StoreError;
+use super::error::{StoreError, io_at as io};
 use super::ingest::ingest_replica;
 use super::keys::{self, describe_key};
 use super::op::{Op, OpHead};
@@ -53,11 +53,6 @@ pub(super) fn undo_unfinished_rebuild(ws: &Workspace) -> Result<(), StoreError> 
         fs::remove_dir_all(&view).map_err(io(&view))?;
     }
     fs::rename(&old, &view).map_err(io(&old))
-}
-
-fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
-    let path = path.to_path_buf();
-    move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
 }
 
 impl Store {

@@ -19,14 +19,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::error::StoreError;
+use super::error::{StoreError, io_at as io};
 use super::forget::edit_names;
 use super::op::{Edit, Op, Origin};
 use super::{Store, codec, journal_frame, keys};
 use crate::encryption::{Keys, Kind};
 use crate::sync::frame;
 use crate::sync::journal::{self, SEGMENT_HEADER};
-use crate::workspace::WorkspaceError;
 
 /// What one rewrite of a segment did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,11 +37,6 @@ pub struct Rewritten {
     /// Whether the file was written again (something changed, or bytes
     /// that are no whole frame were left out).
     pub written: bool,
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
-    let path = path.to_path_buf();
-    move |source| StoreError::Workspace(WorkspaceError::Io { path, source })
 }
 
 /// Rewrites the journal segment at `path` with `transform` applied to
@@ -403,14 +397,7 @@ impl Store {
         if fresh.exists() {
             fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
         }
-        {
-            let db = sled::Config::new()
-                .path(&fresh)
-                .cache_capacity(super::CACHE_BYTES)
-                .open()?;
-            db.import(self.db.export());
-            db.flush()?;
-        }
+        super::view_files::copy_sled(&self.db, &fresh)?;
         let pack_files: Vec<PathBuf> = fs::read_dir(&view)
             .map_err(io(&view))?
             .flatten()

@@ -5,7 +5,7 @@
 use std::fs;
 use std::sync::Arc;
 
-use super::error::StoreError;
+use super::error::{StoreError, io_at as io};
 use super::pack::Pack;
 use super::storage::{self, Storage};
 use super::{TREE, VIEW_FORMAT, index, keys};
@@ -46,10 +46,7 @@ pub fn close_views_fully() {
     SKIP_SLED_CLOSE.store(false, std::sync::atomic::Ordering::Relaxed);
 }
 fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
-    fs::create_dir_all(dir).map_err(|e| crate::workspace::WorkspaceError::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
+    fs::create_dir_all(dir).map_err(io(dir))?;
     let flush_every = if NO_FLUSHER.load(std::sync::atomic::Ordering::Relaxed) {
         None
     } else {
@@ -189,34 +186,7 @@ fn tidy(ws: &Workspace, db: &sled::Db) -> Result<std::path::PathBuf, StoreError>
     if fresh.exists() {
         fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
     }
-    {
-        let copy = sled::Config::new()
-            .path(&fresh)
-            .cache_capacity(VIEW_CACHE.load(std::sync::atomic::Ordering::Relaxed))
-            .mode(sled::Mode::HighThroughput)
-            .open()?;
-        for name in db.tree_names() {
-            let from = db.open_tree(&name)?;
-            let to = copy.open_tree(&name)?;
-            let mut batch = sled::Batch::default();
-            let mut n = 0;
-            for entry in from.iter() {
-                let (k, v) = entry?;
-                if k.as_ref() != keys::META_TIDY {
-                    batch.insert(k, v);
-                    n += 1;
-                }
-                // Batches of a thousand: one batch of everything made a
-                // file half as large again.
-                if n == TIDY_BATCH {
-                    to.apply_batch(std::mem::take(&mut batch))?;
-                    n = 0;
-                }
-            }
-            to.apply_batch(batch)?;
-        }
-        copy.flush()?;
-    }
+    copy_sled(db, &fresh)?;
     for entry in fs::read_dir(&dir).map_err(io(&dir))? {
         let path = entry.map_err(io(&dir))?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -231,12 +201,40 @@ fn tidy(ws: &Workspace, db: &sled::Db) -> Result<std::path::PathBuf, StoreError>
     Ok(fresh)
 }
 
-const TIDY_BATCH: usize = 1000;
-
-fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + use<> {
-    let path = path.to_path_buf();
-    move |source| StoreError::Workspace(crate::workspace::WorkspaceError::Io { path, source })
+/// Copies every tree of `db` into a fresh database at `to` and syncs it,
+/// leaving out the tidy marker: sled's file then holds the entries and
+/// little else (a tidy, and a scrub after a forget).
+pub(super) fn copy_sled(db: &sled::Db, to: &std::path::Path) -> Result<(), StoreError> {
+    let copy = sled::Config::new()
+        .path(to)
+        .cache_capacity(VIEW_CACHE.load(std::sync::atomic::Ordering::Relaxed))
+        .mode(sled::Mode::HighThroughput)
+        .open()?;
+    for name in db.tree_names() {
+        let from = db.open_tree(&name)?;
+        let into = copy.open_tree(&name)?;
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for entry in from.iter() {
+            let (k, v) = entry?;
+            if k.as_ref() != keys::META_TIDY {
+                batch.insert(k, v);
+                n += 1;
+            }
+            // Batches of a thousand: one batch of everything made a file
+            // half as large again.
+            if n == COPY_BATCH {
+                into.apply_batch(std::mem::take(&mut batch))?;
+                n = 0;
+            }
+        }
+        into.apply_batch(batch)?;
+    }
+    copy.flush()?;
+    Ok(())
 }
+
+const COPY_BATCH: usize = 1000;
 
 fn open_view_waiting(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
     let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
