@@ -499,3 +499,47 @@ fn a_json_list_streams_and_stops_quietly_when_the_reader_does() {
     );
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Every file of the view, with its size and last change.
+fn view_files_stamped(s: &Sandbox) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![s.state_root()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::metadata(&path).unwrap();
+            if meta.is_dir() {
+                dirs.push(path);
+            } else if path.components().any(|c| c.as_os_str() == "view") {
+                files.push((path, meta.len(), meta.modified().unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A command that only reads leaves the view's files as they were (sled
+/// used to write its log's tail and its free segments again at every
+/// open: vendor/sled/VENDORED.md). The first read after a write may still
+/// write sled's snapshot of that write.
+#[test]
+fn a_command_that_only_reads_writes_nothing_to_the_view() {
+    let s = Sandbox::new();
+    let id = id_of(s.ok(&["add", "--name", "Trần Thị Mai", "--email", "mai@example.vn"]));
+    s.ok(&["log", &id, "--summary", "gọi điện"]);
+    s.ok(&["show", &id]);
+    let before = view_files_stamped(&s);
+    assert!(before.iter().any(|(p, ..)| p.ends_with("db")), "{before:?}");
+    // Past the file system's timestamp granularity, so a write would show.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    for args in [
+        vec!["show", id.as_str()],
+        vec!["show", "mai"],
+        vec!["list"],
+        vec!["agenda"],
+    ] {
+        s.ok(&args);
+    }
+    assert_eq!(view_files_stamped(&s), before);
+}
