@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::error::StoreError;
 use super::keys;
-use super::op::{Edit, deal_customer};
+use super::op::Edit;
 use super::records::DealRecord;
 use super::resolve::MAX_CANDIDATES;
 use super::storage::Storage;
@@ -39,13 +39,9 @@ pub(super) fn apply(
     }
     let before = current(tx, id)?;
     let mut rec = before.clone();
-    if create && rec.registers.created.is_none() {
-        // Until its creation arrives, a record written by an update seen
-        // first has no customer; the creation names it.
-        if let Some(c) = deal_customer(fields) {
-            rec.deal.customer = c;
-        }
-    }
+    // The creation's customer is a register like any other: an update seen
+    // first that moved the deal (a teammate's merge) keeps its later
+    // customer, and one that did not leaves the creation's to win.
     if !rec
         .registers
         .merge(&mut rec.deal, fields.iter().cloned(), stamp, create)
@@ -308,5 +304,49 @@ impl Store {
             ],
         }])?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::ReplicaId;
+    use crate::workspace::Workspace;
+
+    /// The deal as a fresh view has it after applying `writes` in order.
+    fn applied(writes: &[&(Stamp, Vec<DealField>, bool)], id: DealId) -> DealRecord {
+        let root = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
+        crate::workspace::init(root.path(), Some("deals")).unwrap();
+        let ws = Workspace::open(root.path(), state.path()).unwrap();
+        let (_db, storage) = super::super::view_files::open_view_when_free(&ws).unwrap();
+        for (stamp, fields, create) in writes {
+            let mut tx = Txn::new(&storage);
+            apply(&mut tx, *stamp, id, fields, *create).unwrap();
+            tx.commit().unwrap();
+        }
+        current(&Txn::new(&storage), id).unwrap()
+    }
+
+    /// A teammate's merge moves a deal to the customer kept; a third
+    /// machine that reads the merge before the deal's creation (journals
+    /// travel in any order) must end where the others do. The creation
+    /// used to name its customer over the later move.
+    #[test]
+    fn a_deal_moved_by_a_merge_keeps_the_customer_it_moved_to_whichever_arrives_first() {
+        let id = DealId(9);
+        let mut deal = Deal::empty(id, CustomerId(1));
+        deal.title = "Máy lạnh".into();
+        let created = (Stamp::new(100, ReplicaId(1)), deal.to_fields(), true);
+        let moved = (
+            Stamp::new(200, ReplicaId(2)),
+            vec![DealField::Customer(CustomerId(2))],
+            false,
+        );
+        let in_order = applied(&[&created, &moved], id);
+        let moved_first = applied(&[&moved, &created], id);
+        assert_eq!(in_order.deal.customer, CustomerId(2));
+        assert_eq!(moved_first.deal, in_order.deal);
+        assert_eq!(moved_first.registers, in_order.registers);
     }
 }
