@@ -954,3 +954,43 @@ fn clamp(s: Step, n: usize) -> Step {
         Step::Scrub { machine } => Step::Scrub { machine: c(machine) },
     }
 }
+
+/// Found by the property test above: an undo, then a change to the same
+/// person, then a forget of them. The view's change ended the redo chain;
+/// the journal rewrite made the change a tombstone, which a replay took
+/// for bulk work and kept the redo entry for.
+#[test]
+fn a_forget_s_tombstones_end_the_redo_chain_as_the_changes_they_replace_did() {
+    let steps = vec![
+        Step::Add { machine: 0, name: 0 },
+        Step::Plan {
+            machine: 3,
+            target: 12,
+            what: 0,
+        },
+        Step::Undo { machine: 0 },
+        Step::Add { machine: 1, name: 0 },
+        Step::Apart {
+            machine: 0,
+            a: 0,
+            b: 0,
+            apart: false,
+        },
+        Step::Merge {
+            machine: 0,
+            keep: 1,
+            other: 236,
+        },
+        Step::Tag {
+            machine: 0,
+            target: 241,
+            tag: 1,
+            on: false,
+        },
+        Step::Forget { machine: 3, target: 6 },
+        Step::Sync { machine: 3 },
+        Step::Scrub { machine: 0 },
+    ];
+    let steps: Vec<Step> = steps.into_iter().map(|s| clamp(s, 3)).collect();
+    run(steps, 3);
+}

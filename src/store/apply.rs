@@ -262,14 +262,18 @@ fn record_undo(tx: &mut Txn, op: &Op) -> Result<(), StoreError> {
             if op.edits.iter().any(|e| matches!(e, Edit::Forget { .. })) {
                 tx.put(keys::META_LAST_FORGET.to_vec(), op.seq.to_be_bytes().to_vec());
             }
+            // A new change ends the redo chain made by earlier undos, whether
+            // or not it can be undone itself. So does what a forget's
+            // journal rewrite left of one (a tombstone, without its
+            // inverse), as the change it replaced did in the view that saw
+            // it.
+            for (k, _) in tx.range(&keys::redo(0), &keys::redo(op.seq))? {
+                tx.delete(k);
+            }
             if op.inverse.is_empty() {
                 return Ok(());
             }
             push(tx, keys::undo(op.seq), op, describe_op(op))?;
-            // A new change ends the redo chain made by earlier undos.
-            for (k, _) in tx.range(&keys::redo(0), &keys::redo(op.seq))? {
-                tx.delete(k);
-            }
             trim_undo(tx, op.seq)?;
         }
         Origin::Undo { seq } => {
@@ -286,6 +290,12 @@ fn record_undo(tx: &mut Txn, op: &Op) -> Result<(), StoreError> {
 }
 
 fn push(tx: &mut Txn, key: Vec<u8>, op: &Op, label: String) -> Result<(), StoreError> {
+    // Nothing to take back: no entry. An undo or redo op that a forget's
+    // journal rewrite left without its inverse (it named the person) is
+    // replayed to no entry, as the view that saw the forget purged it.
+    if op.inverse.is_empty() {
+        return Ok(());
+    }
     for edit in &op.inverse {
         // An undo that would bring back someone forgotten is never kept.
         if super::forget::names_any_forgotten(tx, edit)? {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{StoreError, io_at as io};
 use super::forget::edit_names;
-use super::op::{Edit, Op, Origin};
+use super::op::{Edit, Op};
 use super::{Store, codec, journal_frame, keys};
 use crate::encryption::{Keys, Kind};
 use crate::sync::frame;
@@ -161,8 +161,10 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// The op with no way back if one edit that takes it back names
 /// something forgotten, and, of its own edits, those naming it cut down to the ids it
 /// names ([`stripped`]) or left out; an op left with nothing of its own
-/// keeps only its stamp and number (a tombstone: no text, not even its
-/// author).
+/// keeps only its stamp, number and origin (a tombstone: no text, not
+/// even its author). The origin stays so a replay keeps the undo and redo
+/// stacks as the view that saw the op did: a change ends the redo chain,
+/// an undo takes its entry off the undo stack.
 pub fn tombstone(mut op: Op, forgotten: &dyn Fn(u8, u64) -> bool) -> Op {
     let before = op.clone();
     op.edits = std::mem::take(&mut op.edits)
@@ -182,7 +184,6 @@ pub fn tombstone(mut op: Op, forgotten: &dyn Fn(u8, u64) -> bool) -> Op {
     }
     if op != before && op.edits.iter().all(|e| edit_names(e, forgotten)) {
         op.author = String::new();
-        op.origin = Origin::Bulk;
         op.inverse.clear();
     }
     op
