@@ -94,6 +94,24 @@ fn the_corpus_keeps_what_a_person_sees() {
     );
 }
 
+/// RFC 6350's own example writes an extension as a `tel:` URI's `;ext=`:
+/// a phone number like any other, not a note that something was wrong.
+#[test]
+fn a_vcard_4_extension_is_a_phone_number() {
+    let s = Sandbox::new();
+    let file = corpus()
+        .into_iter()
+        .find(|p| p.ends_with("rfc6350-example.vcf"))
+        .unwrap();
+    let out = s.ok(&["import", file.to_str().unwrap()]);
+    assert!(!out.contains("not a phone number"), "{out}");
+    let simon = s.json(&["show", "perreault", "--json"]);
+    assert_eq!(
+        simon["phones"],
+        serde_json::json!(["+1-418-656-9254;ext=102", "+1-418-262-6501"])
+    );
+}
+
 #[test]
 fn google_and_outlook_csv_with_vietnamese_and_chinese_names() {
     let s = Sandbox::new();

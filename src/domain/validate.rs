@@ -143,12 +143,18 @@ pub fn email(s: &str) -> Result<String, InputError> {
 }
 
 /// Digits with the usual decoration (`+84 912 345 678`, `(028) 3823-1234`,
-/// `ext. 12`); at least three digits.
+/// `ext. 12`, and the `;ext=12` of a vCard 4 `tel:` URI); at least three
+/// digits.
 pub fn phone(s: &str) -> Result<String, InputError> {
     let p = clean(s);
     let digits = p.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || " +-().,/#*xXext.".contains(c);
-    if digits >= 3 && p.chars().all(allowed) {
+    // RFC 3966's extension parameter, and no other use of `;`.
+    let (number, extension) = match p.to_ascii_lowercase().rfind(";ext=") {
+        Some(at) => (&p[..at], &p[at + ";ext=".len()..]),
+        None => (p.as_str(), ""),
+    };
+    if digits >= 3 && number.chars().all(allowed) && extension.chars().all(|c| c.is_ascii_digit()) {
         Ok(p)
     } else {
         Err(InputError::BadPhone(s.trim().to_string()))
@@ -194,7 +200,10 @@ mod tests {
     fn phones() {
         assert!(phone("+84 912 345 678").is_ok());
         assert!(phone("(028) 3823-1234 ext. 12").is_ok());
-        for bad in ["", "12", "call me", "0912;drop"] {
+        // vCard 4 (RFC 6350's own example) writes extensions as tel: URIs.
+        assert!(phone("+1-418-656-9254;ext=102").is_ok());
+        assert!(phone("+1-418-656-9254;EXT=102").is_ok());
+        for bad in ["", "12", "call me", "0912;drop", "0912;ext=drop", "0912;ext=1;ext=2"] {
             assert!(phone(bad).is_err(), "{bad}");
         }
     }
