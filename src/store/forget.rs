@@ -106,6 +106,14 @@ pub(super) fn drops(tx: &mut Txn, edit: &Edit) -> Result<bool, StoreError> {
         .collect::<Result<Vec<bool>, _>>()?
         .contains(&true);
     if by_customer {
+        // Something first forgotten here (an interaction moved to a
+        // forgotten person by a merge that arrived after the forget) takes
+        // the undo and redo entries naming it along, as `apply` does for
+        // what the person held when the forget arrived.
+        let newly = match thing_named(edit) {
+            Some((kind, id)) => !is(tx, kind, id)?,
+            None => false,
+        };
         match edit {
             Edit::LogInteraction { id, .. } => erase_interaction(tx, *id, edit_home(edit))?,
             Edit::UpdateInteraction { id, home, .. } => erase_interaction(tx, *id, Some(*home))?,
@@ -113,6 +121,9 @@ pub(super) fn drops(tx: &mut Txn, edit: &Edit) -> Result<bool, StoreError> {
             Edit::UpdateFollowUp { id, home, .. } => erase_follow_up(tx, *id, Some(*home))?,
             Edit::AddDeal { id, .. } | Edit::UpdateDeal { id, .. } => erase_deal(tx, *id)?,
             _ => {}
+        }
+        if newly {
+            purge_history(tx)?;
         }
         return Ok(true);
     }
