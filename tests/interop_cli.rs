@@ -19,6 +19,14 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
+/// One file of the corpus, by name.
+fn corpus_file(name: &str) -> PathBuf {
+    corpus()
+        .into_iter()
+        .find(|p| p.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} in the corpus"))
+}
+
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/csv/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -70,10 +78,7 @@ fn the_corpus_keeps_what_a_person_sees() {
     let s = Sandbox::new();
     // Per-file expectations for every card are in tests/interop_vcard.rs;
     // here, the same through the whole import, for two files.
-    let file = corpus()
-        .into_iter()
-        .find(|p| p.ends_with("John_Doe_IPHONE.vcf"))
-        .unwrap();
+    let file = corpus_file("John_Doe_IPHONE.vcf");
     s.ok(&["import", file.to_str().unwrap()]);
     let john = s.json(&["show", "john", "--json"]);
     assert_eq!(john["name"], "Mr. John Richter James Doe Sr.");
@@ -82,10 +87,7 @@ fn the_corpus_keeps_what_a_person_sees() {
     assert_eq!(john["emails"], serde_json::json!(["john.doe@ibm.com"]));
     assert_eq!(john["phones"].as_array().unwrap().len(), 7);
     let gmail = Sandbox::new();
-    let file = corpus()
-        .into_iter()
-        .find(|p| p.ends_with("John_Doe_GMAIL.vcf"))
-        .unwrap();
+    let file = corpus_file("John_Doe_GMAIL.vcf");
     gmail.ok(&["import", file.to_str().unwrap()]);
     let john = gmail.json(&["show", "john", "--json"]);
     assert!(
@@ -99,10 +101,7 @@ fn the_corpus_keeps_what_a_person_sees() {
 #[test]
 fn a_vcard_4_extension_is_a_phone_number() {
     let s = Sandbox::new();
-    let file = corpus()
-        .into_iter()
-        .find(|p| p.ends_with("rfc6350-example.vcf"))
-        .unwrap();
+    let file = corpus_file("rfc6350-example.vcf");
     let out = s.ok(&["import", file.to_str().unwrap()]);
     assert!(!out.contains("not a phone number"), "{out}");
     let simon = s.json(&["show", "perreault", "--json"]);
