@@ -632,18 +632,23 @@ impl SegmentAccountant {
             }
         }
 
+        // guanxi: a free segment that already holds nothing but the
+        // marker is not written again. Upstream rewrote every free
+        // segment at every open (half a megabyte each, for a process
+        // that may only read); the bytes after this loop are the same
+        // either way, and this write was never synced here. A segment
+        // that cannot be read whole (past the end of the file) is
+        // written as before. The two buffers serve every segment. See
+        // VENDORED.md.
+        let (marked, mut current) = if to_free.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let size = self.config.segment_size;
+            (vec![MessageKind::Corrupted.into(); size], vec![0_u8; size])
+        };
         for segment_base in to_free {
             self.free_segment(segment_base)?;
             io_fail!(self.config, "zero garbage segment SA");
-            let marked = vec![MessageKind::Corrupted.into(); self.config.segment_size];
-            // guanxi: a free segment that already holds nothing but the
-            // marker is not written again. Upstream rewrote every free
-            // segment at every open (half a megabyte each, for a process
-            // that may only read); the bytes after this loop are the same
-            // either way, and this write was never synced here. A segment
-            // that cannot be read whole (past the end of the file) is
-            // written as before. See VENDORED.md.
-            let mut current = vec![0_u8; self.config.segment_size];
             let already = pread_exact(&self.config.file, &mut current, segment_base)
                 .map(|()| current == marked)
                 .unwrap_or(false);
