@@ -201,6 +201,9 @@ pub struct Inner {
     pub mode: Mode,
     #[doc(hidden)]
     pub temporary: bool,
+    // guanxi: see `sync_on_flush`.
+    #[doc(hidden)]
+    pub sync_on_flush: bool,
     #[doc(hidden)]
     pub use_compression: bool,
     #[doc(hidden)]
@@ -230,6 +233,7 @@ impl Default for Inner {
             use_compression: false,
             compression_factor: 5,
             temporary: false,
+            sync_on_flush: false,
             version: crate_version(),
 
             // useful in testing
@@ -401,6 +405,26 @@ impl Config {
         }
         let m = Arc::make_mut(&mut self.0);
         m.flush_every_ms = every_ms;
+        self
+    }
+
+    // guanxi: for a process that writes a few buffers and exits. Upstream
+    // syncs each IO buffer as it is written (`sync_file_range` on Linux,
+    // `fsync` elsewhere); with this set, buffers are only written, and
+    // `flush` ends with one `fdatasync` of the file when anything was
+    // written since the last one. The open syncs only what it wrote. See
+    // VENDORED.md.
+    #[doc(hidden)]
+    pub fn sync_on_flush(mut self, sync_on_flush: bool) -> Self {
+        if Arc::strong_count(&self.0) != 1 {
+            error!(
+                "config has already been used to start \
+                 the system and probably should not be \
+                 mutated",
+            );
+        }
+        let m = Arc::make_mut(&mut self.0);
+        m.sync_on_flush = sync_on_flush;
         self
     }
 

@@ -1,7 +1,8 @@
 use std::{
     alloc::{alloc, dealloc, Layout},
     cell::UnsafeCell,
-    sync::atomic::AtomicPtr,
+    // guanxi: AtomicBool, for `unsynced`.
+    sync::atomic::{AtomicBool, AtomicPtr},
 };
 
 use crate::{pagecache::*, *};
@@ -314,6 +315,8 @@ pub(crate) struct IoBufs {
     pub segment_accountant: Mutex<SegmentAccountant>,
     pub segment_cleaner: SegmentCleaner,
     deferred_segment_ops: stack::Stack<SegmentOp>,
+    // guanxi: buffers written and not yet synced (`sync_on_flush`).
+    unsynced: AtomicBool,
     #[cfg(feature = "io_uring")]
     pub submission_mutex: Mutex<()>,
     #[cfg(feature = "io_uring")]
@@ -417,6 +420,7 @@ impl IoBufs {
             segment_accountant: Mutex::new(segment_accountant),
             segment_cleaner,
             deferred_segment_ops: stack::Stack::default(),
+            unsynced: AtomicBool::new(false),
             #[cfg(feature = "io_uring")]
             submission_mutex: Mutex::new(()),
             #[cfg(feature = "io_uring")]
@@ -728,7 +732,10 @@ impl IoBufs {
         {
             let f = &self.config.file;
             pwrite_all(f, data, log_offset)?;
-            if !self.config.temporary {
+            // guanxi: with `sync_on_flush`, the sync waits for `flush`.
+            if self.config.sync_on_flush && !self.config.temporary {
+                self.unsynced.store(true, SeqCst);
+            } else if !self.config.temporary {
                 #[cfg(target_os = "linux")]
                 {
                     use std::os::unix::io::AsRawFd;
@@ -1011,7 +1018,16 @@ pub(in crate::pagecache) fn make_stable_inner(
 pub(in crate::pagecache) fn flush(iobufs: &Arc<IoBufs>) -> Result<usize> {
     let _cc = concurrency_control::read();
     let max_reserved_lsn = iobufs.max_reserved_lsn.load(Acquire);
-    make_stable(iobufs, max_reserved_lsn)
+    let written = make_stable(iobufs, max_reserved_lsn)?;
+    // guanxi: every buffer reserved so far is written now; one sync makes
+    // them all durable (`sync_on_flush`).
+    if iobufs.unsynced.swap(false, SeqCst) {
+        if let Err(e) = iobufs.config.file.sync_data() {
+            iobufs.unsynced.store(true, SeqCst);
+            return Err(e.into());
+        }
+    }
+    Ok(written)
 }
 
 /// Attempt to seal the current IO buffer, possibly

@@ -344,7 +344,12 @@ fn advance_snapshot(
                 if !already {
                     pwrite_all(&config.file, &shred_zone, shred_base)?;
                 }
-                config.file.sync_all()?;
+                // guanxi: with `sync_on_flush`, every flush before this
+                // open ended with a sync, so a zone that already held the
+                // marker needs none.
+                if !already || !config.sync_on_flush {
+                    config.file.sync_all()?;
+                }
             }
             (iterated_lsn, iter.segment_base.map(|bb| bb.offset))
         };
