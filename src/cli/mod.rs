@@ -282,6 +282,8 @@ fn run(cli: Cli, workspace_from_flag: bool) -> anyhow::Result<(String, bool)> {
         )
     ) {
         process::one_short_command();
+    } else {
+        process::long_work();
     }
     let text = match cli.command {
         None => return Ok((overview(&ctx)?, true)),
