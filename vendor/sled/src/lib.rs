@@ -288,6 +288,37 @@ static ALLOCATOR: measure_allocs::TrackingAllocator =
 
 const DEFAULT_TREE_ID: &[u8] = b"__sled__default";
 
+// guanxi: the thread pool's size, for a process that runs one command.
+#[cfg(all(
+    not(miri),
+    any(
+        windows,
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+    )
+))]
+#[doc(hidden)]
+pub use threadpool::set_waiting_threads;
+/// guanxi: where tasks run inline, there is no pool to size.
+#[cfg(not(all(
+    not(miri),
+    any(
+        windows,
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+    )
+)))]
+#[doc(hidden)]
+pub fn set_waiting_threads(_: usize) {}
+
 /// hidden re-export of items for testing purposes
 #[doc(hidden)]
 pub use {

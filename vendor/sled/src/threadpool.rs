@@ -21,7 +21,21 @@ const MAX_THREADS: usize = 16;
 #[cfg(not(windows))]
 const MAX_THREADS: usize = 128;
 
-const DESIRED_WAITING_THREADS: usize = 7;
+// guanxi: upstream's constant 7, made a setting (`set_waiting_threads`):
+// a process that opens a database, writes a few buffers and exits paid for
+// starting seven threads. See VENDORED.md.
+static DESIRED_WAITING_THREADS: AtomicUsize = AtomicUsize::new(7);
+
+/// guanxi: how many idle threads the pool keeps ready (7 by default, at
+/// least 1). Takes effect only before the pool's first use.
+#[doc(hidden)]
+pub fn set_waiting_threads(n: usize) {
+    DESIRED_WAITING_THREADS.store(n.max(1), SeqCst);
+}
+
+fn desired_waiting_threads() -> usize {
+    DESIRED_WAITING_THREADS.load(Relaxed)
+}
 
 static WAITING_THREAD_COUNT: AtomicUsize = AtomicUsize::new(0);
 static TOTAL_THREAD_COUNT: AtomicUsize = AtomicUsize::new(0);
@@ -79,7 +93,7 @@ static BROKEN: AtomicBool = AtomicBool::new(false);
 
 fn init_queue() -> Queue {
     debug_delay();
-    for _ in 0..DESIRED_WAITING_THREADS {
+    for _ in 0..desired_waiting_threads() {
         debug_delay();
         if let Err(e) = spawn_new_thread(true) {
             log::error!("failed to initialize threadpool: {:?}", e);
@@ -117,7 +131,7 @@ fn perform_work(is_immortal: bool) {
 
         let waiting = WAITING_THREAD_COUNT.load(Acquire);
 
-        if waiting > DESIRED_WAITING_THREADS {
+        if waiting > desired_waiting_threads() {
             contiguous_overshoots += 1;
         } else {
             contiguous_overshoots = 0;
@@ -134,7 +148,7 @@ fn maybe_spawn_new_thread() -> Result<()> {
     debug_delay();
     let waiting_threads = WAITING_THREAD_COUNT.load(Acquire);
 
-    if waiting_threads >= DESIRED_WAITING_THREADS
+    if waiting_threads >= desired_waiting_threads()
         || total_workers >= MAX_THREADS
     {
         return Ok(());
@@ -208,7 +222,7 @@ where
 
     let depth = QUEUE.send(Box::new(task));
 
-    if depth > DESIRED_WAITING_THREADS {
+    if depth > desired_waiting_threads() {
         maybe_spawn_new_thread()?;
     }
 
