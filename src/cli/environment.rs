@@ -164,6 +164,14 @@ mod tests {
         for (path, text) in crate::source_scan::rust_sources() {
             for call in ["env::var(\"", "var_os(\"", "env = \""] {
                 for (at, _) in text.match_indices(call) {
+                    // A cfg such as `target_env` is not clap's attribute.
+                    let joined = text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    if joined {
+                        continue;
+                    }
                     let rest = &text[at + call.len()..];
                     if let Some(end) = rest.find('"') {
                         found.push((rest[..end].to_string(), path.clone()));

@@ -26,6 +26,7 @@ mod output;
 mod paths;
 mod plans;
 mod process;
+pub use process::names_one_customer;
 mod report;
 mod team;
 mod unlock;

@@ -244,13 +244,18 @@ pub(super) fn copy_sled(db: &sled::Db, to: &std::path::Path) -> Result<(), Store
 
 const COPY_BATCH: usize = 1000;
 
+/// sled's lock on its file is held: by another process, or by this one's
+/// last handle, whose threads let go of the file a moment after it closes.
+fn lock_held(e: &StoreError) -> bool {
+    matches!(e, StoreError::Db(sled::Error::Io(io))
+        if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock"))
+}
+
 fn open_view_waiting(ws: &Workspace) -> Result<(sled::Db, Storage), StoreError> {
     let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
     loop {
         match open_view(&ws.view_dir()) {
-            Err(StoreError::Db(sled::Error::Io(io)))
-                if io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock") =>
-            {
+            Err(e) if lock_held(&e) => {
                 if std::time::Instant::now() >= deadline {
                     return Err(crate::workspace::WorkspaceError::AlreadyOpen {
                         workspace: ws.root.clone(),
@@ -277,7 +282,17 @@ mod tests {
             let (_db, storage) = open_view(dir.path()).unwrap();
             storage.tree.insert(keys::META_PLACES_HELD, &[]).unwrap();
         }
-        let reopened = open_view(dir.path());
+        // As `open_view_waiting` does: the closed handle's threads may hold
+        // sled's lock a moment longer.
+        let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
+        let reopened = loop {
+            match open_view(dir.path()) {
+                Err(e) if lock_held(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+                other => break other,
+            }
+        };
         assert!(matches!(reopened, Err(StoreError::StaleView)), "{:?}", reopened.err());
     }
 
