@@ -12,9 +12,11 @@
 //! pages, on each thread), which a command that names one customer never
 //! wins back: such a command has every block from the system's allocator
 //! (`small_blocks_from_system`, decided as the program is loaded). Medians
-//! of 30 alternating runs at 10,000 customers: `show` 9.4 -> 7.7 ms, `log`
-//! 11.4 -> 9.1 ms; the other way round, `report` at 100,000 took 0.64 s
-//! with mimalloc and 1.37 s without, so everything else keeps it.
+//! of 30-40 alternating runs at 10,000 customers: `show` 9.4 -> 8.2 ms,
+//! `log` 11.4 -> 10.0 ms (a build without mimalloc at all: 7.7 and 9.1 ms;
+//! mimalloc's own start and exit still run). The other way round, `report`
+//! at 100,000 took 0.64 s with mimalloc and 1.37 s without, so everything
+//! else keeps it.
 //!
 //! A block's size, and that one decision, decide which allocator has it,
 //! at allocation and at release alike, so each block goes back to the one

@@ -24,8 +24,12 @@ extern "C" fn at_load(argc: i32, argv: *const *const std::ffi::c_char, _env: *co
         return;
     }
     // SAFETY: glibc calls this with the program's argc and argv: `count`
-    // pointers to NUL-terminated strings that live as long as the process.
-    let args = (1..count).map(|i| unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) }.to_bytes());
+    // pointers to NUL-terminated strings that live as long as the process
+    // (a null one, which glibc never passes, is passed over).
+    let args = (1..count)
+        .map(|i| unsafe { *argv.add(i) })
+        .filter(|arg| !arg.is_null())
+        .map(|arg| unsafe { std::ffi::CStr::from_ptr(arg) }.to_bytes());
     if guanxi::cli::names_one_customer(args) {
         guanxi::allocator::small_blocks_from_system();
     }
