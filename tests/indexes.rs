@@ -411,3 +411,50 @@ fn a_bulk_load_changes_the_records_held_before_and_those_it_made() {
     );
     assert_eq!(store.index_mismatches().unwrap(), 0);
 }
+
+/// Words names are made of: Vietnamese with their accents, and Chinese,
+/// which the index also keeps in pinyin.
+const NAME_WORDS: &[&str] = &[
+    "Nguyễn", "Ngô", "Văn", "Vân", "Anh", "Ánh", "Bảo", "Thị", "Lan", "Lâm", "王", "芳", "李", "Wang",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A name lookup by the index finds the customers a scan of their
+    /// names finds: those with a word starting with each word typed,
+    /// whichever order the words are read in.
+    #[test]
+    fn a_name_lookup_finds_what_a_scan_of_the_names_finds(
+        names in proptest::collection::vec(proptest::collection::vec(0..NAME_WORDS.len(), 1..4), 1..30),
+        queries in proptest::collection::vec(proptest::collection::vec((0..NAME_WORDS.len(), 1..7usize), 1..4), 1..8),
+    ) {
+        use guanxi::domain::text::{fold, searchable};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(options(dir.path(), Rules::default())).unwrap();
+        let mut people = Vec::new();
+        for words in &names {
+            let name: Vec<&str> = words.iter().map(|&w| NAME_WORDS[w]).collect();
+            let mut c = Customer::empty(store.new_customer_id());
+            c.name = name.join(" ");
+            people.push((c.id, searchable(&c.name)));
+            store.add_customer(c).unwrap();
+        }
+        for query in &queries {
+            let typed: Vec<String> = query
+                .iter()
+                .map(|&(w, len)| searchable(NAME_WORDS[w]).chars().take(len).collect())
+                .collect();
+            let folded = fold(&typed.join(" "));
+            let by_index = store.named(&folded).unwrap();
+            let by_scan: BTreeSet<CustomerId> = people
+                .iter()
+                .filter(|(_, words)| {
+                    folded.split_whitespace().all(|q| words.split_whitespace().any(|w| w.starts_with(q)))
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            prop_assert_eq!(by_index, by_scan, "{}", folded);
+        }
+    }
+}
