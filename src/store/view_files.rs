@@ -17,9 +17,9 @@ pub(crate) const CACHE_BYTES: u64 = 64 << 20;
 static VIEW_CACHE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(CACHE_BYTES);
 /// Views closed from now on skip sled's own close (see `for_one_command`).
 pub(super) static SKIP_SLED_CLOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// Views opened from now on have no background flusher (see
-/// `for_one_command`).
-static NO_FLUSHER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Views opened from now on are for one command: no background flusher,
+/// and sled's file synced once per flush (see `for_one_command`).
+static ONE_COMMAND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// For a process that runs one command over the view and exits:
 /// - a small cache: a command reads each record once or a handful of
@@ -46,7 +46,7 @@ pub fn for_one_command() {
     sled::set_waiting_threads(1);
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
-    NO_FLUSHER.store(true, std::sync::atomic::Ordering::Relaxed);
+    ONE_COMMAND.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// For a command run on a view lent by the UI: views closed from now on
@@ -57,7 +57,7 @@ pub fn close_views_fully() {
 }
 fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
-    let one_command = NO_FLUSHER.load(std::sync::atomic::Ordering::Relaxed);
+    let one_command = ONE_COMMAND.load(std::sync::atomic::Ordering::Relaxed);
     // sled's own default, unless one command.
     let flush_every = (!one_command).then_some(500);
     let db = sled::Config::new()
