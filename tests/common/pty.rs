@@ -199,9 +199,14 @@ impl Tui {
         None
     }
 
-    /// Waits until `needle` is on screen and clicks its first cell.
+    /// Waits until `needle` is on screen and the screen is still, then
+    /// clicks its first cell. A frame reaches the terminal in pieces (a
+    /// large one fills the pty's buffer), so the needle can show while
+    /// rows below it are still the last frame's: a place taken from such a
+    /// screen is where the needle was, not where it is.
     pub fn click_on(&mut self, needle: &str) {
         self.wait_for(needle);
+        self.wait_until_still();
         let (col, row) = self
             .position_of(needle)
             .unwrap_or_else(|| panic!("\"{needle}\" left the screen before the click"));
@@ -296,6 +301,21 @@ impl Tui {
                 );
             }
             thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until two looks at the screen a poll apart agree, and returns
+    /// it: the frame being drawn has arrived whole.
+    pub fn wait_until_still(&self) -> String {
+        let started = Instant::now();
+        let mut last = self.screen();
+        loop {
+            thread::sleep(POLL);
+            let now = self.screen();
+            if now == last || started.elapsed() >= DEFAULT_DEADLINE {
+                return now;
+            }
+            last = now;
         }
     }
 
