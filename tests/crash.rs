@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
@@ -87,4 +88,60 @@ fn sigkill_during_a_long_demo_keeps_everything_reported_saved() {
         s.ok(&["add", "--name", "Võ Thị Sáu"]);
         assert!(s.ok(&["doctor"]).contains("healthy"));
     }
+}
+
+/// The mark a command that runs alone leaves beside the view it wrote
+/// without syncing: the id of the boot it wrote in.
+fn unsynced_mark(s: &Sandbox) -> Option<String> {
+    fs::read_to_string(state_dir(s).join("view-unsynced")).ok()
+}
+
+fn state_dir(s: &Sandbox) -> std::path::PathBuf {
+    let mut dirs = fs::read_dir(s.state_root()).unwrap();
+    dirs.next().unwrap().unwrap().path()
+}
+
+#[test]
+fn a_restart_after_commands_left_the_view_unsynced_makes_it_again_and_loses_nothing() {
+    let Ok(boot) = fs::read_to_string("/proc/sys/kernel/random/boot_id") else {
+        eprintln!("skipped: this system does not say its boot id, and every command syncs the view");
+        return;
+    };
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "Phạm Nhật Vượng"]);
+    s.ok(&["log", "Phạm Nhật Vượng", "--summary", "gọi điện báo giá"]);
+    assert_eq!(unsynced_mark(&s).as_deref(), Some(boot.trim()), "the boot is marked");
+
+    // The machine goes down before the view reached the disk: sled's file
+    // is left as garbage, and the next boot has another id.
+    let state = state_dir(&s);
+    let db = state.join("view").join("db");
+    let len = fs::metadata(&db).unwrap().len() as usize;
+    fs::write(&db, vec![0x5a; len]).unwrap();
+    fs::write(state.join("view-unsynced"), "00000000-0000-4000-8000-000000000000").unwrap();
+
+    let out = s.run(&["show", "Phạm Nhật Vượng"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("gọi điện báo giá"),
+        "the interaction is back:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("the machine restarted"),
+        "the user is told why it took longer:\n{stderr}"
+    );
+    // `show` left the view it made unsynced too, in this boot.
+    assert_eq!(unsynced_mark(&s).as_deref(), Some(boot.trim()));
+
+    // Work that syncs what it writes syncs the view whole as it opens and
+    // takes the mark away: a restart now costs nothing.
+    let report = s.ok(&["doctor"]);
+    assert!(unsynced_mark(&s).is_none(), "doctor took the mark away:\n{report}");
+    let out = s.run(&["show", "Phạm Nhật Vượng"]);
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }

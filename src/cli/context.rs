@@ -259,6 +259,7 @@ pub fn warn_about(r: &crate::store::Recovery) {
     }
     if r.rebuilt_view {
         note(&match &r.rebuilt_because {
+            _ if r.rebuilt_after_restart => crate::i18n::t("cli.note.rebuilt_after_restart").to_string(),
             Some(why) => tf("cli.note.rebuilt_damaged_view", &[("why", why)]),
             None => crate::i18n::t("cli.note.rebuilt_view").to_string(),
         });

@@ -141,6 +141,9 @@ pub struct Recovery {
     /// not be opened or read (the reason).
     pub rebuilt_view: bool,
     pub rebuilt_because: Option<String>,
+    /// Set when the view was made again because the machine restarted
+    /// after writes to it that were not synced (`unsynced_mark`).
+    pub rebuilt_after_restart: bool,
 }
 
 impl Recovery {

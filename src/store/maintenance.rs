@@ -61,13 +61,18 @@ impl Store {
     /// hold changes the journal lost), and is kept aside until the new one
     /// is complete.
     pub fn rebuild(options: OpenOptions) -> Result<Store, StoreError> {
+        // A view an earlier boot left unsynced may be torn anywhere: it
+        // mends nothing.
         if let Ok(ws) = Workspace::open(&options.workspace, &options.state_root)
             && undo_unfinished_rebuild(&ws).is_ok()
+            && super::unsynced_mark::read(&ws.state_dir).is_ok_and(|l| l != super::unsynced_mark::Left::EarlierBoot)
         {
             // A view that cannot open cannot help; the rebuild goes on.
             let _ = Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false);
         }
-        Store::rebuild_view(options, false)
+        let store = Store::rebuild_view(options, false)?;
+        store.settle_unsynced_mark()?;
+        Ok(store)
     }
 
     /// Makes the view again from the journals. A `damaged` view is moved
@@ -168,6 +173,7 @@ impl Store {
         }
         if recovery.rebuilt_view {
             report.notes.push(match &recovery.rebuilt_because {
+                _ if recovery.rebuilt_after_restart => crate::i18n::t("doctor.rebuilt_after_restart").to_string(),
                 Some(why) => tf("doctor.rebuilt_damaged_view", &[("why", why)]),
                 None => crate::i18n::t("doctor.rebuilt_view").to_string(),
             });

@@ -49,6 +49,7 @@ pub use sealing::journal_frame;
 mod snapshot;
 mod storage;
 mod txn;
+mod unsynced_mark;
 mod view_files;
 
 use std::collections::BTreeSet;
@@ -162,6 +163,16 @@ impl Store {
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
         maintenance::undo_unfinished_rebuild(&ws)?;
+        // The machine went down (or restarted) after writes to the view that
+        // were not synced: some may never have reached the disk, in any
+        // order, so nothing in the view can be trusted.
+        if unsynced_mark::read(&ws.state_dir)? == unsynced_mark::Left::EarlierBoot {
+            drop(ws);
+            let mut store = Store::rebuild_view(options, false)?;
+            store.recovery.rebuilt_view = true;
+            store.recovery.rebuilt_after_restart = true;
+            return store.fully_open();
+        }
         let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false) {
             Err(e) if e.is_view_damage() => {
                 let reason = match &e {
@@ -180,10 +191,26 @@ impl Store {
             }
             other => other,
         };
-        opened.map(|mut store| {
-            store.quick_close = SKIP_SLED_CLOSE.load(std::sync::atomic::Ordering::Relaxed);
-            store
-        })
+        opened.and_then(Store::fully_open)
+    }
+
+    /// The last of opening: how the store will close, and the mark set
+    /// right (`settle_unsynced_mark`).
+    fn fully_open(mut self) -> Result<Store, StoreError> {
+        self.quick_close = SKIP_SLED_CLOSE.load(std::sync::atomic::Ordering::Relaxed);
+        self.settle_unsynced_mark()?;
+        Ok(self)
+    }
+
+    /// Once the view is whole: a process that leaves it unsynced marks this
+    /// boot (over an earlier boot's mark, now that the view is made again);
+    /// one that syncs what it writes syncs the view whole if a process left
+    /// it unsynced, so that a restart need not rebuild it.
+    fn settle_unsynced_mark(&self) -> Result<(), StoreError> {
+        match unsynced_mark::this_boot() {
+            Some(boot) if view_files::leaves_view_unsynced() => unsynced_mark::set(&self.ws.state_dir, boot),
+            _ => unsynced_mark::clear(&self.ws.state_dir, &self.ws.view_dir()),
+        }
     }
 
     /// `trust_own_journal`: every op of this replica found in its journal is
@@ -198,6 +225,15 @@ impl Store {
         // Before the view is touched: a replica without the key changes
         // nothing.
         let keys = Keys::for_workspace(&ws.root, &ws.state_dir)?;
+        // Before the first write this process leaves unsynced (sled may
+        // write as it opens). An earlier boot's mark stays until the view
+        // it condemns is made again: a rebuild cut short then starts over.
+        if view_files::leaves_view_unsynced()
+            && let Some(boot) = unsynced_mark::this_boot()
+            && unsynced_mark::read(&ws.state_dir)? != unsynced_mark::Left::EarlierBoot
+        {
+            unsynced_mark::set(&ws.state_dir, boot)?;
+        }
         let (db, storage) = open_view_when_free(&ws)?;
         let stored_clock = read_clock(&storage.tree)?;
         let outbox = Outbox::open(&ws.state_dir, keys.clone())?;
@@ -414,7 +450,8 @@ impl Store {
         // Everything since the view was last flushed may have to be
         // replayed after a crash; a later op found in the journal is not
         // this install's (see `ingest`).
-        self.ws.note_pending_write(self.flushed_seq + 1..=seq)?;
+        self.ws
+            .note_pending_write(self.flushed_seq + 1..=seq, !view_files::leaves_view_unsynced())?;
         let written = self.write_frames(&frames, ops.len())?;
         self.seq = seq;
         for op in &ops {
@@ -557,8 +594,12 @@ impl Store {
         self.view.storage.settle_places()?;
         let written = &self.view.storage.written;
         if written.load(std::sync::atomic::Ordering::Relaxed) {
-            // Bodies first: what sled points to must be on disk before it does.
-            self.view.storage.pack.sync()?;
+            // Bodies first: what sled points to must be on disk before it
+            // does. (Left to the page cache by a process that leaves the
+            // view unsynced: sled does not sync its flush either.)
+            if !view_files::leaves_view_unsynced() {
+                self.view.storage.pack.sync()?;
+            }
             self.db.flush()?;
             written.store(false, std::sync::atomic::Ordering::Relaxed);
         }

@@ -382,8 +382,10 @@ impl Store {
         ops.sort_by_key(|op| op.seq);
         let highest = ops.last().map_or(0, |op| op.seq);
         let pending_end = self.ws.pending_write().map_or(0, |r| *r.end());
-        self.ws
-            .note_pending_write(ops.first().map_or(1, |op| op.seq)..=pending_end.max(highest).max(self.seq))?;
+        self.ws.note_pending_write(
+            ops.first().map_or(1, |op| op.seq)..=pending_end.max(highest).max(self.seq),
+            !super::view_files::leaves_view_unsynced(),
+        )?;
 
         let dir = journal::replica_dir(&self.ws.root, replica);
         let segment = check.highest_segment.max(self.journal_end.segment.saturating_sub(1)) + 1;

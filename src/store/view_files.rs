@@ -41,12 +41,24 @@ static ONE_COMMAND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// - sled's file synced once per flush, not once per buffer written
 ///   (sled's `sync_on_flush`, in the vendored copy): a `log` wrote three
 ///   buffers and synced each, then the flush returned. The open syncs
-///   only what it wrote, since every flush before it synced.
+///   only what it wrote, since every flush before it synced;
+/// - or, where the system says which boot this is, the view not synced at
+///   all (`leaves_view_unsynced`).
 pub fn for_one_command() {
     sled::set_waiting_threads(1);
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
     ONE_COMMAND.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// True when this process writes the view without syncing it: it runs one
+/// command, and the boot it writes in is marked beside the view, so that
+/// a later boot makes the view again rather than trust writes that may
+/// never have reached the disk (`unsynced_mark`). A `log` then syncs its
+/// journal only, where it synced the pending-write note, the journal, the
+/// pack and sled's file, and the next command sled's snapshot.
+pub(crate) fn leaves_view_unsynced() -> bool {
+    ONE_COMMAND.load(std::sync::atomic::Ordering::Relaxed) && super::unsynced_mark::this_boot().is_some()
 }
 
 /// For a command run on a view lent by the UI: views closed from now on
@@ -66,6 +78,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         .mode(sled::Mode::HighThroughput)
         .flush_every_ms(flush_every)
         .sync_on_flush(one_command)
+        .never_sync(leaves_view_unsynced())
         .open()?;
     let tree = db.open_tree(TREE)?;
     match tree.get(keys::META_FORMAT)?.and_then(|v| v.first().copied()) {

@@ -105,16 +105,19 @@ impl Workspace {
         self.state_dir.join("salvage")
     }
 
-    /// Notes, durably, which of this replica's changes are about to be
-    /// written to its journal. After a crash, those found in the journal
-    /// but not in the view are this install's to replay; any others were
-    /// written by another install using the same replica id.
-    pub fn note_pending_write(&self, seqs: RangeInclusive<u64>) -> Result<(), WorkspaceError> {
+    /// Notes which of this replica's changes are about to be written to
+    /// its journal. After a crash, those found in the journal but not in
+    /// the view are this install's to replay; any others were written by
+    /// another install using the same replica id. Synced unless `sync` is
+    /// false: a process that leaves the view unsynced leaves this note with
+    /// it, since after the machine goes down the view is made again from
+    /// the journals, which needs no note.
+    pub fn note_pending_write(&self, seqs: RangeInclusive<u64>, sync: bool) -> Result<(), WorkspaceError> {
         let path = self.state_dir.join("pending");
         let mut file = private::create(&path).map_err(io_at(&path))?;
         use std::io::Write;
         write!(file, "{} {}", seqs.start(), seqs.end())
-            .and_then(|()| file.sync_data())
+            .and_then(|()| if sync { file.sync_data() } else { Ok(()) })
             .map_err(io_at(&path))
     }
 

@@ -204,6 +204,9 @@ pub struct Inner {
     // guanxi: see `sync_on_flush`.
     #[doc(hidden)]
     pub sync_on_flush: bool,
+    // guanxi: see `never_sync`.
+    #[doc(hidden)]
+    pub never_sync: bool,
     #[doc(hidden)]
     pub use_compression: bool,
     #[doc(hidden)]
@@ -234,6 +237,7 @@ impl Default for Inner {
             compression_factor: 5,
             temporary: false,
             sync_on_flush: false,
+            never_sync: false,
             version: crate_version(),
 
             // useful in testing
@@ -425,6 +429,28 @@ impl Config {
         }
         let m = Arc::make_mut(&mut self.0);
         m.sync_on_flush = sync_on_flush;
+        self
+    }
+
+    // guanxi: for a process whose caller can tell, after the machine went
+    // down, that the file may hold writes that never reached the disk, and
+    // then makes the database again from its own durable record. With this
+    // set nothing is synced at all: buffers are only written (as with
+    // `sync_on_flush`), and neither `flush`, nor the open, nor a snapshot,
+    // nor a truncation, nor the close syncs. Writes still reach the page
+    // cache before each call returns, so another process, or this one
+    // after a crash of its own, reads them as usual. See VENDORED.md.
+    #[doc(hidden)]
+    pub fn never_sync(mut self, never_sync: bool) -> Self {
+        if Arc::strong_count(&self.0) != 1 {
+            error!(
+                "config has already been used to start \
+                 the system and probably should not be \
+                 mutated",
+            );
+        }
+        let m = Arc::make_mut(&mut self.0);
+        m.never_sync = never_sync;
         self
     }
 

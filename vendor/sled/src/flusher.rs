@@ -134,8 +134,11 @@ fn run(
                 && before.elapsed() < flush_every / 2
         } {}
 
-        if let Err(e) = pagecache.config.file.sync_all() {
-            error!("failed to fsync from periodic flush thread: {}", e);
+        // guanxi: `never_sync`.
+        if !pagecache.config.never_sync {
+            if let Err(e) = pagecache.config.file.sync_all() {
+                error!("failed to fsync from periodic flush thread: {}", e);
+            }
         }
 
         let sleep_duration = flush_every

@@ -732,8 +732,11 @@ impl IoBufs {
         {
             let f = &self.config.file;
             pwrite_all(f, data, log_offset)?;
-            // guanxi: with `sync_on_flush`, the sync waits for `flush`.
-            if self.config.sync_on_flush && !self.config.temporary {
+            // guanxi: with `sync_on_flush`, the sync waits for `flush`;
+            // with `never_sync`, there is none.
+            if (self.config.sync_on_flush || self.config.never_sync)
+                && !self.config.temporary
+            {
                 self.unsynced.store(true, SeqCst);
             } else if !self.config.temporary {
                 #[cfg(target_os = "linux")]
@@ -1020,8 +1023,9 @@ pub(in crate::pagecache) fn flush(iobufs: &Arc<IoBufs>) -> Result<usize> {
     let max_reserved_lsn = iobufs.max_reserved_lsn.load(Acquire);
     let written = make_stable(iobufs, max_reserved_lsn)?;
     // guanxi: every buffer reserved so far is written now; one sync makes
-    // them all durable (`sync_on_flush`).
-    if iobufs.unsynced.swap(false, SeqCst) {
+    // them all durable (`sync_on_flush`), unless nothing is to be synced
+    // (`never_sync`).
+    if iobufs.unsynced.swap(false, SeqCst) && !iobufs.config.never_sync {
         if let Err(e) = iobufs.config.file.sync_data() {
             iobufs.unsynced.store(true, SeqCst);
             return Err(e.into());

@@ -463,7 +463,8 @@ impl Drop for Log {
             error!("failed to flush from IoBufs::drop: {}", e);
         }
 
-        if !self.config.temporary {
+        // guanxi: `never_sync`.
+        if !self.config.temporary && !self.config.never_sync {
             self.config.file.sync_all().unwrap();
         }
 

@@ -346,8 +346,8 @@ fn advance_snapshot(
                 }
                 // guanxi: with `sync_on_flush`, every flush before this
                 // open ended with a sync, so a zone that already held the
-                // marker needs none.
-                if !already || !config.sync_on_flush {
+                // marker needs none; with `never_sync`, no zone does.
+                if (!already || !config.sync_on_flush) && !config.never_sync {
                     config.file.sync_all()?;
                 }
             }
@@ -437,7 +437,8 @@ fn advance_snapshot(
             &*vec![MessageKind::Corrupted.into(); config.segment_size],
             *to_zero,
         )?;
-        if !config.temporary {
+        // guanxi: `never_sync`.
+        if !config.temporary && !config.never_sync {
             config.file.sync_all()?;
         }
     }
@@ -569,7 +570,10 @@ fn write_snapshot(config: &RunningConfig, snapshot: &Snapshot) -> Result<()> {
     io_fail!(config, "snap write crc");
     f.write_all(&crc32)?;
     io_fail!(config, "snap write post");
-    f.sync_all()?;
+    // guanxi: `never_sync`.
+    if !config.never_sync {
+        f.sync_all()?;
+    }
 
     trace!("wrote snapshot to {}", path_1.to_string_lossy());
 
