@@ -145,3 +145,47 @@ fn a_restart_after_commands_left_the_view_unsynced_makes_it_again_and_loses_noth
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn after_a_restart_the_old_view_still_mends_a_journal_a_sync_client_put_back() {
+    if fs::read_to_string("/proc/sys/kernel/random/boot_id").is_err() {
+        eprintln!("skipped: this system does not say its boot id, and every command syncs the view");
+        return;
+    }
+    let s = Sandbox::new();
+    s.ok(&["add", "--name", "马云"]);
+    let journal = fs::read_dir(s.workspace().join("replicas"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("000001.journal");
+    let before_the_log = fs::read(&journal).unwrap();
+    s.ok(&["log", "马云", "--summary", "谈妥了年度合同"]);
+    // The machine shuts down cleanly (the view reached the disk whole);
+    // meanwhile a sync client puts back the journal as it was before the
+    // log.
+    fs::write(&journal, &before_the_log).unwrap();
+    fs::write(
+        state_dir(&s).join("view-unsynced"),
+        "00000000-0000-4000-8000-000000000000",
+    )
+    .unwrap();
+
+    let out = s.run(&["show", "马云"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("谈妥了年度合同"),
+        "the log the journal lost is back:\n{stdout}\n{stderr}"
+    );
+    assert!(stderr.contains("the machine restarted"), "{stderr}");
+    // The new view was made from the journals alone: the log is in the
+    // journal again, for teammates too; and the two agree.
+    let out = s.ok(&["doctor"]);
+    assert!(out.trim_end().ends_with("healthy") && !out.contains("problem"), "{out}");
+}

@@ -61,18 +61,35 @@ impl Store {
     /// hold changes the journal lost), and is kept aside until the new one
     /// is complete.
     pub fn rebuild(options: OpenOptions) -> Result<Store, StoreError> {
-        // A view an earlier boot left unsynced may be torn anywhere: it
-        // mends nothing.
-        if let Ok(ws) = Workspace::open(&options.workspace, &options.state_root)
-            && undo_unfinished_rebuild(&ws).is_ok()
-            && super::unsynced_mark::read(&ws.state_dir).is_ok_and(|l| l != super::unsynced_mark::Left::EarlierBoot)
-        {
-            // A view that cannot open cannot help; the rebuild goes on.
-            let _ = Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false);
-        }
-        let store = Store::rebuild_view(options, false)?;
+        let restored = Store::mend_from_old_view(&options);
+        let mut store = Store::rebuild_view(options, false)?;
+        store.recovery.restored = restored;
         store.settle_unsynced_mark()?;
         Ok(store)
+    }
+
+    /// Lets the view about to be thrown away mend this replica's journal
+    /// first, since it may hold changes the journal lost (a sync client or
+    /// a restore put an older journal back); returns what it wrote again.
+    /// A view that cannot open, or fails as it mends, cannot help, and the
+    /// rebuild goes on without it. One that an earlier boot left unsynced
+    /// is tried too: a clean shutdown wrote it out whole, and one torn by
+    /// a power cut almost always fails sled's checks; sled may also panic
+    /// on a file torn where it does not check, which is caught here, so
+    /// the rebuild still runs.
+    pub(super) fn mend_from_old_view(options: &OpenOptions) -> Option<super::ingest::Restored> {
+        let ws = Workspace::open(&options.workspace, &options.state_root).ok()?;
+        undo_unfinished_rebuild(&ws).ok()?;
+        let open = || {
+            Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false)
+                .ok()
+                .and_then(|store| store.recovery.restored.clone())
+        };
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let restored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));
+        std::panic::set_hook(hook);
+        restored.ok().flatten()
     }
 
     /// Makes the view again from the journals. A `damaged` view is moved

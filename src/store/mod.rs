@@ -165,12 +165,16 @@ impl Store {
         maintenance::undo_unfinished_rebuild(&ws)?;
         // The machine went down (or restarted) after writes to the view that
         // were not synced: some may never have reached the disk, in any
-        // order, so nothing in the view can be trusted.
+        // order, so the view is made again. A clean shutdown wrote it out
+        // whole, though, so it first mends this replica's journal if it
+        // can (`mend_from_old_view`).
         if unsynced_mark::read(&ws.state_dir)? == unsynced_mark::Left::EarlierBoot {
             drop(ws);
+            let restored = Store::mend_from_old_view(&options);
             let mut store = Store::rebuild_view(options, false)?;
             store.recovery.rebuilt_view = true;
             store.recovery.rebuilt_after_restart = true;
+            store.recovery.restored = restored;
             return store.fully_open();
         }
         let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false) {
