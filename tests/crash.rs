@@ -131,9 +131,10 @@ fn a_restart_after_commands_left_the_view_unsynced_makes_it_again_and_loses_noth
         "the interaction is back:\n{stdout}"
     );
     assert!(
-        stderr.contains("the machine restarted"),
-        "the user is told why it took longer:\n{stderr}"
+        stderr.starts_with("note: making the local view again from the journals"),
+        "the user is told before the wait:\n{stderr}"
     );
+    assert!(stderr.contains("the machine restarted"), "and then why:\n{stderr}");
     // `show` left the view it made unsynced too, in this boot.
     assert_eq!(unsynced_mark(&s).as_deref(), Some(boot.trim()));
 

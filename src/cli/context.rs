@@ -143,7 +143,12 @@ impl Context {
         // An encrypted workspace is unlocked first: without its key,
         // nothing is opened or written.
         super::unlock::ensure_unlocked(&path, &self.locations.state_root, &self.secrets)?;
-        let store = match Store::open(self.options(path.clone())) {
+        let options = self.options(path.clone());
+        // Said before the work: at 100,000 customers it takes seconds.
+        if Store::remakes_view_first(&options) {
+            note(crate::i18n::t("cli.note.remaking_view"));
+        }
+        let store = match Store::open(options) {
             Err(e) => match held_in(&e).filter(|_| self.may_borrow.get()) {
                 Some(state_dir) => self.borrow(&state_dir, path)?,
                 None => return Err(e.into()),

@@ -198,6 +198,15 @@ impl Store {
         opened.and_then(Store::fully_open)
     }
 
+    /// True when opening will make the view again before anything else,
+    /// since the machine restarted after writes to it that were not synced.
+    pub fn remakes_view_first(options: &OpenOptions) -> bool {
+        crate::workspace::state_dir_of(&options.workspace, &options.state_root)
+            .ok()
+            .flatten()
+            .is_some_and(|dir| unsynced_mark::read(&dir).is_ok_and(|left| left == unsynced_mark::Left::EarlierBoot))
+    }
+
     /// The last of opening: how the store will close, and the mark set
     /// right (`settle_unsynced_mark`).
     fn fully_open(mut self) -> Result<Store, StoreError> {
