@@ -67,10 +67,10 @@ fn path(state_dir: &Path) -> PathBuf {
 /// What the mark in `state_dir` says, against this boot.
 pub(crate) fn read(state_dir: &Path) -> Result<Left, StoreError> {
     let path = path(state_dir);
-    match fs::read_to_string(&path) {
-        Ok(id) if this_boot().is_some_and(|boot| boot == id.trim()) => Ok(Left::ThisBoot),
-        // Another boot's id, a mark cut short, or a boot that cannot be
-        // told now: nothing vouches for the view.
+    match fs::read(&path) {
+        Ok(id) if this_boot().is_some_and(|boot| boot.as_bytes() == id.trim_ascii()) => Ok(Left::ThisBoot),
+        // Another boot's id, a mark cut short or garbled, or a boot that
+        // cannot be told now: nothing vouches for the view.
         Ok(_) => Ok(Left::EarlierBoot),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Left::Synced),
         Err(e) => Err(io(&path)(e)),
@@ -163,8 +163,10 @@ mod tests {
         // The machine restarted: its id changed.
         fs::write(path(state), "00000000-0000-0000-0000-000000000000").unwrap();
         assert_eq!(read(state).unwrap(), Left::EarlierBoot);
-        // A mark cut short vouches for nothing either.
+        // A mark cut short or garbled vouches for nothing either.
         fs::write(path(state), "").unwrap();
+        assert_eq!(read(state).unwrap(), Left::EarlierBoot);
+        fs::write(path(state), b"\xff\xfe\x00garbled").unwrap();
         assert_eq!(read(state).unwrap(), Left::EarlierBoot);
         clear(state, &view).unwrap();
         assert_eq!(read(state).unwrap(), Left::Synced);
