@@ -203,10 +203,28 @@ pub fn main() -> ExitCode {
             });
             // Errors quote what was typed or read (a name, a line of a
             // file): shown with control characters escaped.
-            eprintln!("error: {}", neutralize(&format!("{err:#}")));
+            eprintln!("error: {}", neutralize(&error_text(&err)));
             ExitCode::from(if input { 2 } else { 1 })
         }
     }
+}
+
+/// An error and its causes, joined as anyhow's `{:#}` does, less a cause
+/// the message before it already quotes: `WorkspaceError::Io` says its
+/// path and its OS error, and printed the OS error twice.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// True when the command prints data to be used as it is: JSON, and an
@@ -347,4 +365,25 @@ fn overview(ctx: &Context) -> anyhow::Result<String> {
         customers,
         &[("path", &store.workspace().root.display()), ("user", &store.author())],
     ) + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_names_each_cause_once() {
+        let io = std::io::Error::from_raw_os_error(21);
+        let path = std::path::PathBuf::from("/tmp/ws/view-unsynced");
+        let err = anyhow::Error::new(WorkspaceError::Io { path, source: io }).context("cannot open the workspace");
+        let text = error_text(&err);
+        assert_eq!(text.matches("os error 21").count(), 1, "{text}");
+        assert!(
+            text.starts_with("cannot open the workspace: /tmp/ws/view-unsynced: "),
+            "{text}"
+        );
+        // Causes the message does not quote are kept, as `{:#}` keeps them.
+        let err = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_text(&err), format!("{err:#}"));
+    }
 }
