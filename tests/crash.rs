@@ -96,6 +96,26 @@ fn unsynced_mark(s: &Sandbox) -> Option<String> {
     fs::read_to_string(state_dir(s).join("view-unsynced")).ok()
 }
 
+/// The machine restarts: the mark names a boot that is not this one.
+fn restart(s: &Sandbox) {
+    fs::write(
+        state_dir(s).join("view-unsynced"),
+        "00000000-0000-4000-8000-000000000000",
+    )
+    .unwrap();
+}
+
+/// Runs and insists on success; returns stdout and stderr.
+fn succeeds(s: &Sandbox, args: &[&str]) -> (String, String) {
+    let out = s.run(args);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "guanxi {args:?} failed:\n{stdout}{stderr}");
+    (stdout, stderr)
+}
+
 fn state_dir(s: &Sandbox) -> std::path::PathBuf {
     let mut dirs = fs::read_dir(s.state_root()).unwrap();
     dirs.next().unwrap().unwrap().path()
@@ -118,14 +138,9 @@ fn a_restart_after_commands_left_the_view_unsynced_makes_it_again_and_loses_noth
     let db = state.join("view").join("db");
     let len = fs::metadata(&db).unwrap().len() as usize;
     fs::write(&db, vec![0x5a; len]).unwrap();
-    fs::write(state.join("view-unsynced"), "00000000-0000-4000-8000-000000000000").unwrap();
+    restart(&s);
 
-    let out = s.run(&["show", "Phạm Nhật Vượng"]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let (stdout, stderr) = succeeds(&s, &["show", "Phạm Nhật Vượng"]);
     assert!(
         stdout.contains("gọi điện báo giá"),
         "the interaction is back:\n{stdout}"
@@ -168,18 +183,9 @@ fn after_a_restart_the_old_view_still_mends_a_journal_a_sync_client_put_back() {
     // meanwhile a sync client puts back the journal as it was before the
     // log.
     fs::write(&journal, &before_the_log).unwrap();
-    fs::write(
-        state_dir(&s).join("view-unsynced"),
-        "00000000-0000-4000-8000-000000000000",
-    )
-    .unwrap();
+    restart(&s);
 
-    let out = s.run(&["show", "马云"]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let (stdout, stderr) = succeeds(&s, &["show", "马云"]);
     assert!(
         stdout.contains("谈妥了年度合同"),
         "the log the journal lost is back:\n{stdout}\n{stderr}"

@@ -163,19 +163,9 @@ impl Store {
     pub fn open(options: OpenOptions) -> Result<Store, StoreError> {
         let ws = Workspace::open(&options.workspace, &options.state_root)?;
         maintenance::undo_unfinished_rebuild(&ws)?;
-        // The machine went down (or restarted) after writes to the view that
-        // were not synced: some may never have reached the disk, in any
-        // order, so the view is made again. A clean shutdown wrote it out
-        // whole, though, so it first mends this replica's journal if it
-        // can (`mend_from_old_view`).
         if unsynced_mark::read(&ws.state_dir)? == unsynced_mark::Left::EarlierBoot {
             drop(ws);
-            let restored = Store::mend_from_old_view(&options);
-            let mut store = Store::rebuild_view(options, false)?;
-            store.recovery.rebuilt_view = true;
-            store.recovery.rebuilt_after_restart = true;
-            store.recovery.restored = restored;
-            return store.fully_open();
+            return Store::remake_after_restart(options)?.fully_open();
         }
         let opened = match Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false) {
             Err(e) if e.is_view_damage() => {
@@ -198,32 +188,12 @@ impl Store {
         opened.and_then(Store::fully_open)
     }
 
-    /// True when opening will make the view again before anything else,
-    /// since the machine restarted after writes to it that were not synced.
-    pub fn remakes_view_first(options: &OpenOptions) -> bool {
-        crate::workspace::state_dir_of(&options.workspace, &options.state_root)
-            .ok()
-            .flatten()
-            .is_some_and(|dir| unsynced_mark::read(&dir).is_ok_and(|left| left == unsynced_mark::Left::EarlierBoot))
-    }
-
     /// The last of opening: how the store will close, and the mark set
     /// right (`settle_unsynced_mark`).
     fn fully_open(mut self) -> Result<Store, StoreError> {
         self.quick_close = SKIP_SLED_CLOSE.load(std::sync::atomic::Ordering::Relaxed);
         self.settle_unsynced_mark()?;
         Ok(self)
-    }
-
-    /// Once the view is whole: a process that leaves it unsynced marks this
-    /// boot (over an earlier boot's mark, now that the view is made again);
-    /// one that syncs what it writes syncs the view whole if a process left
-    /// it unsynced, so that a restart need not rebuild it.
-    fn settle_unsynced_mark(&self) -> Result<(), StoreError> {
-        match unsynced_mark::this_boot() {
-            Some(boot) if view_files::leaves_view_unsynced() => unsynced_mark::set(&self.ws.state_dir, boot),
-            _ => unsynced_mark::clear(&self.ws.state_dir, &self.ws.view_dir()),
-        }
     }
 
     /// `trust_own_journal`: every op of this replica found in its journal is

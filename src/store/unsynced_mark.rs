@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::error::{StoreError, io_at as io};
+use super::{OpenOptions, Store, view_files};
 
 /// Beside the view (which a rebuild moves aside), in local state.
 const FILE: &str = "view-unsynced";
@@ -105,6 +106,42 @@ pub(crate) fn clear(state_dir: &Path, view_dir: &Path) -> Result<(), StoreError>
     }
     fs::remove_file(&path).map_err(io(&path))?;
     sync_dir(state_dir)
+}
+
+impl Store {
+    /// True when opening will make the view again before anything else,
+    /// since the machine restarted after writes to it that were not synced.
+    pub fn remakes_view_first(options: &OpenOptions) -> bool {
+        crate::workspace::state_dir_of(&options.workspace, &options.state_root)
+            .ok()
+            .flatten()
+            .is_some_and(|dir| read(&dir).is_ok_and(|left| left == Left::EarlierBoot))
+    }
+
+    /// The machine went down (or restarted) after writes to the view that
+    /// were not synced: some may never have reached the disk, in any order,
+    /// so the view is made again. A clean shutdown wrote it out whole,
+    /// though, so it first mends this replica's journal if it can
+    /// (`mend_from_old_view`).
+    pub(super) fn remake_after_restart(options: OpenOptions) -> Result<Store, StoreError> {
+        let restored = Store::mend_from_old_view(&options);
+        let mut store = Store::rebuild_view(options, false)?;
+        store.recovery.rebuilt_view = true;
+        store.recovery.rebuilt_after_restart = true;
+        store.recovery.restored = restored;
+        Ok(store)
+    }
+
+    /// Once the view is whole: a process that leaves it unsynced marks this
+    /// boot (over an earlier boot's mark, now that the view is made again);
+    /// one that syncs what it writes syncs the view whole if a process left
+    /// it unsynced, so that a restart need not rebuild it.
+    pub(super) fn settle_unsynced_mark(&self) -> Result<(), StoreError> {
+        match this_boot() {
+            Some(boot) if view_files::leaves_view_unsynced() => set(&self.ws.state_dir, boot),
+            _ => clear(&self.ws.state_dir, &self.ws.view_dir()),
+        }
+    }
 }
 
 /// Every file under `dir`, and `dir` itself with every folder in it.
