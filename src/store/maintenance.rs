@@ -34,6 +34,33 @@ impl DoctorReport {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs something whose panic is caught and
+    /// expected (`quietly`).
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it. The panic hook is
+/// process-wide, so swapping it for a silent one would also silence, for
+/// that moment, a panic on any other thread (a test's failing assertion,
+/// the UI's own): instead a filter is put in front of whatever hook there
+/// is, once, and it stays quiet only on a thread inside `quietly`.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static FILTER: std::sync::Once = std::sync::Once::new();
+    FILTER.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET_PANICS.with(|quiet| quiet.set(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.with(|quiet| quiet.set(false));
+    outcome
+}
+
 /// Where a rebuild keeps the view it replaces until the new one is whole.
 pub(super) fn old_view_dir(ws: &Workspace) -> std::path::PathBuf {
     ws.state_dir.join("view.old")
@@ -75,8 +102,8 @@ impl Store {
     /// rebuild goes on without it. One that an earlier boot left unsynced
     /// is tried too: a clean shutdown wrote it out whole, and one torn by
     /// a power cut almost always fails sled's checks; sled may also panic
-    /// on a file torn where it does not check, which is caught here, so
-    /// the rebuild still runs.
+    /// on a file torn where it does not check, which is caught here
+    /// (`quietly`), so the rebuild still runs.
     pub(super) fn mend_from_old_view(options: &OpenOptions) -> Option<super::ingest::Restored> {
         let ws = Workspace::open(&options.workspace, &options.state_root).ok()?;
         undo_unfinished_rebuild(&ws).ok()?;
@@ -85,11 +112,7 @@ impl Store {
                 .ok()
                 .and_then(|store| store.recovery.restored.clone())
         };
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let restored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));
-        std::panic::set_hook(hook);
-        restored.ok().flatten()
+        quietly(open).ok().flatten()
     }
 
     /// Makes the view again from the journals. A `damaged` view is moved
@@ -509,5 +532,18 @@ impl Store {
                 .extend(differences.into_iter().map(|d| format!("  {d}")));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quiet_panic_is_caught_and_the_thread_goes_on() {
+        assert!(quietly(|| panic!("sled met a torn page")).is_err());
+        assert_eq!(quietly(|| 7).ok(), Some(7));
+        // The thread is loud again: a panic after it still reaches the hook.
+        assert!(!QUIET_PANICS.with(std::cell::Cell::get));
     }
 }
