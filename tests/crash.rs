@@ -196,3 +196,44 @@ fn after_a_restart_the_old_view_still_mends_a_journal_a_sync_client_put_back() {
     let out = s.ok(&["doctor"]);
     assert!(out.trim_end().ends_with("healthy") && !out.contains("problem"), "{out}");
 }
+
+#[test]
+fn a_power_cut_that_lost_the_last_view_writes_and_the_pending_note_keeps_this_replica() {
+    if fs::read_to_string("/proc/sys/kernel/random/boot_id").is_err() {
+        eprintln!("skipped: this system does not say its boot id, and every command syncs the view");
+        return;
+    }
+    let s = Sandbox::new();
+    let id = s.ok(&["add", "--name", "Lê Thị Hồng"]);
+    let id = id.trim();
+    s.ok(&["show", id]);
+    let state = state_dir(&s);
+    let replica = fs::read_to_string(state.join("replica")).unwrap();
+    // What reached the disk before the power went: the view and the
+    // pending-write note as they were after `add`; the journal, synced by
+    // every change, has the two that followed.
+    let old_view = tempfile::tempdir().unwrap();
+    common::store::copy_dir(&state.join("view"), old_view.path());
+    let old_pending = fs::read(state.join("pending")).unwrap();
+    s.ok(&["log", id, "--summary", "Hẹn gặp thứ Sáu"]);
+    s.ok(&["stage", id, "next"]);
+    fs::remove_dir_all(state.join("view")).unwrap();
+    common::store::copy_dir(old_view.path(), &state.join("view"));
+    fs::write(state.join("pending"), old_pending).unwrap();
+    restart(&s);
+
+    let (stdout, stderr) = succeeds(&s, &["show", id]);
+    assert!(
+        stdout.contains("Hẹn gặp thứ Sáu") && stdout.contains("Establish"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("another install"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(state.join("replica")).unwrap(),
+        replica,
+        "its own changes are no other install's: the replica keeps its id"
+    );
+    assert_eq!(fs::read_dir(s.workspace().join("replicas")).unwrap().count(), 1);
+    let out = s.ok(&["doctor"]);
+    assert!(out.trim_end().ends_with("healthy"), "{out}");
+}

@@ -104,11 +104,16 @@ impl Store {
     /// a power cut almost always fails sled's checks; sled may also panic
     /// on a file torn where it does not check, which is caught here
     /// (`quietly`), so the rebuild still runs.
+    ///
+    /// Every op of this replica in its journal counts as this install's, as
+    /// in the rebuild that follows: after a power cut the pending-write note
+    /// may be older than the journal, and ops past it would otherwise be
+    /// taken for another install's, and this one given a new replica id.
     pub(super) fn mend_from_old_view(options: &OpenOptions) -> Option<super::ingest::Restored> {
         let ws = Workspace::open(&options.workspace, &options.state_root).ok()?;
         undo_unfinished_rebuild(&ws).ok()?;
         let open = || {
-            Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), false)
+            Store::open_in(ws, options.author.clone(), options.clock, options.rules.clone(), true)
                 .ok()
                 .and_then(|store| store.recovery.restored.clone())
         };
@@ -412,6 +417,7 @@ impl Store {
             deferred: std::sync::Arc::new(super::index::Deferral::FromRecords.into()),
             written: Default::default(),
             org_changes: Default::default(),
+            live_changes: Default::default(),
             forgets: Default::default(),
             held: Default::default(),
             tree: scratch.open_tree(TREE)?,
