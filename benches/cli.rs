@@ -38,12 +38,6 @@ const GNU_TIME: &str = "/usr/bin/time";
 const ONE_CUSTOMER_MS: f64 = 10.0;
 /// ...and at most this many times its own median at 1k.
 const GROWTH: f64 = 1.5;
-/// Over its target still (issue 13), and held where it is in a quick run,
-/// which fails only above it, so it can get better and not worse. A
-/// durable `log` opens sled, which alone takes 4-6 times the fsync floor
-/// here, so it is held as any command that names one customer is (twice
-/// `ONE_CUSTOMER_MS`).
-const DURABLE_LOG_HELD_MS: f64 = 2.0 * ONE_CUSTOMER_MS;
 /// The size the peers are compared at, and the one-customer log series
 /// runs on.
 const PEER_SIZE: usize = 10_000;
@@ -101,12 +95,6 @@ fn main() {
 
     let (rule, mut figures) = bench.figures();
     figures.extend(peers);
-    if bench.plan.quick {
-        bench.notes.push(format!(
-            "held (over target, failing only above): durable_log_id at {DURABLE_LOG_HELD_MS} ms \
-             (see DURABLE_LOG_HELD_MS in benches/cli.rs)"
-        ));
-    }
     let plan = &bench.plan;
     println!(
         "# guanxi cli benchmark{}: {} customers (10 interactions each), median of {} fresh processes per figure, {:.0} s",
@@ -403,8 +391,7 @@ impl Bench {
                 "ms",
                 Some(round2(3.0 * fsync_floor)),
             )
-            .against(fsync_floor)
-            .held_at(DURABLE_LOG_HELD_MS),
+            .against(fsync_floor),
         );
         for (cmd, target) in [("log_id", Some(2.0)), ("show_id", None)] {
             for &size in &plan.sizes {

@@ -10,10 +10,6 @@ pub struct Figure {
     /// The target is a most allowed (`<=`, for counts) rather than a bound
     /// to stay under (`<`); both fail only above it.
     pub at_most: bool,
-    /// Over its target still, and held where it is: in a run with a
-    /// tolerance, a figure with a hold fails only above it, so it can get
-    /// better and not worse (see the benchmark's notes for why each is).
-    pub held: Option<f64>,
 }
 
 impl Figure {
@@ -25,7 +21,6 @@ impl Figure {
             target,
             baseline: None,
             at_most: false,
-            held: None,
         }
     }
 
@@ -33,20 +28,10 @@ impl Figure {
         self.baseline = Some(baseline);
         self
     }
-
-    // Each benchmark builds this file as its own module; only some hold
-    // figures.
-    #[allow(dead_code)]
-    pub fn held_at(mut self, most: f64) -> Figure {
-        self.held = Some(most);
-        self
-    }
 }
 
 /// Prints the table's header and one line per figure; a figure is over
-/// when above its target times `tolerance`. Says whether any was. With a
-/// tolerance (a quick run), a figure held at a value is `HELD` when over
-/// its target but not above that value, and fails only above it.
+/// when above its target times `tolerance`. Says whether any was.
 pub fn report(figures: &[Figure], tolerance: f64) -> bool {
     println!("name value unit target baseline ratio verdict");
     let mut failed = false;
@@ -57,9 +42,7 @@ pub fn report(figures: &[Figure], tolerance: f64) -> bool {
             Some(b) if b > 0.0 => (format!("{b:.2}"), format!("{:.1}", f.value / b)),
             _ => ("-".to_string(), "-".to_string()),
         };
-        let held = f.held.filter(|_| tolerance > 1.0);
         let verdict = match f.target {
-            Some(t) if f.value > t * tolerance && held.is_some_and(|h| f.value <= h) => "HELD",
             Some(t) if f.value > t * tolerance => {
                 failed = true;
                 "OVER"

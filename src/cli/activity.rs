@@ -8,10 +8,10 @@ use super::context::Context;
 use super::customers::first_error;
 use super::json::AgendaJson;
 use super::output::{Table, day, escape, money, overdue_mark, relative, when};
-use crate::domain::Customer;
 use crate::domain::agenda::Group;
 use crate::domain::draft::{FollowUpDraft, InteractionDraft, follow_up_doubt};
 use crate::domain::value::lifetime_value;
+use crate::domain::{Customer, CustomerId};
 use crate::domain::{InputError, Stage};
 use crate::i18n::{t, tf};
 use crate::store::{AgendaItem, AgendaWhat, DueTactic, StoreError, agenda_text};
@@ -64,6 +64,13 @@ pub fn log(ctx: &Context, a: LogArgs) -> Result<String> {
     let values = draft.check(ctx.clock.now(), &Local).map_err(first_error)?;
     if let Some(doubt) = values.doubt(ctx.clock.today(), &Local).filter(|_| !a.force) {
         return Err(doubt.into());
+    }
+    // The command run most: by a whole id, written to the journal alone
+    // when it can be.
+    if let Ok(whole_id) = a.customer.trim().parse::<CustomerId>()
+        && let Some(id) = ctx.log_ahead(whole_id, values.clone())?
+    {
+        return Ok(format!("{id}\n"));
     }
     let mut store = ctx.open()?;
     let customer = store.resolve_customer(&a.customer)?;

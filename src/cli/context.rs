@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::domain::draft::InteractionValues;
+use crate::domain::{CustomerId, InteractionId};
 use crate::i18n::tf;
 use crate::store::{OpenOptions, Store, StoreError};
 use crate::workspace::{self, Clock, Config, Locations, WorkspaceError, loan};
@@ -134,6 +136,18 @@ impl Context {
     /// (a second UI is told the workspace is open).
     pub fn keep_view(&self) {
         self.may_borrow.set(false);
+    }
+
+    /// Logs with a customer named by its whole id without opening the
+    /// view, when that is safe (`store::quick_log`); None when the command
+    /// must open the workspace and log the long way.
+    pub fn log_ahead(&self, customer: CustomerId, values: InteractionValues) -> Result<Option<InteractionId>> {
+        self.require_workspace()?;
+        Ok(crate::store::quick_log::log_ahead(
+            &self.options(self.workspace()),
+            customer,
+            values,
+        )?)
     }
 
     /// Opens (or creates) the workspace at `path`, says what opening

@@ -86,22 +86,8 @@ impl Store {
     /// interaction's id: what `log_interaction` commits, and what a quick
     /// capture commits with more.
     pub(super) fn interaction_edit(&mut self, customer: CustomerId, v: InteractionValues) -> (InteractionId, Edit) {
-        let mut i = Interaction::empty(self.new_interaction_id(), customer);
-        i.at = to_millis(v.at);
-        i.channel = v.channel;
-        i.direction = v.direction;
-        i.summary = v.summary;
-        i.body = v.body;
-        i.outcome = v.outcome;
-        i.satisfaction = v.satisfaction;
-        i.amount = v.amount;
-        i.author = self.author().to_string();
-        let id = i.id;
-        let edit = Edit::LogInteraction {
-            id,
-            fields: i.to_fields(),
-        };
-        (id, edit)
+        let id = self.new_interaction_id();
+        (id, log_edit(id, customer, v, self.author()))
     }
 
     /// The edit that schedules `what` with `customer` on `due`, by the
@@ -233,6 +219,26 @@ pub fn customer_changes(before: &Customer, after: &Customer) -> Vec<Edit> {
         });
     }
     edits
+}
+
+/// The edit that logs `v` as interaction `id` with `customer`, by `author`:
+/// the same whether the view is open or the log goes ahead of it
+/// (`quick_log`).
+pub(super) fn log_edit(id: InteractionId, customer: CustomerId, v: InteractionValues, author: &str) -> Edit {
+    let mut i = Interaction::empty(id, customer);
+    i.at = to_millis(v.at);
+    i.channel = v.channel;
+    i.direction = v.direction;
+    i.summary = v.summary;
+    i.body = v.body;
+    i.outcome = v.outcome;
+    i.satisfaction = v.satisfaction;
+    i.amount = v.amount;
+    i.author = author.to_string();
+    Edit::LogInteraction {
+        id,
+        fields: i.to_fields(),
+    }
 }
 
 #[cfg(test)]

@@ -328,6 +328,16 @@ fn trim_undo(tx: &mut Txn, seq: u64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// What takes back logging an interaction: read against nothing, so a log
+/// written ahead of the view (`quick_log`) has the same undo.
+pub(super) fn undo_log(id: InteractionId, fields: &[InteractionField]) -> Edit {
+    Edit::UpdateInteraction {
+        id,
+        home: interaction_customer(fields).unwrap_or(CustomerId(0)),
+        fields: vec![InteractionField::Deleted(true)],
+    }
+}
+
 /// The edits that would take `edits` back, read against the view before
 /// they are applied, in the order to apply them.
 pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreError> {
@@ -354,11 +364,7 @@ pub(crate) fn inverse(tx: &mut Txn, edits: &[Edit]) -> Result<Vec<Edit>, StoreEr
             // History is add-only: a recorded entry stays, as a record of
             // what happened, even when the change that brought it is undone.
             Edit::RecordStageChange { .. } => continue,
-            Edit::LogInteraction { id, fields } => Edit::UpdateInteraction {
-                id: *id,
-                home: interaction_customer(fields).unwrap_or(CustomerId(0)),
-                fields: vec![InteractionField::Deleted(true)],
-            },
+            Edit::LogInteraction { id, fields } => undo_log(*id, fields),
             Edit::UpdateInteraction { id, home, fields } => {
                 let current = tx
                     .body(*home)?

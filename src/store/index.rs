@@ -130,6 +130,13 @@ pub(super) fn put_gathered(storage: &Storage, all: Changes) {
     }
 }
 
+/// True when the indexes hold every customer as the records are: kept
+/// with every commit, neither deferred nor missing.
+pub(super) fn whole(storage: &Storage) -> Result<bool, StoreError> {
+    Ok(matches!(*deferral(storage), Deferral::Kept)
+        && storage.tree.get(keys::META_INDEXED)?.as_deref() == Some(&[VERSION][..]))
+}
+
 /// Makes the indexes deferred, missing, or of another layout: writes what
 /// was gathered, or makes them from the records.
 pub(super) fn make_missing(storage: &Storage) -> Result<(), StoreError> {

@@ -431,7 +431,18 @@ impl Store {
         self.own_held = progress.held;
         let damaged = !progress.damage.is_empty();
         self.recovery.damaged.extend(progress.damage);
-        self.settle_own_journal(progress.last_segment, damaged)
+        self.settle_own_journal(progress.last_segment, damaged)?;
+        // Ops a `log` appended ahead of the view were replayed as a matter
+        // of course, not after a crash; and the note has vouched for the
+        // segments they changed.
+        if let Some(note) = self.closing.take() {
+            if note.replica == replica && note.ahead() > 0 {
+                self.recovery.replayed = self.recovery.replayed.saturating_sub(note.ahead());
+                self.keep_what_went_ahead(&note)?;
+            }
+            self.live_ids_kept = true;
+        }
+        Ok(())
     }
 
     /// Someone else writes as this replica (this install was copied, or

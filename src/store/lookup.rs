@@ -70,6 +70,14 @@ impl View {
         Ok(ids)
     }
 
+    /// Every live customer, by the index: each has one entry of when to be
+    /// in touch next, by the stage's cadence or its own.
+    pub fn live_ids(&self) -> Result<BTreeSet<CustomerId>, StoreError> {
+        let mut ids = self.ids_starting(Kind::Touch, &[])?;
+        ids.extend(self.ids_starting(Kind::OwnCadence, &[])?);
+        Ok(ids)
+    }
+
     /// The customers whose name words, emails or phone numbers start with
     /// each word of a folded reference.
     pub fn named(&self, folded: &str) -> Result<BTreeSet<CustomerId>, StoreError> {

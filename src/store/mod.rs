@@ -18,6 +18,7 @@ pub mod apply;
 mod bundles;
 mod capture;
 mod chain;
+mod closing_note;
 pub mod codec;
 mod compaction;
 mod deals;
@@ -30,6 +31,7 @@ pub mod keys;
 mod lean;
 mod lent;
 mod lists;
+mod live_ids;
 mod lookup;
 mod maintenance;
 pub mod op;
@@ -39,6 +41,7 @@ mod pack;
 mod places;
 mod plans;
 mod query;
+pub mod quick_log;
 pub mod records;
 mod repair;
 mod resolve;
@@ -153,6 +156,15 @@ pub struct Store {
     /// The organizations' names as a commit left them, with the count of
     /// organization changes they are true at.
     org_names: Option<(u64, organizations::Names)>,
+    /// The note the last process to close the view left (taken away as
+    /// this one opened it), until the open has read this replica's journal.
+    closing: Option<closing_note::ClosingNote>,
+    /// The same note, kept to the end: one the close would write the same
+    /// is put back as it was.
+    note_taken: Option<closing_note::ClosingNote>,
+    /// The live-ids table was exact for the view as it opened: closing
+    /// brings it up to date rather than writing it whole.
+    live_ids_kept: bool,
 }
 
 impl Store {
@@ -217,6 +229,10 @@ impl Store {
         {
             unsynced_mark::set(&ws.state_dir, boot)?;
         }
+        // Before anything can change the view: a note found later must be
+        // from a process that closed it after this one.
+        let view_dir = ws.view_dir();
+        let closing = closing_note::take(&view_dir).map_err(error::io_at(&view_dir))?;
         let (db, storage) = open_view_when_free(&ws)?;
         let stored_clock = read_clock(&storage.tree)?;
         let outbox = Outbox::open(&ws.state_dir, keys.clone())?;
@@ -244,13 +260,20 @@ impl Store {
             quick_close: false,
             orgs_made: false,
             org_names: None,
+            note_taken: closing.clone(),
+            closing,
+            live_ids_kept: false,
         };
         if store.start_from_snapshot()?.is_some() {
+            // Customers loaded around the commits: the table misses them.
+            store.closing = None;
+            store.note_taken = None;
             let clock = read_clock(&store.view.storage.tree)?;
             store.hlc = Hlc::starting_after(clock);
             store.replay_undo_window()?;
         }
         store.recover_own_journal(trust_own_journal)?;
+        store.closing = None;
         store.flush()?;
         // What arrived while opening is part of what opening found; later
         // reads report to their callers only (the UI reads every few seconds).
@@ -293,8 +316,7 @@ impl Store {
     /// A fresh id for something about to be created. Ids mix this replica
     /// with a clock tick, so they are unique and look unrelated.
     fn new_id(&mut self) -> u64 {
-        let tick = self.hlc.tick(self.view.clock.now_ms());
-        scramble(tick ^ self.ws.replica.0.rotate_left(29))
+        new_id(&mut self.hlc, self.view.clock.now_ms(), self.ws.replica)
     }
 
     pub fn new_customer_id(&mut self) -> CustomerId {
@@ -606,10 +628,19 @@ impl std::ops::Deref for Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // A command that only read has nothing to make durable.
-        if self.flush().is_ok() && self.quick_close {
-            std::mem::forget(self.db.clone());
+        if self.flush().is_ok() {
+            // Only spares the next `log <id>` opening the view.
+            let _ = self.leave_closing_note();
+            if self.quick_close {
+                std::mem::forget(self.db.clone());
+            }
         }
     }
+}
+
+/// A fresh id, from a tick of `hlc` mixed with `replica`.
+fn new_id(hlc: &mut Hlc, now_ms: i64, replica: ReplicaId) -> u64 {
+    scramble(hlc.tick(now_ms) ^ replica.0.rotate_left(29))
 }
 
 fn read_clock(tree: &sled::Tree) -> Result<u64, StoreError> {

@@ -7,7 +7,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::codec;
 use super::error::StoreError;
@@ -95,22 +95,7 @@ impl Outbox {
 
     /// The ops kept, and how many bytes of whole frames hold them.
     fn read(&self) -> Result<(Vec<Op>, usize), StoreError> {
-        let bytes = match fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
-            Err(e) => return Err(self.io()(e)),
-        };
-        let mut out = Vec::new();
-        let mut pos = 0;
-        while let frame::Read::Frame { payload, next } = frame::read(&bytes, pos) {
-            let payload = self
-                .keys
-                .open(Kind::Journal, payload)
-                .map_err(|_| StoreError::codec("kept change")(codec::CodecError::Decode("sealed".into())))?;
-            out.push(codec::decode(&payload).map_err(StoreError::codec("kept change"))?);
-            pos = next;
-        }
-        Ok((out, pos))
+        read_frames(&self.path, &self.keys)
     }
 
     pub fn clear(&mut self) -> Result<(), StoreError> {
@@ -121,4 +106,30 @@ impl Outbox {
             Err(e) => Err(self.io()(e)),
         }
     }
+}
+
+/// The ops framed in a local file (the outbox, or the copy of what a `log`
+/// wrote ahead of the view), and how many bytes of whole frames hold them.
+pub(super) fn read_frames(path: &Path, keys: &Keys) -> Result<(Vec<Op>, usize), StoreError> {
+    let io = |source| {
+        StoreError::Workspace(WorkspaceError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) => return Err(io(e)),
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let frame::Read::Frame { payload, next } = frame::read(&bytes, pos) {
+        let payload = keys
+            .open(Kind::Journal, payload)
+            .map_err(|_| StoreError::codec("kept change")(codec::CodecError::Decode("sealed".into())))?;
+        out.push(codec::decode(&payload).map_err(StoreError::codec("kept change"))?);
+        pos = next;
+    }
+    Ok((out, pos))
 }

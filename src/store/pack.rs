@@ -509,7 +509,7 @@ pub struct Older {
 
 /// Reads and writes at an offset without moving a shared cursor, so the
 /// UI's reader threads and the writer never disturb each other.
-mod positional {
+pub(super) mod positional {
     use std::fs::File;
     use std::io;
 

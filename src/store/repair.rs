@@ -163,6 +163,19 @@ impl SegmentStat {
             modified_nanos: modified.subsec_nanos(),
         }
     }
+
+    /// Size, and time in seconds and nanoseconds (for `closing_note`).
+    pub fn parts(self) -> (u64, i64, u32) {
+        (self.len, self.modified_secs, self.modified_nanos)
+    }
+
+    pub fn from_parts(len: u64, modified_secs: i64, modified_nanos: u32) -> SegmentStat {
+        SegmentStat {
+            len,
+            modified_secs,
+            modified_nanos,
+        }
+    }
 }
 
 impl Store {
@@ -174,7 +187,9 @@ impl Store {
 
     /// True when a segment of this replica's journal is not as this
     /// install last left it (or one is missing, or none is there while
-    /// the view holds changes of this replica).
+    /// the view holds changes of this replica). A segment as the closing
+    /// note found at open says it was left (`vouched`) counts as unchanged:
+    /// changes were appended to it ahead of the view (`quick_log`).
     pub(super) fn own_segments_changed(&self) -> Result<bool, StoreError> {
         let dir = journal::replica_dir(&self.ws.root, self.ws.replica);
         let numbers = journal::segments(&dir)?;
@@ -183,9 +198,8 @@ impl Store {
         if numbers.is_empty() {
             return Ok(recorded > 0 || self.own_held.max() > 0);
         }
-        if recorded != numbers.len() {
-            return Ok(true);
-        }
+        let vouched = |n: u32| self.closing.as_ref().and_then(|note| note.vouches(n));
+        let mut still_there = 0;
         for n in numbers {
             let name = journal::segment_file_name(n);
             let Ok(meta) = fs::metadata(dir.join(&name)) else {
@@ -195,11 +209,14 @@ impl Store {
                 Some(v) => codec::decode(&v).ok(),
                 None => None,
             };
-            if stored != Some(SegmentStat::of(&meta)) {
+            still_there += usize::from(stored.is_some());
+            let now = SegmentStat::of(&meta);
+            if stored != Some(now) && vouched(n) != Some(now) {
                 return Ok(true);
             }
         }
-        Ok(false)
+        // A segment recorded but no longer there.
+        Ok(recorded != still_there)
     }
 
     /// Notes how every segment of this replica's journal is now.
@@ -229,6 +246,14 @@ impl Store {
         };
         let tail_clean = last.as_ref().is_none_or(|(_, scan)| scan.tail == Tail::Clean);
         if !damaged && tail_clean && !self.outbox.has_changes() && !self.own_segments_changed()? {
+            // Segments the closing note vouched for are recorded as they
+            // are now, so the vouching ends with this open.
+            if self.closing.as_ref().is_some_and(|note| note.ahead() > 0) {
+                let storage = self.view.storage.clone();
+                let mut tx = Txn::new(&storage);
+                self.record_own_segments(&mut tx)?;
+                tx.commit()?;
+            }
             return Ok(());
         }
         let check = check_own_journal(&self.ws.root, self.ws.replica, &self.keys)?;

@@ -38,9 +38,24 @@ pub(crate) struct Storage {
     pub forgets: Arc<std::sync::atomic::AtomicU8>,
     /// Groups of places held in memory during bulk work (`places::Held`).
     pub held: places::Held,
+    /// Customers that became live or stopped being live since the view
+    /// opened, in the order committed: what the live-ids table is brought
+    /// up to date with as the view closes (`live_ids`).
+    pub live_changes: Arc<std::sync::Mutex<Vec<(CustomerId, bool)>>>,
 }
 
 impl Storage {
+    pub fn note_live_changes(&self, changes: Vec<(CustomerId, bool)>) {
+        self.live_changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(changes);
+    }
+
+    pub fn take_live_changes(&self) -> Vec<(CustomerId, bool)> {
+        std::mem::take(&mut *self.live_changes.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// Where the customer's body is; an entry that is not a chain of
     /// locations is damage, never "no body" (a write would then replace
     /// the body).

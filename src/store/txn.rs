@@ -37,6 +37,8 @@ struct Slot {
     /// when the record is first changed (most records a batch reads it
     /// does not change).
     indexed: Option<BTreeSet<Vec<u8>>>,
+    /// Whether the record as stored was live, noted with `indexed`.
+    was_live: bool,
     dirty: bool,
     activity_stale: bool,
     /// Forgotten: the record is deleted at commit, its index entries with it.
@@ -48,6 +50,7 @@ impl Slot {
     fn change(&mut self) -> &mut CustomerRecord {
         if self.indexed.is_none() {
             self.indexed = Some(index::entries_of(&self.record));
+            self.was_live = self.record.is_live();
         }
         self.dirty = true;
         &mut self.record
@@ -57,6 +60,7 @@ impl Slot {
         let record = stored.unwrap_or_else(|| CustomerRecord::new(id));
         Slot {
             indexed: None,
+            was_live: false,
             record,
             dirty: false,
             activity_stale: false,
@@ -325,7 +329,12 @@ impl<'t> Txn<'t> {
         }
         let slots: Vec<(CustomerId, Box<Slot>)> = self.customers.drain().filter(|(_, s)| s.dirty).collect();
         let mut reindexed = Vec::with_capacity(slots.len());
+        let mut live_changes = Vec::new();
         for (id, slot) in slots {
+            let live = !slot.removed && slot.record.is_live();
+            if live != slot.was_live {
+                live_changes.push((id, live));
+            }
             if slot.removed {
                 self.delete(keys::customer(id));
                 reindexed.push((slot.indexed.unwrap_or_default(), BTreeSet::new()));
@@ -380,6 +389,9 @@ impl<'t> Txn<'t> {
         if !batch_is_empty {
             self.storage.written.store(true, std::sync::atomic::Ordering::Relaxed);
             self.storage.tree.apply_batch(batch)?;
+        }
+        if !live_changes.is_empty() {
+            self.storage.note_live_changes(live_changes);
         }
         Ok(std::mem::take(&mut self.touched))
     }
@@ -590,6 +602,7 @@ mod tests {
             deferred: Default::default(),
             written: Default::default(),
             org_changes: Default::default(),
+            live_changes: Default::default(),
             forgets: Default::default(),
             held: Default::default(),
             tree: tree.clone(),

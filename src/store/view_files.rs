@@ -121,6 +121,7 @@ fn open_view(dir: &std::path::Path) -> Result<(sled::Db, Storage), StoreError> {
         deferred: Default::default(),
         written: Default::default(),
         org_changes: Default::default(),
+        live_changes: Default::default(),
         forgets: Default::default(),
         held: Default::default(),
     };
