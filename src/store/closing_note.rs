@@ -120,12 +120,11 @@ impl ClosingNote {
         })
     }
 
-    /// Writes the note beside the view (not synced: it goes with the view,
-    /// which a later boot makes again).
+    /// Writes the note beside the view, over the one there if any (not
+    /// synced: it goes with the view, which a later boot makes again; a
+    /// write torn by a killed process fails the check).
     pub fn write(&self, view_dir: &Path) -> io::Result<()> {
-        let fresh = view_dir.join(format!("{FILE}.new"));
-        crate::workspace::private::write(&fresh, self.encode().as_bytes())?;
-        fs::rename(&fresh, path(view_dir))
+        crate::workspace::private::overwrite(&path(view_dir), self.encode().as_bytes()).map(drop)
     }
 }
 
@@ -216,12 +215,14 @@ impl Store {
             clock: self.hlc.last(),
             segments: vec![(segment, now)],
         };
-        if kept && changes.is_empty() && taken.as_ref() == Some(&note) && put_back(&view_dir).is_ok() {
+        // The note taken at open goes back in its place: as it was when
+        // nothing changed (a command that only read writes nothing), else
+        // written over (a file replaced costs more than one rewritten).
+        let back = taken.is_some() && put_back(&view_dir).is_ok();
+        if back && kept && changes.is_empty() && taken.as_ref() == Some(&note) {
             return Ok(());
         }
-        note.write(&view_dir).map_err(io_at(&view_dir))?;
-        drop_taken(&view_dir);
-        Ok(())
+        note.write(&view_dir).map_err(io_at(&view_dir))
     }
 }
 

@@ -53,11 +53,21 @@ pub fn acquire(path: &Path, workspace: &Path) -> Result<Lock, WorkspaceError> {
             Err(TryLockError::Error(e)) => return Err(io_at(path)(e)),
         }
     }
-    // The pid is only for the message another process shows.
+    // The pid is only for the message another process shows. Written over
+    // the last one rather than after emptying the file (see
+    // `private::overwrite`).
+    let pid = std::process::id().to_string();
     let _ = file
-        .set_len(0)
-        .and_then(|()| file.seek(SeekFrom::Start(0)))
-        .and_then(|_| write!(file, "{}", std::process::id()));
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| file.write_all(pid.as_bytes()))
+        .and_then(|()| file.metadata())
+        .and_then(|m| {
+            if m.len() > pid.len() as u64 {
+                file.set_len(pid.len() as u64)
+            } else {
+                Ok(())
+            }
+        });
     Ok(Lock { _file: file })
 }
 

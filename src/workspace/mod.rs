@@ -114,10 +114,9 @@ impl Workspace {
     /// the journals, which needs no note.
     pub fn note_pending_write(&self, seqs: RangeInclusive<u64>, sync: bool) -> Result<(), WorkspaceError> {
         let path = self.state_dir.join("pending");
-        let mut file = private::create(&path).map_err(io_at(&path))?;
-        use std::io::Write;
-        write!(file, "{} {}", seqs.start(), seqs.end())
-            .and_then(|()| if sync { file.sync_data() } else { Ok(()) })
+        let text = format!("{} {}", seqs.start(), seqs.end());
+        private::overwrite(&path, text.as_bytes())
+            .and_then(|file| if sync { file.sync_data() } else { Ok(()) })
             .map_err(io_at(&path))
     }
 
