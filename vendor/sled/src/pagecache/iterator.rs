@@ -333,31 +333,13 @@ fn scan_segment_headers_and_tail(
         segments
     );
 
-    // scatter
-    let header_promises_res: Result<Vec<_>> = (0..segments)
-        .map({
-            // let config = config.clone();
-            move |idx| {
-                threadpool::spawn({
-                    let config = config.clone();
-                    move || fetch(idx, min, &config)
-                })
-            }
-        })
-        .collect();
-
-    let header_promises = header_promises_res?;
-
-    // gather
-    let mut headers: Vec<(LogOffset, SegmentHeader)> = vec![];
-    for promise in header_promises {
-        let read_attempt =
-            promise.wait().expect("thread pool should not crash");
-
-        if let Some(completed_result) = read_attempt {
-            headers.push(completed_result);
-        }
-    }
+    // guanxi: read in this thread, one after the other. Upstream scattered
+    // one task per segment over the thread pool and gathered them: a
+    // 20-byte read each, for which the hand-offs between threads cost far
+    // more than the reads (35 of them at 100,000 customers, about 1 ms of
+    // every command's open waiting on other threads).
+    let headers: Vec<(LogOffset, SegmentHeader)> =
+        (0..segments).filter_map(|idx| fetch(idx, min, config)).collect();
 
     // find max stable LSN recorded in segment headers
     let mut ordering = BTreeMap::new();
