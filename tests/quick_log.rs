@@ -143,6 +143,32 @@ fn a_log_ahead_to_a_customer_who_is_gone_or_unknown_is_refused_as_before() {
 }
 
 #[test]
+fn a_damaged_note_or_table_sends_one_log_the_long_way_and_is_made_again() {
+    if !boot_known() {
+        return;
+    }
+    let s = Sandbox::new();
+    let (id, _) = succeeds(&s, &["add", "--name", "陈静"]);
+    let id = id.trim();
+    succeeds(&s, &["show", id]);
+    let view = state_dir(&s).join("view");
+    for (file, garbage) in [("closed", &b"garbage"[..]), ("live-ids", &[0x5a; 100][..])] {
+        fs::write(view.join(file), garbage).unwrap();
+        let (_, journal) = note(&s).unwrap_or_default();
+        succeeds(&s, &["log", id, "--summary", "the long way"]);
+        let (v, j) = note(&s).expect("the note is written again");
+        assert_eq!(v, j, "{file} damaged: the log opened the view");
+        assert!(j > journal);
+        succeeds(&s, &["log", id, "--summary", "ahead again"]);
+        assert_eq!(note(&s), Some((j, j + 1)), "{file} made again: the next log goes ahead");
+        succeeds(&s, &["show", id]);
+    }
+    let (shown, _) = succeeds(&s, &["show", id]);
+    assert_eq!(shown.matches("the long way").count(), 2, "{shown}");
+    assert_eq!(shown.matches("ahead again").count(), 2, "{shown}");
+}
+
+#[test]
 fn a_journal_put_back_after_logs_went_ahead_is_written_again_from_the_local_copy() {
     if !boot_known() {
         return;

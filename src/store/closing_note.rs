@@ -182,12 +182,12 @@ impl Store {
             drop_taken(&view_dir);
             return Ok(());
         }
-        // A table exact as the view opened (its note was there) and no
-        // customer came or went: nothing to read or write.
+        // A table exact as the view opened (its note was there) is brought
+        // up to date, or left alone when no customer came or went; one
+        // that is not there or not whole is written again.
         let kept = self.live_ids_kept
-            && (changes.is_empty()
-                || live_ids::LiveIds::open(&view_dir, true)
-                    .is_some_and(|mut table| table.change(&changes).unwrap_or(false)));
+            && live_ids::LiveIds::open(&view_dir, !changes.is_empty())
+                .is_some_and(|mut table| changes.is_empty() || table.change(&changes).unwrap_or(false));
         if !kept {
             let ids: Vec<_> = self.view.live_ids()?.into_iter().collect();
             live_ids::write_whole(&view_dir, &ids).map_err(io_at(&view_dir))?;
