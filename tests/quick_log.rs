@@ -41,10 +41,13 @@ fn note(s: &Sandbox) -> Option<(u64, u64)> {
     Some((field("view")?, field("journal")?))
 }
 
+/// This replica's first journal segment (teammates have their own).
 fn journal_segment(s: &Sandbox) -> PathBuf {
-    let replicas = s.workspace().join("replicas");
-    let replica = fs::read_dir(replicas).unwrap().next().unwrap().unwrap().path();
-    replica.join("000001.journal")
+    let replica = fs::read_to_string(state_dir(s).join("replica")).unwrap();
+    s.workspace()
+        .join("replicas")
+        .join(replica.trim())
+        .join("000001.journal")
 }
 
 /// Where the closing note is: only where a command may leave the view
@@ -139,6 +142,30 @@ fn a_log_ahead_to_a_customer_who_is_gone_or_unknown_is_refused_as_before() {
     succeeds(&s, &["undo"]);
     let (_, journal) = note(&s).expect("note");
     succeeds(&s, &["log", gone, "--summary", "Back again"]);
+    assert_eq!(note(&s).map(|n| n.1), Some(journal + 1));
+}
+
+#[test]
+fn a_log_after_a_teammate_deleted_the_customer_reads_that_first_and_is_refused() {
+    if !boot_known() {
+        return;
+    }
+    let s = Sandbox::new();
+    let (id, _) = succeeds(&s, &["add", "--name", "Đỗ Minh Khoa"]);
+    let id = id.trim();
+    succeeds(&s, &["show", id]);
+    // A teammate sharing the folder deletes the customer in their own view.
+    let mate = Sandbox::for_user("Bảo");
+    let out = mate.command_in(&s.workspace(), &["delete", id]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = fs::read(journal_segment(&s)).unwrap();
+    let refused = s.rejected(&["log", id, "--summary", "too late"]);
+    assert!(refused.contains("no customer"), "{refused}");
+    assert_eq!(fs::read(journal_segment(&s)).unwrap(), before, "nothing written");
+    // With what arrived read, logs go ahead again.
+    let (other, _) = succeeds(&s, &["add", "--name", "Hoàng Thu Trang"]);
+    let (_, journal) = note(&s).expect("note");
+    succeeds(&s, &["log", other.trim(), "--summary", "Gặp ở hội chợ"]);
     assert_eq!(note(&s).map(|n| n.1), Some(journal + 1));
 }
 
@@ -239,6 +266,8 @@ proptest! {
 
     /// After any session, a log ahead of the view is taken for exactly the
     /// customers the view holds as live, and each lands with its customer.
+    /// (This replica has written before: a log goes ahead only of a journal
+    /// that is there.)
     #[test]
     fn a_log_goes_ahead_for_exactly_the_live_customers(steps in steps()) {
         if !boot_known() {
@@ -252,7 +281,7 @@ proptest! {
         let options = options_in(dir.path(), "An");
         let mut store = Store::open(options.clone()).unwrap();
         let mut ids: Vec<CustomerId> = Vec::new();
-        for step in steps {
+        for step in std::iter::once(Step::Add).chain(steps) {
             match step {
                 Step::Add => {
                     let mut c = Customer::empty(store.new_customer_id());

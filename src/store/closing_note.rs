@@ -42,6 +42,11 @@ pub(super) struct ClosingNote {
     /// The segments as they were left, by number; the last is the one the
     /// next change is appended to.
     pub segments: Vec<(u32, SegmentStat)>,
+    /// Teammates' journals as they stood when the view last read them
+    /// (`teammates_as_they_stand`): a change to them since (a teammate
+    /// deleted the customer, say) sends the next log the long way, which
+    /// reads it first.
+    pub teammates: Vec<String>,
 }
 
 fn path(view_dir: &Path) -> PathBuf {
@@ -81,6 +86,9 @@ impl ClosingNote {
             let (len, secs, nanos) = s.parts();
             text.push_str(&format!("segment {n} {len} {secs} {nanos}\n"));
         }
+        for line in &self.teammates {
+            text.push_str(&format!("mate {line}\n"));
+        }
         let check = crc32fast::hash(text.as_bytes());
         text.push_str(&format!("check {check}\n"));
         text
@@ -102,7 +110,12 @@ impl ClosingNote {
         let journal_seq = field("journal")?.parse().ok()?;
         let clock = field("clock")?.parse().ok()?;
         let mut segments = Vec::new();
+        let mut teammates = Vec::new();
         for line in lines {
+            if let Some(mate) = line.strip_prefix("mate ") {
+                teammates.push(mate.to_string());
+                continue;
+            }
             let mut words = line.strip_prefix("segment ")?.split(' ').map(str::parse::<i64>);
             let mut next = || words.next()?.ok();
             let n = u32::try_from(next()?).ok()?;
@@ -117,6 +130,7 @@ impl ClosingNote {
             journal_seq,
             clock,
             segments,
+            teammates,
         })
     }
 
@@ -126,6 +140,35 @@ impl ClosingNote {
     pub fn write(&self, view_dir: &Path) -> io::Result<()> {
         crate::workspace::private::overwrite(&path(view_dir), self.encode().as_bytes()).map(drop)
     }
+}
+
+/// Teammates' journals as they stand now: the replicas' folder, and each
+/// teammate's folder and last segment, by size and time (one line each).
+/// What a process about to read them notes, and what a log ahead of the
+/// view compares with that note.
+pub(super) fn teammates_as_they_stand(root: &Path, own: ReplicaId) -> Vec<String> {
+    let own_dir = journal::replica_dir(root, own);
+    let Some(replicas) = own_dir.parent() else {
+        return Vec::new();
+    };
+    let stat = |name: String, path: &Path| {
+        let (len, secs, nanos) = fs::metadata(path)
+            .map(|m| SegmentStat::of(&m).parts())
+            .unwrap_or_default();
+        format!("{name} {len} {secs} {nanos}")
+    };
+    let mut lines = vec![stat("replicas".to_string(), replicas)];
+    for mate in journal::replicas(root).unwrap_or_default() {
+        if mate == own {
+            continue;
+        }
+        let dir = journal::replica_dir(root, mate);
+        lines.push(stat(format!("{mate}"), &dir));
+        if let Some(last) = journal::segments(&dir).unwrap_or_default().last() {
+            lines.push(stat(format!("{mate}/{last}"), &journal::segment_path(&dir, *last)));
+        }
+    }
+    lines
 }
 
 /// The note, left where it is: for a process that appends ahead of the view
@@ -174,6 +217,10 @@ impl Store {
         // Only where a process can leave the view unsynced (`quick_log`).
         let view_dir = self.ws.view_dir();
         let taken = self.note_taken.take();
+        let Some(teammates) = self.teammates_seen.clone() else {
+            drop_taken(&view_dir);
+            return Ok(());
+        };
         if unsynced_mark::this_boot().is_none()
             || self.outbox.has_changes()
             || self.journal_end.offset == 0
@@ -214,6 +261,7 @@ impl Store {
             journal_seq: self.seq,
             clock: self.hlc.last(),
             segments: vec![(segment, now)],
+            teammates,
         };
         // The note taken at open goes back in its place: as it was when
         // nothing changed (a command that only read writes nothing), else
@@ -239,6 +287,10 @@ mod tests {
             segments: vec![
                 (1, SegmentStat::from_parts(4096, 1_700_000_000, 5)),
                 (2, SegmentStat::from_parts(120, 1_700_000_001, 999_999_999)),
+            ],
+            teammates: vec![
+                "replicas 4096 1700000000 1".into(),
+                "00000000000000ab/3 880 1700000002 7".into(),
             ],
         }
     }

@@ -521,6 +521,8 @@ impl Store {
 
     fn ingest_teammates(&mut self, report: &mut Recovery, now: i64) -> Result<(), StoreError> {
         let local = self.ws.replica;
+        // Before reading: what arrives meanwhile is seen as a change.
+        self.teammates_seen = Some(super::closing_note::teammates_as_they_stand(&self.ws.root, local));
         for replica in journal::replicas(&self.ws.root)? {
             if replica == local {
                 continue;

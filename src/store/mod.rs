@@ -165,6 +165,9 @@ pub struct Store {
     /// The live-ids table was exact for the view as it opened: closing
     /// brings it up to date rather than writing it whole.
     live_ids_kept: bool,
+    /// Teammates' journals as they stood before the view last read them,
+    /// for the closing note.
+    teammates_seen: Option<Vec<String>>,
 }
 
 impl Store {
@@ -263,6 +266,7 @@ impl Store {
             note_taken: closing.clone(),
             closing,
             live_ids_kept: false,
+            teammates_seen: None,
         };
         if store.start_from_snapshot()?.is_some() {
             // Customers loaded around the commits: the table misses them.

@@ -109,6 +109,9 @@ impl Ahead {
         if LiveIds::open(&view_dir, false).and_then(|t| t.holds(customer)) != Some(true) {
             return Ok(None);
         }
+        if note.teammates != closing_note::teammates_as_they_stand(&ws.root, ws.replica) {
+            return Ok(None);
+        }
         let Some((segment, left)) = note.last_segment() else {
             return Ok(None);
         };
