@@ -93,32 +93,16 @@ fn sigkill_during_a_long_demo_keeps_everything_reported_saved() {
 /// The mark a command that runs alone leaves beside the view it wrote
 /// without syncing: the id of the boot it wrote in.
 fn unsynced_mark(s: &Sandbox) -> Option<String> {
-    fs::read_to_string(state_dir(s).join("view-unsynced")).ok()
+    fs::read_to_string(s.state_dir().join("view-unsynced")).ok()
 }
 
 /// The machine restarts: the mark names a boot that is not this one.
 fn restart(s: &Sandbox) {
     fs::write(
-        state_dir(s).join("view-unsynced"),
+        s.state_dir().join("view-unsynced"),
         "00000000-0000-4000-8000-000000000000",
     )
     .unwrap();
-}
-
-/// Runs and insists on success; returns stdout and stderr.
-fn succeeds(s: &Sandbox, args: &[&str]) -> (String, String) {
-    let out = s.run(args);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(out.status.success(), "guanxi {args:?} failed:\n{stdout}{stderr}");
-    (stdout, stderr)
-}
-
-fn state_dir(s: &Sandbox) -> std::path::PathBuf {
-    let mut dirs = fs::read_dir(s.state_root()).unwrap();
-    dirs.next().unwrap().unwrap().path()
 }
 
 #[test]
@@ -134,13 +118,13 @@ fn a_restart_after_commands_left_the_view_unsynced_makes_it_again_and_loses_noth
 
     // The machine goes down before the view reached the disk: sled's file
     // is left as garbage, and the next boot has another id.
-    let state = state_dir(&s);
+    let state = s.state_dir();
     let db = state.join("view").join("db");
     let len = fs::metadata(&db).unwrap().len() as usize;
     fs::write(&db, vec![0x5a; len]).unwrap();
     restart(&s);
 
-    let (stdout, stderr) = succeeds(&s, &["show", "Phạm Nhật Vượng"]);
+    let (stdout, stderr) = s.succeeds(&["show", "Phạm Nhật Vượng"]);
     assert!(
         stdout.contains("gọi điện báo giá"),
         "the interaction is back:\n{stdout}"
@@ -185,7 +169,7 @@ fn after_a_restart_the_old_view_still_mends_a_journal_a_sync_client_put_back() {
     fs::write(&journal, &before_the_log).unwrap();
     restart(&s);
 
-    let (stdout, stderr) = succeeds(&s, &["show", "马云"]);
+    let (stdout, stderr) = s.succeeds(&["show", "马云"]);
     assert!(
         stdout.contains("谈妥了年度合同"),
         "the log the journal lost is back:\n{stdout}\n{stderr}"
@@ -207,7 +191,7 @@ fn a_power_cut_that_lost_the_last_view_writes_and_the_pending_note_keeps_this_re
     let id = s.ok(&["add", "--name", "Lê Thị Hồng"]);
     let id = id.trim();
     s.ok(&["show", id]);
-    let state = state_dir(&s);
+    let state = s.state_dir();
     let replica = fs::read_to_string(state.join("replica")).unwrap();
     // What reached the disk before the power went: the view and the
     // pending-write note as they were after `add`; the journal, synced by
@@ -222,7 +206,7 @@ fn a_power_cut_that_lost_the_last_view_writes_and_the_pending_note_keeps_this_re
     fs::write(state.join("pending"), old_pending).unwrap();
     restart(&s);
 
-    let (stdout, stderr) = succeeds(&s, &["show", id]);
+    let (stdout, stderr) = s.succeeds(&["show", id]);
     assert!(
         stdout.contains("Hẹn gặp thứ Sáu") && stdout.contains("Establish"),
         "{stdout}"

@@ -222,18 +222,13 @@ fn a_new_teammate_reads_everything_after_a_damaged_header() {
     assert_eq!(team.names(&team.wei), expected(&["Alpha", "Beta"]));
 }
 
-/// This sandbox's local state folder for its one workspace.
-fn state_dir(s: &Sandbox) -> PathBuf {
-    fs::read_dir(s.state_root()).unwrap().next().unwrap().unwrap().path()
-}
-
 #[test]
 fn a_deleted_or_damaged_view_keeps_the_replica_id_and_undo_history() {
     for damage in ["deleted", "unfinished sled snapshot"] {
         let s = Sandbox::new();
         s.ok(&["add", "--name", "Đinh Bộ Lĩnh"]);
         s.ok(&["add", "--name", "周杰"]);
-        let state = state_dir(&s);
+        let state = s.state_dir();
         let replica = fs::read_to_string(state.join("replica")).unwrap();
         match damage {
             "deleted" => fs::remove_dir_all(state.join("view")).unwrap(),

@@ -14,26 +14,10 @@ use guanxi::domain::{Customer, CustomerId};
 use guanxi::store::Store;
 use proptest::prelude::*;
 
-/// Runs and insists on success; returns stdout and stderr.
-fn succeeds(s: &Sandbox, args: &[&str]) -> (String, String) {
-    let out = s.run(args);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(out.status.success(), "guanxi {args:?} failed:\n{stdout}{stderr}");
-    (stdout, stderr)
-}
-
-fn state_dir(s: &Sandbox) -> PathBuf {
-    let mut dirs = fs::read_dir(s.state_root()).unwrap();
-    dirs.next().unwrap().unwrap().path()
-}
-
 /// (ops the view holds, ops written to the journal) as the closing note
 /// says; None without a note.
 fn note(s: &Sandbox) -> Option<(u64, u64)> {
-    let text = fs::read_to_string(state_dir(s).join("view/closed")).ok()?;
+    let text = fs::read_to_string(s.state_dir().join("view/closed")).ok()?;
     let field = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<u64>().ok())
@@ -43,7 +27,7 @@ fn note(s: &Sandbox) -> Option<(u64, u64)> {
 
 /// This replica's first journal segment (teammates have their own).
 fn journal_segment(s: &Sandbox) -> PathBuf {
-    let replica = fs::read_to_string(state_dir(s).join("replica")).unwrap();
+    let replica = fs::read_to_string(s.state_dir().join("replica")).unwrap();
     s.workspace()
         .join("replicas")
         .join(replica.trim())
@@ -66,23 +50,23 @@ fn a_log_by_whole_id_goes_ahead_of_the_view_and_every_later_command_sees_it() {
         return;
     }
     let s = Sandbox::new();
-    let (id, _) = succeeds(&s, &["add", "--name", "Trần Thị Mai"]);
+    let (id, _) = s.succeeds(&["add", "--name", "Trần Thị Mai"]);
     let id = id.trim();
-    succeeds(&s, &["show", id]);
+    s.succeeds(&["show", id]);
     let (view, journal) = note(&s).expect("a command that closed the view left its note");
     assert_eq!(view, journal);
 
-    let (first, _) = succeeds(&s, &["log", id, "--summary", "Gọi điện báo giá"]);
-    let (second, stderr) = succeeds(&s, &["log", id, "--summary", "Sent the contract"]);
+    let (first, _) = s.succeeds(&["log", id, "--summary", "Gọi điện báo giá"]);
+    let (second, stderr) = s.succeeds(&["log", id, "--summary", "Sent the contract"]);
     assert!(stderr.is_empty(), "{stderr}");
     assert_eq!(
         note(&s),
         Some((view, journal + 2)),
         "both logs went to the journal ahead of the view"
     );
-    assert!(state_dir(&s).join("ahead").exists(), "with a local copy");
+    assert!(s.state_dir().join("ahead").exists(), "with a local copy");
 
-    let (shown, stderr) = succeeds(&s, &["show", id]);
+    let (shown, stderr) = s.succeeds(&["show", id]);
     assert!(
         shown.contains("Gọi điện báo giá") && shown.contains("Sent the contract"),
         "{shown}"
@@ -90,7 +74,7 @@ fn a_log_by_whole_id_goes_ahead_of_the_view_and_every_later_command_sees_it() {
     assert!(stderr.is_empty(), "caught up without a word: {stderr}");
     assert_eq!(note(&s), Some((journal + 2, journal + 2)));
     assert!(
-        !state_dir(&s).join("ahead").exists(),
+        !s.state_dir().join("ahead").exists(),
         "the copy goes once the view holds them"
     );
 
@@ -106,15 +90,15 @@ fn a_log_by_whole_id_goes_ahead_of_the_view_and_every_later_command_sees_it() {
         ids.contains(&first.trim().to_string()) && ids.contains(&second.trim().to_string()),
         "{ids:?}"
     );
-    let (undone, _) = succeeds(&s, &["undo"]);
+    let (undone, _) = s.succeeds(&["undo"]);
     assert!(undone.contains("log"), "{undone}");
-    let (shown, _) = succeeds(&s, &["show", id]);
+    let (shown, _) = s.succeeds(&["show", id]);
     assert!(
         shown.contains("Gọi điện báo giá") && !shown.contains("Sent the contract"),
         "{shown}"
     );
 
-    let (doctor, _) = succeeds(&s, &["doctor"]);
+    let (doctor, _) = s.succeeds(&["doctor"]);
     assert!(doctor.contains("healthy"), "{doctor}");
     assert!(
         !doctor.contains("replayed"),
@@ -128,10 +112,10 @@ fn a_log_ahead_to_a_customer_who_is_gone_or_unknown_is_refused_as_before() {
         return;
     }
     let s = Sandbox::new();
-    let (gone, _) = succeeds(&s, &["add", "--name", "Lý Văn Hùng"]);
+    let (gone, _) = s.succeeds(&["add", "--name", "Lý Văn Hùng"]);
     let gone = gone.trim();
-    succeeds(&s, &["add", "--name", "王芳"]);
-    succeeds(&s, &["delete", gone]);
+    s.succeeds(&["add", "--name", "王芳"]);
+    s.succeeds(&["delete", gone]);
     assert!(note(&s).is_some());
     let before = fs::read(journal_segment(&s)).unwrap();
     let long_way = s.rejected(&["log", gone, "--summary", "no one there"]);
@@ -139,9 +123,9 @@ fn a_log_ahead_to_a_customer_who_is_gone_or_unknown_is_refused_as_before() {
     assert_eq!(fs::read(journal_segment(&s)).unwrap(), before, "nothing written");
     assert!(!long_way.is_empty() && !unknown.is_empty());
     // Brought back, the customer can be logged with ahead of the view again.
-    succeeds(&s, &["undo"]);
+    s.succeeds(&["undo"]);
     let (_, journal) = note(&s).expect("note");
-    succeeds(&s, &["log", gone, "--summary", "Back again"]);
+    s.succeeds(&["log", gone, "--summary", "Back again"]);
     assert_eq!(note(&s).map(|n| n.1), Some(journal + 1));
 }
 
@@ -151,9 +135,9 @@ fn a_log_after_a_teammate_deleted_the_customer_reads_that_first_and_is_refused()
         return;
     }
     let s = Sandbox::new();
-    let (id, _) = succeeds(&s, &["add", "--name", "Đỗ Minh Khoa"]);
+    let (id, _) = s.succeeds(&["add", "--name", "Đỗ Minh Khoa"]);
     let id = id.trim();
-    succeeds(&s, &["show", id]);
+    s.succeeds(&["show", id]);
     // A teammate sharing the folder deletes the customer in their own view.
     let mate = Sandbox::for_user("Bảo");
     let out = mate.command_in(&s.workspace(), &["delete", id]).output().unwrap();
@@ -163,9 +147,9 @@ fn a_log_after_a_teammate_deleted_the_customer_reads_that_first_and_is_refused()
     assert!(refused.contains("no customer"), "{refused}");
     assert_eq!(fs::read(journal_segment(&s)).unwrap(), before, "nothing written");
     // With what arrived read, logs go ahead again.
-    let (other, _) = succeeds(&s, &["add", "--name", "Hoàng Thu Trang"]);
+    let (other, _) = s.succeeds(&["add", "--name", "Hoàng Thu Trang"]);
     let (_, journal) = note(&s).expect("note");
-    succeeds(&s, &["log", other.trim(), "--summary", "Gặp ở hội chợ"]);
+    s.succeeds(&["log", other.trim(), "--summary", "Gặp ở hội chợ"]);
     assert_eq!(note(&s).map(|n| n.1), Some(journal + 1));
 }
 
@@ -175,22 +159,22 @@ fn a_damaged_note_or_table_sends_one_log_the_long_way_and_is_made_again() {
         return;
     }
     let s = Sandbox::new();
-    let (id, _) = succeeds(&s, &["add", "--name", "陈静"]);
+    let (id, _) = s.succeeds(&["add", "--name", "陈静"]);
     let id = id.trim();
-    succeeds(&s, &["show", id]);
-    let view = state_dir(&s).join("view");
+    s.succeeds(&["show", id]);
+    let view = s.state_dir().join("view");
     for (file, garbage) in [("closed", &b"garbage"[..]), ("live-ids", &[0x5a; 100][..])] {
         fs::write(view.join(file), garbage).unwrap();
         let (_, journal) = note(&s).unwrap_or_default();
-        succeeds(&s, &["log", id, "--summary", "the long way"]);
+        s.succeeds(&["log", id, "--summary", "the long way"]);
         let (v, j) = note(&s).expect("the note is written again");
         assert_eq!(v, j, "{file} damaged: the log opened the view");
         assert!(j > journal);
-        succeeds(&s, &["log", id, "--summary", "ahead again"]);
+        s.succeeds(&["log", id, "--summary", "ahead again"]);
         assert_eq!(note(&s), Some((j, j + 1)), "{file} made again: the next log goes ahead");
-        succeeds(&s, &["show", id]);
+        s.succeeds(&["show", id]);
     }
-    let (shown, _) = succeeds(&s, &["show", id]);
+    let (shown, _) = s.succeeds(&["show", id]);
     assert_eq!(shown.matches("the long way").count(), 2, "{shown}");
     assert_eq!(shown.matches("ahead again").count(), 2, "{shown}");
 }
@@ -201,34 +185,34 @@ fn a_journal_put_back_after_logs_went_ahead_is_written_again_from_the_local_copy
         return;
     }
     let s = Sandbox::new();
-    let (id, _) = succeeds(&s, &["add", "--name", "Nguyễn Văn An"]);
+    let (id, _) = s.succeeds(&["add", "--name", "Nguyễn Văn An"]);
     let id = id.trim();
-    succeeds(&s, &["log", id, "--summary", "Met at the fair"]);
-    succeeds(&s, &["show", id]);
+    s.succeeds(&["log", id, "--summary", "Met at the fair"]);
+    s.succeeds(&["show", id]);
     let segment = journal_segment(&s);
     let backup = fs::read(&segment).unwrap();
-    succeeds(&s, &["log", id, "--summary", "Called back"]);
-    succeeds(&s, &["log", id, "--summary", "Sent samples"]);
+    s.succeeds(&["log", id, "--summary", "Called back"]);
+    s.succeeds(&["log", id, "--summary", "Sent samples"]);
     // A sync client puts the older journal back before the view caught up.
     fs::write(&segment, &backup).unwrap();
     // This log sees the segment changed and goes the long way, which
     // writes the two lost ones again before its own.
-    let (_, stderr) = succeeds(&s, &["log", id, "--summary", "Took the order"]);
+    let (_, stderr) = s.succeeds(&["log", id, "--summary", "Took the order"]);
     assert!(
         stderr.contains("lost 2 changes (3-4)") && stderr.contains("nothing is lost"),
         "{stderr}"
     );
-    let (shown, _) = succeeds(&s, &["show", id]);
+    let (shown, _) = s.succeeds(&["show", id]);
     for summary in ["Met at the fair", "Called back", "Sent samples", "Took the order"] {
         assert!(shown.contains(summary), "{summary} lost:\n{shown}");
     }
     // And the journal has them: a view made from it again shows them all.
-    succeeds(&s, &["rebuild"]);
-    let (shown, _) = succeeds(&s, &["show", id]);
+    s.succeeds(&["rebuild"]);
+    let (shown, _) = s.succeeds(&["show", id]);
     for summary in ["Met at the fair", "Called back", "Sent samples", "Took the order"] {
         assert!(shown.contains(summary), "{summary} not in the journal:\n{shown}");
     }
-    let (doctor, _) = succeeds(&s, &["doctor"]);
+    let (doctor, _) = s.succeeds(&["doctor"]);
     assert!(doctor.contains("healthy"), "{doctor}");
 }
 

@@ -78,6 +78,25 @@ impl Sandbox {
         String::from_utf8(out.stdout).expect("utf-8 output")
     }
 
+    /// Runs and insists on success; returns stdout and stderr (for what a
+    /// command says beside its answer).
+    pub fn succeeds(&self, args: &[&str]) -> (String, String) {
+        let out = self.run(args);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert!(out.status.success(), "guanxi {args:?} failed:\n{stdout}{stderr}");
+        (stdout, stderr)
+    }
+
+    /// The local state folder of the sandbox's one workspace (replica id,
+    /// lock, view).
+    pub fn state_dir(&self) -> PathBuf {
+        let mut dirs = std::fs::read_dir(self.state_root()).expect("local state");
+        dirs.next().expect("a workspace's state").expect("readable").path()
+    }
+
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let text = self.ok(args);
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("guanxi {args:?}: bad JSON ({e}):\n{text}"))
