@@ -91,13 +91,16 @@ struct Ahead {
     keys: Keys,
     segment: u32,
     end: u64,
+    /// What the unsynced-view mark said when checked.
+    mark: unsynced_mark::Left,
 }
 
 impl Ahead {
     /// Everything the append relies on, or None.
     fn check(ws: &Workspace, customer: CustomerId) -> Result<Option<Ahead>, StoreError> {
+        let mark = unsynced_mark::read(&ws.state_dir)?;
         if maintenance::old_view_dir(ws).exists()
-            || unsynced_mark::read(&ws.state_dir)? == unsynced_mark::Left::EarlierBoot
+            || mark == unsynced_mark::Left::EarlierBoot
             || std::fs::metadata(ws.state_dir.join("outbox")).is_ok_and(|m| m.len() > 0)
         {
             return Ok(None);
@@ -128,13 +131,14 @@ impl Ahead {
             keys,
             segment,
             end: left.parts().0,
+            mark,
         }))
     }
 
     /// Frames `op` and appends it, the pending-write note first; false
     /// when nothing could be written (the long way then says why).
     fn append(&mut self, ws: &Workspace, op: &Op) -> Result<bool, StoreError> {
-        if unsynced_mark::read(&ws.state_dir)? == unsynced_mark::Left::Synced
+        if self.mark == unsynced_mark::Left::Synced
             && let Some(boot) = unsynced_mark::this_boot()
         {
             unsynced_mark::set(&ws.state_dir, boot)?;
