@@ -80,22 +80,40 @@ impl View {
 
     /// The customers whose name words, emails or phone numbers start with
     /// each word of a folded reference.
+    ///
+    /// A common word start ("ngo" also starts every "ngoc") holds tens of
+    /// thousands of entries at 100k customers, so each word's customers
+    /// are gathered in a plain sorted list, and the lists are intersected
+    /// smallest first: a tree set per word cost a millisecond per command.
     pub fn named(&self, folded: &str) -> Result<BTreeSet<CustomerId>, StoreError> {
-        let mut found: Option<BTreeSet<CustomerId>> = None;
+        let mut lists: Vec<Vec<u64>> = Vec::new();
         for word in folded.split_whitespace() {
             let start = word.as_bytes();
             let (from, to) = index::group_range(Kind::Word, start);
-            // Each word after the first keeps only the customers found so
-            // far, as it reads.
-            let narrowed = self.ids_in(from, to, |t, id| {
-                t.starts_with(start) && found.as_ref().is_none_or(|so_far| so_far.contains(&id))
-            })?;
-            if narrowed.is_empty() {
-                return Ok(narrowed);
+            let mut ids = Vec::new();
+            for entry in self.storage.tree.range(from..to) {
+                let (k, v) = entry?;
+                let loc = loc_of(&k, &v)?;
+                index::each_member(&self.storage.pack.read(loc)?, |term, id| {
+                    if term.starts_with(start) {
+                        ids.push(id);
+                    }
+                });
             }
-            found = Some(narrowed);
+            if ids.is_empty() {
+                return Ok(BTreeSet::new());
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            lists.push(ids);
         }
-        Ok(found.unwrap_or_default())
+        lists.sort_by_key(Vec::len);
+        let mut lists = lists.into_iter();
+        let mut found = lists.next().unwrap_or_default();
+        for other in lists {
+            found.retain(|id| other.binary_search(id).is_ok());
+        }
+        Ok(found.into_iter().map(CustomerId).collect())
     }
 
     /// The customers of a stage with a dated entry of `kind` before the
