@@ -33,11 +33,14 @@ static ONE_COMMAND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// - no background flusher: its first round runs as the view opens and
 ///   fsyncs sled's file, even for a command that only reads; a command
 ///   that writes flushes the view itself when it ends (`Store::flush`);
-/// - one idle thread in sled's pool, not seven (the vendored sled's
-///   `set_waiting_threads`; the pool still grows while tasks queue): a
-///   command writes a buffer or two, and starting the seven threads was
-///   a tenth of its time (`show` 8.0 -> 7.4 ms, `log` 10.9 -> 9.9 ms at
-///   10k, medians of 40 alternating runs);
+/// - no thread pool in sled (the vendored sled's `set_waiting_threads(0)`):
+///   its few tasks (writing a buffer, cutting the file) run on the thread
+///   that asks, as upstream runs them where it has no pool. Seven idle
+///   threads were a tenth of a command's time (`show` 8.0 -> 7.4 ms, `log`
+///   10.9 -> 9.9 ms at 10k, medians of 40 alternating runs); the one kept
+///   after that, and the second the pool started when the flush queued
+///   behind it, were still two thread starts and a handover in every
+///   command that writes;
 /// - sled's file synced once per flush, not once per buffer written
 ///   (sled's `sync_on_flush`, in the vendored copy): a `log` wrote three
 ///   buffers and synced each, then the flush returned. The open syncs
@@ -45,7 +48,7 @@ static ONE_COMMAND: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// - or, where the system says which boot this is, the view not synced at
 ///   all (`leaves_view_unsynced`).
 pub fn for_one_command() {
-    sled::set_waiting_threads(1);
+    sled::set_waiting_threads(0);
     VIEW_CACHE.store(8 << 20, std::sync::atomic::Ordering::Relaxed);
     SKIP_SLED_CLOSE.store(true, std::sync::atomic::Ordering::Relaxed);
     ONE_COMMAND.store(true, std::sync::atomic::Ordering::Relaxed);

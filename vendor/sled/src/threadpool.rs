@@ -26,11 +26,13 @@ const MAX_THREADS: usize = 128;
 // starting seven threads. See VENDORED.md.
 static DESIRED_WAITING_THREADS: AtomicUsize = AtomicUsize::new(7);
 
-/// guanxi: how many idle threads the pool keeps ready (7 by default, at
-/// least 1). Takes effect only before the pool's first use.
+/// guanxi: how many idle threads the pool keeps ready (7 by default).
+/// 0 is no pool at all: every task runs on the thread that asks for it,
+/// as upstream runs them where it has no pool (see `lib.rs`). Takes
+/// effect only before the pool's first use.
 #[doc(hidden)]
 pub fn set_waiting_threads(n: usize) {
-    DESIRED_WAITING_THREADS.store(n.max(1), SeqCst);
+    DESIRED_WAITING_THREADS.store(n, SeqCst);
 }
 
 fn desired_waiting_threads() -> usize {
@@ -215,6 +217,11 @@ where
     R: Send + 'static + Sized,
 {
     let (promise_filler, promise) = OneShot::pair();
+    // guanxi: no pool (`set_waiting_threads(0)`).
+    if desired_waiting_threads() == 0 {
+        promise_filler.fill((work)());
+        return Ok(promise);
+    }
     let task = move || {
         let result = (work)();
         promise_filler.fill(result);
