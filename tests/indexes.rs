@@ -8,8 +8,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use guanxi::domain::{Customer, CustomerId, FollowUp, Rules, Stage};
-use guanxi::store::{AgendaWhat, OpenOptions, Store};
+use guanxi::domain::list_filter::ListFilter;
+use guanxi::domain::{Customer, CustomerId, FollowUp, Level, Rules, Stage};
+use guanxi::store::{AgendaWhat, Matcher, OpenOptions, Store};
 use guanxi::workspace::Clock;
 use proptest::prelude::*;
 
@@ -136,6 +137,8 @@ fn run(changes: &[Change]) {
                     let mut after = before.clone();
                     after.tags.insert(["vip", "Hà Nội", "đối tác"][usize::from(tag)].into());
                     after.owner = ["Lan", "Wei", "lan"][usize::from(tag)].into();
+                    after.level = Level::ALL[(usize::from(tag) + usize::from(target)) % Level::ALL.len()];
+                    after.segment = ["Đại lý", "", " đại LÝ "][usize::from(tag)].into();
                     store.update_customer(&before, &after).unwrap();
                 }
             }
@@ -176,6 +179,7 @@ fn run(changes: &[Change]) {
         }
         assert_eq!(store.index_mismatches().unwrap(), 0, "after {change:?}");
     }
+    filters_agree_with_a_scan(&store);
     // Each customer's earliest open follow-up (its next contact when
     // earlier than the cadence), read from the due-date index, is what
     // its body holds.
@@ -205,6 +209,62 @@ fn run(changes: &[Change]) {
     drop(store);
     let rebuilt = Store::rebuild(options(dir.path(), Rules::default())).unwrap();
     assert_eq!(rebuilt.index_mismatches().unwrap(), 0, "after a rebuild");
+}
+
+/// Each filter read through an index (stage, tag, owner, level,
+/// segment) keeps the customers that judging every record keeps.
+fn filters_agree_with_a_scan(store: &Store) {
+    let view = store.view();
+    let all = store.customers().unwrap();
+    let mut filters = Vec::new();
+    for stage in Stage::ALL {
+        filters.push(ListFilter {
+            stage: Some(stage),
+            ..ListFilter::default()
+        });
+    }
+    for level in Level::ALL {
+        filters.push(ListFilter {
+            level: Some(level),
+            ..ListFilter::default()
+        });
+        filters.push(ListFilter {
+            level: Some(level),
+            segment: ListFilter::segment_of("dai ly"),
+            ..ListFilter::default()
+        });
+    }
+    for tag in ["vip", "ha noi"] {
+        filters.push(ListFilter {
+            tag: Some(tag.into()),
+            ..ListFilter::default()
+        });
+    }
+    for owner in ["lan", "wei"] {
+        filters.push(ListFilter {
+            owner: ListFilter::owner_of(owner),
+            ..ListFilter::default()
+        });
+    }
+    filters.push(ListFilter {
+        segment: ListFilter::segment_of("Đại lý"),
+        ..ListFilter::default()
+    });
+    for filter in filters {
+        let matcher = Matcher::new(filter.clone(), &view, "Lan").unwrap();
+        let by_index: Vec<CustomerId> = matcher
+            .customers(&view)
+            .unwrap()
+            .iter()
+            .map(|r| r.customer.id)
+            .collect();
+        let by_scan: Vec<CustomerId> = all
+            .iter()
+            .filter(|r| matcher.keeps(&r.customer))
+            .map(|r| r.customer.id)
+            .collect();
+        assert_eq!(by_index, by_scan, "{filter:?}");
+    }
 }
 
 proptest! {

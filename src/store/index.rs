@@ -38,7 +38,7 @@ use crate::domain::{CustomerId, Stage};
 
 /// The layout of the entries below; a view with another (or none) has
 /// its entries made again from its records when it opens.
-pub const VERSION: u8 = 10;
+pub const VERSION: u8 = 11;
 
 /// How the indexes are kept while a view is being filled in bulk.
 #[derive(Debug, Default)]
@@ -359,15 +359,22 @@ pub fn each_member<'v>(value: &'v [u8], mut f: impl FnMut(&'v [u8], u64)) {
 /// is a sled key: 16 per term start made an import of 10,000 contacts 40%
 /// slower).
 ///
-/// Owners and tags are few terms, each shared by many customers (one
-/// owner may hold all 100,000): 64 groups each (six bits). With 4, adding
+/// Owners, tags, levels and segments are few terms, each shared by many
+/// customers (one owner may hold all 100,000): 64 groups each (six bits). With 4, adding
 /// a customer rewrote a quarter of its owner's entries, 260 KB at 100,000
 /// customers (a millisecond of `add`) and ten times that at a million;
 /// now 16 KB. With 256, the 20 tags and 5 owners of the 100,000-customer
 /// demo made 6,400 groups, and sled's open, which reads a line per page,
 /// took 0.3 ms longer for every command.
 fn bucket_shift(kind: u8) -> u8 {
-    if kind == Kind::Owner.byte() || kind == Kind::Tag.byte() { 2 } else { 6 }
+    if [Kind::Owner, Kind::Tag, Kind::Level, Kind::Segment]
+        .iter()
+        .any(|k| k.byte() == kind)
+    {
+        2
+    } else {
+        6
+    }
 }
 
 /// How many bytes of a term name its group; the rest is in the value.
@@ -447,6 +454,10 @@ pub enum Kind {
     Word,
     Owner,
     Tag,
+    /// The relationship level's key (`accountable`).
+    Level,
+    /// The segment, folded.
+    Segment,
     /// Stage, then the last touch: a customer who follows its stage's
     /// cadence. With `OwnCadence`, also what a stage filter reads.
     Touch,
@@ -465,6 +476,8 @@ impl Kind {
             Kind::Word => b'w',
             Kind::Owner => b'o',
             Kind::Tag => b't',
+            Kind::Level => b'l',
+            Kind::Segment => b's',
             Kind::Touch => b'c',
             Kind::OwnCadence => b'k',
             Kind::Organization => b'g',
@@ -536,6 +549,8 @@ pub fn entries_of(rec: &CustomerRecord) -> BTreeSet<Vec<u8>> {
     for tag in &c.tags {
         put(Kind::Tag, fold(tag).as_bytes());
     }
+    put(Kind::Level, c.level.key().as_bytes());
+    put(Kind::Segment, fold(c.segment.trim()).as_bytes());
     if let Some(org) = c.organization {
         put(Kind::Organization, org.to_string().as_bytes());
     }
@@ -633,7 +648,11 @@ mod tests {
     fn an_owner_s_customers_are_spread_over_64_groups_a_word_s_over_4() {
         let ids = (0..=255u64).map(|b| (b << 56) | 0x1234);
         let owner: BTreeSet<Vec<u8>> = ids.clone().map(|id| group_key(&entry("lan", id))).collect();
-        assert_eq!(owner.len(), 64, "adding one customer rewrites 1/64 of the owner's entries");
+        assert_eq!(
+            owner.len(),
+            64,
+            "adding one customer rewrites 1/64 of the owner's entries"
+        );
         let word: BTreeSet<Vec<u8>> = ids
             .map(|id| {
                 let mut e = entry("lan", id);
@@ -643,7 +662,10 @@ mod tests {
             .collect();
         assert_eq!(word.len(), 4);
         let (from, to) = group_range(Kind::Owner, b"lan");
-        assert!(owner.iter().all(|k| from <= *k && *k < to), "a lookup's range holds every group");
+        assert!(
+            owner.iter().all(|k| from <= *k && *k < to),
+            "a lookup's range holds every group"
+        );
     }
 
     #[test]

@@ -277,8 +277,9 @@ impl Matcher {
     }
 
     /// Calls `f` with each customer the filter keeps, in id order: read
-    /// through the indexes of stage, tag and owner when one is given (so
-    /// the cost is what is returned), else by reading every customer.
+    /// through the indexes of stage, tag, level, segment, owner and
+    /// organization when one is given (so the cost is what is returned),
+    /// else by reading every customer.
     pub fn for_each(&self, view: &View, f: impl FnMut(CustomerRecord)) -> Result<(), StoreError> {
         self.for_each_read(view, false, f)
     }
@@ -296,6 +297,12 @@ impl Matcher {
         }
         if let Some(t) = &self.filter.tag {
             sets.push(view.ids_with(Kind::Tag, fold(t).as_bytes())?);
+        }
+        if let Some(l) = self.filter.level {
+            sets.push(view.ids_with(Kind::Level, l.key().as_bytes())?);
+        }
+        if let Some(s) = &self.filter.segment {
+            sets.push(view.ids_with(Kind::Segment, s.as_bytes())?);
         }
         if let Some(o) = &self.filter.owner {
             let owner = self.filter.owner_meant(o, &self.judged());
