@@ -4,8 +4,8 @@
 //! An index entry is `<kind> <term> <customer id>`, where the term is
 //! folded text (no accents, no case), or a stage byte and a day. Entries
 //! are kept in groups: `I <kind> <term's first bytes> 0x00 <id's first
-//! bits>` names a group (`bucket_shift`), whose entries are one frame in the pack
-//! (like a customer's body) and sled keeps where. sled spends several
+//! bits>` names a group (`bucket_shift`), whose entries are one frame in
+//! the pack (like a customer's body) and sled keeps where. sled spends several
 //! microseconds on every key it writes and keeps two to three times the
 //! live size of its entries on disk, so one key per entry made an import
 //! three times slower and the view half as large again; a group gathers
@@ -360,10 +360,10 @@ pub fn each_member<'v>(value: &'v [u8], mut f: impl FnMut(&'v [u8], u64)) {
 /// slower).
 ///
 /// Owners, tags, levels and segments are few terms, each shared by many
-/// customers (one owner may hold all 100,000): 64 groups each (six bits). With 4, adding
-/// a customer rewrote a quarter of its owner's entries, 260 KB at 100,000
-/// customers (a millisecond of `add`) and ten times that at a million;
-/// now 16 KB. With 256, the 20 tags and 5 owners of the 100,000-customer
+/// customers (one owner may hold all 100,000): 64 groups each (six bits).
+/// With 4, adding a customer rewrote a quarter of its owner's entries,
+/// 260 KB at 100,000 customers (a millisecond of `add`) and ten times that
+/// at a million; now 16 KB. With 256, the 20 tags and 5 owners of the 100,000-customer
 /// demo made 6,400 groups, and sled's open, which reads a line per page,
 /// took 0.3 ms longer for every command.
 fn bucket_shift(kind: u8) -> u8 {

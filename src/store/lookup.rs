@@ -41,16 +41,23 @@ impl View {
         keep: impl Fn(&[u8], CustomerId) -> bool,
     ) -> Result<BTreeSet<CustomerId>, StoreError> {
         let mut ids = BTreeSet::new();
+        self.each_entry_in(from, to, |term, id| {
+            if keep(term, CustomerId(id)) {
+                ids.insert(CustomerId(id));
+            }
+        })?;
+        Ok(ids)
+    }
+
+    /// Calls `f` with the term and customer of every entry in the groups
+    /// from `from` to `to`.
+    fn each_entry_in(&self, from: Vec<u8>, to: Vec<u8>, mut f: impl FnMut(&[u8], u64)) -> Result<(), StoreError> {
         for entry in self.storage.tree.range(from..to) {
             let (k, v) = entry?;
             let loc = loc_of(&k, &v)?;
-            index::each_member(&self.storage.pack.read(loc)?, |term, id| {
-                if keep(term, CustomerId(id)) {
-                    ids.insert(CustomerId(id));
-                }
-            });
+            index::each_member(&self.storage.pack.read(loc)?, &mut f);
         }
-        Ok(ids)
+        Ok(())
     }
 
     /// The live records of `ids`, in id order.
@@ -91,15 +98,11 @@ impl View {
             let start = word.as_bytes();
             let (from, to) = index::group_range(Kind::Word, start);
             let mut ids = Vec::new();
-            for entry in self.storage.tree.range(from..to) {
-                let (k, v) = entry?;
-                let loc = loc_of(&k, &v)?;
-                index::each_member(&self.storage.pack.read(loc)?, |term, id| {
-                    if term.starts_with(start) {
-                        ids.push(id);
-                    }
-                });
-            }
+            self.each_entry_in(from, to, |term, id| {
+                if term.starts_with(start) {
+                    ids.push(id);
+                }
+            })?;
             if ids.is_empty() {
                 return Ok(BTreeSet::new());
             }
